@@ -1,0 +1,173 @@
+//! X.509 certificates: reading PEM or DER, writing PEM.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::pem;
+
+/// Why certificates could not be read from a file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertError {
+    /// No certificate block (OpenSSL says `no start line`).
+    #[error("no certificate found{}", found_suffix(.found))]
+    NotFound {
+        /// Labels of the PEM blocks that were there instead.
+        found: Vec<String>,
+    },
+    /// The PEM framing is broken.
+    #[error(transparent)]
+    Pem(#[from] pem::PemError),
+    /// A block (or the DER file) is not a valid X.509 certificate.
+    #[error("certificate {index} is not valid X.509: {detail}")]
+    Malformed {
+        /// 1-based position of the certificate in the file.
+        index: usize,
+        /// What the parser said.
+        detail: String,
+    },
+}
+
+fn found_suffix(found: &[String]) -> String {
+    if found.is_empty() {
+        " (no PEM block at all; OpenSSL would say \"no start line\")".to_owned()
+    } else {
+        format!(" (the file holds: {})", found.join(", "))
+    }
+}
+
+/// An X.509 certificate: its DER, and the fields this crate reads often.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Certificate {
+    der: Vec<u8>,
+    subject: String,
+    issuer: String,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+    is_ca: bool,
+    public_key: Vec<u8>,
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject)
+            .field("issuer", &self.issuer)
+            .field("not_after", &self.not_after)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Certificate {
+    /// Parses one DER certificate. `index` (1-based) names it in errors.
+    pub fn from_der(der: Vec<u8>, index: usize) -> Result<Self, CertError> {
+        let malformed = |detail: String| CertError::Malformed { index, detail };
+        let (rest, cert) = X509Certificate::from_der(&der).map_err(|e| malformed(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(malformed(format!(
+                "{} bytes after the certificate",
+                rest.len()
+            )));
+        }
+        let is_ca = cert
+            .basic_constraints()
+            .ok()
+            .flatten()
+            .is_some_and(|bc| bc.value.ca);
+        let info = Self {
+            subject: cert.subject().to_string(),
+            issuer: cert.issuer().to_string(),
+            not_before: cert.validity().not_before.to_datetime(),
+            not_after: cert.validity().not_after.to_datetime(),
+            is_ca,
+            public_key: cert.public_key().subject_public_key.data.to_vec(),
+            der: Vec::new(),
+        };
+        Ok(Self { der, ..info })
+    }
+
+    /// Reads every certificate of a file's bytes: all certificate blocks of a
+    /// PEM file, in order, or one DER certificate if there is no PEM at all.
+    pub fn all_from_file_bytes(bytes: &[u8]) -> Result<Vec<Self>, CertError> {
+        if !pem::has_begin_line(bytes) {
+            return Self::from_der(bytes.to_vec(), 1)
+                .map(|c| vec![c])
+                .map_err(|_| CertError::NotFound { found: Vec::new() });
+        }
+        let blocks = pem::parse_blocks(bytes)?;
+        let certs: Vec<_> = blocks
+            .iter()
+            .filter(|b| pem::is_certificate_label(b.label()))
+            .enumerate()
+            .map(|(i, b)| Self::from_der(b.contents().to_vec(), i + 1))
+            .collect::<Result<_, _>>()?;
+        if certs.is_empty() {
+            return Err(CertError::NotFound {
+                found: blocks.iter().map(|b| b.label().to_owned()).collect(),
+            });
+        }
+        Ok(certs)
+    }
+
+    /// The DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// `BEGIN CERTIFICATE` PEM.
+    pub fn to_pem(&self) -> String {
+        pem::encode(pem::CERTIFICATE, &self.der)
+    }
+
+    /// The subject, as `C=US, ST=Oregon, ... CN=...`.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The issuer, in the same form.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Start of validity.
+    pub fn not_before(&self) -> OffsetDateTime {
+        self.not_before
+    }
+
+    /// End of validity.
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.not_after
+    }
+
+    /// Whether basicConstraints says `CA:TRUE`.
+    pub fn is_ca(&self) -> bool {
+        self.is_ca
+    }
+
+    /// The subjectPublicKey bits, comparable with
+    /// [`PrivateKey::public_key_raw`](crate::PrivateKey::public_key_raw).
+    pub fn public_key_raw(&self) -> &[u8] {
+        &self.public_key
+    }
+
+    /// Whether `key` is the private half of this certificate's public key.
+    pub fn matches_key(&self, key: &crate::PrivateKey) -> bool {
+        self.public_key == key.public_key_raw()
+    }
+
+    /// The certificate parsed by x509-parser, for rules that need every field.
+    pub fn parsed(&self) -> X509Certificate<'_> {
+        // `from_der` parsed these very bytes when the value was made.
+        X509Certificate::from_der(&self.der)
+            .map(|(_, c)| c)
+            .expect("validated when constructed")
+    }
+
+    /// Whether `issuer`'s key made this certificate's signature.
+    pub fn is_signed_by(&self, issuer: &Certificate) -> bool {
+        self.parsed()
+            .verify_signature(Some(issuer.parsed().public_key()))
+            .is_ok()
+    }
+}

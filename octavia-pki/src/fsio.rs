@@ -1,0 +1,465 @@
+//! Reading files with errors that name them, and writing sets of files so
+//! that nothing the user had is lost.
+//!
+//! Writing is staged: every new file is first written in full to a temporary
+//! file beside its target; only when all are staged are existing targets
+//! backed up and the new files moved into place with `rename`, which is
+//! atomic and replaces a symlink rather than following it. Without `force`,
+//! files are placed with `link`, which fails rather than replace anything
+//! that appeared meanwhile.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::cert::Certificate;
+use crate::error::{Error, Result};
+use crate::key::PrivateKey;
+use crate::model::ClientBundle;
+use crate::secret::Passphrase;
+
+/// The largest file this crate reads: certificate files are a few KiB, so
+/// anything larger is a mistake and is not read into memory whole.
+pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Mode of files that hold a private key.
+pub const SECRET_MODE: u32 = 0o600;
+/// Mode of files that hold only certificates.
+pub const PUBLIC_MODE: u32 = 0o644;
+/// Mode of directories this crate creates.
+pub const DIR_MODE: u32 = 0o700;
+
+/// Reads a whole file (at most [`MAX_FILE_SIZE`] bytes) into zeroizing memory.
+pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    let read_err = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Error::NotAFile {
+            path: path.to_owned(),
+            kind: "a directory",
+        });
+    }
+    let file = File::open(path).map_err(read_err)?;
+    let mut buf = Zeroizing::new(Vec::new());
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut buf)
+        .map_err(read_err)?;
+    if buf.len() as u64 > MAX_FILE_SIZE {
+        return Err(read_err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than {MAX_FILE_SIZE} bytes; it cannot be a certificate or key file"
+            ),
+        )));
+    }
+    Ok(buf)
+}
+
+/// Whether anything (even a dangling symlink) is at `path`.
+pub fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// Reads every certificate of a PEM or DER file.
+pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>> {
+    let bytes = read_file(path)?;
+    Certificate::all_from_file_bytes(&bytes).map_err(|source| Error::Certificate {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads the private key of a PEM or DER file, decrypting it if needed.
+pub fn read_private_key(path: &Path, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+    let bytes = read_file(path)?;
+    PrivateKey::from_file_bytes(&bytes, passphrase).map_err(|source| Error::Key {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads a client certificate-and-key bundle.
+pub fn read_bundle(path: &Path) -> Result<ClientBundle> {
+    let bytes = read_file(path)?;
+    ClientBundle::from_file_bytes(&bytes).map_err(|source| Error::Bundle {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// One file to write.
+pub struct PlannedFile {
+    /// Where it goes.
+    pub path: PathBuf,
+    /// What it holds (wiped after writing: it may be a key).
+    pub contents: Zeroizing<Vec<u8>>,
+    /// Its permission bits.
+    pub mode: u32,
+}
+
+impl PlannedFile {
+    /// A file holding a secret (mode 0600).
+    pub fn secret(path: PathBuf, contents: Zeroizing<String>) -> Self {
+        Self {
+            path,
+            contents: Zeroizing::new(contents.as_bytes().to_vec()),
+            mode: SECRET_MODE,
+        }
+    }
+
+    /// A file holding only public data (mode 0644).
+    pub fn public(path: PathBuf, contents: String) -> Self {
+        Self {
+            path,
+            contents: Zeroizing::new(contents.into_bytes()),
+            mode: PUBLIC_MODE,
+        }
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct WriteReport {
+    /// The files written, in order.
+    pub written: Vec<WrittenFile>,
+    /// Existing files that were replaced, and where their backup is.
+    pub backups: Vec<Backup>,
+    /// Directories created.
+    pub created_dirs: Vec<PathBuf>,
+}
+
+/// A file that was written.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WrittenFile {
+    /// The path.
+    pub path: PathBuf,
+    /// The permission bits, as octal text (`0600`).
+    pub mode: String,
+}
+
+/// A replaced file and its backup.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Backup {
+    /// The file that was replaced.
+    pub original: PathBuf,
+    /// Where the old contents are now.
+    pub backup: PathBuf,
+}
+
+/// Writes `files` all or nothing (see the module docs). Without `force`, an
+/// existing file at any target stops everything before anything is written.
+pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
+    let mut report = WriteReport::default();
+    let mut existing = Vec::new();
+    for f in files {
+        match fs::symlink_metadata(&f.path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(Error::NotAFile {
+                    path: f.path.clone(),
+                    kind: "a directory",
+                });
+            }
+            Ok(_) => existing.push(f.path.clone()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(Error::Read {
+                    path: f.path.clone(),
+                    source,
+                });
+            }
+        }
+    }
+    if !existing.is_empty() && !force {
+        return Err(Error::WouldOverwrite { paths: existing });
+    }
+
+    for f in files {
+        if let Some(parent) = f.path.parent() {
+            create_dirs(parent, &mut report.created_dirs)?;
+        }
+    }
+
+    let mut staged = Staged::default();
+    for f in files {
+        let temp = stage(f)?;
+        staged.0.push(temp);
+    }
+
+    let stamp = timestamp();
+    for path in &existing {
+        report.backups.push(back_up(path, &stamp)?);
+    }
+
+    for (f, temp) in files.iter().zip(staged.0.iter()) {
+        let place = if force {
+            fs::rename(temp, &f.path)
+        } else {
+            fs::hard_link(temp, &f.path)
+        };
+        place.map_err(|source| Error::Write {
+            path: f.path.clone(),
+            source,
+        })?;
+        report.written.push(WrittenFile {
+            path: f.path.clone(),
+            mode: format!("{:04o}", f.mode),
+        });
+    }
+    drop(staged);
+    for dir in files.iter().filter_map(|f| f.path.parent()) {
+        sync_dir(dir);
+    }
+    Ok(report)
+}
+
+/// Temporary files not yet moved into place; removed when dropped.
+#[derive(Default)]
+struct Staged(Vec<PathBuf>);
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for temp in &self.0 {
+            // After a rename the temp name is gone; after a link, this removes
+            // the extra name. Either way nothing is left under a temp name.
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_dirs(parent, created)?;
+    }
+    match fs::DirBuilder::new().mode(DIR_MODE).create(dir) {
+        Ok(()) => {
+            created.push(dir.to_owned());
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: dir.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Writes a file's contents to a fresh temporary file beside it, synced to disk.
+/// `create_new` (O_CREAT|O_EXCL) refuses any existing name, symlinks included.
+fn stage(f: &PlannedFile) -> Result<PathBuf> {
+    let dir = f.path.parent().unwrap_or(Path::new("."));
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let write_err = |source| Error::Write {
+        path: f.path.clone(),
+        source,
+    };
+    for _ in 0..16 {
+        let suffix: [u8; 6] = crate::random::bytes();
+        let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+        let temp = dir.join(format!(".{name}.{hex}.tmp"));
+        let opened = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(f.mode)
+            .open(&temp);
+        let mut file = match opened {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(write_err(source)),
+        };
+        let result = (|| {
+            // The umask may have narrowed the mode; set it exactly.
+            file.set_permissions(fs::Permissions::from_mode(f.mode))?;
+            file.write_all(&f.contents)?;
+            file.sync_all()
+        })();
+        if let Err(source) = result {
+            let _ = fs::remove_file(&temp);
+            return Err(write_err(source));
+        }
+        return Ok(temp);
+    }
+    Err(write_err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free temporary file name",
+    )))
+}
+
+/// Keeps the current file (or symlink) at `path` under a backup name in a
+/// `.backup/<timestamp>/` directory beside it, without touching the original.
+fn back_up(path: &Path, stamp: &str) -> Result<Backup> {
+    let dir = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(".backup")
+        .join(stamp);
+    let mut created = Vec::new();
+    create_dirs(&dir, &mut created)?;
+    let backup = dir.join(path.file_name().unwrap_or_default());
+    let write_err = |source| Error::Write {
+        path: backup.clone(),
+        source,
+    };
+    let meta = fs::symlink_metadata(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    if meta.file_type().is_symlink() {
+        let target = fs::read_link(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        std::os::unix::fs::symlink(target, &backup).map_err(write_err)?;
+    } else if fs::hard_link(path, &backup).is_err() {
+        // No hard links on this file system: copy, keeping the mode.
+        fs::copy(path, &backup).map_err(write_err)?;
+        fs::set_permissions(&backup, meta.permissions()).map_err(write_err)?;
+    }
+    Ok(Backup {
+        original: path.to_owned(),
+        backup,
+    })
+}
+
+fn timestamp() -> String {
+    let now = OffsetDateTime::now_utc();
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
+}
+
+/// Makes a directory's new entries durable. Best effort: some file systems
+/// cannot sync a directory, and the files themselves are already synced.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(dir: &Path, name: &str, text: &str) -> PlannedFile {
+        PlannedFile::secret(dir.join(name), Zeroizing::new(text.to_owned()))
+    }
+
+    #[test]
+    fn refuses_to_overwrite_without_force_and_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("b"), "old").unwrap();
+        let err = write_all(
+            &[
+                plan(tmp.path(), "a", "new a"),
+                plan(tmp.path(), "b", "new b"),
+            ],
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::WouldOverwrite { ref paths } if paths == &[tmp.path().join("b")])
+        );
+        assert!(!tmp.path().join("a").exists());
+        assert_eq!(fs::read_to_string(tmp.path().join("b")).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    #[test]
+    fn force_backs_up_then_replaces_with_mode() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("b"), "old").unwrap();
+        let report = write_all(&[plan(tmp.path(), "b", "new")], true).unwrap();
+        assert_eq!(fs::read_to_string(tmp.path().join("b")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(&report.backups[0].backup).unwrap(),
+            "old"
+        );
+        let mode = fs::metadata(tmp.path().join("b"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_symlink_at_the_target_is_replaced_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::write(&elsewhere, "precious").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, tmp.path().join("key")).unwrap();
+        let err = write_all(&[plan(tmp.path(), "key", "new")], false).unwrap_err();
+        assert!(matches!(err, Error::WouldOverwrite { .. }));
+        let report = write_all(&[plan(tmp.path(), "key", "new")], true).unwrap();
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "precious");
+        assert!(
+            !fs::symlink_metadata(tmp.path().join("key"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::symlink_metadata(&report.backups[0].backup)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn a_directory_at_the_target_is_refused_even_with_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir(tmp.path().join("key")).unwrap();
+        let err = write_all(&[plan(tmp.path(), "key", "new")], true).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("is not a regular file (a directory)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn created_directories_are_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let report = write_all(&[plan(&tmp.path().join("x/y"), "f", "v")], false).unwrap();
+        assert_eq!(report.created_dirs.len(), 2);
+        for d in &report.created_dirs {
+            assert_eq!(fs::metadata(d).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+    }
+
+    #[test]
+    fn oversized_files_are_refused_with_their_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let big = tmp.path().join("big.pem");
+        fs::write(&big, vec![b'A'; (MAX_FILE_SIZE + 10) as usize]).unwrap();
+        let err = read_file(&big).unwrap_err().to_string();
+        assert!(
+            err.contains("big.pem") && err.contains("larger than"),
+            "{err}"
+        );
+    }
+}

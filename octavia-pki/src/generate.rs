@@ -1,0 +1,443 @@
+//! Generating a complete, correct Octavia PKI.
+//!
+//! The certificates carry what kolla-ansible's `octavia-certificates` role
+//! writes (subjects, validity, SHA-256, the same extensions), plus what Python
+//! 3.13's strict verification (X509_STRICT) demands and OpenSSL-made Kolla sets
+//! happen to satisfy: critical basicConstraints and keyUsage on CAs, a subject
+//! key identifier everywhere, an authority key identifier on every certificate.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyUsagePurpose, SerialNumber,
+};
+use time::OffsetDateTime;
+
+use crate::cert::Certificate;
+use crate::error::{Error, Result};
+use crate::fsio::{self, PlannedFile, WriteReport};
+use crate::key::{KeyType, PrivateKey};
+use crate::layout::{Layout, work_dir};
+use crate::model::{CaPassphrases, CertificateAuthority, ClientBundle, OctaviaPki};
+
+/// Validity of the CA certificates, in days (kolla-ansible's default).
+pub const DEFAULT_CA_DAYS: u32 = 3650;
+/// Validity of the client certificate, in days (kolla-ansible's default).
+pub const DEFAULT_CLIENT_DAYS: u32 = 365;
+/// The longest validity accepted, in days (about 100 years).
+pub const MAX_DAYS: u32 = 36_500;
+
+/// `notBefore` is set this far in the past, so that a controller or amphora
+/// whose clock runs a little behind does not see `certificate is not yet valid`.
+const BACKDATE: time::Duration = time::Duration::hours(1);
+
+/// A certificate subject, as kolla-ansible's role spells it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// `C`, two letters.
+    pub country: String,
+    /// `ST`.
+    pub state: String,
+    /// `O`.
+    pub organization: String,
+    /// `OU`.
+    pub organizational_unit: String,
+    /// `CN`.
+    pub common_name: String,
+}
+
+impl Subject {
+    /// kolla-ansible's defaults (`US`, `Oregon`, `OpenStack`, `Octavia`) with the given CN.
+    pub fn kolla(common_name: &str) -> Self {
+        Self {
+            country: "US".into(),
+            state: "Oregon".into(),
+            organization: "OpenStack".into(),
+            organizational_unit: "Octavia".into(),
+            common_name: common_name.into(),
+        }
+    }
+
+    fn validate(&self, role: &str) -> Result<()> {
+        if self.country.len() != 2 || !self.country.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(Error::InvalidOptions(format!(
+                "the {role} country must be two letters, not \"{}\"",
+                self.country
+            )));
+        }
+        if self.common_name.trim().is_empty() {
+            return Err(Error::InvalidOptions(format!(
+                "the {role} common name is empty"
+            )));
+        }
+        Ok(())
+    }
+
+    fn to_dn(&self) -> DistinguishedName {
+        let mut dn = DistinguishedName::new();
+        // As OpenSSL writes it: C as PrintableString, the rest as UTF8String.
+        dn.push(
+            DnType::CountryName,
+            DnValue::PrintableString(self.country.clone().try_into().expect("validated letters")),
+        );
+        for (ty, value) in [
+            (DnType::StateOrProvinceName, &self.state),
+            (DnType::OrganizationName, &self.organization),
+            (DnType::OrganizationalUnitName, &self.organizational_unit),
+            (DnType::CommonName, &self.common_name),
+        ] {
+            if !value.is_empty() {
+                dn.push(ty, DnValue::Utf8String(value.clone()));
+            }
+        }
+        dn
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// Two CAs (kolla) or one CA for both roles (legacy).
+    pub layout: Layout,
+    /// The type of all three keys.
+    pub key_type: KeyType,
+    /// Validity of the CA certificates, in days.
+    pub ca_days: u32,
+    /// Validity of the client certificate, in days.
+    pub client_days: u32,
+    /// The server CA's subject (the one CA's, in the legacy layout).
+    pub server_ca_subject: Subject,
+    /// The client CA's subject.
+    pub client_ca_subject: Subject,
+    /// The client certificate's subject.
+    pub client_subject: Subject,
+}
+
+impl Default for GenerateOptions {
+    /// kolla-ansible's defaults.
+    fn default() -> Self {
+        Self {
+            layout: Layout::Kolla,
+            key_type: KeyType::Rsa4096,
+            ca_days: DEFAULT_CA_DAYS,
+            client_days: DEFAULT_CLIENT_DAYS,
+            server_ca_subject: Subject::kolla("server-ca.example.org"),
+            client_ca_subject: Subject::kolla("client-ca.example.org"),
+            client_subject: Subject::kolla("client.example.org"),
+        }
+    }
+}
+
+impl GenerateOptions {
+    fn validate(&self) -> Result<()> {
+        for (name, days) in [("CA", self.ca_days), ("client", self.client_days)] {
+            if days == 0 || days > MAX_DAYS {
+                return Err(Error::InvalidOptions(format!(
+                    "the {name} validity must be 1 to {MAX_DAYS} days, not {days}"
+                )));
+            }
+        }
+        self.server_ca_subject.validate("server CA")?;
+        self.client_ca_subject.validate("client CA")?;
+        self.client_subject.validate("client")
+    }
+
+    /// The keys to generate, by role.
+    fn roles(&self) -> &'static [KeyRole] {
+        match self.layout {
+            Layout::Kolla => &[KeyRole::ServerCa, KeyRole::ClientCa, KeyRole::Client],
+            Layout::Legacy => &[KeyRole::ServerCa, KeyRole::Client],
+        }
+    }
+}
+
+/// Which key is being generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRole {
+    /// The server CA's key (the one CA's, in the legacy layout).
+    ServerCa,
+    /// The client CA's key.
+    ClientCa,
+    /// The controllers' client key.
+    Client,
+}
+
+impl KeyRole {
+    /// A short name for progress messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ServerCa => "server CA key",
+            Self::ClientCa => "client CA key",
+            Self::Client => "client key",
+        }
+    }
+}
+
+/// Progress of [`generate_with_progress`], reported from the generating threads.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// Key generation starts: `count` keys of `key_type`, in parallel.
+    KeysStarted {
+        /// How many keys.
+        count: usize,
+        /// Their type.
+        key_type: KeyType,
+    },
+    /// One key is ready.
+    KeyDone {
+        /// Which.
+        role: KeyRole,
+        /// How long it took.
+        elapsed: Duration,
+    },
+}
+
+/// Generates a complete PKI with the given options.
+pub fn generate(options: &GenerateOptions) -> Result<OctaviaPki> {
+    generate_with_progress(options, &|_| {})
+}
+
+/// Like [`generate`], reporting progress (keys are generated in parallel, so
+/// `progress` is called from several threads).
+pub fn generate_with_progress(
+    options: &GenerateOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<OctaviaPki> {
+    options.validate()?;
+    let roles = options.roles();
+    progress(Progress::KeysStarted {
+        count: roles.len(),
+        key_type: options.key_type,
+    });
+    // Independent keys, one thread each: RSA-4096 generation dominates the run.
+    let keys: Vec<Result<PrivateKey>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = roles
+            .iter()
+            .map(|&role| {
+                scope.spawn(move || {
+                    let started = Instant::now();
+                    let key = PrivateKey::generate(options.key_type).map_err(|e| Error::Generate {
+                        what: role.name().into(),
+                        detail: e.to_string(),
+                    });
+                    progress(Progress::KeyDone {
+                        role,
+                        elapsed: started.elapsed(),
+                    });
+                    key
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Generate {
+                        what: "keys".into(),
+                        detail: "a worker thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut keys = keys.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
+    let mut next_key = || keys.next().expect("one key per role");
+
+    let now = OffsetDateTime::now_utc();
+    let server_ca = self_signed_ca(next_key(), &options.server_ca_subject, options.ca_days, now)?;
+    let client_ca = match options.layout {
+        Layout::Kolla => Some(self_signed_ca(
+            next_key(),
+            &options.client_ca_subject,
+            options.ca_days,
+            now,
+        )?),
+        Layout::Legacy => None,
+    };
+    let issuer = client_ca.as_ref().unwrap_or(&server_ca);
+    let client = client_certificate(next_key(), issuer, options, now)?;
+    Ok(OctaviaPki {
+        layout: options.layout,
+        server_ca,
+        client_ca,
+        client,
+    })
+}
+
+fn base_params(subject: &Subject, days: u32, now: OffsetDateTime) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = subject.to_dn();
+    params.not_before = now - BACKDATE;
+    params.not_after = now + time::Duration::days(i64::from(days));
+    params.serial_number = Some(random_serial());
+    params.use_authority_key_identifier_extension = true;
+    params
+}
+
+/// 16 random bytes, positive and non-zero: unique without an `openssl ca` database.
+fn random_serial() -> SerialNumber {
+    let mut bytes: [u8; 16] = crate::random::bytes();
+    bytes[0] = (bytes[0] & 0x7f) | 0x40;
+    SerialNumber::from_slice(&bytes)
+}
+
+fn self_signed_ca(
+    key: PrivateKey,
+    subject: &Subject,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<CertificateAuthority> {
+    let mut params = base_params(subject, days, now);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let failed = |detail: String| Error::Generate {
+        what: format!("{} CA certificate", subject.common_name),
+        detail,
+    };
+    let signer = key.signing_key().map_err(|e| failed(e.to_string()))?;
+    let cert = params
+        .self_signed(&signer.0)
+        .map_err(|e| failed(e.to_string()))?;
+    let cert = Certificate::from_der(cert.der().to_vec(), 1).map_err(|e| failed(e.to_string()))?;
+    Ok(CertificateAuthority {
+        certificates: vec![cert],
+        key,
+    })
+}
+
+fn client_certificate(
+    key: PrivateKey,
+    issuer: &CertificateAuthority,
+    options: &GenerateOptions,
+    now: OffsetDateTime,
+) -> Result<ClientBundle> {
+    let mut params = base_params(&options.client_subject, options.client_days, now);
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let failed = |detail: String| Error::Generate {
+        what: "client certificate".into(),
+        detail,
+    };
+    let issuer_signer = issuer
+        .key
+        .signing_key()
+        .map_err(|e| failed(e.to_string()))?;
+    // From the certificate itself: the issuer name and key identifier are then
+    // exactly the CA's, whoever made it.
+    let issuer_der = rustls_pki_types::CertificateDer::from(issuer.certificate().der());
+    let rcgen_issuer = Issuer::from_ca_cert_der(&issuer_der, &issuer_signer.0)
+        .map_err(|e| failed(format!("reading the issuing CA certificate: {e}")))?;
+    let subject_key = key.signing_key().map_err(|e| failed(e.to_string()))?;
+    let cert = params
+        .signed_by(&subject_key.0, &rcgen_issuer)
+        .map_err(|e| failed(e.to_string()))?;
+    let certificate =
+        Certificate::from_der(cert.der().to_vec(), 1).map_err(|e| failed(e.to_string()))?;
+    Ok(ClientBundle {
+        certificate,
+        chain: Vec::new(),
+        key,
+    })
+}
+
+/// Where to write a PKI.
+#[derive(Debug, Clone)]
+pub struct Destination<'a> {
+    /// The deployed files' directory (`/etc/kolla/config/octavia`).
+    pub dir: &'a Path,
+    /// The CA work directory (`/etc/kolla/octavia-certificates`).
+    pub work_dir: &'a Path,
+}
+
+impl OctaviaPki {
+    /// The files that [`write`](Self::write) writes, with their contents:
+    /// the deployed layout in `dir`, and kolla-ansible's work directory layout
+    /// in `work_dir`, so a later renewal finds the CA keys where kolla-ansible
+    /// keeps them.
+    pub fn planned_files(
+        &self,
+        to: &Destination<'_>,
+        passphrases: &CaPassphrases,
+    ) -> Result<Vec<PlannedFile>> {
+        let encrypt = |key: &PrivateKey, passphrase, what: &str| {
+            key.to_encrypted_pkcs8_pem(passphrase)
+                .map_err(|e| Error::Generate {
+                    what: format!("encrypted {what}"),
+                    detail: e.to_string(),
+                })
+        };
+        let server_key = encrypt(&self.server_ca.key, &passphrases.server_ca, "server CA key")?;
+        let server_cert = self.server_ca.certificates_pem();
+        let bundle = self.client.to_pem();
+        let files = self.layout.files();
+        let d = |name: &str| to.dir.join(name);
+        let w = |name: &str| to.work_dir.join(name);
+
+        let mut planned = vec![
+            PlannedFile::public(d(files.server_ca_cert), server_cert.clone()),
+            PlannedFile::secret(d(files.server_ca_key), server_key.clone()),
+        ];
+        if let Some(client_ca) = &self.client_ca {
+            planned.push(PlannedFile::public(
+                d(files.client_ca_cert),
+                client_ca.certificates_pem(),
+            ));
+        }
+        planned.push(PlannedFile::secret(d(files.client_bundle), bundle.clone()));
+
+        planned.push(PlannedFile::public(
+            w(work_dir::SERVER_CA_CERT),
+            server_cert,
+        ));
+        planned.push(PlannedFile::secret(w(work_dir::SERVER_CA_KEY), server_key));
+        if let Some(client_ca) = &self.client_ca {
+            let client_ca_key = encrypt(&client_ca.key, &passphrases.client_ca, "client CA key")?;
+            planned.push(PlannedFile::public(
+                w(work_dir::CLIENT_CA_CERT),
+                client_ca.certificates_pem(),
+            ));
+            planned.push(PlannedFile::secret(
+                w(work_dir::CLIENT_CA_KEY),
+                client_ca_key,
+            ));
+        }
+        planned.push(PlannedFile::public(
+            w(work_dir::CLIENT_CERT),
+            self.client.certificate.to_pem(),
+        ));
+        planned.push(PlannedFile::secret(
+            w(work_dir::CLIENT_KEY),
+            self.client.key.to_pkcs8_pem(),
+        ));
+        planned.push(PlannedFile::secret(w(work_dir::CLIENT_BUNDLE), bundle));
+        Ok(planned)
+    }
+
+    /// Writes the PKI (see [`planned_files`](Self::planned_files)): CA keys
+    /// encrypted with their passphrases, key files 0600, new directories 0700,
+    /// every file atomically. Existing files stop the write unless `force`,
+    /// in which case they are backed up first.
+    pub fn write(
+        &self,
+        to: &Destination<'_>,
+        passphrases: &CaPassphrases,
+        force: bool,
+    ) -> Result<WriteReport> {
+        for (what, p) in [
+            (crate::passwords::CA_PASSWORD, &passphrases.server_ca),
+            (crate::passwords::CLIENT_CA_PASSWORD, &passphrases.client_ca),
+        ] {
+            if let Some(problem) = p.octavia_problem() {
+                return Err(Error::Passphrase {
+                    what: what.into(),
+                    problem,
+                });
+            }
+        }
+        let planned = self.planned_files(to, passphrases)?;
+        fsio::write_all(&planned, force)
+    }
+}

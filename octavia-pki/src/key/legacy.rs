@@ -1,0 +1,195 @@
+//! OpenSSL's "traditional" encrypted PEM keys (OpenSSL 1.1's `genrsa -aes256`).
+//!
+//! ```text
+//! -----BEGIN RSA PRIVATE KEY-----
+//! Proc-Type: 4,ENCRYPTED
+//! DEK-Info: AES-256-CBC,<hex IV>
+//! ```
+//! The key is `EVP_BytesToKey(MD5, passphrase, salt = IV[..8], count = 1)` and
+//! the body is the PKCS#1 or SEC1 DER, CBC-encrypted with PKCS#7 padding.
+
+use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
+use md_5::{Digest, Md5};
+use zeroize::Zeroizing;
+
+use super::KeyError;
+use crate::secret::Passphrase;
+
+/// A cipher that may appear in a `DEK-Info` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegacyCipher {
+    /// `AES-128-CBC`
+    Aes128Cbc,
+    /// `AES-192-CBC`
+    Aes192Cbc,
+    /// `AES-256-CBC`, what OpenSSL 1.1's `genrsa -aes256` wrote.
+    Aes256Cbc,
+    /// `DES-EDE3-CBC`, what `genrsa -des3` wrote.
+    DesEde3Cbc,
+}
+
+impl LegacyCipher {
+    /// The name as it appears in `DEK-Info`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Aes128Cbc => "AES-128-CBC",
+            Self::Aes192Cbc => "AES-192-CBC",
+            Self::Aes256Cbc => "AES-256-CBC",
+            Self::DesEde3Cbc => "DES-EDE3-CBC",
+        }
+    }
+
+    fn key_len(self) -> usize {
+        match self {
+            Self::Aes128Cbc => 16,
+            Self::Aes192Cbc | Self::DesEde3Cbc => 24,
+            Self::Aes256Cbc => 32,
+        }
+    }
+
+    fn iv_len(self) -> usize {
+        match self {
+            Self::DesEde3Cbc => 8,
+            _ => 16,
+        }
+    }
+}
+
+/// The parsed `DEK-Info` header of an encrypted traditional key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DekInfo {
+    /// The cipher.
+    pub cipher: LegacyCipher,
+    iv: Vec<u8>,
+}
+
+impl DekInfo {
+    /// Parses `CIPHER,HEXIV`.
+    pub(crate) fn parse(value: &str) -> Result<Self, KeyError> {
+        let (name, iv_hex) = value.split_once(',').ok_or_else(|| KeyError::Malformed {
+            format: "legacy encrypted PEM",
+            detail: format!("DEK-Info header \"{value}\" has no IV"),
+        })?;
+        let cipher = match name.trim().to_ascii_uppercase().as_str() {
+            "AES-128-CBC" => LegacyCipher::Aes128Cbc,
+            "AES-192-CBC" => LegacyCipher::Aes192Cbc,
+            "AES-256-CBC" => LegacyCipher::Aes256Cbc,
+            "DES-EDE3-CBC" => LegacyCipher::DesEde3Cbc,
+            other => {
+                return Err(KeyError::UnsupportedCipher {
+                    cipher: other.to_owned(),
+                });
+            }
+        };
+        let iv = decode_hex(iv_hex.trim()).ok_or_else(|| KeyError::Malformed {
+            format: "legacy encrypted PEM",
+            detail: "the IV in the DEK-Info header is not hexadecimal".into(),
+        })?;
+        if iv.len() != cipher.iv_len() {
+            return Err(KeyError::Malformed {
+                format: "legacy encrypted PEM",
+                detail: format!(
+                    "the IV in the DEK-Info header has {} bytes, {} needs {}",
+                    iv.len(),
+                    cipher.name(),
+                    cipher.iv_len()
+                ),
+            });
+        }
+        Ok(Self { cipher, iv })
+    }
+
+    /// Decrypts the body. A wrong passphrase shows as bad padding.
+    pub(crate) fn decrypt(
+        &self,
+        passphrase: &Passphrase,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        let key = bytes_to_key(passphrase.as_bytes(), &self.iv[..8], self.cipher.key_len());
+        let mut buf = Zeroizing::new(ciphertext.to_vec());
+        let plain_len = match self.cipher {
+            LegacyCipher::Aes128Cbc => cbc_decrypt::<aes::Aes128>(&key, &self.iv, &mut buf),
+            LegacyCipher::Aes192Cbc => cbc_decrypt::<aes::Aes192>(&key, &self.iv, &mut buf),
+            LegacyCipher::Aes256Cbc => cbc_decrypt::<aes::Aes256>(&key, &self.iv, &mut buf),
+            LegacyCipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &self.iv, &mut buf),
+        }
+        .ok_or(KeyError::WrongPassphrase {
+            format: super::KeyFormat::LegacyEncrypted(self.cipher),
+        })?;
+        buf.truncate(plain_len);
+        Ok(buf)
+    }
+}
+
+fn cbc_decrypt<C>(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Option<usize>
+where
+    C: aes::cipher::BlockDecryptMut + aes::cipher::BlockCipher + aes::cipher::KeyInit,
+{
+    let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
+    decryptor
+        .decrypt_padded_mut::<Pkcs7>(buf)
+        .ok()
+        .map(<[u8]>::len)
+}
+
+/// OpenSSL's `EVP_BytesToKey` with MD5 and one iteration.
+fn bytes_to_key(passphrase: &[u8], salt: &[u8], key_len: usize) -> Zeroizing<Vec<u8>> {
+    let mut key = Zeroizing::new(Vec::with_capacity(key_len + 16));
+    let mut previous: Option<Zeroizing<[u8; 16]>> = None;
+    while key.len() < key_len {
+        let mut md5 = Md5::new();
+        if let Some(prev) = &previous {
+            md5.update(prev.as_ref());
+        }
+        md5.update(passphrase);
+        md5.update(salt);
+        let digest = Zeroizing::new(<[u8; 16]>::from(md5.finalize()));
+        key.extend_from_slice(digest.as_ref());
+        previous = Some(digest);
+    }
+    key.truncate(key_len);
+    key
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_to_key_matches_openssl() {
+        // Expected values printed by
+        // `openssl enc -aes-256-cbc -P -pass pass:foobar -S 0102030405060708 -md md5`.
+        let key = bytes_to_key(b"foobar", &[1, 2, 3, 4, 5, 6, 7, 8], 32);
+        assert_eq!(
+            decode_hex("BBF524D03724203D962A37594DDA4BA7255920444711429648D874790B1A727F").unwrap(),
+            key.to_vec()
+        );
+    }
+
+    #[test]
+    fn dek_info_is_validated() {
+        assert!(DekInfo::parse("AES-256-CBC,00112233445566778899AABBCCDDEEFF").is_ok());
+        assert!(matches!(
+            DekInfo::parse("CAMELLIA-256-CBC,00112233445566778899AABBCCDDEEFF"),
+            Err(KeyError::UnsupportedCipher { .. })
+        ));
+        assert!(matches!(
+            DekInfo::parse("AES-256-CBC,0011"),
+            Err(KeyError::Malformed { .. })
+        ));
+        assert!(matches!(
+            DekInfo::parse("AES-256-CBC"),
+            Err(KeyError::Malformed { .. })
+        ));
+    }
+}

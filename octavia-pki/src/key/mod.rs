@@ -1,0 +1,731 @@
+//! Private keys: reading every format Octavia and OpenSSL use, writing what Octavia reads.
+//!
+//! Every key read is normalised to unencrypted PKCS#8 DER held in zeroizing
+//! memory. Reading happens in two steps, because a checker needs to know what
+//! a file holds before it has a passphrase: [`EncodedKey`] is the key as found
+//! (format, encrypted or not), and [`EncodedKey::decrypt`] makes a [`PrivateKey`].
+
+pub mod legacy;
+
+use std::fmt;
+
+use der::Encode;
+use der::asn1::{AnyRef, ObjectIdentifier};
+use pkcs8::{AlgorithmIdentifierRef, EncryptedPrivateKeyInfo, PrivateKeyInfo};
+use zeroize::Zeroizing;
+
+use legacy::DekInfo;
+pub use legacy::LegacyCipher;
+
+use crate::pem::{self, Block};
+use crate::secret::Passphrase;
+
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// PBKDF2 iterations for the CA keys this crate writes.
+///
+/// OpenSSL 3's `genrsa -aes256` (what kolla-ansible runs) uses 2048. Octavia
+/// unlocks the server CA key for every amphora certificate it signs, so the
+/// cost is paid often; 100 000 iterations of HMAC-SHA256 take a few
+/// milliseconds per unlock and make guessing a human-chosen passphrase fifty
+/// times dearer than OpenSSL's default.
+pub const PBKDF2_ITERATIONS: u32 = 100_000;
+
+/// The algorithm and size of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type")]
+pub enum KeyAlgorithm {
+    /// RSA with a modulus of `bits` bits.
+    Rsa {
+        /// Modulus size in bits.
+        bits: u32,
+    },
+    /// ECDSA on NIST P-256.
+    EcdsaP256,
+    /// ECDSA on NIST P-384.
+    EcdsaP384,
+    /// Ed25519 (readable, but Octavia cannot sign amphora certificates with it).
+    Ed25519,
+}
+
+impl fmt::Display for KeyAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rsa { bits } => write!(f, "RSA-{bits}"),
+            Self::EcdsaP256 => f.write_str("ECDSA P-256"),
+            Self::EcdsaP384 => f.write_str("ECDSA P-384"),
+            Self::Ed25519 => f.write_str("Ed25519"),
+        }
+    }
+}
+
+/// The kinds of key this crate generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum KeyType {
+    /// RSA, 2048 bits.
+    Rsa2048,
+    /// RSA, 3072 bits.
+    Rsa3072,
+    /// RSA, 4096 bits: kolla-ansible's choice, and the default.
+    #[default]
+    Rsa4096,
+    /// ECDSA on P-256: fast, and accepted by Octavia and OpenSSL.
+    EcdsaP256,
+    /// ECDSA on P-384.
+    EcdsaP384,
+}
+
+impl KeyType {
+    /// Every key type, in the order `--help` lists them.
+    pub const ALL: [KeyType; 5] = [
+        Self::Rsa2048,
+        Self::Rsa3072,
+        Self::Rsa4096,
+        Self::EcdsaP256,
+        Self::EcdsaP384,
+    ];
+
+    /// The name used on the command line (`rsa-4096`, `ecdsa-p256`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rsa2048 => "rsa-2048",
+            Self::Rsa3072 => "rsa-3072",
+            Self::Rsa4096 => "rsa-4096",
+            Self::EcdsaP256 => "ecdsa-p256",
+            Self::EcdsaP384 => "ecdsa-p384",
+        }
+    }
+
+    /// Whether generating this key takes long enough to show progress.
+    pub fn is_slow(self) -> bool {
+        matches!(self, Self::Rsa3072 | Self::Rsa4096)
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for KeyType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|t| t.name()).collect();
+                format!(
+                    "unknown key type \"{s}\" (expected one of: {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// How a key was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFormat {
+    /// `BEGIN PRIVATE KEY` (or its DER).
+    Pkcs8,
+    /// `BEGIN ENCRYPTED PRIVATE KEY`: PBES2, as OpenSSL 3 and this crate write.
+    EncryptedPkcs8,
+    /// `BEGIN RSA PRIVATE KEY`, unencrypted.
+    Pkcs1,
+    /// `BEGIN EC PRIVATE KEY`, unencrypted.
+    Sec1,
+    /// `Proc-Type: 4,ENCRYPTED` with `DEK-Info`, as OpenSSL 1.1 wrote.
+    LegacyEncrypted(LegacyCipher),
+}
+
+impl KeyFormat {
+    /// Whether a passphrase is needed to read the key.
+    pub fn is_encrypted(self) -> bool {
+        matches!(self, Self::EncryptedPkcs8 | Self::LegacyEncrypted(_))
+    }
+}
+
+impl fmt::Display for KeyFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Pkcs8 => f.write_str("PKCS#8"),
+            Self::EncryptedPkcs8 => f.write_str("encrypted PKCS#8"),
+            Self::Pkcs1 => f.write_str("PKCS#1 RSA"),
+            Self::Sec1 => f.write_str("SEC1 EC"),
+            Self::LegacyEncrypted(c) => write!(f, "legacy OpenSSL encrypted PEM ({})", c.name()),
+        }
+    }
+}
+
+/// Why a private key could not be read or written.
+///
+/// None of these messages contains key material or a passphrase.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// No private key block in the file (OpenSSL says `no start line`).
+    #[error("no private key found{}", found_suffix(.found))]
+    NotFound {
+        /// Labels of the PEM blocks that were there instead.
+        found: Vec<String>,
+    },
+    /// The PEM framing is broken.
+    #[error(transparent)]
+    Pem(#[from] pem::PemError),
+    /// The key is encrypted and no passphrase was given.
+    #[error("the key is encrypted ({format}) and no passphrase was given")]
+    NeedsPassphrase {
+        /// The key's format.
+        format: KeyFormat,
+    },
+    /// The passphrase does not decrypt the key.
+    #[error("wrong passphrase: it does not decrypt this {format} key")]
+    WrongPassphrase {
+        /// The key's format.
+        format: KeyFormat,
+    },
+    /// The key is encrypted with a cipher or KDF this crate does not implement.
+    #[error("the key is encrypted with {cipher}, which is not supported")]
+    UnsupportedCipher {
+        /// The cipher or scheme, as named in the file.
+        cipher: String,
+    },
+    /// The key is of an algorithm Octavia cannot use.
+    #[error("unsupported key algorithm {algorithm}")]
+    UnsupportedAlgorithm {
+        /// The algorithm's name or OID.
+        algorithm: String,
+    },
+    /// The bytes do not form a key of the stated format.
+    #[error("corrupt {format} key: {detail}")]
+    Malformed {
+        /// The format that was expected.
+        format: &'static str,
+        /// What is wrong (never key material).
+        detail: String,
+    },
+    /// The backend refused to use the key for signing.
+    #[error("the {algorithm} key cannot be used for signing: {detail}")]
+    CannotSign {
+        /// The key's algorithm.
+        algorithm: KeyAlgorithm,
+        /// Why.
+        detail: String,
+    },
+    /// Generating or encrypting a key failed in the backend.
+    #[error("{0}")]
+    Backend(String),
+}
+
+fn found_suffix(found: &[String]) -> String {
+    if found.is_empty() {
+        " (no PEM block at all; OpenSSL would say \"no start line\")".to_owned()
+    } else {
+        format!(" (the file holds: {})", found.join(", "))
+    }
+}
+
+/// A private key as found in a file, before any passphrase is applied.
+pub struct EncodedKey {
+    format: KeyFormat,
+    der: Zeroizing<Vec<u8>>,
+    dek_info: Option<DekInfo>,
+}
+
+impl fmt::Debug for EncodedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EncodedKey")
+            .field("format", &self.format)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EncodedKey {
+    /// Reads a key from a PEM block whose label names a private key.
+    pub fn from_pem_block(block: &Block) -> Result<Self, KeyError> {
+        let der = Zeroizing::new(block.contents().to_vec());
+        let legacy = block
+            .header("Proc-Type")
+            .is_some_and(|v| v.contains("ENCRYPTED"));
+        let (format, dek_info) = match block.label() {
+            pem::ENCRYPTED_PRIVATE_KEY => (KeyFormat::EncryptedPkcs8, None),
+            pem::PRIVATE_KEY => (KeyFormat::Pkcs8, None),
+            pem::RSA_PRIVATE_KEY | pem::EC_PRIVATE_KEY if legacy => {
+                let dek = DekInfo::parse(block.header("DEK-Info").ok_or_else(|| {
+                    KeyError::Malformed {
+                        format: "legacy encrypted PEM",
+                        detail: "Proc-Type says ENCRYPTED but there is no DEK-Info header".into(),
+                    }
+                })?)?;
+                (KeyFormat::LegacyEncrypted(dek.cipher), Some(dek))
+            }
+            pem::RSA_PRIVATE_KEY => (KeyFormat::Pkcs1, None),
+            pem::EC_PRIVATE_KEY => (KeyFormat::Sec1, None),
+            other => {
+                return Err(KeyError::NotFound {
+                    found: vec![other.to_owned()],
+                });
+            }
+        };
+        let key = Self {
+            format,
+            der,
+            dek_info,
+        };
+        if !format.is_encrypted() {
+            // Catch a corrupt unencrypted key here, where the file is named.
+            key.plain_pkcs8()?;
+        }
+        Ok(key)
+    }
+
+    /// Reads a DER key, recognising PKCS#8 (encrypted or not), PKCS#1 and SEC1.
+    pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        let format = if EncryptedPrivateKeyInfo::try_from(der).is_ok() {
+            KeyFormat::EncryptedPkcs8
+        } else if PrivateKeyInfo::try_from(der).is_ok() {
+            KeyFormat::Pkcs8
+        } else if pkcs1::RsaPrivateKey::try_from(der).is_ok() {
+            KeyFormat::Pkcs1
+        } else if sec1::EcPrivateKey::try_from(der).is_ok() {
+            KeyFormat::Sec1
+        } else {
+            return Err(KeyError::Malformed {
+                format: "DER",
+                detail: "not a PKCS#8, PKCS#1 or SEC1 private key".into(),
+            });
+        };
+        Ok(Self {
+            format,
+            der: Zeroizing::new(der.to_vec()),
+            dek_info: None,
+        })
+    }
+
+    /// Finds the one private key in a file's bytes (PEM, or DER if there is no
+    /// PEM block at all).
+    pub fn from_file_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
+        if !pem::has_begin_line(bytes) {
+            return Self::from_der(bytes).map_err(|_| KeyError::NotFound { found: Vec::new() });
+        }
+        let blocks = pem::parse_blocks(bytes)?;
+        match blocks.iter().find(|b| pem::is_key_label(b.label())) {
+            Some(block) => Self::from_pem_block(block),
+            None => Err(KeyError::NotFound {
+                found: blocks.iter().map(|b| b.label().to_owned()).collect(),
+            }),
+        }
+    }
+
+    /// How the key is stored.
+    pub fn format(&self) -> KeyFormat {
+        self.format
+    }
+
+    /// Whether a passphrase is needed.
+    pub fn is_encrypted(&self) -> bool {
+        self.format.is_encrypted()
+    }
+
+    /// Decrypts (if needed) and validates the key. A passphrase given for an
+    /// unencrypted key is ignored here; whether that is an error is the
+    /// caller's rule (Octavia's is: it is).
+    pub fn decrypt(&self, passphrase: Option<&Passphrase>) -> Result<PrivateKey, KeyError> {
+        let pkcs8 = match self.format {
+            KeyFormat::Pkcs8 | KeyFormat::Pkcs1 | KeyFormat::Sec1 => self.plain_pkcs8()?,
+            KeyFormat::EncryptedPkcs8 => {
+                let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
+                    format: self.format,
+                })?;
+                let info = EncryptedPrivateKeyInfo::try_from(self.der.as_slice()).map_err(|e| {
+                    KeyError::Malformed {
+                        format: "encrypted PKCS#8",
+                        detail: e.to_string(),
+                    }
+                })?;
+                // pkcs5 0.7 reports bad padding, the mark of a wrong
+                // passphrase, as `EncryptFailed` even when decrypting.
+                let doc = info.decrypt(passphrase.as_bytes()).map_err(|e| match e {
+                    pkcs8::Error::EncryptedPrivateKey(
+                        pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed,
+                    )
+                    | pkcs8::Error::Asn1(_)
+                    | pkcs8::Error::KeyMalformed => KeyError::WrongPassphrase {
+                        format: self.format,
+                    },
+                    pkcs8::Error::EncryptedPrivateKey(
+                        pkcs8::pkcs5::Error::UnsupportedAlgorithm { oid },
+                    ) => KeyError::UnsupportedCipher {
+                        cipher: format!("OID {oid}"),
+                    },
+                    other => KeyError::UnsupportedCipher {
+                        cipher: other.to_string(),
+                    },
+                })?;
+                let der = Zeroizing::new(doc.as_bytes().to_vec());
+                // A wrong passphrase that happens to leave valid padding
+                // yields garbage; it is still a wrong passphrase.
+                PrivateKeyInfo::try_from(der.as_slice()).map_err(|_| {
+                    KeyError::WrongPassphrase {
+                        format: self.format,
+                    }
+                })?;
+                der
+            }
+            KeyFormat::LegacyEncrypted(_) => {
+                let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
+                    format: self.format,
+                })?;
+                let dek = self.dek_info.as_ref().ok_or(KeyError::NeedsPassphrase {
+                    format: self.format,
+                })?;
+                let inner = dek.decrypt(passphrase, &self.der)?;
+                let inner =
+                    EncodedKey::from_der(&inner).map_err(|_| KeyError::WrongPassphrase {
+                        format: self.format,
+                    })?;
+                inner.plain_pkcs8()?
+            }
+        };
+        PrivateKey::from_pkcs8_der(&pkcs8)
+    }
+
+    /// The unencrypted key as PKCS#8 DER.
+    fn plain_pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        match self.format {
+            KeyFormat::Pkcs8 => {
+                PrivateKeyInfo::try_from(self.der.as_slice()).map_err(|e| KeyError::Malformed {
+                    format: "PKCS#8",
+                    detail: e.to_string(),
+                })?;
+                Ok(self.der.clone())
+            }
+            KeyFormat::Pkcs1 => {
+                pkcs1::RsaPrivateKey::try_from(self.der.as_slice()).map_err(|e| {
+                    KeyError::Malformed {
+                        format: "PKCS#1 RSA",
+                        detail: e.to_string(),
+                    }
+                })?;
+                wrap_pkcs8(OID_RSA, Some(AnyRef::NULL), &self.der)
+            }
+            KeyFormat::Sec1 => {
+                let ec = sec1::EcPrivateKey::try_from(self.der.as_slice()).map_err(|e| {
+                    KeyError::Malformed {
+                        format: "SEC1 EC",
+                        detail: e.to_string(),
+                    }
+                })?;
+                let curve = ec.parameters.and_then(|p| p.named_curve()).ok_or_else(|| {
+                    KeyError::Malformed {
+                        format: "SEC1 EC",
+                        detail: "the key does not name its curve".into(),
+                    }
+                })?;
+                // PKCS#8 carries the curve in the algorithm identifier.
+                let inner = sec1::EcPrivateKey {
+                    parameters: None,
+                    ..ec
+                };
+                let inner = Zeroizing::new(inner.to_der().map_err(|e| KeyError::Malformed {
+                    format: "SEC1 EC",
+                    detail: e.to_string(),
+                })?);
+                wrap_pkcs8(OID_EC_PUBLIC_KEY, Some(AnyRef::from(&curve)), &inner)
+            }
+            KeyFormat::EncryptedPkcs8 | KeyFormat::LegacyEncrypted(_) => {
+                Err(KeyError::NeedsPassphrase {
+                    format: self.format,
+                })
+            }
+        }
+    }
+}
+
+fn wrap_pkcs8(
+    oid: ObjectIdentifier,
+    parameters: Option<AnyRef<'_>>,
+    private_key: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let info = PrivateKeyInfo::new(AlgorithmIdentifierRef { oid, parameters }, private_key);
+    info.to_der()
+        .map(Zeroizing::new)
+        .map_err(|e| KeyError::Malformed {
+            format: "PKCS#8",
+            detail: e.to_string(),
+        })
+}
+
+/// A usable private key, held as PKCS#8 DER in zeroizing memory.
+pub struct PrivateKey {
+    algorithm: KeyAlgorithm,
+    pkcs8: Zeroizing<Vec<u8>>,
+    public_key: Vec<u8>,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PrivateKey {
+    /// Generates a new key.
+    pub fn generate(key_type: KeyType) -> Result<Self, KeyError> {
+        let pair = match key_type {
+            KeyType::Rsa2048 => rsa_pair(rcgen::RsaKeySize::_2048),
+            KeyType::Rsa3072 => rsa_pair(rcgen::RsaKeySize::_3072),
+            KeyType::Rsa4096 => rsa_pair(rcgen::RsaKeySize::_4096),
+            KeyType::EcdsaP256 => rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256),
+            KeyType::EcdsaP384 => rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384),
+        }
+        .map_err(|e| KeyError::Backend(format!("key generation failed: {e}")))?;
+        let pair = SigningKeyPair(pair);
+        Self::from_pkcs8_der(pair.0.serialized_der())
+    }
+
+    /// Reads unencrypted PKCS#8 DER, working out the algorithm and public key.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+        let malformed = |detail: String| KeyError::Malformed {
+            format: "PKCS#8",
+            detail,
+        };
+        let info = PrivateKeyInfo::try_from(der).map_err(|e| malformed(e.to_string()))?;
+        let oid = info.algorithm.oid;
+        let (algorithm, public_key) = if oid == OID_RSA {
+            let rsa = pkcs1::RsaPrivateKey::try_from(info.private_key)
+                .map_err(|e| malformed(format!("RSA key: {e}")))?;
+            let public = pkcs1::RsaPublicKey {
+                modulus: rsa.modulus,
+                public_exponent: rsa.public_exponent,
+            };
+            let public = public.to_der().map_err(|e| malformed(e.to_string()))?;
+            (
+                KeyAlgorithm::Rsa {
+                    bits: bit_length(rsa.modulus.as_bytes()),
+                },
+                public,
+            )
+        } else if oid == OID_EC_PUBLIC_KEY {
+            let curve = info
+                .algorithm
+                .parameters
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                .ok_or_else(|| malformed("EC key without a named curve".into()))?;
+            let (algorithm, signing) = if curve == OID_P256 {
+                (
+                    KeyAlgorithm::EcdsaP256,
+                    &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+                )
+            } else if curve == OID_P384 {
+                (
+                    KeyAlgorithm::EcdsaP384,
+                    &aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1_SIGNING,
+                )
+            } else {
+                return Err(KeyError::UnsupportedAlgorithm {
+                    algorithm: format!("EC curve {curve}"),
+                });
+            };
+            let pair = aws_lc_rs::signature::EcdsaKeyPair::from_private_key_der(signing, der)
+                .map_err(|e| malformed(format!("EC key rejected: {e}")))?;
+            (
+                algorithm,
+                aws_lc_rs::signature::KeyPair::public_key(&pair)
+                    .as_ref()
+                    .to_vec(),
+            )
+        } else if oid == OID_ED25519 {
+            let pair = aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+                .map_err(|e| malformed(format!("Ed25519 key rejected: {e}")))?;
+            (
+                KeyAlgorithm::Ed25519,
+                aws_lc_rs::signature::KeyPair::public_key(&pair)
+                    .as_ref()
+                    .to_vec(),
+            )
+        } else {
+            return Err(KeyError::UnsupportedAlgorithm {
+                algorithm: format!("OID {oid}"),
+            });
+        };
+        Ok(Self {
+            algorithm,
+            pkcs8: Zeroizing::new(der.to_vec()),
+            public_key,
+        })
+    }
+
+    /// Reads the first private key of a file's bytes (PEM or DER).
+    pub fn from_file_bytes(
+        bytes: &[u8],
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Self, KeyError> {
+        EncodedKey::from_file_bytes(bytes)?.decrypt(passphrase)
+    }
+
+    /// The key's algorithm and size.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        self.algorithm
+    }
+
+    /// The public key as it appears in a certificate's subjectPublicKey BIT
+    /// STRING (RSAPublicKey DER, or the EC point, or the Ed25519 key).
+    pub fn public_key_raw(&self) -> &[u8] {
+        &self.public_key
+    }
+
+    /// The unencrypted PKCS#8 DER. Secret: handle with care.
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
+    /// `BEGIN PRIVATE KEY` PEM, unencrypted (the client key in the bundle).
+    pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
+        pem::encode_secret(pem::PRIVATE_KEY, &self.pkcs8)
+    }
+
+    /// `BEGIN ENCRYPTED PRIVATE KEY` PEM: PBES2 with PBKDF2-HMAC-SHA256
+    /// ([`PBKDF2_ITERATIONS`]) and AES-256-CBC, which Octavia (Python's
+    /// cryptography) and OpenSSL read.
+    pub fn to_encrypted_pkcs8_pem(
+        &self,
+        passphrase: &Passphrase,
+    ) -> Result<Zeroizing<String>, KeyError> {
+        let salt: [u8; 16] = crate::random::bytes();
+        let iv: [u8; 16] = crate::random::bytes();
+        let params =
+            pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, &iv)
+                .map_err(|e| KeyError::Backend(format!("PBES2 parameters: {e}")))?;
+        let info = PrivateKeyInfo::try_from(self.pkcs8.as_slice())
+            .map_err(|e| KeyError::Backend(format!("re-reading the key: {e}")))?;
+        let encrypted = info
+            .encrypt_with_params(params, passphrase.as_bytes())
+            .map_err(|e| KeyError::Backend(format!("encrypting the key: {e}")))?;
+        Ok(pem::encode_secret(
+            pem::ENCRYPTED_PRIVATE_KEY,
+            encrypted.as_bytes(),
+        ))
+    }
+
+    /// A signer for rcgen, created on demand so the backend's copy of the key
+    /// lives only as long as it is needed.
+    pub(crate) fn signing_key(&self) -> Result<SigningKeyPair, KeyError> {
+        let alg = match self.algorithm {
+            KeyAlgorithm::Rsa { .. } => &rcgen::PKCS_RSA_SHA256,
+            KeyAlgorithm::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyAlgorithm::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            KeyAlgorithm::Ed25519 => &rcgen::PKCS_ED25519,
+        };
+        let der = rustls_pki_types::PrivatePkcs8KeyDer::from(self.pkcs8.as_slice());
+        rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, alg)
+            .map(SigningKeyPair)
+            .map_err(|e| KeyError::CannotSign {
+                algorithm: self.algorithm,
+                detail: e.to_string(),
+            })
+    }
+}
+
+fn rsa_pair(size: rcgen::RsaKeySize) -> Result<rcgen::KeyPair, rcgen::Error> {
+    rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, size)
+}
+
+fn bit_length(big_endian: &[u8]) -> u32 {
+    let digits: &[u8] = match big_endian.iter().position(|&b| b != 0) {
+        Some(i) => &big_endian[i..],
+        None => return 0,
+    };
+    (digits.len() as u32 - 1) * 8 + (8 - digits[0].leading_zeros())
+}
+
+/// rcgen's key pair, wiped when dropped (rcgen implements `Zeroize` but not `Drop`).
+pub(crate) struct SigningKeyPair(pub(crate) rcgen::KeyPair);
+
+impl Drop for SigningKeyPair {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_length_counts_significant_bits() {
+        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(bit_length(&[0x01, 0x00]), 9);
+        assert_eq!(bit_length(&[0x00]), 0);
+    }
+
+    #[test]
+    fn key_type_names_round_trip() {
+        for t in KeyType::ALL {
+            assert_eq!(t.name().parse::<KeyType>(), Ok(t));
+        }
+        assert!(
+            "rsa-1024"
+                .parse::<KeyType>()
+                .unwrap_err()
+                .contains("rsa-4096")
+        );
+    }
+
+    #[test]
+    fn ecdsa_key_round_trips_through_encryption() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let pass = Passphrase::new("correct horse".into());
+        let pem = key.to_encrypted_pkcs8_pem(&pass).unwrap();
+        let encoded = EncodedKey::from_file_bytes(pem.as_bytes()).unwrap();
+        assert_eq!(encoded.format(), KeyFormat::EncryptedPkcs8);
+        assert_eq!(
+            encoded.decrypt(None).unwrap_err(),
+            KeyError::NeedsPassphrase {
+                format: KeyFormat::EncryptedPkcs8
+            }
+        );
+        assert_eq!(
+            encoded
+                .decrypt(Some(&Passphrase::new("wrong".into())))
+                .unwrap_err(),
+            KeyError::WrongPassphrase {
+                format: KeyFormat::EncryptedPkcs8
+            }
+        );
+        let back = encoded.decrypt(Some(&pass)).unwrap();
+        assert_eq!(back.algorithm(), KeyAlgorithm::EcdsaP256);
+        assert_eq!(back.public_key_raw(), key.public_key_raw());
+    }
+
+    #[test]
+    fn a_certificate_is_not_a_key() {
+        let text = pem::encode(pem::CERTIFICATE, &[0x30, 0x00]);
+        assert_eq!(
+            EncodedKey::from_file_bytes(text.as_bytes()).unwrap_err(),
+            KeyError::NotFound {
+                found: vec!["CERTIFICATE".into()]
+            }
+        );
+        assert!(
+            EncodedKey::from_file_bytes(b"")
+                .unwrap_err()
+                .to_string()
+                .contains("no start line")
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_key_material() {
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let shown = format!("{key:?}");
+        assert_eq!(shown, "PrivateKey { algorithm: EcdsaP256, .. }");
+    }
+}

@@ -1,0 +1,103 @@
+//! Where the files go: the deployed layouts Octavia reads, and kolla-ansible's work directory.
+
+use std::fmt;
+
+/// How the deployed files are named (in `/etc/kolla/config/octavia`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// kolla-ansible since Ussuri: two CAs. `server_ca.cert.pem`,
+    /// `server_ca.key.pem`, `client_ca.cert.pem`, `client.cert-and-key.pem`.
+    #[default]
+    Kolla,
+    /// kolla-ansible Pike to Train: one CA for both roles. `ca_01.pem`,
+    /// `cakey.pem`, `client.pem`.
+    Legacy,
+}
+
+impl Layout {
+    /// Both layouts.
+    pub const ALL: [Layout; 2] = [Self::Kolla, Self::Legacy];
+
+    /// `kolla` or `legacy`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Kolla => "kolla",
+            Self::Legacy => "legacy",
+        }
+    }
+
+    /// The names of the deployed files.
+    pub fn files(self) -> DeployedFiles {
+        match self {
+            Self::Kolla => DeployedFiles {
+                server_ca_cert: "server_ca.cert.pem",
+                server_ca_key: "server_ca.key.pem",
+                client_ca_cert: "client_ca.cert.pem",
+                client_bundle: "client.cert-and-key.pem",
+            },
+            // Octavia's default `client_ca` is `ca_certificate`: one file, two roles.
+            Self::Legacy => DeployedFiles {
+                server_ca_cert: "ca_01.pem",
+                server_ca_key: "cakey.pem",
+                client_ca_cert: "ca_01.pem",
+                client_bundle: "client.pem",
+            },
+        }
+    }
+
+    /// Whether one CA plays both roles.
+    pub fn is_single_ca(self) -> bool {
+        self == Self::Legacy
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Layout {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| format!("unknown layout \"{s}\" (expected kolla or legacy)"))
+    }
+}
+
+/// The file names of one deployed layout, relative to its directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeployedFiles {
+    /// The server CA certificate (`[certificates] ca_certificate`, `[haproxy_amphora] server_ca`).
+    pub server_ca_cert: &'static str,
+    /// The server CA key, encrypted (`[certificates] ca_private_key`).
+    pub server_ca_key: &'static str,
+    /// The client CA certificate (`[controller_worker] client_ca`); in the
+    /// legacy layout, the same file as the server CA.
+    pub client_ca_cert: &'static str,
+    /// Client certificate, optional chain, then its unencrypted key (`[haproxy_amphora] client_cert`).
+    pub client_bundle: &'static str,
+}
+
+/// The paths of kolla-ansible's CA work directory (`/etc/kolla/octavia-certificates`),
+/// relative to it. A set made by `kolla-ansible octavia-certificates` has them all.
+pub mod work_dir {
+    /// The server CA certificate.
+    pub const SERVER_CA_CERT: &str = "server_ca/server_ca.cert.pem";
+    /// The server CA key, encrypted with `octavia_ca_password`.
+    pub const SERVER_CA_KEY: &str = "server_ca/server_ca.key.pem";
+    /// The client CA certificate.
+    pub const CLIENT_CA_CERT: &str = "client_ca/client_ca.cert.pem";
+    /// The client CA key, encrypted with `octavia_client_ca_password`. Never deployed.
+    pub const CLIENT_CA_KEY: &str = "client_ca/client_ca.key.pem";
+    /// The client certificate.
+    pub const CLIENT_CERT: &str = "client_ca/client.cert.pem";
+    /// The client key, unencrypted.
+    pub const CLIENT_KEY: &str = "client_ca/client.key.pem";
+    /// Client certificate then key: what is deployed as `client.cert-and-key.pem`.
+    pub const CLIENT_BUNDLE: &str = "client_ca/client.cert-and-key.pem";
+}

@@ -1,0 +1,72 @@
+//! The control-plane certificates of OpenStack Octavia, right the first time.
+//!
+//! Octavia's controllers talk to every amphora over mutual TLS. That needs a
+//! **server CA** (issues each amphora's certificate; its encrypted key is
+//! deployed), a **client CA** (the amphora agent trusts only client
+//! certificates it issued), and a **client bundle** (the controllers'
+//! certificate followed by its unencrypted key). This crate models that set
+//! ([`OctaviaPki`]), generates it correctly ([`generate()`]), writes it in the
+//! layouts kolla-ansible deploys ([`Layout`]), and reads every key and
+//! certificate format Octavia and OpenSSL meet in the field ([`EncodedKey`],
+//! [`Certificate`]).
+//!
+//! # Generate, write, read back
+//!
+//! ```
+//! use octavia_pki::{generate, CaPassphrases, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase};
+//!
+//! # fn main() -> Result<(), octavia_pki::Error> {
+//! let tmp = tempfile::tempdir().expect("a temporary directory");
+//! let options = GenerateOptions { key_type: KeyType::EcdsaP256, ..GenerateOptions::default() };
+//! let pki = generate(&options)?;
+//!
+//! let passphrases = CaPassphrases {
+//!     server_ca: Passphrase::generate(),
+//!     client_ca: Passphrase::generate(),
+//! };
+//! let dir = tmp.path().join("config/octavia");
+//! let work_dir = tmp.path().join("octavia-certificates");
+//! let report = pki.write(&Destination { dir: &dir, work_dir: &work_dir }, &passphrases, false)?;
+//! assert_eq!(report.written.len(), 11);
+//!
+//! // What Octavia will load: the server CA unlocks with its passphrase, and
+//! // the client certificate was issued by the client CA.
+//! let deployed = DeployedPki::read(&dir, options.layout, &passphrases.server_ca)?;
+//! assert!(deployed.client.certificate.is_signed_by(&deployed.client_ca_certificates[0]));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Secrets
+//!
+//! Private keys and passphrases live in zeroizing memory ([`Passphrase`],
+//! [`PrivateKey`]), no `Debug` or `Display` output and no error message of
+//! this crate contains them, and key files are written with mode 0600.
+
+#![deny(missing_docs)]
+
+pub mod cert;
+pub mod error;
+pub mod fsio;
+pub mod generate;
+pub mod key;
+pub mod layout;
+pub mod model;
+pub mod passwords;
+pub mod pem;
+mod random;
+pub mod secret;
+
+pub use cert::{CertError, Certificate};
+pub use error::{Error, Result};
+pub use fsio::WriteReport;
+pub use generate::{
+    Destination, GenerateOptions, KeyRole, Progress, Subject, generate, generate_with_progress,
+};
+pub use key::{EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, PrivateKey};
+pub use layout::Layout;
+pub use model::{
+    CaPassphrases, CertificateAuthority, ClientBundle, ClientCa, DeployedPki, OctaviaPki, ServerCa,
+};
+pub use passwords::KollaPasswords;
+pub use secret::Passphrase;
