@@ -342,12 +342,8 @@ impl EncodedKey {
                 let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
                     format: self.format,
                 })?;
-                let info = EncryptedPrivateKeyInfo::try_from(self.der.as_slice()).map_err(|e| {
-                    KeyError::Malformed {
-                        format: "encrypted PKCS#8",
-                        detail: e.to_string(),
-                    }
-                })?;
+                let info = EncryptedPrivateKeyInfo::try_from(self.der.as_slice())
+                    .map_err(encrypted_pkcs8_error)?;
                 // pkcs5 0.7 reports bad padding, the mark of a wrong
                 // passphrase, as `EncryptFailed` even when decrypting.
                 let doc = info.decrypt(passphrase.as_bytes()).map_err(|e| match e {
@@ -444,6 +440,22 @@ impl EncodedKey {
                 })
             }
         }
+    }
+}
+
+/// An encrypted PKCS#8 structure that does not parse: a well-formed key whose
+/// scheme this crate lacks (Camellia, ARIA...) shows as an unknown OID.
+fn encrypted_pkcs8_error(e: pkcs8::Error) -> KeyError {
+    if let pkcs8::Error::Asn1(d) = &e {
+        if let der::ErrorKind::OidUnknown { oid } = d.kind() {
+            return KeyError::UnsupportedCipher {
+                cipher: format!("the scheme with OID {oid}"),
+            };
+        }
+    }
+    KeyError::Malformed {
+        format: "encrypted PKCS#8",
+        detail: e.to_string(),
     }
 }
 

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Makes every fixture under testdata/ with OpenSSL and Python's cryptography,
+# never with octavia-pki itself, so the tests check our readers against the
+# tools that write these files in the field.
+#
+#   bash testdata/make-fixtures.sh          # rewrites testdata/keys, certs, kolla-recipe*
+#
+# Needs: openssl (3.x) and python3 with `cryptography`. The passphrase of every
+# encrypted fixture is in testdata/PASSPHRASE (a test secret, nothing else).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+PASS=$(cat PASSPHRASE)
+export PASS
+
+rm -rf keys certs kolla-recipe kolla-recipe-openssl11
+mkdir -p keys certs
+
+# --- keys: unencrypted -------------------------------------------------------
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out keys/rsa2048.pkcs8.pem 2>/dev/null
+openssl pkey -in keys/rsa2048.pkcs8.pem -traditional -out keys/rsa2048.pkcs1.pem
+openssl pkcs8 -topk8 -nocrypt -in keys/rsa2048.pkcs8.pem -outform DER -out keys/rsa2048.pkcs8.der
+# OpenSSL 3 writes PKCS#8 for any DER output; the PEM body is the true PKCS#1 / SEC1 DER.
+pem_body_to_der() { sed '1d;$d' "$1" | openssl base64 -d -out "$2"; }
+pem_body_to_der keys/rsa2048.pkcs1.pem keys/rsa2048.pkcs1.der
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out keys/rsa1024.pkcs8.pem 2>/dev/null
+openssl ecparam -name prime256v1 -genkey -noout -out keys/ec-p256.sec1.pem
+openssl pkey -in keys/ec-p256.sec1.pem -out keys/ec-p256.pkcs8.pem
+pem_body_to_der keys/ec-p256.sec1.pem keys/ec-p256.sec1.der
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp384r1 -out keys/ec-p384.pkcs8.pem
+openssl ec -in keys/ec-p384.pkcs8.pem -out keys/ec-p384.sec1.pem 2>/dev/null
+openssl genpkey -algorithm ED25519 -out keys/ed25519.pkcs8.pem
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp521r1 -out keys/ec-p521.pkcs8.pem
+
+# --- keys: encrypted PKCS#8 (PBES2), as OpenSSL 3 writes them ----------------
+# `genrsa -aes256` (kolla-ansible's command) on OpenSSL 3: PBKDF2-HMAC-SHA256, AES-256-CBC.
+openssl genrsa -aes256 -passout env:PASS -out keys/rsa2048.genrsa-aes256.pem 2048 2>/dev/null
+src=keys/rsa2048.pkcs8.pem
+openssl pkcs8 -topk8 -in $src -v2 aes-128-cbc -v2prf hmacWithSHA256 -passout env:PASS -out keys/rsa2048.pbes2-sha256-aes128.pem
+openssl pkcs8 -topk8 -in $src -v2 aes-192-cbc -v2prf hmacWithSHA256 -passout env:PASS -out keys/rsa2048.pbes2-sha256-aes192.pem
+openssl pkcs8 -topk8 -in $src -v2 aes-256-cbc -v2prf hmacWithSHA1 -passout env:PASS -out keys/rsa2048.pbes2-sha1-aes256.pem
+openssl pkcs8 -topk8 -in $src -v2 des3 -passout env:PASS -out keys/rsa2048.pbes2-sha256-des3.pem
+openssl pkcs8 -topk8 -in $src -scrypt -passout env:PASS -out keys/rsa2048.pbes2-scrypt-aes256.pem
+openssl pkcs8 -topk8 -in $src -v2 aes-256-cbc -passout env:PASS -outform DER -out keys/rsa2048.pbes2-sha256-aes256.der
+openssl pkcs8 -topk8 -in $src -v2 camellia-256-cbc -passout env:PASS -out keys/rsa2048.pbes2-camellia256.pem
+openssl pkcs8 -topk8 -in keys/ec-p256.pkcs8.pem -v2 aes-256-cbc -passout env:PASS -out keys/ec-p256.pbes2-sha256-aes256.pem
+
+# --- keys: legacy "traditional" encryption, as OpenSSL 1.1's genrsa -aes256 wrote
+for c in aes128 aes192 aes256 des3; do
+  openssl rsa -in $src -traditional -$c -passout env:PASS -out keys/rsa2048.legacy-$c.pem 2>/dev/null
+done
+openssl ec -in keys/ec-p256.sec1.pem -aes256 -passout env:PASS -out keys/ec-p256.legacy-aes256.pem 2>/dev/null
+openssl rsa -in $src -traditional -aria256 -passout env:PASS -out keys/rsa2048.legacy-aria256.pem 2>/dev/null
+
+# --- keys: Python's cryptography (what Octavia loads keys with) --------------
+"$PY" - <<'EOF'
+import os
+from cryptography.hazmat.primitives import serialization as s
+from cryptography.hazmat.primitives.asymmetric import rsa, ec
+pw = os.environ["PASS"].encode()
+rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+ec_key = ec.generate_private_key(ec.SECP384R1())
+def w(name, key, fmt, enc):
+    with open(f"keys/{name}", "wb") as f:
+        f.write(key.private_bytes(s.Encoding.PEM, fmt, enc))
+w("rsa2048.py-pkcs8-best.pem", rsa_key, s.PrivateFormat.PKCS8, s.BestAvailableEncryption(pw))
+w("rsa2048.py-traditional-best.pem", rsa_key, s.PrivateFormat.TraditionalOpenSSL, s.BestAvailableEncryption(pw))
+w("rsa2048.py-plain.pem", rsa_key, s.PrivateFormat.PKCS8, s.NoEncryption())
+w("ec-p384.py-pkcs8-best.pem", ec_key, s.PrivateFormat.PKCS8, s.BestAvailableEncryption(pw))
+w("ec-p384.py-plain.pem", ec_key, s.PrivateFormat.PKCS8, s.NoEncryption())
+EOF
+
+# --- certificates --------------------------------------------------------------
+openssl req -x509 -new -key keys/rsa2048.pkcs8.pem -subj "/C=US/O=Fixture/CN=rsa-ca" -days 3650 \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -out certs/rsa-ca.pem
+openssl x509 -in certs/rsa-ca.pem -outform DER -out certs/rsa-ca.der
+openssl x509 -in certs/rsa-ca.pem -text > certs/rsa-ca.with-text.pem
+openssl req -x509 -new -key keys/ec-p256.pkcs8.pem -subj "/C=US/O=Fixture/CN=ec-ca" -days 3650 -out certs/ec-ca.pem
+cat certs/rsa-ca.pem certs/ec-ca.pem > certs/two-certs.pem
+# CRLF line endings and a UTF-8 BOM: OpenSSL reads both.
+sed 's/$/\r/' certs/rsa-ca.pem > certs/rsa-ca.crlf.pem
+printf '\xef\xbb\xbf' | cat - certs/rsa-ca.pem > certs/rsa-ca.bom.pem
+head -n 5 certs/rsa-ca.pem > certs/rsa-ca.truncated.pem
+
+# --- kolla-ansible's octavia-certificates role, command for command ------------
+# (ansible/roles/octavia-certificates in kolla-ansible 23.0.0; openssl.cnf as it ships)
+kolla_recipe() {
+  local out=$1 ca_pass=$2 client_ca_pass=$3
+  mkdir -p "$out/server_ca" "$out/client_ca"
+  cat > "$out/openssl.cnf" <<'CNF'
+[ client_ca ]
+new_certs_dir     = .
+database          = index.txt
+serial            = serial
+RANDFILE          = .rand
+private_key       = client_ca.key.pem
+certificate       = client_ca.cert.pem
+default_md        = sha256
+name_opt          = ca_default
+cert_opt          = ca_default
+default_days      = 3650
+x509_extensions   = client_cert
+policy            = policy_any
+[ policy_any ]
+countryName            = supplied
+stateOrProvinceName    = optional
+organizationName       = optional
+organizationalUnitName = optional
+commonName             = supplied
+emailAddress           = optional
+[ req ]
+distinguished_name = req_distinguished_name
+x509_extensions    = v3_ca
+default_md         = sha256
+[ req_distinguished_name ]
+[ v3_ca ]
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, cRLSign, keyCertSign
+[ client_cert ]
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+CNF
+  local subj="/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN"
+  (
+    cd "$out/server_ca"
+    CA_PASS=$ca_pass openssl genrsa -aes256 -out server_ca.key.pem -passout env:CA_PASS 4096 2>/dev/null
+    CA_PASS=$ca_pass openssl req -new -x509 -config ../openssl.cnf -key server_ca.key.pem -days 3650 \
+      -out server_ca.cert.pem -subj "$subj=server-ca.example.org" -passin env:CA_PASS -batch
+  )
+  (
+    cd "$out/client_ca"
+    : > index.txt
+    echo 1000 > serial
+    CA_PASS=$client_ca_pass openssl genrsa -aes256 -out client_ca.key.pem -passout env:CA_PASS 4096 2>/dev/null
+    CA_PASS=$client_ca_pass openssl req -new -x509 -config ../openssl.cnf -key client_ca.key.pem -days 3650 \
+      -out client_ca.cert.pem -subj "$subj=client-ca.example.org" -passin env:CA_PASS -batch
+    openssl genrsa -out client.key.pem 4096 2>/dev/null
+    openssl req -new -config ../openssl.cnf -key client.key.pem -out client.csr.pem \
+      -subj "$subj=client.example.org" -batch
+    # The role passes the password with -key on the command line; env: keeps it out of ps.
+    CA_PASS=$client_ca_pass openssl ca -config ../openssl.cnf -name client_ca -days 365 -in client.csr.pem \
+      -out client.cert.pem -passin env:CA_PASS -notext -batch 2>/dev/null
+    # ansible.builtin.assemble with ^client\.(cert|key)\.pem$: sorted, so cert then key.
+    cat client.cert.pem client.key.pem > client.cert-and-key.pem
+  )
+}
+kolla_recipe kolla-recipe "$PASS" "$PASS-client"
+# The same set as OpenSSL 1.1 wrote it: traditional encrypted CA keys, PKCS#1 client key.
+cp -r kolla-recipe kolla-recipe-openssl11
+(
+  cd kolla-recipe-openssl11
+  openssl rsa -in server_ca/server_ca.key.pem -passin env:PASS -traditional -aes256 -passout env:PASS \
+    -out server_ca/server_ca.key.pem 2>/dev/null
+  CA_PASS="$PASS-client" openssl rsa -in client_ca/client_ca.key.pem -passin env:CA_PASS -traditional \
+    -aes256 -passout env:CA_PASS -out client_ca/client_ca.key.pem 2>/dev/null
+  openssl rsa -in client_ca/client.key.pem -traditional -out client_ca/client.key.pem 2>/dev/null
+  cat client_ca/client.cert.pem client_ca/client.key.pem > client_ca/client.cert-and-key.pem
+)
+echo "fixtures written under $(pwd)"
