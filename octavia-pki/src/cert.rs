@@ -120,6 +120,17 @@ impl Certificate {
         pem::encode(pem::CERTIFICATE, &self.der)
     }
 
+    /// SHA-256 of the DER, as `AB:CD:...` (what `openssl x509 -fingerprint -sha256` prints).
+    pub fn sha256_fingerprint(&self) -> String {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &self.der);
+        digest
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
     /// The subject, as `C=US, ST=Oregon, ... CN=...`.
     pub fn subject(&self) -> &str {
         &self.subject

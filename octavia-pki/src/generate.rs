@@ -6,7 +6,7 @@
 //! happen to satisfy: critical basicConstraints and keyUsage on CAs, a subject
 //! key identifier everywhere, an authority key identifier on every certificate.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rcgen::{
@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
-use crate::model::{CaPassphrases, CertificateAuthority, ClientBundle, OctaviaPki};
+use crate::model::{CaPassphrases, CertificateAuthority, ClientBundle, DeployedPki, OctaviaPki};
+use crate::secret::Passphrase;
 
 /// Validity of the CA certificates, in days (kolla-ansible's default).
 pub const DEFAULT_CA_DAYS: u32 = 3650;
@@ -369,6 +370,10 @@ impl OctaviaPki {
                     detail: e.to_string(),
                 })
         };
+        check_passphrase(crate::passwords::CA_PASSWORD, &passphrases.server_ca)?;
+        if self.client_ca.is_some() {
+            check_passphrase(crate::passwords::CLIENT_CA_PASSWORD, &passphrases.client_ca)?;
+        }
         let server_key = encrypt(&self.server_ca.key, &passphrases.server_ca, "server CA key")?;
         let server_cert = self.server_ca.certificates_pem();
         let bundle = self.client.to_pem();
@@ -426,18 +431,122 @@ impl OctaviaPki {
         passphrases: &CaPassphrases,
         force: bool,
     ) -> Result<WriteReport> {
-        for (what, p) in [
-            (crate::passwords::CA_PASSWORD, &passphrases.server_ca),
-            (crate::passwords::CLIENT_CA_PASSWORD, &passphrases.client_ca),
-        ] {
-            if let Some(problem) = p.octavia_problem() {
-                return Err(Error::Passphrase {
-                    what: what.into(),
-                    problem,
-                });
-            }
-        }
         let planned = self.planned_files(to, passphrases)?;
         fsio::write_all(&planned, force)
+    }
+}
+
+impl Destination<'_> {
+    /// Every path a PKI of `layout` is written to, known before generating,
+    /// so a caller can refuse early instead of after minutes of key generation.
+    pub fn paths(&self, layout: Layout) -> Vec<PathBuf> {
+        let mut paths = DeployedPki::paths(self.dir, layout);
+        let mut work = vec![work_dir::SERVER_CA_CERT, work_dir::SERVER_CA_KEY];
+        if !layout.is_single_ca() {
+            work.extend([work_dir::CLIENT_CA_CERT, work_dir::CLIENT_CA_KEY]);
+        }
+        work.extend([
+            work_dir::CLIENT_CERT,
+            work_dir::CLIENT_KEY,
+            work_dir::CLIENT_BUNDLE,
+        ]);
+        paths.extend(work.into_iter().map(|p| self.work_dir.join(p)));
+        paths
+    }
+}
+
+/// Refuses a passphrase Octavia could not use (`$`, empty, line break).
+fn check_passphrase(key: &str, passphrase: &Passphrase) -> Result<()> {
+    match passphrase.octavia_problem() {
+        Some(problem) => Err(Error::Passphrase {
+            what: key.into(),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destination_paths_are_exactly_the_planned_files() {
+        let tmp = std::path::Path::new("/nonexistent");
+        let to = Destination {
+            dir: &tmp.join("d"),
+            work_dir: &tmp.join("w"),
+        };
+        let passphrases = CaPassphrases {
+            server_ca: Passphrase::generate(),
+            client_ca: Passphrase::generate(),
+        };
+        for layout in Layout::ALL {
+            let options = GenerateOptions {
+                layout,
+                key_type: KeyType::EcdsaP256,
+                ..Default::default()
+            };
+            let pki = generate(&options).unwrap();
+            let mut planned: Vec<_> = pki
+                .planned_files(&to, &passphrases)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.path)
+                .collect();
+            let mut expected = to.paths(layout);
+            planned.sort();
+            expected.sort();
+            assert_eq!(planned, expected, "{layout}");
+        }
+    }
+
+    #[test]
+    fn a_dollar_in_the_passphrase_is_refused_before_anything_is_written() {
+        let pki = generate(&GenerateOptions {
+            key_type: KeyType::EcdsaP256,
+            ..Default::default()
+        })
+        .unwrap();
+        let tmp = std::path::Path::new("/nonexistent");
+        let to = Destination {
+            dir: &tmp.join("d"),
+            work_dir: &tmp.join("w"),
+        };
+        let passphrases = CaPassphrases {
+            server_ca: Passphrase::new("a$b".into()),
+            client_ca: Passphrase::generate(),
+        };
+        let err = pki
+            .planned_files(&to, &passphrases)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("octavia_ca_password") && err.contains("oslo.config"),
+            "{err}"
+        );
+        assert!(!err.contains("a$b"));
+    }
+
+    #[test]
+    fn options_out_of_range_are_refused() {
+        let bad = GenerateOptions {
+            ca_days: 0,
+            ..Default::default()
+        };
+        assert!(
+            generate(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("1 to 36500 days")
+        );
+        let mut bad = GenerateOptions::default();
+        bad.client_subject.country = "USA".into();
+        assert!(
+            generate(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("two letters")
+        );
     }
 }

@@ -1,0 +1,320 @@
+//! `octavia-pki generate`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use octavia_pki::fsio::{self, PlannedFile};
+use octavia_pki::passwords::demo_passwords_yml;
+use octavia_pki::{
+    CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
+    Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
+};
+use serde::Serialize;
+
+use crate::output::{self, Format};
+use crate::passphrase::{self, Origin, Sources};
+
+const DEFAULT_DIR: &str = "/etc/kolla/config/octavia";
+const DEFAULT_WORK_DIR: &str = "/etc/kolla/octavia-certificates";
+
+#[derive(Args)]
+#[command(after_help = "\
+Passphrases never come from the command line. They are read from --passwords (Kolla's \
+passwords.yml: octavia_ca_password encrypts the server CA key, octavia_client_ca_password the \
+client CA key), else --passphrase-file (its first line, for both CA keys), else /etc/kolla/passwords.yml \
+if it exists, else a prompt on the terminal.
+
+Nothing existing is overwritten without --force; with --force, replaced files are kept under \
+.backup/<time>/ beside them. Key files are written 0600, new directories 0700, each file atomically.
+
+Examples:
+  octavia-pki generate --demo ./octavia-demo
+  octavia-pki generate --passwords /etc/kolla/passwords.yml
+  octavia-pki generate --key-type ecdsa-p256 --format json")]
+pub struct GenerateArgs {
+    /// Directory of the deployed files (server_ca.cert.pem, server_ca.key.pem, client_ca.cert.pem,
+    /// client.cert-and-key.pem; or ca_01.pem, cakey.pem, client.pem with --layout legacy).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DIR)]
+    dir: PathBuf,
+
+    /// CA work directory, laid out as `kolla-ansible octavia-certificates` makes it (the client CA
+    /// key stays here, never deployed).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_WORK_DIR)]
+    work_dir: PathBuf,
+
+    /// Kolla's passwords.yml [default: /etc/kolla/passwords.yml, when it exists].
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
+    passwords: Option<PathBuf>,
+
+    /// A file whose first line is the passphrase for both CA keys.
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+
+    /// kolla: two CAs (kolla-ansible since Ussuri). legacy: one CA for both roles (Pike to Train).
+    #[arg(long, value_name = "LAYOUT", default_value = "kolla", value_parser = parse_layout)]
+    layout: Layout,
+
+    /// Key type of all keys: rsa-2048, rsa-3072, rsa-4096, ecdsa-p256 or ecdsa-p384.
+    #[arg(long, value_name = "TYPE", default_value = "rsa-4096", value_parser = parse_key_type)]
+    key_type: KeyType,
+
+    /// Validity of the CA certificates, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::generate::DEFAULT_CA_DAYS)]
+    ca_days: u32,
+
+    /// Validity of the client certificate, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::generate::DEFAULT_CLIENT_DAYS)]
+    client_days: u32,
+
+    /// Subject country (C) of all certificates.
+    #[arg(long, value_name = "CC", default_value = "US")]
+    country: String,
+
+    /// Subject state (ST) of all certificates.
+    #[arg(long, value_name = "TEXT", default_value = "Oregon")]
+    state: String,
+
+    /// Subject organization (O) of all certificates.
+    #[arg(long, value_name = "TEXT", default_value = "OpenStack")]
+    organization: String,
+
+    /// Subject organizational unit (OU) of all certificates.
+    #[arg(long, value_name = "TEXT", default_value = "Octavia")]
+    organizational_unit: String,
+
+    /// Common name of the server CA.
+    #[arg(long, value_name = "CN", default_value = "server-ca.example.org")]
+    server_ca_cn: String,
+
+    /// Common name of the client CA.
+    #[arg(long, value_name = "CN", default_value = "client-ca.example.org")]
+    client_ca_cn: String,
+
+    /// Common name of the client certificate.
+    #[arg(long, value_name = "CN", default_value = "client.example.org")]
+    client_cn: String,
+
+    /// Replace existing files (each is backed up first).
+    #[arg(long)]
+    force: bool,
+
+    /// Make a self-contained DEMONSTRATION set in DIR: fresh passphrases in DIR/passwords.yml (0600),
+    /// deployed files in DIR/config/octavia, the work directory in DIR/octavia-certificates.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["dir", "work_dir", "passwords", "passphrase_file"])]
+    demo: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+fn parse_layout(s: &str) -> Result<Layout, String> {
+    s.parse()
+}
+
+fn parse_key_type(s: &str) -> Result<KeyType, String> {
+    s.parse()
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    demo: bool,
+    layout: Layout,
+    key_type: String,
+    dir: &'a Path,
+    work_dir: &'a Path,
+    passphrases_from: String,
+    certificates: Vec<CertSummary>,
+    #[serde(flatten)]
+    write: WriteReport,
+    elapsed_ms: u128,
+}
+
+#[derive(Serialize)]
+struct CertSummary {
+    role: &'static str,
+    subject: String,
+    issuer: String,
+    not_after: String,
+    sha256_fingerprint: String,
+}
+
+impl CertSummary {
+    fn new(role: &'static str, cert: &Certificate) -> Self {
+        Self {
+            role,
+            subject: cert.subject().to_owned(),
+            issuer: cert.issuer().to_owned(),
+            not_after: cert
+                .not_after()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            sha256_fingerprint: cert.sha256_fingerprint(),
+        }
+    }
+}
+
+pub fn run(args: GenerateArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let (dir, work_dir) = match &args.demo {
+        Some(demo) => (
+            demo.join("config/octavia"),
+            demo.join("octavia-certificates"),
+        ),
+        None => (args.dir.clone(), args.work_dir.clone()),
+    };
+    let single_ca = args.layout.is_single_ca();
+    let mut extra_files = Vec::new();
+    let (passphrases, origin) = match &args.demo {
+        Some(demo) => demo_passphrases(demo, &mut extra_files)?,
+        None => passphrase::resolve(
+            &Sources {
+                passwords: args.passwords.as_deref(),
+                passphrase_file: args.passphrase_file.as_deref(),
+            },
+            single_ca,
+        )?,
+    };
+
+    let options = GenerateOptions {
+        layout: args.layout,
+        key_type: args.key_type,
+        ca_days: args.ca_days,
+        client_days: args.client_days,
+        server_ca_subject: subject(&args, &args.server_ca_cn),
+        client_ca_subject: subject(&args, &args.client_ca_cn),
+        client_subject: subject(&args, &args.client_cn),
+    };
+    let to = Destination {
+        dir: &dir,
+        work_dir: &work_dir,
+    };
+
+    // Refuse before the slow part: nothing is generated if nothing may be written.
+    if !args.force {
+        let taken: Vec<PathBuf> = to
+            .paths(args.layout)
+            .into_iter()
+            .chain(extra_files.iter().map(|f: &PlannedFile| f.path.clone()))
+            .filter(|p| fsio::exists(p))
+            .collect();
+        if !taken.is_empty() {
+            return Err(Error::WouldOverwrite { paths: taken });
+        }
+    }
+
+    let pki = octavia_pki::generate_with_progress(&options, &show_progress)?;
+    let mut files = pki.planned_files(&to, &passphrases)?;
+    files.append(&mut extra_files);
+    let write = fsio::write_all(&files, args.force)?;
+
+    let report = Report {
+        demo: args.demo.is_some(),
+        layout: args.layout,
+        key_type: args.key_type.to_string(),
+        dir: &dir,
+        work_dir: &work_dir,
+        passphrases_from: origin.describe(),
+        certificates: summaries(&pki),
+        write,
+        elapsed_ms: started.elapsed().as_millis(),
+    };
+    match args.format {
+        Format::Json => output::print_json(&report),
+        Format::Human => {
+            print_human(&report);
+            Ok(())
+        }
+    }
+}
+
+fn subject(args: &GenerateArgs, common_name: &str) -> Subject {
+    Subject {
+        country: args.country.clone(),
+        state: args.state.clone(),
+        organization: args.organization.clone(),
+        organizational_unit: args.organizational_unit.clone(),
+        common_name: common_name.to_owned(),
+    }
+}
+
+/// A demo set's passphrases: those of DIR/passwords.yml if it exists (so a
+/// demo can be regenerated with --force), else fresh ones, written there.
+fn demo_passphrases(
+    demo: &Path,
+    extra: &mut Vec<PlannedFile>,
+) -> Result<(CaPassphrases, Origin), Error> {
+    let path = demo.join("passwords.yml");
+    if fsio::exists(&path) {
+        let loaded = KollaPasswords::load(&path)?;
+        let both = loaded.ca_passphrases().map_err(|source| Error::Passwords {
+            path: path.clone(),
+            source,
+        })?;
+        return Ok((both, Origin::Passwords(path)));
+    }
+    let both = CaPassphrases {
+        server_ca: Passphrase::generate(),
+        client_ca: Passphrase::generate(),
+    };
+    extra.push(PlannedFile::secret(path.clone(), demo_passwords_yml(&both)));
+    Ok((both, Origin::Passwords(path)))
+}
+
+fn summaries(pki: &OctaviaPki) -> Vec<CertSummary> {
+    let mut out = vec![CertSummary::new("server_ca", pki.server_ca.certificate())];
+    if let Some(ca) = &pki.client_ca {
+        out.push(CertSummary::new("client_ca", ca.certificate()));
+    }
+    out.push(CertSummary::new("client", &pki.client.certificate));
+    out
+}
+
+fn show_progress(progress: Progress) {
+    match progress {
+        Progress::KeysStarted { count, key_type } if key_type.is_slow() => {
+            eprintln!("Generating {count} {key_type} keys in parallel...");
+        }
+        Progress::KeyDone { role, elapsed } => {
+            eprintln!("  {} ready ({:.1} s)", role.name(), elapsed.as_secs_f64());
+        }
+        Progress::KeysStarted { .. } => {}
+    }
+}
+
+fn print_human(report: &Report<'_>) {
+    let kind = if report.demo {
+        "a DEMO Octavia PKI"
+    } else {
+        "an Octavia PKI"
+    };
+    println!(
+        "Generated {kind} (layout {}, {} keys) in {:.1} s; passphrases: {}.",
+        report.layout,
+        report.key_type,
+        report.elapsed_ms as f64 / 1000.0,
+        report.passphrases_from
+    );
+    for c in &report.certificates {
+        println!("  {:<10} {}  (until {})", c.role, c.subject, c.not_after);
+    }
+    println!("Wrote:");
+    for f in &report.write.written {
+        println!("  {}  {}", f.mode, f.path.display());
+    }
+    if !report.write.backups.is_empty() {
+        println!("Backed up before replacing:");
+        for b in &report.write.backups {
+            println!("  {} -> {}", b.original.display(), b.backup.display());
+        }
+    }
+    if report.demo {
+        println!(
+            "This is a demonstration set: its passphrases sit beside it in passwords.yml. \
+             Do not deploy it."
+        );
+    } else {
+        println!("Next: kolla-ansible -i INVENTORY reconfigure -t octavia");
+    }
+}

@@ -1,0 +1,153 @@
+//! Where the CA passphrases come from: never argv.
+//!
+//! In order: `--passwords FILE` (Kolla's passwords.yml), `--passphrase-file
+//! FILE`, the default `/etc/kolla/passwords.yml` if it exists, and last an
+//! interactive prompt with confirmation when standard input is a terminal.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use octavia_pki::passwords::{CA_PASSWORD, CLIENT_CA_PASSWORD};
+use octavia_pki::{CaPassphrases, Error, KollaPasswords, Passphrase, fsio};
+use zeroize::Zeroizing;
+
+/// Kolla's passwords file.
+pub const DEFAULT_PASSWORDS: &str = "/etc/kolla/passwords.yml";
+
+/// The sources the user named.
+pub struct Sources<'a> {
+    /// `--passwords`, if given.
+    pub passwords: Option<&'a Path>,
+    /// `--passphrase-file`, if given.
+    pub passphrase_file: Option<&'a Path>,
+}
+
+/// Where the passphrases were found, for the report.
+pub enum Origin {
+    /// A passwords.yml.
+    Passwords(PathBuf),
+    /// A passphrase file.
+    File(PathBuf),
+    /// Typed at a prompt.
+    Prompt,
+}
+
+impl Origin {
+    /// A short description.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Passwords(p) => format!(
+                "{CA_PASSWORD} and {CLIENT_CA_PASSWORD} from {}",
+                p.display()
+            ),
+            Self::File(p) => format!("{}", p.display()),
+            Self::Prompt => "the prompt".into(),
+        }
+    }
+}
+
+/// Finds both CA passphrases. `single_ca` asks for one only (legacy layout).
+pub fn resolve(sources: &Sources<'_>, single_ca: bool) -> Result<(CaPassphrases, Origin), Error> {
+    if let Some(path) = sources.passwords {
+        return from_passwords(path, single_ca);
+    }
+    if let Some(path) = sources.passphrase_file {
+        let passphrase = read_passphrase_file(path)?;
+        let both = CaPassphrases {
+            server_ca: passphrase.clone(),
+            client_ca: passphrase,
+        };
+        return Ok((both, Origin::File(path.to_owned())));
+    }
+    let default = Path::new(DEFAULT_PASSWORDS);
+    if fsio::exists(default) {
+        return from_passwords(default, single_ca);
+    }
+    if std::io::stdin().is_terminal() {
+        let server_ca = prompt_twice("server CA key", CA_PASSWORD)?;
+        let client_ca = if single_ca {
+            server_ca.clone()
+        } else {
+            prompt_twice("client CA key", CLIENT_CA_PASSWORD)?
+        };
+        return Ok((
+            CaPassphrases {
+                server_ca,
+                client_ca,
+            },
+            Origin::Prompt,
+        ));
+    }
+    Err(Error::InvalidOptions(format!(
+        "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard input is not a \
+         terminal; give --passwords FILE (Kolla's passwords.yml) or --passphrase-file FILE \
+         (or --demo DIR for a self-contained demonstration set)"
+    )))
+}
+
+fn from_passwords(path: &Path, single_ca: bool) -> Result<(CaPassphrases, Origin), Error> {
+    let passwords = KollaPasswords::load(path)?;
+    let named = |source| Error::Passwords {
+        path: path.to_owned(),
+        source,
+    };
+    let server_ca = passwords.passphrase(CA_PASSWORD).map_err(named)?;
+    // The legacy layout has one CA, encrypted with octavia_ca_password.
+    let client_ca = if single_ca {
+        server_ca.clone()
+    } else {
+        passwords.passphrase(CLIENT_CA_PASSWORD).map_err(named)?
+    };
+    Ok((
+        CaPassphrases {
+            server_ca,
+            client_ca,
+        },
+        Origin::Passwords(path.to_owned()),
+    ))
+}
+
+/// The first line of the file, without its line ending.
+fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+    let bytes = fsio::read_file(path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::Read {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "the passphrase file is not UTF-8 text",
+        ),
+    })?;
+    let first = text.lines().next().unwrap_or("");
+    let passphrase = Passphrase::new(first.to_owned());
+    if let Some(problem) = passphrase.octavia_problem() {
+        return Err(Error::Passphrase {
+            what: path.display().to_string(),
+            problem,
+        });
+    }
+    Ok(passphrase)
+}
+
+fn prompt_twice(what: &str, key: &str) -> Result<Passphrase, Error> {
+    let prompt_err = |e: std::io::Error| Error::Read {
+        path: PathBuf::from("/dev/tty"),
+        source: e,
+    };
+    loop {
+        let first = Zeroizing::new(
+            rpassword::prompt_password(format!("Passphrase for the {what} ({key}): "))
+                .map_err(prompt_err)?,
+        );
+        let passphrase = Passphrase::new(first.to_string());
+        if let Some(problem) = passphrase.octavia_problem() {
+            eprintln!("That passphrase cannot be used: {problem}. Try again.");
+            continue;
+        }
+        let again =
+            Zeroizing::new(rpassword::prompt_password("Again, to confirm: ").map_err(prompt_err)?);
+        if *again == *first {
+            return Ok(passphrase);
+        }
+        eprintln!("The two entries differ. Try again.");
+    }
+}

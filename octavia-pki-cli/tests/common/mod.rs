@@ -1,0 +1,223 @@
+//! Helpers shared by the CLI's integration tests: running our binary and the
+//! real peers (the `openssl` CLI, Python's cryptography, Octavia itself).
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Our binary.
+pub fn octavia_pki() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_octavia-pki"))
+}
+
+/// The Python that has Octavia 19 and cryptography installed. Set by
+/// `scripts/test.sh` (and so by CI); a test that needs it fails without it,
+/// rather than silently skipping.
+pub fn python() -> Command {
+    let python = std::env::var_os("OCTAVIA_PKI_PYTHON").unwrap_or_else(|| {
+        panic!(
+            "OCTAVIA_PKI_PYTHON is not set: run the tests with `bash scripts/test.sh`, which \
+             installs Octavia 19 and cryptography into target/peers-venv"
+        )
+    });
+    let mut cmd = Command::new(python);
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"));
+    cmd
+}
+
+/// The `openssl` command line tool.
+pub fn openssl() -> Command {
+    Command::new("openssl")
+}
+
+/// Runs a command, returning its output; panics only if it cannot start.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// Runs a command that must succeed; returns its stdout.
+pub fn ok(cmd: &mut Command) -> String {
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A generated set in a temporary directory, with known passphrases.
+pub struct GeneratedSet {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub work_dir: PathBuf,
+    pub passwords: PathBuf,
+    /// Files holding each passphrase, for `-passin file:` and the Python peer.
+    pub server_pass_file: PathBuf,
+    pub client_pass_file: PathBuf,
+    pub server_passphrase: String,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Two distinct passphrases, letters and digits like kolla-genpwd's.
+pub fn test_passphrases() -> (String, String) {
+    let nonce = std::process::id();
+    (
+        format!("ServerCaPass{nonce}x7Q"),
+        format!("ClientCaPass{nonce}k2W"),
+    )
+}
+
+/// Writes a passwords.yml with the given values (mode 0600).
+pub fn write_passwords(path: &Path, server: &str, client: &str) {
+    std::fs::write(
+        path,
+        format!("---\nkeystone_admin_password: unrelated\noctavia_ca_password: {server}\noctavia_client_ca_password: {client}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// Runs `octavia-pki generate` with a passwords.yml and `extra` arguments.
+pub fn generate(extra: &[&str]) -> GeneratedSet {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("config/octavia");
+    let work_dir = tmp.path().join("octavia-certificates");
+    let passwords = tmp.path().join("passwords.yml");
+    let (server, client) = test_passphrases();
+    write_passwords(&passwords, &server, &client);
+    let server_pass_file = tmp.path().join("server.pass");
+    let client_pass_file = tmp.path().join("client.pass");
+    std::fs::write(&server_pass_file, format!("{server}\n")).unwrap();
+    std::fs::write(&client_pass_file, format!("{client}\n")).unwrap();
+    let out = run(octavia_pki()
+        .arg("generate")
+        .arg("--dir")
+        .arg(&dir)
+        .arg("--work-dir")
+        .arg(&work_dir)
+        .arg("--passwords")
+        .arg(&passwords)
+        .args(extra));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "generate {extra:?} failed:\n{stdout}\n{stderr}"
+    );
+    GeneratedSet {
+        tmp,
+        dir,
+        work_dir,
+        passwords,
+        server_pass_file,
+        client_pass_file,
+        server_passphrase: server,
+        stdout,
+        stderr,
+    }
+}
+
+/// Result of one mutual-TLS handshake between `openssl s_server` (the amphora
+/// agent's side) and `openssl s_client` (the controller's side).
+pub struct Handshake {
+    pub succeeded: bool,
+    pub client_output: String,
+}
+
+/// Plays the controller-to-amphora handshake with OpenSSL on loopback, TLS 1.2
+/// as the amphora agent requires: the server presents the amphora certificate
+/// and requires a client certificate issued by `client_ca`; the client
+/// presents `bundle` and verifies the server against `server_ca` with the
+/// amphora id as the expected host name.
+pub fn openssl_mutual_tls(
+    amphora_pem: &Path,
+    client_ca: &Path,
+    bundle: &Path,
+    server_ca: &Path,
+    amphora_id: &str,
+) -> Handshake {
+    let port = free_port();
+    let mut server = Command::new("timeout")
+        .args(["30", "openssl", "s_server", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(amphora_pem)
+        .arg("-key")
+        .arg(amphora_pem)
+        .arg("-CAfile")
+        .arg(client_ca)
+        .args(["-Verify", "1", "-verify_return_error", "-tls1_2", "-www"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server starts");
+    // s_server prints ACCEPT once it listens.
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let ready = lines
+        .by_ref()
+        .take(20)
+        .any(|l| l.map(|l| l.contains("ACCEPT")).unwrap_or(false));
+    assert!(ready, "openssl s_server did not start listening");
+
+    let mut client = Command::new("timeout")
+        .args(["30", "openssl", "s_client", "-connect"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(bundle)
+        .arg("-key")
+        .arg(bundle)
+        .arg("-CAfile")
+        .arg(server_ca)
+        .args([
+            "-verify_return_error",
+            "-verify_hostname",
+            amphora_id,
+            "-tls1_2",
+            "-ign_eof",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openssl s_client starts");
+    client
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"GET / HTTP/1.0\r\n\r\n")
+        .unwrap();
+    let out = client.wait_with_output().unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let client_output = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The -www page arrives only if both sides accepted the other's certificate.
+    let succeeded = out.status.success()
+        && client_output.contains("Verify return code: 0 (ok)")
+        && client_output.contains("HTTP/1.0 200 ok");
+    Handshake {
+        succeeded,
+        client_output,
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
