@@ -83,74 +83,8 @@ sed 's/$/\r/' certs/rsa-ca.pem > certs/rsa-ca.crlf.pem
 printf '\xef\xbb\xbf' | cat - certs/rsa-ca.pem > certs/rsa-ca.bom.pem
 head -n 5 certs/rsa-ca.pem > certs/rsa-ca.truncated.pem
 
-# --- kolla-ansible's octavia-certificates role, command for command ------------
-# (ansible/roles/octavia-certificates in kolla-ansible 23.0.0; openssl.cnf as it ships)
-kolla_recipe() {
-  local out=$1 ca_pass=$2 client_ca_pass=$3
-  mkdir -p "$out/server_ca" "$out/client_ca"
-  cat > "$out/openssl.cnf" <<'CNF'
-[ client_ca ]
-new_certs_dir     = .
-database          = index.txt
-serial            = serial
-RANDFILE          = .rand
-private_key       = client_ca.key.pem
-certificate       = client_ca.cert.pem
-default_md        = sha256
-name_opt          = ca_default
-cert_opt          = ca_default
-default_days      = 3650
-x509_extensions   = client_cert
-policy            = policy_any
-[ policy_any ]
-countryName            = supplied
-stateOrProvinceName    = optional
-organizationName       = optional
-organizationalUnitName = optional
-commonName             = supplied
-emailAddress           = optional
-[ req ]
-distinguished_name = req_distinguished_name
-x509_extensions    = v3_ca
-default_md         = sha256
-[ req_distinguished_name ]
-[ v3_ca ]
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, cRLSign, keyCertSign
-[ client_cert ]
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = clientAuth
-CNF
-  local subj="/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN"
-  (
-    cd "$out/server_ca"
-    CA_PASS=$ca_pass openssl genrsa -aes256 -out server_ca.key.pem -passout env:CA_PASS 4096 2>/dev/null
-    CA_PASS=$ca_pass openssl req -new -x509 -config ../openssl.cnf -key server_ca.key.pem -days 3650 \
-      -out server_ca.cert.pem -subj "$subj=server-ca.example.org" -passin env:CA_PASS -batch
-  )
-  (
-    cd "$out/client_ca"
-    : > index.txt
-    echo 1000 > serial
-    CA_PASS=$client_ca_pass openssl genrsa -aes256 -out client_ca.key.pem -passout env:CA_PASS 4096 2>/dev/null
-    CA_PASS=$client_ca_pass openssl req -new -x509 -config ../openssl.cnf -key client_ca.key.pem -days 3650 \
-      -out client_ca.cert.pem -subj "$subj=client-ca.example.org" -passin env:CA_PASS -batch
-    openssl genrsa -out client.key.pem 4096 2>/dev/null
-    openssl req -new -config ../openssl.cnf -key client.key.pem -out client.csr.pem \
-      -subj "$subj=client.example.org" -batch
-    # The role passes the password with -key on the command line; env: keeps it out of ps.
-    CA_PASS=$client_ca_pass openssl ca -config ../openssl.cnf -name client_ca -days 365 -in client.csr.pem \
-      -out client.cert.pem -passin env:CA_PASS -notext -batch 2>/dev/null
-    # ansible.builtin.assemble with ^client\.(cert|key)\.pem$: sorted, so cert then key.
-    cat client.cert.pem client.key.pem > client.cert-and-key.pem
-  )
-}
-kolla_recipe kolla-recipe "$PASS" "$PASS-client"
+# --- kolla-ansible's octavia-certificates role, command for command (kolla-recipe.sh)
+CA_PASS=$PASS CLIENT_CA_PASS="$PASS-client" bash kolla-recipe.sh kolla-recipe
 # The same set as OpenSSL 1.1 wrote it: traditional encrypted CA keys, PKCS#1 client key.
 cp -r kolla-recipe kolla-recipe-openssl11
 (

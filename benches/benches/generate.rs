@@ -1,1 +1,110 @@
-fn main() {}
+//! Criterion benchmarks of generation and the readers it relies on.
+//!
+//! `cargo bench -p octavia-pki-benches`. Whole-command comparisons against
+//! kolla-ansible's openssl recipe live in `benches/compare-generate.sh`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use octavia_pki::{
+    CaPassphrases, Destination, EncodedKey, GenerateOptions, KeyType, OctaviaPki, Passphrase,
+    generate,
+};
+
+fn testdata(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata")
+        .join(rel)
+}
+
+fn fixture_passphrase() -> Passphrase {
+    let text = std::fs::read_to_string(testdata("PASSPHRASE")).expect("testdata/PASSPHRASE");
+    Passphrase::new(text.trim_end().to_owned())
+}
+
+fn ecdsa() -> GenerateOptions {
+    GenerateOptions {
+        key_type: KeyType::EcdsaP256,
+        ..GenerateOptions::default()
+    }
+}
+
+fn passphrases() -> CaPassphrases {
+    CaPassphrases {
+        server_ca: Passphrase::generate(),
+        client_ca: Passphrase::generate(),
+    }
+}
+
+fn bench_generate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("generate");
+    group.bench_function("ecdsa-p256 set", |b| {
+        b.iter(|| generate(black_box(&ecdsa())).unwrap())
+    });
+    // What `octavia-pki generate --key-type ecdsa-p256` does: generate, encrypt
+    // the CA keys, write eleven files atomically.
+    group.bench_function("ecdsa-p256 set, encrypted and written", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().unwrap(),
+            |tmp| {
+                let pki = generate(&ecdsa()).unwrap();
+                let to = Destination {
+                    dir: &tmp.path().join("d"),
+                    work_dir: &tmp.path().join("w"),
+                };
+                pki.write(&to, &passphrases(), false).unwrap();
+                tmp
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.sample_size(10);
+    group.bench_function("rsa-4096 set (kolla default)", |b| {
+        b.iter(|| generate(black_box(&GenerateOptions::default())).unwrap())
+    });
+    group.finish();
+}
+
+fn bench_read(c: &mut Criterion) {
+    let pass = fixture_passphrase();
+    let recipe = CaPassphrases {
+        client_ca: Passphrase::new(format!("{}-client", pass.expose())),
+        server_ca: pass.clone(),
+    };
+    let mut group = c.benchmark_group("read");
+    for dir in ["kolla-recipe", "kolla-recipe-openssl11"] {
+        group.bench_function(
+            format!("work dir {dir} (RSA-4096, both CA keys unlocked)"),
+            |b| b.iter(|| OctaviaPki::read_work_dir(black_box(&testdata(dir)), &recipe).unwrap()),
+        );
+    }
+    let ours = generate(&ecdsa())
+        .unwrap()
+        .server_ca
+        .key
+        .to_encrypted_pkcs8_pem(&pass)
+        .unwrap();
+    let cases = [
+        (
+            "unlock PBES2 as octavia-pki writes it (PBKDF2 100k)",
+            ours.as_bytes().to_vec(),
+        ),
+        (
+            "unlock PBES2 as OpenSSL 3 genrsa writes it (PBKDF2 2048)",
+            std::fs::read(testdata("keys/rsa2048.genrsa-aes256.pem")).unwrap(),
+        ),
+        (
+            "unlock legacy AES-256-CBC PEM",
+            std::fs::read(testdata("keys/rsa2048.legacy-aes256.pem")).unwrap(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let encoded = EncodedKey::from_file_bytes(&bytes).unwrap();
+        group.bench_function(name, |b| b.iter(|| encoded.decrypt(Some(&pass)).unwrap()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_generate, bench_read);
+criterion_main!(benches);

@@ -204,7 +204,13 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         }
     }
 
-    let pki = octavia_pki::generate_with_progress(&options, &show_progress)?;
+    // Progress only where there is something to wait for (RSA-3072/4096).
+    let slow = args.key_type.is_slow();
+    let pki = octavia_pki::generate_with_progress(&options, &|p| {
+        if slow {
+            show_progress(p);
+        }
+    })?;
     let mut files = pki.planned_files(&to, &passphrases)?;
     files.append(&mut extra_files);
     let write = fsio::write_all(&files, args.force)?;
@@ -273,13 +279,12 @@ fn summaries(pki: &OctaviaPki) -> Vec<CertSummary> {
 
 fn show_progress(progress: Progress) {
     match progress {
-        Progress::KeysStarted { count, key_type } if key_type.is_slow() => {
+        Progress::KeysStarted { count, key_type } => {
             eprintln!("Generating {count} {key_type} keys in parallel...");
         }
         Progress::KeyDone { role, elapsed } => {
             eprintln!("  {} ready ({:.1} s)", role.name(), elapsed.as_secs_f64());
         }
-        Progress::KeysStarted { .. } => {}
     }
 }
 
@@ -290,11 +295,8 @@ fn print_human(report: &Report<'_>) {
         "an Octavia PKI"
     };
     println!(
-        "Generated {kind} (layout {}, {} keys) in {:.1} s; passphrases: {}.",
-        report.layout,
-        report.key_type,
-        report.elapsed_ms as f64 / 1000.0,
-        report.passphrases_from
+        "Generated {kind} (layout {}, {} keys) in {} ms; passphrases: {}.",
+        report.layout, report.key_type, report.elapsed_ms, report.passphrases_from
     );
     for c in &report.certificates {
         println!("  {:<10} {}  (until {})", c.role, c.subject, c.not_after);

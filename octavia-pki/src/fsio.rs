@@ -104,6 +104,16 @@ pub struct PlannedFile {
     pub mode: u32,
 }
 
+impl std::fmt::Debug for PlannedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The contents may be a key: never shown.
+        f.debug_struct("PlannedFile")
+            .field("path", &self.path)
+            .field("mode", &format_args!("{:04o}", self.mode))
+            .finish_non_exhaustive()
+    }
+}
+
 impl PlannedFile {
     /// A file holding a secret (mode 0600).
     pub fn secret(path: PathBuf, contents: Zeroizing<String>) -> Self {
@@ -168,6 +178,13 @@ pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
             }
             Ok(_) => existing.push(f.path.clone()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            // A parent is a regular file: the target can never be written.
+            Err(source) if source.kind() == io::ErrorKind::NotADirectory => {
+                return Err(Error::Write {
+                    path: f.path.clone(),
+                    source,
+                });
+            }
             Err(source) => {
                 return Err(Error::Read {
                     path: f.path.clone(),
@@ -213,7 +230,10 @@ pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
         });
     }
     drop(staged);
-    for dir in files.iter().filter_map(|f| f.path.parent()) {
+    let mut dirs: Vec<&Path> = files.iter().filter_map(|f| f.path.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
         sync_dir(dir);
     }
     Ok(report)

@@ -212,37 +212,41 @@ pub fn generate_with_progress(
         count: roles.len(),
         key_type: options.key_type,
     });
-    // Independent keys, one thread each: RSA-4096 generation dominates the run.
-    let keys: Vec<Result<PrivateKey>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = roles
-            .iter()
-            .map(|&role| {
-                scope.spawn(move || {
-                    let started = Instant::now();
-                    let key = PrivateKey::generate(options.key_type).map_err(|e| Error::Generate {
-                        what: role.name().into(),
-                        detail: e.to_string(),
-                    });
-                    progress(Progress::KeyDone {
-                        role,
-                        elapsed: started.elapsed(),
-                    });
-                    key
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::Generate {
-                        what: "keys".into(),
-                        detail: "a worker thread panicked".into(),
+    let make_key = |role: KeyRole| {
+        let started = Instant::now();
+        let key = PrivateKey::generate(options.key_type).map_err(|e| Error::Generate {
+            what: role.name().into(),
+            detail: e.to_string(),
+        });
+        progress(Progress::KeyDone {
+            role,
+            elapsed: started.elapsed(),
+        });
+        key
+    };
+    // RSA keys take up to seconds each: one thread per key. EC keys take
+    // microseconds, less than starting a thread, so they are made here.
+    let keys: Vec<Result<PrivateKey>> = if options.key_type.is_rsa() {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = roles
+                .iter()
+                .map(|&role| scope.spawn(move || make_key(role)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Generate {
+                            what: "keys".into(),
+                            detail: "a worker thread panicked".into(),
+                        })
                     })
                 })
-            })
-            .collect()
-    });
+                .collect()
+        })
+    } else {
+        roles.iter().map(|&role| make_key(role)).collect()
+    };
     let mut keys = keys.into_iter().collect::<Result<Vec<_>>>()?.into_iter();
     let mut next_key = || keys.next().expect("one key per role");
 
@@ -363,18 +367,29 @@ impl OctaviaPki {
         to: &Destination<'_>,
         passphrases: &CaPassphrases,
     ) -> Result<Vec<PlannedFile>> {
-        let encrypt = |key: &PrivateKey, passphrase, what: &str| {
-            key.to_encrypted_pkcs8_pem(passphrase)
-                .map_err(|e| Error::Generate {
-                    what: format!("encrypted {what}"),
-                    detail: e.to_string(),
-                })
-        };
         check_passphrase(crate::passwords::CA_PASSWORD, &passphrases.server_ca)?;
         if self.client_ca.is_some() {
             check_passphrase(crate::passwords::CLIENT_CA_PASSWORD, &passphrases.client_ca)?;
         }
-        let server_key = encrypt(&self.server_ca.key, &passphrases.server_ca, "server CA key")?;
+        // Each encryption is a deliberate 100 000-iteration PBKDF2: the two
+        // CA keys are independent, so they are encrypted in parallel.
+        let (server_key, client_ca_key) = std::thread::scope(|scope| {
+            let client = self.client_ca.as_ref().map(|ca| {
+                scope.spawn(|| encrypt_ca_key(&ca.key, &passphrases.client_ca, "client CA key"))
+            });
+            let server =
+                encrypt_ca_key(&self.server_ca.key, &passphrases.server_ca, "server CA key");
+            let client = client.map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Generate {
+                        what: "encrypted client CA key".into(),
+                        detail: "the worker thread panicked".into(),
+                    })
+                })
+            });
+            (server, client.transpose())
+        });
+        let (server_key, client_ca_key) = (server_key?, client_ca_key?);
         let server_cert = self.server_ca.certificates_pem();
         let bundle = self.client.to_pem();
         let files = self.layout.files();
@@ -398,8 +413,7 @@ impl OctaviaPki {
             server_cert,
         ));
         planned.push(PlannedFile::secret(w(work_dir::SERVER_CA_KEY), server_key));
-        if let Some(client_ca) = &self.client_ca {
-            let client_ca_key = encrypt(&client_ca.key, &passphrases.client_ca, "client CA key")?;
+        if let (Some(client_ca), Some(client_ca_key)) = (&self.client_ca, client_ca_key) {
             planned.push(PlannedFile::public(
                 w(work_dir::CLIENT_CA_CERT),
                 client_ca.certificates_pem(),
@@ -453,6 +467,18 @@ impl Destination<'_> {
         paths.extend(work.into_iter().map(|p| self.work_dir.join(p)));
         paths
     }
+}
+
+fn encrypt_ca_key(
+    key: &PrivateKey,
+    passphrase: &Passphrase,
+    what: &str,
+) -> Result<zeroize::Zeroizing<String>> {
+    key.to_encrypted_pkcs8_pem(passphrase)
+        .map_err(|e| Error::Generate {
+            what: format!("encrypted {what}"),
+            detail: e.to_string(),
+        })
 }
 
 /// Refuses a passphrase Octavia could not use (`$`, empty, line break).

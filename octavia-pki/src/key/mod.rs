@@ -100,6 +100,11 @@ impl KeyType {
         }
     }
 
+    /// Whether this is an RSA key type.
+    pub fn is_rsa(self) -> bool {
+        matches!(self, Self::Rsa2048 | Self::Rsa3072 | Self::Rsa4096)
+    }
+
     /// Whether generating this key takes long enough to show progress.
     pub fn is_slow(self) -> bool {
         matches!(self, Self::Rsa3072 | Self::Rsa4096)
@@ -446,12 +451,12 @@ impl EncodedKey {
 /// An encrypted PKCS#8 structure that does not parse: a well-formed key whose
 /// scheme this crate lacks (Camellia, ARIA...) shows as an unknown OID.
 fn encrypted_pkcs8_error(e: pkcs8::Error) -> KeyError {
-    if let pkcs8::Error::Asn1(d) = &e {
-        if let der::ErrorKind::OidUnknown { oid } = d.kind() {
-            return KeyError::UnsupportedCipher {
-                cipher: format!("the scheme with OID {oid}"),
-            };
-        }
+    if let pkcs8::Error::Asn1(d) = &e
+        && let der::ErrorKind::OidUnknown { oid } = d.kind()
+    {
+        return KeyError::UnsupportedCipher {
+            cipher: format!("the scheme with OID {oid}"),
+        };
     }
     KeyError::Malformed {
         format: "encrypted PKCS#8",

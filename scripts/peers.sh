@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the peers the tests prove compatibility against, and prints the
+# Python to use: the openssl CLI (Debian's package, if missing) and a venv under
+# target/ with Octavia 19 and Python's cryptography from PyPI. Idempotent.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv="$root/target/peers-venv"
+requirements="$root/scripts/peers-requirements.txt"
+
+if ! command -v openssl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+  else
+    echo "peers.sh: the openssl command is missing; install Debian's openssl package" >&2
+    exit 1
+  fi
+fi
+
+stamp="$venv/.installed-$(sha256sum "$requirements" | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "peers.sh: installing Octavia 19 and cryptography into $venv ..." >&2
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements" >&2
+  touch "$stamp"
+fi
+# Prove the peers are really there; a missing peer fails here, loudly.
+"$venv/bin/python" -c "import octavia.certificates.generator.local, octavia.common.config, cryptography, requests" 2>/dev/null \
+  || { echo "peers.sh: Octavia's modules do not import from $venv" >&2; exit 1; }
+echo "$venv/bin/python"
