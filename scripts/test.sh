@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test, with the real peers installed first (see scripts/peers.sh).
+# Runs every test, with the real peers installed first (see scripts/peers.sh),
+# and ends with one line totalling what cargo ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OCTAVIA_PKI_PYTHON=$(bash scripts/peers.sh)
 export OCTAVIA_PKI_PYTHON
-cargo test --workspace --all-targets --locked
-cargo test --workspace --doc --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --doc --locked 2>&1 | tee "$log"
+cargo test --workspace --all-targets --locked 2>&1 | tee -a "$log"
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"

@@ -524,12 +524,14 @@ impl PrivateKey {
                 public_exponent: rsa.public_exponent,
             };
             let public = public.to_der().map_err(|e| malformed(e.to_string()))?;
-            (
-                KeyAlgorithm::Rsa {
-                    bits: bit_length(rsa.modulus.as_bytes()),
-                },
-                public,
-            )
+            let bits = bit_length(rsa.modulus.as_bytes());
+            // aws-lc checks that the components form a key (2048 to 8192 bits);
+            // smaller keys stay readable so a checker can flag their size.
+            if (2048..=8192).contains(&bits) {
+                aws_lc_rs::rsa::KeyPair::from_pkcs8(der)
+                    .map_err(|e| malformed(format!("RSA key rejected: {e}")))?;
+            }
+            (KeyAlgorithm::Rsa { bits }, public)
         } else if oid == OID_EC_PUBLIC_KEY {
             let curve = info
                 .algorithm
@@ -737,6 +739,21 @@ mod tests {
                 .to_string()
                 .contains("no start line")
         );
+    }
+
+    #[test]
+    fn an_rsa_key_whose_parts_do_not_fit_is_rejected() {
+        let key = PrivateKey::generate(KeyType::Rsa2048).unwrap();
+        let info = PrivateKeyInfo::try_from(key.pkcs8_der()).unwrap();
+        let mut rsa = pkcs1::RsaPrivateKey::try_from(info.private_key).unwrap();
+        // Swap the primes' roles: every field still parses, the key is wrong.
+        let exponent1 = rsa.exponent1;
+        rsa.exponent1 = rsa.exponent2;
+        rsa.exponent2 = exponent1;
+        let inner = rsa.to_der().unwrap();
+        let broken = wrap_pkcs8(OID_RSA, Some(AnyRef::NULL), &inner).unwrap();
+        let err = PrivateKey::from_pkcs8_der(&broken).unwrap_err();
+        assert!(err.to_string().contains("RSA key rejected"), "{err}");
     }
 
     #[test]
