@@ -747,9 +747,7 @@ mod tests {
         let info = PrivateKeyInfo::try_from(key.pkcs8_der()).unwrap();
         let mut rsa = pkcs1::RsaPrivateKey::try_from(info.private_key).unwrap();
         // Swap the primes' roles: every field still parses, the key is wrong.
-        let exponent1 = rsa.exponent1;
-        rsa.exponent1 = rsa.exponent2;
-        rsa.exponent2 = exponent1;
+        std::mem::swap(&mut rsa.exponent1, &mut rsa.exponent2);
         let inner = rsa.to_der().unwrap();
         let broken = wrap_pkcs8(OID_RSA, Some(AnyRef::NULL), &inner).unwrap();
         let err = PrivateKey::from_pkcs8_der(&broken).unwrap_err();
