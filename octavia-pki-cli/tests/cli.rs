@@ -42,13 +42,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 fn refuses_to_overwrite_and_changes_nothing() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
     let before = snapshot(set.tmp.path());
-    let out = run(octavia_pki()
-        .args(["generate", "--key-type", "ecdsa-p256", "--dir"])
-        .arg(&set.dir)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .arg("--passwords")
-        .arg(&set.passwords));
+    let out = set.regenerate(&["--key-type", "ecdsa-p256"]);
     let (_, stderr) = stdout_stderr(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -63,21 +57,7 @@ fn refuses_to_overwrite_and_changes_nothing() {
 fn force_backs_up_every_replaced_file() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
     let old_key = fs::read(set.dir.join("server_ca.key.pem")).unwrap();
-    let out = run(octavia_pki()
-        .args([
-            "generate",
-            "--force",
-            "--format",
-            "json",
-            "--key-type",
-            "ecdsa-p256",
-            "--dir",
-        ])
-        .arg(&set.dir)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .arg("--passwords")
-        .arg(&set.passwords));
+    let out = set.regenerate(&["--force", "--format", "json", "--key-type", "ecdsa-p256"]);
     let (stdout, stderr) = stdout_stderr(&out);
     assert!(out.status.success(), "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
@@ -143,21 +123,7 @@ fn json_report_lists_files_modes_and_certificates() {
 #[test]
 fn no_passphrase_ever_reaches_the_output() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
-    let out = run(octavia_pki()
-        .args([
-            "generate",
-            "--force",
-            "--format",
-            "json",
-            "--key-type",
-            "ecdsa-p256",
-            "--dir",
-        ])
-        .arg(&set.dir)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .arg("--passwords")
-        .arg(&set.passwords));
+    let out = set.regenerate(&["--force", "--format", "json", "--key-type", "ecdsa-p256"]);
     for text in [
         &set.stdout,
         &set.stderr,
@@ -196,13 +162,12 @@ fn passwords_yml_problems_name_the_key_and_the_file() {
     ];
     for (content, expected) in cases {
         fs::write(&passwords, content).unwrap();
-        let out = run(octavia_pki()
-            .args(["generate", "--key-type", "ecdsa-p256", "--dir"])
-            .arg(tmp.path().join("d"))
-            .arg("--work-dir")
-            .arg(tmp.path().join("w"))
-            .arg("--passwords")
-            .arg(&passwords));
+        let out = run(&mut generate_into(
+            &tmp.path().join("d"),
+            &tmp.path().join("w"),
+            &passwords,
+            &["--key-type", "ecdsa-p256"],
+        ));
         let (_, stderr) = stdout_stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{content}");
         assert!(stderr.contains(expected), "{content} -> {stderr}");
@@ -217,13 +182,12 @@ fn passwords_yml_problems_name_the_key_and_the_file() {
         );
     }
     let missing = tmp.path().join("nope.yml");
-    let out = run(octavia_pki()
-        .args(["generate", "--key-type", "ecdsa-p256", "--dir"])
-        .arg(tmp.path().join("d"))
-        .arg("--work-dir")
-        .arg(tmp.path().join("w"))
-        .arg("--passwords")
-        .arg(&missing));
+    let out = run(&mut generate_into(
+        &tmp.path().join("d"),
+        &tmp.path().join("w"),
+        &missing,
+        &["--key-type", "ecdsa-p256"],
+    ));
     let (_, stderr) = stdout_stderr(&out);
     assert!(
         stderr.contains("nope.yml") && stderr.contains("No such file"),
@@ -254,20 +218,12 @@ fn a_passphrase_file_serves_both_cas_and_legacy_needs_only_one_password() {
     // The legacy layout's one CA uses octavia_ca_password; the client CA password may be absent.
     let passwords = tmp.path().join("passwords.yml");
     fs::write(&passwords, "octavia_ca_password: LegacyOnly1\n").unwrap();
-    let out = run(octavia_pki()
-        .args([
-            "generate",
-            "--layout",
-            "legacy",
-            "--key-type",
-            "ecdsa-p256",
-            "--dir",
-        ])
-        .arg(tmp.path().join("legacy"))
-        .arg("--work-dir")
-        .arg(tmp.path().join("legacy-work"))
-        .arg("--passwords")
-        .arg(&passwords));
+    let out = run(&mut generate_into(
+        &tmp.path().join("legacy"),
+        &tmp.path().join("legacy-work"),
+        &passwords,
+        &["--layout", "legacy", "--key-type", "ecdsa-p256"],
+    ));
     assert!(out.status.success(), "{}", stdout_stderr(&out).1);
 }
 
@@ -377,13 +333,7 @@ fn a_symlink_at_a_target_is_replaced_not_followed() {
     let target = set.dir.join("server_ca.cert.pem");
     fs::remove_file(&target).unwrap();
     std::os::unix::fs::symlink(&precious, &target).unwrap();
-    let out = run(octavia_pki()
-        .args(["generate", "--force", "--key-type", "ecdsa-p256", "--dir"])
-        .arg(&set.dir)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .arg("--passwords")
-        .arg(&set.passwords));
+    let out = set.regenerate(&["--force", "--key-type", "ecdsa-p256"]);
     assert!(out.status.success(), "{}", stdout_stderr(&out).1);
     assert_eq!(fs::read_to_string(&precious).unwrap(), "keep me");
     assert!(
@@ -399,13 +349,12 @@ fn a_target_under_a_regular_file_fails_cleanly_naming_it() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
     let blocker = set.tmp.path().join("not-a-dir");
     fs::write(&blocker, "x").unwrap();
-    let out = run(octavia_pki()
-        .args(["generate", "--key-type", "ecdsa-p256", "--dir"])
-        .arg(blocker.join("octavia"))
-        .arg("--work-dir")
-        .arg(set.tmp.path().join("w2"))
-        .arg("--passwords")
-        .arg(&set.passwords));
+    let out = run(&mut generate_into(
+        &blocker.join("octavia"),
+        &set.tmp.path().join("w2"),
+        &set.passwords,
+        &["--key-type", "ecdsa-p256"],
+    ));
     let (_, stderr) = stdout_stderr(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -416,4 +365,54 @@ fn a_target_under_a_regular_file_fails_cleanly_naming_it() {
         !set.tmp.path().join("w2").exists(),
         "all or nothing: {stderr}"
     );
+}
+
+#[test]
+fn the_prompt_never_echoes_refuses_unusable_passphrases_and_confirms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (d, w) = (tmp.path().join("d"), tmp.path().join("w"));
+    let server = "PromptServer123";
+    let client = "PromptClient456";
+    // Each answer is typed only once the prompt is shown with echo off (the
+    // driver fails with 97 if echo stays on).
+    let answers = [
+        format!("(octavia_ca_password): =dollar$in{server}"),
+        format!("(octavia_ca_password): ={server}"),
+        "Again, to confirm: =Mistyped999".to_owned(),
+        format!("(octavia_ca_password): ={server}"),
+        format!("Again, to confirm: ={server}"),
+        format!("(octavia_client_ca_password): ={client}"),
+        format!("Again, to confirm: ={client}"),
+    ];
+    let out = run(python_script("tests/support/answer_prompts.py")
+        .args(&answers)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_octavia-pki"))
+        .args(["generate", "--key-type", "ecdsa-p256", "--dir"])
+        .arg(&d)
+        .arg("--work-dir")
+        .arg(&w));
+    let (screen, _) = stdout_stderr(&out);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("cannot be used") && screen.contains("oslo.config"),
+        "{screen}"
+    );
+    assert!(screen.contains("The two entries differ"), "{screen}");
+    for secret in [server, client, "Mistyped999", "dollar$in"] {
+        assert!(!screen.contains(secret), "{secret} was echoed:\n{screen}");
+    }
+    let server_file = tmp.path().join("s");
+    let client_file = tmp.path().join("c");
+    fs::write(&server_file, server).unwrap();
+    fs::write(&client_file, client).unwrap();
+    for (key, pass) in [
+        (d.join("server_ca.key.pem"), &server_file),
+        (w.join("client_ca/client_ca.key.pem"), &client_file),
+    ] {
+        let passin = format!("file:{}", pass.display());
+        ok(openssl()
+            .args(["pkey", "-noout", "-passin", &passin, "-in"])
+            .arg(key));
+    }
 }

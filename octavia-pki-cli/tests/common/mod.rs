@@ -17,6 +17,11 @@ pub fn octavia_pki() -> Command {
 /// `scripts/test.sh` (and so by CI); a test that needs it fails without it,
 /// rather than silently skipping.
 pub fn python() -> Command {
+    python_script("tests/peers/octavia_peer.py")
+}
+
+/// That Python, running one of this crate's test scripts.
+pub fn python_script(relative: &str) -> Command {
     let python = std::env::var_os("OCTAVIA_PKI_PYTHON").unwrap_or_else(|| {
         panic!(
             "OCTAVIA_PKI_PYTHON is not set: run the tests with `bash scripts/test.sh`, which \
@@ -24,7 +29,7 @@ pub fn python() -> Command {
         )
     });
     let mut cmd = Command::new(python);
-    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"));
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative));
     cmd
 }
 
@@ -86,6 +91,32 @@ pub fn write_passwords(path: &Path, server: &str, client: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
+/// `octavia-pki generate --dir DIR --work-dir WORK --passwords FILE extra...`.
+pub fn generate_into(dir: &Path, work_dir: &Path, passwords: &Path, extra: &[&str]) -> Command {
+    let mut cmd = octavia_pki();
+    cmd.arg("generate")
+        .arg("--dir")
+        .arg(dir)
+        .arg("--work-dir")
+        .arg(work_dir)
+        .arg("--passwords")
+        .arg(passwords)
+        .args(extra);
+    cmd
+}
+
+impl GeneratedSet {
+    /// Runs `generate` again over this set's directories.
+    pub fn regenerate(&self, extra: &[&str]) -> Output {
+        run(&mut generate_into(
+            &self.dir,
+            &self.work_dir,
+            &self.passwords,
+            extra,
+        ))
+    }
+}
+
 /// Runs `octavia-pki generate` with a passwords.yml and `extra` arguments.
 pub fn generate(extra: &[&str]) -> GeneratedSet {
     let tmp = tempfile::tempdir().unwrap();
@@ -98,15 +129,7 @@ pub fn generate(extra: &[&str]) -> GeneratedSet {
     let client_pass_file = tmp.path().join("client.pass");
     std::fs::write(&server_pass_file, format!("{server}\n")).unwrap();
     std::fs::write(&client_pass_file, format!("{client}\n")).unwrap();
-    let out = run(octavia_pki()
-        .arg("generate")
-        .arg("--dir")
-        .arg(&dir)
-        .arg("--work-dir")
-        .arg(&work_dir)
-        .arg("--passwords")
-        .arg(&passwords)
-        .args(extra));
+    let out = run(&mut generate_into(&dir, &work_dir, &passwords, extra));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
