@@ -3,6 +3,7 @@
 //! The logic lives in the `octavia-pki` library; this binary parses
 //! arguments, prints, and maps results to exit codes.
 
+mod check;
 mod generate;
 mod output;
 mod passphrase;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit status of a run that could not do its job (bad input, refused overwrite...).
+/// Exit status of a `generate` that could not do its job (bad input, refused overwrite...).
 const EXIT_FAILURE: u8 = 1;
 
 #[derive(Parser)]
@@ -19,11 +20,12 @@ const EXIT_FAILURE: u8 = 1;
     name = "octavia-pki",
     version,
     about = "Octavia's control-plane certificates, right the first time",
-    long_about = "Generates the certificates OpenStack Octavia's controllers and amphorae use for \
-                  mutual TLS (server CA, client CA, client certificate-and-key bundle) in the layout \
-                  kolla-ansible deploys.",
-    after_help = "Exit status: 0 success, 1 failure (the message names the file and the cause), \
-                  2 usage error."
+    long_about = "Generates and checks the certificates OpenStack Octavia's controllers and \
+                  amphorae use for mutual TLS (server CA, client CA, client certificate-and-key \
+                  bundle) in the layouts kolla-ansible deploys.",
+    after_help = "Exit status of generate: 0 success, 1 failure (the message names the file and the \
+                  cause), 2 usage error. Of check: 0 no error finding, 1 error findings, 2 the check \
+                  could not run."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,18 +36,37 @@ struct Cli {
 enum Command {
     /// Generate a complete, correct set of Octavia certificates and keys.
     Generate(generate::GenerateArgs),
+    /// Say exactly what is wrong with an Octavia certificate directory.
+    Check(check::CheckArgs),
+    /// Explain a finding code of `check`: cause, symptom, fix.
+    Explain(check::ExplainArgs),
+}
+
+/// Exit status when a check found an error.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status when a check could not run.
+const EXIT_COULD_NOT_RUN: u8 = 2;
+
+fn fail(err: &octavia_pki::Error, status: u8) -> ExitCode {
+    eprintln!("octavia-pki: error: {err}");
+    ExitCode::from(status)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Generate(args) => generate::run(args),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("octavia-pki: error: {err}");
-            ExitCode::from(EXIT_FAILURE)
-        }
+    match cli.command {
+        Command::Generate(args) => match generate::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_FAILURE),
+        },
+        Command::Check(args) => match check::run(args) {
+            Ok(false) => ExitCode::SUCCESS,
+            Ok(true) => ExitCode::from(EXIT_FINDINGS),
+            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
+        Command::Explain(args) => match check::explain(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
     }
 }

@@ -52,7 +52,7 @@ pub fn resolve(sources: &Sources<'_>, single_ca: bool) -> Result<(CaPassphrases,
         return from_passwords(path, single_ca);
     }
     if let Some(path) = sources.passphrase_file {
-        let passphrase = read_passphrase_file(path)?;
+        let passphrase = read_usable_passphrase_file(path)?;
         let both = CaPassphrases {
             server_ca: passphrase.clone(),
             client_ca: passphrase,
@@ -107,8 +107,9 @@ fn from_passwords(path: &Path, single_ca: bool) -> Result<(CaPassphrases, Origin
     ))
 }
 
-/// The first line of the file, without its line ending.
-fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+/// The first line of the file, without its line ending, as it is: the
+/// checker reports what Octavia would make of it.
+pub fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
     let bytes = fsio::read_file(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::Read {
         path: path.to_owned(),
@@ -117,8 +118,14 @@ fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
             "the passphrase file is not UTF-8 text",
         ),
     })?;
-    let first = text.lines().next().unwrap_or("");
-    let passphrase = Passphrase::new(first.to_owned());
+    Ok(Passphrase::new(
+        text.lines().next().unwrap_or("").to_owned(),
+    ))
+}
+
+/// Like [`read_passphrase_file`], refusing what Octavia could not use.
+fn read_usable_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+    let passphrase = read_passphrase_file(path)?;
     if let Some(problem) = passphrase.octavia_problem() {
         return Err(Error::Passphrase {
             what: path.display().to_string(),
@@ -126,6 +133,20 @@ fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
         });
     }
     Ok(passphrase)
+}
+
+/// One prompt, no confirmation (for reading, not creating); empty means none.
+pub fn prompt_once(what: &str, key: &str) -> Result<Option<Passphrase>, Error> {
+    let answer = Zeroizing::new(
+        rpassword::prompt_password(format!(
+            "Passphrase for the {what} ({key}; empty to skip): "
+        ))
+        .map_err(|e| Error::Read {
+            path: PathBuf::from("/dev/tty"),
+            source: e,
+        })?,
+    );
+    Ok((!answer.is_empty()).then(|| Passphrase::new(answer.to_string())))
 }
 
 fn prompt_twice(what: &str, key: &str) -> Result<Passphrase, Error> {

@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 pub mod cert;
+pub mod check;
 pub mod error;
 pub mod fsio;
 pub mod generate;
@@ -58,6 +59,7 @@ mod random;
 pub mod secret;
 
 pub use cert::{CertError, Certificate};
+pub use check::{CheckOptions, Finding, Report, check_dir};
 pub use error::{Error, Result};
 pub use fsio::WriteReport;
 pub use generate::{

@@ -22,15 +22,20 @@ pub fn python() -> Command {
 
 /// That Python, running one of this crate's test scripts.
 pub fn python_script(relative: &str) -> Command {
+    let mut cmd = peer_python();
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative));
+    cmd
+}
+
+/// That Python, with no script yet.
+pub fn peer_python() -> Command {
     let python = std::env::var_os("OCTAVIA_PKI_PYTHON").unwrap_or_else(|| {
         panic!(
             "OCTAVIA_PKI_PYTHON is not set: run the tests with `bash scripts/test.sh`, which \
              installs Octavia 19 and cryptography into target/peers-venv"
         )
     });
-    let mut cmd = Command::new(python);
-    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative));
-    cmd
+    Command::new(python)
 }
 
 /// The `openssl` command line tool.

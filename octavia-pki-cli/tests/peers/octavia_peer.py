@@ -10,6 +10,15 @@
       Loads a key with cryptography's load_pem_private_key, as Octavia does, and
       prints its type and size.
 
+  octavia_peer.py rehearse --dir D --layout kolla|legacy [--passwords passwords.yml]
+      Octavia's whole path over a deployed directory: octavia.conf rendered as
+      kolla-ansible renders it and parsed by oslo.config; an amphora certificate
+      issued by LocalCertGenerator from that configuration; the amphora agent's
+      TLS server (gunicorn's SSL context: client CA, CERT_REQUIRED) and the
+      controller's client (a requests session with Octavia's own
+      CustomHostNameCheckingAdapter) shaking hands on loopback. Prints a JSON
+      verdict; exit 0 when Octavia would work, 1 when not.
+
 Passphrases come from files, never argv. Exit status 1 with Octavia's own
 message on stderr when Octavia would fail.
 """
@@ -62,6 +71,113 @@ def load_key(args):
         print(type(key).__name__)
 
 
+LAYOUTS = {
+    "kolla": ("server_ca.cert.pem", "server_ca.key.pem", "client_ca.cert.pem", "client.cert-and-key.pem"),
+    "legacy": ("ca_01.pem", "cakey.pem", "ca_01.pem", "client.pem"),
+}
+
+
+def rehearse(args):
+    import json
+    import os
+    import socket
+    import ssl
+    import tempfile
+    import threading
+
+    server_ca, server_key, client_ca, bundle = (os.path.join(args.dir, f) for f in LAYOUTS[args.layout])
+    passphrase = None
+    if args.passwords:
+        import yaml  # PyYAML, as Ansible reads passwords.yml
+
+        with open(args.passwords) as f:
+            passphrase = (yaml.safe_load(f) or {}).get("octavia_ca_password")
+    verdict = {"ok": False, "stage": None, "controller": None, "amphora": None}
+
+    def done(stage, error):
+        verdict["stage"] = stage
+        verdict["controller"] = f"{type(error).__name__}: {error}"
+        print(json.dumps(verdict))
+        sys.exit(1)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        conf_path = os.path.join(tmp, "octavia.conf")
+        with open(conf_path, "w") as f:
+            f.write("[certificates]\n")
+            f.write(f"ca_certificate = {server_ca}\nca_private_key = {server_key}\n")
+            if passphrase is not None:  # kolla-ansible always renders it
+                f.write(f"ca_private_key_passphrase = {passphrase}\n")
+            f.write(f"[haproxy_amphora]\nclient_cert = {bundle}\nserver_ca = {server_ca}\n")
+            f.write(f"[controller_worker]\nclient_ca = {client_ca}\n")
+        from oslo_config import cfg
+        from octavia.common import config  # noqa: F401  (registers the options)
+        from octavia.certificates.generator import local
+        from octavia.amphorae.drivers.haproxy import rest_api_driver
+
+        conf = cfg.CONF
+        conf(["--config-file", conf_path], project="octavia")
+
+        amphora_id = str(uuid.uuid4())
+        try:
+            amp = local.LocalCertGenerator.generate_cert_key_pair(
+                cn=amphora_id, validity=conf.certificates.cert_validity_time)
+        except Exception as e:
+            done("controller signs the amphora certificate", e)
+        amp_pem = os.path.join(tmp, "amphora.pem")
+        with open(amp_pem, "wb") as f:
+            f.write(amp.get_certificate() + amp.get_private_key())
+
+        # The amphora agent: gunicorn's default_ssl_context_factory with the
+        # options octavia/cmd/agent.py passes (certfile, ca_certs, CERT_REQUIRED).
+        try:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=conf.controller_worker.client_ca)
+            context.load_cert_chain(certfile=amp_pem)
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+        except Exception as e:
+            done("amphora agent loads the client CA", e)
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(20)
+        port = listener.getsockname()[1]
+
+        def serve():
+            try:
+                conn, _ = listener.accept()
+                conn.settimeout(20)
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(4096)
+                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            except Exception as e:
+                verdict["amphora"] = f"{type(e).__name__}: {e}"
+
+        server = threading.Thread(target=serve, daemon=True)
+        server.start()
+
+        # The controller: Octavia's REST driver session and adapter.
+        import requests
+
+        session = requests.Session()
+        session.cert = conf.haproxy_amphora.client_cert
+        adapter = rest_api_driver.CustomHostNameCheckingAdapter()
+        adapter.uuid = amphora_id
+        session.mount("https://", adapter)
+        try:
+            response = session.get(f"https://127.0.0.1:{port}/", verify=conf.haproxy_amphora.server_ca, timeout=(10, 10))
+            server.join(20)
+            if response.status_code != 200 or verdict["amphora"]:
+                done("handshake", RuntimeError(verdict["amphora"] or f"HTTP {response.status_code}"))
+        except SystemExit:
+            raise
+        except Exception as e:
+            server.join(20)
+            done("handshake", e)
+    verdict["ok"] = True
+    verdict["stage"] = "done"
+    print(json.dumps(verdict))
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,12 +186,18 @@ def main():
     p.add_argument("--ca-key", required=True)
     p.add_argument("--passphrase-file")
     p.add_argument("--out", required=True)
+    p = sub.add_parser("rehearse")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--layout", choices=sorted(LAYOUTS), default="kolla")
+    p.add_argument("--passwords")
     p = sub.add_parser("load-key")
     p.add_argument("--key", required=True)
     p.add_argument("--passphrase-file")
     args = parser.parse_args()
     try:
-        {"issue": issue, "load-key": load_key}[args.command](args)
+        {"issue": issue, "load-key": load_key, "rehearse": rehearse}[args.command](args)
+    except SystemExit:
+        raise
     except Exception as e:  # report Octavia's own message, as its log would show it
         print(f"{type(e).__name__}: {e}", file=sys.stderr)
         sys.exit(1)

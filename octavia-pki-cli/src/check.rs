@@ -1,0 +1,199 @@
+//! `octavia-pki check` and `octavia-pki explain`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use octavia_pki::check::{self, CheckOptions, Code, Report, Severity, codes};
+use octavia_pki::{Error, Layout, fsio};
+
+use crate::output::{self, Format};
+use crate::passphrase::{self, DEFAULT_PASSWORDS};
+
+/// `auto` or a layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutChoice {
+    /// Detect from the files present.
+    Auto,
+    /// kolla-ansible since Ussuri (two CAs).
+    Kolla,
+    /// kolla-ansible Pike to Train (one CA).
+    Legacy,
+}
+
+#[derive(Args)]
+#[command(after_help = "\
+Exit status: 0 no error finding, 1 at least one error finding, 2 the check could not run.
+
+Every finding has a stable code; `octavia-pki explain CODE` prints its cause, symptom and fix, and \
+`octavia-pki explain --list` lists them all.")]
+pub struct CheckArgs {
+    /// The deployed directory.
+    #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
+    dir: PathBuf,
+
+    /// Kolla's passwords.yml, for octavia_ca_password [default: /etc/kolla/passwords.yml, when readable].
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
+    passwords: Option<PathBuf>,
+
+    /// A file whose first line is the server CA passphrase.
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+
+    /// The layout of DIR.
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: LayoutChoice,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+
+    /// Warn about certificates that expire within this many days.
+    #[arg(long, value_name = "N", default_value_t = check::DEFAULT_WARN_DAYS)]
+    warn_days: u32,
+
+    /// Treat Python 3.13's strict-verification rules (strict-*) as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs the check; `Ok(true)` when it found an error.
+pub fn run(args: CheckArgs) -> Result<bool, Error> {
+    let passwords = match (&args.passwords, &args.passphrase_file) {
+        (Some(p), _) => Some(p.clone()),
+        (None, None) if readable(DEFAULT_PASSWORDS) => Some(PathBuf::from(DEFAULT_PASSWORDS)),
+        _ => None,
+    };
+    if let Some(p) = &args.passwords
+        && !readable(p)
+    {
+        // Named explicitly and absent: the check cannot do what was asked.
+        fsio::read_file(p)?;
+    }
+    let passphrase = match &args.passphrase_file {
+        Some(path) => Some(passphrase::read_passphrase_file(path)?),
+        None if passwords.is_none() && std::io::stdin().is_terminal() => {
+            passphrase::prompt_once("server CA key", octavia_pki::passwords::CA_PASSWORD)?
+        }
+        None => None,
+    };
+    let options = CheckOptions {
+        layout: match args.layout {
+            LayoutChoice::Auto => None,
+            LayoutChoice::Kolla => Some(Layout::Kolla),
+            LayoutChoice::Legacy => Some(Layout::Legacy),
+        },
+        passwords,
+        passphrase,
+        warn_days: args.warn_days,
+        strict: args.strict,
+        now: None,
+    };
+    let report = check::check_dir(&args.dir, &options)?;
+    match args.format {
+        Format::Json => output::print_json(&report)?,
+        Format::Human => print_human(&report, std::io::stdout().is_terminal()),
+    }
+    Ok(report.has_errors())
+}
+
+fn readable(path: impl AsRef<std::path::Path>) -> bool {
+    std::fs::File::open(path).is_ok()
+}
+
+fn paint(text: &str, severity: Severity, colour: bool) -> String {
+    if !colour {
+        return text.to_owned();
+    }
+    let code = match severity {
+        Severity::Error => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
+    };
+    format!("\x1b[1;{code}m{text}\x1b[0m")
+}
+
+/// Grouped by file, most serious file first, then a one-line verdict.
+fn print_human(report: &Report, colour: bool) {
+    println!(
+        "Checked {} (layout {})",
+        report.dir.display(),
+        report.layout
+    );
+    let mut files: Vec<Option<&str>> = Vec::new();
+    for f in &report.findings {
+        if !files.contains(&f.file.as_deref()) {
+            files.push(f.file.as_deref());
+        }
+    }
+    for file in files {
+        println!("\n{}", file.unwrap_or("(the set as a whole)"));
+        for f in report.findings.iter().filter(|f| f.file.as_deref() == file) {
+            let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
+            println!("  {label} {}: {}", f.code, f.message);
+            if let Some(symptom) = f.symptom
+                && f.severity != Severity::Info
+            {
+                println!("          symptom: {symptom}");
+            }
+            if f.severity != Severity::Info {
+                println!("          fix: {}", f.fix);
+            }
+        }
+    }
+    let s = report.summary;
+    let verdict = if report.has_errors() {
+        paint(
+            "FAIL: Octavia will not work with these files",
+            Severity::Error,
+            colour,
+        )
+    } else if s.warnings > 0 {
+        paint(
+            "OK with warnings: Octavia will work with these files",
+            Severity::Warning,
+            colour,
+        )
+    } else {
+        "OK: Octavia will work with these files".to_owned()
+    };
+    println!(
+        "\n{verdict} ({} errors, {} warnings, {} notes)",
+        s.errors, s.warnings, s.infos
+    );
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// The finding code (as printed by `check`).
+    #[arg(value_name = "CODE", required_unless_present = "list")]
+    code: Option<String>,
+
+    /// List every code with its one-line title.
+    #[arg(long)]
+    list: bool,
+}
+
+pub fn explain(args: ExplainArgs) -> Result<(), Error> {
+    if args.list {
+        for code in codes::ALL {
+            println!(
+                "{:<40} {:<8} {}",
+                code.id(),
+                code.info().severity,
+                code.info().title
+            );
+        }
+        return Ok(());
+    }
+    let id = args.code.unwrap_or_default();
+    match Code::find(&id) {
+        Some(code) => {
+            print!("{}", code.explanation());
+            Ok(())
+        }
+        None => Err(Error::InvalidOptions(format!(
+            "no finding code \"{id}\"; `octavia-pki explain --list` lists them"
+        ))),
+    }
+}

@@ -1,0 +1,408 @@
+//! `octavia-pki check`: its findings on one directory per rule (made by
+//! testdata/make-check-fixtures.py with Python's cryptography and OpenSSL),
+//! and its verdict against Octavia's own code path on the same directory.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::*;
+use serde_json::Value;
+
+/// The fixture directories, made once per test run, at test time (several
+/// are relative to now: expired, expiring soon).
+fn fixtures() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/make-check-fixtures.py");
+        ok(peer_python().arg(script).arg(dir.path()));
+        dir
+    })
+    .path()
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expect.json").exists())
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn check_json(dir: &Path, extra: &[&str]) -> (Value, Option<i32>) {
+    let out = run(octavia_pki()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(extra));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: not JSON ({e}): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (report, out.status.code())
+}
+
+fn codes_at(report: &Value, severity: &str) -> Vec<String> {
+    let mut out: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == severity)
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["code"].as_str().unwrap(),
+                f["file"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Our verdict and findings on one case, and Octavia's verdict.
+fn judge(case: &Path) -> Result<(), String> {
+    let expect: Value =
+        serde_json::from_str(&fs::read_to_string(case.join("expect.json")).unwrap()).unwrap();
+    let layout = expect["layout"].as_str().unwrap();
+    let passwords = case.join("passwords.yml");
+    let (report, status) = check_json(
+        case,
+        &[
+            "--layout",
+            layout,
+            "--passwords",
+            passwords.to_str().unwrap(),
+        ],
+    );
+    let name = case.file_name().unwrap().to_string_lossy();
+    let errors = codes_at(&report, "error");
+    let mut problems = Vec::new();
+    if errors != strings(&expect["errors"]) {
+        problems.push(format!(
+            "errors {errors:?}, expected {:?}",
+            strings(&expect["errors"])
+        ));
+    }
+    for (severity, key) in [("warning", "warnings"), ("info", "infos")] {
+        let found = codes_at(&report, severity);
+        for wanted in strings(&expect[key]) {
+            if !found.contains(&wanted) {
+                problems.push(format!("missing {severity} {wanted} (found {found:?})"));
+            }
+        }
+    }
+    if status != Some(if errors.is_empty() { 0 } else { 1 }) {
+        problems.push(format!(
+            "exit status {status:?} with {} errors",
+            errors.len()
+        ));
+    }
+    // Every error names the symptom and a fix.
+    for f in report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+    {
+        if f["fix"].as_str().unwrap_or("").is_empty()
+            || f["message"].as_str().unwrap_or("").is_empty()
+        {
+            problems.push(format!("finding without message or fix: {f}"));
+        }
+    }
+    // Octavia's own verdict on the same directory.
+    let octavia = run(python()
+        .args(["rehearse", "--dir"])
+        .arg(case)
+        .args(["--layout", layout, "--passwords"])
+        .arg(&passwords));
+    let octavia_ok = octavia.status.success();
+    // Octavia works exactly when we report no error.
+    if octavia_ok != errors.is_empty() {
+        problems.push(format!(
+            "verdict differs from Octavia's: ours {}, Octavia {} ({})",
+            if errors.is_empty() { "works" } else { "fails" },
+            if octavia_ok { "works" } else { "fails" },
+            String::from_utf8_lossy(&octavia.stdout).trim()
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{name}: {}", problems.join("; ")))
+    }
+}
+
+#[test]
+fn every_rule_fixture_gets_the_right_findings_and_octavias_verdict() {
+    let cases = cases();
+    assert!(cases.len() >= 45, "only {} fixture cases", cases.len());
+    // Two at a time: Octavia's Python start-up dominates.
+    let (a, b) = cases.split_at(cases.len() / 2);
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = [a, b]
+            .into_iter()
+            .map(|half| {
+                s.spawn(move || {
+                    half.iter()
+                        .filter_map(|c| judge(c).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_json_report_has_the_documented_shape() {
+    let case = fixtures().join("bundle-key-only");
+    let (report, status) = check_json(
+        &case,
+        &["--passwords", case.join("passwords.yml").to_str().unwrap()],
+    );
+    assert_eq!(status, Some(1));
+    assert_eq!(report["dir"], case.to_str().unwrap());
+    assert_eq!(report["layout"], "kolla");
+    let f = &report["findings"][0];
+    for field in ["code", "severity", "file", "message", "symptom", "fix"] {
+        assert!(f.get(field).is_some(), "finding lacks {field}: {f}");
+    }
+    assert_eq!(f["code"], "bundle-no-certificate");
+    assert_eq!(f["file"], "client.cert-and-key.pem");
+    assert!(f["symptom"].as_str().unwrap().contains("PEM lib"));
+    let s = &report["summary"];
+    assert_eq!(s["errors"], 1);
+    assert!(s.get("warnings").is_some() && s.get("infos").is_some());
+}
+
+#[test]
+fn human_output_groups_by_file_and_ends_with_a_verdict() {
+    let case = fixtures().join("good-crlf-bom-text");
+    let out = ok(octavia_pki()
+        .arg("check")
+        .arg(&case)
+        .arg("--passwords")
+        .arg(case.join("passwords.yml")));
+    assert!(
+        out.contains("\nserver_ca.cert.pem\n") && out.contains("crlf-line-endings"),
+        "{out}"
+    );
+    assert!(
+        out.trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("OK: Octavia will work"),
+        "{out}"
+    );
+    let case = fixtures().join("wrong-passphrase");
+    let out = run(octavia_pki()
+        .arg("check")
+        .arg(&case)
+        .arg("--passwords")
+        .arg(case.join("passwords.yml")));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("symptom: Could not sign the certificate request: Incorrect password"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().lines().last().unwrap().starts_with("FAIL"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("\x1b["),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn without_a_passphrase_the_key_checks_are_reported_as_not_run() {
+    let case = fixtures().join("good-rsa");
+    let (report, status) = check_json(&case, &[]);
+    assert_eq!(status, Some(0));
+    assert!(
+        codes_at(&report, "info")
+            .contains(&"passphrase-not-available@server_ca.key.pem".to_owned())
+    );
+    // A passphrase file works as well as passwords.yml.
+    let pass = fixtures().join("pass.txt");
+    fs::write(&pass, "CheckFixturePass1\n").unwrap();
+    let (report, status) = check_json(&case, &["--passphrase-file", pass.to_str().unwrap()]);
+    assert_eq!((status, codes_at(&report, "info")), (Some(0), vec![]));
+}
+
+#[test]
+fn the_layout_is_detected() {
+    let case = fixtures().join("good-legacy");
+    let (report, status) = check_json(
+        &case,
+        &["--passwords", case.join("passwords.yml").to_str().unwrap()],
+    );
+    assert_eq!(
+        (report["layout"].as_str(), status),
+        (Some("legacy"), Some(0))
+    );
+}
+
+#[test]
+fn sets_made_by_generate_check_clean_in_both_layouts() {
+    for args in [
+        &["--key-type", "ecdsa-p256"][..],
+        &["--layout", "legacy", "--key-type", "rsa-2048"],
+    ] {
+        let set = generate(args);
+        let (report, status) = check_json(
+            &set.dir,
+            &["--passwords", set.passwords.to_str().unwrap(), "--strict"],
+        );
+        assert_eq!(status, Some(0), "{report}");
+        assert_eq!(report["summary"]["errors"], 0);
+        assert_eq!(report["summary"]["warnings"], 0, "{report}");
+    }
+}
+
+#[test]
+fn the_strict_flag_turns_strict_findings_into_errors() {
+    let case = fixtures().join("strict-lax-server-ca");
+    let pw = case.join("passwords.yml");
+    let (_, status) = check_json(&case, &["--passwords", pw.to_str().unwrap()]);
+    assert_eq!(status, Some(0));
+    let (report, status) = check_json(&case, &["--passwords", pw.to_str().unwrap(), "--strict"]);
+    assert_eq!(status, Some(1));
+    assert!(codes_at(&report, "error").contains(&"strict-ca-no-ski@server_ca.cert.pem".to_owned()));
+}
+
+#[test]
+fn bad_input_is_a_finding_never_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Random bytes, a symlink loop, a directory, a huge file, a non-UTF-8 passwords.yml.
+    let mut noise = vec![0u8; 4096];
+    let mut x: u32 = 2463534242;
+    for b in noise.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    fs::write(d.join("server_ca.cert.pem"), &noise).unwrap();
+    std::os::unix::fs::symlink(d.join("server_ca.key.pem"), d.join("server_ca.key.pem")).unwrap();
+    fs::create_dir(d.join("client_ca.cert.pem")).unwrap();
+    fs::write(
+        d.join("client.cert-and-key.pem"),
+        vec![b'A'; 3 * 1024 * 1024],
+    )
+    .unwrap();
+    fs::write(d.join("pw.yml"), b"\xff\xfe\x00garbage").unwrap();
+    let (report, status) = check_json(d, &["--passwords", d.join("pw.yml").to_str().unwrap()]);
+    assert_eq!(status, Some(1));
+    let errors = codes_at(&report, "error");
+    for expected in [
+        "no-pem-block@server_ca.cert.pem",
+        "not-a-file@server_ca.key.pem",
+        "not-a-file@client_ca.cert.pem",
+        "file-too-large@client.cert-and-key.pem",
+        "passwords-unusable@passwords.yml",
+    ] {
+        assert!(
+            errors.contains(&expected.to_owned()),
+            "{expected} not in {errors:?}"
+        );
+    }
+    // PEM-shaped garbage: a BEGIN line with junk, and unbalanced labels.
+    fs::write(
+        d.join("server_ca.cert.pem"),
+        b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let (report, _) = check_json(d, &[]);
+    assert!(
+        codes_at(&report, "error").contains(&"corrupt-pem@server_ca.cert.pem".to_owned()),
+        "{report}"
+    );
+    fs::write(
+        d.join("server_ca.cert.pem"),
+        b"-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let (report, _) = check_json(d, &[]);
+    assert!(
+        codes_at(&report, "error")
+            .contains(&"unreadable-certificate@server_ca.cert.pem".to_owned()),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_directory_that_cannot_be_read_exits_2() {
+    let out = run(octavia_pki().args(["check", "/nonexistent/octavia"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/octavia"));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("f");
+    fs::write(&file, "x").unwrap();
+    assert_eq!(
+        run(octavia_pki().arg("check").arg(&file)).status.code(),
+        Some(2)
+    );
+    let out = run(octavia_pki()
+        .arg("check")
+        .arg(tmp.path())
+        .args(["--passwords", "/nonexistent/passwords.yml"]));
+    assert_eq!(out.status.code(), Some(2));
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn explain_prints_cause_symptom_and_fix_for_every_code() {
+    let list = ok(octavia_pki().args(["explain", "--list"]));
+    let ids: Vec<&str> = list
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(ids.len() >= 40, "{list}");
+    for id in ids {
+        let text = ok(octavia_pki().args(["explain", id]));
+        assert!(text.starts_with(id) && text.contains("Fix: "), "{text}");
+    }
+    let text = ok(octavia_pki().args(["explain", "bundle-key-mismatch"]));
+    assert!(
+        text.contains("Symptom: [SSL: KEY_VALUES_MISMATCH] key values mismatch"),
+        "{text}"
+    );
+    let out = run(octavia_pki().args(["explain", "no-such-code"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("explain --list"));
+}

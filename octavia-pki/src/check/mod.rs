@@ -1,0 +1,810 @@
+//! The checker: will Octavia work with these files, and if not, why.
+//!
+//! [`check_dir`] reads a deployed directory (kolla or legacy layout) the way
+//! Octavia and OpenSSL will, and reports every problem as a [`Finding`] with a
+//! stable [code](codes), the file it is in, the line Octavia will log because
+//! of it, and a fix. It never stops at the first problem, and no input makes it
+//! panic: unreadable files, any bytes, symlink loops and huge files are
+//! findings.
+
+mod chain;
+pub mod codes;
+mod scan;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::public_key::PublicKey;
+
+pub use codes::{Code, Severity};
+
+use crate::cert::Certificate;
+use crate::error::{Error, Result};
+use crate::key::{EncodedKey, KeyAlgorithm, KeyError, PrivateKey};
+use crate::layout::Layout;
+use crate::passwords::{CA_PASSWORD, KollaPasswords, PasswordsError};
+use crate::pem;
+use crate::secret::{Passphrase, PassphraseProblem};
+use scan::Scanned;
+
+/// Default of `--warn-days`.
+pub const DEFAULT_WARN_DAYS: u32 = 30;
+
+/// The name used for `passwords.yml` in findings.
+pub const PASSWORDS_FILE: &str = "passwords.yml";
+
+/// How to check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The layout, or `None` to detect it from the files present.
+    pub layout: Option<Layout>,
+    /// Kolla's passwords.yml, for `octavia_ca_password`.
+    pub passwords: Option<PathBuf>,
+    /// The server CA passphrase, given directly (wins over `passwords`).
+    pub passphrase: Option<Passphrase>,
+    /// Certificates expiring within this many days get a warning.
+    pub warn_days: u32,
+    /// Python 3.13's strict-verification rules are errors, not warnings.
+    pub strict: bool,
+    /// The time to check validity against (now, when `None`).
+    pub now: Option<OffsetDateTime>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            layout: None,
+            passwords: None,
+            passphrase: None,
+            warn_days: DEFAULT_WARN_DAYS,
+            strict: false,
+            now: None,
+        }
+    }
+}
+
+/// One problem (or remark) about the files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable identifier; `octavia-pki explain CODE` says more.
+    pub code: Code,
+    /// How serious it is.
+    pub severity: Severity,
+    /// The file's name in the layout (or `passwords.yml`); `None` for the set as a whole.
+    pub file: Option<String>,
+    /// What is wrong, specifically.
+    pub message: String,
+    /// The line Octavia or OpenSSL will log because of it.
+    pub symptom: Option<&'static str>,
+    /// A concrete command or step.
+    pub fix: &'static str,
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Findings that make Octavia fail.
+    pub errors: usize,
+    /// Findings that will hurt later or elsewhere.
+    pub warnings: usize,
+    /// Remarks.
+    pub infos: usize,
+}
+
+/// The checker's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The directory checked.
+    pub dir: PathBuf,
+    /// The layout checked against.
+    pub layout: Layout,
+    /// Every finding, most serious first.
+    pub findings: Vec<Finding>,
+    /// The counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Whether any finding is an error (Octavia will fail).
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0
+    }
+
+    /// Adds a finding from outside the file checks (the rehearsal, deployment
+    /// checks), keeping the order and the counts right.
+    pub fn add(&mut self, code: Code, file: Option<&str>, message: impl Into<String>) {
+        let severity = code.info().severity;
+        self.push(code, severity, file, message.into());
+        self.finish();
+    }
+
+    fn push(&mut self, code: Code, severity: Severity, file: Option<&str>, message: String) {
+        let finding = Finding {
+            code,
+            severity,
+            file: file.map(str::to_owned),
+            message,
+            symptom: code.info().symptom,
+            fix: code.info().fix,
+        };
+        let duplicate = self.findings.iter().any(|f| {
+            f.code == finding.code && f.file == finding.file && f.message == finding.message
+        });
+        if !duplicate {
+            self.findings.push(finding);
+        }
+    }
+
+    fn finish(&mut self) {
+        // Stable: within a severity, findings keep the order they were found in.
+        self.findings.sort_by_key(|f| f.severity);
+        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        self.summary = Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        };
+    }
+}
+
+/// Picks the layout from the files present: the kolla names if any is there,
+/// else the legacy names if any is there, else kolla.
+pub fn detect_layout(dir: &Path) -> Layout {
+    let present = |layout: Layout| {
+        crate::model::DeployedPki::paths(dir, layout)
+            .iter()
+            .any(|p| crate::fsio::exists(p))
+    };
+    if !present(Layout::Kolla) && present(Layout::Legacy) {
+        Layout::Legacy
+    } else {
+        Layout::Kolla
+    }
+}
+
+/// Checks a deployed directory. Fails (rather than reporting findings) only
+/// when the directory itself cannot be read.
+pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
+    let meta = std::fs::metadata(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotAFile {
+            path: dir.to_owned(),
+            kind: "not a directory",
+        });
+    }
+    std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
+    let mut checker = Checker {
+        dir,
+        layout,
+        options,
+        now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
+        report: Report {
+            dir: dir.to_owned(),
+            layout,
+            findings: Vec::new(),
+            summary: Summary::default(),
+        },
+    };
+    checker.run();
+    checker.report.finish();
+    Ok(checker.report)
+}
+
+/// What the rules found in the files, for the rules that relate files.
+struct Loaded {
+    server_certs: Option<Vec<Certificate>>,
+    server_key: Option<PrivateKey>,
+    client_ca_certs: Option<Vec<Certificate>>,
+    client: Option<(Vec<Certificate>, Option<PrivateKey>)>,
+}
+
+struct Checker<'a> {
+    dir: &'a Path,
+    layout: Layout,
+    options: &'a CheckOptions,
+    now: OffsetDateTime,
+    report: Report,
+}
+
+impl Checker<'_> {
+    fn find(&mut self, code: Code, file: Option<&str>, message: impl Into<String>) {
+        let mut severity = code.info().severity;
+        if self.options.strict && code.id().starts_with("strict-") {
+            severity = Severity::Error;
+        }
+        self.report.push(code, severity, file, message.into());
+    }
+
+    fn run(&mut self) {
+        let files = self.layout.files();
+        let passphrase = self.passphrase();
+        let server_certs = self.certificate_file(files.server_ca_cert);
+        let client_ca_certs = if files.client_ca_cert == files.server_ca_cert {
+            server_certs.clone()
+        } else {
+            self.certificate_file(files.client_ca_cert)
+        };
+        let server_key = self.server_key(files.server_ca_key, passphrase.as_ref());
+        let client = self.bundle(files.client_bundle);
+        let loaded = Loaded {
+            server_certs,
+            server_key,
+            client_ca_certs,
+            client,
+        };
+        self.relate(&loaded);
+    }
+
+    /// The server CA passphrase, from the options or passwords.yml, with
+    /// findings for what Octavia could not use.
+    fn passphrase(&mut self) -> Option<Passphrase> {
+        if let Some(p) = &self.options.passphrase {
+            self.passphrase_problem(p, None);
+            return Some(p.clone());
+        }
+        let path = self.options.passwords.as_ref()?;
+        let passwords = match KollaPasswords::load(path) {
+            Ok(p) => p,
+            Err(Error::Passwords { source, .. }) => {
+                self.find(
+                    codes::PASSWORDS_UNUSABLE,
+                    Some(PASSWORDS_FILE),
+                    source.to_string(),
+                );
+                return None;
+            }
+            Err(e) => {
+                self.find(
+                    codes::PASSWORDS_UNUSABLE,
+                    Some(PASSWORDS_FILE),
+                    e.to_string(),
+                );
+                return None;
+            }
+        };
+        match passwords.passphrase(CA_PASSWORD) {
+            Ok(p) => Some(p),
+            Err(PasswordsError::Unusable {
+                problem: PassphraseProblem::DollarSign,
+                ..
+            }) => {
+                self.find(
+                    codes::PASSPHRASE_DOLLAR,
+                    Some(PASSWORDS_FILE),
+                    format!("{CA_PASSWORD} contains '$'"),
+                );
+                None
+            }
+            Err(e) => {
+                self.find(
+                    codes::PASSWORDS_UNUSABLE,
+                    Some(PASSWORDS_FILE),
+                    e.to_string(),
+                );
+                None
+            }
+        }
+    }
+
+    fn passphrase_problem(&mut self, p: &Passphrase, file: Option<&str>) {
+        if p.octavia_problem() == Some(PassphraseProblem::DollarSign) {
+            self.find(
+                codes::PASSPHRASE_DOLLAR,
+                file,
+                "the server CA passphrase contains '$'",
+            );
+        }
+    }
+
+    fn scan(&mut self, name: &str, holds_key: bool) -> Option<Scanned> {
+        let (scanned, findings) = scan::scan(self.dir, name, holds_key);
+        for f in findings {
+            self.find(f.code, Some(name), f.message);
+        }
+        scanned
+    }
+
+    /// A file of CA certificates: every certificate block, parsed.
+    fn certificate_file(&mut self, name: &str) -> Option<Vec<Certificate>> {
+        let scanned = self.scan(name, false)?;
+        let mut certs = Vec::new();
+        for block in scanned
+            .blocks
+            .iter()
+            .filter(|b| pem::is_certificate_label(b.label()))
+        {
+            match Certificate::from_der(block.contents().to_vec(), certs.len() + 1) {
+                Ok(c) => certs.push(c),
+                Err(e) => {
+                    self.find(codes::UNREADABLE_CERTIFICATE, Some(name), e.to_string());
+                    return None;
+                }
+            }
+        }
+        if certs.is_empty() {
+            let labels: Vec<_> = scanned
+                .blocks
+                .iter()
+                .map(|b| b.label().to_owned())
+                .collect();
+            self.find(
+                codes::WRONG_BLOCK_KIND,
+                Some(name),
+                format!("expected certificates, found: {}", labels.join(", ")),
+            );
+            return None;
+        }
+        Some(certs)
+    }
+
+    /// The server CA key, unlocked as Octavia unlocks it.
+    fn server_key(&mut self, name: &str, passphrase: Option<&Passphrase>) -> Option<PrivateKey> {
+        let scanned = self.scan(name, true)?;
+        let Some(block) = scanned.blocks.iter().find(|b| pem::is_key_label(b.label())) else {
+            let labels: Vec<_> = scanned
+                .blocks
+                .iter()
+                .map(|b| b.label().to_owned())
+                .collect();
+            self.find(
+                codes::WRONG_BLOCK_KIND,
+                Some(name),
+                format!("expected a private key, found: {}", labels.join(", ")),
+            );
+            return None;
+        };
+        let encoded = match EncodedKey::from_pem_block(block) {
+            Ok(k) => k,
+            Err(e) => {
+                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
+                return None;
+            }
+        };
+        match (encoded.is_encrypted(), passphrase) {
+            (false, Some(_)) => {
+                self.find(
+                    codes::CA_KEY_NOT_ENCRYPTED,
+                    Some(name),
+                    format!(
+                        "the key is {} without encryption, but a passphrase is configured",
+                        encoded.format()
+                    ),
+                );
+            }
+            (true, None) => {
+                self.find(
+                    codes::PASSPHRASE_NOT_AVAILABLE,
+                    Some(name),
+                    format!("the key is {}; whether it opens and matches its certificate was not checked", encoded.format()),
+                );
+                return None;
+            }
+            _ => {}
+        }
+        match encoded.decrypt(passphrase) {
+            Ok(key) => {
+                self.key_rules(&key, name, true);
+                Some(key)
+            }
+            Err(e @ KeyError::WrongPassphrase { .. }) => {
+                self.find(codes::WRONG_PASSPHRASE, Some(name), e.to_string());
+                None
+            }
+            Err(e) => {
+                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
+                None
+            }
+        }
+    }
+
+    fn key_rules(&mut self, key: &PrivateKey, name: &str, signs_amphorae: bool) {
+        // Key sizes are judged on the certificates, which carry the same keys.
+        if signs_amphorae && key.algorithm() == KeyAlgorithm::Ed25519 {
+            self.find(
+                codes::ED25519_SERVER_CA_KEY,
+                Some(name),
+                "the server CA key is Ed25519",
+            );
+        }
+    }
+
+    /// The client bundle: certificates and exactly one unencrypted key.
+    fn bundle(&mut self, name: &str) -> Option<(Vec<Certificate>, Option<PrivateKey>)> {
+        let scanned = self.scan(name, true)?;
+        let mut certs = Vec::new();
+        let mut keys = Vec::new();
+        for block in &scanned.blocks {
+            if pem::is_certificate_label(block.label()) {
+                match Certificate::from_der(block.contents().to_vec(), certs.len() + 1) {
+                    Ok(c) => certs.push(c),
+                    Err(e) => {
+                        self.find(codes::UNREADABLE_CERTIFICATE, Some(name), e.to_string());
+                        return None;
+                    }
+                }
+            } else if pem::is_key_label(block.label()) {
+                keys.push(block);
+            }
+        }
+        if certs.is_empty() {
+            self.find(
+                codes::BUNDLE_NO_CERTIFICATE,
+                Some(name),
+                "the bundle holds no certificate",
+            );
+        }
+        let key = match keys.len() {
+            0 => {
+                self.find(
+                    codes::BUNDLE_NO_KEY,
+                    Some(name),
+                    "the bundle holds no private key",
+                );
+                None
+            }
+            n => {
+                if n > 1 {
+                    self.find(
+                        codes::BUNDLE_SEVERAL_KEYS,
+                        Some(name),
+                        format!("the bundle holds {n} private keys"),
+                    );
+                }
+                self.bundle_key(name, keys[0])
+            }
+        };
+        if certs.is_empty() {
+            return None;
+        }
+        if let Some(key) = &key
+            && !certs[0].matches_key(key)
+        {
+            if let Some(i) = certs[1..]
+                .iter()
+                .position(|c| c.matches_key(key))
+                .filter(|_| certs[0].is_ca())
+            {
+                self.find(
+                    codes::BUNDLE_CA_FIRST,
+                    Some(name),
+                    format!("the first certificate is the CA \"{}\"", certs[0].subject()),
+                );
+                // Reported; the other rules look at the real client certificate.
+                certs.swap(0, i + 1);
+            } else {
+                self.find(
+                    codes::BUNDLE_KEY_MISMATCH,
+                    Some(name),
+                    format!("the key is not the key of \"{}\"", certs[0].subject()),
+                );
+            }
+        }
+        Some((certs, key))
+    }
+
+    fn bundle_key(&mut self, name: &str, block: &pem::Block) -> Option<PrivateKey> {
+        let encoded = match EncodedKey::from_pem_block(block) {
+            Ok(k) => k,
+            Err(e) => {
+                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
+                return None;
+            }
+        };
+        if encoded.is_encrypted() {
+            self.find(
+                codes::BUNDLE_KEY_ENCRYPTED,
+                Some(name),
+                format!("the key is {}", encoded.format()),
+            );
+            return None;
+        }
+        match encoded.decrypt(None) {
+            Ok(key) => {
+                self.key_rules(&key, name, false);
+                Some(key)
+            }
+            Err(e) => {
+                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
+                None
+            }
+        }
+    }
+
+    /// The rules that relate files: key to certificate, chains, time.
+    fn relate(&mut self, loaded: &Loaded) {
+        let files = self.layout.files();
+        if let Some(certs) = &loaded.server_certs {
+            self.ca_file_rules(certs, files.server_ca_cert);
+            if let Some(key) = &loaded.server_key {
+                self.server_key_matches(certs, key, files.server_ca_key);
+            } else if let Some(first) = certs.first()
+                && is_ed25519(first)
+            {
+                self.find(
+                    codes::ED25519_SERVER_CA_KEY,
+                    Some(files.server_ca_cert),
+                    "the server CA certificate has an Ed25519 key",
+                );
+            }
+        }
+        if files.client_ca_cert != files.server_ca_cert
+            && let Some(certs) = &loaded.client_ca_certs
+        {
+            self.ca_file_rules(certs, files.client_ca_cert);
+        }
+        if let Some((certs, _)) = &loaded.client {
+            self.client_rules(certs, files.client_bundle);
+            if let Some(anchors) = &loaded.client_ca_certs {
+                self.client_trust(certs, anchors, loaded.server_certs.as_deref());
+                if let (Some(ca), Some(client)) = (anchors.first(), certs.first())
+                    && ca.not_after() < client.not_after()
+                {
+                    self.find(
+                        codes::CA_EXPIRES_BEFORE_CLIENT,
+                        Some(files.client_ca_cert),
+                        format!(
+                            "the client CA expires on {}, the client certificate on {}",
+                            ca.not_after().date(),
+                            client.not_after().date()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn server_key_matches(&mut self, certs: &[Certificate], key: &PrivateKey, key_file: &str) {
+        if certs[0].matches_key(key) {
+            return;
+        }
+        let cert_file = self.layout.files().server_ca_cert;
+        if let Some(i) = certs.iter().position(|c| c.matches_key(key)) {
+            self.find(
+                codes::SERVER_CA_CHAIN_ORDER,
+                Some(cert_file),
+                format!(
+                    "the key belongs to certificate {} (\"{}\"), but Octavia issues with the first, \"{}\"",
+                    i + 1,
+                    certs[i].subject(),
+                    certs[0].subject()
+                ),
+            );
+        } else {
+            self.find(
+                codes::CA_KEY_MISMATCH,
+                Some(key_file),
+                format!(
+                    "the key is not the key of \"{}\" ({cert_file})",
+                    certs[0].subject()
+                ),
+            );
+        }
+    }
+
+    /// Every certificate of a CA file acts as a CA.
+    fn ca_file_rules(&mut self, certs: &[Certificate], file: &str) {
+        for cert in certs {
+            self.certificate_rules(cert, file);
+            let parsed = cert.parsed();
+            let subject = cert.subject();
+            let cert_sign = matches!(parsed.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
+            match parsed.basic_constraints() {
+                Ok(Some(bc)) if bc.value.ca => {
+                    if !bc.critical {
+                        self.find(
+                            codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+                            Some(file),
+                            format!("\"{subject}\""),
+                        );
+                    }
+                }
+                Ok(Some(_)) => {
+                    self.find(
+                        codes::CA_NOT_CA,
+                        Some(file),
+                        format!("\"{subject}\" says CA:FALSE"),
+                    );
+                }
+                // As OpenSSL's X509_check_ca: without basicConstraints, keyCertSign
+                // or a self-signed (v1-style) root still makes a CA.
+                _ if cert_sign || chain::is_self_signed(cert) => self.find(
+                    codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+                    Some(file),
+                    format!("\"{subject}\" has no basicConstraints"),
+                ),
+                _ => self.find(
+                    codes::CA_NOT_CA,
+                    Some(file),
+                    format!("\"{subject}\" has no basicConstraints CA:TRUE"),
+                ),
+            }
+            match parsed.key_usage() {
+                Ok(Some(ku)) if !ku.value.key_cert_sign() => {
+                    self.find(
+                        codes::CA_KEY_USAGE_NO_CERT_SIGN,
+                        Some(file),
+                        format!("\"{subject}\""),
+                    );
+                }
+                Ok(None) => self.find(
+                    codes::STRICT_CA_NO_KEY_USAGE,
+                    Some(file),
+                    format!("\"{subject}\""),
+                ),
+                _ => {}
+            }
+            let has_ski = parsed.extensions().iter().any(|e| {
+                matches!(
+                    e.parsed_extension(),
+                    ParsedExtension::SubjectKeyIdentifier(_)
+                )
+            });
+            if !has_ski {
+                self.find(
+                    codes::STRICT_CA_NO_SKI,
+                    Some(file),
+                    format!("\"{subject}\""),
+                );
+            }
+        }
+        if let Err(stuck) = chain::complete_in_file(&certs[0], certs) {
+            self.find(
+                codes::CA_CHAIN_INCOMPLETE,
+                Some(file),
+                format!(
+                    "the issuer of \"{}\", \"{}\", is not in the file",
+                    stuck.subject(),
+                    stuck.issuer()
+                ),
+            );
+        }
+    }
+
+    /// Rules for any certificate: time, signature, key size, AKI.
+    fn certificate_rules(&mut self, cert: &Certificate, file: &str) {
+        let subject = cert.subject();
+        if cert.not_after() < self.now {
+            self.find(
+                codes::EXPIRED,
+                Some(file),
+                format!("\"{subject}\" expired on {}", cert.not_after().date()),
+            );
+        } else if cert.not_before() > self.now {
+            self.find(
+                codes::NOT_YET_VALID,
+                Some(file),
+                format!("\"{subject}\" is valid from {}", cert.not_before()),
+            );
+        } else if cert.not_after() - self.now
+            < time::Duration::days(i64::from(self.options.warn_days))
+        {
+            let days = (cert.not_after() - self.now).whole_days();
+            self.find(
+                codes::EXPIRING_SOON,
+                Some(file),
+                format!(
+                    "\"{subject}\" expires in {days} days, on {}",
+                    cert.not_after().date()
+                ),
+            );
+        }
+        let self_signed = chain::is_self_signed(cert);
+        let parsed = cert.parsed();
+        if !self_signed {
+            let oid = parsed.signature_algorithm.algorithm.to_id_string();
+            if let Some(name) = weak_signature(&oid) {
+                self.find(
+                    codes::WEAK_SIGNATURE,
+                    Some(file),
+                    format!("\"{subject}\" is signed with {name}"),
+                );
+            }
+            let has_aki = parsed.extensions().iter().any(|e| {
+                matches!(
+                    e.parsed_extension(),
+                    ParsedExtension::AuthorityKeyIdentifier(_)
+                )
+            });
+            if !has_aki {
+                self.find(codes::STRICT_NO_AKI, Some(file), format!("\"{subject}\""));
+            }
+        }
+        if let Ok(PublicKey::RSA(rsa)) = parsed.public_key().parsed()
+            && rsa.key_size() < 2048
+        {
+            self.find(
+                codes::RSA_KEY_TOO_SMALL,
+                Some(file),
+                format!("\"{subject}\" has an RSA-{} key", rsa.key_size()),
+            );
+        }
+    }
+
+    fn client_rules(&mut self, certs: &[Certificate], file: &str) {
+        for cert in certs {
+            self.certificate_rules(cert, file);
+        }
+        let client = &certs[0];
+        let parsed = client.parsed();
+        if let Ok(Some(eku)) = parsed.extended_key_usage()
+            && !eku.value.client_auth
+            && !eku.value.any
+        {
+            self.find(
+                codes::CLIENT_EKU_NO_CLIENT_AUTH,
+                Some(file),
+                format!("\"{}\"", client.subject()),
+            );
+        }
+        if let Ok(Some(ku)) = parsed.key_usage()
+            && !ku.value.digital_signature()
+        {
+            self.find(
+                codes::CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
+                Some(file),
+                format!("\"{}\"", client.subject()),
+            );
+        }
+    }
+
+    /// The amphora's view: does the client certificate chain to the client CA?
+    fn client_trust(
+        &mut self,
+        certs: &[Certificate],
+        anchors: &[Certificate],
+        server: Option<&[Certificate]>,
+    ) {
+        let files = self.layout.files();
+        let Err(stuck) = chain::chain_to(&certs[0], &certs[1..], anchors) else {
+            return;
+        };
+        let why = if server.is_some_and(|s| s.iter().any(|ca| chain::issued_by(stuck, ca))) {
+            format!(
+                "\"{}\" was issued by the server CA, not the client CA",
+                stuck.subject()
+            )
+        } else if anchors.iter().any(|a| a.subject() == stuck.issuer()) {
+            format!(
+                "\"{}\" names \"{}\" as issuer, but that CA's key did not sign it: it comes from another PKI with the same names",
+                stuck.subject(),
+                stuck.issuer()
+            )
+        } else {
+            format!(
+                "the issuer of \"{}\", \"{}\", is not in {}: the certificate is from another PKI, or an intermediate is missing from the bundle",
+                stuck.subject(),
+                stuck.issuer(),
+                files.client_ca_cert
+            )
+        };
+        self.find(codes::CLIENT_CERT_UNTRUSTED, Some(files.client_bundle), why);
+    }
+}
+
+fn weak_signature(oid: &str) -> Option<&'static str> {
+    match oid {
+        "1.2.840.113549.1.1.4" => Some("MD5 (md5WithRSAEncryption)"),
+        "1.2.840.113549.1.1.5" => Some("SHA-1 (sha1WithRSAEncryption)"),
+        "1.2.840.10045.4.1" => Some("SHA-1 (ecdsa-with-SHA1)"),
+        "1.2.840.10040.4.3" => Some("SHA-1 (dsaWithSHA1)"),
+        _ => None,
+    }
+}
+
+fn is_ed25519(cert: &Certificate) -> bool {
+    cert.parsed()
+        .public_key()
+        .algorithm
+        .algorithm
+        .to_id_string()
+        == "1.3.101.112"
+}
