@@ -35,7 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate a complete, correct set of Octavia certificates and keys.
-    Generate(generate::GenerateArgs),
+    Generate(Box<generate::GenerateArgs>),
     /// Say exactly what is wrong with an Octavia certificate directory.
     Check(check::CheckArgs),
     /// Explain a finding code of `check`: cause, symptom, fix.
@@ -55,7 +55,7 @@ fn fail(err: &octavia_pki::Error, status: u8) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Generate(args) => match generate::run(args) {
+        Command::Generate(args) => match generate::run(*args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err, EXIT_FAILURE),
         },
