@@ -6,14 +6,15 @@
 //! certificates it issued), and a **client bundle** (the controllers'
 //! certificate followed by its unencrypted key). This crate models that set
 //! ([`OctaviaPki`]), generates it correctly ([`generate()`]), writes it in the
-//! layouts kolla-ansible deploys ([`Layout`]), and reads every key and
+//! layouts kolla-ansible deploys ([`Layout`]), reads every key and
 //! certificate format Octavia and OpenSSL meet in the field ([`EncodedKey`],
-//! [`Certificate`]).
+//! [`Certificate`]), and checks a deployed directory, saying exactly what is
+//! wrong and what Octavia will log because of it ([`check_dir`]).
 //!
-//! # Generate, write, read back
+//! # Generate, write, check
 //!
 //! ```
-//! use octavia_pki::{generate, CaPassphrases, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase};
+//! use octavia_pki::{check_dir, generate, CaPassphrases, CheckOptions, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase};
 //!
 //! # fn main() -> Result<(), octavia_pki::Error> {
 //! let tmp = tempfile::tempdir().expect("a temporary directory");
@@ -33,6 +34,19 @@
 //! // the client certificate was issued by the client CA.
 //! let deployed = DeployedPki::read(&dir, options.layout, &passphrases.server_ca)?;
 //! assert!(deployed.client.certificate.is_signed_by(&deployed.client_ca_certificates[0]));
+//!
+//! // The checker reads the directory as Octavia will and says what is wrong:
+//! // here, nothing. Each finding has a stable code, the file, the symptom
+//! // Octavia would log, and a fix.
+//! let check = CheckOptions { passphrase: Some(passphrases.server_ca.clone()), ..CheckOptions::default() };
+//! let report = check_dir(&dir, &check)?;
+//! assert!(!report.has_errors(), "{:?}", report.findings);
+//!
+//! std::fs::write(dir.join("client.cert-and-key.pem"), deployed.client.key.to_pkcs8_pem().as_bytes())
+//!     .expect("overwrite the bundle with the key alone, as the field report did");
+//! let report = check_dir(&dir, &check)?;
+//! assert_eq!(report.findings[0].code.id(), "bundle-no-certificate");
+//! assert_eq!(report.findings[0].symptom, Some("[SSL] PEM lib (OpenSSL 1.x: SSL_CTX_use_certificate_chain_file no start line)"));
 //! # Ok(())
 //! # }
 //! ```
