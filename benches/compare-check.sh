@@ -3,13 +3,7 @@
 # (benches/check-by-hand.sh), interleaved A B A B on a Kolla RSA-4096 set made
 # by kolla-ansible's recipe; prints medians and the ratio (target: at most 0.2).
 #   bash benches/compare-check.sh      # RUNS=N to change the 15 runs
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-runs=${RUNS:-15}
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p octavia-pki-cli
-bin="$root/target/release/octavia-pki"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh" 15
 export CA_PASS=BenchServerCa1 CLIENT_CA_PASS=BenchClientCa2
 bash "$root/testdata/kolla-recipe.sh" "$tmp/work" "$tmp/octavia" >/dev/null 2>&1
 printf 'octavia_ca_password: %s\n' "$CA_PASS" > "$tmp/passwords.yml"
@@ -21,7 +15,6 @@ for _ in $(seq "$runs"); do
   t=$(date +%s%N); "$bin" check "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null; ms "$t" >> "$tmp/a"
   t=$(date +%s%N); bash "$root/benches/check-by-hand.sh" "$tmp/octavia"; ms "$t" >> "$tmp/b"
 done
-median() { sort -n "$1" | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 a=$(median "$tmp/a"); b=$(median "$tmp/b")
 echo "runs of each: $runs (interleaved), machine: $(nproc) cores"
 echo "octavia-pki check:          median $a ms"

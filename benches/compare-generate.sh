@@ -9,13 +9,7 @@
 # B: testdata/kolla-recipe.sh: the role's openssl commands, plus the copy to the
 #    deployed directory.
 # C: octavia-pki generate --key-type ecdsa-p256 (target: under 50 ms).
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-runs=${RUNS:-9}
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p octavia-pki-cli
-bin="$root/target/release/octavia-pki"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh" 9
 printf 'octavia_ca_password: BenchServerCa1\noctavia_client_ca_password: BenchClientCa2\n' > "$tmp/passwords.yml"
 export CA_PASS=BenchServerCa1 CLIENT_CA_PASS=BenchClientCa2
 
@@ -33,7 +27,6 @@ for i in $(seq "$runs"); do
   rm -rf "$tmp/a$i" "$tmp/b$i" "$tmp/c$i"
 done
 
-median() { sort -n "$1" | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 a=$(median "$tmp/a.ms"); b=$(median "$tmp/b.ms"); c=$(median "$tmp/c.ms")
 echo "runs of each: $runs (interleaved), machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "octavia-pki generate (rsa-4096):     median $a ms   (runs: $(tr '\n' ' ' < "$tmp/a.ms"))"

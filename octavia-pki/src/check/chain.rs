@@ -16,43 +16,20 @@ pub(super) fn is_self_signed(cert: &Certificate) -> bool {
 /// The deepest chain this crate follows; real Octavia chains have at most three.
 const MAX_DEPTH: usize = 8;
 
-/// Follows `leaf` up through `intermediates` until a certificate of `anchors`
-/// issued the last one. Returns the last certificate reached when no anchor
-/// is found.
-pub(super) fn chain_to<'a>(
-    leaf: &'a Certificate,
-    intermediates: &'a [Certificate],
-    anchors: &[Certificate],
+/// Walks up from `start` through certificates of `pool` that issued the
+/// current one, until `reached` holds. Returns the certificate where the walk
+/// got stuck otherwise.
+fn walk<'a>(
+    start: &'a Certificate,
+    pool: &'a [Certificate],
+    reached: impl Fn(&Certificate) -> bool,
 ) -> Result<(), &'a Certificate> {
-    let mut current = leaf;
+    let mut current = start;
     for _ in 0..MAX_DEPTH {
-        if anchors.iter().any(|a| issued_by(current, a)) {
+        if reached(current) {
             return Ok(());
         }
-        match intermediates
-            .iter()
-            .find(|i| !std::ptr::eq(*i, current) && issued_by(current, i))
-        {
-            Some(next) => current = next,
-            None => return Err(current),
-        }
-    }
-    Err(current)
-}
-
-/// Within one CA file: whether `first` chains, through the file's other
-/// certificates, to a self-signed root in the file. Returns the certificate
-/// whose issuer is missing otherwise.
-pub(super) fn complete_in_file<'a>(
-    first: &'a Certificate,
-    certs: &'a [Certificate],
-) -> Result<(), &'a Certificate> {
-    let mut current = first;
-    for _ in 0..MAX_DEPTH {
-        if is_self_signed(current) {
-            return Ok(());
-        }
-        match certs
+        match pool
             .iter()
             .find(|c| !std::ptr::eq(*c, current) && issued_by(current, c))
         {
@@ -61,4 +38,25 @@ pub(super) fn complete_in_file<'a>(
         }
     }
     Err(current)
+}
+
+/// Follows `leaf` up through `intermediates` until a certificate of `anchors`
+/// issued the last one (as the amphora verifies the client certificate).
+pub(super) fn chain_to<'a>(
+    leaf: &'a Certificate,
+    intermediates: &'a [Certificate],
+    anchors: &[Certificate],
+) -> Result<(), &'a Certificate> {
+    walk(leaf, intermediates, |c| {
+        anchors.iter().any(|a| issued_by(c, a))
+    })
+}
+
+/// Within one CA file: whether `first` chains, through the file's other
+/// certificates, to a self-signed root in the file.
+pub(super) fn complete_in_file<'a>(
+    first: &'a Certificate,
+    certs: &'a [Certificate],
+) -> Result<(), &'a Certificate> {
+    walk(first, certs, is_self_signed)
 }

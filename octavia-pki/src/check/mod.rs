@@ -313,6 +313,19 @@ impl Checker<'_> {
         scanned
     }
 
+    fn wrong_block_kind(&mut self, name: &str, scanned: &Scanned, expected: &str) {
+        let labels: Vec<_> = scanned
+            .blocks
+            .iter()
+            .map(|b| b.label().to_owned())
+            .collect();
+        self.find(
+            codes::WRONG_BLOCK_KIND,
+            Some(name),
+            format!("expected {expected}, found: {}", labels.join(", ")),
+        );
+    }
+
     /// A file of CA certificates: every certificate block, parsed.
     fn certificate_file(&mut self, name: &str) -> Option<Vec<Certificate>> {
         let scanned = self.scan(name, false)?;
@@ -331,16 +344,7 @@ impl Checker<'_> {
             }
         }
         if certs.is_empty() {
-            let labels: Vec<_> = scanned
-                .blocks
-                .iter()
-                .map(|b| b.label().to_owned())
-                .collect();
-            self.find(
-                codes::WRONG_BLOCK_KIND,
-                Some(name),
-                format!("expected certificates, found: {}", labels.join(", ")),
-            );
+            self.wrong_block_kind(name, &scanned, "certificates");
             return None;
         }
         Some(certs)
@@ -350,16 +354,7 @@ impl Checker<'_> {
     fn server_key(&mut self, name: &str, passphrase: Option<&Passphrase>) -> Option<PrivateKey> {
         let scanned = self.scan(name, true)?;
         let Some(block) = scanned.blocks.iter().find(|b| pem::is_key_label(b.label())) else {
-            let labels: Vec<_> = scanned
-                .blocks
-                .iter()
-                .map(|b| b.label().to_owned())
-                .collect();
-            self.find(
-                codes::WRONG_BLOCK_KIND,
-                Some(name),
-                format!("expected a private key, found: {}", labels.join(", ")),
-            );
+            self.wrong_block_kind(name, &scanned, "a private key");
             return None;
         };
         let encoded = match EncodedKey::from_pem_block(block) {
