@@ -5,10 +5,50 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use octavia_pki::check::{self, CheckOptions, Code, Report, Severity, codes};
-use octavia_pki::{Error, Layout, fsio};
+use octavia_pki::{Error, Layout, Passphrase, fsio};
 
 use crate::output::{self, Format};
 use crate::passphrase::{self, DEFAULT_PASSWORDS};
+
+/// Where `check` and `rehearse` find the server CA passphrase.
+#[derive(Args)]
+pub struct PassphraseArgs {
+    /// Kolla's passwords.yml, for octavia_ca_password [default: /etc/kolla/passwords.yml, when readable].
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
+    passwords: Option<PathBuf>,
+
+    /// A file whose first line is the server CA passphrase.
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+}
+
+impl PassphraseArgs {
+    /// The passwords.yml to read and/or the passphrase: `--passwords`, else
+    /// `--passphrase-file`, else the default passwords.yml if readable, else a
+    /// prompt on a terminal, else none.
+    pub fn resolve(&self) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
+        if let Some(p) = &self.passwords {
+            if !readable(p) {
+                // Named explicitly and unreadable: say why, and do not run.
+                fsio::read_file(p)?;
+            }
+            return Ok((Some(p.clone()), None));
+        }
+        if let Some(path) = &self.passphrase_file {
+            return Ok((None, Some(passphrase::read_passphrase_file(path)?)));
+        }
+        if readable(DEFAULT_PASSWORDS) {
+            return Ok((Some(PathBuf::from(DEFAULT_PASSWORDS)), None));
+        }
+        if std::io::stdin().is_terminal() {
+            return Ok((
+                None,
+                passphrase::prompt_once("server CA key", octavia_pki::passwords::CA_PASSWORD)?,
+            ));
+        }
+        Ok((None, None))
+    }
+}
 
 /// `auto` or a layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -19,6 +59,17 @@ pub enum LayoutChoice {
     Kolla,
     /// kolla-ansible Pike to Train (one CA).
     Legacy,
+}
+
+impl LayoutChoice {
+    /// The layout, or `None` for auto-detection.
+    pub fn layout(self) -> Option<Layout> {
+        match self {
+            Self::Auto => None,
+            Self::Kolla => Some(Layout::Kolla),
+            Self::Legacy => Some(Layout::Legacy),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -32,13 +83,8 @@ pub struct CheckArgs {
     #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
     dir: PathBuf,
 
-    /// Kolla's passwords.yml, for octavia_ca_password [default: /etc/kolla/passwords.yml, when readable].
-    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
-    passwords: Option<PathBuf>,
-
-    /// A file whose first line is the server CA passphrase.
-    #[arg(long, value_name = "FILE")]
-    passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
 
     /// The layout of DIR.
     #[arg(long, value_enum, default_value = "auto")]
@@ -59,30 +105,9 @@ pub struct CheckArgs {
 
 /// Runs the check; `Ok(true)` when it found an error.
 pub fn run(args: CheckArgs) -> Result<bool, Error> {
-    let passwords = match (&args.passwords, &args.passphrase_file) {
-        (Some(p), _) => Some(p.clone()),
-        (None, None) if readable(DEFAULT_PASSWORDS) => Some(PathBuf::from(DEFAULT_PASSWORDS)),
-        _ => None,
-    };
-    if let Some(p) = &args.passwords
-        && !readable(p)
-    {
-        // Named explicitly and absent: the check cannot do what was asked.
-        fsio::read_file(p)?;
-    }
-    let passphrase = match &args.passphrase_file {
-        Some(path) => Some(passphrase::read_passphrase_file(path)?),
-        None if passwords.is_none() && std::io::stdin().is_terminal() => {
-            passphrase::prompt_once("server CA key", octavia_pki::passwords::CA_PASSWORD)?
-        }
-        None => None,
-    };
+    let (passwords, passphrase) = args.passphrase.resolve()?;
     let options = CheckOptions {
-        layout: match args.layout {
-            LayoutChoice::Auto => None,
-            LayoutChoice::Kolla => Some(Layout::Kolla),
-            LayoutChoice::Legacy => Some(Layout::Legacy),
-        },
+        layout: args.layout.layout(),
         passwords,
         passphrase,
         warn_days: args.warn_days,
@@ -131,7 +156,7 @@ fn print_human(report: &Report, colour: bool) {
         for f in report.findings.iter().filter(|f| f.file.as_deref() == file) {
             let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
             println!("  {label} {}: {}", f.code, f.message);
-            if let Some(symptom) = f.symptom
+            if let Some(symptom) = &f.symptom
                 && f.severity != Severity::Info
             {
                 println!("          symptom: {symptom}");

@@ -7,6 +7,7 @@ mod check;
 mod generate;
 mod output;
 mod passphrase;
+mod rehearse;
 
 use std::process::ExitCode;
 
@@ -38,13 +39,15 @@ enum Command {
     Generate(Box<generate::GenerateArgs>),
     /// Say exactly what is wrong with an Octavia certificate directory.
     Check(check::CheckArgs),
+    /// Play the controller-to-amphora handshake offline, as Octavia will.
+    Rehearse(rehearse::RehearseArgs),
     /// Explain a finding code of `check`: cause, symptom, fix.
     Explain(check::ExplainArgs),
 }
 
-/// Exit status when a check found an error.
+/// Exit status when a check found an error, or a rehearsal failed.
 const EXIT_FINDINGS: u8 = 1;
-/// Exit status when a check could not run.
+/// Exit status when a check or rehearsal could not run.
 const EXIT_COULD_NOT_RUN: u8 = 2;
 
 fn fail(err: &octavia_pki::Error, status: u8) -> ExitCode {
@@ -62,6 +65,11 @@ fn main() -> ExitCode {
         Command::Check(args) => match check::run(args) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
+            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
+        Command::Rehearse(args) => match rehearse::run(args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Explain(args) => match check::explain(args) {

@@ -137,6 +137,43 @@ fn judge(case: &Path) -> Result<(), String> {
         .args(["--layout", layout, "--passwords"])
         .arg(&passwords));
     let octavia_ok = octavia.status.success();
+    // Our rehearsal's verdict, and where both fail in the handshake, the same
+    // messages on both sides.
+    let ours = run(octavia_pki()
+        .arg("rehearse")
+        .arg(case)
+        .args(["--format", "json", "--layout", layout, "--passwords"])
+        .arg(&passwords));
+    let rehearsal: Value = serde_json::from_slice(&ours.stdout).unwrap_or(Value::Null);
+    if ours.status.success() != octavia_ok {
+        problems.push(format!(
+            "rehearse says {}, Octavia {}",
+            ours.status.success(),
+            octavia_ok
+        ));
+    }
+    let theirs: Value = serde_json::from_slice(&octavia.stdout).unwrap_or(Value::Null);
+    if !octavia_ok && theirs["stage"] == "handshake" {
+        for side in ["controller", "amphora"] {
+            let (Some(mine), Some(real)) =
+                (rehearsal["failure"][side].as_str(), theirs[side].as_str())
+            else {
+                continue;
+            };
+            if mine.starts_with("Enter PEM pass phrase") {
+                continue; // OpenSSL prompts; unattended, Python reports an I/O error instead
+            }
+            let core = mine
+                .rsplit("certificate verify failed: ")
+                .next()
+                .unwrap_or(mine);
+            if !real.to_lowercase().contains(&core.to_lowercase()) {
+                problems.push(format!(
+                    "{side} would log \"{real}\", the rehearsal says \"{mine}\""
+                ));
+            }
+        }
+    }
     // Octavia works exactly when we report no error.
     if octavia_ok != errors.is_empty() {
         problems.push(format!(

@@ -46,7 +46,7 @@
 //!     .expect("overwrite the bundle with the key alone, as the field report did");
 //! let report = check_dir(&dir, &check)?;
 //! assert_eq!(report.findings[0].code.id(), "bundle-no-certificate");
-//! assert_eq!(report.findings[0].symptom, Some("[SSL] PEM lib (OpenSSL 1.x: SSL_CTX_use_certificate_chain_file no start line)"));
+//! assert_eq!(report.findings[0].symptom.as_deref(), Some("[SSL] PEM lib (OpenSSL 1.x: SSL_CTX_use_certificate_chain_file no start line)"));
 //! # Ok(())
 //! # }
 //! ```
@@ -70,6 +70,7 @@ pub mod model;
 pub mod passwords;
 pub mod pem;
 mod random;
+pub mod rehearse;
 pub mod secret;
 
 pub use cert::{CertError, Certificate};
@@ -85,4 +86,5 @@ pub use model::{
     CaPassphrases, CertificateAuthority, ClientBundle, ClientCa, DeployedPki, OctaviaPki, ServerCa,
 };
 pub use passwords::KollaPasswords;
+pub use rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 pub use secret::Passphrase;

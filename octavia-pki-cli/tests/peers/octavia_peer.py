@@ -133,7 +133,9 @@ def rehearse(args):
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=conf.controller_worker.client_ca)
             context.load_cert_chain(certfile=amp_pem)
             context.verify_mode = ssl.CERT_REQUIRED
+            # agent.py passes ssl_version PROTOCOL_TLSv1_2 ([amphora_agent] agent_tls_protocol).
             context.minimum_version = ssl.TLSVersion.TLSv1_2
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
         except Exception as e:
             done("amphora agent loads the client CA", e)
         listener = socket.socket()

@@ -4,12 +4,12 @@ use crate::cert::Certificate;
 
 /// Whether `parent` issued `child`: the names match and `parent`'s key made
 /// `child`'s signature.
-pub(super) fn issued_by(child: &Certificate, parent: &Certificate) -> bool {
+pub(crate) fn issued_by(child: &Certificate, parent: &Certificate) -> bool {
     child.issuer() == parent.subject() && child.is_signed_by(parent)
 }
 
 /// Whether the certificate is a self-signed root.
-pub(super) fn is_self_signed(cert: &Certificate) -> bool {
+pub(crate) fn is_self_signed(cert: &Certificate) -> bool {
     issued_by(cert, cert)
 }
 
@@ -59,4 +59,16 @@ pub(super) fn complete_in_file<'a>(
     certs: &'a [Certificate],
 ) -> Result<(), &'a Certificate> {
     walk(first, certs, is_self_signed)
+}
+
+/// The name of a signature algorithm OpenSSL 3's security level 1 refuses
+/// (MD5, SHA-1), if `oid` is one.
+pub(crate) fn weak_signature(oid: &str) -> Option<&'static str> {
+    match oid {
+        "1.2.840.113549.1.1.4" => Some("MD5 (md5WithRSAEncryption)"),
+        "1.2.840.113549.1.1.5" => Some("SHA-1 (sha1WithRSAEncryption)"),
+        "1.2.840.10045.4.1" => Some("SHA-1 (ecdsa-with-SHA1)"),
+        "1.2.840.10040.4.3" => Some("SHA-1 (dsaWithSHA1)"),
+        _ => None,
+    }
 }

@@ -328,6 +328,11 @@ codes! {
         Some("Python 3.13+: Missing Authority Key Identifier"),
         "Re-issue it with authorityKeyIdentifier = keyid.",
         "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.";
+    REHEARSAL_FAILED = "rehearsal-failed", Error,
+        "The rehearsed controller-to-amphora handshake fails, though no static rule found why.",
+        Some("the alert in the message"),
+        "Run `octavia-pki rehearse DIR` for the transcript; the message names the side that refuses and the file.",
+        "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.";
     KEY_FILE_PERMISSIONS = "key-file-permissions", Warning,
         "A file holding a private key is readable by group or others.",
         None,

@@ -7,7 +7,7 @@
 //! panic: unreadable files, any bytes, symlink loops and huge files are
 //! findings.
 
-mod chain;
+pub(crate) mod chain;
 pub mod codes;
 mod scan;
 
@@ -77,7 +77,7 @@ pub struct Finding {
     /// What is wrong, specifically.
     pub message: String,
     /// The line Octavia or OpenSSL will log because of it.
-    pub symptom: Option<&'static str>,
+    pub symptom: Option<String>,
     /// A concrete command or step.
     pub fix: &'static str,
 }
@@ -112,21 +112,25 @@ impl Report {
         self.summary.errors > 0
     }
 
-    /// Adds a finding from outside the file checks (the rehearsal, deployment
-    /// checks), keeping the order and the counts right.
-    pub fn add(&mut self, code: Code, file: Option<&str>, message: impl Into<String>) {
-        let severity = code.info().severity;
-        self.push(code, severity, file, message.into());
-        self.finish();
+    fn push(&mut self, code: Code, severity: Severity, file: Option<&str>, message: String) {
+        let symptom = code.info().symptom.map(str::to_owned);
+        self.push_with_symptom(code, severity, file, message, symptom);
     }
 
-    fn push(&mut self, code: Code, severity: Severity, file: Option<&str>, message: String) {
+    fn push_with_symptom(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        file: Option<&str>,
+        message: String,
+        symptom: Option<String>,
+    ) {
         let finding = Finding {
             code,
             severity,
             file: file.map(str::to_owned),
             message,
-            symptom: code.info().symptom,
+            symptom,
             fix: code.info().fix,
         };
         let duplicate = self.findings.iter().any(|f| {
@@ -196,6 +200,10 @@ pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     };
     checker.run();
     checker.report.finish();
+    if !checker.report.has_errors() {
+        checker.rehearse();
+        checker.report.finish();
+    }
     Ok(checker.report)
 }
 
@@ -222,6 +230,48 @@ impl Checker<'_> {
             severity = Severity::Error;
         }
         self.report.push(code, severity, file, message.into());
+    }
+
+    /// The last stage: Octavia's handshake, played in memory. Skipped when the
+    /// server CA key cannot be unlocked (no passphrase): that is reported already.
+    fn rehearse(&mut self) {
+        let options = crate::rehearse::RehearseOptions {
+            layout: Some(self.layout),
+            passwords: self.options.passwords.clone(),
+            passphrase: self.options.passphrase.clone(),
+            strict: self.options.strict,
+            now: Some(self.now),
+        };
+        let Ok(rehearsal) = crate::rehearse::rehearse_dir(self.dir, &options) else {
+            return;
+        };
+        let not_run = self
+            .report
+            .findings
+            .iter()
+            .any(|f| f.code == codes::PASSPHRASE_NOT_AVAILABLE);
+        if let Some(failure) = rehearsal.failure.filter(|_| !not_run) {
+            let side = match failure.side {
+                crate::rehearse::Side::Controller => "the controller",
+                crate::rehearse::Side::Amphora => "the amphora",
+            };
+            let (refuser_log, other_log) = match failure.side {
+                crate::rehearse::Side::Controller => (&failure.controller, &failure.amphora),
+                crate::rehearse::Side::Amphora => (&failure.amphora, &failure.controller),
+            };
+            let message = format!(
+                "{side} refuses: {}",
+                refuser_log.as_deref().unwrap_or("the handshake fails")
+            );
+            let symptom = other_log.clone().or_else(|| refuser_log.clone());
+            self.report.push_with_symptom(
+                codes::REHEARSAL_FAILED,
+                Severity::Error,
+                failure.file.as_deref(),
+                message,
+                symptom,
+            );
+        }
     }
 
     fn run(&mut self) {
@@ -696,7 +746,7 @@ impl Checker<'_> {
         let parsed = cert.parsed();
         if !self_signed {
             let oid = parsed.signature_algorithm.algorithm.to_id_string();
-            if let Some(name) = weak_signature(&oid) {
+            if let Some(name) = chain::weak_signature(&oid) {
                 self.find(
                     codes::WEAK_SIGNATURE,
                     Some(file),
@@ -782,16 +832,6 @@ impl Checker<'_> {
             )
         };
         self.find(codes::CLIENT_CERT_UNTRUSTED, Some(files.client_bundle), why);
-    }
-}
-
-fn weak_signature(oid: &str) -> Option<&'static str> {
-    match oid {
-        "1.2.840.113549.1.1.4" => Some("MD5 (md5WithRSAEncryption)"),
-        "1.2.840.113549.1.1.5" => Some("SHA-1 (sha1WithRSAEncryption)"),
-        "1.2.840.10045.4.1" => Some("SHA-1 (ecdsa-with-SHA1)"),
-        "1.2.840.10040.4.3" => Some("SHA-1 (dsaWithSHA1)"),
-        _ => None,
     }
 }
 

@@ -1,0 +1,100 @@
+//! `octavia-pki rehearse`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use octavia_pki::rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
+use octavia_pki::{Error, Layout};
+
+use crate::check::{LayoutChoice, PassphraseArgs};
+use crate::output::{self, Format};
+
+#[derive(Args)]
+#[command(after_help = "\
+Plays what Octavia will do, in memory: unlocks the server CA key, issues an amphora certificate as \
+Octavia's LocalCertGenerator does, and runs the controller-to-amphora mutual-TLS handshake (TLS 1.2 \
+and 1.3), verifying both sides with OpenSSL's rules.
+
+Exit status: 0 the handshake succeeds, 1 Octavia's would fail, 2 the rehearsal could not run.")]
+pub struct RehearseArgs {
+    /// The deployed directory.
+    #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
+    dir: PathBuf,
+
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+
+    /// The layout of DIR.
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: LayoutChoice,
+
+    /// Add Python 3.13's strict verification (X509_STRICT) to both sides.
+    #[arg(long)]
+    strict: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+/// Runs the rehearsal; `Ok(false)` when Octavia's handshake would fail.
+pub fn run(args: RehearseArgs) -> Result<bool, Error> {
+    let (passwords, passphrase) = args.passphrase.resolve()?;
+    let options = RehearseOptions {
+        layout: args.layout.layout(),
+        passwords,
+        passphrase,
+        strict: args.strict,
+        now: None,
+    };
+    let rehearsal = rehearse_dir(&args.dir, &options)?;
+    match args.format {
+        Format::Json => output::print_json(&rehearsal)?,
+        Format::Human => print_transcript(&rehearsal),
+    }
+    Ok(rehearsal.ok)
+}
+
+fn print_transcript(r: &Rehearsal) {
+    let layout: Layout = r.layout;
+    println!(
+        "Rehearsing Octavia's handshake with {} (layout {layout}), amphora {}",
+        r.dir.display(),
+        r.amphora_id
+    );
+    for s in &r.steps {
+        println!(
+            "  [{}] {}: {}",
+            if s.ok { "ok" } else { "FAIL" },
+            s.name,
+            s.detail
+        );
+    }
+    match &r.failure {
+        None => println!("OK: the controller and the amphora complete mutual TLS."),
+        Some(f) => {
+            if r.steps.last().is_none_or(|s| s.ok) {
+                println!(
+                    "  [FAIL] {}",
+                    f.controller
+                        .as_deref()
+                        .or(f.amphora.as_deref())
+                        .unwrap_or("failed")
+                );
+            }
+            println!("FAIL: the {:?} side refuses.", f.side);
+            if let Some(c) = &f.controller {
+                println!("  controller logs: {c}");
+            }
+            if let Some(a) = &f.amphora {
+                println!("  amphora logs:    {a}");
+            }
+            if let Some(detail) = &f.detail {
+                println!("  because:         {detail}");
+            }
+            if let Some(file) = &f.file {
+                println!("  culprit: {file} (run `octavia-pki check` for the cause and the fix)");
+            }
+        }
+    }
+}

@@ -1,0 +1,727 @@
+//! The controller-to-amphora handshake, played offline before deploying.
+//!
+//! [`rehearse_dir`] does what Octavia will do with a deployed directory:
+//! unlocks the server CA key with the same rules, issues an amphora
+//! certificate as `LocalCertGenerator` does, and runs an in-memory rustls
+//! mutual-TLS handshake (TLS 1.2 and 1.3) between the amphora agent (its
+//! certificate; client certificates verified against the client CA) and the
+//! controller (the client bundle; the amphora verified against the server CA
+//! with the amphora id as host name). Verification follows OpenSSL's rules, so
+//! the verdict is Octavia's, and a failure names the side, the message each
+//! side would log, and the file to blame.
+
+mod amphora;
+mod verify;
+
+use std::io::Cursor;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::cert::Certificate;
+use crate::check::detect_layout;
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::key::{EncodedKey, KeyError, PrivateKey};
+use crate::layout::Layout;
+use crate::passwords::{CA_PASSWORD, KollaPasswords};
+use crate::pem;
+use crate::secret::{Passphrase, PassphraseProblem};
+use verify::{Purpose, VerifyError};
+
+/// How to rehearse.
+#[derive(Debug, Clone, Default)]
+pub struct RehearseOptions {
+    /// The layout, or `None` to detect it.
+    pub layout: Option<Layout>,
+    /// Kolla's passwords.yml, for `octavia_ca_password`.
+    pub passwords: Option<std::path::PathBuf>,
+    /// The server CA passphrase, given directly (wins over `passwords`).
+    pub passphrase: Option<Passphrase>,
+    /// Add Python 3.13's X509_STRICT rules to both sides' verification.
+    pub strict: bool,
+    /// The time of the rehearsal (now, when `None`).
+    pub now: Option<OffsetDateTime>,
+}
+
+/// Which side of the connection fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The Octavia controller (worker, health manager): signs amphora certificates, connects.
+    Controller,
+    /// The amphora agent: accepts the controller's connection.
+    Amphora,
+}
+
+/// One step of the rehearsal, for the transcript.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// What was done.
+    pub name: String,
+    /// Whether it worked.
+    pub ok: bool,
+    /// What came of it.
+    pub detail: String,
+}
+
+/// Why Octavia's handshake would fail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// The side that refuses (or cannot start).
+    pub side: Side,
+    /// What the controller logs (OpenSSL's or Octavia's own line).
+    pub controller: Option<String>,
+    /// What the amphora agent logs.
+    pub amphora: Option<String>,
+    /// The file to blame (its name in the layout).
+    pub file: Option<String>,
+    /// Why, in this tool's words, where the log line alone does not say.
+    pub detail: Option<String>,
+}
+
+/// The result of a rehearsal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rehearsal {
+    /// Whether Octavia's handshake would succeed.
+    pub ok: bool,
+    /// The directory.
+    pub dir: std::path::PathBuf,
+    /// Its layout.
+    pub layout: Layout,
+    /// The amphora id the certificate was issued for.
+    pub amphora_id: String,
+    /// What was done, in order.
+    pub steps: Vec<Step>,
+    /// Why it fails, if it does.
+    pub failure: Option<Failure>,
+}
+
+struct Stop(Failure);
+
+fn stop(
+    side: Side,
+    file: Option<&str>,
+    controller: Option<String>,
+    amphora: Option<String>,
+) -> Stop {
+    Stop(Failure {
+        side,
+        controller,
+        amphora,
+        file: file.map(str::to_owned),
+        detail: None,
+    })
+}
+
+impl Stop {
+    fn because(mut self, detail: impl Into<String>) -> Self {
+        self.0.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Rehearses a deployed directory. Fails (rather than reporting a failed
+/// rehearsal) only when the directory itself cannot be read.
+pub fn rehearse_dir(dir: &Path, options: &RehearseOptions) -> Result<Rehearsal> {
+    let meta = std::fs::metadata(dir).map_err(|source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::NotAFile {
+            path: dir.to_owned(),
+            kind: "not a directory",
+        });
+    }
+    let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
+    let mut r = Rehearsal {
+        ok: false,
+        dir: dir.to_owned(),
+        layout,
+        amphora_id: uuid_v4(),
+        steps: Vec::new(),
+        failure: None,
+    };
+    match play(dir, layout, options, &mut r) {
+        Ok(()) => r.ok = true,
+        Err(Stop(failure)) => r.failure = Some(failure),
+    }
+    Ok(r)
+}
+
+fn step(r: &mut Rehearsal, name: &str, ok: bool, detail: impl Into<String>) {
+    r.steps.push(Step {
+        name: name.into(),
+        ok,
+        detail: detail.into(),
+    });
+}
+
+fn play(
+    dir: &Path,
+    layout: Layout,
+    options: &RehearseOptions,
+    r: &mut Rehearsal,
+) -> Result<(), Stop> {
+    let files = layout.files();
+    let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
+    let controller = |file: &str, msg: String| stop(Side::Controller, Some(file), Some(msg), None);
+
+    // 1. The controller unlocks the server CA, as LocalCertGenerator does.
+    let passphrase = passphrase(options)
+        .map_err(|m| stop(Side::Controller, Some("passwords.yml"), Some(m), None))?;
+    let server_certs = pem_certificates(dir, files.server_ca_cert)
+        .map_err(|m| controller(files.server_ca_cert, m))?;
+    let ca_key = unlock(dir, files.server_ca_key, passphrase.as_ref())
+        .map_err(|m| controller(files.server_ca_key, m))?;
+    step(
+        r,
+        "controller unlocks the server CA key",
+        true,
+        format!("{} key, {}", ca_key.algorithm(), files.server_ca_key),
+    );
+
+    // 2. It issues the amphora's certificate.
+    let amphora_key = amphora::amphora_key();
+    let amphora_cert = amphora::issue(&server_certs[0], &ca_key, &amphora_key, &r.amphora_id, now)
+        .map_err(|m| controller(files.server_ca_key, m))?;
+    step(
+        r,
+        "controller issues the amphora certificate",
+        true,
+        format!("CN={}, issuer \"{}\"", r.amphora_id, amphora_cert.issuer()),
+    );
+
+    // 3. The amphora agent loads its certificate and the client CA; the
+    //    controller loads its bundle.
+    let client_ca = pem_certificates(dir, files.client_ca_cert).map_err(|m| {
+        stop(
+            Side::Amphora,
+            Some(files.client_ca_cert),
+            None,
+            Some(format!("the amphora agent cannot load the client CA: {m}")),
+        )
+    })?;
+    let (bundle_certs, bundle_key) = bundle(dir, files.client_bundle)
+        .map_err(|(line, detail)| controller(files.client_bundle, line).because(detail))?;
+    step(
+        r,
+        "both sides load their files",
+        true,
+        format!(
+            "{} client CA certificate(s); bundle of {} certificate(s) and a key",
+            client_ca.len(),
+            bundle_certs.len()
+        ),
+    );
+
+    // 4. The handshake, in both TLS versions the agent may negotiate.
+    let amphora_id = r.amphora_id.clone();
+    let sides = Sides {
+        amphora_cert: &amphora_cert,
+        amphora_key: &amphora_key,
+        client_ca: &client_ca,
+        server_ca: &server_certs,
+        bundle_certs: &bundle_certs,
+        bundle_key: &bundle_key,
+        amphora_id: &amphora_id,
+        now,
+        strict: options.strict,
+    };
+    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+        let name = format!("mutual TLS handshake, {:?}", version.version);
+        match handshake(&sides, version, files.client_bundle, files.server_ca_cert) {
+            Ok(()) => step(r, &name, true, "both sides accept each other"),
+            Err(Stop(failure)) => {
+                step(
+                    r,
+                    &name,
+                    false,
+                    failure
+                        .controller
+                        .clone()
+                        .or(failure.amphora.clone())
+                        .unwrap_or_default(),
+                );
+                return Err(Stop(failure));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The passphrase Octavia would get through octavia.conf.
+fn passphrase(options: &RehearseOptions) -> Result<Option<Passphrase>, String> {
+    let passphrase = match (&options.passphrase, &options.passwords) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(path)) => {
+            let passwords = KollaPasswords::load(path).map_err(|e| e.to_string())?;
+            Some(passwords.passphrase(CA_PASSWORD).map_err(|e| match e {
+                crate::passwords::PasswordsError::Unusable {
+                    problem: PassphraseProblem::DollarSign,
+                    ..
+                } => dollar_message(),
+                other => other.to_string(),
+            })?)
+        }
+        (None, None) => None,
+    };
+    if passphrase.as_ref().and_then(Passphrase::octavia_problem)
+        == Some(PassphraseProblem::DollarSign)
+    {
+        return Err(dollar_message());
+    }
+    Ok(passphrase)
+}
+
+fn dollar_message() -> String {
+    "oslo_config.cfg.TemplateSubstitutionError: ca_private_key_passphrase contains '$', read as a reference to another option".into()
+}
+
+/// PEM certificates, as `load_pem_x509_certificate` and OpenSSL's CA loading read them.
+fn pem_certificates(dir: &Path, name: &str) -> Result<Vec<Certificate>, String> {
+    let path = dir.join(name);
+    let bytes = fsio::read_file(&path)
+        .map_err(|e| format!("Failed to load CA Certificate {}: {e}", path.display()))?;
+    if !pem::has_begin_line(&bytes) {
+        return Err("Unable to load PEM file (no start line)".into());
+    }
+    let certs = Certificate::all_from_file_bytes(&bytes)
+        .map_err(|e| format!("Unable to load PEM file: {e}"))?;
+    Ok(certs)
+}
+
+/// The server CA key, with `load_pem_private_key(key, password)`'s rules.
+fn unlock(dir: &Path, name: &str, passphrase: Option<&Passphrase>) -> Result<PrivateKey, String> {
+    let path = dir.join(name);
+    let bytes = fsio::read_file(&path)
+        .map_err(|e| format!("Failed to load CA Private Key {}: {e}", path.display()))?;
+    if !pem::has_begin_line(&bytes) {
+        return Err("Could not deserialize key data (no start line)".into());
+    }
+    let encoded = EncodedKey::from_file_bytes(&bytes)
+        .map_err(|e| format!("Could not deserialize key data: {e}"))?;
+    if !encoded.is_encrypted() && passphrase.is_some() {
+        return Err("TypeError: Password was given but private key is not encrypted".into());
+    }
+    encoded.decrypt(passphrase).map_err(|e| match e {
+        KeyError::WrongPassphrase { .. } => {
+            "Could not sign the certificate request: Incorrect password, could not decrypt key"
+                .into()
+        }
+        KeyError::NeedsPassphrase { .. } => {
+            "TypeError: Password was not given but private key is encrypted".into()
+        }
+        other => format!("Could not deserialize key data: {other}"),
+    })
+}
+
+/// The bundle as `SSL_CTX_use_certificate_chain_file` + `_use_PrivateKey_file`
+/// read it. Errors: OpenSSL's line, and why.
+fn bundle(dir: &Path, name: &str) -> Result<(Vec<Certificate>, PrivateKey), (String, String)> {
+    let pem_lib = |why: &str| ("[SSL] PEM lib".to_owned(), why.to_owned());
+    let bytes = fsio::read_file(&dir.join(name)).map_err(|e| pem_lib(&e.to_string()))?;
+    let blocks = pem::parse_blocks(&bytes).map_err(|e| pem_lib(&e.to_string()))?;
+    let certs: Vec<Certificate> = blocks
+        .iter()
+        .filter(|b| pem::is_certificate_label(b.label()))
+        .enumerate()
+        .map(|(i, b)| Certificate::from_der(b.contents().to_vec(), i + 1))
+        .collect::<Result<_, _>>()
+        .map_err(|e| pem_lib(&e.to_string()))?;
+    if certs.is_empty() {
+        return Err(pem_lib("the bundle holds no certificate"));
+    }
+    let block = blocks
+        .iter()
+        .find(|b| pem::is_key_label(b.label()))
+        .ok_or_else(|| pem_lib("the bundle holds no private key"))?;
+    let encoded = EncodedKey::from_pem_block(block).map_err(|e| pem_lib(&e.to_string()))?;
+    if encoded.is_encrypted() {
+        return Err((
+            "Enter PEM pass phrase:".into(),
+            "the client key is encrypted: OpenSSL asks for a pass phrase, and unattended the connection fails".into(),
+        ));
+    }
+    let key = encoded.decrypt(None).map_err(|e| pem_lib(&e.to_string()))?;
+    // SSL_CTX_use_certificate applies the security level to the own certificate.
+    let oid = certs[0]
+        .parsed()
+        .signature_algorithm
+        .algorithm
+        .to_id_string();
+    if let Some(weak) = crate::check::chain::weak_signature(&oid) {
+        return Err((
+            "[SSL: CA_MD_TOO_WEAK] ca md too weak".into(),
+            format!("the client certificate is signed with {weak}"),
+        ));
+    }
+    if let crate::key::KeyAlgorithm::Rsa { bits } = key.algorithm()
+        && bits < 2048
+    {
+        return Err((
+            "[SSL: EE_KEY_TOO_SMALL] ee key too small".into(),
+            format!("the client key is RSA-{bits}"),
+        ));
+    }
+    if !certs[0].matches_key(&key) {
+        return Err((
+            "[X509: KEY_VALUES_MISMATCH] key values mismatch".into(),
+            "the key is not the first certificate's".into(),
+        ));
+    }
+    Ok((certs, key))
+}
+
+struct Sides<'a> {
+    amphora_cert: &'a Certificate,
+    amphora_key: &'a PrivateKey,
+    client_ca: &'a [Certificate],
+    server_ca: &'a [Certificate],
+    bundle_certs: &'a [Certificate],
+    bundle_key: &'a PrivateKey,
+    amphora_id: &'a str,
+    now: OffsetDateTime,
+    strict: bool,
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// What a side sends: its certificate and the chain from its file, or, when
+/// the file has none, the chain OpenSSL builds from its own verify store.
+fn presented(
+    leaf: &Certificate,
+    chain: &[Certificate],
+    store: &[Certificate],
+) -> Vec<CertificateDer<'static>> {
+    let auto;
+    let chain = if chain.is_empty() {
+        auto = verify::auto_chain(leaf, store);
+        &auto[..]
+    } else {
+        chain
+    };
+    std::iter::once(leaf)
+        .chain(chain)
+        .map(|c| CertificateDer::from(c.der().to_vec()))
+        .collect()
+}
+
+fn key_der(key: &PrivateKey) -> PrivateKeyDer<'static> {
+    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der().to_vec()))
+}
+
+fn handshake(
+    s: &Sides<'_>,
+    version: &'static rustls::SupportedProtocolVersion,
+    bundle_file: &str,
+    server_ca_file: &str,
+) -> Result<(), Stop> {
+    let provider = provider();
+    let client_verdict = Arc::new(Mutex::new(None));
+    let server_verdict = Arc::new(Mutex::new(None));
+    let internal = |e: rustls::Error| {
+        stop(
+            Side::Controller,
+            None,
+            Some(format!("TLS setup: {e}")),
+            None,
+        )
+    };
+
+    let amphora = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[version])
+        .map_err(internal)?
+        .with_client_cert_verifier(Arc::new(OpenSslVerifier {
+            anchors: s.client_ca.to_vec(),
+            purpose: Purpose::TlsClient,
+            host: None,
+            now: s.now,
+            strict: s.strict,
+            provider: provider.clone(),
+            verdict: client_verdict.clone(),
+        }))
+        .with_single_cert(
+            presented(s.amphora_cert, &[], s.client_ca),
+            key_der(s.amphora_key),
+        )
+        .map_err(internal)?;
+    let controller = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[version])
+        .map_err(internal)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(OpenSslVerifier {
+            anchors: s.server_ca.to_vec(),
+            purpose: Purpose::TlsServer,
+            host: Some(s.amphora_id.to_owned()),
+            now: s.now,
+            strict: s.strict,
+            provider: provider.clone(),
+            verdict: server_verdict.clone(),
+        }))
+        .with_client_auth_cert(
+            presented(&s.bundle_certs[0], &s.bundle_certs[1..], s.server_ca),
+            key_der(s.bundle_key),
+        )
+        .map_err(|e| {
+            stop(
+                Side::Controller,
+                Some(bundle_file),
+                Some(format!("the controller cannot use its client key: {e}")),
+                None,
+            )
+        })?;
+
+    let name = ServerName::try_from(s.amphora_id.to_owned())
+        .map_err(|e| internal(rustls::Error::General(e.to_string())))?;
+    let mut client = rustls::ClientConnection::new(Arc::new(controller), name).map_err(internal)?;
+    let mut server = rustls::ServerConnection::new(Arc::new(amphora)).map_err(internal)?;
+    let mut outcome = Ok(());
+    for _ in 0..32 {
+        if !client.is_handshaking() && !server.is_handshaking() {
+            break;
+        }
+        if let Err(e) = pump(&mut client, &mut server) {
+            outcome = Err(e);
+            break;
+        }
+    }
+    let amphora_refused = *client_verdict.lock().unwrap_or_else(|p| p.into_inner());
+    let controller_refused = *server_verdict.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(e) = controller_refused {
+        return Err(stop(
+            Side::Controller,
+            Some(server_ca_file),
+            Some(format!(
+                "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
+                e.openssl()
+            )),
+            Some(e.alert().to_owned()),
+        ));
+    }
+    if let Some(e) = amphora_refused {
+        return Err(stop(
+            Side::Amphora,
+            Some(bundle_file),
+            Some(e.alert().to_owned()),
+            Some(format!(
+                "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
+                e.openssl()
+            )),
+        ));
+    }
+    outcome.map_err(|e| stop(Side::Controller, None, Some(e), None))?;
+    if client.is_handshaking() || server.is_handshaking() {
+        return Err(stop(
+            Side::Controller,
+            None,
+            Some("the handshake did not complete".into()),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// Moves TLS records both ways once.
+fn pump(
+    client: &mut rustls::ClientConnection,
+    server: &mut rustls::ServerConnection,
+) -> Result<(), String> {
+    let mut buf = Vec::new();
+    client.write_tls(&mut buf).map_err(|e| e.to_string())?;
+    server
+        .read_tls(&mut Cursor::new(&buf))
+        .map_err(|e| e.to_string())?;
+    let server_result = server
+        .process_new_packets()
+        .map(|_| ())
+        .map_err(|e| format!("amphora: {e}"));
+    buf.clear();
+    server.write_tls(&mut buf).map_err(|e| e.to_string())?;
+    client
+        .read_tls(&mut Cursor::new(&buf))
+        .map_err(|e| e.to_string())?;
+    let client_result = client
+        .process_new_packets()
+        .map(|_| ())
+        .map_err(|e| format!("controller: {e}"));
+    server_result.and(client_result)
+}
+
+/// One verifier for both sides, with OpenSSL's rules; it records why it refused.
+#[derive(Debug)]
+struct OpenSslVerifier {
+    anchors: Vec<Certificate>,
+    purpose: Purpose,
+    host: Option<String>,
+    now: OffsetDateTime,
+    strict: bool,
+    provider: Arc<CryptoProvider>,
+    verdict: Arc<Mutex<Option<VerifyError>>>,
+}
+
+impl OpenSslVerifier {
+    fn check(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+    ) -> Result<(), rustls::Error> {
+        let parse = |d: &CertificateDer<'_>| {
+            Certificate::from_der(d.to_vec(), 1).map_err(|_| {
+                rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding)
+            })
+        };
+        let leaf = parse(end_entity)?;
+        let presented = intermediates
+            .iter()
+            .map(parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        verify::verify(
+            &leaf,
+            &presented,
+            &self.anchors,
+            self.purpose,
+            self.host.as_deref(),
+            self.now,
+            self.strict,
+        )
+        .map_err(|e| {
+            *self.verdict.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+            rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
+                Arc::new(e),
+            )))
+        })
+    }
+
+    fn tls12(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn tls13(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+}
+
+impl ServerCertVerifier for OpenSslVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.check(end_entity, intermediates)
+            .map(|()| ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls12(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls13(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+impl ClientCertVerifier for OpenSslVerifier {
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        self.check(end_entity, intermediates)
+            .map(|()| ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls12(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls13(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A random (version 4) UUID, as Octavia names amphorae.
+fn uuid_v4() -> String {
+    let mut b: [u8; 16] = crate::random::bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

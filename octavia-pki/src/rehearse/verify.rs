@@ -1,0 +1,317 @@
+//! Certificate verification as OpenSSL 3 does it for Octavia, where
+//! rustls-webpki's defaults differ: a client certificate without EKU is
+//! accepted, a CA without basicConstraints is accepted if its keyUsage allows
+//! certificate signing, SHA-1/MD5 signatures and RSA keys below 2048 bits are
+//! refused (security level 1), and the errors read as OpenSSL's.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::public_key::PublicKey;
+
+use crate::cert::Certificate;
+use crate::check::chain::{self, is_self_signed, issued_by};
+
+/// What the certificate is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The amphora's certificate, verified by the controller.
+    TlsServer,
+    /// The controller's client certificate, verified by the amphora.
+    TlsClient,
+}
+
+/// An OpenSSL verification error (`X509_V_ERR_*`), with the alert the peer gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VerifyError {
+    UnableToGetLocalIssuer,
+    UnableToGetIssuer,
+    SelfSignedInChain,
+    SignatureFailure,
+    Expired,
+    NotYetValid,
+    InvalidCa,
+    InvalidPurpose,
+    CaMdTooWeak,
+    EeKeyTooSmall,
+    CaKeyTooSmall,
+    HostnameMismatch,
+    StrictBasicConstraintsNotCritical,
+    StrictCaNoKeyUsage,
+    StrictNoSki,
+    StrictNoAki,
+}
+
+impl VerifyError {
+    /// What OpenSSL says (`X509_verify_cert_error_string`).
+    pub(crate) fn openssl(self) -> &'static str {
+        match self {
+            Self::UnableToGetLocalIssuer => "unable to get local issuer certificate",
+            Self::UnableToGetIssuer => "unable to get issuer certificate",
+            Self::SelfSignedInChain => "self-signed certificate in certificate chain",
+            Self::SignatureFailure => "certificate signature failure",
+            Self::Expired => "certificate has expired",
+            Self::NotYetValid => "certificate is not yet valid",
+            Self::InvalidCa => "invalid CA certificate",
+            Self::InvalidPurpose => "unsuitable certificate purpose",
+            Self::CaMdTooWeak => "CA signature digest algorithm too weak",
+            Self::EeKeyTooSmall => "EE certificate key too weak",
+            Self::CaKeyTooSmall => "CA certificate key too weak",
+            Self::HostnameMismatch => "Hostname mismatch",
+            Self::StrictBasicConstraintsNotCritical => {
+                "Basic Constraints of CA cert not marked critical"
+            }
+            Self::StrictCaNoKeyUsage => "CA cert does not include key usage extension",
+            Self::StrictNoSki => "Subject Key Identifier missing",
+            Self::StrictNoAki => "Missing Authority Key Identifier",
+        }
+    }
+
+    /// The alert the verifying side sends, as the other side logs it (`ssl_verify_alarm_type`).
+    pub(crate) fn alert(self) -> &'static str {
+        match self {
+            Self::UnableToGetLocalIssuer
+            | Self::UnableToGetIssuer
+            | Self::SelfSignedInChain
+            | Self::InvalidCa => "tlsv1 alert unknown ca",
+            Self::Expired => "sslv3 alert certificate expired",
+            Self::SignatureFailure => "tlsv1 alert decrypt error",
+            Self::InvalidPurpose => "sslv3 alert unsupported certificate",
+            _ => "sslv3 alert bad certificate",
+        }
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.openssl())
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+/// Verifies `leaf` (with the `presented` chain) against the trusted `anchors`.
+pub(crate) fn verify(
+    leaf: &Certificate,
+    presented: &[Certificate],
+    anchors: &[Certificate],
+    purpose: Purpose,
+    host: Option<&str>,
+    now: OffsetDateTime,
+    strict: bool,
+) -> Result<(), VerifyError> {
+    let path = build_path(leaf, presented, anchors)?;
+    for (depth, cert) in path.iter().enumerate() {
+        if cert.not_before() > now {
+            return Err(VerifyError::NotYetValid);
+        }
+        if cert.not_after() < now {
+            return Err(VerifyError::Expired);
+        }
+        let trust_anchor = depth == path.len() - 1;
+        if depth > 0 {
+            issuer_rules(cert, strict)?;
+        }
+        if !(trust_anchor && is_self_signed(cert)) {
+            let oid = cert.parsed().signature_algorithm.algorithm.to_id_string();
+            if chain::weak_signature(&oid).is_some() {
+                return Err(VerifyError::CaMdTooWeak);
+            }
+            if strict
+                && !has_extension(cert, |e| {
+                    matches!(e, ParsedExtension::AuthorityKeyIdentifier(_))
+                })
+            {
+                return Err(VerifyError::StrictNoAki);
+            }
+        }
+        if let Ok(PublicKey::RSA(rsa)) = cert.parsed().public_key().parsed()
+            && rsa.key_size() < 2048
+        {
+            return Err(if depth == 0 {
+                VerifyError::EeKeyTooSmall
+            } else {
+                VerifyError::CaKeyTooSmall
+            });
+        }
+    }
+    purpose_rules(leaf, purpose)?;
+    if let Some(host) = host
+        && !names_host(leaf, host)
+    {
+        return Err(VerifyError::HostnameMismatch);
+    }
+    Ok(())
+}
+
+/// Leaf, then each issuer, ending at a trusted self-signed root.
+fn build_path<'a>(
+    leaf: &'a Certificate,
+    presented: &'a [Certificate],
+    anchors: &'a [Certificate],
+) -> Result<Vec<&'a Certificate>, VerifyError> {
+    let mut path = vec![leaf];
+    let mut current = leaf;
+    for _ in 0..8 {
+        if let Some(anchor) = anchors.iter().find(|a| issued_by(current, a)) {
+            if !std::ptr::eq(anchor, current) {
+                path.push(anchor);
+            }
+            if is_self_signed(anchor) {
+                return Ok(path);
+            }
+            current = anchor;
+            continue;
+        }
+        if is_self_signed(current) {
+            return Err(VerifyError::SelfSignedInChain);
+        }
+        if let Some(next) = presented
+            .iter()
+            .find(|c| !std::ptr::eq(*c, current) && issued_by(current, c))
+        {
+            path.push(next);
+            current = next;
+            continue;
+        }
+        // A candidate with the issuer's name whose key identifier matches
+        // (OpenSSL's check_issued discards the others) did not sign it.
+        let named = anchors
+            .iter()
+            .chain(presented)
+            .any(|c| c.subject() == current.issuer() && key_ids_agree(current, c));
+        return Err(if named {
+            VerifyError::SignatureFailure
+        } else if path.len() == 1 {
+            VerifyError::UnableToGetLocalIssuer
+        } else {
+            VerifyError::UnableToGetIssuer
+        });
+    }
+    Err(VerifyError::UnableToGetIssuer)
+}
+
+/// Whether `child`'s authority key identifier and `candidate`'s subject key
+/// identifier agree (or either is absent), as OpenSSL requires of an issuer.
+fn key_ids_agree(child: &Certificate, candidate: &Certificate) -> bool {
+    let aki = child
+        .parsed()
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki.key_identifier.as_ref().map(|k| k.0.to_vec())
+            }
+            _ => None,
+        });
+    let ski = candidate
+        .parsed()
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0.to_vec()),
+            _ => None,
+        });
+    match (aki, ski) {
+        (Some(a), Some(s)) => a == s,
+        _ => true,
+    }
+}
+
+fn has_extension(cert: &Certificate, pred: impl Fn(&ParsedExtension<'_>) -> bool) -> bool {
+    cert.parsed()
+        .extensions()
+        .iter()
+        .any(|e| pred(e.parsed_extension()))
+}
+
+/// An issuer must be a CA by OpenSSL's `X509_check_ca` and may sign certificates.
+fn issuer_rules(cert: &Certificate, strict: bool) -> Result<(), VerifyError> {
+    let parsed = cert.parsed();
+    let ku = parsed.key_usage().ok().flatten();
+    let cert_sign = ku.as_ref().is_some_and(|k| k.value.key_cert_sign());
+    match parsed.basic_constraints().ok().flatten() {
+        Some(bc) if bc.value.ca => {
+            if strict && !bc.critical {
+                return Err(VerifyError::StrictBasicConstraintsNotCritical);
+            }
+        }
+        Some(_) => return Err(VerifyError::InvalidCa),
+        None if cert_sign || is_self_signed(cert) => {
+            if strict {
+                return Err(VerifyError::StrictBasicConstraintsNotCritical);
+            }
+        }
+        None => return Err(VerifyError::InvalidCa),
+    }
+    match ku {
+        // X509_check_ca: keyUsage without keyCertSign is no CA at all.
+        Some(k) if !k.value.key_cert_sign() => return Err(VerifyError::InvalidCa),
+        None if strict => return Err(VerifyError::StrictCaNoKeyUsage),
+        _ => {}
+    }
+    if strict
+        && !has_extension(cert, |e| {
+            matches!(e, ParsedExtension::SubjectKeyIdentifier(_))
+        })
+    {
+        return Err(VerifyError::StrictNoSki);
+    }
+    Ok(())
+}
+
+/// OpenSSL's `check_purpose_ssl_client` / `_server`: EKU, if present, must name
+/// the purpose; keyUsage, if present, must allow signing.
+fn purpose_rules(leaf: &Certificate, purpose: Purpose) -> Result<(), VerifyError> {
+    let parsed = leaf.parsed();
+    if let Ok(Some(eku)) = parsed.extended_key_usage() {
+        let allowed = eku.value.any
+            || match purpose {
+                Purpose::TlsClient => eku.value.client_auth,
+                Purpose::TlsServer => eku.value.server_auth,
+            };
+        if !allowed {
+            return Err(VerifyError::InvalidPurpose);
+        }
+    }
+    if let Ok(Some(ku)) = parsed.key_usage() {
+        let signs = ku.value.digital_signature()
+            || (purpose == Purpose::TlsServer && ku.value.key_encipherment());
+        if !signs {
+            return Err(VerifyError::InvalidPurpose);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a DNS subjectAltName is exactly `host` (as Octavia's adapter checks the amphora id).
+fn names_host(leaf: &Certificate, host: &str) -> bool {
+    match leaf.parsed().subject_alternative_name() {
+        Ok(Some(san)) => san
+            .value
+            .general_names
+            .iter()
+            .any(|n| matches!(n, GeneralName::DNSName(name) if name.eq_ignore_ascii_case(host))),
+        _ => false,
+    }
+}
+
+/// The chain OpenSSL sends with a certificate whose file holds no chain: it
+/// builds one from its own verify store (`SSL_CTX` auto-chaining), up to and
+/// including a self-signed root.
+pub(crate) fn auto_chain(leaf: &Certificate, store: &[Certificate]) -> Vec<Certificate> {
+    let mut chain: Vec<Certificate> = Vec::new();
+    let mut current = leaf.clone();
+    for _ in 0..8 {
+        if is_self_signed(&current) {
+            break;
+        }
+        let Some(issuer) = store.iter().find(|c| issued_by(&current, c)) else {
+            break;
+        };
+        chain.push(issuer.clone());
+        current = issuer.clone();
+    }
+    chain
+}
