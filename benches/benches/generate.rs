@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use octavia_pki::{
-    CaPassphrases, Destination, EncodedKey, GenerateOptions, KeyType, OctaviaPki, Passphrase,
-    generate,
+    CaPassphrases, CheckOptions, Destination, EncodedKey, GenerateOptions, KeyType, OctaviaPki,
+    Passphrase, RehearseOptions, check_dir, generate, rehearse_dir,
 };
 
 fn testdata(rel: &str) -> PathBuf {
@@ -106,5 +106,46 @@ fn bench_read(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_generate, bench_read);
+/// `check_dir` (which ends with the rehearsal) and `rehearse_dir` on a Kolla
+/// set with RSA-4096 keys, the CA key unlocked with its passphrase.
+fn bench_check_and_rehearse(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    let pass = passphrases();
+    generate(&GenerateOptions::default())
+        .unwrap()
+        .write(
+            &Destination {
+                dir: &dir,
+                work_dir: &tmp.path().join("w"),
+            },
+            &pass,
+            false,
+        )
+        .unwrap();
+    let check = CheckOptions {
+        passphrase: Some(pass.server_ca.clone()),
+        ..CheckOptions::default()
+    };
+    let rehearse = RehearseOptions {
+        passphrase: Some(pass.server_ca.clone()),
+        ..RehearseOptions::default()
+    };
+    assert!(!check_dir(&dir, &check).unwrap().has_errors());
+    let mut group = c.benchmark_group("verify");
+    group.bench_function("check_dir, kolla RSA-4096 set", |b| {
+        b.iter(|| check_dir(black_box(&dir), &check).unwrap())
+    });
+    group.bench_function("rehearse_dir, kolla RSA-4096 set", |b| {
+        b.iter(|| assert!(rehearse_dir(black_box(&dir), &rehearse).unwrap().ok))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_generate,
+    bench_read,
+    bench_check_and_rehearse
+);
 criterion_main!(benches);

@@ -443,3 +443,124 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("explain --list"));
 }
+
+fn rehearse_json(case: &Path, extra: &[&str]) -> (Value, Option<i32>) {
+    let out = run(octavia_pki()
+        .arg("rehearse")
+        .arg(case)
+        .args(["--format", "json", "--passwords"])
+        .arg(case.join("passwords.yml"))
+        .args(extra));
+    (
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn rehearse_succeeds_on_good_sets_in_both_tls_versions_with_a_transcript() {
+    for case in [
+        "good-rsa",
+        "good-ecdsa",
+        "good-intermediates",
+        "good-legacy",
+        "good-kolla-recipe",
+    ] {
+        let (r, status) = rehearse_json(&fixtures().join(case), &[]);
+        assert_eq!(status, Some(0), "{case}: {r}");
+        assert_eq!(r["ok"], true);
+        let steps: Vec<&str> = r["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            steps.iter().any(|s| s.contains("TLSv1_2"))
+                && steps.iter().any(|s| s.contains("TLSv1_3")),
+            "{steps:?}"
+        );
+        assert!(r["amphora_id"].as_str().unwrap().len() == 36);
+    }
+    let case = fixtures().join("good-rsa");
+    let text = ok(octavia_pki()
+        .arg("rehearse")
+        .arg(&case)
+        .arg("--passwords")
+        .arg(case.join("passwords.yml")));
+    assert!(
+        text.contains("[ok] controller issues the amphora certificate"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("OK: the controller and the amphora complete mutual TLS."),
+        "{text}"
+    );
+}
+
+#[test]
+fn rehearse_names_the_side_both_messages_and_the_culprit() {
+    // The issue's own examples: a client certificate from another PKI.
+    let (r, status) = rehearse_json(&fixtures().join("client-from-other-pki"), &[]);
+    assert_eq!(status, Some(1));
+    let f = &r["failure"];
+    assert_eq!(f["side"], "amphora");
+    assert_eq!(f["controller"], "tlsv1 alert unknown ca");
+    assert_eq!(
+        f["amphora"],
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"
+    );
+    assert_eq!(f["file"], "client.cert-and-key.pem");
+    // The server CA's key signs amphora certificates its certificate does not name.
+    let (r, _) = rehearse_json(&fixtures().join("server-key-mismatch"), &[]);
+    assert_eq!(r["failure"]["side"], "controller");
+    assert_eq!(
+        r["failure"]["controller"],
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate signature failure"
+    );
+    // Octavia's own message for a wrong passphrase, before any handshake.
+    let (r, _) = rehearse_json(&fixtures().join("wrong-passphrase"), &[]);
+    assert_eq!(
+        r["failure"]["controller"],
+        "Could not sign the certificate request: Incorrect password, could not decrypt key"
+    );
+    assert_eq!(r["failure"]["file"], "server_ca.key.pem");
+    let case = fixtures().join("bundle-key-only");
+    let text = String::from_utf8_lossy(
+        &run(octavia_pki()
+            .arg("rehearse")
+            .arg(&case)
+            .arg("--passwords")
+            .arg(case.join("passwords.yml")))
+        .stdout,
+    )
+    .into_owned();
+    assert!(
+        text.contains("controller logs: [SSL] PEM lib")
+            && text.contains("culprit: client.cert-and-key.pem"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rehearse_strict_adds_python_3_13_verification() {
+    let case = fixtures().join("strict-lax-server-ca");
+    assert_eq!(rehearse_json(&case, &[]).1, Some(0));
+    let (r, status) = rehearse_json(&case, &["--strict"]);
+    assert_eq!(status, Some(1));
+    assert!(
+        r["failure"]["controller"]
+            .as_str()
+            .unwrap()
+            .contains("Basic Constraints of CA cert not marked critical"),
+        "{r}"
+    );
+}
+
+#[test]
+fn rehearse_exits_2_when_it_cannot_run() {
+    let out = run(octavia_pki().args(["rehearse", "/nonexistent/octavia"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/octavia"));
+}

@@ -8,13 +8,14 @@
 //! ([`OctaviaPki`]), generates it correctly ([`generate()`]), writes it in the
 //! layouts kolla-ansible deploys ([`Layout`]), reads every key and
 //! certificate format Octavia and OpenSSL meet in the field ([`EncodedKey`],
-//! [`Certificate`]), and checks a deployed directory, saying exactly what is
-//! wrong and what Octavia will log because of it ([`check_dir`]).
+//! [`Certificate`]), checks a deployed directory, saying exactly what is
+//! wrong and what Octavia will log because of it ([`check_dir`]), and
+//! rehearses the controller-to-amphora handshake offline ([`rehearse_dir`]).
 //!
-//! # Generate, write, check
+//! # Generate, write, check, rehearse
 //!
 //! ```
-//! use octavia_pki::{check_dir, generate, CaPassphrases, CheckOptions, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase};
+//! use octavia_pki::{check_dir, generate, rehearse_dir, CaPassphrases, CheckOptions, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase, RehearseOptions};
 //!
 //! # fn main() -> Result<(), octavia_pki::Error> {
 //! let tmp = tempfile::tempdir().expect("a temporary directory");
@@ -41,6 +42,12 @@
 //! let check = CheckOptions { passphrase: Some(passphrases.server_ca.clone()), ..CheckOptions::default() };
 //! let report = check_dir(&dir, &check)?;
 //! assert!(!report.has_errors(), "{:?}", report.findings);
+//!
+//! // The handshake Octavia will make, played in memory: an amphora
+//! // certificate issued as Octavia issues it, then mutual TLS 1.2 and 1.3.
+//! let rehearse = RehearseOptions { passphrase: Some(passphrases.server_ca.clone()), ..RehearseOptions::default() };
+//! let rehearsal = rehearse_dir(&dir, &rehearse)?;
+//! assert!(rehearsal.ok, "{:?}", rehearsal.failure);
 //!
 //! std::fs::write(dir.join("client.cert-and-key.pem"), deployed.client.key.to_pkcs8_pem().as_bytes())
 //!     .expect("overwrite the bundle with the key alone, as the field report did");

@@ -188,6 +188,7 @@ pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
     let mut checker = Checker {
         dir,
+        server_key: None,
         layout,
         options,
         now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
@@ -217,6 +218,8 @@ struct Loaded {
 
 struct Checker<'a> {
     dir: &'a Path,
+    /// The server CA key, once unlocked, for the rehearsal.
+    server_key: Option<PrivateKey>,
     layout: Layout,
     options: &'a CheckOptions,
     now: OffsetDateTime,
@@ -242,7 +245,9 @@ impl Checker<'_> {
             strict: self.options.strict,
             now: Some(self.now),
         };
-        let Ok(rehearsal) = crate::rehearse::rehearse_dir(self.dir, &options) else {
+        let Ok(rehearsal) =
+            crate::rehearse::rehearse_unlocked(self.dir, &options, self.server_key.as_ref())
+        else {
             return;
         };
         let not_run = self
@@ -292,6 +297,7 @@ impl Checker<'_> {
             client,
         };
         self.relate(&loaded);
+        self.server_key = loaded.server_key;
     }
 
     /// The server CA passphrase, from the options or passwords.yml, with

@@ -478,7 +478,9 @@ fn wrap_pkcs8(
         })
 }
 
-/// A usable private key, held as PKCS#8 DER in zeroizing memory.
+/// A usable private key, held as PKCS#8 DER in zeroizing memory (every
+/// clone too).
+#[derive(Clone)]
 pub struct PrivateKey {
     algorithm: KeyAlgorithm,
     pkcs8: Zeroizing<Vec<u8>>,
