@@ -79,20 +79,8 @@ Exit status: 0 no error finding, 1 at least one error finding, 2 the check could
 Every finding has a stable code; `octavia-pki explain CODE` prints its cause, symptom and fix, and \
 `octavia-pki explain --list` lists them all.")]
 pub struct CheckArgs {
-    /// The deployed directory.
-    #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
-    dir: PathBuf,
-
     #[command(flatten)]
-    passphrase: PassphraseArgs,
-
-    /// The layout of DIR.
-    #[arg(long, value_enum, default_value = "auto")]
-    layout: LayoutChoice,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    target: DirArgs,
 
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "N", default_value_t = check::DEFAULT_WARN_DAYS)]
@@ -103,19 +91,38 @@ pub struct CheckArgs {
     strict: bool,
 }
 
+/// What `check` and `rehearse` look at, and how they print.
+#[derive(Args)]
+pub struct DirArgs {
+    /// The deployed directory.
+    #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
+    pub dir: PathBuf,
+
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+
+    /// The layout of DIR.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub layout: LayoutChoice,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
 /// Runs the check; `Ok(true)` when it found an error.
 pub fn run(args: CheckArgs) -> Result<bool, Error> {
-    let (passwords, passphrase) = args.passphrase.resolve()?;
+    let (passwords, passphrase) = args.target.passphrase.resolve()?;
     let options = CheckOptions {
-        layout: args.layout.layout(),
+        layout: args.target.layout.layout(),
         passwords,
         passphrase,
         warn_days: args.warn_days,
         strict: args.strict,
         now: None,
     };
-    let report = check::check_dir(&args.dir, &options)?;
-    match args.format {
+    let report = check::check_dir(&args.target.dir, &options)?;
+    match args.target.format {
         Format::Json => output::print_json(&report)?,
         Format::Human => print_human(&report, std::io::stdout().is_terminal()),
     }

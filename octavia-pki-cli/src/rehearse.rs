@@ -1,12 +1,10 @@
 //! `octavia-pki rehearse`.
 
-use std::path::PathBuf;
-
 use clap::Args;
 use octavia_pki::rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 use octavia_pki::{Error, Layout};
 
-use crate::check::{LayoutChoice, PassphraseArgs};
+use crate::check::DirArgs;
 use crate::output::{self, Format};
 
 #[derive(Args)]
@@ -17,38 +15,26 @@ and 1.3), verifying both sides with OpenSSL's rules.
 
 Exit status: 0 the handshake succeeds, 1 Octavia's would fail, 2 the rehearsal could not run.")]
 pub struct RehearseArgs {
-    /// The deployed directory.
-    #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
-    dir: PathBuf,
-
     #[command(flatten)]
-    passphrase: PassphraseArgs,
-
-    /// The layout of DIR.
-    #[arg(long, value_enum, default_value = "auto")]
-    layout: LayoutChoice,
+    target: DirArgs,
 
     /// Add Python 3.13's strict verification (X509_STRICT) to both sides.
     #[arg(long)]
     strict: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
 }
 
 /// Runs the rehearsal; `Ok(false)` when Octavia's handshake would fail.
 pub fn run(args: RehearseArgs) -> Result<bool, Error> {
-    let (passwords, passphrase) = args.passphrase.resolve()?;
+    let (passwords, passphrase) = args.target.passphrase.resolve()?;
     let options = RehearseOptions {
-        layout: args.layout.layout(),
+        layout: args.target.layout.layout(),
         passwords,
         passphrase,
         strict: args.strict,
         now: None,
     };
-    let rehearsal = rehearse_dir(&args.dir, &options)?;
-    match args.format {
+    let rehearsal = rehearse_dir(&args.target.dir, &options)?;
+    match args.target.format {
         Format::Json => output::print_json(&rehearsal)?,
         Format::Human => print_transcript(&rehearsal),
     }

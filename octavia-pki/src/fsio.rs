@@ -62,6 +62,23 @@ pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     Ok(buf)
 }
 
+/// Fails unless `dir` is a directory that can be listed: what `check` and
+/// `rehearse` need before they can report anything about its files.
+pub fn require_dir(dir: &Path) -> Result<()> {
+    let read_err = |source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    if !fs::metadata(dir).map_err(read_err)?.is_dir() {
+        return Err(Error::NotAFile {
+            path: dir.to_owned(),
+            kind: "not a directory",
+        });
+    }
+    fs::read_dir(dir).map_err(read_err)?;
+    Ok(())
+}
+
 /// Whether anything (even a dangling symlink) is at `path`.
 pub fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()

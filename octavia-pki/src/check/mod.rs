@@ -171,20 +171,7 @@ pub fn detect_layout(dir: &Path) -> Layout {
 /// Checks a deployed directory. Fails (rather than reporting findings) only
 /// when the directory itself cannot be read.
 pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
-    let meta = std::fs::metadata(dir).map_err(|source| Error::Read {
-        path: dir.to_owned(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(Error::NotAFile {
-            path: dir.to_owned(),
-            kind: "not a directory",
-        });
-    }
-    std::fs::read_dir(dir).map_err(|source| Error::Read {
-        path: dir.to_owned(),
-        source,
-    })?;
+    crate::fsio::require_dir(dir)?;
     let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
     let mut checker = Checker {
         dir,

@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 
 use crate::cert::Certificate;
 use crate::check::detect_layout;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fsio;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::layout::Layout;
@@ -141,16 +141,7 @@ pub(crate) fn rehearse_unlocked(
     options: &RehearseOptions,
     unlocked: Option<&PrivateKey>,
 ) -> Result<Rehearsal> {
-    let meta = std::fs::metadata(dir).map_err(|source| Error::Read {
-        path: dir.to_owned(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(Error::NotAFile {
-            path: dir.to_owned(),
-            kind: "not a directory",
-        });
-    }
+    crate::fsio::require_dir(dir)?;
     let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
     let mut r = Rehearsal {
         ok: false,
