@@ -5,6 +5,7 @@
 
 mod check;
 mod generate;
+mod lifecycle;
 mod output;
 mod passphrase;
 mod rehearse;
@@ -43,12 +44,21 @@ enum Command {
     Rehearse(rehearse::RehearseArgs),
     /// Explain a finding code of `check`: cause, symptom, fix.
     Explain(check::ExplainArgs),
+    /// Renew the client certificate, or a CA certificate with its key (no failover needed).
+    Renew(lifecycle::RenewArgs),
+    /// Replace CA keys (every load balancer must then be failed over).
+    Rotate(Box<lifecycle::RotateArgs>),
+    /// Report certificate expiry, for people and for monitoring (Nagios exit codes).
+    Expiry(lifecycle::ExpiryArgs),
 }
 
 /// Exit status when a check found an error, or a rehearsal failed.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit status when a check or rehearsal could not run.
 const EXIT_COULD_NOT_RUN: u8 = 2;
+
+/// `expiry` follows the Nagios convention: 3 is UNKNOWN.
+const EXPIRY_UNKNOWN: u8 = 3;
 
 fn fail(err: &octavia_pki::Error, status: u8) -> ExitCode {
     eprintln!("octavia-pki: error: {err}");
@@ -71,6 +81,18 @@ fn main() -> ExitCode {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
+        Command::Renew(args) => match lifecycle::renew(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_FAILURE),
+        },
+        Command::Rotate(args) => match lifecycle::rotate(*args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_FAILURE),
+        },
+        Command::Expiry(args) => match lifecycle::expiry(args) {
+            Ok(code) => ExitCode::from(code),
+            Err(err) => fail(&err, EXPIRY_UNKNOWN),
         },
         Command::Explain(args) => match check::explain(args) {
             Ok(()) => ExitCode::SUCCESS,

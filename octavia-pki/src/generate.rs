@@ -251,18 +251,31 @@ pub fn generate_with_progress(
     let mut next_key = || keys.next().expect("one key per role");
 
     let now = OffsetDateTime::now_utc();
-    let server_ca = self_signed_ca(next_key(), &options.server_ca_subject, options.ca_days, now)?;
+    let server_ca = self_signed_ca(
+        next_key(),
+        options.server_ca_subject.to_dn(),
+        options.ca_days,
+        now,
+        None,
+    )?;
     let client_ca = match options.layout {
         Layout::Kolla => Some(self_signed_ca(
             next_key(),
-            &options.client_ca_subject,
+            options.client_ca_subject.to_dn(),
             options.ca_days,
             now,
+            None,
         )?),
         Layout::Legacy => None,
     };
     let issuer = client_ca.as_ref().unwrap_or(&server_ca);
-    let client = client_certificate(next_key(), issuer, options, now)?;
+    let client = client_certificate(
+        next_key(),
+        issuer,
+        options.client_subject.to_dn(),
+        options.client_days,
+        now,
+    )?;
     Ok(OctaviaPki {
         layout: options.layout,
         server_ca,
@@ -271,9 +284,9 @@ pub fn generate_with_progress(
     })
 }
 
-fn base_params(subject: &Subject, days: u32, now: OffsetDateTime) -> CertificateParams {
+fn base_params(subject: DistinguishedName, days: u32, now: OffsetDateTime) -> CertificateParams {
     let mut params = CertificateParams::default();
-    params.distinguished_name = subject.to_dn();
+    params.distinguished_name = subject;
     params.not_before = now - BACKDATE;
     params.not_after = now + time::Duration::days(i64::from(days));
     params.serial_number = Some(random_serial());
@@ -288,17 +301,24 @@ fn random_serial() -> SerialNumber {
     SerialNumber::from_slice(&bytes)
 }
 
-fn self_signed_ca(
+/// A self-signed CA certificate for `key`: CA:TRUE and keyUsage critical,
+/// SKI and AKI. `key_id` keeps an existing CA's key identifier (renewal), so
+/// certificates it issued still name it.
+pub(crate) fn self_signed_ca(
     key: PrivateKey,
-    subject: &Subject,
+    subject: DistinguishedName,
     days: u32,
     now: OffsetDateTime,
+    key_id: Option<Vec<u8>>,
 ) -> Result<CertificateAuthority> {
     let mut params = base_params(subject, days, now);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    if let Some(id) = key_id {
+        params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(id);
+    }
     let failed = |detail: String| Error::Generate {
-        what: format!("{} CA certificate", subject.common_name),
+        what: "CA certificate".into(),
         detail,
     };
     let signer = key.signing_key().map_err(|e| failed(e.to_string()))?;
@@ -312,13 +332,16 @@ fn self_signed_ca(
     })
 }
 
-fn client_certificate(
+/// The controllers' client certificate for `key`, issued by `issuer`:
+/// CA:FALSE and keyUsage digitalSignature critical, EKU clientAuth, SKI, AKI.
+pub(crate) fn client_certificate(
     key: PrivateKey,
     issuer: &CertificateAuthority,
-    options: &GenerateOptions,
+    subject: DistinguishedName,
+    days: u32,
     now: OffsetDateTime,
 ) -> Result<ClientBundle> {
-    let mut params = base_params(&options.client_subject, options.client_days, now);
+    let mut params = base_params(subject, days, now);
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];

@@ -73,6 +73,7 @@ pub mod fsio;
 pub mod generate;
 pub mod key;
 pub mod layout;
+pub mod lifecycle;
 pub mod model;
 pub mod passwords;
 pub mod pem;

@@ -1,0 +1,537 @@
+//! Renewal, rotation and expiry: keeping a deployed PKI alive without
+//! stranding load balancers.
+//!
+//! Every operation reads the CA work directory (as `kolla-ansible
+//! octavia-certificates` or [`generate`](crate::generate()) left it; no
+//! `openssl ca` database is needed) and returns a [`Change`]: the files to
+//! write and what must happen after. Nothing is written until the caller
+//! applies it, which makes `--dry-run` exact.
+
+use std::path::Path;
+
+use rcgen::{DistinguishedName, DnType, DnValue};
+use serde::Serialize;
+use time::OffsetDateTime;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::public_key::PublicKey;
+
+use crate::cert::Certificate;
+use crate::check::detect_layout;
+use crate::error::{Error, Result};
+use crate::fsio::{self, PlannedFile, WriteReport};
+use crate::generate::{Destination, client_certificate, self_signed_ca};
+use crate::key::{KeyType, PrivateKey};
+use crate::layout::{Layout, work_dir};
+use crate::model::{CaPassphrases, CertificateAuthority};
+
+/// Which CA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaRole {
+    /// The server CA (the one CA, in the legacy layout).
+    ServerCa,
+    /// The client CA.
+    ClientCa,
+}
+
+/// What a rotation replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotateTarget {
+    /// The server CA's key and certificate.
+    ServerCa,
+    /// The client CA's key and certificate, and so the client certificate.
+    ClientCa,
+    /// Both CAs and the client certificate.
+    All,
+}
+
+/// A change to a deployed PKI, not yet written.
+#[derive(Debug, Serialize)]
+pub struct Change {
+    /// What was done, in a line.
+    pub summary: String,
+    /// The new certificates, by role.
+    pub certificates: Vec<(String, CertificateSummary)>,
+    /// The files to write (existing ones are backed up when applied).
+    #[serde(serialize_with = "paths_of")]
+    pub files: Vec<PlannedFile>,
+    /// What the operator must do next.
+    pub next_steps: Vec<String>,
+}
+
+/// A certificate, as a report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateSummary {
+    /// Subject.
+    pub subject: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+}
+
+impl CertificateSummary {
+    fn of(cert: &Certificate) -> Self {
+        Self {
+            subject: cert.subject().to_owned(),
+            not_after: cert
+                .not_after()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn paths_of<S: serde::Serializer>(
+    files: &[PlannedFile],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(files.iter().map(|f| f.path.display().to_string()))
+}
+
+impl Change {
+    /// Writes the files atomically, backing up every file it replaces.
+    pub fn apply(&self) -> Result<WriteReport> {
+        fsio::write_all(&self.files, true)
+    }
+}
+
+/// The kolla-ansible reconfigure step every change needs.
+const RECONFIGURE: &str = "kolla-ansible -i INVENTORY reconfigure -t octavia";
+
+/// Fail over every load balancer, so amphorae boot with the new client CA and
+/// get certificates from the new server CA.
+const FAILOVER: &str =
+    "openstack loadbalancer list -f value -c id | xargs -n1 openstack loadbalancer failover";
+
+struct WorkDir<'a> {
+    to: &'a Destination<'a>,
+    layout: Layout,
+}
+
+impl<'a> WorkDir<'a> {
+    fn new(to: &'a Destination<'a>, layout: Option<Layout>) -> Self {
+        let layout = layout.unwrap_or_else(|| {
+            if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
+                Layout::Kolla
+            } else if fsio::exists(to.dir) {
+                detect_layout(to.dir)
+            } else {
+                Layout::Legacy
+            }
+        });
+        Self { to, layout }
+    }
+
+    fn w(&self, rel: &str) -> std::path::PathBuf {
+        self.to.work_dir.join(rel)
+    }
+
+    fn d(&self, name: &str) -> std::path::PathBuf {
+        self.to.dir.join(name)
+    }
+
+    fn ca(&self, role: CaRole, passphrases: &CaPassphrases) -> Result<CertificateAuthority> {
+        match (role, self.layout) {
+            (CaRole::ServerCa, _) => CertificateAuthority::read(
+                &self.w(work_dir::SERVER_CA_CERT),
+                &self.w(work_dir::SERVER_CA_KEY),
+                Some(&passphrases.server_ca),
+            ),
+            (CaRole::ClientCa, Layout::Kolla) => CertificateAuthority::read(
+                &self.w(work_dir::CLIENT_CA_CERT),
+                &self.w(work_dir::CLIENT_CA_KEY),
+                Some(&passphrases.client_ca),
+            ),
+            (CaRole::ClientCa, Layout::Legacy) => Err(Error::InvalidOptions(
+                "the legacy layout has one CA for both roles: use server-ca".into(),
+            )),
+        }
+    }
+
+    /// The CA that issues the client certificate.
+    fn client_issuer(&self, passphrases: &CaPassphrases) -> Result<CertificateAuthority> {
+        match self.layout {
+            Layout::Kolla => self.ca(CaRole::ClientCa, passphrases),
+            Layout::Legacy => self.ca(CaRole::ServerCa, passphrases),
+        }
+    }
+
+    /// The current client certificate (the work directory's, else the deployed bundle's).
+    fn client_certificate(&self) -> Result<Certificate> {
+        let cert = self.w(work_dir::CLIENT_CERT);
+        if fsio::exists(&cert) {
+            return Ok(fsio::read_certificates(&cert)?.remove(0));
+        }
+        Ok(fsio::read_bundle(&self.d(self.layout.files().client_bundle))?.certificate)
+    }
+
+    fn ca_files(
+        &self,
+        role: CaRole,
+        ca: &CertificateAuthority,
+        passphrases: &CaPassphrases,
+        with_key: bool,
+    ) -> Result<Vec<PlannedFile>> {
+        let (cert_rel, key_rel, deployed_cert, deployed_key, passphrase) = match role {
+            CaRole::ServerCa => (
+                work_dir::SERVER_CA_CERT,
+                work_dir::SERVER_CA_KEY,
+                self.layout.files().server_ca_cert,
+                Some(self.layout.files().server_ca_key),
+                &passphrases.server_ca,
+            ),
+            CaRole::ClientCa => (
+                work_dir::CLIENT_CA_CERT,
+                work_dir::CLIENT_CA_KEY,
+                self.layout.files().client_ca_cert,
+                None,
+                &passphrases.client_ca,
+            ),
+        };
+        let pem = ca.certificates_pem();
+        let mut files = vec![
+            PlannedFile::public(self.w(cert_rel), pem.clone()),
+            PlannedFile::public(self.d(deployed_cert), pem),
+        ];
+        if with_key {
+            let key = ca
+                .key
+                .to_encrypted_pkcs8_pem(passphrase)
+                .map_err(|e| Error::Generate {
+                    what: "encrypted CA key".into(),
+                    detail: e.to_string(),
+                })?;
+            files.push(PlannedFile::secret(self.w(key_rel), key.clone()));
+            if let Some(k) = deployed_key {
+                files.push(PlannedFile::secret(self.d(k), key));
+            }
+        }
+        Ok(files)
+    }
+
+    fn client_files(&self, bundle: &crate::model::ClientBundle) -> Vec<PlannedFile> {
+        let pem = bundle.to_pem();
+        vec![
+            PlannedFile::public(self.w(work_dir::CLIENT_CERT), bundle.certificate.to_pem()),
+            PlannedFile::secret(self.w(work_dir::CLIENT_KEY), bundle.key.to_pkcs8_pem()),
+            PlannedFile::secret(self.w(work_dir::CLIENT_BUNDLE), pem.clone()),
+            PlannedFile::secret(self.d(self.layout.files().client_bundle), pem),
+        ]
+    }
+}
+
+/// A new client key and certificate from the client CA (the server CA in the
+/// legacy layout), same subject and key type as before. The CAs are untouched.
+pub fn renew_client(
+    to: &Destination<'_>,
+    layout: Option<Layout>,
+    passphrases: &CaPassphrases,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let wd = WorkDir::new(to, layout);
+    let issuer = wd.client_issuer(passphrases)?;
+    let old = wd.client_certificate()?;
+    let key = PrivateKey::generate(key_type_of(&old)).map_err(|e| Error::Generate {
+        what: "client key".into(),
+        detail: e.to_string(),
+    })?;
+    let bundle = client_certificate(key, &issuer, dn_of(&old)?, days, now)?;
+    Ok(Change {
+        summary: format!(
+            "renewed the client certificate \"{}\" for {days} days",
+            old.subject()
+        ),
+        certificates: vec![("client".into(), CertificateSummary::of(&bundle.certificate))],
+        files: wd.client_files(&bundle),
+        next_steps: vec![
+            format!("{RECONFIGURE}   (deploys the new client bundle to the controllers)"),
+            "No failover is needed: amphorae trust the client CA, which is unchanged.".into(),
+        ],
+    })
+}
+
+/// Re-issues a CA certificate with the same key, subject and key identifier
+/// and a new validity: amphora certificates already issued, and amphorae
+/// already running, keep working.
+pub fn renew_ca(
+    to: &Destination<'_>,
+    layout: Option<Layout>,
+    role: CaRole,
+    passphrases: &CaPassphrases,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let wd = WorkDir::new(to, layout);
+    let old = wd.ca(role, passphrases)?;
+    let cert = old.certificate().clone();
+    if !cert.is_signed_by(&cert) {
+        return Err(Error::InvalidOptions(format!(
+            "\"{}\" is not a self-signed root; renew it where its issuer is",
+            cert.subject()
+        )));
+    }
+    let renewed = self_signed_ca(old.key, dn_of(&cert)?, days, now, subject_key_id(&cert))?;
+    let files = wd.ca_files(role, &renewed, passphrases, false)?;
+    Ok(Change {
+        summary: format!("renewed the CA \"{}\" with its key for {days} days", cert.subject()),
+        certificates: vec![(role_name(role).into(), CertificateSummary::of(renewed.certificate()))],
+        files,
+        next_steps: vec![
+            format!("{RECONFIGURE}   (deploys the renewed certificate)"),
+            "No failover is needed: the key, subject and key identifier are unchanged, so certificates \
+             it issued, and running amphorae, keep working."
+                .into(),
+        ],
+    })
+}
+
+/// New keys: new CA(s) with the same subjects (and a new client certificate
+/// when the client CA changes). Running amphorae trust the old CAs and must
+/// be failed over afterwards.
+pub fn rotate(
+    to: &Destination<'_>,
+    layout: Option<Layout>,
+    target: RotateTarget,
+    passphrases: &CaPassphrases,
+    key_type: KeyType,
+    days: (u32, u32),
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let wd = WorkDir::new(to, layout);
+    let (ca_days, client_days) = days;
+    let new_key = || {
+        PrivateKey::generate(key_type).map_err(|e| Error::Generate {
+            what: "key".into(),
+            detail: e.to_string(),
+        })
+    };
+    // In the legacy layout the one CA plays both roles: rotating it is rotating all.
+    let (server, client) = match (target, wd.layout) {
+        (RotateTarget::ClientCa, Layout::Legacy) => {
+            return Err(Error::InvalidOptions(
+                "the legacy layout has one CA for both roles: rotate all".into(),
+            ));
+        }
+        (RotateTarget::ServerCa, Layout::Kolla) => (true, false),
+        (RotateTarget::ClientCa, Layout::Kolla) => (false, true),
+        _ => (true, true),
+    };
+    let mut files = Vec::new();
+    let mut certificates: Vec<(String, CertificateSummary)> = Vec::new();
+    let mut server_ca = None;
+    if server {
+        let old = wd.ca(CaRole::ServerCa, passphrases)?;
+        let ca = self_signed_ca(new_key()?, dn_of(old.certificate())?, ca_days, now, None)?;
+        files.extend(wd.ca_files(CaRole::ServerCa, &ca, passphrases, true)?);
+        certificates.push(("server_ca".into(), CertificateSummary::of(ca.certificate())));
+        server_ca = Some(ca);
+    }
+    if client {
+        let issuer = match wd.layout {
+            Layout::Kolla => {
+                let old = wd.ca(CaRole::ClientCa, passphrases)?;
+                let ca = self_signed_ca(new_key()?, dn_of(old.certificate())?, ca_days, now, None)?;
+                files.extend(wd.ca_files(CaRole::ClientCa, &ca, passphrases, true)?);
+                certificates.push(("client_ca".into(), CertificateSummary::of(ca.certificate())));
+                ca
+            }
+            Layout::Legacy => server_ca
+                .take()
+                .ok_or_else(|| Error::InvalidOptions("no CA to issue with".into()))?,
+        };
+        let old = wd.client_certificate()?;
+        let bundle = client_certificate(new_key()?, &issuer, dn_of(&old)?, client_days, now)?;
+        files.extend(wd.client_files(&bundle));
+        certificates.push(("client".into(), CertificateSummary::of(&bundle.certificate)));
+    }
+    Ok(Change {
+        summary: format!("rotated to new {key_type} keys: {}", certificates.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ")),
+        certificates,
+        files,
+        next_steps: vec![
+            format!("{RECONFIGURE}   (deploys the new files)"),
+            "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
+            format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
+        ],
+    })
+}
+
+fn role_name(role: CaRole) -> &'static str {
+    match role {
+        CaRole::ServerCa => "server_ca",
+        CaRole::ClientCa => "client_ca",
+    }
+}
+
+/// The key type of a certificate's key, to renew with the same.
+fn key_type_of(cert: &Certificate) -> KeyType {
+    let parsed = cert.parsed();
+    match parsed.public_key().parsed() {
+        Ok(PublicKey::RSA(rsa)) => match rsa.key_size() {
+            ..=2048 => KeyType::Rsa2048,
+            2049..=3072 => KeyType::Rsa3072,
+            _ => KeyType::Rsa4096,
+        },
+        Ok(PublicKey::EC(point)) if point.key_size() > 256 => KeyType::EcdsaP384,
+        Ok(PublicKey::EC(_)) => KeyType::EcdsaP256,
+        _ => KeyType::Rsa4096,
+    }
+}
+
+fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
+    cert.parsed()
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0.to_vec()),
+            _ => None,
+        })
+}
+
+/// The subject of a certificate as rcgen writes names, keeping each
+/// attribute's string type so the new certificate names the same entity.
+fn dn_of(cert: &Certificate) -> Result<DistinguishedName> {
+    use x509_parser::der_parser::asn1_rs::Tag;
+    let parsed = cert.parsed();
+    let mut dn = DistinguishedName::new();
+    for attr in parsed.subject().iter_attributes() {
+        let arcs: Vec<u64> = attr
+            .attr_type()
+            .iter()
+            .map(|a| a.collect())
+            .unwrap_or_default();
+        let text = attr.as_str().map_err(|e| {
+            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
+        })?;
+        let invalid = |e: rcgen::Error| {
+            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
+        };
+        let value = match attr.attr_value().tag() {
+            Tag::PrintableString => DnValue::PrintableString(text.try_into().map_err(invalid)?),
+            Tag::Ia5String => DnValue::Ia5String(text.try_into().map_err(invalid)?),
+            _ => DnValue::Utf8String(text.to_owned()),
+        };
+        dn.push(DnType::from_oid(&arcs), value);
+    }
+    Ok(dn)
+}
+
+/// How a certificate's expiry looks to monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ExpiryStatus {
+    /// More than the warning threshold left.
+    Ok,
+    /// Within the warning threshold.
+    Warning,
+    /// A file could not be read.
+    Unknown,
+    /// Within the critical threshold, or expired.
+    Critical,
+}
+
+impl ExpiryStatus {
+    /// The Nagios plugin exit code (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+    pub fn nagios_code(self) -> u8 {
+        match self {
+            Self::Ok => 0,
+            Self::Warning => 1,
+            Self::Critical => 2,
+            Self::Unknown => 3,
+        }
+    }
+}
+
+/// One certificate (or unreadable file) in an expiry report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpiryEntry {
+    /// The file.
+    pub file: String,
+    /// The subject, when the file was read.
+    pub subject: Option<String>,
+    /// End of validity (RFC 3339).
+    pub not_after: Option<String>,
+    /// Whole days left (negative once expired).
+    pub days_left: Option<i64>,
+    /// Its status.
+    pub status: ExpiryStatus,
+    /// Why the file could not be read.
+    pub error: Option<String>,
+}
+
+/// Every deployed and CA certificate, with the worst status first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpiryReport {
+    /// The overall status: the worst of the entries (CRITICAL over UNKNOWN over WARNING).
+    pub status: ExpiryStatus,
+    /// The certificates, soonest expiry first.
+    pub entries: Vec<ExpiryEntry>,
+}
+
+/// Expiry of the deployed certificates in `dir` and of the CA certificates in
+/// `work_dir` (if given and present).
+pub fn expiry(
+    dir: &Path,
+    work_dir: Option<&Path>,
+    warn_days: u32,
+    critical_days: u32,
+    now: OffsetDateTime,
+) -> ExpiryReport {
+    let layout = detect_layout(dir);
+    let f = layout.files();
+    let mut files: Vec<std::path::PathBuf> =
+        vec![dir.join(f.server_ca_cert), dir.join(f.client_bundle)];
+    if f.client_ca_cert != f.server_ca_cert {
+        files.insert(1, dir.join(f.client_ca_cert));
+    }
+    if let Some(w) = work_dir {
+        files.extend(
+            [work_dir::SERVER_CA_CERT, work_dir::CLIENT_CA_CERT]
+                .iter()
+                .map(|r| w.join(r))
+                .filter(|p| fsio::exists(p)),
+        );
+    }
+    let mut entries = Vec::new();
+    for path in files {
+        let file = path.display().to_string();
+        match fsio::read_certificates(&path) {
+            Ok(certs) => {
+                for cert in certs {
+                    let days = (cert.not_after() - now).whole_days();
+                    let status = if cert.not_after() <= now || days < i64::from(critical_days) {
+                        ExpiryStatus::Critical
+                    } else if days < i64::from(warn_days) {
+                        ExpiryStatus::Warning
+                    } else {
+                        ExpiryStatus::Ok
+                    };
+                    let summary = CertificateSummary::of(&cert);
+                    entries.push(ExpiryEntry {
+                        file: file.clone(),
+                        subject: Some(summary.subject),
+                        not_after: Some(summary.not_after),
+                        days_left: Some(days),
+                        status,
+                        error: None,
+                    });
+                }
+            }
+            Err(e) => entries.push(ExpiryEntry {
+                file,
+                subject: None,
+                not_after: None,
+                days_left: None,
+                status: ExpiryStatus::Unknown,
+                error: Some(e.to_string()),
+            }),
+        }
+    }
+    entries.sort_by_key(|e| e.days_left.unwrap_or(i64::MIN));
+    let status = entries
+        .iter()
+        .map(|e| e.status)
+        .max()
+        .unwrap_or(ExpiryStatus::Unknown);
+    ExpiryReport { status, entries }
+}
