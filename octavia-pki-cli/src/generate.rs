@@ -104,6 +104,10 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["dir", "work_dir", "passwords", "passphrase_file"])]
     demo: Option<PathBuf>,
 
+    /// Generate and show what would be written; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -126,6 +130,9 @@ struct Report<'a> {
     work_dir: &'a Path,
     passphrases_from: String,
     certificates: Vec<CertSummary>,
+    dry_run: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    would_write: Vec<PathBuf>,
     #[serde(flatten)]
     write: WriteReport,
     elapsed_ms: u128,
@@ -213,7 +220,14 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
     })?;
     let mut files = pki.planned_files(&to, &passphrases)?;
     files.append(&mut extra_files);
-    let write = fsio::write_all(&files, args.force)?;
+    let (write, would_write) = if args.dry_run {
+        (
+            WriteReport::default(),
+            files.iter().map(|f| f.path.clone()).collect(),
+        )
+    } else {
+        (fsio::write_all(&files, args.force)?, Vec::new())
+    };
 
     let report = Report {
         demo: args.demo.is_some(),
@@ -223,6 +237,8 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         work_dir: &work_dir,
         passphrases_from: origin.describe(),
         certificates: summaries(&pki),
+        dry_run: args.dry_run,
+        would_write,
         write,
         elapsed_ms: started.elapsed().as_millis(),
     };
@@ -300,6 +316,13 @@ fn print_human(report: &Report<'_>) {
     );
     for c in &report.certificates {
         println!("  {:<10} {}  (until {})", c.role, c.subject, c.not_after);
+    }
+    if report.dry_run {
+        println!("Would write (nothing was written):");
+        for path in &report.would_write {
+            println!("  {}", path.display());
+        }
+        return;
     }
     println!("Wrote:");
     for f in &report.write.written {

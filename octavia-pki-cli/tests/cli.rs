@@ -416,3 +416,32 @@ fn the_prompt_never_echoes_refuses_unusable_passphrases_and_confirms() {
             .arg(key));
     }
 }
+
+#[test]
+fn generate_dry_run_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let passwords = tmp.path().join("passwords.yml");
+    write_passwords(&passwords, "DryRunServer1", "DryRunClient2");
+    let out = ok(&mut generate_into(
+        &tmp.path().join("d"),
+        &tmp.path().join("w"),
+        &passwords,
+        &["--key-type", "ecdsa-p256", "--dry-run"],
+    ));
+    assert!(
+        out.contains("Would write (nothing was written)") && out.contains("server_ca.key.pem"),
+        "{out}"
+    );
+    assert!(!tmp.path().join("d").exists() && !tmp.path().join("w").exists());
+    let demo = tmp.path().join("demo");
+    ok(octavia_pki()
+        .args([
+            "generate",
+            "--key-type",
+            "ecdsa-p256",
+            "--dry-run",
+            "--demo",
+        ])
+        .arg(&demo));
+    assert!(!demo.exists(), "not even the demo passwords.yml");
+}
