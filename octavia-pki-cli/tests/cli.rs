@@ -16,28 +16,6 @@ fn stdout_stderr(out: &std::process::Output) -> (String, String) {
     )
 }
 
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for entry in walk(dir) {
-        files.push((entry.display().to_string(), fs::read(&entry).unwrap()));
-    }
-    files.sort();
-    files
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn refuses_to_overwrite_and_changes_nothing() {
     let set = generate(&["--key-type", "ecdsa-p256"]);

@@ -82,15 +82,12 @@ fn prove_with_peers(set: &GeneratedSet, files: &Files<'_>, expected_key: &str) {
 
     // Octavia itself issues an amphora certificate with the server CA...
     let amphora = set.tmp.path().join("amphora.pem");
-    let amphora_id = ok(python()
-        .args(["issue", "--ca-cert"])
-        .arg(d(files.server_ca_cert))
-        .arg("--ca-key")
-        .arg(d(files.server_ca_key))
-        .arg("--passphrase-file")
-        .arg(&set.server_pass_file)
-        .arg("--out")
-        .arg(&amphora));
+    let amphora_id = ok(&mut octavia_issue(
+        &d(files.server_ca_cert),
+        &d(files.server_ca_key),
+        &set.server_pass_file,
+        &amphora,
+    ));
     let amphora_id = amphora_id.trim();
     x509_strict_verify(&d(files.server_ca_cert), &amphora);
 
@@ -152,23 +149,14 @@ fn the_handshake_test_can_fail() {
     // Negative control: the controller trusting the wrong CA must fail, or the
     // successes above prove nothing.
     let set = generate(&["--key-type", "ecdsa-p256"]);
-    let amphora = set.tmp.path().join("amphora.pem");
-    let amphora_id = ok(python()
-        .args(["issue", "--ca-cert"])
-        .arg(set.dir.join("server_ca.cert.pem"))
-        .arg("--ca-key")
-        .arg(set.dir.join("server_ca.key.pem"))
-        .arg("--passphrase-file")
-        .arg(&set.server_pass_file)
-        .arg("--out")
-        .arg(&amphora));
+    let (amphora, amphora_id) = set.octavia_amphora();
     let d = |n: &str| set.dir.join(n);
     let wrong_trust = openssl_mutual_tls(
         &amphora,
         &d("client_ca.cert.pem"),
         &d("client.cert-and-key.pem"),
         &d("client_ca.cert.pem"),
-        amphora_id.trim(),
+        &amphora_id,
     );
     assert!(!wrong_trust.succeeded, "{}", wrong_trust.client_output);
     assert!(
@@ -179,15 +167,12 @@ fn the_handshake_test_can_fail() {
         wrong_trust.client_output
     );
     // And Octavia refuses the wrong passphrase with its own message.
-    let out = run(python()
-        .args(["issue", "--ca-cert"])
-        .arg(d("server_ca.cert.pem"))
-        .arg("--ca-key")
-        .arg(d("server_ca.key.pem"))
-        .arg("--passphrase-file")
-        .arg(&set.client_pass_file)
-        .arg("--out")
-        .arg(&amphora));
+    let out = run(&mut octavia_issue(
+        &d("server_ca.cert.pem"),
+        &d("server_ca.key.pem"),
+        &set.client_pass_file,
+        &amphora,
+    ));
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("Incorrect password, could not decrypt key")

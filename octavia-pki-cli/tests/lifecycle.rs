@@ -29,20 +29,6 @@ fn octavia_accepts(dir: &Path, passwords: &Path, layout: &str) -> bool {
     out.status.success()
 }
 
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(snapshot(&p));
-        } else {
-            out.push((p.clone(), fs::read(&p).unwrap()));
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn every_renewal_keeps_octavia_working() {
     for layout in ["kolla", "legacy"] {
@@ -94,16 +80,7 @@ fn every_renewal_keeps_octavia_working() {
 #[test]
 fn an_amphora_certificate_issued_before_renew_server_ca_still_verifies() {
     let set = generate(&["--key-type", "rsa-2048"]);
-    let amphora = set.tmp.path().join("amphora.pem");
-    ok(python()
-        .args(["issue", "--ca-cert"])
-        .arg(set.dir.join("server_ca.cert.pem"))
-        .arg("--ca-key")
-        .arg(set.dir.join("server_ca.key.pem"))
-        .arg("--passphrase-file")
-        .arg(&set.server_pass_file)
-        .arg("--out")
-        .arg(&amphora));
+    let (amphora, _) = set.octavia_amphora();
     let old_ca = fs::read(set.dir.join("server_ca.cert.pem")).unwrap();
     ok(octavia_pki()
         .args(["renew", "server-ca", "--days", "7300"])
@@ -190,16 +167,7 @@ fn rotate_refuses_without_confirmation_and_strands_old_amphorae_with_it() {
         "nothing may change without --confirm-failover"
     );
 
-    let amphora = set.tmp.path().join("amphora.pem");
-    ok(python()
-        .args(["issue", "--ca-cert"])
-        .arg(set.dir.join("server_ca.cert.pem"))
-        .arg("--ca-key")
-        .arg(set.dir.join("server_ca.key.pem"))
-        .arg("--passphrase-file")
-        .arg(&set.server_pass_file)
-        .arg("--out")
-        .arg(&amphora));
+    let (amphora, _) = set.octavia_amphora();
     let text = ok(octavia_pki()
         .args([
             "rotate",

@@ -154,6 +154,51 @@ pub fn generate(extra: &[&str]) -> GeneratedSet {
     }
 }
 
+/// Octavia's `LocalCertGenerator` issuing an amphora certificate with a CA
+/// certificate and key unlocked with `pass_file`: the command, to run.
+pub fn octavia_issue(ca_cert: &Path, ca_key: &Path, pass_file: &Path, out: &Path) -> Command {
+    let mut cmd = python();
+    cmd.args(["issue", "--ca-cert"])
+        .arg(ca_cert)
+        .arg("--ca-key")
+        .arg(ca_key)
+        .arg("--passphrase-file")
+        .arg(pass_file)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
+impl GeneratedSet {
+    /// Octavia issues an amphora certificate with this (kolla layout) set's
+    /// server CA; returns its file and the amphora id.
+    pub fn octavia_amphora(&self) -> (PathBuf, String) {
+        let amphora = self.tmp.path().join("amphora.pem");
+        let id = ok(&mut octavia_issue(
+            &self.dir.join("server_ca.cert.pem"),
+            &self.dir.join("server_ca.key.pem"),
+            &self.server_pass_file,
+            &amphora,
+        ));
+        (amphora, id.trim().to_owned())
+    }
+}
+
+/// Every file below `dir` with its contents, to prove nothing changed.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(snapshot(&p));
+        } else {
+            out.push((p.clone(), std::fs::read(&p).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Result of one mutual-TLS handshake between `openssl s_server` (the amphora
 /// agent's side) and `openssl s_client` (the controller's side).
 pub struct Handshake {
