@@ -136,6 +136,16 @@ fn bench_check_and_rehearse(c: &mut Criterion) {
     group.bench_function("check_dir, kolla RSA-4096 set", |b| {
         b.iter(|| check_dir(black_box(&dir), &check).unwrap())
     });
+    let ca = octavia_pki::DeployedPki::read(&dir, octavia_pki::Layout::Kolla, &pass.server_ca).unwrap().server_ca;
+    group.bench_function("issue an amphora certificate (RSA-4096 CA)", |b| {
+        b.iter(|| {
+            octavia_pki::rehearse::issue_amphora_certificate(&ca, "2f1d8e5c-3b1a-4c2e-9d7f-0a1b2c3d4e5f", time_now())
+                .unwrap()
+        })
+    });
+    group.bench_function("read the deployed kolla set, CA key unlocked", |b| {
+        b.iter(|| octavia_pki::DeployedPki::read(black_box(&dir), octavia_pki::Layout::Kolla, &pass.server_ca).unwrap())
+    });
     group.bench_function("rehearse_dir, kolla RSA-4096 set", |b| {
         b.iter(|| assert!(rehearse_dir(black_box(&dir), &rehearse).unwrap().ok))
     });
@@ -149,3 +159,7 @@ criterion_group!(
     bench_check_and_rehearse
 );
 criterion_main!(benches);
+
+fn time_now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

@@ -715,6 +715,18 @@ impl ClientCertVerifier for OpenSslVerifier {
     }
 }
 
+/// Issues the certificate of amphora `amphora_id` with the server CA `ca`
+/// exactly as Octavia's `LocalCertGenerator` does (see [`rehearse_dir`]), for
+/// the rehearsal's fixed amphora key. Fails with Octavia's message where
+/// Octavia fails (an Ed25519 CA key).
+pub fn issue_amphora_certificate(
+    ca: &crate::model::CertificateAuthority,
+    amphora_id: &str,
+    now: OffsetDateTime,
+) -> std::result::Result<Certificate, String> {
+    amphora::issue(ca.certificate(), &ca.key, &amphora::amphora_key(), amphora_id, now)
+}
+
 /// A random (version 4) UUID, as Octavia names amphorae.
 fn uuid_v4() -> String {
     let mut b: [u8; 16] = crate::random::bytes();

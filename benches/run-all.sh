@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every comparison in the README's speed table, in one run on this machine.
+#   bash benches/run-all.sh
+set -euo pipefail
+here=$(dirname "$0")
+echo "== generate vs kolla-ansible's openssl recipe";   bash "$here/compare-generate.sh"
+echo; echo "== check and rehearse vs openssl by hand";   bash "$here/compare-check.sh"
+echo; echo "== rehearse vs Octavia's own code path";     bash "$here/compare-rehearse.sh"
+echo; echo "== peak memory";                              bash "$here/memory.sh"
