@@ -724,7 +724,13 @@ pub fn issue_amphora_certificate(
     amphora_id: &str,
     now: OffsetDateTime,
 ) -> std::result::Result<Certificate, String> {
-    amphora::issue(ca.certificate(), &ca.key, &amphora::amphora_key(), amphora_id, now)
+    amphora::issue(
+        ca.certificate(),
+        &ca.key,
+        &amphora::amphora_key(),
+        amphora_id,
+        now,
+    )
 }
 
 /// A random (version 4) UUID, as Octavia names amphorae.
