@@ -129,6 +129,8 @@ struct Report<'a> {
     dir: &'a Path,
     work_dir: &'a Path,
     passphrases_from: String,
+    #[serde(skip)]
+    passphrases_path: Option<PathBuf>,
     certificates: Vec<CertSummary>,
     dry_run: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -236,6 +238,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         dir: &dir,
         work_dir: &work_dir,
         passphrases_from: origin.describe(),
+        passphrases_path: origin.passwords_file().map(Path::to_owned),
         certificates: summaries(&pki),
         dry_run: args.dry_run,
         would_write,
@@ -334,12 +337,23 @@ fn print_human(report: &Report<'_>) {
             println!("  {} -> {}", b.original.display(), b.backup.display());
         }
     }
+    let check = format!(
+        "octavia-pki check {} --passwords {}",
+        report.dir.display(),
+        report
+            .passphrases_path
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "FILE".into())
+    );
     if report.demo {
         println!(
             "This is a demonstration set: its passphrases sit beside it in passwords.yml. \
              Do not deploy it."
         );
+        println!("Check it: {check}");
     } else {
+        println!("Check it: {check}");
         println!("Next: kolla-ansible -i INVENTORY reconfigure -t octavia");
     }
 }

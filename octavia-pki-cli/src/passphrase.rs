@@ -33,6 +33,14 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The passwords.yml the passphrases came from, if they did.
+    pub fn passwords_file(&self) -> Option<&Path> {
+        match self {
+            Self::Passwords(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// A short description.
     pub fn describe(&self) -> String {
         match self {
