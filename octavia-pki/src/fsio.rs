@@ -46,18 +46,23 @@ pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
             kind: "a directory",
         });
     }
-    let file = File::open(path).map_err(read_err)?;
+    read_limited(path).map_err(read_err)
+}
+
+/// The file's bytes, at most [`MAX_FILE_SIZE`] of them: a larger file is an
+/// error of kind [`io::ErrorKind::FileTooLarge`], and is not read whole.
+pub(crate) fn read_limited(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(Vec::new());
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut buf)
-        .map_err(read_err)?;
+    File::open(path)?
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_FILE_SIZE {
-        return Err(read_err(io::Error::new(
-            io::ErrorKind::InvalidData,
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
             format!(
                 "the file is larger than {MAX_FILE_SIZE} bytes; it cannot be a certificate or key file"
             ),
-        )));
+        ));
     }
     Ok(buf)
 }

@@ -3,7 +3,7 @@
 //! rule looks at what is inside.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -110,19 +110,13 @@ fn read_capped(path: &Path) -> Result<Zeroizing<Vec<u8>>, FileFinding> {
     if !target.is_file() {
         return Err(finding(codes::NOT_A_FILE, "not a regular file"));
     }
-    let file = fs::File::open(path)
-        .map_err(|e| finding(codes::UNREADABLE_FILE, format!("cannot read it: {e}")))?;
-    let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| finding(codes::UNREADABLE_FILE, format!("cannot read it: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(finding(
+    crate::fsio::read_limited(path).map_err(|e| match e.kind() {
+        io::ErrorKind::FileTooLarge => finding(
             codes::FILE_TOO_LARGE,
             format!("larger than {MAX_FILE_SIZE} bytes; only that much was read"),
-        ));
-    }
-    Ok(bytes)
+        ),
+        _ => finding(codes::UNREADABLE_FILE, format!("cannot read it: {e}")),
+    })
 }
 
 /// Whether the bytes are a DER certificate or key.
