@@ -155,10 +155,7 @@ impl CertSummary {
             role,
             subject: cert.subject().to_owned(),
             issuer: cert.issuer().to_owned(),
-            not_after: cert
-                .not_after()
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            not_after: cert.not_after_rfc3339(),
             sha256_fingerprint: cert.sha256_fingerprint(),
         }
     }

@@ -151,6 +151,13 @@ impl Certificate {
         self.not_after
     }
 
+    /// End of validity as RFC 3339 text (`2036-11-21T21:48:45Z`), for reports.
+    pub fn not_after_rfc3339(&self) -> String {
+        self.not_after
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
     /// Whether basicConstraints says `CA:TRUE`.
     pub fn is_ca(&self) -> bool {
         self.is_ca

@@ -72,10 +72,7 @@ impl CertificateSummary {
     fn of(cert: &Certificate) -> Self {
         Self {
             subject: cert.subject().to_owned(),
-            not_after: cert
-                .not_after()
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            not_after: cert.not_after_rfc3339(),
         }
     }
 }
