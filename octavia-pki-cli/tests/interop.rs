@@ -174,7 +174,14 @@ fn the_handshake_test_can_fail() {
         &amphora,
     ));
     assert!(!out.status.success());
+    // cryptography decrypts with the wrong key and checks the CBC padding; about
+    // one time in 300 the garbage ends in a valid pad byte and it then fails
+    // parsing the DER instead, with its other message. Both are Octavia's
+    // refusal of the wrong passphrase (CI once drew the rare one).
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("Incorrect password, could not decrypt key")
+        stderr.contains("Incorrect password, could not decrypt key")
+            || stderr.contains("Could not deserialize key data"),
+        "{stderr}"
     );
 }
