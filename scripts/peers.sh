@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Installs the peers the tests prove compatibility against, and prints the
-# Python to use: the openssl CLI (Debian's package, if missing) and a venv under
+# Python to use: the openssl CLI and shellcheck (Debian's packages, if missing) and a venv under
 # target/ with Octavia 19 and Python's cryptography from PyPI. Idempotent.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/target/peers-venv"
 requirements="$root/scripts/peers-requirements.txt"
 
-if ! command -v openssl >/dev/null 2>&1; then
+# Debian packages: the openssl CLI, and shellcheck for the scripts `deploy plan` prints.
+for tool in openssl shellcheck; do
+  command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >&2
   else
-    echo "peers.sh: the openssl command is missing; install Debian's openssl package" >&2
+    echo "peers.sh: the $tool command is missing; install Debian's $tool package" >&2
     exit 1
   fi
-fi
+done
 
 stamp="$venv/.installed-$(sha256sum "$requirements" | cut -c1-16)"
 if [ ! -f "$stamp" ]; then

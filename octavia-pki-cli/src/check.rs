@@ -4,9 +4,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use octavia_pki::check::{self, CheckOptions, Code, Report, Severity, codes};
+use octavia_pki::check::{self, CheckOptions, Code, Report, codes};
 use octavia_pki::{Error, Layout, Passphrase, fsio};
 
+use crate::findings::{self, Shown};
 use crate::output::{self, Format};
 use crate::passphrase::{self, DEFAULT_PASSWORDS};
 
@@ -133,18 +134,6 @@ fn readable(path: impl AsRef<std::path::Path>) -> bool {
     std::fs::File::open(path).is_ok()
 }
 
-fn paint(text: &str, severity: Severity, colour: bool) -> String {
-    if !colour {
-        return text.to_owned();
-    }
-    let code = match severity {
-        Severity::Error => "31",
-        Severity::Warning => "33",
-        Severity::Info => "36",
-    };
-    format!("\x1b[1;{code}m{text}\x1b[0m")
-}
-
 /// Grouped by file, most serious file first, then a one-line verdict.
 fn print_human(report: &Report, colour: bool) {
     println!(
@@ -152,47 +141,18 @@ fn print_human(report: &Report, colour: bool) {
         report.dir.display(),
         report.layout
     );
-    let mut files: Vec<Option<&str>> = Vec::new();
-    for f in &report.findings {
-        if !files.contains(&f.file.as_deref()) {
-            files.push(f.file.as_deref());
-        }
-    }
-    for file in files {
-        println!("\n{}", file.unwrap_or("(the set as a whole)"));
-        for f in report.findings.iter().filter(|f| f.file.as_deref() == file) {
-            let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
-            println!("  {label} {}: {}", f.code, f.message);
-            if let Some(symptom) = &f.symptom
-                && f.severity != Severity::Info
-            {
-                println!("          symptom: {symptom}");
-            }
-            if f.severity != Severity::Info {
-                println!("          fix: {}", f.fix);
-            }
-        }
-    }
-    let s = report.summary;
-    let verdict = if report.has_errors() {
-        paint(
-            "FAIL: Octavia will not work with these files",
-            Severity::Error,
-            colour,
-        )
-    } else if s.warnings > 0 {
-        paint(
-            "OK with warnings: Octavia will work with these files",
-            Severity::Warning,
-            colour,
-        )
-    } else {
-        "OK: Octavia will work with these files".to_owned()
-    };
-    println!(
-        "\n{verdict} ({} errors, {} warnings, {} notes)",
-        s.errors, s.warnings, s.infos
-    );
+    let shown: Vec<Shown<'_>> = report
+        .findings
+        .iter()
+        .map(|finding| Shown {
+            group: finding
+                .file
+                .clone()
+                .unwrap_or_else(|| "(the set as a whole)".to_owned()),
+            finding,
+        })
+        .collect();
+    findings::print_grouped(&shown, report.summary, "these files", colour);
 }
 
 #[derive(Args)]
@@ -208,7 +168,7 @@ pub struct ExplainArgs {
 
 pub fn explain(args: ExplainArgs) -> Result<(), Error> {
     if args.list {
-        for code in codes::ALL {
+        for code in codes::ALL.iter().chain(crate::deploy::codes::ALL) {
             println!(
                 "{:<40} {:<8} {}",
                 code.id(),
@@ -219,7 +179,13 @@ pub fn explain(args: ExplainArgs) -> Result<(), Error> {
         return Ok(());
     }
     let id = args.code.unwrap_or_default();
-    match Code::find(&id) {
+    let deploy_code = || {
+        crate::deploy::codes::ALL
+            .iter()
+            .copied()
+            .find(|c| c.id() == id)
+    };
+    match Code::find(&id).or_else(deploy_code) {
         Some(code) => {
             print!("{}", code.explanation());
             Ok(())

@@ -4,6 +4,8 @@
 //! arguments, prints, and maps results to exit codes.
 
 mod check;
+mod deploy;
+mod findings;
 mod generate;
 mod lifecycle;
 mod output;
@@ -50,6 +52,8 @@ enum Command {
     Rotate(Box<lifecycle::RotateArgs>),
     /// Report certificate expiry, for people and for monitoring (Nagios exit codes).
     Expiry(lifecycle::ExpiryArgs),
+    /// The deployment around the certificates: audit a Kolla configuration, plan the setup.
+    Deploy(deploy::DeployArgs),
 }
 
 /// Exit status when a check found an error, or a rehearsal failed.
@@ -60,7 +64,7 @@ const EXIT_COULD_NOT_RUN: u8 = 2;
 /// `expiry` follows the Nagios convention: 3 is UNKNOWN.
 const EXPIRY_UNKNOWN: u8 = 3;
 
-fn fail(err: &octavia_pki::Error, status: u8) -> ExitCode {
+fn fail(err: &dyn std::fmt::Display, status: u8) -> ExitCode {
     eprintln!("octavia-pki: error: {err}");
     ExitCode::from(status)
 }
@@ -93,6 +97,11 @@ fn main() -> ExitCode {
         Command::Expiry(args) => match lifecycle::expiry(args) {
             Ok(code) => ExitCode::from(code),
             Err(err) => fail(&err, EXPIRY_UNKNOWN),
+        },
+        Command::Deploy(args) => match deploy::run(args) {
+            Ok(false) => ExitCode::SUCCESS,
+            Ok(true) => ExitCode::from(EXIT_FINDINGS),
+            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Explain(args) => match check::explain(args) {
             Ok(()) => ExitCode::SUCCESS,

@@ -21,7 +21,8 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, so that `{:<7}` aligns the columns of the human output.
+        f.pad(match self {
             Self::Error => "error",
             Self::Warning => "warning",
             Self::Info => "info",
@@ -51,6 +52,13 @@ pub struct CodeInfo {
 pub struct Code(&'static CodeInfo);
 
 impl Code {
+    /// A code defined outside this crate, for tools that add their own rules
+    /// around the checker (the CLI's `deploy check` does). Its id must not
+    /// collide with one of [`ALL`].
+    pub const fn new(info: &'static CodeInfo) -> Code {
+        Code(info)
+    }
+
     /// The stable identifier.
     pub fn id(self) -> &'static str {
         self.0.id
@@ -83,13 +91,13 @@ impl Code {
 
 impl fmt::Debug for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.id)
+        f.pad(self.0.id)
     }
 }
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.id)
+        f.pad(self.0.id)
     }
 }
 

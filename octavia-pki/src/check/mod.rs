@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::public_key::PublicKey;
 
-pub use codes::{Code, Severity};
+pub use codes::{Code, CodeInfo, Severity};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};

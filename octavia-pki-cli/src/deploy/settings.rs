@@ -1,0 +1,300 @@
+//! Kolla's `globals.yml`, read as kolla-ansible reads it: YAML, where Ansible's
+//! `| bool` turns `yes`, `"yes"`, `true` and `on` into true, and values holding
+//! Jinja (`{{ ... }}`) are only known once Ansible renders them.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+use yaml_rust2::{Yaml, YamlLoader};
+
+use super::DeployError;
+
+/// A setting's value, as far as it can be known without running Ansible.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// The key is not in the file (kolla's default applies).
+    Absent,
+    /// The key is there with no value (`key:`), or an empty string.
+    Empty,
+    /// A Jinja expression, rendered only by Ansible.
+    Template(&'a str),
+    /// Any other value.
+    Plain(&'a Yaml),
+}
+
+/// What a value is, for messages ("a list", "the text \"maybe\"").
+pub fn describe(value: &Yaml) -> String {
+    match value {
+        Yaml::String(s) => format!("the text \"{s}\""),
+        Yaml::Integer(i) => format!("the number {i}"),
+        Yaml::Real(r) => format!("the number {r}"),
+        Yaml::Boolean(b) => format!("the boolean {b}"),
+        Yaml::Array(_) => "a list".to_owned(),
+        Yaml::Hash(_) => "a mapping".to_owned(),
+        _ => "no value".to_owned(),
+    }
+}
+
+/// Whether a YAML value holds Jinja that Ansible renders.
+fn is_template(value: &Yaml) -> Option<&str> {
+    match value {
+        Yaml::String(s) if s.contains("{{") || s.contains("{%") => Some(s),
+        _ => None,
+    }
+}
+
+/// Ansible's `| bool` on a YAML value: `None` when it is not a boolean.
+pub fn as_bool(value: &Yaml) -> Option<bool> {
+    match value {
+        Yaml::Boolean(b) => Some(*b),
+        Yaml::Integer(1) => Some(true),
+        Yaml::Integer(0) => Some(false),
+        Yaml::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "yes" | "true" | "on" | "y" | "1" => Some(true),
+            "no" | "false" | "off" | "n" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A parsed settings file (`globals.yml`), with the line of each top-level key.
+#[derive(Debug)]
+pub struct Settings {
+    doc: Yaml,
+    lines: HashMap<String, usize>,
+}
+
+impl Settings {
+    /// Reads and parses `path`. Malformed YAML is an error with its line.
+    pub fn load(path: &Path) -> Result<Self, DeployError> {
+        let bytes = octavia_pki::fsio::read_file(path)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| DeployError::Yaml {
+            path: path.to_owned(),
+            line: None,
+            message: "not UTF-8 text".to_owned(),
+        })?;
+        Self::parse(path, text)
+    }
+
+    /// Parses `text`, read from `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, DeployError> {
+        let yaml_error = |e: yaml_rust2::ScanError| DeployError::Yaml {
+            path: path.to_owned(),
+            line: Some(e.marker().line()),
+            message: format!("{} (column {})", e.info(), e.marker().col() + 1),
+        };
+        let doc = YamlLoader::load_from_str(text)
+            .map_err(yaml_error)?
+            .into_iter()
+            .next()
+            .unwrap_or(Yaml::Hash(Default::default()));
+        // An empty document (comments only) has no settings yet; anything
+        // other than a mapping is not a settings file.
+        let doc = match doc {
+            Yaml::Null => Yaml::Hash(Default::default()),
+            Yaml::Hash(_) => doc,
+            other => {
+                return Err(DeployError::Yaml {
+                    path: path.to_owned(),
+                    line: None,
+                    message: format!(
+                        "the document is {}, not a mapping of settings",
+                        describe(&other)
+                    ),
+                });
+            }
+        };
+        let mut lines = KeyLines::default();
+        Parser::new_from_str(text)
+            .load(&mut lines, false)
+            .map_err(yaml_error)?;
+        Ok(Self {
+            doc,
+            lines: lines.found,
+        })
+    }
+
+    /// The 1-based line of a top-level key, if present.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.lines.get(key).copied()
+    }
+
+    /// The YAML value of a top-level key, as parsed (`BadValue` when absent).
+    pub fn raw(&self, key: &str) -> &Yaml {
+        &self.doc[key]
+    }
+
+    /// The value of a top-level key.
+    pub fn get(&self, key: &str) -> Value<'_> {
+        match self.raw(key) {
+            Yaml::BadValue => Value::Absent,
+            Yaml::Null => Value::Empty,
+            Yaml::String(s) if s.trim().is_empty() => Value::Empty,
+            v => is_template(v).map_or(Value::Plain(v), Value::Template),
+        }
+    }
+
+    /// A plain text value (strings and numbers), when the key holds one.
+    pub fn text(&self, key: &str) -> Option<String> {
+        match self.get(key) {
+            Value::Plain(v) => scalar_text(v),
+            _ => None,
+        }
+    }
+
+    /// Resolves a port setting that may be a number, a numeric string, or a
+    /// bare reference `{{ name }}` to another setting (kolla writes
+    /// `"{{ octavia_amp_listen_port }}"`); `defaults` holds kolla's defaults.
+    pub fn resolve_port(&self, value: &Yaml, defaults: &[(&str, u16)]) -> Option<u16> {
+        let text = scalar_text(value)?;
+        if let Ok(port) = text.trim().parse() {
+            return Some(port);
+        }
+        let name = text
+            .trim()
+            .strip_prefix("{{")?
+            .strip_suffix("}}")?
+            .trim()
+            .to_owned();
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        match self.get(&name) {
+            Value::Plain(v) => scalar_text(v)?.trim().parse().ok(),
+            Value::Absent => defaults
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, port)| *port),
+            _ => None,
+        }
+    }
+}
+
+/// Strings and numbers as text; `None` for anything else.
+pub fn scalar_text(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+/// Records the line of every key of the first document's top-level mapping.
+#[derive(Default)]
+struct KeyLines {
+    found: HashMap<String, usize>,
+    /// Open mappings and sequences; 1 inside the top-level mapping.
+    depth: usize,
+    /// At depth 1: whether the next node is a key.
+    expecting_key: bool,
+    documents: usize,
+}
+
+impl MarkedEventReceiver for KeyLines {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.documents > 1 {
+            return;
+        }
+        let at_top = self.depth == 1;
+        match event {
+            Event::DocumentStart => self.documents += 1,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if self.depth == 0 {
+                    self.expecting_key = true;
+                } else if at_top {
+                    // A nested value of a top-level key; the key after it comes next.
+                    self.expecting_key = true;
+                }
+                self.depth += 1;
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
+            Event::Scalar(text, ..) if at_top => {
+                if self.expecting_key {
+                    self.found.entry(text).or_insert(mark.line());
+                }
+                self.expecting_key = !self.expecting_key;
+            }
+            Event::Alias(_) if at_top => self.expecting_key = !self.expecting_key,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Settings {
+        Settings::parse(Path::new("globals.yml"), text).unwrap()
+    }
+
+    #[test]
+    fn booleans_as_ansible_reads_them() {
+        let s = parse("a: yes\nb: \"yes\"\nc: true\nd: 'no'\ne: False\nf: maybe\ng: 1\n");
+        let b = |k| match s.get(k) {
+            Value::Plain(v) => as_bool(v),
+            _ => None,
+        };
+        assert_eq!(
+            ["a", "b", "c", "d", "e", "f", "g"].map(b),
+            [
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(false),
+                Some(false),
+                None,
+                Some(true)
+            ]
+        );
+    }
+
+    #[test]
+    fn templates_empties_and_lines() {
+        let s = parse(
+            "---\n# comment\nenable_octavia: \"{{ enable_neutron | bool }}\"\nnested:\n  x: 1\n  y: [1, 2]\nempty:\nafter: ''\n",
+        );
+        assert_eq!(
+            s.get("enable_octavia"),
+            Value::Template("{{ enable_neutron | bool }}")
+        );
+        assert_eq!(s.get("empty"), Value::Empty);
+        assert_eq!(s.get("after"), Value::Empty);
+        assert_eq!(s.get("missing"), Value::Absent);
+        assert_eq!(s.line("enable_octavia"), Some(3));
+        assert_eq!(s.line("nested"), Some(4));
+        assert_eq!(s.line("empty"), Some(7));
+        assert_eq!(s.line("after"), Some(8));
+        assert_eq!(s.line("x"), None);
+    }
+
+    #[test]
+    fn ports_resolve_references_and_defaults() {
+        let s = parse("octavia_amp_listen_port: 9444\nother: \"{{ a.b }}\"\n");
+        let port = |text: &str, defaults: &[(&str, u16)]| {
+            s.resolve_port(&Yaml::String(text.into()), defaults)
+        };
+        assert_eq!(port("{{ octavia_amp_listen_port }}", &[]), Some(9444));
+        assert_eq!(
+            port(
+                "{{octavia_health_manager_port}}",
+                &[("octavia_health_manager_port", 5555)]
+            ),
+            Some(5555)
+        );
+        assert_eq!(port("22", &[]), Some(22));
+        assert_eq!(port("{{ a.b }}", &[]), None);
+    }
+
+    #[test]
+    fn malformed_yaml_names_the_line() {
+        let err = Settings::parse(Path::new("g.yml"), "a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("g.yml: not valid YAML at line "), "{text}");
+        let err = Settings::parse(Path::new("g.yml"), "- a\n- b\n").unwrap_err();
+        assert!(err.to_string().contains("a list, not a mapping"), "{err}");
+    }
+}

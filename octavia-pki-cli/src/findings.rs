@@ -1,0 +1,82 @@
+//! Findings for a person: grouped by file, most serious first, then a verdict.
+//! Shared by `check` and `deploy check`, so both read alike.
+
+use octavia_pki::check::{Finding, Severity, Summary};
+
+/// One finding as printed, under the group (a file, or a file and a key) it belongs to.
+pub struct Shown<'a> {
+    /// The heading it is printed under.
+    pub group: String,
+    /// The finding.
+    pub finding: &'a Finding,
+}
+
+/// Counts findings by severity.
+pub fn summarize<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
+    let mut s = Summary::default();
+    for f in findings {
+        match f.severity {
+            Severity::Error => s.errors += 1,
+            Severity::Warning => s.warnings += 1,
+            Severity::Info => s.infos += 1,
+        }
+    }
+    s
+}
+
+/// `text` in the colour of `severity`, when `colour`.
+pub fn paint(text: &str, severity: Severity, colour: bool) -> String {
+    if !colour {
+        return text.to_owned();
+    }
+    let code = match severity {
+        Severity::Error => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
+    };
+    format!("\x1b[1;{code}m{text}\x1b[0m")
+}
+
+/// Prints the findings grouped in the order given (callers sort them most
+/// serious first), then a one-line verdict about `subject` ("these files").
+pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colour: bool) {
+    let mut groups: Vec<&str> = Vec::new();
+    for s in shown {
+        if !groups.contains(&s.group.as_str()) {
+            groups.push(&s.group);
+        }
+    }
+    for group in groups {
+        println!("\n{group}");
+        for f in shown.iter().filter(|s| s.group == group).map(|s| s.finding) {
+            let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
+            println!("  {label} {}: {}", f.code, f.message);
+            if f.severity == Severity::Info {
+                continue;
+            }
+            if let Some(symptom) = &f.symptom {
+                println!("          symptom: {symptom}");
+            }
+            println!("          fix: {}", f.fix);
+        }
+    }
+    let verdict = if summary.errors > 0 {
+        paint(
+            &format!("FAIL: Octavia will not work with {subject}"),
+            Severity::Error,
+            colour,
+        )
+    } else if summary.warnings > 0 {
+        paint(
+            &format!("OK with warnings: Octavia will work with {subject}"),
+            Severity::Warning,
+            colour,
+        )
+    } else {
+        format!("OK: Octavia will work with {subject}")
+    };
+    println!(
+        "\n{verdict} ({} errors, {} warnings, {} notes)",
+        summary.errors, summary.warnings, summary.infos
+    );
+}
