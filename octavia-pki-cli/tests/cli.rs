@@ -423,3 +423,96 @@ fn generate_dry_run_writes_nothing() {
         .arg(&demo));
     assert!(!demo.exists(), "not even the demo passwords.yml");
 }
+
+#[test]
+fn failing_runs_never_show_a_passphrase_or_key() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let (server, client) = common::test_passphrases();
+    // Secrets that must never appear: the real passphrases, wrong ones given
+    // on purpose, and every line of every key's base64.
+    let wrong = ["WrongServerPass8q", "Dollar$InPass3", "Another$one"];
+    let mut secrets: Vec<String> = vec![server.clone(), client.clone()];
+    secrets.extend(wrong.iter().map(|s| s.to_string()));
+    for (path, bytes) in common::snapshot(set.tmp.path()) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if path.to_string_lossy().contains("key") {
+            let mut in_key = false;
+            for line in text.lines() {
+                if line.starts_with("-----BEGIN") {
+                    in_key = line.contains("PRIVATE KEY");
+                } else if in_key && line.len() > 16 && !line.starts_with("-----") {
+                    secrets.push(line.to_owned());
+                }
+            }
+        }
+    }
+    let bad_passwords = set.tmp.path().join("bad-passwords.yml");
+    let globals = set.tmp.path().join("globals.yml");
+    fs::write(
+        &globals,
+        "enable_octavia: \"yes\"\noctavia_auto_configure: \"no\"\n",
+    )
+    .unwrap();
+    let config_dir = set.dir.parent().unwrap().to_owned();
+    let mut runs = Vec::new();
+    for (ca, client_ca) in [
+        (wrong[0], client.as_str()),
+        (wrong[1], wrong[2]),
+        (client.as_str(), server.as_str()),
+    ] {
+        common::write_passwords(&bad_passwords, ca, client_ca);
+        let dir_cmds: Vec<Vec<&str>> = vec![
+            vec!["check", "--format", "json"],
+            vec!["check"],
+            vec!["rehearse", "--format", "json"],
+            vec!["rehearse"],
+        ];
+        for args in dir_cmds {
+            runs.push(run(octavia_pki()
+                .args(&args)
+                .arg(&set.dir)
+                .arg("--passwords")
+                .arg(&bad_passwords)));
+        }
+        for args in [
+            vec!["renew", "client"],
+            vec!["renew", "server-ca"],
+            vec!["renew", "client-ca"],
+            vec!["rotate", "all", "--confirm-failover"],
+            vec!["generate", "--force", "--key-type", "ecdsa-p256"],
+        ] {
+            runs.push(run(octavia_pki()
+                .args(&args)
+                .arg("--dir")
+                .arg(&set.dir)
+                .arg("--work-dir")
+                .arg(&set.work_dir)
+                .arg("--passwords")
+                .arg(&bad_passwords)));
+        }
+        runs.push(run(octavia_pki()
+            .args(["deploy", "check", "--globals"])
+            .arg(&globals)
+            .arg("--passwords")
+            .arg(&bad_passwords)
+            .arg("--config-dir")
+            .arg(&config_dir)));
+    }
+    let mut failed = 0;
+    for out in &runs {
+        let (stdout, stderr) = stdout_stderr(out);
+        if !out.status.success() {
+            failed += 1;
+        }
+        for secret in &secrets {
+            assert!(
+                !stdout.contains(secret.as_str()) && !stderr.contains(secret.as_str()),
+                "a secret reached the output:\n{stdout}\n{stderr}"
+            );
+        }
+    }
+    // Most runs fail, as intended (a wrong or unusable passphrase); some
+    // succeed (generate --force needs no old passphrase, renew client only
+    // the client CA's), and their output is held to the same rule.
+    assert!(failed >= runs.len() / 2, "{failed} of {}", runs.len());
+}

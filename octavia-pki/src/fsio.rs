@@ -295,6 +295,33 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
     }
 }
 
+/// Random bytes in a temporary file's name (`.<target>.<hex>.tmp`).
+const TEMP_SUFFIX_BYTES: usize = 6;
+
+/// Removes the temporary files a killed run left for the target `name`: they
+/// may hold a private key, and are never moved into place.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(hex) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let is_ours =
+            hex.len() == 2 * TEMP_SUFFIX_BYTES && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes a file's contents to a fresh temporary file beside it, synced to disk.
 /// `create_new` (O_CREAT|O_EXCL) refuses any existing name, symlinks included.
 fn stage(f: &PlannedFile) -> Result<PathBuf> {
@@ -308,8 +335,9 @@ fn stage(f: &PlannedFile) -> Result<PathBuf> {
         path: f.path.clone(),
         source,
     };
+    remove_stale_temps(dir, &name);
     for _ in 0..16 {
-        let suffix: [u8; 6] = crate::random::bytes();
+        let suffix: [u8; TEMP_SUFFIX_BYTES] = crate::random::bytes();
         let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
         let temp = dir.join(format!(".{name}.{hex}.tmp"));
         let opened = OpenOptions::new()
@@ -481,6 +509,18 @@ mod tests {
                 .contains("is not a regular file (a directory)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        let stale = tmp.path().join(".key.0123456789ab.tmp");
+        let unrelated = tmp.path().join(".key.notours.tmp");
+        fs::write(&stale, "half").unwrap();
+        fs::write(&unrelated, "keep").unwrap();
+        write_all(&[plan(tmp.path(), "key", "new")], false).unwrap();
+        assert!(!stale.exists());
+        assert!(unrelated.exists());
     }
 
     #[test]
