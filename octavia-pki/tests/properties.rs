@@ -71,7 +71,6 @@ proptest! {
             server_ca_subject: Subject::kolla(&format!("server.{ca_cn}")),
             client_ca_subject: Subject::kolla(&format!("client.{ca_cn}")),
             client_subject: Subject::kolla(&client_cn),
-            ..GenerateOptions::default()
         };
         let pki = generate(&options).unwrap();
         let tmp = tempfile::tempdir().unwrap();

@@ -235,6 +235,54 @@ fn found_suffix(found: &[String]) -> String {
     }
 }
 
+/// The most PBKDF2 iterations accepted: 100 times what this crate writes, far
+/// beyond any tool's default, and still seconds, not hours, to derive. A
+/// mangled or hostile file cannot make the tool hang.
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// The most memory scrypt may need (128 x r x N x p bytes): OpenSSL's own
+/// default limit, so a key this refuses OpenSSL (and Octavia) refuse too.
+pub const MAX_SCRYPT_MEMORY: u64 = 32 * 1024 * 1024;
+
+/// Refuses key-derivation parameters that would take too long or too much
+/// memory, before deriving anything.
+fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme<'_>) -> Result<(), KeyError> {
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
+    let EncryptionScheme::Pbes2(params) = scheme else {
+        return Ok(());
+    };
+    match &params.kdf {
+        Kdf::Pbkdf2(p) if p.iteration_count > MAX_PBKDF2_ITERATIONS => {
+            Err(KeyError::UnsupportedCipher {
+                cipher: format!(
+                    "PBKDF2 with {} iterations (at most {MAX_PBKDF2_ITERATIONS} are accepted)",
+                    p.iteration_count
+                ),
+            })
+        }
+        Kdf::Scrypt(p) => {
+            let memory = 128u64
+                .saturating_mul(u64::from(p.block_size))
+                .saturating_mul(p.cost_parameter)
+                .saturating_mul(u64::from(p.parallelization).max(1));
+            if memory > MAX_SCRYPT_MEMORY {
+                return Err(KeyError::UnsupportedCipher {
+                    cipher: format!(
+                        "scrypt needing {} MiB (N={}, r={}, p={}; at most {} MiB are accepted, as in OpenSSL)",
+                        memory / (1024 * 1024),
+                        p.cost_parameter,
+                        p.block_size,
+                        p.parallelization,
+                        MAX_SCRYPT_MEMORY / (1024 * 1024)
+                    ),
+                });
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A private key as found in a file, before any passphrase is applied.
 pub struct EncodedKey {
     format: KeyFormat,
@@ -349,6 +397,7 @@ impl EncodedKey {
                 })?;
                 let info = EncryptedPrivateKeyInfo::try_from(self.der.as_slice())
                     .map_err(encrypted_pkcs8_error)?;
+                check_kdf_cost(&info.encryption_algorithm)?;
                 // pkcs5 0.7 reports bad padding, the mark of a wrong
                 // passphrase, as `EncryptFailed` even when decrypting.
                 let doc = info.decrypt(passphrase.as_bytes()).map_err(|e| match e {
@@ -679,6 +728,46 @@ impl Drop for SigningKeyPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An encrypted PKCS#8 key whose KDF is `params` (the ciphertext is
+    /// never reached: the parameters are refused first).
+    fn encrypted_with(params: pkcs8::pkcs5::pbes2::Parameters<'_>) -> EncodedKey {
+        use der::Encode;
+        let info = EncryptedPrivateKeyInfo {
+            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(params),
+            encrypted_data: &[0u8; 48],
+        };
+        let pem = pem::encode(pem::ENCRYPTED_PRIVATE_KEY, &info.to_der().unwrap());
+        EncodedKey::from_file_bytes(pem.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn key_derivation_too_costly_to_run_is_refused_at_once() {
+        use pkcs8::pkcs5::pbes2::Parameters;
+        let passphrase = Passphrase::new("any".into());
+        let salt = [7u8; 16];
+        let iv = [9u8; 16];
+        let pbkdf2 = Parameters::pbkdf2_sha256_aes256cbc(100_000_000, &salt, &iv).unwrap();
+        let started = std::time::Instant::now();
+        let err = encrypted_with(pbkdf2)
+            .decrypt(Some(&passphrase))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("PBKDF2 with 100000000 iterations"),
+            "{err}"
+        );
+        let scrypt = Parameters::scrypt_aes256cbc(
+            pkcs8::pkcs5::scrypt::Params::new(22, 8, 1, 32).unwrap(),
+            &salt,
+            &iv,
+        )
+        .unwrap();
+        let err = encrypted_with(scrypt)
+            .decrypt(Some(&passphrase))
+            .unwrap_err();
+        assert!(err.to_string().contains("scrypt needing 4096 MiB"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
 
     #[test]
     fn bit_length_counts_significant_bits() {

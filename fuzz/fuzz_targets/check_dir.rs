@@ -1,0 +1,39 @@
+//! `check_dir` (rehearsal included) over a directory synthesized from the
+//! input: up to four files of the kolla layout, separated by a marker line.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use octavia_pki::Passphrase;
+use octavia_pki::check::{CheckOptions, check_dir};
+
+const FILES: [&str; 4] = [
+    "server_ca.cert.pem",
+    "server_ca.key.pem",
+    "client_ca.cert.pem",
+    "client.cert-and-key.pem",
+];
+const MARKER: &[u8] = b"\n--8<--\n";
+/// The seeds come from testdata/kolla-recipe, encrypted with this.
+const PASSPHRASE: &str = "fixture-passphrase-not-a-secret";
+
+fuzz_target!(|data: &[u8]| {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rest = data;
+    for name in FILES {
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest
+            .windows(MARKER.len())
+            .position(|w| w == MARKER)
+            .unwrap_or(rest.len());
+        std::fs::write(dir.path().join(name), &rest[..end]).unwrap();
+        rest = &rest[(end + MARKER.len()).min(rest.len())..];
+    }
+    let options = CheckOptions {
+        passphrase: Some(Passphrase::new(PASSPHRASE.to_owned())),
+        ..CheckOptions::default()
+    };
+    // The directory exists and is readable: check_dir must report, not fail.
+    check_dir(dir.path(), &options).expect("check_dir reports every problem as a finding");
+});
