@@ -11,19 +11,6 @@ pub struct Shown<'a> {
     pub finding: &'a Finding,
 }
 
-/// Counts findings by severity.
-pub fn summarize<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
-    let mut s = Summary::default();
-    for f in findings {
-        match f.severity {
-            Severity::Error => s.errors += 1,
-            Severity::Warning => s.warnings += 1,
-            Severity::Info => s.infos += 1,
-        }
-    }
-    s
-}
-
 /// `text` in the colour of `severity`, when `colour`.
 pub fn paint(text: &str, severity: Severity, colour: bool) -> String {
     if !colour {

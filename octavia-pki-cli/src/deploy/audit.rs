@@ -15,12 +15,6 @@ use super::settings::{Settings, Value, as_bool, describe, scalar_text};
 /// The password kolla-ansible gives the octavia Keystone user.
 pub const KEYSTONE_PASSWORD: &str = "octavia_keystone_password";
 
-/// kolla-ansible's defaults for the port settings its rules refer to.
-const PORT_DEFAULTS: &[(&str, u16)] = &[
-    ("octavia_amp_listen_port", 9443),
-    ("octavia_health_manager_port", 5555),
-];
-
 /// The settings that only count in manual mode.
 const MANUAL_SETTINGS: [&str; 3] = [
     "octavia_amp_boot_network_list",
@@ -122,40 +116,33 @@ impl Audit<'_> {
         });
     }
 
-    /// A boolean setting as Ansible's `| bool` reads it (`default` when
-    /// absent); `None` for a template, which only Ansible can evaluate. A
-    /// value that is not a boolean is reported and read as Ansible does: false.
+    /// [`Settings::flag`], reporting a value that is a template or not a
+    /// boolean.
     fn flag(&mut self, key: &str, default: bool) -> Option<bool> {
-        match self.settings.get(key) {
-            Value::Absent => Some(default),
-            Value::Empty => {
-                self.setting(
-                    SETTING_INVALID,
-                    key,
-                    format!("{key} has no value, which Ansible reads as false; write \"yes\" or \"no\""),
-                );
-                Some(false)
-            }
-            Value::Template(t) => {
-                self.setting(
-                    SETTING_TEMPLATE,
-                    key,
-                    format!("{key} is \"{t}\"; only Ansible can evaluate it"),
-                );
-                None
-            }
-            Value::Plain(v) => Some(as_bool(v).unwrap_or_else(|| {
-                self.setting(
-                    SETTING_INVALID,
-                    key,
-                    format!(
-                        "{key} is {}, which Ansible's `| bool` reads as false; write \"yes\" or \"no\"",
-                        describe(v)
-                    ),
-                );
-                false
-            })),
+        let problem = match self.settings.get(key) {
+            Value::Empty => Some((
+                SETTING_INVALID,
+                format!(
+                    "{key} has no value, which Ansible reads as false; write \"yes\" or \"no\""
+                ),
+            )),
+            Value::Template(t) => Some((
+                SETTING_TEMPLATE,
+                format!("{key} is \"{t}\"; only Ansible can evaluate it"),
+            )),
+            Value::Plain(v) if as_bool(v).is_none() => Some((
+                SETTING_INVALID,
+                format!(
+                    "{key} is {}, which Ansible's `| bool` reads as false; write \"yes\" or \"no\"",
+                    describe(v)
+                ),
+            )),
+            _ => None,
+        };
+        if let Some((code, message)) = problem {
+            self.setting(code, key, message);
         }
+        self.settings.flag(key, default)
     }
 }
 
@@ -204,7 +191,7 @@ pub fn audit(inputs: &Inputs<'_>) -> Result<DeployReport, DeployError> {
     let mut findings = audit.findings;
     // Most serious first; within a severity, in the order of the audit.
     findings.sort_by_key(|f| f.finding.severity);
-    let summary = crate::findings::summarize(findings.iter().map(|f| &f.finding));
+    let summary = Summary::of(findings.iter().map(|f| &f.finding));
     Ok(DeployReport {
         globals: inputs.globals.to_owned(),
         passwords: inputs.passwords.to_owned(),
@@ -325,16 +312,16 @@ fn audit_auto(audit: &mut Audit<'_>) {
 
 /// A mapping setting: kolla's default when absent, `None` (reported) when it
 /// is something else.
-fn mapping_or_default<'a>(
-    audit: &mut Audit<'_>,
+fn mapping_or_default<'d, 'a: 'd>(
+    audit: &mut Audit<'a>,
     key: &str,
-    default: &'a Yaml,
-    user: &'a Yaml,
-) -> Option<&'a Yaml> {
-    match audit.settings.get(key) {
+    default: &'d Yaml,
+) -> Option<&'d Yaml> {
+    let settings: &'a Settings = audit.settings;
+    match settings.get(key) {
         Value::Absent => Some(default),
         Value::Template(_) => None,
-        Value::Plain(Yaml::Hash(_)) => Some(user),
+        Value::Plain(user @ Yaml::Hash(_)) => Some(user),
         Value::Empty | Value::Plain(_) => {
             audit.setting(
                 SETTING_INVALID,
@@ -356,8 +343,7 @@ fn kolla_default(yaml: &str) -> Yaml {
 fn audit_flavor(audit: &mut Audit<'_>) {
     let key = "octavia_amp_flavor";
     let default = kolla_default("name: amphora\nis_public: false\nvcpus: 1\nram: 1024\ndisk: 5\n");
-    let user = audit.settings.raw(key).clone();
-    let Some(flavor) = mapping_or_default(audit, key, &default, &user) else {
+    let Some(flavor) = mapping_or_default(audit, key, &default) else {
         return;
     };
     match scalar_text(&flavor["ram"]).map(|t| t.trim().parse::<u64>()) {
@@ -392,8 +378,8 @@ fn admits(settings: &Settings, rule: &Yaml, protocol: &str, port: u16) -> bool {
         return false;
     }
     // kolla passes src_port as port_range_min and dst_port as port_range_max.
-    let min = settings.resolve_port(&rule["src_port"], PORT_DEFAULTS);
-    let max = settings.resolve_port(&rule["dst_port"], PORT_DEFAULTS);
+    let min = settings.resolve_port(&rule["src_port"]);
+    let max = settings.resolve_port(&rule["dst_port"]);
     match (min, max) {
         (None, None) => rule["src_port"].is_badvalue() && rule["dst_port"].is_badvalue(),
         (Some(min), Some(max)) => (min..=max).contains(&port),
@@ -406,19 +392,13 @@ fn audit_security_groups(audit: &mut Audit<'_>) {
     let default = kolla_default(
         "mgmt-sec-grp:\n  name: lb-mgmt-sec-grp\n  enabled: true\n  rules:\n    - protocol: icmp\n    - {protocol: tcp, src_port: 22, dst_port: 22}\n    - {protocol: tcp, src_port: '{{ octavia_amp_listen_port }}', dst_port: '{{ octavia_amp_listen_port }}'}\nhealth-mgr-sec-grp:\n  name: lb-health-mgr-sec-grp\n  enabled: \"{{ true if octavia_network_type == 'tenant' else false }}\"\n  rules:\n    - {protocol: udp, src_port: '{{ octavia_health_manager_port }}', dst_port: '{{ octavia_health_manager_port }}'}\n",
     );
-    let user = audit.settings.raw(key).clone();
-    let Some(groups) = mapping_or_default(audit, key, &default, &user) else {
+    let Some(groups) = mapping_or_default(audit, key, &default) else {
         return;
     };
     let settings = audit.settings;
     let rules =
-        |group: &str| -> Vec<Yaml> { groups[group]["rules"].as_vec().cloned().unwrap_or_default() };
-    let amp_port = settings
-        .resolve_port(
-            &Yaml::String("{{ octavia_amp_listen_port }}".into()),
-            PORT_DEFAULTS,
-        )
-        .unwrap_or(9443);
+        |group: &str| -> &[Yaml] { groups[group]["rules"].as_vec().map_or(&[], Vec::as_slice) };
+    let amp_port = settings.port("octavia_amp_listen_port").unwrap_or(9443);
     if groups["mgmt-sec-grp"].is_badvalue() {
         audit.setting(
             SETTING_INVALID,
@@ -446,12 +426,7 @@ fn audit_security_groups(audit: &mut Audit<'_>) {
     }
 
     if network_type(audit) == "tenant" {
-        let health_port = settings
-            .resolve_port(
-                &Yaml::String("{{ octavia_health_manager_port }}".into()),
-                PORT_DEFAULTS,
-            )
-            .unwrap_or(5555);
+        let health_port = settings.port("octavia_health_manager_port").unwrap_or(5555);
         let group = &groups["health-mgr-sec-grp"];
         // kolla's default `enabled` is a template that is true for tenant networks.
         let enabled = match &group["enabled"] {
@@ -486,8 +461,7 @@ fn audit_network(audit: &mut Audit<'_>) {
     let default = kolla_default(
         "name: lb-mgmt-net\nshared: false\nsubnet:\n  name: lb-mgmt-subnet\n  cidr: '{{ octavia_amp_network_cidr }}'\n  no_gateway_ip: true\n  enable_dhcp: true\n",
     );
-    let user = audit.settings.raw(key).clone();
-    let Some(network) = mapping_or_default(audit, key, &default, &user) else {
+    let Some(network) = mapping_or_default(audit, key, &default) else {
         return;
     };
     if scalar_text(&network["subnet"]["cidr"]).is_none_or(|c| c.trim().is_empty()) {

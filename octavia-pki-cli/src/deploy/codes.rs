@@ -1,27 +1,7 @@
 //! The finding codes of `deploy check`, stable like the checker's; `octavia-pki
 //! explain CODE` prints any of them.
 
-use octavia_pki::check::{Code, CodeInfo, Severity};
-
-macro_rules! codes {
-    ($( $name:ident = $id:literal, $sev:ident, $title:literal, $symptom:expr, $fix:literal, $explanation:literal; )*) => {
-        $(
-            #[doc = $title]
-            pub const $name: Code = Code::new(&CodeInfo {
-                id: $id,
-                severity: Severity::$sev,
-                title: $title,
-                symptom: $symptom,
-                fix: $fix,
-                explanation: $explanation,
-            });
-        )*
-        /// Every code of `deploy check`, in documentation order.
-        pub const ALL: &[Code] = &[$($name),*];
-    };
-}
-
-codes! {
+octavia_pki::finding_codes! {
     OCTAVIA_DISABLED = "octavia-disabled", Error,
         "Octavia is not enabled in globals.yml.",
         None,

@@ -65,12 +65,7 @@ impl Names {
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| default.to_owned())
         };
-        let port = |key: &str, default: u16| {
-            settings
-                .and_then(|s| s.text(key))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(default)
-        };
+        let port = |key: &str, default: u16| settings.and_then(|s| s.port(key)).unwrap_or(default);
         Self {
             image_tag: text("octavia_amp_image_tag", "amphora"),
             ssh_key: text("octavia_amp_ssh_key_name", "octavia_ssh_key"),

@@ -123,7 +123,7 @@ impl Settings {
     }
 
     /// The YAML value of a top-level key, as parsed (`BadValue` when absent).
-    pub fn raw(&self, key: &str) -> &Yaml {
+    fn raw(&self, key: &str) -> &Yaml {
         &self.doc[key]
     }
 
@@ -137,6 +137,18 @@ impl Settings {
         }
     }
 
+    /// A boolean setting as Ansible's `| bool` reads it: `default` when
+    /// absent, false when empty or not a boolean, `None` for a template,
+    /// which only Ansible can evaluate.
+    pub fn flag(&self, key: &str, default: bool) -> Option<bool> {
+        match self.get(key) {
+            Value::Absent => Some(default),
+            Value::Empty => Some(false),
+            Value::Template(_) => None,
+            Value::Plain(v) => Some(as_bool(v).unwrap_or(false)),
+        }
+    }
+
     /// A plain text value (strings and numbers), when the key holds one.
     pub fn text(&self, key: &str) -> Option<String> {
         match self.get(key) {
@@ -145,33 +157,41 @@ impl Settings {
         }
     }
 
-    /// Resolves a port setting that may be a number, a numeric string, or a
-    /// bare reference `{{ name }}` to another setting (kolla writes
-    /// `"{{ octavia_amp_listen_port }}"`); `defaults` holds kolla's defaults.
-    pub fn resolve_port(&self, value: &Yaml, defaults: &[(&str, u16)]) -> Option<u16> {
-        let text = scalar_text(value)?;
-        if let Ok(port) = text.trim().parse() {
-            return Some(port);
-        }
-        let name = text
-            .trim()
-            .strip_prefix("{{")?
-            .strip_suffix("}}")?
-            .trim()
-            .to_owned();
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return None;
-        }
-        match self.get(&name) {
+    /// The value of port setting `name` when it is a number; kolla's
+    /// default when it is absent and kolla has one ([`KOLLA_PORTS`]).
+    pub fn port(&self, name: &str) -> Option<u16> {
+        match self.get(name) {
             Value::Plain(v) => scalar_text(v)?.trim().parse().ok(),
-            Value::Absent => defaults
+            Value::Absent => KOLLA_PORTS
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, port)| *port),
             _ => None,
         }
     }
+
+    /// Resolves a port in a security-group rule: a number, a numeric
+    /// string, or a bare reference `{{ name }}` to a port setting (kolla
+    /// writes `"{{ octavia_amp_listen_port }}"`).
+    pub fn resolve_port(&self, value: &Yaml) -> Option<u16> {
+        let text = scalar_text(value)?;
+        if let Ok(port) = text.trim().parse() {
+            return Some(port);
+        }
+        let name = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        self.port(name)
+    }
 }
+
+/// kolla-ansible's port settings that its security-group rules refer to, with
+/// their defaults.
+pub const KOLLA_PORTS: &[(&str, u16)] = &[
+    ("octavia_amp_listen_port", 9443),
+    ("octavia_health_manager_port", 5555),
+];
 
 /// Strings and numbers as text; `None` for anything else.
 pub fn scalar_text(value: &Yaml) -> Option<String> {
@@ -274,19 +294,12 @@ mod tests {
     #[test]
     fn ports_resolve_references_and_defaults() {
         let s = parse("octavia_amp_listen_port: 9444\nother: \"{{ a.b }}\"\n");
-        let port = |text: &str, defaults: &[(&str, u16)]| {
-            s.resolve_port(&Yaml::String(text.into()), defaults)
-        };
-        assert_eq!(port("{{ octavia_amp_listen_port }}", &[]), Some(9444));
-        assert_eq!(
-            port(
-                "{{octavia_health_manager_port}}",
-                &[("octavia_health_manager_port", 5555)]
-            ),
-            Some(5555)
-        );
-        assert_eq!(port("22", &[]), Some(22));
-        assert_eq!(port("{{ a.b }}", &[]), None);
+        let port = |text: &str| s.resolve_port(&Yaml::String(text.into()));
+        assert_eq!(port("{{ octavia_amp_listen_port }}"), Some(9444));
+        assert_eq!(port("{{octavia_health_manager_port}}"), Some(5555));
+        assert_eq!(port("22"), Some(22));
+        assert_eq!(port("{{ a.b }}"), None);
+        assert_eq!(port("{{ unknown_port }}"), None);
     }
 
     #[test]

@@ -107,25 +107,32 @@ impl Serialize for Code {
     }
 }
 
-macro_rules! codes {
+/// Defines finding codes: one `pub const` [`Code`] per entry, documented by
+/// its title, and `ALL`, every code in the order given. The checker's codes
+/// are defined with it, and so are those of tools that add rules around the
+/// checker (the CLI's `deploy check`), so every code has the same parts:
+///
+/// `NAME = "id", Severity, "title", Some("symptom") or None, "fix", "explanation";`
+#[macro_export]
+macro_rules! finding_codes {
     ($( $name:ident = $id:literal, $sev:ident, $title:literal, $symptom:expr, $fix:literal, $explanation:literal; )*) => {
         $(
             #[doc = $title]
-            pub const $name: Code = Code(&CodeInfo {
+            pub const $name: $crate::check::Code = $crate::check::Code::new(&$crate::check::CodeInfo {
                 id: $id,
-                severity: Severity::$sev,
+                severity: $crate::check::Severity::$sev,
                 title: $title,
                 symptom: $symptom,
                 fix: $fix,
                 explanation: $explanation,
             });
         )*
-        /// Every code, in documentation order.
-        pub const ALL: &[Code] = &[$($name),*];
+        /// Every code defined here, in documentation order.
+        pub const ALL: &[$crate::check::Code] = &[$($name),*];
     };
 }
 
-codes! {
+crate::finding_codes! {
     MISSING_FILE = "missing-file", Error,
         "A file Octavia needs does not exist.",
         Some("Kolla's precheck fails; Octavia: \"Failed to load CA Certificate <path>\""),

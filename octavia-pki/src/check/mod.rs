@@ -93,6 +93,21 @@ pub struct Summary {
     pub infos: usize,
 }
 
+impl Summary {
+    /// Counts `findings` by severity.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut summary = Self::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+}
+
 /// The checker's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -144,12 +159,7 @@ impl Report {
     fn finish(&mut self) {
         // Stable: within a severity, findings keep the order they were found in.
         self.findings.sort_by_key(|f| f.severity);
-        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
-        self.summary = Summary {
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
-        };
+        self.summary = Summary::of(&self.findings);
     }
 }
 
