@@ -269,6 +269,17 @@ fn plan_takes_the_mode_and_names_from_globals() {
     let auto: Value = serde_json::from_str(&auto).unwrap();
     assert_eq!(auto["mode"], "auto");
     assert!(auto["steps"].as_array().unwrap().len() < manual["steps"].as_array().unwrap().len());
+    // A value that is not a boolean is false to Ansible, as to deploy check.
+    let tmp = tempfile::tempdir().unwrap();
+    let globals = tmp.path().join("globals.yml");
+    fs::write(&globals, "octavia_auto_configure: maybe\n").unwrap();
+    let odd = ok(octavia_pki()
+        .args(["deploy", "plan", "--format", "json", "--globals"])
+        .arg(&globals));
+    assert_eq!(
+        serde_json::from_str::<Value>(&odd).unwrap()["mode"],
+        "manual"
+    );
     // testdata/deploy/plan/globals.yml renames the image tag and key pair.
     let text = plan("manual", "text");
     assert!(text.contains("--tag lb-image"), "{text}");

@@ -182,12 +182,10 @@ fn plan(args: PlanArgs) -> Result<(), DeployError> {
         Some(ModeChoice::Auto) => Mode::Auto,
         Some(ModeChoice::Manual) => Mode::Manual,
         None => {
+            // As deploy check reads it; a template counts as kolla's default.
             let auto = settings
                 .as_ref()
-                .and_then(|s| match s.get("octavia_auto_configure") {
-                    settings::Value::Plain(v) => settings::as_bool(v),
-                    _ => None,
-                })
+                .and_then(|s| s.flag("octavia_auto_configure", true))
                 .unwrap_or(true);
             if auto { Mode::Auto } else { Mode::Manual }
         }
