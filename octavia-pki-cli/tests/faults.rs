@@ -79,14 +79,7 @@ fn a_target_replaced_by_a_directory_is_refused_before_anything_changes() {
         vec!["generate", "--force", "--key-type", "ecdsa-p256"],
         vec!["renew", "client"],
     ] {
-        let out = run(octavia_pki()
-            .args(&args)
-            .arg("--dir")
-            .arg(&set.dir)
-            .arg("--work-dir")
-            .arg(&set.work_dir)
-            .arg("--passwords")
-            .arg(&set.passwords));
+        let out = run(octavia_pki().args(&args).args(set.change_args()));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(
@@ -151,12 +144,8 @@ fn killing_renew_leaves_a_working_deployment() {
     for i in 0..12 {
         let before = targets(&set);
         let child = octavia_pki()
-            .args(["renew", "client", "--dir"])
-            .arg(&set.dir)
-            .arg("--work-dir")
-            .arg(&set.work_dir)
-            .arg("--passwords")
-            .arg(&set.passwords)
+            .args(["renew", "client"])
+            .args(set.change_args())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -167,11 +156,7 @@ fn killing_renew_leaves_a_working_deployment() {
         assert_whole_or_backed_up(&set, &before);
         // The one deployed file renew replaces is old or new, never broken:
         // Octavia works either way.
-        let check = run(octavia_pki()
-            .arg("check")
-            .arg(&set.dir)
-            .arg("--passwords")
-            .arg(&set.passwords));
+        let check = set.check();
         assert!(
             check.status.success(),
             "{}",
@@ -181,12 +166,8 @@ fn killing_renew_leaves_a_working_deployment() {
     assert!(killed_while_writing > 0, "no kill landed while writing");
     // The next run completes and clears what the killed ones left staged.
     let out = run(octavia_pki()
-        .args(["renew", "client", "--dir"])
-        .arg(&set.dir)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .arg("--passwords")
-        .arg(&set.passwords));
+        .args(["renew", "client"])
+        .args(set.change_args()));
     assert!(out.status.success());
     assert!(
         temp_files(set.tmp.path()).is_empty(),

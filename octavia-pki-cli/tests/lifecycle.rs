@@ -8,17 +8,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-fn change_args(set: &GeneratedSet) -> Vec<String> {
-    vec![
-        "--dir".into(),
-        set.dir.display().to_string(),
-        "--work-dir".into(),
-        set.work_dir.display().to_string(),
-        "--passwords".into(),
-        set.passwords.display().to_string(),
-    ]
-}
-
 /// Octavia's verdict on a deployed directory.
 fn octavia_accepts(dir: &Path, passwords: &Path, layout: &str) -> bool {
     let out = run(python()
@@ -45,16 +34,12 @@ fn every_renewal_keeps_octavia_working() {
                 "client.pem"
             }))
             .unwrap();
-            ok(octavia_pki().args(["renew", what]).args(change_args(&set)));
+            ok(octavia_pki().args(["renew", what]).args(set.change_args()));
             assert!(
                 octavia_accepts(&set.dir, &set.passwords, layout),
                 "{layout}: Octavia fails after renew {what}"
             );
-            let check = run(octavia_pki()
-                .arg("check")
-                .arg(&set.dir)
-                .arg("--passwords")
-                .arg(&set.passwords));
+            let check = set.check();
             assert!(
                 check.status.success(),
                 "{layout} renew {what}: {}",
@@ -84,7 +69,7 @@ fn an_amphora_certificate_issued_before_renew_server_ca_still_verifies() {
     let old_ca = fs::read(set.dir.join("server_ca.cert.pem")).unwrap();
     ok(octavia_pki()
         .args(["renew", "server-ca", "--days", "7300"])
-        .args(change_args(&set)));
+        .args(set.change_args()));
     let new_ca = fs::read(set.dir.join("server_ca.cert.pem")).unwrap();
     assert_ne!(old_ca, new_ca);
     let out = ok(openssl()
@@ -154,7 +139,7 @@ fn rotate_refuses_without_confirmation_and_strands_old_amphorae_with_it() {
     let before = snapshot(set.tmp.path());
     let out = run(octavia_pki()
         .args(["rotate", "all"])
-        .args(change_args(&set)));
+        .args(set.change_args()));
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -176,7 +161,7 @@ fn rotate_refuses_without_confirmation_and_strands_old_amphorae_with_it() {
             "--key-type",
             "ecdsa-p384",
         ])
-        .args(change_args(&set)));
+        .args(set.change_args()));
     assert!(text.contains("openstack loadbalancer failover"), "{text}");
     assert!(
         octavia_accepts(&set.dir, &set.passwords, "kolla"),
@@ -205,7 +190,7 @@ fn dry_run_writes_nothing_and_says_what_would_change() {
         let out = ok(octavia_pki()
             .args(args)
             .arg("--dry-run")
-            .args(change_args(&set)));
+            .args(set.change_args()));
         assert!(
             out.contains("nothing was written") && out.contains(".pem"),
             "{args:?}: {out}"
@@ -213,7 +198,7 @@ fn dry_run_writes_nothing_and_says_what_would_change() {
     }
     let json = ok(octavia_pki()
         .args(["renew", "client", "--dry-run", "--format", "json"])
-        .args(change_args(&set)));
+        .args(set.change_args()));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["dry_run"], true);
     assert!(

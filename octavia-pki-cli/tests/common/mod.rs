@@ -111,6 +111,28 @@ pub fn generate_into(dir: &Path, work_dir: &Path, passwords: &Path, extra: &[&st
 }
 
 impl GeneratedSet {
+    /// `--dir DIR --work-dir WORK --passwords FILE`: where the commands that
+    /// change a set find it.
+    pub fn change_args(&self) -> Vec<String> {
+        vec![
+            "--dir".into(),
+            self.dir.display().to_string(),
+            "--work-dir".into(),
+            self.work_dir.display().to_string(),
+            "--passwords".into(),
+            self.passwords.display().to_string(),
+        ]
+    }
+
+    /// `octavia-pki check` on the deployed directory, with the set's passwords.
+    pub fn check(&self) -> Output {
+        run(octavia_pki()
+            .arg("check")
+            .arg(&self.dir)
+            .arg("--passwords")
+            .arg(&self.passwords))
+    }
+
     /// Runs `generate` again over this set's directories.
     pub fn regenerate(&self, extra: &[&str]) -> Output {
         run(&mut generate_into(
