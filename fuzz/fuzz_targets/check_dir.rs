@@ -3,15 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use octavia_pki::Passphrase;
 use octavia_pki::check::{CheckOptions, check_dir};
+use octavia_pki::{Layout, Passphrase};
 
-const FILES: [&str; 4] = [
-    "server_ca.cert.pem",
-    "server_ca.key.pem",
-    "client_ca.cert.pem",
-    "client.cert-and-key.pem",
-];
 const MARKER: &[u8] = b"\n--8<--\n";
 /// The seeds come from testdata/kolla-recipe, encrypted with this.
 const PASSPHRASE: &str = "fixture-passphrase-not-a-secret";
@@ -19,7 +13,7 @@ const PASSPHRASE: &str = "fixture-passphrase-not-a-secret";
 fuzz_target!(|data: &[u8]| {
     let dir = tempfile::tempdir().unwrap();
     let mut rest = data;
-    for name in FILES {
+    for name in Layout::Kolla.files().names() {
         if rest.is_empty() {
             break;
         }

@@ -83,6 +83,25 @@ pub struct DeployedFiles {
     pub client_bundle: &'static str,
 }
 
+impl DeployedFiles {
+    /// Each file name once, in the order above (the legacy layout names
+    /// `ca_01.pem` twice: server and client CA).
+    pub fn names(self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        for name in [
+            self.server_ca_cert,
+            self.server_ca_key,
+            self.client_ca_cert,
+            self.client_bundle,
+        ] {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+}
+
 /// The paths of kolla-ansible's CA work directory (`/etc/kolla/octavia-certificates`),
 /// relative to it. A set made by `kolla-ansible octavia-certificates` has them all.
 pub mod work_dir {

@@ -296,19 +296,11 @@ impl DeployedPki {
 
     /// The paths of the deployed files of `layout` in `dir`.
     pub fn paths(dir: &Path, layout: Layout) -> Vec<PathBuf> {
-        let f = layout.files();
-        let mut names: Vec<&str> = Vec::new();
-        // The legacy layout names ca_01.pem twice (server and client CA).
-        for name in [
-            f.server_ca_cert,
-            f.server_ca_key,
-            f.client_ca_cert,
-            f.client_bundle,
-        ] {
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        names.into_iter().map(|n| dir.join(n)).collect()
+        layout
+            .files()
+            .names()
+            .into_iter()
+            .map(|n| dir.join(n))
+            .collect()
     }
 }

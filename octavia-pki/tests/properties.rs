@@ -170,12 +170,10 @@ fn good_set() -> &'static GoodSet {
     })
 }
 
-const FILES: [&str; 4] = [
-    "server_ca.cert.pem",
-    "server_ca.key.pem",
-    "client_ca.cert.pem",
-    "client.cert-and-key.pem",
-];
+/// The kolla layout's four file names.
+fn files() -> Vec<&'static str> {
+    Layout::Kolla.files().names()
+}
 
 /// How one file of the set is damaged.
 #[derive(Debug, Clone)]
@@ -209,7 +207,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn apply(dir: &Path, file: usize, mutation: &Mutation) {
-    let path = dir.join(FILES[file]);
+    let path = dir.join(files()[file]);
     let mut bytes = fs::read(&path).unwrap();
     let n = bytes.len();
     match mutation {
@@ -233,7 +231,7 @@ fn apply(dir: &Path, file: usize, mutation: &Mutation) {
             out.extend_from_slice(&lines[at..]);
             bytes = (out.join("\n") + "\n").into_bytes();
         }
-        Mutation::CopyFrom { other } => bytes = fs::read(dir.join(FILES[*other])).unwrap(),
+        Mutation::CopyFrom { other } => bytes = fs::read(dir.join(files()[*other])).unwrap(),
         Mutation::Remove => {
             fs::remove_file(&path).unwrap();
             return;
@@ -251,15 +249,15 @@ proptest! {
     ) {
         let good = good_set();
         let tmp = tempfile::tempdir().unwrap();
-        for name in FILES {
+        for name in files() {
             fs::copy(good.dir.join(name), tmp.path().join(name)).unwrap();
         }
         for (file, m) in &damage {
-            if tmp.path().join(FILES[*file]).exists() {
+            if tmp.path().join(files()[*file]).exists() {
                 apply(tmp.path(), *file, m);
             }
         }
-        let changed = FILES.iter().any(|n| fs::read(tmp.path().join(n)).ok() != fs::read(good.dir.join(n)).ok());
+        let changed = files().iter().any(|n| fs::read(tmp.path().join(n)).ok() != fs::read(good.dir.join(n)).ok());
         // The checker runs to the end (rehearsal included) and reports; it
         // never errors out on file contents, and never panics.
         let report = check_dir(tmp.path(), &CheckOptions {
