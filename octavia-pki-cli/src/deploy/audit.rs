@@ -10,7 +10,9 @@ use yaml_rust2::Yaml;
 
 use super::DeployError;
 use super::codes::*;
-use super::settings::{Settings, Value, as_bool, describe, scalar_text};
+use super::settings::{
+    AMP_LISTEN_PORT, HEALTH_MANAGER_PORT, Settings, Value, as_bool, describe, scalar_text,
+};
 
 /// The password kolla-ansible gives the octavia Keystone user.
 pub const KEYSTONE_PASSWORD: &str = "octavia_keystone_password";
@@ -398,7 +400,7 @@ fn audit_security_groups(audit: &mut Audit<'_>) {
     let settings = audit.settings;
     let rules =
         |group: &str| -> &[Yaml] { groups[group]["rules"].as_vec().map_or(&[], Vec::as_slice) };
-    let amp_port = settings.port("octavia_amp_listen_port").unwrap_or(9443);
+    let amp_port = settings.port_or_default(&AMP_LISTEN_PORT);
     if groups["mgmt-sec-grp"].is_badvalue() {
         audit.setting(
             SETTING_INVALID,
@@ -426,7 +428,7 @@ fn audit_security_groups(audit: &mut Audit<'_>) {
     }
 
     if network_type(audit) == "tenant" {
-        let health_port = settings.port("octavia_health_manager_port").unwrap_or(5555);
+        let health_port = settings.port_or_default(&HEALTH_MANAGER_PORT);
         let group = &groups["health-mgr-sec-grp"];
         // kolla's default `enabled` is a template that is true for tenant networks.
         let enabled = match &group["enabled"] {

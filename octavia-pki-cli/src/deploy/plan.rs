@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::audit::Mode;
-use super::settings::Settings;
+use super::settings::{AMP_LISTEN_PORT, HEALTH_MANAGER_PORT, PortSetting, Settings};
 
 /// A value the operator may change before running the plan.
 #[derive(Debug, Serialize)]
@@ -65,12 +65,14 @@ impl Names {
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| default.to_owned())
         };
-        let port = |key: &str, default: u16| settings.and_then(|s| s.port(key)).unwrap_or(default);
+        let port = |setting: &PortSetting| {
+            settings.map_or(setting.default, |s| s.port_or_default(setting))
+        };
         Self {
             image_tag: text("octavia_amp_image_tag", "amphora"),
             ssh_key: text("octavia_amp_ssh_key_name", "octavia_ssh_key"),
-            amp_port: port("octavia_amp_listen_port", 9443),
-            health_port: port("octavia_health_manager_port", 5555),
+            amp_port: port(&AMP_LISTEN_PORT),
+            health_port: port(&HEALTH_MANAGER_PORT),
         }
     }
 }

@@ -164,10 +164,17 @@ impl Settings {
             Value::Plain(v) => scalar_text(v)?.trim().parse().ok(),
             Value::Absent => KOLLA_PORTS
                 .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, port)| *port),
+                .find(|p| p.name == name)
+                .map(|p| p.default),
             _ => None,
         }
+    }
+
+    /// The port `setting` to audit and plan with: its value when it is a
+    /// number, else kolla's default (also for a template only Ansible can
+    /// render).
+    pub fn port_or_default(&self, setting: &PortSetting) -> u16 {
+        self.port(setting.name).unwrap_or(setting.default)
     }
 
     /// Resolves a port in a security-group rule: a number, a numeric
@@ -186,12 +193,28 @@ impl Settings {
     }
 }
 
-/// kolla-ansible's port settings that its security-group rules refer to, with
-/// their defaults.
-pub const KOLLA_PORTS: &[(&str, u16)] = &[
-    ("octavia_amp_listen_port", 9443),
-    ("octavia_health_manager_port", 5555),
-];
+/// A kolla-ansible port setting and its default.
+pub struct PortSetting {
+    /// The key in globals.yml.
+    pub name: &'static str,
+    /// kolla-ansible's value when the key is not set.
+    pub default: u16,
+}
+
+/// The amphora agent's port, which the controllers reach over TLS.
+pub const AMP_LISTEN_PORT: PortSetting = PortSetting {
+    name: "octavia_amp_listen_port",
+    default: 9443,
+};
+
+/// The health manager's port, which amphorae send UDP heartbeats to.
+pub const HEALTH_MANAGER_PORT: PortSetting = PortSetting {
+    name: "octavia_health_manager_port",
+    default: 5555,
+};
+
+/// kolla-ansible's port settings that its security-group rules refer to.
+pub const KOLLA_PORTS: &[PortSetting] = &[AMP_LISTEN_PORT, HEALTH_MANAGER_PORT];
 
 /// Strings and numbers as text; `None` for anything else.
 pub fn scalar_text(value: &Yaml) -> Option<String> {
