@@ -235,6 +235,14 @@ impl Checker<'_> {
     /// The last stage: Octavia's handshake, played in memory. Skipped when the
     /// server CA key cannot be unlocked (no passphrase): that is reported already.
     fn rehearse(&mut self) {
+        if self
+            .report
+            .findings
+            .iter()
+            .any(|f| f.code == codes::PASSPHRASE_NOT_AVAILABLE)
+        {
+            return;
+        }
         let options = crate::rehearse::RehearseOptions {
             layout: Some(self.layout),
             passwords: self.options.passwords.clone(),
@@ -247,12 +255,7 @@ impl Checker<'_> {
         else {
             return;
         };
-        let not_run = self
-            .report
-            .findings
-            .iter()
-            .any(|f| f.code == codes::PASSPHRASE_NOT_AVAILABLE);
-        if let Some(failure) = rehearsal.failure.filter(|_| !not_run) {
+        if let Some(failure) = rehearsal.failure {
             let side = match failure.side {
                 crate::rehearse::Side::Controller => "the controller",
                 crate::rehearse::Side::Amphora => "the amphora",

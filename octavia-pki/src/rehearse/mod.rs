@@ -177,9 +177,13 @@ fn play(
     let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
     let controller = |file: &str, msg: String| stop(Side::Controller, Some(file), Some(msg), None);
 
-    // 1. The controller unlocks the server CA, as LocalCertGenerator does.
-    let passphrase = passphrase(options)
-        .map_err(|m| stop(Side::Controller, Some("passwords.yml"), Some(m), None))?;
+    // 1. The controller unlocks the server CA, as LocalCertGenerator does
+    //    (unless the checker has unlocked it already, with the same passphrase).
+    let passphrase = match unlocked {
+        Some(_) => None,
+        None => passphrase(options)
+            .map_err(|m| stop(Side::Controller, Some("passwords.yml"), Some(m), None))?,
+    };
     let server_certs = pem_certificates(dir, files.server_ca_cert)
         .map_err(|m| controller(files.server_ca_cert, m))?;
     let ca_key = match unlocked {
