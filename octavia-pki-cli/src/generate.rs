@@ -318,22 +318,10 @@ fn print_human(report: &Report<'_>) {
         println!("  {:<10} {}  (until {})", c.role, c.subject, c.not_after);
     }
     if report.dry_run {
-        println!("Would write (nothing was written):");
-        for path in &report.would_write {
-            println!("  {}", path.display());
-        }
+        output::print_would_write(report.would_write.iter().map(PathBuf::as_path));
         return;
     }
-    println!("Wrote:");
-    for f in &report.write.written {
-        println!("  {}  {}", f.mode, f.path.display());
-    }
-    if !report.write.backups.is_empty() {
-        println!("Backed up before replacing:");
-        for b in &report.write.backups {
-            println!("  {} -> {}", b.original.display(), b.backup.display());
-        }
-    }
+    output::print_written(&report.write);
     let check = format!(
         "octavia-pki check {} --passwords {}",
         report.dir.display(),

@@ -217,24 +217,8 @@ fn print_change(r: &ChangeReport<'_>) {
         println!("  {role:<10} {}  (until {})", c.subject, c.not_after);
     }
     match &r.written {
-        None => {
-            println!("Would write (nothing was written):");
-            for f in &r.change.files {
-                println!("  {}", f.path.display());
-            }
-        }
-        Some(w) => {
-            println!("Wrote:");
-            for f in &w.written {
-                println!("  {}  {}", f.mode, f.path.display());
-            }
-            if !w.backups.is_empty() {
-                println!("Backed up before replacing:");
-                for b in &w.backups {
-                    println!("  {} -> {}", b.original.display(), b.backup.display());
-                }
-            }
-        }
+        None => output::print_would_write(r.change.files.iter().map(|f| f.path.as_path())),
+        Some(w) => output::print_written(w),
     }
     println!("Next:");
     for step in &r.change.next_steps {

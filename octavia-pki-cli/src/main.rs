@@ -82,8 +82,8 @@ fn main() -> ExitCode {
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Rehearse(args) => match rehearse::run(args) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(EXIT_FINDINGS),
+            Ok(false) => ExitCode::SUCCESS,
+            Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Renew(args) => match lifecycle::renew(args) {

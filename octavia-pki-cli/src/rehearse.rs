@@ -23,7 +23,8 @@ pub struct RehearseArgs {
     strict: bool,
 }
 
-/// Runs the rehearsal; `Ok(false)` when Octavia's handshake would fail.
+/// Runs the rehearsal; `Ok(true)` when Octavia's handshake would fail (as
+/// `check` returns `Ok(true)` when it found an error).
 pub fn run(args: RehearseArgs) -> Result<bool, Error> {
     let (passwords, passphrase) = args.target.passphrase.resolve()?;
     let options = RehearseOptions {
@@ -38,7 +39,7 @@ pub fn run(args: RehearseArgs) -> Result<bool, Error> {
         Format::Json => output::print_json(&rehearsal)?,
         Format::Human => print_transcript(&rehearsal),
     }
-    Ok(rehearsal.ok)
+    Ok(!rehearsal.ok)
 }
 
 fn print_transcript(r: &Rehearsal) {
