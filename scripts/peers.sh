@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs the peers the tests prove compatibility against, and prints the
-# Python to use: the openssl CLI and shellcheck (Debian's packages, if missing) and a venv under
-# target/ with Octavia 19 and Python's cryptography from PyPI. Idempotent.
+# Installs the peers the tests prove compatibility against. Idempotent: each
+# venv is rebuilt only when what it should hold changes.
+#   bash scripts/peers.sh            prints the Python of target/peers-venv
+#                                    (Octavia 19 and Python's cryptography)
+#   bash scripts/peers.sh releases   prints VERSION=PYTHON for every Octavia
+#                                    release the tests run side by side
+# Also: the openssl CLI and shellcheck (Debian's packages, if missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-venv="$root/target/peers-venv"
 requirements="$root/scripts/peers-requirements.txt"
+# The releases that differ in how they issue amphora certificates (see
+# octavia-pki/src/release.rs): 16.1.0 and 17.0.1 name the CA by the SHA-1 of
+# its key, 18.0.0 writes no key identifiers, 19.0.0 copies the CA's.
+releases=(16.1.0 17.0.1 18.0.0)
+main_release=19.0.0
 
 # Debian packages: the openssl CLI, and shellcheck for the scripts `deploy plan` prints.
 for tool in openssl shellcheck; do
@@ -18,15 +26,42 @@ for tool in openssl shellcheck; do
   fi
 done
 
-stamp="$venv/.installed-$(sha256sum "$requirements" | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  echo "peers.sh: installing Octavia 19 and cryptography into $venv ..." >&2
+# install VENV REQUIREMENTS...: a venv holding exactly these requirements.
+install() {
+  local venv=$1; shift
+  local stamp
+  stamp="$venv/.installed-$(printf '%s\n' "$@" | sha256sum | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  echo "peers.sh: installing $* into $venv ..." >&2
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements" >&2
+  "$venv/bin/pip" install -q --disable-pip-version-check "$@" >&2
   touch "$stamp"
-fi
+}
+
 # Prove the peers are really there; a missing peer fails here, loudly.
-"$venv/bin/python" -c "import octavia.certificates.generator.local, octavia.common.config, cryptography, requests" 2>/dev/null \
-  || { echo "peers.sh: Octavia's modules do not import from $venv" >&2; exit 1; }
-echo "$venv/bin/python"
+prove() {
+  "$1/bin/python" -c "import octavia.certificates.generator.local, octavia.common.config, octavia.amphorae.drivers.haproxy.rest_api_driver, cryptography, requests" 2>/dev/null \
+    || { echo "peers.sh: Octavia's modules do not import from $1" >&2; exit 1; }
+}
+
+# The pins every venv shares with the main one (all but its Octavia line).
+mapfile -t shared < <(grep -v '^#' "$requirements" | grep -v '^octavia==' | grep .)
+mapfile -t main < <(grep -v '^#' "$requirements" | grep .)
+# The venvs are independent: install them in parallel, and fail if any failed.
+pids=()
+install "$root/target/peers-venv" "${main[@]}" & pids+=($!)
+for v in "${releases[@]}"; do
+  install "$root/target/peers-octavia-$v" "octavia==$v" "${shared[@]}" & pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+prove "$root/target/peers-venv"
+for v in "${releases[@]}"; do prove "$root/target/peers-octavia-$v"; done
+
+case "${1:-}" in
+  releases)
+    for v in "${releases[@]}"; do printf '%s=%s ' "$v" "$root/target/peers-octavia-$v/bin/python"; done
+    printf '%s=%s\n' "$main_release" "$root/target/peers-venv/bin/python"
+    ;;
+  *) echo "$root/target/peers-venv/bin/python" ;;
+esac

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OCTAVIA_PKI_PYTHON=$(bash scripts/peers.sh)
-export OCTAVIA_PKI_PYTHON
+# Octavia 16.1.0, 17.0.1, 18.0.0 and 19.0.0 side by side, as VERSION=PYTHON.
+OCTAVIA_PKI_RELEASES=$(bash scripts/peers.sh releases)
+export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --doc --locked 2>&1 | tee "$log"

@@ -6,13 +6,16 @@ octavia-pki.
 
 Each OUT_DIR/<case>/ holds the files of its layout, a passwords.yml, and
 expect.json: {"layout", "errors": ["code@file", ...], "warnings": [...],
-"infos": [...]}. "errors" is the exact set of error findings the checker must
-report; "warnings" and "infos" are findings it must report among others.
+"infos": [...], "errors_by_release": {VERSION: [...]}}. "errors" is the exact
+set of error findings the checker must report for every Octavia release at
+once (and for each release, unless "errors_by_release" names it); "warnings"
+and "infos" are findings it must report among others.
 Whether Octavia accepts the directory is not written here: the tests ask
 Octavia's own code. Certificates are made relative to now, so the script runs
 at test time and nothing expires in the repository.
 """
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -56,7 +59,10 @@ def name(cn):
 
 def cert(cn, subject_key, issuer=None, *, ca=True, days=3650, start=-1, digest=hashes.SHA256(),
          bc="critical", ku="default", eku=(ExtendedKeyUsageOID.CLIENT_AUTH,), ski=True, aki=True):
-    """issuer: (certificate, key) or None for self-signed. start: days from now."""
+    """issuer: (certificate, key) or None for self-signed. start: days from now.
+    ski: True (SHA-1 of the key, RFC 5280 method 1), "sha256" (the leftmost 160
+    bits of its SHA-256, RFC 7093 method 1, as rcgen writes) or False. The
+    authority key identifier is the issuer's subject key identifier."""
     issuer_cert, issuer_key = issuer if issuer else (None, subject_key)
     b = (x509.CertificateBuilder()
          .subject_name(name(cn))
@@ -80,13 +86,31 @@ def cert(cn, subject_key, issuer=None, *, ca=True, days=3650, start=-1, digest=h
         b = b.add_extension(x509.KeyUsage(**flags), critical=True)
     if eku and not ca:
         b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
-    if ski:
-        b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key()), critical=False)
+    own_ski = None
+    if ski == "sha256":
+        own_ski = x509.SubjectKeyIdentifier(sha256_key_id(subject_key.public_key()))
+    elif ski:
+        own_ski = x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key())
+    if own_ski:
+        b = b.add_extension(own_ski, critical=False)
     if aki:
+        try:
+            issuer_ski = (issuer_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+                          if issuer_cert else own_ski)
+        except x509.ExtensionNotFound:
+            issuer_ski = None
         b = b.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(issuer_ski) if issuer_ski
+            else x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
     algorithm = None if isinstance(issuer_key, ed25519.Ed25519PrivateKey) else digest
     return b.sign(issuer_key, algorithm)
+
+
+def sha256_key_id(public_key):
+    """RFC 7093 method 1: the leftmost 160 bits of the SHA-256 of the
+    subjectPublicKey bits (for RSA, the PKCS#1 RSAPublicKey)."""
+    bits = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    return hashlib.sha256(bits).digest()[:20]
 
 
 def pem(c):
@@ -107,7 +131,8 @@ def base(kind="rsa2048"):
     return server, sk, client_ca, ck, client, lk
 
 
-def write(out, case, files, errors=(), warnings=(), infos=(), layout="kolla", passwords=None):
+def write(out, case, files, errors=(), warnings=(), infos=(), layout="kolla", passwords=None,
+          errors_by_release=None):
     d = os.path.join(out, case)
     os.makedirs(d)
     for fname, data in files.items():
@@ -122,7 +147,7 @@ def write(out, case, files, errors=(), warnings=(), infos=(), layout="kolla", pa
                 f"octavia_ca_password: {PASS}\noctavia_client_ca_password: OtherPass2\n")
     with open(os.path.join(d, "expect.json"), "w") as f:
         json.dump({"layout": layout, "errors": sorted(errors), "warnings": sorted(warnings),
-                   "infos": sorted(infos)}, f, indent=1)
+                   "infos": sorted(infos), "errors_by_release": errors_by_release or {}}, f, indent=1)
 
 
 def kolla(server_certs, server_key_bytes, client_ca_certs, bundle):
@@ -291,6 +316,19 @@ def main(out):
     no_aki = cert("client.example.org", lk, (client_ca, ck), ca=False, days=365, aki=False)
     write(out, "strict-client-without-aki", {**good, KOLLA[3]: pem(no_aki) + key_pem(lk)},
           warnings=["strict-no-aki@client.cert-and-key.pem"])
+    # A server CA whose key identifier is not the SHA-1 of its key (a truncated
+    # SHA-256, as rcgen and octavia-pki before 0.2 wrote): Octavia 16.1.0 and
+    # 17.0.1 name the issuer of amphora certificates by the SHA-1 and fail;
+    # 18.0.0 (no identifiers) and 19.0.0 (the CA's own) work. "errors" is for
+    # every release at once; "errors_by_release" where one release differs.
+    sha256_server = cert("server-ca.example.org", sk, ski="sha256")
+    key_id_by_release = {"18.0.0": [], "19.0.0": []}
+    write(out, "server-ca-key-id-sha256", {**good, KOLLA[0]: pem(sha256_server)},
+          errors=["server-ca-key-id-not-sha1@server_ca.cert.pem"], errors_by_release=key_id_by_release)
+    legacy_client = cert("client.example.org", lk, (sha256_server, sk), ca=False, days=365)
+    write(out, "server-ca-key-id-sha256-legacy",
+          {LEGACY[0]: pem(sha256_server), LEGACY[1]: good_server_key, LEGACY[3]: pem(legacy_client) + key_pem(lk)},
+          errors=["server-ca-key-id-not-sha1@ca_01.pem"], errors_by_release=key_id_by_release, layout="legacy")
     loose = dict(good)
     write(out, "key-file-world-readable", loose, warnings=["key-file-permissions@server_ca.key.pem"])
     os.chmod(os.path.join(out, "key-file-world-readable", KOLLA[1]), 0o644)

@@ -167,6 +167,7 @@ fn bench_check_and_rehearse(c: &mut Criterion) {
         b.iter(|| {
             octavia_pki::rehearse::issue_amphora_certificate(
                 &ca,
+                octavia_pki::release::RELEASES.last().unwrap(),
                 "2f1d8e5c-3b1a-4c2e-9d7f-0a1b2c3d4e5f",
                 time_now(),
             )

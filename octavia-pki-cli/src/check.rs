@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use octavia_pki::check::{self, CheckOptions, Code, Report, codes};
-use octavia_pki::{Error, Layout, Passphrase, fsio};
+use octavia_pki::{Error, Layout, OctaviaVersions, Passphrase, fsio};
 
 use crate::findings::{self, Shown};
 use crate::output::{self, Format};
@@ -106,6 +106,13 @@ pub struct DirArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub layout: LayoutChoice,
 
+    /// The Octavia releases the files must work with: `all` (every release of
+    /// the series kolla-ansible maintains, 16.0.0 to 19.0.0), a release
+    /// (17.0.1), a major version (17), a series (2025.2), or a comma-separated
+    /// list. Releases differ in how they issue amphora certificates.
+    #[arg(long, value_name = "VERSION", default_value = "all", value_parser = |s: &str| s.parse::<OctaviaVersions>())]
+    pub octavia_version: OctaviaVersions,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -121,6 +128,7 @@ pub fn run(args: CheckArgs) -> Result<bool, Error> {
         warn_days: args.warn_days,
         strict: args.strict,
         now: None,
+        octavia: args.target.octavia_version,
     };
     let report = check::check_dir(&args.target.dir, &options)?;
     match args.target.format {

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use octavia_pki::layout::work_dir;
-use octavia_pki::lifecycle::{self, CaRole, Change, ExpiryReport, ExpiryStatus, RotateTarget};
+use octavia_pki::lifecycle::{
+    self, CaRole, Change, ExpiryReport, ExpiryStatus, RenewKeyId, RotateTarget,
+};
 use octavia_pki::{Destination, Error, KeyType, fsio};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -58,9 +60,32 @@ pub enum RenewWhat {
     /// A new client key and certificate from the client CA (CA files untouched).
     Client(ChangeArgs),
     /// Re-issue the server CA certificate with the same key and subject (no failover needed).
-    ServerCa(ChangeArgs),
+    ServerCa(RenewServerCaArgs),
     /// Re-issue the client CA certificate with the same key and subject (no failover needed).
     ClientCa(ChangeArgs),
+}
+
+/// `renew server-ca`: the change, and the key identifier.
+#[derive(Args)]
+pub struct RenewServerCaArgs {
+    #[command(flatten)]
+    change: ChangeArgs,
+
+    /// The renewed certificate's key identifier: `keep` the current one, or
+    /// `sha1` (RFC 5280 method 1), which Octavia 16.1.0 and 17.0.1 need
+    /// (`check` reports server-ca-key-id-not-sha1). Earlier certificates with
+    /// another identifier stay in the file after the renewed one.
+    #[arg(long, value_enum, default_value = "keep")]
+    key_id: KeyIdChoice,
+}
+
+/// `--key-id`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeyIdChoice {
+    /// The current identifier.
+    Keep,
+    /// The SHA-1 of the key (RFC 5280 method 1).
+    Sha1,
 }
 
 #[derive(Args)]
@@ -116,10 +141,17 @@ struct ChangeReport<'a> {
 }
 
 pub fn renew(args: RenewArgs) -> Result<(), Error> {
-    let (args, role) = match args.what {
-        RenewWhat::Client(a) => (a, None),
-        RenewWhat::ServerCa(a) => (a, Some(CaRole::ServerCa)),
-        RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa)),
+    let (args, role, key_id) = match args.what {
+        RenewWhat::Client(a) => (a, None, RenewKeyId::Keep),
+        RenewWhat::ServerCa(a) => (
+            a.change,
+            Some(CaRole::ServerCa),
+            match a.key_id {
+                KeyIdChoice::Keep => RenewKeyId::Keep,
+                KeyIdChoice::Sha1 => RenewKeyId::Sha1,
+            },
+        ),
+        RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
     let to = Destination {
         dir: &args.dir,
@@ -136,6 +168,7 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
             role,
             &passphrases,
             args.days.unwrap_or(3650),
+            key_id,
             now,
         )?,
     };

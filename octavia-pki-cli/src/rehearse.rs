@@ -10,8 +10,10 @@ use crate::output::{self, Format};
 #[derive(Args)]
 #[command(after_help = "\
 Plays what Octavia will do, in memory: unlocks the server CA key, issues an amphora certificate as \
-Octavia's LocalCertGenerator does, and runs the controller-to-amphora mutual-TLS handshake (TLS 1.2 \
-and 1.3), verifying both sides with OpenSSL's rules.
+Octavia's LocalCertGenerator does, and runs the controller-to-amphora mutual-TLS handshake, verifying \
+both sides with OpenSSL's rules. Each targeted Octavia release (--octavia-version) issues the amphora \
+certificate its own way and negotiates its own TLS versions (1.2 up to 18.0.1; 1.2 and 1.3 from 19.0.0); \
+a failure names the releases it happens on.
 
 Exit status: 0 the handshake succeeds, 1 Octavia's would fail, 2 the rehearsal could not run.")]
 pub struct RehearseArgs {
@@ -33,6 +35,7 @@ pub fn run(args: RehearseArgs) -> Result<bool, Error> {
         passphrase,
         strict: args.strict,
         now: None,
+        octavia: args.target.octavia_version,
     };
     let rehearsal = rehearse_dir(&args.target.dir, &options)?;
     match args.target.format {
@@ -57,31 +60,44 @@ fn print_transcript(r: &Rehearsal) {
             s.detail
         );
     }
-    match &r.failure {
-        None => println!("OK: the controller and the amphora complete mutual TLS."),
-        Some(f) => {
-            if r.steps.last().is_none_or(|s| s.ok) {
-                println!(
-                    "  [FAIL] {}",
-                    f.controller
-                        .as_deref()
-                        .or(f.amphora.as_deref())
-                        .unwrap_or("failed")
-                );
-            }
-            println!("FAIL: the {:?} side refuses.", f.side);
-            if let Some(c) = &f.controller {
-                println!("  controller logs: {c}");
-            }
-            if let Some(a) = &f.amphora {
-                println!("  amphora logs:    {a}");
-            }
-            if let Some(detail) = &f.detail {
-                println!("  because:         {detail}");
-            }
-            if let Some(file) = &f.file {
-                println!("  culprit: {file} (run `octavia-pki check` for the cause and the fix)");
-            }
+    let verdicts: Vec<String> = r
+        .releases
+        .iter()
+        .map(|v| format!("{} {}", v.version, if v.ok { "ok" } else { "FAIL" }))
+        .collect();
+    println!("  Octavia releases: {}", verdicts.join(", "));
+    if r.ok {
+        println!("OK: the controller and the amphora complete mutual TLS.");
+    }
+    if let Some(f) = &r.failure
+        && r.steps.last().is_none_or(|s| s.ok)
+    {
+        println!(
+            "  [FAIL] {}",
+            f.controller
+                .as_deref()
+                .or(f.amphora.as_deref())
+                .unwrap_or("failed")
+        );
+    }
+    for f in &r.failures {
+        let on = if f.releases.len() == r.releases.len() {
+            String::new()
+        } else {
+            format!(" on Octavia {}", f.releases.join(", "))
+        };
+        println!("FAIL{on}: the {:?} side refuses.", f.side);
+        if let Some(c) = &f.controller {
+            println!("  controller logs: {c}");
+        }
+        if let Some(a) = &f.amphora {
+            println!("  amphora logs:    {a}");
+        }
+        if let Some(detail) = &f.detail {
+            println!("  because:         {detail}");
+        }
+        if let Some(file) = &f.file {
+            println!("  culprit: {file} (run `octavia-pki check` for the cause and the fix)");
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use time::OffsetDateTime;
+use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::pem;
@@ -123,12 +124,7 @@ impl Certificate {
     /// SHA-256 of the DER, as `AB:CD:...` (what `openssl x509 -fingerprint -sha256` prints).
     pub fn sha256_fingerprint(&self) -> String {
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &self.der);
-        digest
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(":")
+        crate::key_id::display(digest.as_ref())
     }
 
     /// The subject, as `C=US, ST=Oregon, ... CN=...`.
@@ -167,6 +163,37 @@ impl Certificate {
     /// [`PrivateKey::public_key_raw`](crate::PrivateKey::public_key_raw).
     pub fn public_key_raw(&self) -> &[u8] {
         &self.public_key
+    }
+
+    /// The subjectKeyIdentifier extension's value, if there is one.
+    pub fn subject_key_id(&self) -> Option<Vec<u8>> {
+        self.parsed()
+            .extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0.to_vec()),
+                _ => None,
+            })
+    }
+
+    /// The key identifier of the authorityKeyIdentifier extension, if there is one.
+    pub fn authority_key_id(&self) -> Option<Vec<u8>> {
+        self.parsed()
+            .extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                    aki.key_identifier.as_ref().map(|k| k.0.to_vec())
+                }
+                _ => None,
+            })
+    }
+
+    /// Whether the subject key identifier is RFC 5280's method 1 (SHA-1 of
+    /// the key), as OpenSSL and cryptography derive it; `None` without one.
+    pub fn has_method1_key_id(&self) -> Option<bool> {
+        self.subject_key_id()
+            .map(|id| id == crate::key_id::method1(&self.public_key))
     }
 
     /// Whether `key` is the private half of this certificate's public key.

@@ -284,13 +284,22 @@ pub fn generate_with_progress(
     })
 }
 
-fn base_params(subject: DistinguishedName, days: u32, now: OffsetDateTime) -> CertificateParams {
+/// What every certificate this crate issues shares: subject, validity, a
+/// random serial, and the subject key identifier of `key` by RFC 5280's
+/// method 1 (see [`crate::key_id`]).
+fn base_params(
+    subject: DistinguishedName,
+    key: &PrivateKey,
+    days: u32,
+    now: OffsetDateTime,
+) -> CertificateParams {
     let mut params = CertificateParams::default();
+    params.key_identifier_method =
+        rcgen::KeyIdMethod::PreSpecified(crate::key_id::method1(key.public_key_raw()));
     params.distinguished_name = subject;
     params.not_before = now - BACKDATE;
     params.not_after = now + time::Duration::days(i64::from(days));
     params.serial_number = Some(random_serial());
-    params.use_authority_key_identifier_extension = true;
     params
 }
 
@@ -302,8 +311,9 @@ fn random_serial() -> SerialNumber {
 }
 
 /// A self-signed CA certificate for `key`: CA:TRUE and keyUsage critical,
-/// SKI and AKI. `key_id` keeps an existing CA's key identifier (renewal), so
-/// certificates it issued still name it.
+/// SKI and AKI (equal: it is its own issuer). `key_id` keeps an existing CA's
+/// key identifier (renewal), so certificates it issued still name it;
+/// without it, the identifier is RFC 5280's method 1.
 pub(crate) fn self_signed_ca(
     key: PrivateKey,
     subject: DistinguishedName,
@@ -311,7 +321,8 @@ pub(crate) fn self_signed_ca(
     now: OffsetDateTime,
     key_id: Option<Vec<u8>>,
 ) -> Result<CertificateAuthority> {
-    let mut params = base_params(subject, days, now);
+    let mut params = base_params(subject, &key, days, now);
+    params.use_authority_key_identifier_extension = true;
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     if let Some(id) = key_id {
@@ -341,10 +352,14 @@ pub(crate) fn client_certificate(
     days: u32,
     now: OffsetDateTime,
 ) -> Result<ClientBundle> {
-    let mut params = base_params(subject, days, now);
+    let mut params = base_params(subject, &key, days, now);
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    // The issuer's own identifier, whatever made it: OpenSSL matches the two.
+    params.custom_extensions = vec![crate::key_id::authority_extension(
+        &crate::key_id::for_issuer(issuer.certificate()),
+    )];
     let failed = |detail: String| Error::Generate {
         what: "client certificate".into(),
         detail,
@@ -353,8 +368,7 @@ pub(crate) fn client_certificate(
         .key
         .signing_key()
         .map_err(|e| failed(e.to_string()))?;
-    // From the certificate itself: the issuer name and key identifier are then
-    // exactly the CA's, whoever made it.
+    // From the certificate itself: the issuer name is then exactly the CA's.
     let issuer_der = rustls_pki_types::CertificateDer::from(issuer.certificate().der());
     let rcgen_issuer = Issuer::from_ca_cert_der(&issuer_der, &issuer_signer.0)
         .map_err(|e| failed(format!("reading the issuing CA certificate: {e}")))?;

@@ -72,6 +72,7 @@ pub mod error;
 pub mod fsio;
 pub mod generate;
 pub mod key;
+pub mod key_id;
 pub mod layout;
 pub mod lifecycle;
 pub mod model;
@@ -79,6 +80,7 @@ pub mod passwords;
 pub mod pem;
 mod random;
 pub mod rehearse;
+pub mod release;
 pub mod secret;
 
 pub use cert::{CertError, Certificate};
@@ -95,4 +97,5 @@ pub use model::{
 };
 pub use passwords::KollaPasswords;
 pub use rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
+pub use release::{OctaviaRelease, OctaviaVersions};
 pub use secret::Passphrase;

@@ -12,7 +12,6 @@ use std::path::Path;
 use rcgen::{DistinguishedName, DnType, DnValue};
 use serde::Serialize;
 use time::OffsetDateTime;
-use x509_parser::extensions::ParsedExtension;
 use x509_parser::public_key::PublicKey;
 
 use crate::cert::Certificate;
@@ -247,15 +246,33 @@ pub fn renew_client(
     })
 }
 
-/// Re-issues a CA certificate with the same key, subject and key identifier
-/// and a new validity: amphora certificates already issued, and amphorae
-/// already running, keep working.
+/// The key identifier a renewed CA certificate gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum RenewKeyId {
+    /// The certificate's current identifier: everything it issued still names it.
+    #[default]
+    Keep,
+    /// RFC 5280's method 1 (SHA-1 of the key), which Octavia 16.1.0 and 17.0.1
+    /// require of the server CA ([`crate::key_id`]).
+    Sha1,
+}
+
+/// Re-issues a CA certificate with the same key and subject and a new
+/// validity, keeping its key identifier (or giving it the SHA-1 one, with
+/// [`RenewKeyId::Sha1`]): amphora certificates already issued, and amphorae
+/// already running, keep working. Earlier certificates of the same key whose
+/// identifier differs from the renewed one, and which have not expired, stay
+/// in the file after it, so certificates issued under those identifiers keep
+/// an issuer.
 pub fn renew_ca(
     to: &Destination<'_>,
     layout: Option<Layout>,
     role: CaRole,
     passphrases: &CaPassphrases,
     days: u32,
+    key_id: RenewKeyId,
     now: OffsetDateTime,
 ) -> Result<Change> {
     let wd = WorkDir::new(to, layout);
@@ -267,18 +284,55 @@ pub fn renew_ca(
             cert.subject()
         )));
     }
-    let renewed = self_signed_ca(old.key, dn_of(&cert)?, days, now, subject_key_id(&cert))?;
+    let id = match key_id {
+        RenewKeyId::Keep => cert.subject_key_id(),
+        RenewKeyId::Sha1 => Some(crate::key_id::method1(cert.public_key_raw())),
+    };
+    let mut renewed = self_signed_ca(old.key, dn_of(&cert)?, days, now, id)?;
+    let mut ids = vec![renewed.certificate().subject_key_id()];
+    for previous in &old.certificates {
+        let previous_id = previous.subject_key_id();
+        if previous.matches_key(&renewed.key)
+            && previous.not_after() > now
+            && !ids.contains(&previous_id)
+        {
+            ids.push(previous_id);
+            renewed.certificates.push(previous.clone());
+        }
+    }
+    let kept = renewed.certificates.len() - 1;
     let files = wd.ca_files(role, &renewed, passphrases, false)?;
+    let mut next_steps = vec![
+        format!("{RECONFIGURE}   (deploys the renewed certificate)"),
+        "No failover is needed: the key and subject are unchanged, so certificates it issued, and \
+         running amphorae, keep working."
+            .into(),
+    ];
+    if kept > 0 {
+        next_steps.push(format!(
+            "The file keeps {kept} earlier certificate(s) of the same key after the renewed one, \
+             with another key identifier: certificates issued under it still find their issuer. \
+             Octavia issues with the first certificate only."
+        ));
+    }
     Ok(Change {
-        summary: format!("renewed the CA \"{}\" with its key for {days} days", cert.subject()),
-        certificates: vec![(role_name(role).into(), CertificateSummary::of(renewed.certificate()))],
+        summary: format!(
+            "renewed the CA \"{}\" with its key for {days} days{}",
+            cert.subject(),
+            match key_id {
+                RenewKeyId::Keep => String::new(),
+                RenewKeyId::Sha1 => format!(
+                    ", key identifier {} (SHA-1 of the key)",
+                    crate::key_id::display(&crate::key_id::method1(cert.public_key_raw()))
+                ),
+            }
+        ),
+        certificates: vec![(
+            role_name(role).into(),
+            CertificateSummary::of(renewed.certificate()),
+        )],
         files,
-        next_steps: vec![
-            format!("{RECONFIGURE}   (deploys the renewed certificate)"),
-            "No failover is needed: the key, subject and key identifier are unchanged, so certificates \
-             it issued, and running amphorae, keep working."
-                .into(),
-        ],
+        next_steps,
     })
 }
 
@@ -373,16 +427,6 @@ fn key_type_of(cert: &Certificate) -> KeyType {
         Ok(PublicKey::EC(_)) => KeyType::EcdsaP256,
         _ => KeyType::Rsa4096,
     }
-}
-
-fn subject_key_id(cert: &Certificate) -> Option<Vec<u8>> {
-    cert.parsed()
-        .extensions()
-        .iter()
-        .find_map(|e| match e.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0.to_vec()),
-            _ => None,
-        })
 }
 
 /// The subject of a certificate as rcgen writes names, keeping each

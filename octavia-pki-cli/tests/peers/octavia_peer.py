@@ -1,7 +1,10 @@
 """Octavia's own code, driven from the tests: the peer no one here wrote.
 
+Each command runs the Octavia release installed in the Python that runs it
+(scripts/peers.sh installs 16.1.0, 17.0.1, 18.0.0 and 19.0.0 side by side).
+
   octavia_peer.py issue --ca-cert F --ca-key F --passphrase-file F --out F
-      Issues an amphora certificate with Octavia 19's LocalCertGenerator, exactly
+      Issues an amphora certificate with that Octavia's LocalCertGenerator, exactly
       as the controller does (first certificate of the CA file, key unlocked with
       load_pem_private_key), and writes certificate + key to --out. Prints the
       amphora id.
@@ -10,14 +13,21 @@
       Loads a key with cryptography's load_pem_private_key, as Octavia does, and
       prints its type and size.
 
-  octavia_peer.py rehearse --dir D --layout kolla|legacy [--passwords passwords.yml]
+  octavia_peer.py rehearse --dir D --layout kolla|legacy [--passwords passwords.yml] [--strict]
+                           [--amphora-cert F --amphora-id ID]
       Octavia's whole path over a deployed directory: octavia.conf rendered as
       kolla-ansible renders it and parsed by oslo.config; an amphora certificate
       issued by LocalCertGenerator from that configuration; the amphora agent's
       TLS server (gunicorn's SSL context: client CA, CERT_REQUIRED) and the
       controller's client (a requests session with Octavia's own
       CustomHostNameCheckingAdapter) shaking hands on loopback. Prints a JSON
-      verdict; exit 0 when Octavia would work, 1 when not.
+      verdict (with the Octavia version and the TLS version negotiated); exit
+      0 when Octavia would work, 1 when not. --strict adds Python 3.13's
+      verification flags to both sides; --amphora-cert serves a certificate
+      issued earlier instead of issuing one.
+
+  octavia_peer.py rehearse-batch < jobs.json
+      The same for many directories in one process (see rehearse_batch).
 
 Passphrases come from files, never argv. Exit status 1 with Octavia's own
 message on stderr when Octavia would fail.
@@ -77,28 +87,60 @@ LAYOUTS = {
 }
 
 
-def rehearse(args):
-    import json
+def octavia_version():
+    from importlib.metadata import version
+
+    return version("octavia")
+
+
+STRICT = {"on": False}
+
+
+def strict_verification():
+    """Python 3.13's default contexts (ssl.create_default_context, and urllib3
+    2.3+'s create_urllib3_context on 3.13) set VERIFY_X509_STRICT and
+    VERIFY_X509_PARTIAL_CHAIN; on this Python the flags are added by hand, on
+    both sides, when a job asks for them."""
+    import ssl
+    import urllib3.connection
+    import urllib3.util.ssl_
+
+    original = urllib3.util.ssl_.create_urllib3_context
+
+    def create(*args, **kwargs):
+        context = original(*args, **kwargs)
+        if STRICT["on"]:
+            context.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
+        return context
+
+    urllib3.util.ssl_.create_urllib3_context = create
+    urllib3.connection.create_urllib3_context = create
+
+
+def rehearse_one(job):
+    """Octavia's whole path over one deployed directory; returns the verdict."""
     import os
     import socket
     import ssl
     import tempfile
     import threading
 
-    server_ca, server_key, client_ca, bundle = (os.path.join(args.dir, f) for f in LAYOUTS[args.layout])
+    layout = job.get("layout", "kolla")
+    server_ca, server_key, client_ca, bundle = (os.path.join(job["dir"], f) for f in LAYOUTS[layout])
+    STRICT["on"] = bool(job.get("strict"))
     passphrase = None
-    if args.passwords:
+    if job.get("passwords"):
         import yaml  # PyYAML, as Ansible reads passwords.yml
 
-        with open(args.passwords) as f:
+        with open(job["passwords"]) as f:
             passphrase = (yaml.safe_load(f) or {}).get("octavia_ca_password")
-    verdict = {"ok": False, "stage": None, "controller": None, "amphora": None}
+    verdict = {"ok": False, "stage": None, "controller": None, "amphora": None,
+               "octavia": octavia_version(), "tls_version": None}
 
-    def done(stage, error):
+    def failed(stage, error):
         verdict["stage"] = stage
         verdict["controller"] = f"{type(error).__name__}: {error}"
-        print(json.dumps(verdict))
-        sys.exit(1)
+        return verdict
 
     with tempfile.TemporaryDirectory() as tmp:
         conf_path = os.path.join(tmp, "octavia.conf")
@@ -117,27 +159,32 @@ def rehearse(args):
         conf = cfg.CONF
         conf(["--config-file", conf_path], project="octavia")
 
-        amphora_id = str(uuid.uuid4())
-        try:
-            amp = local.LocalCertGenerator.generate_cert_key_pair(
-                cn=amphora_id, validity=conf.certificates.cert_validity_time)
-        except Exception as e:
-            done("controller signs the amphora certificate", e)
-        amp_pem = os.path.join(tmp, "amphora.pem")
-        with open(amp_pem, "wb") as f:
-            f.write(amp.get_certificate() + amp.get_private_key())
+        if job.get("amphora_cert"):
+            # An amphora certificate issued earlier (before a renewal, say).
+            amp_pem, amphora_id = job["amphora_cert"], job["amphora_id"]
+        else:
+            amphora_id = str(uuid.uuid4())
+            try:
+                amp = local.LocalCertGenerator.generate_cert_key_pair(
+                    cn=amphora_id, validity=conf.certificates.cert_validity_time)
+            except Exception as e:
+                return failed("controller signs the amphora certificate", e)
+            amp_pem = os.path.join(tmp, "amphora.pem")
+            with open(amp_pem, "wb") as f:
+                f.write(amp.get_certificate() + amp.get_private_key())
 
         # The amphora agent: gunicorn's default_ssl_context_factory with the
-        # options octavia/cmd/agent.py passes (certfile, ca_certs, CERT_REQUIRED).
+        # options octavia/cmd/agent.py passes (certfile, ca_certs, CERT_REQUIRED);
+        # gunicorn ignores its ssl_version, so TLS 1.2 and 1.3 are offered.
         try:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=conf.controller_worker.client_ca)
             context.load_cert_chain(certfile=amp_pem)
             context.verify_mode = ssl.CERT_REQUIRED
-            # agent.py passes ssl_version PROTOCOL_TLSv1_2 ([amphora_agent] agent_tls_protocol).
             context.minimum_version = ssl.TLSVersion.TLSv1_2
-            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            if STRICT["on"]:
+                context.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
         except Exception as e:
-            done("amphora agent loads the client CA", e)
+            return failed("amphora agent loads the client CA", e)
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
@@ -149,10 +196,13 @@ def rehearse(args):
                 conn, _ = listener.accept()
                 conn.settimeout(20)
                 with context.wrap_socket(conn, server_side=True) as tls:
+                    verdict["tls_version"] = tls.version()
                     tls.recv(4096)
                     tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
             except Exception as e:
                 verdict["amphora"] = f"{type(e).__name__}: {e}"
+            finally:
+                listener.close()
 
         server = threading.Thread(target=serve, daemon=True)
         server.start()
@@ -169,15 +219,37 @@ def rehearse(args):
             response = session.get(f"https://127.0.0.1:{port}/", verify=conf.haproxy_amphora.server_ca, timeout=(10, 10))
             server.join(20)
             if response.status_code != 200 or verdict["amphora"]:
-                done("handshake", RuntimeError(verdict["amphora"] or f"HTTP {response.status_code}"))
-        except SystemExit:
-            raise
+                return failed("handshake", RuntimeError(verdict["amphora"] or f"HTTP {response.status_code}"))
         except Exception as e:
             server.join(20)
-            done("handshake", e)
+            return failed("handshake", e)
+        finally:
+            session.close()
     verdict["ok"] = True
     verdict["stage"] = "done"
+    return verdict
+
+
+def rehearse(args):
+    import json
+
+    strict_verification()
+    verdict = rehearse_one({"dir": args.dir, "layout": args.layout, "passwords": args.passwords,
+                            "strict": args.strict, "amphora_cert": args.amphora_cert,
+                            "amphora_id": args.amphora_id})
     print(json.dumps(verdict))
+    sys.exit(0 if verdict["ok"] else 1)
+
+
+def rehearse_batch(_args):
+    """Jobs as a JSON list on stdin (objects with the keys of `rehearse`'s
+    options: dir, layout, passwords, strict, amphora_cert, amphora_id); one
+    verdict per job, as a JSON list, in order. One Python start-up for all."""
+    import json
+
+    strict_verification()
+    jobs = json.load(sys.stdin)
+    print(json.dumps([rehearse_one(job) for job in jobs]))
 
 
 def main():
@@ -192,12 +264,17 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--layout", choices=sorted(LAYOUTS), default="kolla")
     p.add_argument("--passwords")
+    p.add_argument("--strict", action="store_true")
+    p.add_argument("--amphora-cert")
+    p.add_argument("--amphora-id")
+    sub.add_parser("rehearse-batch")
     p = sub.add_parser("load-key")
     p.add_argument("--key", required=True)
     p.add_argument("--passphrase-file")
     args = parser.parse_args()
     try:
-        {"issue": issue, "load-key": load_key, "rehearse": rehearse}[args.command](args)
+        {"issue": issue, "load-key": load_key, "rehearse": rehearse,
+         "rehearse-batch": rehearse_batch}[args.command](args)
     except SystemExit:
         raise
     except Exception as e:  # report Octavia's own message, as its log would show it

@@ -278,6 +278,11 @@ crate::finding_codes! {
         Some("unable to get issuer certificate / unable to get local issuer certificate"),
         "Append the missing intermediates and the root to the CA file, issuing certificate first.",
         "OpenSSL trusts a chain only when it ends at a self-signed root it was given; an intermediate alone is not enough.";
+    SERVER_CA_KEY_ID_NOT_SHA1 = "server-ca-key-id-not-sha1", Error,
+        "The server CA's subject key identifier is not the SHA-1 of its key, and Octavia 16.1.0 and 17.0.1 name the issuer by that SHA-1.",
+        Some("controller (Octavia 16.1.0, 17.0.1): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"),
+        "Run `octavia-pki renew server-ca --key-id sha1`: it keeps the key and subject, gives the CA certificate the SHA-1 identifier, and deploys [renewed, previous] so amphora certificates already issued keep verifying; then `kolla-ansible -i INVENTORY reconfigure -t octavia`.",
+        "Octavia 16.1.0 (2025.1) and 17.0.1 (2025.2) write the amphora certificate's authority key identifier as the SHA-1 of the server CA's public key (AuthorityKeyIdentifier.from_issuer_public_key), whatever the CA certificate's own subject key identifier says. OpenSSL accepts a certificate as the issuer only when the two identifiers agree, so with a CA whose identifier was derived otherwise (a truncated SHA-256, as rcgen, earlier versions of this tool and some certificate managers write) the controllers refuse every amphora they create. Releases before (no key identifiers) and 18.0.1 and later (the CA's stored identifier) work. It is an error when a targeted release (--octavia-version) fails with it, else a warning: an upgrade or a downgrade to one of those releases would break.";
     CA_NOT_CA = "ca-not-ca", Error,
         "A CA certificate says CA:FALSE (or is no CA by any of OpenSSL's rules).",
         Some("invalid CA certificate -> tlsv1 alert unknown ca"),
@@ -348,6 +353,11 @@ crate::finding_codes! {
         Some("the alert in the message"),
         "Run `octavia-pki rehearse DIR` for the transcript; the message names the side that refuses and the file.",
         "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.";
+    OCTAVIA_RELEASE_STRICT_NO_AKI = "octavia-release-strict-no-aki", Warning,
+        "Under Python 3.13's strict verification (--strict), some targeted Octavia releases refuse the amphora certificates they issue themselves, whatever the files hold.",
+        Some("controller: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier"),
+        "Run those controllers on Python 3.12 or older, or upgrade Octavia to a release that writes an authority key identifier (16.1.0, 17.0.1, 18.0.1 or later). No change to the certificate files helps.",
+        "Octavia 16.0.0, 16.0.1, 17.0.0 and 18.0.0 issue amphora certificates with neither a subject nor an authority key identifier. Python 3.13 verifies with VERIFY_X509_STRICT, which refuses a certificate without an authority key identifier, so on Python 3.13 those controllers refuse every amphora they create. The check reports it as a warning because the files are not at fault; `octavia-pki rehearse --strict` reports the failed handshake itself.";
     KEY_FILE_PERMISSIONS = "key-file-permissions", Warning,
         "A file holding a private key is readable by group or others.",
         None,

@@ -23,9 +23,11 @@ pub use codes::{Code, CodeInfo, Severity};
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::key::{EncodedKey, KeyAlgorithm, KeyError, PrivateKey};
+use crate::key_id;
 use crate::layout::Layout;
 use crate::passwords::{CA_PASSWORD, KollaPasswords, PasswordsError};
 use crate::pem;
+use crate::release::{self, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
 use scan::Scanned;
 
@@ -50,6 +52,8 @@ pub struct CheckOptions {
     pub strict: bool,
     /// The time to check validity against (now, when `None`).
     pub now: Option<OffsetDateTime>,
+    /// The Octavia releases the files must work with ([`crate::release`]).
+    pub octavia: OctaviaVersions,
 }
 
 impl Default for CheckOptions {
@@ -61,6 +65,7 @@ impl Default for CheckOptions {
             warn_days: DEFAULT_WARN_DAYS,
             strict: false,
             now: None,
+            octavia: OctaviaVersions::All,
         }
     }
 }
@@ -249,13 +254,15 @@ impl Checker<'_> {
             passphrase: self.options.passphrase.clone(),
             strict: self.options.strict,
             now: Some(self.now),
+            octavia: self.options.octavia.clone(),
         };
         let Ok(rehearsal) =
             crate::rehearse::rehearse_unlocked(self.dir, &options, self.server_key.as_ref())
         else {
             return;
         };
-        if let Some(failure) = rehearsal.failure {
+        let targeted = rehearsal.releases.len();
+        for failure in rehearsal.failures {
             let side = match failure.side {
                 crate::rehearse::Side::Controller => "the controller",
                 crate::rehearse::Side::Amphora => "the amphora",
@@ -264,14 +271,24 @@ impl Checker<'_> {
                 crate::rehearse::Side::Controller => (&failure.controller, &failure.amphora),
                 crate::rehearse::Side::Amphora => (&failure.amphora, &failure.controller),
             };
+            let on = if failure.releases.len() == targeted {
+                String::new()
+            } else {
+                format!("on Octavia {}, ", failure.releases.join(", "))
+            };
             let message = format!(
-                "{side} refuses: {}",
+                "{on}{side} refuses: {}",
                 refuser_log.as_deref().unwrap_or("the handshake fails")
             );
             let symptom = other_log.clone().or_else(|| refuser_log.clone());
+            let (code, severity) = if failure.release_defect {
+                (codes::OCTAVIA_RELEASE_STRICT_NO_AKI, Severity::Warning)
+            } else {
+                (codes::REHEARSAL_FAILED, Severity::Error)
+            };
             self.report.push_with_symptom(
-                codes::REHEARSAL_FAILED,
-                Severity::Error,
+                code,
+                severity,
                 failure.file.as_deref(),
                 message,
                 symptom,
@@ -575,6 +592,7 @@ impl Checker<'_> {
         let files = self.layout.files();
         if let Some(certs) = &loaded.server_certs {
             self.ca_file_rules(certs, files.server_ca_cert);
+            self.server_ca_key_id(&certs[0], files.server_ca_cert);
             if let Some(key) = &loaded.server_key {
                 self.server_key_matches(certs, key, files.server_ca_key);
             } else if let Some(first) = certs.first()
@@ -639,6 +657,47 @@ impl Checker<'_> {
                 ),
             );
         }
+    }
+
+    /// The certificate Octavia issues amphora certificates with must carry the
+    /// key identifier the targeted releases derive ([`crate::release`]).
+    fn server_ca_key_id(&mut self, issuer: &Certificate, file: &str) {
+        let Some(ski) = issuer.subject_key_id() else {
+            return; // every release then names it by the SHA-1 of its key, or not at all
+        };
+        let breaking: Vec<_> = RELEASES
+            .iter()
+            .filter(|r| {
+                r.amphora_key_ids
+                    .authority_key_id(issuer)
+                    .is_some_and(|aki| aki != ski)
+            })
+            .collect();
+        if breaking.is_empty() {
+            return;
+        }
+        let targeted = self.options.octavia.releases();
+        let (severity, on) = match breaking
+            .iter()
+            .copied()
+            .filter(|r| targeted.contains(r))
+            .collect::<Vec<_>>()
+        {
+            on if on.is_empty() => (Severity::Warning, breaking),
+            on => (Severity::Error, on),
+        };
+        self.report.push(
+            codes::SERVER_CA_KEY_ID_NOT_SHA1,
+            severity,
+            Some(file),
+            format!(
+                "\"{}\" has the key identifier {}; Octavia {} names the issuer of every amphora certificate {}, so the controllers refuse those amphorae",
+                issuer.subject(),
+                key_id::display(&ski),
+                release::names(&on),
+                key_id::display(&key_id::method1(issuer.public_key_raw()))
+            ),
+        );
     }
 
     /// Every certificate of a CA file acts as a CA.

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::cert::Certificate;
 use crate::key::{KeyAlgorithm, PrivateKey};
+use crate::key_id;
 
 /// The amphora's key. It is not a secret: it only plays the amphora in an
 /// in-memory rehearsal, and a fixed key keeps key generation off this path.
@@ -26,13 +27,17 @@ pub(crate) fn amphora_key() -> PrivateKey {
 /// Issues the certificate of amphora `id` with the server CA, as Octavia does:
 /// issuer = the subject of the first certificate of the CA file; subject CN
 /// and SAN DNS = the id; CA:FALSE, keyUsage and EKU (serverAuth, clientAuth)
-/// critical; SKI (SHA-1 of the key); AKI = the issuer's SKI; signed with the
-/// signing digest. Fails with Octavia's message where Octavia fails.
+/// critical; signed with the signing digest. With `authority_key_id` (how
+/// the release derives it: [`crate::release::AmphoraKeyIds`]), a subject key
+/// identifier (SHA-1 of the key) and that authority key identifier; without
+/// it, neither, as releases before 16.1.0 wrote. Fails with Octavia's
+/// message where Octavia fails.
 pub(crate) fn issue(
     ca: &Certificate,
     ca_key: &PrivateKey,
     amphora: &PrivateKey,
     id: &str,
+    authority_key_id: Option<&[u8]>,
     now: OffsetDateTime,
 ) -> Result<Certificate, String> {
     if ca_key.algorithm() == KeyAlgorithm::Ed25519 {
@@ -45,7 +50,6 @@ pub(crate) fn issue(
     params.subject_alt_names = vec![SanType::DnsName(
         id.try_into().map_err(|e| format!("amphora id: {e}"))?,
     )];
-    params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
         KeyUsagePurpose::KeyEncipherment,
@@ -57,8 +61,24 @@ pub(crate) fn issue(
         CustomExtension::from_oid_content(&[2, 5, 29, 37], EKU_SERVER_AND_CLIENT_AUTH.to_vec());
     eku.set_criticality(true);
     params.custom_extensions = vec![eku];
-    params.key_identifier_method = KeyIdMethod::PreSpecified(sha1(amphora.public_key_raw()));
-    params.use_authority_key_identifier_extension = true;
+    match authority_key_id {
+        Some(aki) => {
+            // rcgen writes the subject key identifier with basicConstraints.
+            params.is_ca = IsCa::ExplicitNoCa;
+            params.key_identifier_method =
+                KeyIdMethod::PreSpecified(key_id::method1(amphora.public_key_raw()));
+            params
+                .custom_extensions
+                .push(key_id::authority_extension(aki));
+        }
+        None => {
+            // Without a subject key identifier: basicConstraints by hand.
+            params.is_ca = IsCa::NoCa;
+            let mut no_ca = CustomExtension::from_oid_content(&[2, 5, 29, 19], vec![0x30, 0x00]);
+            no_ca.set_criticality(true);
+            params.custom_extensions.push(no_ca);
+        }
+    }
     params.not_before = now;
     params.not_after = now + VALIDITY;
     let serial: [u8; 16] = crate::random::bytes();
@@ -84,9 +104,3 @@ const EKU_SERVER_AND_CLIENT_AUTH: [u8; 22] = [
     0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01, 0x06, 0x08, 0x2b, 0x06,
     0x01, 0x05, 0x05, 0x07, 0x03, 0x02,
 ];
-
-fn sha1(data: &[u8]) -> Vec<u8> {
-    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, data)
-        .as_ref()
-        .to_vec()
-}

@@ -30,9 +30,11 @@ use crate::check::detect_layout;
 use crate::error::Result;
 use crate::fsio;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
+use crate::key_id;
 use crate::layout::Layout;
 use crate::passwords::{CA_PASSWORD, KollaPasswords};
 use crate::pem;
+use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
 use verify::{Purpose, VerifyError};
 
@@ -49,6 +51,9 @@ pub struct RehearseOptions {
     pub strict: bool,
     /// The time of the rehearsal (now, when `None`).
     pub now: Option<OffsetDateTime>,
+    /// The Octavia releases to rehearse (they issue amphora certificates
+    /// differently: [`crate::release`]).
+    pub octavia: OctaviaVersions,
 }
 
 /// Which side of the connection fails.
@@ -85,6 +90,23 @@ pub struct Failure {
     pub file: Option<String>,
     /// Why, in this tool's words, where the log line alone does not say.
     pub detail: Option<String>,
+    /// The Octavia releases on which it fails (versions, oldest first).
+    pub releases: Vec<&'static str>,
+    /// Whether those releases fail because of the certificates they issue
+    /// themselves, whatever the files hold (no file can fix it; a newer
+    /// release does).
+    pub release_defect: bool,
+}
+
+/// One targeted Octavia release's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseVerdict {
+    /// The release (`17.0.1`).
+    pub version: &'static str,
+    /// Its OpenStack series (`2025.2`).
+    pub series: &'static str,
+    /// Whether its handshake would succeed.
+    pub ok: bool,
 }
 
 /// The result of a rehearsal.
@@ -100,7 +122,11 @@ pub struct Rehearsal {
     pub amphora_id: String,
     /// What was done, in order.
     pub steps: Vec<Step>,
-    /// Why it fails, if it does.
+    /// Each targeted release's verdict, oldest first.
+    pub releases: Vec<ReleaseVerdict>,
+    /// Every distinct way it fails, each with the releases it fails on.
+    pub failures: Vec<Failure>,
+    /// The first of `failures` (the field the JSON report has always had).
     pub failure: Option<Failure>,
 }
 
@@ -118,6 +144,8 @@ fn stop(
         amphora,
         file: file.map(str::to_owned),
         detail: None,
+        releases: Vec::new(),
+        release_defect: false,
     })
 }
 
@@ -143,18 +171,39 @@ pub(crate) fn rehearse_unlocked(
 ) -> Result<Rehearsal> {
     crate::fsio::require_dir(dir)?;
     let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
+    let releases = options.octavia.releases();
     let mut r = Rehearsal {
         ok: false,
         dir: dir.to_owned(),
         layout,
         amphora_id: uuid_v4(),
         steps: Vec::new(),
+        releases: Vec::new(),
+        failures: Vec::new(),
         failure: None,
     };
-    match play(dir, layout, options, unlocked, &mut r) {
-        Ok(()) => r.ok = true,
-        Err(Stop(failure)) => r.failure = Some(failure),
-    }
+    let failures = match load(dir, layout, options, unlocked, &mut r) {
+        Ok(loaded) => handshakes(&loaded, &releases, options, &mut r),
+        // What fails before the handshake fails on every release alike.
+        Err(Stop(failure)) => vec![(failure, releases.clone())],
+    };
+    r.releases = releases
+        .iter()
+        .map(|release| ReleaseVerdict {
+            version: release.version,
+            series: release.series,
+            ok: !failures.iter().any(|(_, on)| on.contains(release)),
+        })
+        .collect();
+    r.failures = failures
+        .into_iter()
+        .map(|(mut failure, on)| {
+            failure.releases = on.iter().map(|r| r.version).collect();
+            failure
+        })
+        .collect();
+    r.failure = r.failures.first().cloned();
+    r.ok = r.failures.is_empty();
     Ok(r)
 }
 
@@ -166,15 +215,25 @@ fn step(r: &mut Rehearsal, name: &str, ok: bool, detail: impl Into<String>) {
     });
 }
 
-fn play(
+/// What both sides load before any certificate is issued.
+struct Loaded {
+    layout: Layout,
+    now: OffsetDateTime,
+    server_certs: Vec<Certificate>,
+    ca_key: PrivateKey,
+    client_ca: Vec<Certificate>,
+    bundle_certs: Vec<Certificate>,
+    bundle_key: PrivateKey,
+}
+
+fn load(
     dir: &Path,
     layout: Layout,
     options: &RehearseOptions,
     unlocked: Option<&PrivateKey>,
     r: &mut Rehearsal,
-) -> Result<(), Stop> {
+) -> Result<Loaded, Stop> {
     let files = layout.files();
-    let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
     let controller = |file: &str, msg: String| stop(Side::Controller, Some(file), Some(msg), None);
 
     // 1. The controller unlocks the server CA, as LocalCertGenerator does
@@ -198,19 +257,7 @@ fn play(
         format!("{} key, {}", ca_key.algorithm(), files.server_ca_key),
     );
 
-    // 2. It issues the amphora's certificate.
-    let amphora_key = amphora::amphora_key();
-    let amphora_cert = amphora::issue(&server_certs[0], &ca_key, &amphora_key, &r.amphora_id, now)
-        .map_err(|m| controller(files.server_ca_key, m))?;
-    step(
-        r,
-        "controller issues the amphora certificate",
-        true,
-        format!("CN={}, issuer \"{}\"", r.amphora_id, amphora_cert.issuer()),
-    );
-
-    // 3. The amphora agent loads its certificate and the client CA; the
-    //    controller loads its bundle.
+    // 2. The amphora agent loads the client CA; the controller its bundle.
     let client_ca = pem_certificates(dir, files.client_ca_cert).map_err(|m| {
         stop(
             Side::Amphora,
@@ -231,40 +278,170 @@ fn play(
             bundle_certs.len()
         ),
     );
+    Ok(Loaded {
+        layout,
+        now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
+        server_certs,
+        ca_key,
+        client_ca,
+        bundle_certs,
+        bundle_key,
+    })
+}
 
-    // 4. The handshake, in both TLS versions the agent may negotiate.
+/// A failure, and the releases it happens on.
+type Failed = (Failure, Vec<&'static OctaviaRelease>);
+
+/// For each targeted release: the controller issues the amphora certificate
+/// as that release does, and the two sides shake hands in each TLS version
+/// that release negotiates. Releases that would issue the same certificate
+/// share one, and each handshake runs once. Returns the failures, each with
+/// the releases it happens on.
+fn handshakes(
+    loaded: &Loaded,
+    releases: &[&'static OctaviaRelease],
+    options: &RehearseOptions,
+    r: &mut Rehearsal,
+) -> Vec<Failed> {
+    let files = loaded.layout.files();
+    let issuer = &loaded.server_certs[0];
+    let mut profiles: Vec<(Option<Vec<u8>>, Vec<&'static OctaviaRelease>)> = Vec::new();
+    for &release in releases {
+        let aki = release.amphora_key_ids.authority_key_id(issuer);
+        match profiles.iter_mut().find(|(a, _)| *a == aki) {
+            Some((_, on)) => on.push(release),
+            None => profiles.push((aki, vec![release])),
+        }
+    }
+    let amphora_key = amphora::amphora_key();
     let amphora_id = r.amphora_id.clone();
-    let sides = Sides {
-        amphora_cert: &amphora_cert,
-        amphora_key: &amphora_key,
-        client_ca: &client_ca,
-        server_ca: &server_certs,
-        bundle_certs: &bundle_certs,
-        bundle_key: &bundle_key,
-        amphora_id: &amphora_id,
-        now,
-        strict: options.strict,
-    };
-    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
-        let name = format!("mutual TLS handshake, {:?}", version.version);
-        match handshake(&sides, version, files.client_bundle, files.server_ca_cert) {
-            Ok(()) => step(r, &name, true, "both sides accept each other"),
-            Err(Stop(failure)) => {
+    let mut failures: Vec<Failed> = Vec::new();
+    // Newest releases first: the transcript starts with what clouds move to.
+    for (aki, on) in profiles.iter().rev() {
+        let label = format!("Octavia {}", release::names(on));
+        let amphora_cert = match amphora::issue(
+            issuer,
+            &loaded.ca_key,
+            &amphora_key,
+            &r.amphora_id,
+            aki.as_deref(),
+            loaded.now,
+        ) {
+            Ok(cert) => cert,
+            Err(m) => {
                 step(
                     r,
-                    &name,
+                    &format!("controller issues the amphora certificate ({label})"),
                     false,
-                    failure
+                    m.clone(),
+                );
+                record(
+                    &mut failures,
+                    stop(Side::Controller, Some(files.server_ca_key), Some(m), None).0,
+                    on,
+                );
+                continue;
+            }
+        };
+        step(
+            r,
+            &format!("controller issues the amphora certificate ({label})"),
+            true,
+            format!(
+                "CN={}, issuer \"{}\", {}",
+                r.amphora_id,
+                amphora_cert.issuer(),
+                match aki {
+                    Some(id) => format!("authority key id {}", key_id::display(id)),
+                    None => "no key identifiers".into(),
+                }
+            ),
+        );
+        let sides = Sides {
+            amphora_cert: &amphora_cert,
+            amphora_key: &amphora_key,
+            client_ca: &loaded.client_ca,
+            server_ca: &loaded.server_certs,
+            bundle_certs: &loaded.bundle_certs,
+            bundle_key: &loaded.bundle_key,
+            amphora_id: &amphora_id,
+            now: loaded.now,
+            strict: options.strict,
+        };
+        for (version, negotiated) in [
+            (&rustls::version::TLS12, true),
+            (&rustls::version::TLS13, false),
+        ] {
+            let on_version: Vec<_> = on
+                .iter()
+                .copied()
+                .filter(|rel| negotiated || rel.controller_tls13)
+                .collect();
+            if on_version.is_empty() {
+                continue;
+            }
+            let name = format!(
+                "mutual TLS handshake, {:?} (Octavia {})",
+                version.version,
+                release::names(&on_version)
+            );
+            match handshake(&sides, version, files.client_bundle, files.server_ca_cert) {
+                Ok(()) => step(r, &name, true, "both sides accept each other"),
+                Err(Stop(mut failure)) => {
+                    if aki.is_none()
+                        && failure.controller.as_deref().is_some_and(|c| {
+                            c.ends_with(verify::VerifyError::StrictNoAki.openssl())
+                        })
+                    {
+                        // Not the files' fault: the release's own certificates.
+                        failure.file = None;
+                        failure.release_defect = true;
+                        failure.detail = Some(
+                            "these releases issue amphora certificates without an authority key \
+                             identifier, which Python 3.13's strict verification refuses; 16.1.0, \
+                             17.0.1, 18.0.1 and later write one"
+                                .into(),
+                        );
+                    }
+                    let logged = failure
                         .controller
                         .clone()
                         .or(failure.amphora.clone())
-                        .unwrap_or_default(),
-                );
-                return Err(Stop(failure));
+                        .unwrap_or_default();
+                    step(r, &name, false, logged);
+                    record(&mut failures, failure, &on_version);
+                }
             }
         }
     }
-    Ok(())
+    failures
+}
+
+/// Adds `failure` on `releases`, merged with an equal failure seen on others.
+fn record(failures: &mut Vec<Failed>, failure: Failure, releases: &[&'static OctaviaRelease]) {
+    let same = |f: &Failure| {
+        (f.side, &f.controller, &f.amphora, &f.file, &f.detail)
+            == (
+                failure.side,
+                &failure.controller,
+                &failure.amphora,
+                &failure.file,
+                &failure.detail,
+            )
+    };
+    let on = match failures.iter_mut().find(|(f, _)| same(f)) {
+        Some((_, on)) => on,
+        None => {
+            failures.push((failure, Vec::new()));
+            &mut failures.last_mut().expect("just pushed").1
+        }
+    };
+    for release in releases {
+        if !on.contains(release) {
+            on.push(release);
+        }
+    }
+    on.sort_by_key(|r| RELEASES.iter().position(|k| k == *r));
 }
 
 /// The passphrase Octavia would get through octavia.conf.
@@ -720,11 +897,12 @@ impl ClientCertVerifier for OpenSslVerifier {
 }
 
 /// Issues the certificate of amphora `amphora_id` with the server CA `ca`
-/// exactly as Octavia's `LocalCertGenerator` does (see [`rehearse_dir`]), for
-/// the rehearsal's fixed amphora key. Fails with Octavia's message where
-/// Octavia fails (an Ed25519 CA key).
+/// exactly as Octavia `release`'s `LocalCertGenerator` does (see
+/// [`rehearse_dir`]), for the rehearsal's fixed amphora key. Fails with
+/// Octavia's message where Octavia fails (an Ed25519 CA key).
 pub fn issue_amphora_certificate(
     ca: &crate::model::CertificateAuthority,
+    release: &OctaviaRelease,
     amphora_id: &str,
     now: OffsetDateTime,
 ) -> std::result::Result<Certificate, String> {
@@ -733,6 +911,10 @@ pub fn issue_amphora_certificate(
         &ca.key,
         &amphora::amphora_key(),
         amphora_id,
+        release
+            .amphora_key_ids
+            .authority_key_id(ca.certificate())
+            .as_deref(),
         now,
     )
 }
