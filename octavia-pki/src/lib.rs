@@ -11,6 +11,11 @@
 //! [`Certificate`]), checks a deployed directory, saying exactly what is
 //! wrong and what Octavia will log because of it ([`check_dir`]), and
 //! rehearses the controller-to-amphora handshake offline ([`rehearse_dir`]).
+//! Octavia releases issue amphora certificates differently ([`release`]: 16.1.0
+//! and 17.0.1 name the server CA by the SHA-1 of its key, which is why every
+//! certificate this crate makes uses that [key identifier](key_id)); the
+//! checker and the rehearsal target every maintained release unless told
+//! otherwise ([`OctaviaVersions`]).
 //!
 //! # Generate, write, check, rehearse
 //!

@@ -79,6 +79,16 @@ impl OctaviaPeer {
         }
         verdicts
     }
+
+    /// This release's `LocalCertGenerator` issues an amphora certificate
+    /// (certificate and key in `out`); returns the amphora id.
+    pub fn issue(&self, ca_cert: &Path, ca_key: &Path, pass_file: &Path, out: &Path) -> String {
+        // The same command, run by this release's Python.
+        let cmd = octavia_issue(ca_cert, ca_key, pass_file, out);
+        let mut peer = Command::new(&self.python);
+        peer.args(cmd.get_args());
+        ok(&mut peer).trim().to_owned()
+    }
 }
 
 /// Octavia 16.1.0, 17.0.1, 18.0.0 and 19.0.0, each in its own venv: from

@@ -130,7 +130,8 @@ pub struct Rehearsal {
     pub failure: Option<Failure>,
 }
 
-struct Stop(Failure);
+/// A failure that ends a stage (boxed: it travels in `Result`s).
+struct Stop(Box<Failure>);
 
 fn stop(
     side: Side,
@@ -138,7 +139,7 @@ fn stop(
     controller: Option<String>,
     amphora: Option<String>,
 ) -> Stop {
-    Stop(Failure {
+    Stop(Box::new(Failure {
         side,
         controller,
         amphora,
@@ -146,7 +147,7 @@ fn stop(
         detail: None,
         releases: Vec::new(),
         release_defect: false,
-    })
+    }))
 }
 
 impl Stop {
@@ -185,7 +186,7 @@ pub(crate) fn rehearse_unlocked(
     let failures = match load(dir, layout, options, unlocked, &mut r) {
         Ok(loaded) => handshakes(&loaded, &releases, options, &mut r),
         // What fails before the handshake fails on every release alike.
-        Err(Stop(failure)) => vec![(failure, releases.clone())],
+        Err(Stop(failure)) => vec![(*failure, releases.clone())],
     };
     r.releases = releases
         .iter()
@@ -337,7 +338,7 @@ fn handshakes(
                 );
                 record(
                     &mut failures,
-                    stop(Side::Controller, Some(files.server_ca_key), Some(m), None).0,
+                    *stop(Side::Controller, Some(files.server_ca_key), Some(m), None).0,
                     on,
                 );
                 continue;
@@ -387,7 +388,8 @@ fn handshakes(
             );
             match handshake(&sides, version, files.client_bundle, files.server_ca_cert) {
                 Ok(()) => step(r, &name, true, "both sides accept each other"),
-                Err(Stop(mut failure)) => {
+                Err(Stop(failure)) => {
+                    let mut failure = *failure;
                     if aki.is_none()
                         && failure.controller.as_deref().is_some_and(|c| {
                             c.ends_with(verify::VerifyError::StrictNoAki.openssl())
