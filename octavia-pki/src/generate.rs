@@ -76,7 +76,7 @@ impl Subject {
         Ok(())
     }
 
-    fn to_dn(&self) -> DistinguishedName {
+    pub(crate) fn to_dn(&self) -> DistinguishedName {
         let mut dn = DistinguishedName::new();
         // As OpenSSL writes it: C as PrintableString, the rest as UTF8String.
         dn.push(

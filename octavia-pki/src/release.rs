@@ -191,6 +191,113 @@ pub fn names(releases: &[&OctaviaRelease]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{CheckOptions, Severity, check_dir, codes};
+    use crate::generate::{Destination, GenerateOptions, Subject, generate, self_signed_ca};
+    use crate::key::KeyType;
+    use crate::model::CaPassphrases;
+    use crate::rehearse::{RehearseOptions, rehearse_dir};
+    use crate::secret::Passphrase;
+
+    /// A generated set whose server CA is re-issued, same key, with rcgen's
+    /// default key identifier (a truncated SHA-256), as this crate wrote
+    /// before; returns the deployed directory and its passphrase.
+    fn set_with_a_sha256_key_id(tmp: &std::path::Path) -> (std::path::PathBuf, Passphrase) {
+        let mut pki = generate(&GenerateOptions {
+            key_type: KeyType::EcdsaP256,
+            ..GenerateOptions::default()
+        })
+        .unwrap();
+        let id = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            pki.server_ca.certificate().public_key_raw(),
+        );
+        let subject = Subject::kolla("server-ca.example.org");
+        pki.server_ca = self_signed_ca(
+            pki.server_ca.key,
+            subject.to_dn(),
+            3650,
+            time::OffsetDateTime::now_utc(),
+            Some(id.as_ref()[..20].to_vec()),
+        )
+        .unwrap();
+        assert_eq!(
+            pki.server_ca.certificate().has_method1_key_id(),
+            Some(false)
+        );
+        let passphrases = CaPassphrases {
+            server_ca: Passphrase::generate(),
+            client_ca: Passphrase::generate(),
+        };
+        let dir = tmp.join("octavia");
+        let to = Destination {
+            dir: &dir,
+            work_dir: &tmp.join("work"),
+        };
+        pki.write(&to, &passphrases, false).unwrap();
+        (dir, passphrases.server_ca)
+    }
+
+    #[test]
+    fn a_server_ca_with_another_key_id_fails_exactly_on_the_releases_that_hash_its_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, passphrase) = set_with_a_sha256_key_id(tmp.path());
+        let rehearsal = rehearse_dir(
+            &dir,
+            &RehearseOptions {
+                passphrase: Some(passphrase.clone()),
+                ..RehearseOptions::default()
+            },
+        )
+        .unwrap();
+        let failing: Vec<_> = rehearsal
+            .releases
+            .iter()
+            .filter(|v| !v.ok)
+            .map(|v| v.version)
+            .collect();
+        assert_eq!(failing, ["16.1.0", "17.0.1"]);
+        assert_eq!(rehearsal.failures.len(), 1);
+        let failure = &rehearsal.failures[0];
+        assert_eq!(failure.releases, ["16.1.0", "17.0.1"]);
+        assert!(
+            failure
+                .controller
+                .as_deref()
+                .unwrap()
+                .ends_with("unable to get local issuer certificate"),
+            "{failure:?}"
+        );
+
+        // check: an error when a targeted release fails, a warning otherwise.
+        for (versions, severity) in [
+            ("all", Severity::Error),
+            ("17.0.1", Severity::Error),
+            ("18,19", Severity::Warning),
+        ] {
+            let report = check_dir(
+                &dir,
+                &CheckOptions {
+                    passphrase: Some(passphrase.clone()),
+                    octavia: versions.parse().unwrap(),
+                    ..CheckOptions::default()
+                },
+            )
+            .unwrap();
+            let found: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.code == codes::SERVER_CA_KEY_ID_NOT_SHA1)
+                .collect();
+            assert_eq!(found.len(), 1, "{versions}: {:?}", report.findings);
+            assert_eq!(found[0].severity, severity, "{versions}");
+            assert_eq!(
+                report.has_errors(),
+                severity == Severity::Error,
+                "{versions}: {:?}",
+                report.findings
+            );
+        }
+    }
 
     fn versions(s: &str) -> Vec<&'static str> {
         s.parse::<OctaviaVersions>()

@@ -293,11 +293,54 @@ fn load(
 /// A failure, and the releases it happens on.
 type Failed = (Failure, Vec<&'static OctaviaRelease>);
 
+/// The releases that issue one and the same amphora certificate.
+struct Profile {
+    /// Its authority key identifier (`None`: no key identifiers at all).
+    aki: Option<Vec<u8>>,
+    /// The releases, oldest first.
+    on: Vec<&'static OctaviaRelease>,
+}
+
+impl Profile {
+    /// Those of its releases whose controller negotiates `version`.
+    fn negotiating(
+        &self,
+        version: &rustls::SupportedProtocolVersion,
+    ) -> Vec<&'static OctaviaRelease> {
+        self.on
+            .iter()
+            .copied()
+            .filter(|r| version.version == rustls::ProtocolVersion::TLSv1_2 || r.controller_tls13)
+            .collect()
+    }
+}
+
+/// The TLS versions a controller may negotiate with the agent.
+const VERSIONS: [&rustls::SupportedProtocolVersion; 2] =
+    [&rustls::version::TLS12, &rustls::version::TLS13];
+
+/// How one profile fared in one TLS version.
+struct Outcome {
+    result: Result<(), Stop>,
+    /// Only the controller's verification of the amphora certificate ran:
+    /// everything else is the reference handshake's (see [`handshakes`]).
+    verified_only: bool,
+}
+
 /// For each targeted release: the controller issues the amphora certificate
 /// as that release does, and the two sides shake hands in each TLS version
-/// that release negotiates. Releases that would issue the same certificate
-/// share one, and each handshake runs once. Returns the failures, each with
-/// the releases it happens on.
+/// that release negotiates. Returns the failures, each with the releases it
+/// happens on.
+///
+/// Releases that would issue the same certificate share one (a
+/// [`Profile`]). Per TLS version one handshake runs in full, with the newest
+/// profile negotiating it. The other profiles' certificates differ from its
+/// only in their key identifiers, and the controller judges the amphora's
+/// certificate before the amphora judges the controller's, so where that
+/// handshake succeeded, or failed on the amphora's side, the controller's
+/// verification of another profile's certificate is all that can differ: it
+/// alone runs. The certificates (a CA signature each) and the full
+/// handshakes run in parallel.
 fn handshakes(
     loaded: &Loaded,
     releases: &[&'static OctaviaRelease],
@@ -306,91 +349,159 @@ fn handshakes(
 ) -> Vec<Failed> {
     let files = loaded.layout.files();
     let issuer = &loaded.server_certs[0];
-    let mut profiles: Vec<(Option<Vec<u8>>, Vec<&'static OctaviaRelease>)> = Vec::new();
+    let mut profiles: Vec<Profile> = Vec::new();
     for &release in releases {
         let aki = release.amphora_key_ids.authority_key_id(issuer);
-        match profiles.iter_mut().find(|(a, _)| *a == aki) {
-            Some((_, on)) => on.push(release),
-            None => profiles.push((aki, vec![release])),
+        match profiles.iter_mut().find(|p| p.aki == aki) {
+            Some(p) => p.on.push(release),
+            None => profiles.push(Profile {
+                aki,
+                on: vec![release],
+            }),
         }
     }
+    // Newest releases first: the transcript starts with what clouds move to.
+    profiles.reverse();
     let amphora_key = amphora::amphora_key();
     let amphora_id = r.amphora_id.clone();
-    let mut failures: Vec<Failed> = Vec::new();
-    // Newest releases first: the transcript starts with what clouds move to.
-    for (aki, on) in profiles.iter().rev() {
-        let label = format!("Octavia {}", release::names(on));
-        let amphora_cert = match amphora::issue(
+    let issue = |p: &Profile| {
+        amphora::issue(
             issuer,
             &loaded.ca_key,
             &amphora_key,
-            &r.amphora_id,
-            aki.as_deref(),
+            &amphora_id,
+            p.aki.as_deref(),
             loaded.now,
-        ) {
+        )
+    };
+    let certs: Vec<Result<Certificate, String>> = in_parallel(&profiles, issue);
+    let sides = |cert| Sides {
+        amphora_cert: cert,
+        amphora_key: &amphora_key,
+        client_ca: &loaded.client_ca,
+        server_ca: &loaded.server_certs,
+        bundle_certs: &loaded.bundle_certs,
+        bundle_key: &loaded.bundle_key,
+        amphora_id: &amphora_id,
+        now: loaded.now,
+        strict: options.strict,
+    };
+    let full = |(i, version): &(usize, &'static rustls::SupportedProtocolVersion)| {
+        let cert = certs[*i]
+            .as_ref()
+            .expect("only issued certificates shake hands");
+        handshake(
+            &sides(cert),
+            version,
+            files.client_bundle,
+            files.server_ca_cert,
+        )
+    };
+    // The reference handshake of each version.
+    let references: Vec<(usize, &'static rustls::SupportedProtocolVersion)> = VERSIONS
+        .iter()
+        .filter_map(|&v| {
+            (0..profiles.len())
+                .find(|&i| certs[i].is_ok() && !profiles[i].negotiating(v).is_empty())
+                .map(|i| (i, v))
+        })
+        .collect();
+    let mut reference_results = in_parallel(&references, full).into_iter();
+    let mut outcomes: Vec<Vec<Option<Outcome>>> =
+        profiles.iter().map(|_| vec![None, None]).collect();
+    for &(i, v) in &references {
+        let result = reference_results.next().expect("one result per reference");
+        outcomes[i][version_index(v)] = Some(Outcome {
+            result,
+            verified_only: false,
+        });
+    }
+    for (i, profile) in profiles.iter().enumerate() {
+        let Ok(cert) = &certs[i] else { continue };
+        for v in VERSIONS {
+            if profile.negotiating(v).is_empty() || outcomes[i][version_index(v)].is_some() {
+                continue;
+            }
+            let reference = references
+                .iter()
+                .find(|(_, rv)| rv.version == v.version)
+                .and_then(|&(ri, _)| outcomes[ri][version_index(v)].as_ref());
+            let outcome = match reference.map(|o| &o.result) {
+                Some(Ok(())) => Outcome {
+                    result: controller_verifies(&sides(cert), files.server_ca_cert),
+                    verified_only: true,
+                },
+                Some(Err(Stop(f))) if f.side == Side::Amphora => Outcome {
+                    result: controller_verifies(&sides(cert), files.server_ca_cert)
+                        .and(Err(Stop(f.clone()))),
+                    verified_only: true,
+                },
+                _ => Outcome {
+                    result: full(&(i, v)),
+                    verified_only: false,
+                },
+            };
+            outcomes[i][version_index(v)] = Some(outcome);
+        }
+    }
+
+    // The transcript and the failures, in profile order.
+    let mut failures: Vec<Failed> = Vec::new();
+    for ((profile, cert), outcomes) in profiles.iter().zip(&certs).zip(outcomes) {
+        let label = format!("Octavia {}", release::names(&profile.on));
+        let issued = format!("controller issues the amphora certificate ({label})");
+        let cert = match cert {
             Ok(cert) => cert,
             Err(m) => {
-                step(
-                    r,
-                    &format!("controller issues the amphora certificate ({label})"),
-                    false,
-                    m.clone(),
-                );
-                record(
-                    &mut failures,
-                    *stop(Side::Controller, Some(files.server_ca_key), Some(m), None).0,
-                    on,
-                );
+                step(r, &issued, false, m.clone());
+                let failure = *stop(
+                    Side::Controller,
+                    Some(files.server_ca_key),
+                    Some(m.clone()),
+                    None,
+                )
+                .0;
+                record(&mut failures, failure, &profile.on);
                 continue;
             }
         };
         step(
             r,
-            &format!("controller issues the amphora certificate ({label})"),
+            &issued,
             true,
             format!(
                 "CN={}, issuer \"{}\", {}",
                 r.amphora_id,
-                amphora_cert.issuer(),
-                match aki {
+                cert.issuer(),
+                match &profile.aki {
                     Some(id) => format!("authority key id {}", key_id::display(id)),
                     None => "no key identifiers".into(),
                 }
             ),
         );
-        let sides = Sides {
-            amphora_cert: &amphora_cert,
-            amphora_key: &amphora_key,
-            client_ca: &loaded.client_ca,
-            server_ca: &loaded.server_certs,
-            bundle_certs: &loaded.bundle_certs,
-            bundle_key: &loaded.bundle_key,
-            amphora_id: &amphora_id,
-            now: loaded.now,
-            strict: options.strict,
-        };
-        for (version, negotiated) in [
-            (&rustls::version::TLS12, true),
-            (&rustls::version::TLS13, false),
-        ] {
-            let on_version: Vec<_> = on
-                .iter()
-                .copied()
-                .filter(|rel| negotiated || rel.controller_tls13)
-                .collect();
-            if on_version.is_empty() {
-                continue;
-            }
-            let name = format!(
-                "mutual TLS handshake, {:?} (Octavia {})",
-                version.version,
-                release::names(&on_version)
-            );
-            match handshake(&sides, version, files.client_bundle, files.server_ca_cert) {
+        for (v, outcome) in VERSIONS.iter().zip(outcomes) {
+            let Some(outcome) = outcome else { continue };
+            let on = profile.negotiating(v);
+            let name = if outcome.verified_only {
+                format!(
+                    "controller verifies this amphora certificate, {:?} (Octavia {}; the rest of \
+                     the handshake as above)",
+                    v.version,
+                    release::names(&on)
+                )
+            } else {
+                format!(
+                    "mutual TLS handshake, {:?} (Octavia {})",
+                    v.version,
+                    release::names(&on)
+                )
+            };
+            match outcome.result {
+                Ok(()) if outcome.verified_only => step(r, &name, true, "accepted"),
                 Ok(()) => step(r, &name, true, "both sides accept each other"),
                 Err(Stop(failure)) => {
                     let mut failure = *failure;
-                    if aki.is_none()
+                    if profile.aki.is_none()
                         && failure.controller.as_deref().is_some_and(|c| {
                             c.ends_with(verify::VerifyError::StrictNoAki.openssl())
                         })
@@ -411,12 +522,40 @@ fn handshakes(
                         .or(failure.amphora.clone())
                         .unwrap_or_default();
                     step(r, &name, false, logged);
-                    record(&mut failures, failure, &on_version);
+                    record(&mut failures, failure, &on);
                 }
             }
         }
     }
     failures
+}
+
+fn version_index(version: &rustls::SupportedProtocolVersion) -> usize {
+    VERSIONS
+        .iter()
+        .position(|v| v.version == version.version)
+        .expect("a version of VERSIONS")
+}
+
+/// `f` of each item, the first on this thread and the others on their own
+/// (each is a signature or a handshake: milliseconds, worth a thread).
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let Some((first, rest)) = items.split_first() else {
+        return Vec::new();
+    };
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = rest
+            .iter()
+            .map(|item| scope.spawn(move || f(item)))
+            .collect();
+        let mut results = vec![f(first)];
+        results.extend(handles.into_iter().map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+        results
+    })
 }
 
 /// Adds `failure` on `releases`, merged with an equal failure seen on others.
@@ -687,15 +826,7 @@ fn handshake(
     let amphora_refused = *client_verdict.lock().unwrap_or_else(|p| p.into_inner());
     let controller_refused = *server_verdict.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(e) = controller_refused {
-        return Err(stop(
-            Side::Controller,
-            Some(server_ca_file),
-            Some(format!(
-                "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
-                e.openssl()
-            )),
-            Some(e.alert().to_owned()),
-        ));
+        return Err(controller_refuses(e, server_ca_file));
     }
     if let Some(e) = amphora_refused {
         return Err(stop(
@@ -718,6 +849,36 @@ fn handshake(
         ));
     }
     Ok(())
+}
+
+/// The controller refuses the amphora's certificate: what each side logs.
+fn controller_refuses(e: VerifyError, server_ca_file: &str) -> Stop {
+    stop(
+        Side::Controller,
+        Some(server_ca_file),
+        Some(format!(
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
+            e.openssl()
+        )),
+        Some(e.alert().to_owned()),
+    )
+}
+
+/// The controller's verification of the amphora's certificate alone, with
+/// exactly what its verifier gets in the handshake: the certificate and the
+/// chain the agent sends with it.
+fn controller_verifies(s: &Sides<'_>, server_ca_file: &str) -> Result<(), Stop> {
+    let chain = verify::auto_chain(s.amphora_cert, s.client_ca);
+    verify::verify(
+        s.amphora_cert,
+        &chain,
+        s.server_ca,
+        Purpose::TlsServer,
+        Some(s.amphora_id),
+        s.now,
+        s.strict,
+    )
+    .map_err(|e| controller_refuses(e, server_ca_file))
 }
 
 /// Moves TLS records both ways once.
