@@ -87,6 +87,7 @@ mod random;
 pub mod rehearse;
 pub mod release;
 pub mod secret;
+mod x509;
 
 pub use cert::{CertError, Certificate};
 pub use check::{CheckOptions, Finding, Report, check_dir};

@@ -7,7 +7,6 @@
 //! panic: unreadable files, any bytes, symlink loops and huge files are
 //! findings.
 
-pub(crate) mod chain;
 pub mod codes;
 mod scan;
 
@@ -29,6 +28,7 @@ use crate::passwords::{CA_PASSWORD, KollaPasswords, PasswordsError};
 use crate::pem;
 use crate::release::{self, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
+use crate::x509;
 use scan::Scanned;
 
 /// Default of `--warn-days`.
@@ -726,7 +726,7 @@ impl Checker<'_> {
                 }
                 // As OpenSSL's X509_check_ca: without basicConstraints, keyCertSign
                 // or a self-signed (v1-style) root still makes a CA.
-                _ if cert_sign || chain::is_self_signed(cert) => self.find(
+                _ if cert_sign || x509::is_self_signed(cert) => self.find(
                     codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
                     Some(file),
                     format!("\"{subject}\" has no basicConstraints"),
@@ -766,7 +766,7 @@ impl Checker<'_> {
                 );
             }
         }
-        if let Err(stuck) = chain::complete_in_file(&certs[0], certs) {
+        if let Err(stuck) = x509::complete_in_file(&certs[0], certs) {
             self.find(
                 codes::CA_CHAIN_INCOMPLETE,
                 Some(file),
@@ -807,11 +807,11 @@ impl Checker<'_> {
                 ),
             );
         }
-        let self_signed = chain::is_self_signed(cert);
+        let self_signed = x509::is_self_signed(cert);
         let parsed = cert.parsed();
         if !self_signed {
             let oid = parsed.signature_algorithm.algorithm.to_id_string();
-            if let Some(name) = chain::weak_signature(&oid) {
+            if let Some(name) = x509::weak_signature(&oid) {
                 self.find(
                     codes::WEAK_SIGNATURE,
                     Some(file),
@@ -829,7 +829,7 @@ impl Checker<'_> {
             }
         }
         if let Ok(PublicKey::RSA(rsa)) = parsed.public_key().parsed()
-            && rsa.key_size() < 2048
+            && rsa.key_size() < x509::MIN_RSA_BITS
         {
             self.find(
                 codes::RSA_KEY_TOO_SMALL,
@@ -874,10 +874,13 @@ impl Checker<'_> {
         server: Option<&[Certificate]>,
     ) {
         let files = self.layout.files();
-        let Err(stuck) = chain::chain_to(&certs[0], &certs[1..], anchors) else {
+        let Err(stuck) = x509::chain_to(&certs[0], &certs[1..], anchors) else {
             return;
         };
-        let why = if server.is_some_and(|s| s.iter().any(|ca| chain::issued_by(stuck, ca))) {
+        let why = if server.is_some_and(|s| {
+            s.iter()
+                .any(|ca| x509::issued_by(stuck, ca, &mut x509::Budget::default()))
+        }) {
             format!(
                 "\"{}\" was issued by the server CA, not the client CA",
                 stuck.subject()

@@ -11,7 +11,6 @@
 //! side would log, and the file to blame.
 
 mod amphora;
-mod verify;
 
 use std::io::Cursor;
 use std::path::Path;
@@ -36,7 +35,7 @@ use crate::passwords::{CA_PASSWORD, KollaPasswords};
 use crate::pem;
 use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
-use verify::{Purpose, VerifyError};
+use crate::x509::{self, Purpose, VerifyError};
 
 /// How to rehearse.
 #[derive(Debug, Clone, Default)]
@@ -502,9 +501,10 @@ fn handshakes(
                 Err(Stop(failure)) => {
                     let mut failure = *failure;
                     if profile.aki.is_none()
-                        && failure.controller.as_deref().is_some_and(|c| {
-                            c.ends_with(verify::VerifyError::StrictNoAki.openssl())
-                        })
+                        && failure
+                            .controller
+                            .as_deref()
+                            .is_some_and(|c| c.ends_with(VerifyError::StrictNoAki.openssl()))
                     {
                         // Not the files' fault: the release's own certificates.
                         failure.file = None;
@@ -685,14 +685,14 @@ fn bundle(dir: &Path, name: &str) -> Result<(Vec<Certificate>, PrivateKey), (Str
         .signature_algorithm
         .algorithm
         .to_id_string();
-    if let Some(weak) = crate::check::chain::weak_signature(&oid) {
+    if let Some(weak) = x509::weak_signature(&oid) {
         return Err((
             "[SSL: CA_MD_TOO_WEAK] ca md too weak".into(),
             format!("the client certificate is signed with {weak}"),
         ));
     }
     if let crate::key::KeyAlgorithm::Rsa { bits } = key.algorithm()
-        && bits < 2048
+        && (bits as usize) < x509::MIN_RSA_BITS
     {
         return Err((
             "[SSL: EE_KEY_TOO_SMALL] ee key too small".into(),
@@ -733,7 +733,7 @@ fn presented(
 ) -> Vec<CertificateDer<'static>> {
     let auto;
     let chain = if chain.is_empty() {
-        auto = verify::auto_chain(leaf, store);
+        auto = x509::auto_chain(leaf, store);
         &auto[..]
     } else {
         chain
@@ -868,8 +868,8 @@ fn controller_refuses(e: VerifyError, server_ca_file: &str) -> Stop {
 /// exactly what its verifier gets in the handshake: the certificate and the
 /// chain the agent sends with it.
 fn controller_verifies(s: &Sides<'_>, server_ca_file: &str) -> Result<(), Stop> {
-    let chain = verify::auto_chain(s.amphora_cert, s.client_ca);
-    verify::verify(
+    let chain = x509::auto_chain(s.amphora_cert, s.client_ca);
+    x509::verify(
         s.amphora_cert,
         &chain,
         s.server_ca,
@@ -935,7 +935,7 @@ impl OpenSslVerifier {
             .iter()
             .map(parse)
             .collect::<Result<Vec<_>, _>>()?;
-        verify::verify(
+        x509::verify(
             &leaf,
             &presented,
             &self.anchors,

@@ -1,4 +1,5 @@
-//! Certificate verification as OpenSSL 3 does it for Octavia, where
+//! Certificate verification as OpenSSL 3 does it for Octavia (the
+//! rehearsal's two sides, and the coming probe's controller side), where
 //! rustls-webpki's defaults differ: a client certificate without EKU is
 //! accepted, a CA without basicConstraints is accepted if its keyUsage allows
 //! certificate signing, SHA-1/MD5 signatures and RSA keys below 2048 bits are
@@ -11,7 +12,10 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::public_key::PublicKey;
 
 use crate::cert::Certificate;
-use crate::check::chain::{self, is_self_signed, issued_by, key_ids_agree};
+
+use super::issuer::{is_self_signed, issued_by, key_ids_agree};
+use super::path::{Budget, MAX_DEPTH, issuer_in};
+use super::{MIN_RSA_BITS, weak_signature};
 
 /// What the certificate is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +126,7 @@ pub(crate) fn verify(
         }
         if !(trust_anchor && is_self_signed(cert)) {
             let oid = cert.parsed().signature_algorithm.algorithm.to_id_string();
-            if chain::weak_signature(&oid).is_some() {
+            if weak_signature(&oid).is_some() {
                 return Err(VerifyError::CaMdTooWeak);
             }
             if strict
@@ -134,7 +138,7 @@ pub(crate) fn verify(
             }
         }
         if let Ok(PublicKey::RSA(rsa)) = cert.parsed().public_key().parsed()
-            && rsa.key_size() < 2048
+            && rsa.key_size() < MIN_RSA_BITS
         {
             return Err(if depth == 0 {
                 VerifyError::EeKeyTooSmall
@@ -158,10 +162,11 @@ fn build_path<'a>(
     presented: &'a [Certificate],
     anchors: &'a [Certificate],
 ) -> Result<Vec<&'a Certificate>, VerifyError> {
+    let mut budget = Budget::default();
     let mut path = vec![leaf];
     let mut current = leaf;
-    for _ in 0..8 {
-        if let Some(anchor) = anchors.iter().find(|a| issued_by(current, a)) {
+    for _ in 0..MAX_DEPTH {
+        if let Some(anchor) = anchors.iter().find(|a| issued_by(current, a, &mut budget)) {
             if !std::ptr::eq(anchor, current) {
                 path.push(anchor);
             }
@@ -174,10 +179,7 @@ fn build_path<'a>(
         if is_self_signed(current) {
             return Err(VerifyError::SelfSignedInChain);
         }
-        if let Some(next) = presented
-            .iter()
-            .find(|c| !std::ptr::eq(*c, current) && issued_by(current, c))
-        {
+        if let Some(next) = issuer_in(current, presented, &mut budget) {
             path.push(next);
             current = next;
             continue;
@@ -275,23 +277,4 @@ fn names_host(leaf: &Certificate, host: &str) -> bool {
             .any(|n| matches!(n, GeneralName::DNSName(name) if name.eq_ignore_ascii_case(host))),
         _ => false,
     }
-}
-
-/// The chain OpenSSL sends with a certificate whose file holds no chain: it
-/// builds one from its own verify store (`SSL_CTX` auto-chaining), up to and
-/// including a self-signed root.
-pub(crate) fn auto_chain(leaf: &Certificate, store: &[Certificate]) -> Vec<Certificate> {
-    let mut chain: Vec<Certificate> = Vec::new();
-    let mut current = leaf.clone();
-    for _ in 0..8 {
-        if is_self_signed(&current) {
-            break;
-        }
-        let Some(issuer) = store.iter().find(|c| issued_by(&current, c)) else {
-            break;
-        };
-        chain.push(issuer.clone());
-        current = issuer.clone();
-    }
-    chain
 }
