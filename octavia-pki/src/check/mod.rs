@@ -210,6 +210,40 @@ pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     Ok(checker.report)
 }
 
+/// The code of a failed rehearsal: the rule's own where the failure says
+/// which it is, else `rehearsal-failed`.
+fn code_of(failure: &crate::rehearse::Failure) -> Code {
+    use crate::rehearse::{Cause, Side};
+    use crate::x509::VerifyError as E;
+    if failure.release_defect {
+        return codes::OCTAVIA_RELEASE_STRICT_NO_AKI;
+    }
+    let Cause::Verification(error) = failure.cause else {
+        return codes::REHEARSAL_FAILED;
+    };
+    match (failure.side, error) {
+        (_, E::Expired) => codes::EXPIRED,
+        (_, E::NotYetValid) => codes::NOT_YET_VALID,
+        (_, E::InvalidCa) => codes::CA_NOT_CA,
+        (_, E::CaMdTooWeak) => codes::WEAK_SIGNATURE,
+        (_, E::EeKeyTooSmall | E::CaKeyTooSmall) => codes::RSA_KEY_TOO_SMALL,
+        (_, E::StrictBasicConstraintsNotCritical) => {
+            codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL
+        }
+        (_, E::StrictCaNoKeyUsage) => codes::STRICT_CA_NO_KEY_USAGE,
+        (_, E::StrictNoSki) => codes::STRICT_CA_NO_SKI,
+        (_, E::StrictNoAki) => codes::STRICT_NO_AKI,
+        // The amphora cannot chain the controller's certificate to the client CA.
+        (
+            Side::Amphora,
+            E::UnableToGetLocalIssuer | E::UnableToGetIssuer | E::SelfSignedInChain,
+        ) => codes::CLIENT_CERT_UNTRUSTED,
+        // The server CA's key signs what its certificate does not name.
+        (Side::Controller, E::SignatureFailure) => codes::CA_KEY_MISMATCH,
+        _ => codes::REHEARSAL_FAILED,
+    }
+}
+
 /// What the rules found in the files, for the rules that relate files.
 struct Loaded {
     server_certs: Option<Vec<Certificate>>,
@@ -281,10 +315,13 @@ impl Checker<'_> {
                 refuser_log.as_deref().unwrap_or("the handshake fails")
             );
             let symptom = other_log.clone().or_else(|| refuser_log.clone());
-            let (code, severity) = if failure.release_defect {
-                (codes::OCTAVIA_RELEASE_STRICT_NO_AKI, Severity::Warning)
+            let code = code_of(&failure);
+            // The handshake fails: an error, whatever the code's usual
+            // severity, unless no file is at fault.
+            let severity = if failure.release_defect {
+                Severity::Warning
             } else {
-                (codes::REHEARSAL_FAILED, Severity::Error)
+                Severity::Error
             };
             self.report.push_with_symptom(
                 code,
@@ -910,4 +947,59 @@ fn is_ed25519(cert: &Certificate) -> bool {
         .algorithm
         .to_id_string()
         == "1.3.101.112"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rehearse::{Cause, Failure, Side};
+    use crate::x509::VerifyError;
+
+    fn failure(side: Side, cause: Cause) -> Failure {
+        Failure {
+            side,
+            cause,
+            controller: None,
+            amphora: None,
+            file: None,
+            detail: None,
+            releases: Vec::new(),
+            release_defect: false,
+        }
+    }
+
+    #[test]
+    fn a_failed_handshake_gets_the_rules_code_where_there_is_one() {
+        let verification = |side, e| code_of(&failure(side, Cause::Verification(e)));
+        assert_eq!(
+            verification(Side::Amphora, VerifyError::UnableToGetLocalIssuer),
+            codes::CLIENT_CERT_UNTRUSTED
+        );
+        assert_eq!(
+            verification(Side::Controller, VerifyError::Expired),
+            codes::EXPIRED
+        );
+        assert_eq!(
+            verification(Side::Controller, VerifyError::SignatureFailure),
+            codes::CA_KEY_MISMATCH
+        );
+        assert_eq!(
+            verification(Side::Controller, VerifyError::StrictNoAki),
+            codes::STRICT_NO_AKI
+        );
+        assert_eq!(
+            verification(Side::Controller, VerifyError::HostnameMismatch),
+            codes::REHEARSAL_FAILED
+        );
+        assert_eq!(
+            code_of(&failure(Side::Controller, Cause::Tls)),
+            codes::REHEARSAL_FAILED
+        );
+        let mut defect = failure(
+            Side::Controller,
+            Cause::Verification(VerifyError::StrictNoAki),
+        );
+        defect.release_defect = true;
+        assert_eq!(code_of(&defect), codes::OCTAVIA_RELEASE_STRICT_NO_AKI);
+    }
 }

@@ -35,7 +35,8 @@ use crate::passwords::{CA_PASSWORD, KollaPasswords};
 use crate::pem;
 use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
-use crate::x509::{self, Purpose, VerifyError};
+pub use crate::x509::VerifyError;
+use crate::x509::{self, Purpose};
 
 /// How to rehearse.
 #[derive(Debug, Clone, Default)]
@@ -76,11 +77,34 @@ pub struct Step {
     pub detail: String,
 }
 
+/// What failed, for programs to match on (the log lines say it for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "stage", content = "error")]
+#[non_exhaustive]
+pub enum Cause {
+    /// passwords.yml or the passphrase cannot be given to Octavia.
+    Passphrase,
+    /// A CA certificate file cannot be loaded.
+    CaCertificates,
+    /// The server CA key cannot be unlocked or read.
+    ServerCaKey,
+    /// The controller cannot issue the amphora certificate.
+    Issue,
+    /// The controller cannot use its client bundle.
+    Bundle,
+    /// The side that refuses rejected the other's certificate, with OpenSSL's error.
+    Verification(VerifyError),
+    /// Anything else in the TLS exchange.
+    Tls,
+}
+
 /// Why Octavia's handshake would fail.
 #[derive(Debug, Clone, Serialize)]
 pub struct Failure {
     /// The side that refuses (or cannot start).
     pub side: Side,
+    /// What failed.
+    pub cause: Cause,
     /// What the controller logs (OpenSSL's or Octavia's own line).
     pub controller: Option<String>,
     /// What the amphora agent logs.
@@ -134,12 +158,14 @@ struct Stop(Box<Failure>);
 
 fn stop(
     side: Side,
+    cause: Cause,
     file: Option<&str>,
     controller: Option<String>,
     amphora: Option<String>,
 ) -> Stop {
     Stop(Box::new(Failure {
         side,
+        cause,
         controller,
         amphora,
         file: file.map(str::to_owned),
@@ -234,21 +260,29 @@ fn load(
     r: &mut Rehearsal,
 ) -> Result<Loaded, Stop> {
     let files = layout.files();
-    let controller = |file: &str, msg: String| stop(Side::Controller, Some(file), Some(msg), None);
+    let controller =
+        |cause, file: &str, msg: String| stop(Side::Controller, cause, Some(file), Some(msg), None);
 
     // 1. The controller unlocks the server CA, as LocalCertGenerator does
     //    (unless the checker has unlocked it already, with the same passphrase).
     let passphrase = match unlocked {
         Some(_) => None,
-        None => passphrase(options)
-            .map_err(|m| stop(Side::Controller, Some("passwords.yml"), Some(m), None))?,
+        None => passphrase(options).map_err(|m| {
+            stop(
+                Side::Controller,
+                Cause::Passphrase,
+                Some("passwords.yml"),
+                Some(m),
+                None,
+            )
+        })?,
     };
     let server_certs = pem_certificates(dir, files.server_ca_cert)
-        .map_err(|m| controller(files.server_ca_cert, m))?;
+        .map_err(|m| controller(Cause::CaCertificates, files.server_ca_cert, m))?;
     let ca_key = match unlocked {
         Some(key) => key.clone(),
         None => unlock(dir, files.server_ca_key, passphrase.as_ref())
-            .map_err(|m| controller(files.server_ca_key, m))?,
+            .map_err(|m| controller(Cause::ServerCaKey, files.server_ca_key, m))?,
     };
     step(
         r,
@@ -261,13 +295,16 @@ fn load(
     let client_ca = pem_certificates(dir, files.client_ca_cert).map_err(|m| {
         stop(
             Side::Amphora,
+            Cause::CaCertificates,
             Some(files.client_ca_cert),
             None,
             Some(format!("the amphora agent cannot load the client CA: {m}")),
         )
     })?;
-    let (bundle_certs, bundle_key) = bundle(dir, files.client_bundle)
-        .map_err(|(line, detail)| controller(files.client_bundle, line).because(detail))?;
+    let (bundle_certs, bundle_key) =
+        bundle(dir, files.client_bundle).map_err(|(line, detail)| {
+            controller(Cause::Bundle, files.client_bundle, line).because(detail)
+        })?;
     step(
         r,
         "both sides load their files",
@@ -455,6 +492,7 @@ fn handshakes(
                 step(r, &issued, false, m.clone());
                 let failure = *stop(
                     Side::Controller,
+                    Cause::Issue,
                     Some(files.server_ca_key),
                     Some(m.clone()),
                     None,
@@ -760,6 +798,7 @@ fn handshake(
     let internal = |e: rustls::Error| {
         stop(
             Side::Controller,
+            Cause::Tls,
             None,
             Some(format!("TLS setup: {e}")),
             None,
@@ -803,6 +842,7 @@ fn handshake(
         .map_err(|e| {
             stop(
                 Side::Controller,
+                Cause::Bundle,
                 Some(bundle_file),
                 Some(format!("the controller cannot use its client key: {e}")),
                 None,
@@ -831,6 +871,7 @@ fn handshake(
     if let Some(e) = amphora_refused {
         return Err(stop(
             Side::Amphora,
+            Cause::Verification(e),
             Some(bundle_file),
             Some(e.alert().to_owned()),
             Some(format!(
@@ -839,10 +880,11 @@ fn handshake(
             )),
         ));
     }
-    outcome.map_err(|e| stop(Side::Controller, None, Some(e), None))?;
+    outcome.map_err(|e| stop(Side::Controller, Cause::Tls, None, Some(e), None))?;
     if client.is_handshaking() || server.is_handshaking() {
         return Err(stop(
             Side::Controller,
+            Cause::Tls,
             None,
             Some("the handshake did not complete".into()),
             None,
@@ -855,6 +897,7 @@ fn handshake(
 fn controller_refuses(e: VerifyError, server_ca_file: &str) -> Stop {
     stop(
         Side::Controller,
+        Cause::Verification(e),
         Some(server_ca_file),
         Some(format!(
             "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",

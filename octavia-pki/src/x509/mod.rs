@@ -12,7 +12,8 @@ mod verify;
 
 pub(crate) use issuer::{is_self_signed, issued_by};
 pub(crate) use path::{Budget, auto_chain, chain_to, complete_in_file};
-pub(crate) use verify::{Purpose, VerifyError, verify};
+pub use verify::VerifyError;
+pub(crate) use verify::{Purpose, verify};
 
 /// The smallest RSA key OpenSSL 3's default security level (1) accepts:
 /// smaller keys get `ee key too small` / `ca key too small`.

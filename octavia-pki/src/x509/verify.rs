@@ -26,30 +26,50 @@ pub(crate) enum Purpose {
     TlsClient,
 }
 
-/// An OpenSSL verification error (`X509_V_ERR_*`), with the alert the peer gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum VerifyError {
+/// An OpenSSL verification error (`X509_V_ERR_*`): what the refusing side
+/// logs ([`openssl`](Self::openssl)) and the alert the other side then logs
+/// ([`alert`](Self::alert)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// `X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY`: no trusted certificate issued the leaf.
     UnableToGetLocalIssuer,
+    /// `X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT`: the chain stops at an untrusted certificate.
     UnableToGetIssuer,
+    /// `X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN`: an untrusted root.
     SelfSignedInChain,
+    /// `X509_V_ERR_CERT_SIGNATURE_FAILURE`: the named issuer's key did not sign it.
     SignatureFailure,
+    /// `X509_V_ERR_CERT_HAS_EXPIRED`.
     Expired,
+    /// `X509_V_ERR_CERT_NOT_YET_VALID`.
     NotYetValid,
+    /// `X509_V_ERR_INVALID_CA`: an issuer that is no CA by `X509_check_ca`.
     InvalidCa,
+    /// `X509_V_ERR_INVALID_PURPOSE`: EKU or keyUsage forbids the use.
     InvalidPurpose,
+    /// `X509_V_ERR_CA_MD_TOO_WEAK`: MD5 or SHA-1 signature.
     CaMdTooWeak,
+    /// `X509_V_ERR_EE_KEY_TOO_SMALL`: RSA below 2048 bits.
     EeKeyTooSmall,
+    /// `X509_V_ERR_CA_KEY_TOO_SMALL`.
     CaKeyTooSmall,
+    /// `X509_V_ERR_HOSTNAME_MISMATCH`: not the amphora's id.
     HostnameMismatch,
+    /// X509_STRICT: a CA's basicConstraints not critical.
     StrictBasicConstraintsNotCritical,
+    /// X509_STRICT: a CA without keyUsage.
     StrictCaNoKeyUsage,
+    /// X509_STRICT: a CA without subject key identifier.
     StrictNoSki,
+    /// X509_STRICT: no authority key identifier.
     StrictNoAki,
 }
 
 impl VerifyError {
     /// What OpenSSL says (`X509_verify_cert_error_string`).
-    pub(crate) fn openssl(self) -> &'static str {
+    pub fn openssl(self) -> &'static str {
         match self {
             Self::UnableToGetLocalIssuer => "unable to get local issuer certificate",
             Self::UnableToGetIssuer => "unable to get issuer certificate",
@@ -73,7 +93,7 @@ impl VerifyError {
     }
 
     /// The alert the verifying side sends, as the other side logs it (`ssl_verify_alarm_type`).
-    pub(crate) fn alert(self) -> &'static str {
+    pub fn alert(self) -> &'static str {
         match self {
             Self::UnableToGetLocalIssuer
             | Self::UnableToGetIssuer
