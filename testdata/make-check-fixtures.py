@@ -11,8 +11,11 @@ set of error findings the checker must report for every Octavia release at
 once (and for each release, unless "errors_by_release" names it); "warnings"
 and "infos" are findings it must report among others.
 Whether Octavia accepts the directory is not written here: the tests ask
-Octavia's own code. Certificates are made relative to now, so the script runs
-at test time and nothing expires in the repository.
+Octavia's own code. Certificates are made relative to now; OUT_DIR/CHECKED_AT
+records the moment to check them at (ten minutes after now, so that the
+certificates OpenSSL makes a moment later are valid too). The tests against
+Octavia run the script afresh; testdata/check/ holds one run, checked at its
+CHECKED_AT by plain `cargo test` (octavia-pki/tests/rules.rs).
 """
 import datetime
 import hashlib
@@ -157,6 +160,8 @@ def kolla(server_certs, server_key_bytes, client_ca_certs, bundle):
 
 def main(out):
     os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "CHECKED_AT"), "w") as f:
+        f.write((NOW + datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ") + "\n")
     server, sk, client_ca, ck, client, lk = base()
     good_server_key = key_pem(sk, PASS)
     good_bundle = pem(client) + key_pem(lk)
