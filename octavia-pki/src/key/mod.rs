@@ -5,15 +5,20 @@
 //! a file holds before it has a passphrase: [`EncodedKey`] is the key as found
 //! (format, encrypted or not), and [`EncodedKey::decrypt`] makes a [`PrivateKey`].
 
+mod encrypted_pkcs8;
 pub mod legacy;
+mod pkcs1;
+mod pkcs8;
+mod sec1;
 
 use std::fmt;
 
+use ::pkcs8::PrivateKeyInfo;
 use der::Encode;
-use der::asn1::{AnyRef, ObjectIdentifier};
-use pkcs8::{AlgorithmIdentifierRef, EncryptedPrivateKeyInfo, PrivateKeyInfo};
+use der::asn1::ObjectIdentifier;
 use zeroize::Zeroizing;
 
+pub use encrypted_pkcs8::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_MEMORY};
 use legacy::DekInfo;
 pub use legacy::LegacyCipher;
 
@@ -235,54 +240,6 @@ fn found_suffix(found: &[String]) -> String {
     }
 }
 
-/// The most PBKDF2 iterations accepted: 100 times what this crate writes, far
-/// beyond any tool's default, and still seconds, not hours, to derive. A
-/// mangled or hostile file cannot make the tool hang.
-pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
-
-/// The most memory scrypt may need (128 x r x N x p bytes): OpenSSL's own
-/// default limit, so a key this refuses OpenSSL (and Octavia) refuse too.
-pub const MAX_SCRYPT_MEMORY: u64 = 32 * 1024 * 1024;
-
-/// Refuses key-derivation parameters that would take too long or too much
-/// memory, before deriving anything.
-fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme<'_>) -> Result<(), KeyError> {
-    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
-    let EncryptionScheme::Pbes2(params) = scheme else {
-        return Ok(());
-    };
-    match &params.kdf {
-        Kdf::Pbkdf2(p) if p.iteration_count > MAX_PBKDF2_ITERATIONS => {
-            Err(KeyError::UnsupportedCipher {
-                cipher: format!(
-                    "PBKDF2 with {} iterations (at most {MAX_PBKDF2_ITERATIONS} are accepted)",
-                    p.iteration_count
-                ),
-            })
-        }
-        Kdf::Scrypt(p) => {
-            let memory = 128u64
-                .saturating_mul(u64::from(p.block_size))
-                .saturating_mul(p.cost_parameter)
-                .saturating_mul(u64::from(p.parallelization).max(1));
-            if memory > MAX_SCRYPT_MEMORY {
-                return Err(KeyError::UnsupportedCipher {
-                    cipher: format!(
-                        "scrypt needing {} MiB (N={}, r={}, p={}; at most {} MiB are accepted, as in OpenSSL)",
-                        memory / (1024 * 1024),
-                        p.cost_parameter,
-                        p.block_size,
-                        p.parallelization,
-                        MAX_SCRYPT_MEMORY / (1024 * 1024)
-                    ),
-                });
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
 /// A private key as found in a file, before any passphrase is applied.
 pub struct EncodedKey {
     format: KeyFormat,
@@ -339,13 +296,13 @@ impl EncodedKey {
 
     /// Reads a DER key, recognising PKCS#8 (encrypted or not), PKCS#1 and SEC1.
     pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
-        let format = if EncryptedPrivateKeyInfo::try_from(der).is_ok() {
+        let format = if encrypted_pkcs8::detect(der) {
             KeyFormat::EncryptedPkcs8
-        } else if PrivateKeyInfo::try_from(der).is_ok() {
+        } else if pkcs8::detect(der) {
             KeyFormat::Pkcs8
-        } else if pkcs1::RsaPrivateKey::try_from(der).is_ok() {
+        } else if pkcs1::detect(der) {
             KeyFormat::Pkcs1
-        } else if sec1::EcPrivateKey::try_from(der).is_ok() {
+        } else if sec1::detect(der) {
             KeyFormat::Sec1
         } else {
             return Err(KeyError::Malformed {
@@ -395,37 +352,7 @@ impl EncodedKey {
                 let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
                     format: self.format,
                 })?;
-                let info = EncryptedPrivateKeyInfo::try_from(self.der.as_slice())
-                    .map_err(encrypted_pkcs8_error)?;
-                check_kdf_cost(&info.encryption_algorithm)?;
-                // pkcs5 0.7 reports bad padding, the mark of a wrong
-                // passphrase, as `EncryptFailed` even when decrypting.
-                let doc = info.decrypt(passphrase.as_bytes()).map_err(|e| match e {
-                    pkcs8::Error::EncryptedPrivateKey(
-                        pkcs8::pkcs5::Error::DecryptFailed | pkcs8::pkcs5::Error::EncryptFailed,
-                    )
-                    | pkcs8::Error::Asn1(_)
-                    | pkcs8::Error::KeyMalformed => KeyError::WrongPassphrase {
-                        format: self.format,
-                    },
-                    pkcs8::Error::EncryptedPrivateKey(
-                        pkcs8::pkcs5::Error::UnsupportedAlgorithm { oid },
-                    ) => KeyError::UnsupportedCipher {
-                        cipher: format!("OID {oid}"),
-                    },
-                    other => KeyError::UnsupportedCipher {
-                        cipher: other.to_string(),
-                    },
-                })?;
-                let der = Zeroizing::new(doc.as_bytes().to_vec());
-                // A wrong passphrase that happens to leave valid padding
-                // yields garbage; it is still a wrong passphrase.
-                PrivateKeyInfo::try_from(der.as_slice()).map_err(|_| {
-                    KeyError::WrongPassphrase {
-                        format: self.format,
-                    }
-                })?;
-                der
+                encrypted_pkcs8::decrypt(&self.der, passphrase)?
             }
             KeyFormat::LegacyEncrypted(_) => {
                 let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
@@ -448,46 +375,9 @@ impl EncodedKey {
     /// The unencrypted key as PKCS#8 DER.
     fn plain_pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         match self.format {
-            KeyFormat::Pkcs8 => {
-                PrivateKeyInfo::try_from(self.der.as_slice()).map_err(|e| KeyError::Malformed {
-                    format: "PKCS#8",
-                    detail: e.to_string(),
-                })?;
-                Ok(self.der.clone())
-            }
-            KeyFormat::Pkcs1 => {
-                pkcs1::RsaPrivateKey::try_from(self.der.as_slice()).map_err(|e| {
-                    KeyError::Malformed {
-                        format: "PKCS#1 RSA",
-                        detail: e.to_string(),
-                    }
-                })?;
-                wrap_pkcs8(OID_RSA, Some(AnyRef::NULL), &self.der)
-            }
-            KeyFormat::Sec1 => {
-                let ec = sec1::EcPrivateKey::try_from(self.der.as_slice()).map_err(|e| {
-                    KeyError::Malformed {
-                        format: "SEC1 EC",
-                        detail: e.to_string(),
-                    }
-                })?;
-                let curve = ec.parameters.and_then(|p| p.named_curve()).ok_or_else(|| {
-                    KeyError::Malformed {
-                        format: "SEC1 EC",
-                        detail: "the key does not name its curve".into(),
-                    }
-                })?;
-                // PKCS#8 carries the curve in the algorithm identifier.
-                let inner = sec1::EcPrivateKey {
-                    parameters: None,
-                    ..ec
-                };
-                let inner = Zeroizing::new(inner.to_der().map_err(|e| KeyError::Malformed {
-                    format: "SEC1 EC",
-                    detail: e.to_string(),
-                })?);
-                wrap_pkcs8(OID_EC_PUBLIC_KEY, Some(AnyRef::from(&curve)), &inner)
-            }
+            KeyFormat::Pkcs8 => pkcs8::validate(&self.der),
+            KeyFormat::Pkcs1 => pkcs1::to_pkcs8(&self.der),
+            KeyFormat::Sec1 => sec1::to_pkcs8(&self.der),
             KeyFormat::EncryptedPkcs8 | KeyFormat::LegacyEncrypted(_) => {
                 Err(KeyError::NeedsPassphrase {
                     format: self.format,
@@ -495,36 +385,6 @@ impl EncodedKey {
             }
         }
     }
-}
-
-/// An encrypted PKCS#8 structure that does not parse: a well-formed key whose
-/// scheme this crate lacks (Camellia, ARIA...) shows as an unknown OID.
-fn encrypted_pkcs8_error(e: pkcs8::Error) -> KeyError {
-    if let pkcs8::Error::Asn1(d) = &e
-        && let der::ErrorKind::OidUnknown { oid } = d.kind()
-    {
-        return KeyError::UnsupportedCipher {
-            cipher: format!("the scheme with OID {oid}"),
-        };
-    }
-    KeyError::Malformed {
-        format: "encrypted PKCS#8",
-        detail: e.to_string(),
-    }
-}
-
-fn wrap_pkcs8(
-    oid: ObjectIdentifier,
-    parameters: Option<AnyRef<'_>>,
-    private_key: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let info = PrivateKeyInfo::new(AlgorithmIdentifierRef { oid, parameters }, private_key);
-    info.to_der()
-        .map(Zeroizing::new)
-        .map_err(|e| KeyError::Malformed {
-            format: "PKCS#8",
-            detail: e.to_string(),
-        })
 }
 
 /// A usable private key, held as PKCS#8 DER in zeroizing memory (every
@@ -568,9 +428,9 @@ impl PrivateKey {
         let info = PrivateKeyInfo::try_from(der).map_err(|e| malformed(e.to_string()))?;
         let oid = info.algorithm.oid;
         let (algorithm, public_key) = if oid == OID_RSA {
-            let rsa = pkcs1::RsaPrivateKey::try_from(info.private_key)
+            let rsa = ::pkcs1::RsaPrivateKey::try_from(info.private_key)
                 .map_err(|e| malformed(format!("RSA key: {e}")))?;
-            let public = pkcs1::RsaPublicKey {
+            let public = ::pkcs1::RsaPublicKey {
                 modulus: rsa.modulus,
                 public_exponent: rsa.public_exponent,
             };
@@ -669,20 +529,8 @@ impl PrivateKey {
         &self,
         passphrase: &Passphrase,
     ) -> Result<Zeroizing<String>, KeyError> {
-        let salt: [u8; 16] = crate::random::bytes();
-        let iv: [u8; 16] = crate::random::bytes();
-        let params =
-            pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, &iv)
-                .map_err(|e| KeyError::Backend(format!("PBES2 parameters: {e}")))?;
-        let info = PrivateKeyInfo::try_from(self.pkcs8.as_slice())
-            .map_err(|e| KeyError::Backend(format!("re-reading the key: {e}")))?;
-        let encrypted = info
-            .encrypt_with_params(params, passphrase.as_bytes())
-            .map_err(|e| KeyError::Backend(format!("encrypting the key: {e}")))?;
-        Ok(pem::encode_secret(
-            pem::ENCRYPTED_PRIVATE_KEY,
-            encrypted.as_bytes(),
-        ))
+        let encrypted = encrypted_pkcs8::encrypt(&self.pkcs8, passphrase)?;
+        Ok(pem::encode_secret(pem::ENCRYPTED_PRIVATE_KEY, &encrypted))
     }
 
     /// A signer for rcgen, created on demand so the backend's copy of the key
@@ -731,10 +579,10 @@ mod tests {
 
     /// An encrypted PKCS#8 key whose KDF is `params` (the ciphertext is
     /// never reached: the parameters are refused first).
-    fn encrypted_with(params: pkcs8::pkcs5::pbes2::Parameters<'_>) -> EncodedKey {
+    fn encrypted_with(params: ::pkcs8::pkcs5::pbes2::Parameters<'_>) -> EncodedKey {
         use der::Encode;
-        let info = EncryptedPrivateKeyInfo {
-            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(params),
+        let info = ::pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: ::pkcs8::pkcs5::EncryptionScheme::Pbes2(params),
             encrypted_data: &[0u8; 48],
         };
         let pem = pem::encode(pem::ENCRYPTED_PRIVATE_KEY, &info.to_der().unwrap());
@@ -743,7 +591,7 @@ mod tests {
 
     #[test]
     fn key_derivation_too_costly_to_run_is_refused_at_once() {
-        use pkcs8::pkcs5::pbes2::Parameters;
+        use ::pkcs8::pkcs5::pbes2::Parameters;
         let passphrase = Passphrase::new("any".into());
         let salt = [7u8; 16];
         let iv = [9u8; 16];
@@ -757,7 +605,7 @@ mod tests {
             "{err}"
         );
         let scrypt = Parameters::scrypt_aes256cbc(
-            pkcs8::pkcs5::scrypt::Params::new(22, 8, 1, 32).unwrap(),
+            ::pkcs8::pkcs5::scrypt::Params::new(22, 8, 1, 32).unwrap(),
             &salt,
             &iv,
         )
@@ -836,11 +684,11 @@ mod tests {
     fn an_rsa_key_whose_parts_do_not_fit_is_rejected() {
         let key = PrivateKey::generate(KeyType::Rsa2048).unwrap();
         let info = PrivateKeyInfo::try_from(key.pkcs8_der()).unwrap();
-        let mut rsa = pkcs1::RsaPrivateKey::try_from(info.private_key).unwrap();
+        let mut rsa = ::pkcs1::RsaPrivateKey::try_from(info.private_key).unwrap();
         // Swap the primes' roles: every field still parses, the key is wrong.
         std::mem::swap(&mut rsa.exponent1, &mut rsa.exponent2);
         let inner = rsa.to_der().unwrap();
-        let broken = wrap_pkcs8(OID_RSA, Some(AnyRef::NULL), &inner).unwrap();
+        let broken = pkcs8::wrap(OID_RSA, Some(der::asn1::AnyRef::NULL), &inner).unwrap();
         let err = PrivateKey::from_pkcs8_der(&broken).unwrap_err();
         assert!(err.to_string().contains("RSA key rejected"), "{err}");
     }
