@@ -46,6 +46,23 @@ impl Layout {
         }
     }
 
+    /// The layout of the deployed files in `dir`: the kolla names if any is
+    /// there, else the legacy names if any is there, else kolla.
+    pub fn detect(dir: &std::path::Path) -> Self {
+        let present = |layout: Self| {
+            layout
+                .files()
+                .names()
+                .iter()
+                .any(|name| crate::fsio::exists(&dir.join(name)))
+        };
+        if !present(Self::Kolla) && present(Self::Legacy) {
+            Self::Legacy
+        } else {
+            Self::Kolla
+        }
+    }
+
     /// Whether one CA plays both roles.
     pub fn is_single_ca(self) -> bool {
         self == Self::Legacy

@@ -15,7 +15,6 @@ use time::OffsetDateTime;
 use x509_parser::public_key::PublicKey;
 
 use crate::cert::Certificate;
-use crate::check::detect_layout;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::generate::{Destination, client_certificate, self_signed_ca};
@@ -109,7 +108,7 @@ impl<'a> WorkDir<'a> {
             if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
                 Layout::Kolla
             } else if fsio::exists(to.dir) {
-                detect_layout(to.dir)
+                Layout::detect(to.dir)
             } else {
                 Layout::Legacy
             }
@@ -518,7 +517,7 @@ pub fn expiry(
     critical_days: u32,
     now: OffsetDateTime,
 ) -> ExpiryReport {
-    let layout = detect_layout(dir);
+    let layout = Layout::detect(dir);
     let f = layout.files();
     let mut files: Vec<std::path::PathBuf> =
         vec![dir.join(f.server_ca_cert), dir.join(f.client_bundle)];

@@ -168,26 +168,11 @@ impl Report {
     }
 }
 
-/// Picks the layout from the files present: the kolla names if any is there,
-/// else the legacy names if any is there, else kolla.
-pub fn detect_layout(dir: &Path) -> Layout {
-    let present = |layout: Layout| {
-        crate::model::DeployedPki::paths(dir, layout)
-            .iter()
-            .any(|p| crate::fsio::exists(p))
-    };
-    if !present(Layout::Kolla) && present(Layout::Legacy) {
-        Layout::Legacy
-    } else {
-        Layout::Kolla
-    }
-}
-
 /// Checks a deployed directory. Fails (rather than reporting findings) only
 /// when the directory itself cannot be read.
 pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     crate::fsio::require_dir(dir)?;
-    let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
+    let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
     let mut checker = Checker {
         dir,
         server_key: None,

@@ -25,7 +25,6 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cert::Certificate;
-use crate::check::detect_layout;
 use crate::error::Result;
 use crate::fsio;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
@@ -196,7 +195,7 @@ pub(crate) fn rehearse_unlocked(
     unlocked: Option<&PrivateKey>,
 ) -> Result<Rehearsal> {
     crate::fsio::require_dir(dir)?;
-    let layout = options.layout.unwrap_or_else(|| detect_layout(dir));
+    let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
     let releases = options.octavia.releases();
     let mut r = Rehearsal {
         ok: false,
