@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use octavia_pki::model::ClientBundle;
+use octavia_pki::ClientBundle;
 use octavia_pki::{EncodedKey, Passphrase};
 
 /// testdata/PASSPHRASE, so the seeds' encrypted keys really decrypt.

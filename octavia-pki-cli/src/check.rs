@@ -44,7 +44,7 @@ impl PassphraseArgs {
         if std::io::stdin().is_terminal() {
             return Ok((
                 None,
-                passphrase::prompt_once("server CA key", octavia_pki::passwords::CA_PASSWORD)?,
+                passphrase::prompt_once("server CA key", octavia_pki::CA_PASSWORD)?,
             ));
         }
         Ok((None, None))

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
+use octavia_pki::demo_passwords_yml;
 use octavia_pki::fsio::{self, PlannedFile};
-use octavia_pki::passwords::demo_passwords_yml;
 use octavia_pki::{
     CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
     Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
@@ -60,11 +60,11 @@ pub struct GenerateArgs {
     key_type: KeyType,
 
     /// Validity of the CA certificates, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::generate::DEFAULT_CA_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CA_DAYS)]
     ca_days: u32,
 
     /// Validity of the client certificate, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::generate::DEFAULT_CLIENT_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CLIENT_DAYS)]
     client_days: u32,
 
     /// Subject country (C) of all certificates.

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use octavia_pki::layout::work_dir;
 use octavia_pki::lifecycle::{
     self, CaRole, Change, ExpiryReport, ExpiryStatus, RenewKeyId, RotateTarget,
 };
+use octavia_pki::work_dir;
 use octavia_pki::{Destination, Error, KeyType, fsio};
 use serde::Serialize;
 use time::OffsetDateTime;

@@ -7,7 +7,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use octavia_pki::passwords::{CA_PASSWORD, CLIENT_CA_PASSWORD};
+use octavia_pki::{CA_PASSWORD, CLIENT_CA_PASSWORD};
 use octavia_pki::{CaPassphrases, Error, KollaPasswords, Passphrase, fsio};
 use zeroize::Zeroizing;
 

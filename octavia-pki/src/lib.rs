@@ -70,23 +70,27 @@
 //! this crate contains them, and key files are written with mode 0600.
 
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
-pub mod cert;
+// The namespaces of the public API; everything else is private and what a
+// user needs is re-exported below, so modules can move without breaking anyone.
 pub mod check;
-pub mod error;
 pub mod fsio;
-pub mod generate;
-pub mod key;
 pub mod key_id;
-pub mod layout;
 pub mod lifecycle;
-pub mod model;
-pub mod passwords;
 pub mod pem;
-mod random;
 pub mod rehearse;
 pub mod release;
-pub mod secret;
+
+mod cert;
+mod error;
+mod generate;
+mod key;
+mod layout;
+mod model;
+mod passwords;
+mod random;
+mod secret;
 mod x509;
 
 pub use cert::{CertError, Certificate};
@@ -94,14 +98,22 @@ pub use check::{CheckOptions, Finding, Report, check_dir};
 pub use error::{Error, Result};
 pub use fsio::WriteReport;
 pub use generate::{
-    Destination, GenerateOptions, KeyRole, Progress, Subject, generate, generate_with_progress,
+    DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, GenerateOptions, KeyRole, MAX_DAYS,
+    Progress, Subject, generate, generate_with_progress,
 };
-pub use key::{EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, PrivateKey};
-pub use layout::Layout;
+pub use key::{
+    EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, LegacyCipher, MAX_PBKDF2_ITERATIONS,
+    MAX_SCRYPT_MEMORY, PBKDF2_ITERATIONS, PrivateKey,
+};
+pub use layout::{DeployedFiles, Layout, work_dir};
 pub use model::{
-    CaPassphrases, CertificateAuthority, ClientBundle, ClientCa, DeployedPki, OctaviaPki, ServerCa,
+    BundleError, CaPassphrases, CertificateAuthority, ClientBundle, ClientCa, DeployedPki,
+    OctaviaPki, ServerCa,
 };
-pub use passwords::KollaPasswords;
+pub use passwords::{
+    CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError, demo_passwords_yml,
+};
 pub use rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 pub use release::{OctaviaRelease, OctaviaVersions};
-pub use secret::Passphrase;
+pub use secret::{Passphrase, PassphraseProblem};
+pub use x509::VerifyError;

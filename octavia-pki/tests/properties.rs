@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use octavia_pki::check::{CheckOptions, Severity, check_dir};
-use octavia_pki::generate::{Destination, GenerateOptions, Subject, generate};
-use octavia_pki::model::{CaPassphrases, DeployedPki};
+use octavia_pki::{CaPassphrases, DeployedPki};
+use octavia_pki::{Destination, GenerateOptions, Subject, generate};
 use octavia_pki::{EncodedKey, KeyError, KeyType, Layout, Passphrase, PrivateKey};
 use proptest::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use octavia_pki::key::LegacyCipher;
+use octavia_pki::LegacyCipher;
 use octavia_pki::{
     CaPassphrases, Certificate, EncodedKey, Error, KeyAlgorithm, KeyError, KeyFormat, Layout,
     OctaviaPki, Passphrase, PrivateKey,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use octavia_pki::check::{self, CheckOptions, Code, Finding, Summary};
-use octavia_pki::passwords::{CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError};
+use octavia_pki::{CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError};
 use serde::Serialize;
 use yaml_rust2::Yaml;
 

@@ -57,9 +57,9 @@ impl LegacyCipher {
 
 /// The parsed `DEK-Info` header of an encrypted traditional key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DekInfo {
+pub(crate) struct DekInfo {
     /// The cipher.
-    pub cipher: LegacyCipher,
+    pub(crate) cipher: LegacyCipher,
     iv: Vec<u8>,
 }
 

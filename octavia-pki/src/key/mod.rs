@@ -6,7 +6,7 @@
 //! (format, encrypted or not), and [`EncodedKey::decrypt`] makes a [`PrivateKey`].
 
 mod encrypted_pkcs8;
-pub mod legacy;
+mod legacy;
 mod pkcs1;
 mod pkcs8;
 mod sec1;
