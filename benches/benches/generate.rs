@@ -24,9 +24,10 @@ fn fixture_passphrase() -> Passphrase {
 }
 
 fn ecdsa() -> GenerateOptions {
-    GenerateOptions {
-        key_type: KeyType::EcdsaP256,
-        ..GenerateOptions::default()
+    {
+        let mut options = GenerateOptions::default();
+        options.key_type = KeyType::EcdsaP256;
+        options
     }
 }
 
@@ -147,13 +148,15 @@ fn bench_check_and_rehearse(c: &mut Criterion) {
             false,
         )
         .unwrap();
-    let check = CheckOptions {
-        passphrase: Some(pass.server_ca.clone()),
-        ..CheckOptions::default()
+    let check = {
+        let mut options = CheckOptions::default();
+        options.passphrase = Some(pass.server_ca.clone());
+        options
     };
-    let rehearse = RehearseOptions {
-        passphrase: Some(pass.server_ca.clone()),
-        ..RehearseOptions::default()
+    let rehearse = {
+        let mut options = RehearseOptions::default();
+        options.passphrase = Some(pass.server_ca.clone());
+        options
     };
     assert!(!check_dir(&dir, &check).unwrap().has_errors());
     let mut group = c.benchmark_group("verify");

@@ -24,9 +24,10 @@ fuzz_target!(|data: &[u8]| {
         std::fs::write(dir.path().join(name), &rest[..end]).unwrap();
         rest = &rest[(end + MARKER.len()).min(rest.len())..];
     }
-    let options = CheckOptions {
-        passphrase: Some(Passphrase::new(PASSPHRASE.to_owned())),
-        ..CheckOptions::default()
+    let options = {
+        let mut options = CheckOptions::default();
+        options.passphrase = Some(Passphrase::new(PASSPHRASE.to_owned()));
+        options
     };
     // The directory exists and is readable: check_dir must report, not fail.
     check_dir(dir.path(), &options).expect("check_dir reports every problem as a finding");

@@ -121,14 +121,16 @@ pub struct DirArgs {
 /// Runs the check; `Ok(true)` when it found an error.
 pub fn run(args: CheckArgs) -> Result<bool, Error> {
     let (passwords, passphrase) = args.target.passphrase.resolve()?;
-    let options = CheckOptions {
-        layout: args.target.layout.layout(),
-        passwords,
-        passphrase,
-        warn_days: args.warn_days,
-        strict: args.strict,
-        now: None,
-        octavia: args.target.octavia_version,
+    let options = {
+        let mut options = CheckOptions::default();
+        options.layout = args.target.layout.layout();
+        options.passwords = passwords;
+        options.passphrase = passphrase;
+        options.warn_days = args.warn_days;
+        options.strict = args.strict;
+        options.now = None;
+        options.octavia = args.target.octavia_version;
+        options
     };
     let report = check::check_dir(&args.target.dir, &options)?;
     match args.target.format {

@@ -183,14 +183,16 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         )?,
     };
 
-    let options = GenerateOptions {
-        layout: args.layout,
-        key_type: args.key_type,
-        ca_days: args.ca_days,
-        client_days: args.client_days,
-        server_ca_subject: subject(&args, &args.server_ca_cn),
-        client_ca_subject: subject(&args, &args.client_ca_cn),
-        client_subject: subject(&args, &args.client_cn),
+    let options = {
+        let mut options = GenerateOptions::default();
+        options.layout = args.layout;
+        options.key_type = args.key_type;
+        options.ca_days = args.ca_days;
+        options.client_days = args.client_days;
+        options.server_ca_subject = subject(&args, &args.server_ca_cn);
+        options.client_ca_subject = subject(&args, &args.client_ca_cn);
+        options.client_subject = subject(&args, &args.client_cn);
+        options
     };
     let to = Destination {
         dir: &dir,
@@ -301,6 +303,8 @@ fn show_progress(progress: Progress) {
         Progress::KeyDone { role, elapsed } => {
             eprintln!("  {} ready ({:.1} s)", role.name(), elapsed.as_secs_f64());
         }
+        // Progress the library adds later is not shown.
+        _ => {}
     }
 }
 

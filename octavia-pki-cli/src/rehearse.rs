@@ -29,13 +29,15 @@ pub struct RehearseArgs {
 /// `check` returns `Ok(true)` when it found an error).
 pub fn run(args: RehearseArgs) -> Result<bool, Error> {
     let (passwords, passphrase) = args.target.passphrase.resolve()?;
-    let options = RehearseOptions {
-        layout: args.target.layout.layout(),
-        passwords,
-        passphrase,
-        strict: args.strict,
-        now: None,
-        octavia: args.target.octavia_version,
+    let options = {
+        let mut options = RehearseOptions::default();
+        options.layout = args.target.layout.layout();
+        options.passwords = passwords;
+        options.passphrase = passphrase;
+        options.strict = args.strict;
+        options.now = None;
+        options.octavia = args.target.octavia_version;
+        options
     };
     let rehearsal = rehearse_dir(&args.target.dir, &options)?;
     match args.target.format {

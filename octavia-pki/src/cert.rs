@@ -10,6 +10,7 @@ use crate::pem;
 
 /// Why certificates could not be read from a file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CertError {
     /// No certificate block (OpenSSL says `no start line`).
     #[error("no certificate found{}", found_suffix(.found))]

@@ -11,6 +11,7 @@ use crate::secret::PassphraseProblem;
 
 /// A failure of this crate. Messages never contain key material or passphrases.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A file or directory could not be read.
     #[error("cannot read {}: {source}", path.display())]

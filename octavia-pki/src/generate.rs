@@ -99,6 +99,7 @@ impl Subject {
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GenerateOptions {
     /// Two CAs (kolla) or one CA for both roles (legacy).
     pub layout: Layout,
@@ -156,6 +157,7 @@ impl GenerateOptions {
 
 /// Which key is being generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyRole {
     /// The server CA's key (the one CA's, in the legacy layout).
     ServerCa,
@@ -178,6 +180,7 @@ impl KeyRole {
 
 /// Progress of [`generate_with_progress`], reported from the generating threads.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Progress {
     /// Key generation starts: `count` keys of `key_type`, in parallel.
     KeysStarted {

@@ -5,6 +5,7 @@ use std::fmt;
 /// How the deployed files are named (in `/etc/kolla/config/octavia`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Layout {
     /// kolla-ansible since Ussuri: two CAs. `server_ca.cert.pem`,
     /// `server_ca.key.pem`, `client_ca.cert.pem`, `client.cert-and-key.pem`.

@@ -24,7 +24,9 @@
 //!
 //! # fn main() -> Result<(), octavia_pki::Error> {
 //! let tmp = tempfile::tempdir().expect("a temporary directory");
-//! let options = GenerateOptions { key_type: KeyType::EcdsaP256, ..GenerateOptions::default() };
+//! // Options are built from their defaults (they may gain fields).
+//! let mut options = GenerateOptions::default();
+//! options.key_type = KeyType::EcdsaP256;
 //! let pki = generate(&options)?;
 //!
 //! let passphrases = CaPassphrases {
@@ -44,13 +46,15 @@
 //! // The checker reads the directory as Octavia will and says what is wrong:
 //! // here, nothing. Each finding has a stable code, the file, the symptom
 //! // Octavia would log, and a fix.
-//! let check = CheckOptions { passphrase: Some(passphrases.server_ca.clone()), ..CheckOptions::default() };
+//! let mut check = CheckOptions::default();
+//! check.passphrase = Some(passphrases.server_ca.clone());
 //! let report = check_dir(&dir, &check)?;
 //! assert!(!report.has_errors(), "{:?}", report.findings);
 //!
 //! // The handshake Octavia will make, played in memory: an amphora
 //! // certificate issued as Octavia issues it, then mutual TLS 1.2 and 1.3.
-//! let rehearse = RehearseOptions { passphrase: Some(passphrases.server_ca.clone()), ..RehearseOptions::default() };
+//! let mut rehearse = RehearseOptions::default();
+//! rehearse.passphrase = Some(passphrases.server_ca.clone());
 //! let rehearsal = rehearse_dir(&dir, &rehearse)?;
 //! assert!(rehearsal.ok, "{:?}", rehearsal.failure);
 //!

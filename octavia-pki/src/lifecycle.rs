@@ -25,6 +25,7 @@ use crate::model::{CaPassphrases, CertificateAuthority};
 /// Which CA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum CaRole {
     /// The server CA (the one CA, in the legacy layout).
     ServerCa,
@@ -34,6 +35,7 @@ pub enum CaRole {
 
 /// What a rotation replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RotateTarget {
     /// The server CA's key and certificate.
     ServerCa,
@@ -459,6 +461,7 @@ fn dn_of(cert: &Certificate) -> Result<DistinguishedName> {
 /// How a certificate's expiry looks to monitoring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
 pub enum ExpiryStatus {
     /// More than the warning threshold left.
     Ok,

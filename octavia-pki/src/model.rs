@@ -72,6 +72,7 @@ impl fmt::Debug for CertificateAuthority {
 
 /// Why a client certificate-and-key bundle cannot be used by the controller.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BundleError {
     /// The PEM framing is broken.
     #[error(transparent)]

@@ -17,6 +17,7 @@ pub const CLIENT_CA_PASSWORD: &str = "octavia_client_ca_password";
 
 /// Why a value could not be taken from `passwords.yml`. Never shows a value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PasswordsError {
     /// The file is not valid YAML.
     #[error("not valid YAML at line {line}, column {column}: {message}")]

@@ -63,6 +63,7 @@ impl Block {
 
 /// Why the PEM framing of a file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PemError {
     /// A BEGIN line has no matching END line: the file is truncated.
     #[error("the \"{label}\" block has no END line (truncated file?)")]

@@ -13,6 +13,7 @@ pub struct Passphrase(Zeroizing<String>);
 
 /// Why a passphrase cannot be used for a CA key that Octavia will read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PassphraseProblem {
     /// The passphrase is empty: Octavia would load the key without one.
     #[error("the passphrase is empty")]

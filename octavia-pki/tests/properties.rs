@@ -63,14 +63,16 @@ proptest! {
         ca_days in 400u32..7300,
         client_days in 60u32..=365,
     ) {
-        let options = GenerateOptions {
-            layout,
-            key_type,
-            ca_days,
-            client_days,
-            server_ca_subject: Subject::kolla(&format!("server.{ca_cn}")),
-            client_ca_subject: Subject::kolla(&format!("client.{ca_cn}")),
-            client_subject: Subject::kolla(&client_cn),
+        let options = {
+            let mut options = GenerateOptions::default();
+            options.layout = layout;
+            options.key_type = key_type;
+            options.ca_days = ca_days;
+            options.client_days = client_days;
+            options.server_ca_subject = Subject::kolla(&format!("server.{ca_cn}"));
+            options.client_ca_subject = Subject::kolla(&format!("client.{ca_cn}"));
+            options.client_subject = Subject::kolla(&client_cn);
+            options
         };
         let pki = generate(&options).unwrap();
         let tmp = tempfile::tempdir().unwrap();
@@ -84,9 +86,10 @@ proptest! {
 
         let read = DeployedPki::read(&dir, layout, &Passphrase::new(server.clone())).unwrap();
         prop_assert!(read.client.certificate.matches_key(&read.client.key));
-        let report = check_dir(&dir, &CheckOptions {
-            passphrase: Some(Passphrase::new(server)),
-            ..CheckOptions::default()
+        let report = check_dir(&dir, &{
+            let mut options = CheckOptions::default();
+            options.passphrase = Some(Passphrase::new(server));
+            options
         }).unwrap();
         prop_assert_eq!(report.layout, layout);
         let serious: Vec<_> = report.findings.iter()
@@ -140,9 +143,10 @@ struct GoodSet {
 fn good_set() -> &'static GoodSet {
     static SET: OnceLock<GoodSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let options = GenerateOptions {
-            key_type: KeyType::EcdsaP256,
-            ..GenerateOptions::default()
+        let options = {
+            let mut options = GenerateOptions::default();
+            options.key_type = KeyType::EcdsaP256;
+            options
         };
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("octavia");
@@ -275,9 +279,10 @@ proptest! {
         let changed = files().iter().any(|n| fs::read(tmp.path().join(n)).ok() != fs::read(good.dir.join(n)).ok());
         // The checker runs to the end (rehearsal included) and reports; it
         // never errors out on file contents, and never panics.
-        let report = check_dir(tmp.path(), &CheckOptions {
-            passphrase: Some(Passphrase::new(good.passphrase.clone())),
-            ..CheckOptions::default()
+        let report = check_dir(tmp.path(), &{
+            let mut options = CheckOptions::default();
+            options.passphrase = Some(Passphrase::new(good.passphrase.clone()));
+            options
         }).unwrap();
         if !changed {
             prop_assert!(!report.has_errors());

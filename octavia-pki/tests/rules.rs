@@ -59,12 +59,13 @@ fn judge(case: &Path) -> Vec<String> {
     }
     let mut problems = Vec::new();
     for (versions, errors) in targets {
-        let options = CheckOptions {
-            layout: Some(layout),
-            passwords: Some(case.join("passwords.yml")),
-            now: Some(checked_at()),
-            octavia: versions.parse::<OctaviaVersions>().unwrap(),
-            ..CheckOptions::default()
+        let options = {
+            let mut options = CheckOptions::default();
+            options.layout = Some(layout);
+            options.passwords = Some(case.join("passwords.yml"));
+            options.now = Some(checked_at());
+            options.octavia = versions.parse::<OctaviaVersions>().unwrap();
+            options
         };
         let report = check_dir(case, &options).unwrap();
         let found = codes(&report, Severity::Error);

@@ -493,9 +493,10 @@ fn audit_network(audit: &mut Audit<'_>) {
 /// their files under `octavia/`.
 fn audit_certificates(audit: &mut Audit<'_>, inputs: &Inputs<'_>) {
     let dir = inputs.config_dir.join("octavia");
-    let options = CheckOptions {
-        passwords: Some(inputs.passwords.to_owned()),
-        ..CheckOptions::default()
+    let options = {
+        let mut options = CheckOptions::default();
+        options.passwords = Some(inputs.passwords.to_owned());
+        options
     };
     match check::check_dir(&dir, &options) {
         Ok(report) => {

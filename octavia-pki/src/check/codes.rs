@@ -7,7 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// How serious a finding is.
+/// How serious a finding is: a closed set, published in the JSON and the exit
+/// codes (so, unlike the crate's other enums, not `#[non_exhaustive]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

@@ -39,6 +39,7 @@ pub const PASSWORDS_FILE: &str = "passwords.yml";
 
 /// How to check.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// The layout, or `None` to detect it from the files present.
     pub layout: Option<Layout>,

@@ -17,6 +17,7 @@ use crate::secret::Passphrase;
 
 /// A cipher that may appear in a `DEK-Info` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LegacyCipher {
     /// `AES-128-CBC`
     Aes128Cbc,

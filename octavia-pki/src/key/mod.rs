@@ -43,6 +43,7 @@ pub const PBKDF2_ITERATIONS: u32 = 100_000;
 /// The algorithm and size of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
+#[non_exhaustive]
 pub enum KeyAlgorithm {
     /// RSA with a modulus of `bits` bits.
     Rsa {
@@ -70,6 +71,7 @@ impl fmt::Display for KeyAlgorithm {
 
 /// The kinds of key this crate generates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum KeyType {
     /// RSA, 2048 bits.
     Rsa2048,
@@ -141,6 +143,7 @@ impl std::str::FromStr for KeyType {
 
 /// How a key was stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyFormat {
     /// `BEGIN PRIVATE KEY` (or its DER).
     Pkcs8,
@@ -177,6 +180,7 @@ impl fmt::Display for KeyFormat {
 ///
 /// None of these messages contains key material or a passphrase.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyError {
     /// No private key block in the file (OpenSSL says `no start line`).
     #[error("no private key found{}", found_suffix(.found))]

@@ -39,6 +39,7 @@ use crate::x509::{self, Purpose};
 
 /// How to rehearse.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct RehearseOptions {
     /// The layout, or `None` to detect it.
     pub layout: Option<Layout>,
@@ -58,6 +59,7 @@ pub struct RehearseOptions {
 /// Which side of the connection fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Side {
     /// The Octavia controller (worker, health manager): signs amphora certificates, connects.
     Controller,
