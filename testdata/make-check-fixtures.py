@@ -250,7 +250,7 @@ def main(out):
     write(out, "ca-key-not-encrypted", {**good, KOLLA[1]: key_pem(sk)}, errors=["ca-key-not-encrypted@server_ca.key.pem"])
     dollar = "Pass$word1"
     write(out, "passphrase-dollar", {**good, KOLLA[1]: key_pem(sk, dollar)},
-          passwords=f"octavia_ca_password: '{dollar}'\n", errors=["passphrase-dollar@passwords.yml"])
+          passwords=f"octavia_ca_password: '{dollar}'\n", errors=["password-unusable@passwords.yml"])
     write(out, "server-key-mismatch", {**good, KOLLA[1]: key_pem(key("rsa2048", 22), PASS)},
           errors=["ca-key-mismatch@server_ca.key.pem"])
     write(out, "server-ca-root-first", kolla(pem(s_root) + pem(s_int), key_pem(s_int_k, PASS), pem(client_ca), good_bundle),

@@ -4,7 +4,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use octavia_pki::check::{self, CheckOptions, Code, Report, codes};
+use octavia_pki::check::{self, CheckOptions, Code, Report};
+use octavia_pki::codes;
 use octavia_pki::{Error, Layout, OctaviaVersions, Passphrase, fsio};
 
 use crate::findings::{self, Shown};
@@ -178,25 +179,24 @@ pub struct ExplainArgs {
 
 pub fn explain(args: ExplainArgs) -> Result<(), Error> {
     if args.list {
-        for code in codes::ALL.iter().chain(crate::deploy::codes::ALL) {
+        for code in codes::all() {
+            let info = code.info();
             println!(
-                "{:<40} {:<8} {}",
+                "{:<40} {:<7} {:<8} {}",
                 code.id(),
-                code.info().severity,
-                code.info().title
+                info.namespace,
+                info.severity,
+                info.title
             );
         }
         return Ok(());
     }
     let id = args.code.unwrap_or_default();
-    let deploy_code = || {
-        crate::deploy::codes::ALL
-            .iter()
-            .copied()
-            .find(|c| c.id() == id)
-    };
-    match Code::find(&id).or_else(deploy_code) {
+    match Code::find(&id) {
         Some(code) => {
+            if code.id() != id {
+                println!("({id} is now {})\n", code.id());
+            }
             print!("{}", code.explanation());
             Ok(())
         }

@@ -458,7 +458,7 @@ fn bad_input_is_a_finding_never_a_panic() {
         "not-a-file@server_ca.key.pem",
         "not-a-file@client_ca.cert.pem",
         "file-too-large@client.cert-and-key.pem",
-        "passwords-unusable@passwords.yml",
+        "password-missing@passwords.yml",
     ] {
         assert!(
             errors.contains(&expected.to_owned()),
@@ -526,6 +526,18 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
         text.contains("Symptom: [SSL: KEY_VALUES_MISMATCH] key values mismatch"),
         "{text}"
     );
+    // Merged codes: the old ids are still explained, under the new one.
+    for (old, new) in [
+        ("passwords-unusable", "password-missing"),
+        ("passphrase-dollar", "password-unusable"),
+    ] {
+        let text = ok(octavia_pki().args(["explain", old]));
+        assert!(text.contains(&format!("({old} is now {new})")), "{text}");
+        assert!(
+            !list.lines().any(|l| l.starts_with(&format!("{old} "))),
+            "{old} is listed"
+        );
+    }
     let out = run(octavia_pki().args(["explain", "no-such-code"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("explain --list"));

@@ -79,6 +79,7 @@
 // The namespaces of the public API; everything else is private and what a
 // user needs is re-exported below, so modules can move without breaking anyone.
 pub mod check;
+pub mod codes;
 pub mod fsio;
 pub mod key_id;
 pub mod lifecycle;

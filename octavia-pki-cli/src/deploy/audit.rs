@@ -9,10 +9,11 @@ use serde::Serialize;
 use yaml_rust2::Yaml;
 
 use super::DeployError;
-use super::codes::*;
 use super::settings::{
     AMP_LISTEN_PORT, HEALTH_MANAGER_PORT, Settings, Value, as_bool, describe, scalar_text,
 };
+use octavia_pki::codes::check::{PASSWORD_MISSING, PASSWORD_UNUSABLE};
+use octavia_pki::codes::deploy::*;
 
 /// The password kolla-ansible gives the octavia Keystone user.
 pub const KEYSTONE_PASSWORD: &str = "octavia_keystone_password";

@@ -5,7 +5,6 @@
 //! checker); `deploy plan` prints the setup steps as commands.
 
 mod audit;
-pub mod codes;
 mod plan;
 mod settings;
 

@@ -7,7 +7,6 @@
 //! panic: unreadable files, any bytes, symlink loops and huge files are
 //! findings.
 
-pub mod codes;
 mod scan;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +16,8 @@ use time::OffsetDateTime;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::public_key::PublicKey;
 
-pub use codes::{Code, CodeInfo, Severity};
+use crate::codes::check as codes;
+pub use crate::codes::{Code, CodeInfo, Severity};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
@@ -352,18 +352,14 @@ impl Checker<'_> {
             Ok(p) => p,
             Err(Error::Passwords { source, .. }) => {
                 self.find(
-                    codes::PASSWORDS_UNUSABLE,
+                    codes::PASSWORD_MISSING,
                     Some(PASSWORDS_FILE),
                     source.to_string(),
                 );
                 return None;
             }
             Err(e) => {
-                self.find(
-                    codes::PASSWORDS_UNUSABLE,
-                    Some(PASSWORDS_FILE),
-                    e.to_string(),
-                );
+                self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), e.to_string());
                 return None;
             }
         };
@@ -374,18 +370,14 @@ impl Checker<'_> {
                 ..
             }) => {
                 self.find(
-                    codes::PASSPHRASE_DOLLAR,
+                    codes::PASSWORD_UNUSABLE,
                     Some(PASSWORDS_FILE),
                     format!("{CA_PASSWORD} contains '$'"),
                 );
                 None
             }
             Err(e) => {
-                self.find(
-                    codes::PASSWORDS_UNUSABLE,
-                    Some(PASSWORDS_FILE),
-                    e.to_string(),
-                );
+                self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), e.to_string());
                 None
             }
         }
@@ -394,7 +386,7 @@ impl Checker<'_> {
     fn passphrase_problem(&mut self, p: &Passphrase, file: Option<&str>) {
         if p.octavia_problem() == Some(PassphraseProblem::DollarSign) {
             self.find(
-                codes::PASSPHRASE_DOLLAR,
+                codes::PASSWORD_UNUSABLE,
                 file,
                 "the server CA passphrase contains '$'",
             );

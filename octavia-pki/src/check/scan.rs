@@ -9,8 +9,9 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use super::codes::{self, Code};
+use super::Code;
 use crate::cert::Certificate;
+use crate::codes::check as codes;
 use crate::fsio::MAX_FILE_SIZE;
 use crate::key::EncodedKey;
 use crate::pem::{self, Block, PemError};

@@ -1,7 +1,9 @@
-//! The finding codes of `deploy check`, stable like the checker's; `octavia-pki
-//! explain CODE` prints any of them.
+//! The codes of `deploy check`'s audit of a Kolla configuration (its
+//! passwords findings are the checker's: [`super::check::PASSWORD_MISSING`],
+//! [`super::check::PASSWORD_UNUSABLE`]).
 
-octavia_pki::finding_codes! {
+super::finding_codes! {
+    namespace = "deploy";
     OCTAVIA_DISABLED = "octavia-disabled", Error,
         "Octavia is not enabled in globals.yml.",
         None,
@@ -72,37 +74,9 @@ octavia_pki::finding_codes! {
         None,
         "Add `subnet: {name: lb-mgmt-subnet, cidr: 10.1.0.0/24, enable_dhcp: true, no_gateway_ip: true}` to octavia_amp_network.",
         "kolla-ansible creates the management subnet from octavia_amp_network.subnet; amphorae need an address on it.";
-    PASSWORD_MISSING = "password-missing", Error,
-        "A password Octavia needs is missing or empty in passwords.yml.",
-        None,
-        "Run `kolla-genpwd` to fill in missing passwords.",
-        "kolla-ansible writes octavia_keystone_password into octavia.conf's service auth, and the CA passwords encrypt the CA keys (octavia_ca_password becomes ca_private_key_passphrase).";
-    PASSWORD_UNUSABLE = "password-unusable", Error,
-        "A password holds a character octavia.conf cannot carry (a `$`, a line break).",
-        Some("oslo.config reads `$name` as a reference to another option: \"no such option ... in group [DEFAULT]\""),
-        "Replace it with letters and digits (kolla-genpwd makes 40 of them) and, for a CA password, re-encrypt the CA key with the new one.",
-        "oslo.config substitutes `$name` and `${name}` in octavia.conf values; a line break ends the value.";
     CERTIFICATES_MISSING = "certificates-missing", Error,
         "The Octavia certificate directory (<config-dir>/octavia) is missing or cannot be read.",
         Some("kolla-ansible's precheck: \"Checking certificate files exist for octavia\" fails"),
         "Run `octavia-pki generate` (it writes /etc/kolla/config/octavia).",
         "kolla-ansible deploys the four certificate files from <config-dir>/octavia; the amphora provider cannot work without them.";
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_unique_across_check_and_deploy() {
-        let mut ids: Vec<&str> = ALL
-            .iter()
-            .chain(octavia_pki::check::codes::ALL)
-            .map(|c| c.id())
-            .collect();
-        let count = ids.len();
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), count);
-    }
 }

@@ -1,139 +1,8 @@
-//! The finding codes of the checker: stable identifiers, documented here once.
-//!
-//! A code never changes meaning once published; `octavia-pki explain CODE`
-//! prints [`Code::explanation`].
+//! The certificate checker's codes (`octavia-pki check`, and the
+//! certificate stage of `deploy check`), and those of the passwords it reads.
 
-use std::fmt;
-
-use serde::Serialize;
-
-/// How serious a finding is: a closed set, published in the JSON and the exit
-/// codes (so, unlike the crate's other enums, not `#[non_exhaustive]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Octavia will fail (or OpenSSL will refuse the files).
-    Error,
-    /// Octavia works today, but will not for long or not everywhere.
-    Warning,
-    /// Worth knowing; harmless.
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `pad`, so that `{:<7}` aligns the columns of the human output.
-        f.pad(match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Info => "info",
-        })
-    }
-}
-
-/// Everything known about one code.
-#[derive(Debug, PartialEq, Eq)]
-pub struct CodeInfo {
-    /// The stable identifier (`bundle-no-key`).
-    pub id: &'static str,
-    /// Its usual severity (the `strict-*` codes become errors with `--strict`).
-    pub severity: Severity,
-    /// One line: what is wrong.
-    pub title: &'static str,
-    /// What Octavia or OpenSSL logs because of it, if anything.
-    pub symptom: Option<&'static str>,
-    /// What to do.
-    pub fix: &'static str,
-    /// Why it matters, at length.
-    pub explanation: &'static str,
-}
-
-/// A finding code.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Code(&'static CodeInfo);
-
-impl Code {
-    /// A code defined outside this crate, for tools that add their own rules
-    /// around the checker (the CLI's `deploy check` does). Its id must not
-    /// collide with one of [`ALL`].
-    pub const fn new(info: &'static CodeInfo) -> Code {
-        Code(info)
-    }
-
-    /// The stable identifier.
-    pub fn id(self) -> &'static str {
-        self.0.id
-    }
-
-    /// Everything about the code.
-    pub fn info(self) -> &'static CodeInfo {
-        self.0
-    }
-
-    /// Looks a code up by its identifier.
-    pub fn find(id: &str) -> Option<Code> {
-        ALL.iter().copied().find(|c| c.id() == id)
-    }
-
-    /// Cause, symptom and fix, as `octavia-pki explain` prints them.
-    pub fn explanation(self) -> String {
-        let i = self.0;
-        let mut out = format!(
-            "{} ({})\n\n{}\n\n{}\n",
-            i.id, i.severity, i.title, i.explanation
-        );
-        if let Some(symptom) = i.symptom {
-            out.push_str(&format!("\nSymptom: {symptom}\n"));
-        }
-        out.push_str(&format!("\nFix: {}\n", i.fix));
-        out
-    }
-}
-
-impl fmt::Debug for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.0.id)
-    }
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.0.id)
-    }
-}
-
-impl Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.0.id)
-    }
-}
-
-/// Defines finding codes: one `pub const` [`Code`] per entry, documented by
-/// its title, and `ALL`, every code in the order given. The checker's codes
-/// are defined with it, and so are those of tools that add rules around the
-/// checker (the CLI's `deploy check`), so every code has the same parts:
-///
-/// `NAME = "id", Severity, "title", Some("symptom") or None, "fix", "explanation";`
-#[macro_export]
-macro_rules! finding_codes {
-    ($( $name:ident = $id:literal, $sev:ident, $title:literal, $symptom:expr, $fix:literal, $explanation:literal; )*) => {
-        $(
-            #[doc = $title]
-            pub const $name: $crate::check::Code = $crate::check::Code::new(&$crate::check::CodeInfo {
-                id: $id,
-                severity: $crate::check::Severity::$sev,
-                title: $title,
-                symptom: $symptom,
-                fix: $fix,
-                explanation: $explanation,
-            });
-        )*
-        /// Every code defined here, in documentation order.
-        pub const ALL: &[$crate::check::Code] = &[$($name),*];
-    };
-}
-
-crate::finding_codes! {
+super::finding_codes! {
+    namespace = "check";
     MISSING_FILE = "missing-file", Error,
         "A file Octavia needs does not exist.",
         Some("Kolla's precheck fails; Octavia: \"Failed to load CA Certificate <path>\""),
@@ -239,16 +108,16 @@ crate::finding_codes! {
         Some("Could not sign the certificate request: Incorrect password, could not decrypt key (older: bad decrypt)"),
         "Set octavia_ca_password in passwords.yml to the passphrase the key was encrypted with, or re-encrypt the key with it.",
         "Octavia unlocks the server CA key with ca_private_key_passphrase every time it signs an amphora certificate: load balancer creation fails.";
-    PASSPHRASE_DOLLAR = "passphrase-dollar", Error,
-        "The CA passphrase contains '$'.",
-        Some("oslo_config.cfg.TemplateSubstitutionError / no such option ... in group [DEFAULT]"),
-        "Choose a passphrase without '$' (kolla-genpwd makes letters and digits) and re-encrypt the CA key with it.",
-        "oslo.config reads $name in octavia.conf as a reference to another option, so ca_private_key_passphrase is not what was written.";
-    PASSWORDS_UNUSABLE = "passwords-unusable", Error,
-        "passwords.yml cannot be used for the CA passphrase (malformed, or the key is missing or empty).",
+    PASSWORD_UNUSABLE = "password-unusable", Error,
+        "A password in passwords.yml holds a character octavia.conf cannot carry (a `$`, a line break).",
+        Some("oslo.config reads `$name` as a reference to another option: oslo_config.cfg.TemplateSubstitutionError / \"no such option ... in group [DEFAULT]\""),
+        "Replace it with letters and digits (kolla-genpwd makes 40 of them) and, for a CA password, re-encrypt the CA key with the new one.",
+        "kolla-ansible writes octavia_ca_password into octavia.conf as ca_private_key_passphrase, and octavia_keystone_password into its service auth. oslo.config substitutes `$name` and `${name}` in octavia.conf values, so the passphrase Octavia gets is not what was written; a line break ends the value. (Formerly passphrase-dollar, for the CA passphrase.)";
+    PASSWORD_MISSING = "password-missing", Error,
+        "A password Octavia needs is missing or empty in passwords.yml, or passwords.yml cannot be read.",
         Some("kolla-ansible fails to render octavia.conf, or renders an empty passphrase"),
-        "Fix passwords.yml (`kolla-genpwd` fills missing values).",
-        "kolla-ansible takes octavia_ca_password from passwords.yml for ca_private_key_passphrase.";
+        "Fix passwords.yml; `kolla-genpwd` fills in missing passwords.",
+        "kolla-ansible takes octavia_ca_password from passwords.yml for ca_private_key_passphrase, octavia_keystone_password for the service auth, and octavia_client_ca_password encrypts the client CA key. (Formerly passwords-unusable, in the checker.)";
     CA_KEY_MISMATCH = "ca-key-mismatch", Error,
         "The server CA key is not the key of the server CA certificate.",
         Some("controller: certificate verify failed: certificate signature failure"),
@@ -379,25 +248,4 @@ crate::finding_codes! {
         None,
         "Nothing to do: OpenSSL skips it.",
         "A BOM before -----BEGIN is skipped like any other text.";
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_unique_lowercase_and_findable() {
-        let mut seen = std::collections::HashSet::new();
-        for code in ALL {
-            assert!(seen.insert(code.id()), "duplicate {}", code.id());
-            assert!(
-                code.id()
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
-            );
-            assert_eq!(Code::find(code.id()), Some(*code));
-            assert!(code.explanation().contains(code.info().fix));
-        }
-        assert_eq!(Code::find("no-such-code"), None);
-    }
 }

@@ -1,0 +1,189 @@
+//! The one catalogue of finding codes, for every command that reports
+//! findings: stable identifiers, each documented here once, in namespaces
+//! (as cargo-deny's diagnostic codes): [`check`] (the certificate checker,
+//! and the passwords it reads) and [`deploy`] (`deploy check`'s audit of a
+//! Kolla configuration). `octavia-pki explain CODE` prints
+//! [`Code::explanation`]; [`all`] lists every code and [`Code::find`] finds
+//! one, old ids included ([`ALIASES`]).
+//!
+//! A code never changes meaning once published. Two near-twins were merged;
+//! their old ids stay findable.
+
+pub mod check;
+pub mod deploy;
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a finding is: a closed set, published in the JSON and the exit
+/// codes (so, unlike the crate's other enums, not `#[non_exhaustive]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Octavia will fail (or OpenSSL will refuse the files).
+    Error,
+    /// Octavia works today, but will not for long or not everywhere.
+    Warning,
+    /// Worth knowing; harmless.
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad`, so that `{:<7}` aligns the columns of the human output.
+        f.pad(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        })
+    }
+}
+
+/// Everything known about one code.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CodeInfo {
+    /// The stable identifier (`bundle-no-key`).
+    pub id: &'static str,
+    /// Its namespace: `check` or `deploy`.
+    pub namespace: &'static str,
+    /// Its usual severity (the `strict-*` codes become errors with `--strict`).
+    pub severity: Severity,
+    /// One line: what is wrong.
+    pub title: &'static str,
+    /// What Octavia or OpenSSL logs because of it, if anything.
+    pub symptom: Option<&'static str>,
+    /// What to do.
+    pub fix: &'static str,
+    /// Why it matters, at length.
+    pub explanation: &'static str,
+}
+
+/// A finding code.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Code(&'static CodeInfo);
+
+impl Code {
+    /// The code of `info` (for [`finding_codes!`]).
+    pub(crate) const fn new(info: &'static CodeInfo) -> Code {
+        Code(info)
+    }
+
+    /// The stable identifier.
+    pub fn id(self) -> &'static str {
+        self.0.id
+    }
+
+    /// Everything about the code.
+    pub fn info(self) -> &'static CodeInfo {
+        self.0
+    }
+
+    /// Looks a code up by its identifier, or by an old id it replaced.
+    pub fn find(id: &str) -> Option<Code> {
+        all().find(|c| c.id() == id).or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(old, _)| *old == id)
+                .map(|&(_, code)| code)
+        })
+    }
+
+    /// Cause, symptom and fix, as `octavia-pki explain` prints them.
+    pub fn explanation(self) -> String {
+        let i = self.0;
+        let mut out = format!(
+            "{} ({})\n\n{}\n\n{}\n",
+            i.id, i.severity, i.title, i.explanation
+        );
+        if let Some(symptom) = i.symptom {
+            out.push_str(&format!("\nSymptom: {symptom}\n"));
+        }
+        out.push_str(&format!("\nFix: {}\n", i.fix));
+        out
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.0.id)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.0.id)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.id)
+    }
+}
+
+/// Defines finding codes: one `pub const` [`Code`] per entry, documented by
+/// its title, and `ALL`, every code of the namespace in the order given:
+///
+/// `namespace = "name"; NAME = "id", Severity, "title", Some("symptom") or None, "fix", "explanation"; ...`
+macro_rules! finding_codes {
+    (namespace = $namespace:literal; $( $name:ident = $id:literal, $sev:ident, $title:literal, $symptom:expr, $fix:literal, $explanation:literal; )*) => {
+        $(
+            #[doc = $title]
+            pub const $name: $crate::codes::Code = $crate::codes::Code::new(&$crate::codes::CodeInfo {
+                id: $id,
+                namespace: $namespace,
+                severity: $crate::codes::Severity::$sev,
+                title: $title,
+                symptom: $symptom,
+                fix: $fix,
+                explanation: $explanation,
+            });
+        )*
+        /// Every code of this namespace, in documentation order.
+        pub const ALL: &[$crate::codes::Code] = &[$($name),*];
+    };
+}
+pub(crate) use finding_codes;
+
+/// Every code, namespace after namespace.
+pub fn all() -> impl Iterator<Item = Code> {
+    check::ALL.iter().chain(deploy::ALL).copied()
+}
+
+/// Ids that were merged into another code: still found by [`Code::find`]
+/// (and so by `octavia-pki explain`), since published ids are a contract.
+pub const ALIASES: &[(&str, Code)] = &[
+    // The checker's name for what deploy check called password-missing: one
+    // letter from password-unusable, which meant something else.
+    ("passwords-unusable", check::PASSWORD_MISSING),
+    // The checker's '$' in the CA passphrase, one case of password-unusable.
+    ("passphrase-dollar", check::PASSWORD_UNUSABLE),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_lowercase_and_findable_across_namespaces() {
+        let mut seen = std::collections::HashSet::new();
+        for code in all() {
+            assert!(seen.insert(code.id()), "duplicate {}", code.id());
+            assert!(
+                code.id()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
+            assert_eq!(Code::find(code.id()), Some(code));
+            assert!(code.explanation().contains(code.info().fix));
+            assert!(["check", "deploy"].contains(&code.info().namespace));
+        }
+        for (old, code) in ALIASES {
+            assert!(!seen.contains(old), "{old} is an alias and a code");
+            assert_eq!(Code::find(old), Some(*code));
+        }
+        assert_eq!(Code::find("no-such-code"), None);
+    }
+}
