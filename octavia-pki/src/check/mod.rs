@@ -948,31 +948,37 @@ mod tests {
 
     #[test]
     fn a_failed_handshake_gets_the_rules_code_where_there_is_one() {
-        let verification = |side, e| code_of(&failure(side, Cause::Verification(e)));
-        assert_eq!(
-            verification(Side::Amphora, VerifyError::UnableToGetLocalIssuer),
-            codes::CLIENT_CERT_UNTRUSTED
-        );
-        assert_eq!(
-            verification(Side::Controller, VerifyError::Expired),
-            codes::EXPIRED
-        );
-        assert_eq!(
-            verification(Side::Controller, VerifyError::SignatureFailure),
-            codes::CA_KEY_MISMATCH
-        );
-        assert_eq!(
-            verification(Side::Controller, VerifyError::StrictNoAki),
-            codes::STRICT_NO_AKI
-        );
-        assert_eq!(
-            verification(Side::Controller, VerifyError::HostnameMismatch),
-            codes::REHEARSAL_FAILED
-        );
-        assert_eq!(
-            code_of(&failure(Side::Controller, Cause::Tls)),
-            codes::REHEARSAL_FAILED
-        );
+        use VerifyError as E;
+        for (side, cause, code) in [
+            (
+                Side::Amphora,
+                Cause::Verification(E::UnableToGetLocalIssuer),
+                codes::CLIENT_CERT_UNTRUSTED,
+            ),
+            (
+                Side::Controller,
+                Cause::Verification(E::Expired),
+                codes::EXPIRED,
+            ),
+            (
+                Side::Controller,
+                Cause::Verification(E::SignatureFailure),
+                codes::CA_KEY_MISMATCH,
+            ),
+            (
+                Side::Controller,
+                Cause::Verification(E::StrictNoAki),
+                codes::STRICT_NO_AKI,
+            ),
+            (
+                Side::Controller,
+                Cause::Verification(E::HostnameMismatch),
+                codes::REHEARSAL_FAILED,
+            ),
+            (Side::Controller, Cause::Tls, codes::REHEARSAL_FAILED),
+        ] {
+            assert_eq!(code_of(&failure(side, cause)), code, "{side:?} {cause:?}");
+        }
         let mut defect = failure(
             Side::Controller,
             Cause::Verification(VerifyError::StrictNoAki),
