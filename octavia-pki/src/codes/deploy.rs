@@ -75,7 +75,7 @@ super::finding_codes! {
         "Add `subnet: {name: lb-mgmt-subnet, cidr: 10.1.0.0/24, enable_dhcp: true, no_gateway_ip: true}` to octavia_amp_network.",
         "kolla-ansible creates the management subnet from octavia_amp_network.subnet; amphorae need an address on it.";
     CERTIFICATES_MISSING = "certificates-missing", Error,
-        "The Octavia certificate directory (<config-dir>/octavia) is missing or cannot be read.",
+        "The Octavia certificate directory (`<config-dir>/octavia`) is missing or cannot be read.",
         Some("kolla-ansible's precheck: \"Checking certificate files exist for octavia\" fails"),
         "Run `octavia-pki generate` (it writes /etc/kolla/config/octavia).",
         "kolla-ansible deploys the four certificate files from <config-dir>/octavia; the amphora provider cannot work without them.";
