@@ -174,6 +174,44 @@ impl KollaPasswords {
     }
 }
 
+/// Why `octavia_ca_password` cannot be had from passwords.yml.
+#[derive(Debug)]
+pub(crate) enum CaPasswordError {
+    /// passwords.yml cannot be read or parsed, or the value is missing, empty
+    /// or not text: what is wrong, naming no value.
+    Missing(String),
+    /// The value holds a `$`, which oslo.config reads as a reference.
+    Dollar,
+}
+
+/// The server CA passphrase Octavia gets through octavia.conf, found one way
+/// for the checker and the rehearsal: `given`, else `octavia_ca_password` of
+/// `passwords`, else none. What a given passphrase holds is the caller's rule.
+pub(crate) fn server_ca_passphrase(
+    given: Option<&Passphrase>,
+    passwords: Option<&Path>,
+) -> std::result::Result<Option<Passphrase>, CaPasswordError> {
+    if let Some(passphrase) = given {
+        return Ok(Some(passphrase.clone()));
+    }
+    let Some(path) = passwords else {
+        return Ok(None);
+    };
+    let file = KollaPasswords::load(path).map_err(|e| {
+        CaPasswordError::Missing(match e {
+            Error::Passwords { source, .. } => source.to_string(),
+            other => other.to_string(),
+        })
+    })?;
+    file.passphrase(CA_PASSWORD).map(Some).map_err(|e| match e {
+        PasswordsError::Unusable {
+            problem: PassphraseProblem::DollarSign,
+            ..
+        } => CaPasswordError::Dollar,
+        other => CaPasswordError::Missing(other.to_string()),
+    })
+}
+
 /// A `passwords.yml` holding only the two CA passphrases, for demonstration
 /// sets; the header says so.
 pub fn demo_passwords_yml(passphrases: &CaPassphrases) -> Zeroizing<String> {

@@ -20,11 +20,11 @@ use crate::codes::check as codes;
 pub use crate::codes::{Code, CodeInfo, Severity};
 
 use crate::cert::Certificate;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::key::{EncodedKey, KeyAlgorithm, KeyError, PrivateKey};
 use crate::key_id;
 use crate::layout::Layout;
-use crate::passwords::{CA_PASSWORD, KollaPasswords, PasswordsError};
+use crate::passwords::{CA_PASSWORD, CaPasswordError};
 use crate::pem;
 use crate::release::{self, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
@@ -343,32 +343,19 @@ impl Checker<'_> {
     /// The server CA passphrase, from the options or passwords.yml, with
     /// findings for what Octavia could not use.
     fn passphrase(&mut self) -> Option<Passphrase> {
-        if let Some(p) = &self.options.passphrase {
-            self.passphrase_problem(p, None);
-            return Some(p.clone());
-        }
-        let path = self.options.passwords.as_ref()?;
-        let passwords = match KollaPasswords::load(path) {
-            Ok(p) => p,
-            Err(Error::Passwords { source, .. }) => {
-                self.find(
-                    codes::PASSWORD_MISSING,
-                    Some(PASSWORDS_FILE),
-                    source.to_string(),
-                );
-                return None;
+        let found = crate::passwords::server_ca_passphrase(
+            self.options.passphrase.as_ref(),
+            self.options.passwords.as_deref(),
+        );
+        match found {
+            Ok(Some(p)) => {
+                if self.options.passphrase.is_some() {
+                    self.passphrase_problem(&p, None);
+                }
+                Some(p)
             }
-            Err(e) => {
-                self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), e.to_string());
-                return None;
-            }
-        };
-        match passwords.passphrase(CA_PASSWORD) {
-            Ok(p) => Some(p),
-            Err(PasswordsError::Unusable {
-                problem: PassphraseProblem::DollarSign,
-                ..
-            }) => {
+            Ok(None) => None,
+            Err(CaPasswordError::Dollar) => {
                 self.find(
                     codes::PASSWORD_UNUSABLE,
                     Some(PASSWORDS_FILE),
@@ -376,8 +363,8 @@ impl Checker<'_> {
                 );
                 None
             }
-            Err(e) => {
-                self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), e.to_string());
+            Err(CaPasswordError::Missing(what)) => {
+                self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), what);
                 None
             }
         }

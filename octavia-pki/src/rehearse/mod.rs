@@ -30,7 +30,7 @@ use crate::fsio;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::key_id;
 use crate::layout::Layout;
-use crate::passwords::{CA_PASSWORD, KollaPasswords};
+use crate::passwords::CaPasswordError;
 use crate::pem;
 use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
@@ -626,20 +626,14 @@ fn record(failures: &mut Vec<Failed>, failure: Failure, releases: &[&'static Oct
 
 /// The passphrase Octavia would get through octavia.conf.
 fn passphrase(options: &RehearseOptions) -> Result<Option<Passphrase>, String> {
-    let passphrase = match (&options.passphrase, &options.passwords) {
-        (Some(p), _) => Some(p.clone()),
-        (None, Some(path)) => {
-            let passwords = KollaPasswords::load(path).map_err(|e| e.to_string())?;
-            Some(passwords.passphrase(CA_PASSWORD).map_err(|e| match e {
-                crate::passwords::PasswordsError::Unusable {
-                    problem: PassphraseProblem::DollarSign,
-                    ..
-                } => dollar_message(),
-                other => other.to_string(),
-            })?)
-        }
-        (None, None) => None,
-    };
+    let passphrase = crate::passwords::server_ca_passphrase(
+        options.passphrase.as_ref(),
+        options.passwords.as_deref(),
+    )
+    .map_err(|e| match e {
+        CaPasswordError::Dollar => dollar_message(),
+        CaPasswordError::Missing(what) => what,
+    })?;
     if passphrase.as_ref().and_then(Passphrase::octavia_problem)
         == Some(PassphraseProblem::DollarSign)
     {
