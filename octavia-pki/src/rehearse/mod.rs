@@ -861,19 +861,10 @@ fn handshake(
     let amphora_refused = *client_verdict.lock().unwrap_or_else(|p| p.into_inner());
     let controller_refused = *server_verdict.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(e) = controller_refused {
-        return Err(controller_refuses(e, server_ca_file));
+        return Err(refuses(Side::Controller, e, server_ca_file));
     }
     if let Some(e) = amphora_refused {
-        return Err(stop(
-            Side::Amphora,
-            Cause::Verification(e),
-            Some(bundle_file),
-            Some(e.alert().to_owned()),
-            Some(format!(
-                "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
-                e.openssl()
-            )),
-        ));
+        return Err(refuses(Side::Amphora, e, bundle_file));
     }
     outcome.map_err(|e| stop(Side::Controller, Cause::Tls, None, Some(e), None))?;
     if client.is_handshaking() || server.is_handshaking() {
@@ -888,17 +879,24 @@ fn handshake(
     Ok(())
 }
 
-/// The controller refuses the amphora's certificate: what each side logs.
-fn controller_refuses(e: VerifyError, server_ca_file: &str) -> Stop {
+/// `side` refuses the other's certificate with `e`: it logs OpenSSL's
+/// verify failure, the other side the alert it receives; `file` is to blame.
+fn refuses(side: Side, e: VerifyError, file: &str) -> Stop {
+    let verify_failed = format!(
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
+        e.openssl()
+    );
+    let alert = e.alert().to_owned();
+    let (controller, amphora) = match side {
+        Side::Controller => (verify_failed, alert),
+        Side::Amphora => (alert, verify_failed),
+    };
     stop(
-        Side::Controller,
+        side,
         Cause::Verification(e),
-        Some(server_ca_file),
-        Some(format!(
-            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {}",
-            e.openssl()
-        )),
-        Some(e.alert().to_owned()),
+        Some(file),
+        Some(controller),
+        Some(amphora),
     )
 }
 
@@ -916,7 +914,7 @@ fn controller_verifies(s: &Sides<'_>, server_ca_file: &str) -> Result<(), Stop> 
         s.now,
         s.strict,
     )
-    .map_err(|e| controller_refuses(e, server_ca_file))
+    .map_err(|e| refuses(Side::Controller, e, server_ca_file))
 }
 
 /// Moves TLS records both ways once.
