@@ -330,23 +330,27 @@ pub fn openssl_mutual_tls(
     amphora_id: &str,
 ) -> Handshake {
     let port = free_port();
-    let mut server = Command::new("timeout")
-        .args(["30", "openssl", "s_server", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(amphora_pem)
-        .arg("-key")
-        .arg(amphora_pem)
-        .arg("-CAfile")
-        .arg(client_ca)
-        .args(["-Verify", "1", "-verify_return_error", "-tls1_2", "-www"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("openssl s_server starts");
+    // The server is killed by the guard, however the test ends; it is not
+    // wrapped in `timeout`: killing the wrapper left openssl running.
+    let mut server = ChildGuard(
+        Command::new("openssl")
+            .args(["s_server", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(amphora_pem)
+            .arg("-key")
+            .arg(amphora_pem)
+            .arg("-CAfile")
+            .arg(client_ca)
+            .args(["-Verify", "1", "-verify_return_error", "-tls1_2", "-www"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts"),
+    );
     // s_server prints ACCEPT once it listens.
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
     let ready = lines
         .by_ref()
         .take(20)
@@ -381,8 +385,7 @@ pub fn openssl_mutual_tls(
         .write_all(b"GET / HTTP/1.0\r\n\r\n")
         .unwrap();
     let out = client.wait_with_output().unwrap();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let client_output = format!(
         "{}\n{}",
         String::from_utf8_lossy(&out.stdout),
@@ -395,6 +398,16 @@ pub fn openssl_mutual_tls(
     Handshake {
         succeeded,
         client_output,
+    }
+}
+
+/// A child process killed and reaped when dropped, so no test leaves one behind.
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
