@@ -93,6 +93,7 @@ mod generate;
 mod key;
 mod layout;
 mod model;
+mod oid;
 mod passwords;
 mod random;
 mod secret;

@@ -7,28 +7,25 @@
 //! panic: unreadable files, any bytes, symlink loops and huge files are
 //! findings.
 
+pub(crate) mod rules;
 mod scan;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use time::OffsetDateTime;
-use x509_parser::extensions::ParsedExtension;
-use x509_parser::public_key::PublicKey;
 
 use crate::codes::check as codes;
 pub use crate::codes::{Code, CodeInfo, Severity};
 
 use crate::cert::Certificate;
 use crate::error::Result;
-use crate::key::{EncodedKey, KeyAlgorithm, KeyError, PrivateKey};
-use crate::key_id;
+use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::layout::Layout;
 use crate::passwords::{CA_PASSWORD, CaPasswordError};
 use crate::pem;
-use crate::release::{self, OctaviaVersions, RELEASES};
+use crate::release::OctaviaVersions;
 use crate::secret::{Passphrase, PassphraseProblem};
-use crate::x509;
 use scan::Scanned;
 
 /// Default of `--warn-days`.
@@ -196,40 +193,6 @@ pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     Ok(checker.report)
 }
 
-/// The code of a failed rehearsal: the rule's own where the failure says
-/// which it is, else `rehearsal-failed`.
-fn code_of(failure: &crate::rehearse::Failure) -> Code {
-    use crate::rehearse::{Cause, Side};
-    use crate::x509::VerifyError as E;
-    if failure.release_defect {
-        return codes::OCTAVIA_RELEASE_STRICT_NO_AKI;
-    }
-    let Cause::Verification(error) = failure.cause else {
-        return codes::REHEARSAL_FAILED;
-    };
-    match (failure.side, error) {
-        (_, E::Expired) => codes::EXPIRED,
-        (_, E::NotYetValid) => codes::NOT_YET_VALID,
-        (_, E::InvalidCa) => codes::CA_NOT_CA,
-        (_, E::CaMdTooWeak) => codes::WEAK_SIGNATURE,
-        (_, E::EeKeyTooSmall | E::CaKeyTooSmall) => codes::RSA_KEY_TOO_SMALL,
-        (_, E::StrictBasicConstraintsNotCritical) => {
-            codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL
-        }
-        (_, E::StrictCaNoKeyUsage) => codes::STRICT_CA_NO_KEY_USAGE,
-        (_, E::StrictNoSki) => codes::STRICT_CA_NO_SKI,
-        (_, E::StrictNoAki) => codes::STRICT_NO_AKI,
-        // The amphora cannot chain the controller's certificate to the client CA.
-        (
-            Side::Amphora,
-            E::UnableToGetLocalIssuer | E::UnableToGetIssuer | E::SelfSignedInChain,
-        ) => codes::CLIENT_CERT_UNTRUSTED,
-        // The server CA's key signs what its certificate does not name.
-        (Side::Controller, E::SignatureFailure) => codes::CA_KEY_MISMATCH,
-        _ => codes::REHEARSAL_FAILED,
-    }
-}
-
 /// What the rules found in the files, for the rules that relate files.
 struct Loaded {
     server_certs: Option<Vec<Certificate>>,
@@ -251,7 +214,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn find(&mut self, code: Code, file: Option<&str>, message: impl Into<String>) {
         let mut severity = code.info().severity;
-        if self.options.strict && code.id().starts_with("strict-") {
+        if self.options.strict && code.info().strict {
             severity = Severity::Error;
         }
         self.report.push(code, severity, file, message.into());
@@ -301,7 +264,7 @@ impl Checker<'_> {
                 refuser_log.as_deref().unwrap_or("the handshake fails")
             );
             let symptom = other_log.clone().or_else(|| refuser_log.clone());
-            let code = code_of(&failure);
+            let code = rules::rehearsal_failed::code_of(&failure);
             // The handshake fails: an error, whatever the code's usual
             // severity, unless no file is at fault.
             let severity = if failure.release_defect {
@@ -336,7 +299,7 @@ impl Checker<'_> {
             client_ca_certs,
             client,
         };
-        self.relate(&loaded);
+        self.apply_rules(&loaded);
         self.server_key = loaded.server_key;
     }
 
@@ -461,10 +424,7 @@ impl Checker<'_> {
             _ => {}
         }
         match encoded.decrypt(passphrase) {
-            Ok(key) => {
-                self.key_rules(&key, name, true);
-                Some(key)
-            }
+            Ok(key) => Some(key),
             Err(e @ KeyError::WrongPassphrase { .. }) => {
                 self.find(codes::WRONG_PASSPHRASE, Some(name), e.to_string());
                 None
@@ -473,17 +433,6 @@ impl Checker<'_> {
                 self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
                 None
             }
-        }
-    }
-
-    fn key_rules(&mut self, key: &PrivateKey, name: &str, signs_amphorae: bool) {
-        // Key sizes are judged on the certificates, which carry the same keys.
-        if signs_amphorae && key.algorithm() == KeyAlgorithm::Ed25519 {
-            self.find(
-                codes::ED25519_SERVER_CA_KEY,
-                Some(name),
-                "the server CA key is Ed25519",
-            );
         }
     }
 
@@ -578,10 +527,7 @@ impl Checker<'_> {
             return None;
         }
         match encoded.decrypt(None) {
-            Ok(key) => {
-                self.key_rules(&key, name, false);
-                Some(key)
-            }
+            Ok(key) => Some(key),
             Err(e) => {
                 self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
                 None
@@ -589,388 +535,29 @@ impl Checker<'_> {
         }
     }
 
-    /// The rules that relate files: key to certificate, chains, time.
-    fn relate(&mut self, loaded: &Loaded) {
-        let files = self.layout.files();
-        if let Some(certs) = &loaded.server_certs {
-            self.ca_file_rules(certs, files.server_ca_cert);
-            self.server_ca_key_id(&certs[0], files.server_ca_cert);
-            if let Some(key) = &loaded.server_key {
-                self.server_key_matches(certs, key, files.server_ca_key);
-            } else if let Some(first) = certs.first()
-                && is_ed25519(first)
-            {
-                self.find(
-                    codes::ED25519_SERVER_CA_KEY,
-                    Some(files.server_ca_cert),
-                    "the server CA certificate has an Ed25519 key",
-                );
-            }
-        }
-        if files.client_ca_cert != files.server_ca_cert
-            && let Some(certs) = &loaded.client_ca_certs
-        {
-            self.ca_file_rules(certs, files.client_ca_cert);
-        }
-        if let Some((certs, _)) = &loaded.client {
-            self.client_rules(certs, files.client_bundle);
-            if let Some(anchors) = &loaded.client_ca_certs {
-                self.client_trust(certs, anchors, loaded.server_certs.as_deref());
-                if let (Some(ca), Some(client)) = (anchors.first(), certs.first())
-                    && ca.not_after() < client.not_after()
-                {
-                    self.find(
-                        codes::CA_EXPIRES_BEFORE_CLIENT,
-                        Some(files.client_ca_cert),
-                        format!(
-                            "the client CA expires on {}, the client certificate on {}",
-                            ca.not_after().date(),
-                            client.not_after().date()
-                        ),
-                    );
-                }
-            }
-        }
-    }
-
-    fn server_key_matches(&mut self, certs: &[Certificate], key: &PrivateKey, key_file: &str) {
-        if certs[0].matches_key(key) {
-            return;
-        }
-        let cert_file = self.layout.files().server_ca_cert;
-        if let Some(i) = certs.iter().position(|c| c.matches_key(key)) {
-            self.find(
-                codes::SERVER_CA_CHAIN_ORDER,
-                Some(cert_file),
-                format!(
-                    "the key belongs to certificate {} (\"{}\"), but Octavia issues with the first, \"{}\"",
-                    i + 1,
-                    certs[i].subject(),
-                    certs[0].subject()
-                ),
-            );
-        } else {
-            self.find(
-                codes::CA_KEY_MISMATCH,
-                Some(key_file),
-                format!(
-                    "the key is not the key of \"{}\" ({cert_file})",
-                    certs[0].subject()
-                ),
-            );
-        }
-    }
-
-    /// The certificate Octavia issues amphora certificates with must carry the
-    /// key identifier the targeted releases derive ([`crate::release`]).
-    fn server_ca_key_id(&mut self, issuer: &Certificate, file: &str) {
-        let Some(ski) = issuer.subject_key_id() else {
-            return; // every release then names it by the SHA-1 of its key, or not at all
-        };
-        let breaking: Vec<_> = RELEASES
-            .iter()
-            .filter(|r| {
-                r.amphora_key_ids
-                    .authority_key_id(issuer)
-                    .is_some_and(|aki| aki != ski)
-            })
-            .collect();
-        if breaking.is_empty() {
-            return;
-        }
+    /// Every rule of the registry on what the loading pass read.
+    fn apply_rules(&mut self, loaded: &Loaded) {
         let targeted = self.options.octavia.releases();
-        let (severity, on) = match breaking
-            .iter()
-            .copied()
-            .filter(|r| targeted.contains(r))
-            .collect::<Vec<_>>()
-        {
-            on if on.is_empty() => (Severity::Warning, breaking),
-            on => (Severity::Error, on),
+        let cx = rules::Context {
+            now: self.now,
+            warn_days: self.options.warn_days,
+            targeted: &targeted,
+            files: self.layout.files(),
         };
-        self.report.push(
-            codes::SERVER_CA_KEY_ID_NOT_SHA1,
-            severity,
-            Some(file),
-            format!(
-                "\"{}\" has the key identifier {}; Octavia {} names the issuer of every amphora certificate {}, so the controllers refuse those amphorae",
-                issuer.subject(),
-                key_id::display(&ski),
-                release::names(&on),
-                key_id::display(&key_id::method1(issuer.public_key_raw()))
-            ),
-        );
-    }
-
-    /// Every certificate of a CA file acts as a CA.
-    fn ca_file_rules(&mut self, certs: &[Certificate], file: &str) {
-        for cert in certs {
-            self.certificate_rules(cert, file);
-            let parsed = cert.parsed();
-            let subject = cert.subject();
-            let cert_sign = matches!(parsed.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
-            match parsed.basic_constraints() {
-                Ok(Some(bc)) if bc.value.ca => {
-                    if !bc.critical {
-                        self.find(
-                            codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
-                            Some(file),
-                            format!("\"{subject}\""),
-                        );
-                    }
+        let set = rules::Set {
+            server_certs: loaded.server_certs.as_deref(),
+            server_key: loaded.server_key.as_ref(),
+            client_ca_certs: loaded.client_ca_certs.as_deref(),
+            client: loaded.client.as_ref().map(|(certs, _)| certs.as_slice()),
+        };
+        for rule in rules::ALL {
+            rules::apply(rule, &set, &cx, &mut |hit| match hit.severity {
+                Some(severity) => {
+                    self.report
+                        .push(rule.code, severity, Some(hit.file), hit.message)
                 }
-                Ok(Some(_)) => {
-                    self.find(
-                        codes::CA_NOT_CA,
-                        Some(file),
-                        format!("\"{subject}\" says CA:FALSE"),
-                    );
-                }
-                // As OpenSSL's X509_check_ca: without basicConstraints, keyCertSign
-                // or a self-signed (v1-style) root still makes a CA.
-                _ if cert_sign || x509::is_self_signed(cert) => self.find(
-                    codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
-                    Some(file),
-                    format!("\"{subject}\" has no basicConstraints"),
-                ),
-                _ => self.find(
-                    codes::CA_NOT_CA,
-                    Some(file),
-                    format!("\"{subject}\" has no basicConstraints CA:TRUE"),
-                ),
-            }
-            match parsed.key_usage() {
-                Ok(Some(ku)) if !ku.value.key_cert_sign() => {
-                    self.find(
-                        codes::CA_KEY_USAGE_NO_CERT_SIGN,
-                        Some(file),
-                        format!("\"{subject}\""),
-                    );
-                }
-                Ok(None) => self.find(
-                    codes::STRICT_CA_NO_KEY_USAGE,
-                    Some(file),
-                    format!("\"{subject}\""),
-                ),
-                _ => {}
-            }
-            let has_ski = parsed.extensions().iter().any(|e| {
-                matches!(
-                    e.parsed_extension(),
-                    ParsedExtension::SubjectKeyIdentifier(_)
-                )
+                None => self.find(rule.code, Some(hit.file), hit.message),
             });
-            if !has_ski {
-                self.find(
-                    codes::STRICT_CA_NO_SKI,
-                    Some(file),
-                    format!("\"{subject}\""),
-                );
-            }
         }
-        if let Err(stuck) = x509::complete_in_file(&certs[0], certs) {
-            self.find(
-                codes::CA_CHAIN_INCOMPLETE,
-                Some(file),
-                format!(
-                    "the issuer of \"{}\", \"{}\", is not in the file",
-                    stuck.subject(),
-                    stuck.issuer()
-                ),
-            );
-        }
-    }
-
-    /// Rules for any certificate: time, signature, key size, AKI.
-    fn certificate_rules(&mut self, cert: &Certificate, file: &str) {
-        let subject = cert.subject();
-        if cert.not_after() < self.now {
-            self.find(
-                codes::EXPIRED,
-                Some(file),
-                format!("\"{subject}\" expired on {}", cert.not_after().date()),
-            );
-        } else if cert.not_before() > self.now {
-            self.find(
-                codes::NOT_YET_VALID,
-                Some(file),
-                format!("\"{subject}\" is valid from {}", cert.not_before()),
-            );
-        } else if cert.not_after() - self.now
-            < time::Duration::days(i64::from(self.options.warn_days))
-        {
-            let days = (cert.not_after() - self.now).whole_days();
-            self.find(
-                codes::EXPIRING_SOON,
-                Some(file),
-                format!(
-                    "\"{subject}\" expires in {days} days, on {}",
-                    cert.not_after().date()
-                ),
-            );
-        }
-        let self_signed = x509::is_self_signed(cert);
-        let parsed = cert.parsed();
-        if !self_signed {
-            let oid = parsed.signature_algorithm.algorithm.to_id_string();
-            if let Some(name) = x509::weak_signature(&oid) {
-                self.find(
-                    codes::WEAK_SIGNATURE,
-                    Some(file),
-                    format!("\"{subject}\" is signed with {name}"),
-                );
-            }
-            let has_aki = parsed.extensions().iter().any(|e| {
-                matches!(
-                    e.parsed_extension(),
-                    ParsedExtension::AuthorityKeyIdentifier(_)
-                )
-            });
-            if !has_aki {
-                self.find(codes::STRICT_NO_AKI, Some(file), format!("\"{subject}\""));
-            }
-        }
-        if let Ok(PublicKey::RSA(rsa)) = parsed.public_key().parsed()
-            && rsa.key_size() < x509::MIN_RSA_BITS
-        {
-            self.find(
-                codes::RSA_KEY_TOO_SMALL,
-                Some(file),
-                format!("\"{subject}\" has an RSA-{} key", rsa.key_size()),
-            );
-        }
-    }
-
-    fn client_rules(&mut self, certs: &[Certificate], file: &str) {
-        for cert in certs {
-            self.certificate_rules(cert, file);
-        }
-        let client = &certs[0];
-        let parsed = client.parsed();
-        if let Ok(Some(eku)) = parsed.extended_key_usage()
-            && !eku.value.client_auth
-            && !eku.value.any
-        {
-            self.find(
-                codes::CLIENT_EKU_NO_CLIENT_AUTH,
-                Some(file),
-                format!("\"{}\"", client.subject()),
-            );
-        }
-        if let Ok(Some(ku)) = parsed.key_usage()
-            && !ku.value.digital_signature()
-        {
-            self.find(
-                codes::CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
-                Some(file),
-                format!("\"{}\"", client.subject()),
-            );
-        }
-    }
-
-    /// The amphora's view: does the client certificate chain to the client CA?
-    fn client_trust(
-        &mut self,
-        certs: &[Certificate],
-        anchors: &[Certificate],
-        server: Option<&[Certificate]>,
-    ) {
-        let files = self.layout.files();
-        let Err(stuck) = x509::chain_to(&certs[0], &certs[1..], anchors) else {
-            return;
-        };
-        let why = if server.is_some_and(|s| {
-            s.iter()
-                .any(|ca| x509::issued_by(stuck, ca, &mut x509::Budget::default()))
-        }) {
-            format!(
-                "\"{}\" was issued by the server CA, not the client CA",
-                stuck.subject()
-            )
-        } else if anchors.iter().any(|a| a.subject() == stuck.issuer()) {
-            format!(
-                "\"{}\" names \"{}\" as issuer, but that CA's key did not sign it: it comes from another PKI with the same names",
-                stuck.subject(),
-                stuck.issuer()
-            )
-        } else {
-            format!(
-                "the issuer of \"{}\", \"{}\", is not in {}: the certificate is from another PKI, or an intermediate is missing from the bundle",
-                stuck.subject(),
-                stuck.issuer(),
-                files.client_ca_cert
-            )
-        };
-        self.find(codes::CLIENT_CERT_UNTRUSTED, Some(files.client_bundle), why);
-    }
-}
-
-fn is_ed25519(cert: &Certificate) -> bool {
-    cert.parsed()
-        .public_key()
-        .algorithm
-        .algorithm
-        .to_id_string()
-        == "1.3.101.112"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rehearse::{Cause, Failure, Side};
-    use crate::x509::VerifyError;
-
-    fn failure(side: Side, cause: Cause) -> Failure {
-        Failure {
-            side,
-            cause,
-            controller: None,
-            amphora: None,
-            file: None,
-            detail: None,
-            releases: Vec::new(),
-            release_defect: false,
-        }
-    }
-
-    #[test]
-    fn a_failed_handshake_gets_the_rules_code_where_there_is_one() {
-        use VerifyError as E;
-        for (side, cause, code) in [
-            (
-                Side::Amphora,
-                Cause::Verification(E::UnableToGetLocalIssuer),
-                codes::CLIENT_CERT_UNTRUSTED,
-            ),
-            (
-                Side::Controller,
-                Cause::Verification(E::Expired),
-                codes::EXPIRED,
-            ),
-            (
-                Side::Controller,
-                Cause::Verification(E::SignatureFailure),
-                codes::CA_KEY_MISMATCH,
-            ),
-            (
-                Side::Controller,
-                Cause::Verification(E::StrictNoAki),
-                codes::STRICT_NO_AKI,
-            ),
-            (
-                Side::Controller,
-                Cause::Verification(E::HostnameMismatch),
-                codes::REHEARSAL_FAILED,
-            ),
-            (Side::Controller, Cause::Tls, codes::REHEARSAL_FAILED),
-        ] {
-            assert_eq!(code_of(&failure(side, cause)), code, "{side:?} {cause:?}");
-        }
-        let mut defect = failure(
-            Side::Controller,
-            Cause::Verification(VerifyError::StrictNoAki),
-        );
-        defect.release_defect = true;
-        assert_eq!(code_of(&defect), codes::OCTAVIA_RELEASE_STRICT_NO_AKI);
     }
 }

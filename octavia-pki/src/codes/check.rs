@@ -1,8 +1,13 @@
 //! The certificate checker's codes (`octavia-pki check`, and the
 //! certificate stage of `deploy check`), and those of the passwords it reads.
+//!
+//! The codes of the loading pass (files, PEM framing, keys, passphrases, the
+//! bundle's composition) are defined here; every other code is a rule, defined
+//! with its predicate and test in its own file under `check/rules/`.
 
 super::finding_codes! {
     namespace = "check";
+    list = LOADING;
     MISSING_FILE = "missing-file", Error,
         "A file Octavia needs does not exist.",
         Some("Kolla's precheck fails; Octavia: \"Failed to load CA Certificate <path>\""),
@@ -118,116 +123,6 @@ super::finding_codes! {
         Some("kolla-ansible fails to render octavia.conf, or renders an empty passphrase"),
         "Fix passwords.yml; `kolla-genpwd` fills in missing passwords.",
         "kolla-ansible takes octavia_ca_password from passwords.yml for ca_private_key_passphrase, octavia_keystone_password for the service auth, and octavia_client_ca_password encrypts the client CA key. (Formerly passwords-unusable, in the checker.)";
-    CA_KEY_MISMATCH = "ca-key-mismatch", Error,
-        "The server CA key is not the key of the server CA certificate.",
-        Some("controller: certificate verify failed: certificate signature failure"),
-        "Deploy the key and certificate that were made together (both are in the work directory, server_ca/).",
-        "Octavia signs amphora certificates with the key and names the certificate as their issuer without checking that they match; the controller then rejects every amphora.";
-    SERVER_CA_CHAIN_ORDER = "server-ca-chain-order", Error,
-        "The server CA file does not start with the certificate of the server CA key (a root-first chain).",
-        Some("controller: certificate verify failed: unable to get local issuer certificate"),
-        "Put the issuing certificate (the one whose key is server_ca.key.pem) first, then its chain up to the root.",
-        "Octavia takes the first certificate of the file as the issuer of amphora certificates. If the root comes first, amphora certificates name the root as issuer but are signed by the intermediate's key.";
-    RSA_KEY_TOO_SMALL = "rsa-key-too-small", Error,
-        "An RSA key is smaller than 2048 bits.",
-        Some("OpenSSL 3: ee key too small / ca key too small"),
-        "Generate new keys of at least 2048 bits: `octavia-pki generate` (RSA-4096 by default).",
-        "OpenSSL 3's default security level refuses RSA keys below 2048 bits in TLS and in certificate chains.";
-    ED25519_SERVER_CA_KEY = "ed25519-server-ca-key", Error,
-        "The server CA key is Ed25519; Octavia signs amphora certificates with a digest.",
-        Some("ValueError: Algorithm must be None when signing via ed25519 or ed448"),
-        "Use an RSA or ECDSA server CA: `octavia-pki generate --key-type ecdsa-p256`.",
-        "Octavia's LocalCertGenerator passes signing_digest (sha256) to sign(), which Ed25519 keys refuse.";
-    CLIENT_CERT_UNTRUSTED = "client-cert-untrusted", Error,
-        "The client certificate is not issued by the client CA the amphorae trust.",
-        Some("amphora: unable to get local issuer certificate; controller: tlsv1 alert unknown ca"),
-        "Issue the client certificate from the client CA (client_ca.cert.pem), or include missing intermediates in the bundle after the client certificate.",
-        "Amphorae receive the client CA at boot and accept only client certificates that chain to it. Typical causes: a certificate from another PKI, one signed by the server CA, a missing intermediate, or a dual-CA client certificate with the single-CA legacy layout.";
-    CA_CHAIN_INCOMPLETE = "ca-chain-incomplete", Error,
-        "The CA file's certificates do not chain to a self-signed root in the same file.",
-        Some("unable to get issuer certificate / unable to get local issuer certificate"),
-        "Append the missing intermediates and the root to the CA file, issuing certificate first.",
-        "OpenSSL trusts a chain only when it ends at a self-signed root it was given; an intermediate alone is not enough.";
-    SERVER_CA_KEY_ID_NOT_SHA1 = "server-ca-key-id-not-sha1", Error,
-        "The server CA's subject key identifier is not the SHA-1 of its key, and Octavia 16.1.0 and 17.0.1 name the issuer by that SHA-1.",
-        Some("controller (Octavia 16.1.0, 17.0.1): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"),
-        "Run `octavia-pki renew server-ca --key-id sha1`: it keeps the key and subject, gives the CA certificate the SHA-1 identifier, and deploys [renewed, previous] so amphora certificates already issued keep verifying; then `kolla-ansible -i INVENTORY reconfigure -t octavia`.",
-        "Octavia 16.1.0 (2025.1) and 17.0.1 (2025.2) write the amphora certificate's authority key identifier as the SHA-1 of the server CA's public key (AuthorityKeyIdentifier.from_issuer_public_key), whatever the CA certificate's own subject key identifier says. OpenSSL accepts a certificate as the issuer only when the two identifiers agree, so with a CA whose identifier was derived otherwise (a truncated SHA-256, as rcgen, earlier versions of this tool and some certificate managers write) the controllers refuse every amphora they create. Releases before (no key identifiers) and 18.0.1 and later (the CA's stored identifier) work. It is an error when a targeted release (--octavia-version) fails with it, else a warning: an upgrade or a downgrade to one of those releases would break.";
-    CA_NOT_CA = "ca-not-ca", Error,
-        "A CA certificate says CA:FALSE (or is no CA by any of OpenSSL's rules).",
-        Some("invalid CA certificate -> tlsv1 alert unknown ca"),
-        "Re-issue the CA with basicConstraints = critical, CA:TRUE (`octavia-pki generate`).",
-        "OpenSSL refuses to use a certificate as an issuer unless it is marked as a CA.";
-    CA_KEY_USAGE_NO_CERT_SIGN = "ca-key-usage-no-cert-sign", Error,
-        "A CA certificate has keyUsage without keyCertSign.",
-        Some("key usage does not include certificate signing -> unknown ca"),
-        "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
-        "When keyUsage is present, OpenSSL requires keyCertSign on every issuer.";
-    CLIENT_EKU_NO_CLIENT_AUTH = "client-eku-no-client-auth", Error,
-        "The client certificate's extendedKeyUsage does not include clientAuth.",
-        Some("amphora: unsuitable certificate purpose"),
-        "Re-issue the client certificate with extendedKeyUsage = clientAuth (or without extendedKeyUsage).",
-        "The amphora agent checks the client certificate's purpose; a certificate limited to serverAuth is refused.";
-    CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE = "client-key-usage-no-digital-signature", Error,
-        "The client certificate's keyUsage does not include digitalSignature.",
-        Some("amphora: unsuitable certificate purpose"),
-        "Re-issue the client certificate with keyUsage = critical, digitalSignature.",
-        "A TLS client signs the handshake; OpenSSL refuses a client certificate whose keyUsage forbids that.";
-    WEAK_SIGNATURE = "weak-signature", Error,
-        "A certificate is signed with SHA-1 or MD5.",
-        Some("OpenSSL 3: ca md too weak"),
-        "Re-issue it with SHA-256 (`octavia-pki generate`).",
-        "OpenSSL 3's default security level refuses SHA-1 and MD5 signatures on every certificate but a self-signed root.";
-    EXPIRED = "expired", Error,
-        "A certificate has expired.",
-        Some("certificate has expired / sslv3 alert certificate expired"),
-        "Renew it (`octavia-pki generate` for a new set; renewal commands keep running amphorae working).",
-        "An expired certificate fails verification on the other side of every controller-to-amphora connection.";
-    NOT_YET_VALID = "not-yet-valid", Error,
-        "A certificate is not valid yet.",
-        Some("certificate is not yet valid"),
-        "Check the clocks of the host that made it and of the controllers; re-issue it if its notBefore is wrong.",
-        "A certificate whose notBefore lies in the future fails verification until then.";
-    EXPIRING_SOON = "expiring-soon", Warning,
-        "A certificate expires soon.",
-        Some("in a few days: certificate has expired"),
-        "Renew it before it expires.",
-        "Within --warn-days (30 by default) of its notAfter. Octavia's own amphora certificates last 30 days and are rotated 14 days before expiry, but the CA and client certificates are not.";
-    CA_EXPIRES_BEFORE_CLIENT = "ca-expires-before-client", Warning,
-        "The client CA expires before the client certificate it issued.",
-        Some("after the CA's expiry: certificate has expired"),
-        "Renew the client CA before its expiry, or issue the client certificate to end with it.",
-        "A certificate is only usable while its issuer is valid; the client certificate's later notAfter is an illusion.";
-    STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL = "strict-ca-basic-constraints-not-critical", Warning,
-        "A CA certificate's basicConstraints is missing or not marked critical.",
-        Some("Python 3.13+: Basic Constraints of CA cert not marked critical"),
-        "Re-issue the CA with basicConstraints = critical, CA:TRUE.",
-        "Python 3.13 sets VERIFY_X509_STRICT in its default contexts; OpenSSL then requires RFC 5280's critical basicConstraints on CAs. Octavia's own devstack certificates fail this.";
-    STRICT_CA_NO_KEY_USAGE = "strict-ca-no-key-usage", Warning,
-        "A CA certificate has no keyUsage extension.",
-        Some("Python 3.13+: CA cert does not include key usage extension"),
-        "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
-        "VERIFY_X509_STRICT (Python 3.13's default) requires keyUsage on CA certificates.";
-    STRICT_CA_NO_SKI = "strict-ca-no-ski", Warning,
-        "A CA certificate has no subjectKeyIdentifier.",
-        Some("Python 3.13+: Subject Key Identifier missing"),
-        "Re-issue the CA with subjectKeyIdentifier = hash.",
-        "VERIFY_X509_STRICT requires a subject key identifier on CA certificates.";
-    STRICT_NO_AKI = "strict-no-aki", Warning,
-        "A certificate that is not a self-signed root has no authorityKeyIdentifier.",
-        Some("Python 3.13+: Missing Authority Key Identifier"),
-        "Re-issue it with authorityKeyIdentifier = keyid.",
-        "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.";
-    REHEARSAL_FAILED = "rehearsal-failed", Error,
-        "The rehearsed controller-to-amphora handshake fails, though no static rule found why.",
-        Some("the alert in the message"),
-        "Run `octavia-pki rehearse DIR` for the transcript; the message names the side that refuses and the file.",
-        "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.";
-    OCTAVIA_RELEASE_STRICT_NO_AKI = "octavia-release-strict-no-aki", Warning,
-        "Under Python 3.13's strict verification (--strict), some targeted Octavia releases refuse the amphora certificates they issue themselves, whatever the files hold.",
-        Some("controller: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier"),
-        "Run those controllers on Python 3.12 or older, or upgrade Octavia to a release that writes an authority key identifier (16.1.0, 17.0.1, 18.0.1 or later). No change to the certificate files helps.",
-        "Octavia 16.0.0, 16.0.1, 17.0.0 and 18.0.0 issue amphora certificates with neither a subject nor an authority key identifier. Python 3.13 verifies with VERIFY_X509_STRICT, which refuses a certificate without an authority key identifier, so on Python 3.13 those controllers refuse every amphora they create. The check reports it as a warning because the files are not at fault; `octavia-pki rehearse --strict` reports the failed handshake itself.";
     KEY_FILE_PERMISSIONS = "key-file-permissions", Warning,
         "A file holding a private key is readable by group or others.",
         None,
@@ -249,3 +144,79 @@ super::finding_codes! {
         "Nothing to do: OpenSSL skips it.",
         "A BOM before -----BEGIN is skipped like any other text.";
 }
+
+pub use crate::check::rules::ca_chain_incomplete::CODE as CA_CHAIN_INCOMPLETE;
+pub use crate::check::rules::ca_expires_before_client::CODE as CA_EXPIRES_BEFORE_CLIENT;
+pub use crate::check::rules::ca_key_mismatch::CODE as CA_KEY_MISMATCH;
+pub use crate::check::rules::ca_key_usage_no_cert_sign::CODE as CA_KEY_USAGE_NO_CERT_SIGN;
+pub use crate::check::rules::ca_not_ca::CODE as CA_NOT_CA;
+pub use crate::check::rules::client_cert_untrusted::CODE as CLIENT_CERT_UNTRUSTED;
+pub use crate::check::rules::client_eku_no_client_auth::CODE as CLIENT_EKU_NO_CLIENT_AUTH;
+pub use crate::check::rules::client_key_usage_no_digital_signature::CODE as CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE;
+pub use crate::check::rules::ed25519_server_ca_key::CODE as ED25519_SERVER_CA_KEY;
+pub use crate::check::rules::expired::CODE as EXPIRED;
+pub use crate::check::rules::expiring_soon::CODE as EXPIRING_SOON;
+pub use crate::check::rules::not_yet_valid::CODE as NOT_YET_VALID;
+pub use crate::check::rules::octavia_release_strict_no_aki::CODE as OCTAVIA_RELEASE_STRICT_NO_AKI;
+pub use crate::check::rules::rehearsal_failed::CODE as REHEARSAL_FAILED;
+pub use crate::check::rules::rsa_key_too_small::CODE as RSA_KEY_TOO_SMALL;
+pub use crate::check::rules::server_ca_chain_order::CODE as SERVER_CA_CHAIN_ORDER;
+pub use crate::check::rules::server_ca_key_id_not_sha1::CODE as SERVER_CA_KEY_ID_NOT_SHA1;
+pub use crate::check::rules::strict_ca_basic_constraints_not_critical::CODE as STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL;
+pub use crate::check::rules::strict_ca_no_key_usage::CODE as STRICT_CA_NO_KEY_USAGE;
+pub use crate::check::rules::strict_ca_no_ski::CODE as STRICT_CA_NO_SKI;
+pub use crate::check::rules::strict_no_aki::CODE as STRICT_NO_AKI;
+pub use crate::check::rules::weak_signature::CODE as WEAK_SIGNATURE;
+
+/// Every code of this namespace, in documentation order.
+pub const ALL: &[super::Code] = &[
+    MISSING_FILE,
+    NOT_A_FILE,
+    UNREADABLE_FILE,
+    FILE_TOO_LARGE,
+    EMPTY_FILE,
+    DER_NOT_PEM,
+    NO_PEM_BLOCK,
+    TRUNCATED_PEM,
+    CORRUPT_PEM,
+    WRONG_BLOCK_KIND,
+    UNREADABLE_CERTIFICATE,
+    UNREADABLE_KEY,
+    BUNDLE_NO_CERTIFICATE,
+    BUNDLE_NO_KEY,
+    BUNDLE_SEVERAL_KEYS,
+    BUNDLE_CA_FIRST,
+    BUNDLE_KEY_MISMATCH,
+    BUNDLE_KEY_ENCRYPTED,
+    CA_KEY_NOT_ENCRYPTED,
+    PASSPHRASE_NOT_AVAILABLE,
+    WRONG_PASSPHRASE,
+    PASSWORD_UNUSABLE,
+    PASSWORD_MISSING,
+    CA_KEY_MISMATCH,
+    SERVER_CA_CHAIN_ORDER,
+    RSA_KEY_TOO_SMALL,
+    ED25519_SERVER_CA_KEY,
+    CLIENT_CERT_UNTRUSTED,
+    CA_CHAIN_INCOMPLETE,
+    SERVER_CA_KEY_ID_NOT_SHA1,
+    CA_NOT_CA,
+    CA_KEY_USAGE_NO_CERT_SIGN,
+    CLIENT_EKU_NO_CLIENT_AUTH,
+    CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
+    WEAK_SIGNATURE,
+    EXPIRED,
+    NOT_YET_VALID,
+    EXPIRING_SOON,
+    CA_EXPIRES_BEFORE_CLIENT,
+    STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+    STRICT_CA_NO_KEY_USAGE,
+    STRICT_CA_NO_SKI,
+    STRICT_NO_AKI,
+    REHEARSAL_FAILED,
+    OCTAVIA_RELEASE_STRICT_NO_AKI,
+    KEY_FILE_PERMISSIONS,
+    TEXT_BEFORE_PEM,
+    CRLF_LINE_ENDINGS,
+    UTF8_BOM,
+];

@@ -4,6 +4,7 @@
 
 super::finding_codes! {
     namespace = "deploy";
+    list = ALL;
     OCTAVIA_DISABLED = "octavia-disabled", Error,
         "Octavia is not enabled in globals.yml.",
         None,

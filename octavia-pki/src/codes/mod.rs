@@ -48,8 +48,11 @@ pub struct CodeInfo {
     pub id: &'static str,
     /// Its namespace: `check` or `deploy`.
     pub namespace: &'static str,
-    /// Its usual severity (the `strict-*` codes become errors with `--strict`).
+    /// Its usual severity.
     pub severity: Severity,
+    /// Whether `--strict` makes it an error: the rules Python 3.13's
+    /// `VERIFY_X509_STRICT` enforces, which older Pythons do not.
+    pub strict: bool,
     /// One line: what is wrong.
     pub title: &'static str,
     /// What Octavia or OpenSSL logs because of it, if anything.
@@ -123,26 +126,43 @@ impl Serialize for Code {
     }
 }
 
-/// Defines finding codes: one `pub const` [`Code`] per entry, documented by
-/// its title, and `ALL`, every code of the namespace in the order given:
+/// One code's [`Code`] constant:
 ///
-/// `namespace = "name"; NAME = "id", Severity, "title", Some("symptom") or None, "fix", "explanation"; ...`
+/// `code! { namespace = "ns", id = "id", severity = Error, strict = false, title = "...",
+/// symptom = Some("...") or None, fix = "...", explanation = "..." }`
+macro_rules! code {
+    (namespace = $namespace:literal, id = $id:literal, severity = $sev:ident, strict = $strict:literal,
+     title = $title:literal, symptom = $symptom:expr, fix = $fix:literal, explanation = $explanation:literal $(,)?) => {
+        $crate::codes::Code::new(&$crate::codes::CodeInfo {
+            id: $id,
+            namespace: $namespace,
+            severity: $crate::codes::Severity::$sev,
+            strict: $strict,
+            title: $title,
+            symptom: $symptom,
+            fix: $fix,
+            explanation: $explanation,
+        })
+    };
+}
+pub(crate) use code;
+
+/// Defines a namespace's codes that no `--strict` changes: one `pub const`
+/// [`Code`] per entry, documented by its title, and `$list`, those codes in
+/// the order given:
+///
+/// `namespace = "name"; list = ALL; NAME = "id", Severity, "title", Some("symptom") or None, "fix", "explanation"; ...`
 macro_rules! finding_codes {
-    (namespace = $namespace:literal; $( $name:ident = $id:literal, $sev:ident, $title:literal, $symptom:expr, $fix:literal, $explanation:literal; )*) => {
+    (namespace = $namespace:literal; list = $list:ident; $( $name:ident = $id:literal, $sev:ident, $title:literal, $symptom:expr, $fix:literal, $explanation:literal; )*) => {
         $(
             #[doc = $title]
-            pub const $name: $crate::codes::Code = $crate::codes::Code::new(&$crate::codes::CodeInfo {
-                id: $id,
-                namespace: $namespace,
-                severity: $crate::codes::Severity::$sev,
-                title: $title,
-                symptom: $symptom,
-                fix: $fix,
-                explanation: $explanation,
-            });
+            pub const $name: $crate::codes::Code = $crate::codes::code! {
+                namespace = $namespace, id = $id, severity = $sev, strict = false,
+                title = $title, symptom = $symptom, fix = $fix, explanation = $explanation,
+            };
         )*
-        /// Every code of this namespace, in documentation order.
-        pub const ALL: &[$crate::codes::Code] = &[$($name),*];
+        /// These codes, in documentation order.
+        pub const $list: &[$crate::codes::Code] = &[$($name),*];
     };
 }
 pub(crate) use finding_codes;

@@ -22,14 +22,15 @@ pub use encrypted_pkcs8::{MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_MEMORY};
 use legacy::DekInfo;
 pub use legacy::LegacyCipher;
 
+use crate::oid;
 use crate::pem::{self, Block};
 use crate::secret::Passphrase;
 
-const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap(oid::RSA);
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap(oid::EC_PUBLIC_KEY);
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap(oid::P256);
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap(oid::P384);
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap(oid::ED25519);
 
 /// PBKDF2 iterations for the CA keys this crate writes.
 ///

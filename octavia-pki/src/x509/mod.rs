@@ -13,6 +13,9 @@ mod verify;
 pub(crate) use issuer::{is_self_signed, issued_by};
 pub(crate) use path::{Budget, auto_chain, chain_to, complete_in_file};
 pub use verify::VerifyError;
+
+use crate::cert::Certificate;
+use crate::oid;
 pub(crate) use verify::{Purpose, verify};
 
 /// The smallest RSA key OpenSSL 3's default security level (1) accepts:
@@ -23,10 +26,18 @@ pub(crate) const MIN_RSA_BITS: usize = 2048;
 /// (MD5, SHA-1), if `oid` is one.
 pub(crate) fn weak_signature(oid: &str) -> Option<&'static str> {
     match oid {
-        "1.2.840.113549.1.1.4" => Some("MD5 (md5WithRSAEncryption)"),
-        "1.2.840.113549.1.1.5" => Some("SHA-1 (sha1WithRSAEncryption)"),
-        "1.2.840.10045.4.1" => Some("SHA-1 (ecdsa-with-SHA1)"),
-        "1.2.840.10040.4.3" => Some("SHA-1 (dsaWithSHA1)"),
+        oid::MD5_WITH_RSA => Some("MD5 (md5WithRSAEncryption)"),
+        oid::SHA1_WITH_RSA => Some("SHA-1 (sha1WithRSAEncryption)"),
+        oid::ECDSA_WITH_SHA1 => Some("SHA-1 (ecdsa-with-SHA1)"),
+        oid::DSA_WITH_SHA1 => Some("SHA-1 (dsaWithSHA1)"),
         _ => None,
     }
+}
+
+/// Whether OpenSSL's `X509_check_ca` takes a certificate without
+/// basicConstraints for a CA anyway: it asserts keyCertSign, or it is a
+/// self-signed (v1-style) root.
+pub(crate) fn is_ca_without_basic_constraints(cert: &Certificate) -> bool {
+    let cert_sign = matches!(cert.parsed().key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
+    cert_sign || is_self_signed(cert)
 }

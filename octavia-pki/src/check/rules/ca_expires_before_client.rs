@@ -1,0 +1,53 @@
+//! `ca-expires-before-client`: the client CA expires before the client certificate it issued.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Hit, Rule, Set};
+use crate::codes::{Code, code};
+
+#[doc = "The client CA expires before the client certificate it issued."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "ca-expires-before-client",
+    severity = Warning,
+    strict = false,
+    title = "The client CA expires before the client certificate it issued.",
+    symptom = Some("after the CA's expiry: certificate has expired"),
+    fix = "Renew the client CA before its expiry, or issue the client certificate to end with it.",
+    explanation = "A certificate is only usable while its issuer is valid; the client certificate's later notAfter is an illusion.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Set(expires_first),
+};
+
+fn expires_first(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+    let (ca, client) = (set.client_ca_certs?.first()?, set.client?.first()?);
+    (ca.not_after() < client.not_after()).then(|| {
+        Hit::new(
+            cx.files.client_ca_cert,
+            format!(
+                "the client CA expires on {}, the client certificate on {}",
+                ca.not_after().date(),
+                client.not_after().date()
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_when_the_client_ca_ends_first() {
+        assert_fires(
+            &RULE,
+            "client-ca-expires-first",
+            CLIENT_CA,
+            "the client CA expires on",
+        );
+        assert_quiet(&RULE, "good-rsa");
+    }
+}

@@ -1,0 +1,56 @@
+//! `ca-key-mismatch`: the server CA key is not the key of the server CA certificate.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Hit, Rule, Set};
+use crate::codes::{Code, code};
+
+#[doc = "The server CA key is not the key of the server CA certificate."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "ca-key-mismatch",
+    severity = Error,
+    strict = false,
+    title = "The server CA key is not the key of the server CA certificate.",
+    symptom = Some("controller: certificate verify failed: certificate signature failure"),
+    fix = "Deploy the key and certificate that were made together (both are in the work directory, server_ca/).",
+    explanation = "Octavia signs amphora certificates with the key and names the certificate as their issuer without checking that they match; the controller then rejects every amphora.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Set(key_mismatch),
+};
+
+fn key_mismatch(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+    let (certs, key) = (set.server_certs?, set.server_key?);
+    // The key of a later certificate: server-ca-chain-order.
+    if certs.iter().any(|c| c.matches_key(key)) {
+        return None;
+    }
+    Some(Hit::new(
+        cx.files.server_ca_key,
+        format!(
+            "the key is not the key of \"{}\" ({})",
+            certs[0].subject(),
+            cx.files.server_ca_cert
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_when_no_certificate_of_the_file_has_the_key() {
+        assert_fires(
+            &RULE,
+            "server-key-mismatch",
+            SERVER_CA_KEY,
+            "the key is not the key of",
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "server-ca-root-first");
+    }
+}

@@ -1,0 +1,84 @@
+//! `client-cert-untrusted`: the client certificate is not issued by the client CA the amphorae trust.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Hit, Rule, Set};
+use crate::codes::{Code, code};
+use crate::x509;
+
+#[doc = "The client certificate is not issued by the client CA the amphorae trust."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "client-cert-untrusted",
+    severity = Error,
+    strict = false,
+    title = "The client certificate is not issued by the client CA the amphorae trust.",
+    symptom = Some("amphora: unable to get local issuer certificate; controller: tlsv1 alert unknown ca"),
+    fix = "Issue the client certificate from the client CA (client_ca.cert.pem), or include missing intermediates in the bundle after the client certificate.",
+    explanation = "Amphorae receive the client CA at boot and accept only client certificates that chain to it. Typical causes: a certificate from another PKI, one signed by the server CA, a missing intermediate, or a dual-CA client certificate with the single-CA legacy layout.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Set(untrusted),
+};
+
+/// The amphora's view: does the client certificate chain to the client CA?
+fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+    let (certs, anchors) = (set.client?, set.client_ca_certs?);
+    let stuck = x509::chain_to(&certs[0], &certs[1..], anchors).err()?;
+    let by_server_ca = set.server_certs.is_some_and(|s| {
+        s.iter()
+            .any(|ca| x509::issued_by(stuck, ca, &mut x509::Budget::default()))
+    });
+    let why = if by_server_ca {
+        format!(
+            "\"{}\" was issued by the server CA, not the client CA",
+            stuck.subject()
+        )
+    } else if anchors.iter().any(|a| a.subject() == stuck.issuer()) {
+        format!(
+            "\"{}\" names \"{}\" as issuer, but that CA's key did not sign it: it comes from another PKI with the same names",
+            stuck.subject(),
+            stuck.issuer()
+        )
+    } else {
+        format!(
+            "the issuer of \"{}\", \"{}\", is not in {}: the certificate is from another PKI, or an intermediate is missing from the bundle",
+            stuck.subject(),
+            stuck.issuer(),
+            cx.files.client_ca_cert
+        )
+    };
+    Some(Hit::new(cx.files.client_bundle, why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn says_why_the_amphora_cannot_chain_it() {
+        assert_fires(
+            &RULE,
+            "client-signed-by-server-ca",
+            BUNDLE,
+            "issued by the server CA",
+        );
+        assert_fires(
+            &RULE,
+            "client-from-other-pki",
+            BUNDLE,
+            "another PKI with the same names",
+        );
+        assert_fires(
+            &RULE,
+            "client-missing-intermediate",
+            BUNDLE,
+            "an intermediate is missing",
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "good-intermediates");
+        assert_quiet(&RULE, "good-legacy");
+    }
+}

@@ -1,0 +1,49 @@
+//! `client-eku-no-client-auth`: the client certificate's extendedKeyUsage does not include clientAuth.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Rule};
+use crate::cert::Certificate;
+use crate::codes::{Code, code};
+
+#[doc = "The client certificate's extendedKeyUsage does not include clientAuth."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "client-eku-no-client-auth",
+    severity = Error,
+    strict = false,
+    title = "The client certificate's extendedKeyUsage does not include clientAuth.",
+    symptom = Some("amphora: unsuitable certificate purpose"),
+    fix = "Re-issue the client certificate with extendedKeyUsage = clientAuth (or without extendedKeyUsage).",
+    explanation = "The amphora agent checks the client certificate's purpose; a certificate limited to serverAuth is refused.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::ClientCertificate(no_client_auth),
+};
+
+fn no_client_auth(client: &Certificate) -> Option<String> {
+    matches!(
+        client.parsed().extended_key_usage(),
+        Ok(Some(eku)) if !eku.value.client_auth && !eku.value.any
+    )
+    .then(|| format!("\"{}\"", client.subject()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_on_server_auth_only_but_not_without_eku() {
+        assert_fires(
+            &RULE,
+            "client-eku-server-auth-only",
+            BUNDLE,
+            "client.example.org",
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "good-client-without-eku");
+    }
+}

@@ -1,0 +1,67 @@
+//! `ed25519-server-ca-key`: the server CA key is Ed25519; Octavia signs amphora certificates with a digest.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Hit, Rule, Set};
+use crate::codes::{Code, code};
+use crate::key::KeyAlgorithm;
+use crate::oid;
+
+#[doc = "The server CA key is Ed25519; Octavia signs amphora certificates with a digest."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "ed25519-server-ca-key",
+    severity = Error,
+    strict = false,
+    title = "The server CA key is Ed25519; Octavia signs amphora certificates with a digest.",
+    symptom = Some("ValueError: Algorithm must be None when signing via ed25519 or ed448"),
+    fix = "Use an RSA or ECDSA server CA: `octavia-pki generate --key-type ecdsa-p256`.",
+    explanation = "Octavia's LocalCertGenerator passes signing_digest (sha256) to sign(), which Ed25519 keys refuse.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Set(ed25519),
+};
+
+fn ed25519(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+    // The key when it could be unlocked, else its certificate.
+    if let Some(key) = set.server_key {
+        return (key.algorithm() == KeyAlgorithm::Ed25519)
+            .then(|| Hit::new(cx.files.server_ca_key, "the server CA key is Ed25519"));
+    }
+    let first = set.server_certs?.first()?;
+    (first
+        .parsed()
+        .public_key()
+        .algorithm
+        .algorithm
+        .to_id_string()
+        == oid::ED25519)
+        .then(|| {
+            Hit::new(
+                cx.files.server_ca_cert,
+                "the server CA certificate has an Ed25519 key",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_on_an_ed25519_server_ca() {
+        assert_fires(&RULE, "server-ca-ed25519", SERVER_CA_KEY, "Ed25519");
+        let mut locked = load("server-ca-ed25519");
+        locked.server_key = None;
+        assert_eq!(
+            hits(&RULE, &locked),
+            [format!(
+                "{SERVER_CA}: the server CA certificate has an Ed25519 key"
+            )]
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "good-ecdsa");
+    }
+}

@@ -1,0 +1,52 @@
+//! `expiring-soon`: a certificate expires soon.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Rule};
+use crate::cert::Certificate;
+use crate::codes::{Code, code};
+
+#[doc = "A certificate expires soon."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "expiring-soon",
+    severity = Warning,
+    strict = false,
+    title = "A certificate expires soon.",
+    symptom = Some("in a few days: certificate has expired"),
+    fix = "Renew it before it expires.",
+    explanation = "Within --warn-days (30 by default) of its notAfter. Octavia's own amphora certificates last 30 days and are rotated 14 days before expiry, but the CA and client certificates are not.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Certificate(expiring_soon),
+};
+
+fn expiring_soon(cert: &Certificate, cx: &Context<'_>) -> Option<String> {
+    // Expired and not yet valid are rules of their own.
+    if cert.not_after() < cx.now || cert.not_before() > cx.now {
+        return None;
+    }
+    let left = cert.not_after() - cx.now;
+    (left < time::Duration::days(i64::from(cx.warn_days))).then(|| {
+        format!(
+            "\"{}\" expires in {} days, on {}",
+            cert.subject(),
+            left.whole_days(),
+            cert.not_after().date()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_within_the_warning_days_only() {
+        assert_fires(&RULE, "client-expiring-soon", BUNDLE, "expires in 9 days");
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "client-expired");
+    }
+}

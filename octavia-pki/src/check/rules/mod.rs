@@ -1,0 +1,325 @@
+//! The checker's rules, one file each (as zlint's lints): a file holds its
+//! code's metadata (including whether `--strict` makes it an error), the
+//! predicate, its messages, and a unit test on the committed fixtures of
+//! `testdata/check/`. [`ALL`] is the one registry, an explicit list.
+//!
+//! The loading pass in `check/mod.rs` reports the file, framing, key and
+//! passphrase outcomes (their codes are in [`crate::codes::check`]); the rules
+//! judge what it loaded. To add a rule: a file here, one line in [`ALL`], its
+//! code in [`crate::codes::check::ALL`], and a fixture in
+//! `testdata/make-check-fixtures.py`.
+
+use time::OffsetDateTime;
+
+use crate::cert::Certificate;
+use crate::codes::{Code, Severity};
+use crate::key::PrivateKey;
+use crate::layout::DeployedFiles;
+use crate::release::OctaviaRelease;
+
+pub(crate) mod ca_chain_incomplete;
+pub(crate) mod ca_expires_before_client;
+pub(crate) mod ca_key_mismatch;
+pub(crate) mod ca_key_usage_no_cert_sign;
+pub(crate) mod ca_not_ca;
+pub(crate) mod client_cert_untrusted;
+pub(crate) mod client_eku_no_client_auth;
+pub(crate) mod client_key_usage_no_digital_signature;
+pub(crate) mod ed25519_server_ca_key;
+pub(crate) mod expired;
+pub(crate) mod expiring_soon;
+pub(crate) mod not_yet_valid;
+pub(crate) mod octavia_release_strict_no_aki;
+pub(crate) mod rehearsal_failed;
+pub(crate) mod rsa_key_too_small;
+pub(crate) mod server_ca_chain_order;
+pub(crate) mod server_ca_key_id_not_sha1;
+pub(crate) mod strict_ca_basic_constraints_not_critical;
+pub(crate) mod strict_ca_no_key_usage;
+pub(crate) mod strict_ca_no_ski;
+pub(crate) mod strict_no_aki;
+pub(crate) mod weak_signature;
+
+/// One rule: its code, and what it looks at.
+pub(crate) struct Rule {
+    pub(crate) code: Code,
+    pub(crate) applies: Applies,
+}
+
+/// What a rule looks at, and its predicate: `Some(message)` when it fires.
+pub(crate) enum Applies {
+    /// Every certificate of every file.
+    Certificate(fn(&Certificate, &Context<'_>) -> Option<String>),
+    /// Every certificate of a CA file: each acts as a CA.
+    CaCertificate(fn(&Certificate) -> Option<String>),
+    /// A CA file as a whole (its first certificate is the one in use).
+    CaFile(fn(&[Certificate]) -> Option<String>),
+    /// The client certificate: the bundle's first (or, when the bundle starts
+    /// with its CA, the one matching the key).
+    ClientCertificate(fn(&Certificate) -> Option<String>),
+    /// The files together: keys to certificates, chains across files.
+    Set(fn(&Set<'_>, &Context<'_>) -> Option<Hit>),
+    /// The outcome of the rehearsed handshake ([`rehearsal_failed::code_of`]).
+    Rehearsal,
+}
+
+/// Every rule, in documentation order.
+pub(crate) const ALL: &[Rule] = &[
+    ca_key_mismatch::RULE,
+    server_ca_chain_order::RULE,
+    rsa_key_too_small::RULE,
+    ed25519_server_ca_key::RULE,
+    client_cert_untrusted::RULE,
+    ca_chain_incomplete::RULE,
+    server_ca_key_id_not_sha1::RULE,
+    ca_not_ca::RULE,
+    ca_key_usage_no_cert_sign::RULE,
+    client_eku_no_client_auth::RULE,
+    client_key_usage_no_digital_signature::RULE,
+    weak_signature::RULE,
+    expired::RULE,
+    not_yet_valid::RULE,
+    expiring_soon::RULE,
+    ca_expires_before_client::RULE,
+    strict_ca_basic_constraints_not_critical::RULE,
+    strict_ca_no_key_usage::RULE,
+    strict_ca_no_ski::RULE,
+    strict_no_aki::RULE,
+    rehearsal_failed::RULE,
+    octavia_release_strict_no_aki::RULE,
+];
+
+/// What the rules judge against.
+pub(crate) struct Context<'a> {
+    /// The moment validity is judged at.
+    pub(crate) now: OffsetDateTime,
+    /// `--warn-days`.
+    pub(crate) warn_days: u32,
+    /// The Octavia releases the files must work with.
+    pub(crate) targeted: &'a [&'static OctaviaRelease],
+    /// The file names of the layout.
+    pub(crate) files: DeployedFiles,
+}
+
+/// What the loading pass could read of each file (`None`: unreadable, and
+/// reported already).
+pub(crate) struct Set<'a> {
+    /// The server CA file's certificates, in file order.
+    pub(crate) server_certs: Option<&'a [Certificate]>,
+    /// The server CA key, unlocked.
+    pub(crate) server_key: Option<&'a PrivateKey>,
+    /// The client CA file's certificates (the server CA's in the legacy layout).
+    pub(crate) client_ca_certs: Option<&'a [Certificate]>,
+    /// The bundle's certificates, the client's first.
+    pub(crate) client: Option<&'a [Certificate]>,
+}
+
+/// A finding of a [`Applies::Set`] rule: which file it is about, and, where
+/// the rule decides it, a severity other than the code's.
+#[derive(Debug)]
+pub(crate) struct Hit {
+    pub(crate) file: &'static str,
+    pub(crate) message: String,
+    pub(crate) severity: Option<Severity>,
+}
+
+impl Hit {
+    pub(crate) fn new(file: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            file,
+            message: message.into(),
+            severity: None,
+        }
+    }
+
+    pub(crate) fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// Applies one rule to the set, giving each finding to `found`.
+pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dyn FnMut(Hit)) {
+    let mut ca_files = vec![(cx.files.server_ca_cert, set.server_certs)];
+    // In the legacy layout the one CA file is both.
+    if cx.files.client_ca_cert != cx.files.server_ca_cert {
+        ca_files.push((cx.files.client_ca_cert, set.client_ca_certs));
+    }
+    let ca_files = ca_files
+        .into_iter()
+        .filter_map(|(file, certs)| Some((file, certs?)));
+    let mut each = |file: &'static str, message: Option<String>| {
+        if let Some(message) = message {
+            found(Hit::new(file, message));
+        }
+    };
+    match rule.applies {
+        Applies::Certificate(f) => {
+            let bundle = set.client.map(|certs| (cx.files.client_bundle, certs));
+            for (file, certs) in ca_files.chain(bundle) {
+                for cert in certs {
+                    each(file, f(cert, cx));
+                }
+            }
+        }
+        Applies::CaCertificate(f) => {
+            for (file, certs) in ca_files {
+                for cert in certs {
+                    each(file, f(cert));
+                }
+            }
+        }
+        Applies::CaFile(f) => {
+            for (file, certs) in ca_files {
+                each(file, f(certs));
+            }
+        }
+        Applies::ClientCertificate(f) => {
+            if let Some(client) = set.client.and_then(<[_]>::first) {
+                each(cx.files.client_bundle, f(client));
+            }
+        }
+        Applies::Set(f) => {
+            if let Some(hit) = f(set, cx) {
+                found(hit);
+            }
+        }
+        Applies::Rehearsal => {}
+    }
+}
+
+/// The committed fixtures of `testdata/check/`, loaded for the rules' unit
+/// tests, and checked at the moment their script recorded.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::path::{Path, PathBuf};
+
+    use time::format_description::well_known::Rfc3339;
+
+    use super::*;
+    use crate::layout::Layout;
+    use crate::release::RELEASES;
+
+    pub(crate) const SERVER_CA: &str = "server_ca.cert.pem";
+    pub(crate) const SERVER_CA_KEY: &str = "server_ca.key.pem";
+    pub(crate) const CLIENT_CA: &str = "client_ca.cert.pem";
+    pub(crate) const BUNDLE: &str = "client.cert-and-key.pem";
+
+    fn dir(case: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/check")
+            .join(case)
+    }
+
+    /// A fixture's files, read plainly (the loading pass's findings are not
+    /// the rules' business).
+    pub(crate) struct Loaded {
+        pub(crate) layout: Layout,
+        pub(crate) server_certs: Option<Vec<Certificate>>,
+        pub(crate) server_key: Option<PrivateKey>,
+        pub(crate) client_ca_certs: Option<Vec<Certificate>>,
+        pub(crate) client: Option<Vec<Certificate>>,
+    }
+
+    impl Loaded {
+        pub(crate) fn view(&self) -> Set<'_> {
+            Set {
+                server_certs: self.server_certs.as_deref(),
+                server_key: self.server_key.as_ref(),
+                client_ca_certs: self.client_ca_certs.as_deref(),
+                client: self.client.as_deref(),
+            }
+        }
+    }
+
+    pub(crate) fn load(case: &str) -> Loaded {
+        let dir = dir(case);
+        let layout = Layout::detect(&dir);
+        let files = layout.files();
+        let read = |name: &str| std::fs::read(dir.join(name)).ok();
+        let certs = |name: &str| read(name).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
+        let passphrase =
+            crate::passwords::server_ca_passphrase(None, Some(&dir.join("passwords.yml"))).unwrap();
+        Loaded {
+            layout,
+            server_certs: certs(files.server_ca_cert),
+            server_key: read(files.server_ca_key)
+                .and_then(|b| PrivateKey::from_file_bytes(&b, passphrase.as_ref()).ok()),
+            client_ca_certs: certs(files.client_ca_cert),
+            client: certs(files.client_bundle),
+        }
+    }
+
+    /// The context of the fixture run: its CHECKED_AT, every release.
+    pub(crate) fn context() -> Context<'static> {
+        let at = std::fs::read_to_string(dir("CHECKED_AT")).unwrap();
+        let every: &'static [&'static OctaviaRelease] =
+            Box::leak(RELEASES.iter().collect::<Vec<_>>().into_boxed_slice());
+        Context {
+            now: OffsetDateTime::parse(at.trim(), &Rfc3339).unwrap(),
+            warn_days: crate::check::DEFAULT_WARN_DAYS,
+            targeted: every,
+            files: Layout::Kolla.files(),
+        }
+    }
+
+    /// What `rule` reports on a loaded fixture, as `file: message`.
+    pub(crate) fn hits(rule: &Rule, loaded: &Loaded) -> Vec<String> {
+        let mut cx = context();
+        cx.files = loaded.layout.files();
+        let mut out = Vec::new();
+        apply(rule, &loaded.view(), &cx, &mut |hit| {
+            out.push(format!("{}: {}", hit.file, hit.message))
+        });
+        out
+    }
+
+    /// The rule reports exactly one finding on the case, about `file`, saying `needle`.
+    #[track_caller]
+    pub(crate) fn assert_fires(rule: &Rule, case: &str, file: &str, needle: &str) {
+        let found = hits(rule, &load(case));
+        assert!(
+            found.len() == 1
+                && found[0].starts_with(&format!("{file}: "))
+                && found[0].contains(needle),
+            "{} on {case}: {found:?}, expected one about {file} saying {needle:?}",
+            rule.code
+        );
+    }
+
+    /// The rule reports nothing on the case.
+    #[track_caller]
+    pub(crate) fn assert_quiet(rule: &Rule, case: &str) {
+        let found = hits(rule, &load(case));
+        assert!(found.is_empty(), "{} on {case}: {found:?}", rule.code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_holds_each_rule_once_and_every_code_is_a_rule_or_loaded() {
+        let rules: Vec<Code> = ALL.iter().map(|r| r.code).collect();
+        let loading = crate::codes::check::LOADING;
+        for code in crate::codes::check::ALL {
+            let n = rules.iter().chain(loading).filter(|c| *c == code).count();
+            assert_eq!(n, 1, "{code} is registered {n} times");
+        }
+        assert_eq!(
+            rules.len() + loading.len(),
+            crate::codes::check::ALL.len(),
+            "a rule or loader code is missing from codes::check::ALL"
+        );
+        for code in crate::codes::all() {
+            let info = code.info();
+            assert!(
+                !info.title.is_empty() && !info.fix.is_empty() && !info.explanation.is_empty(),
+                "{code} is not explained"
+            );
+            // Strictness is declared, not read off the id.
+            assert_eq!(info.strict, info.id.starts_with("strict-"), "{code}");
+        }
+    }
+}

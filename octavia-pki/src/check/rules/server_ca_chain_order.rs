@@ -1,0 +1,58 @@
+//! `server-ca-chain-order`: the server CA file does not start with the certificate of the server CA key (a root-first chain).
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Hit, Rule, Set};
+use crate::codes::{Code, code};
+
+#[doc = "The server CA file does not start with the certificate of the server CA key (a root-first chain)."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "server-ca-chain-order",
+    severity = Error,
+    strict = false,
+    title = "The server CA file does not start with the certificate of the server CA key (a root-first chain).",
+    symptom = Some("controller: certificate verify failed: unable to get local issuer certificate"),
+    fix = "Put the issuing certificate (the one whose key is server_ca.key.pem) first, then its chain up to the root.",
+    explanation = "Octavia takes the first certificate of the file as the issuer of amphora certificates. If the root comes first, amphora certificates name the root as issuer but are signed by the intermediate's key.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Set(chain_order),
+};
+
+fn chain_order(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+    let (certs, key) = (set.server_certs?, set.server_key?);
+    if certs[0].matches_key(key) {
+        return None;
+    }
+    let i = certs.iter().position(|c| c.matches_key(key))?;
+    Some(Hit::new(
+        cx.files.server_ca_cert,
+        format!(
+            "the key belongs to certificate {} (\"{}\"), but Octavia issues with the first, \"{}\"",
+            i + 1,
+            certs[i].subject(),
+            certs[0].subject()
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_when_the_keys_certificate_is_not_first() {
+        assert_fires(
+            &RULE,
+            "server-ca-root-first",
+            SERVER_CA,
+            "belongs to certificate 2",
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "good-intermediates");
+        assert_quiet(&RULE, "server-key-mismatch");
+    }
+}

@@ -1,0 +1,52 @@
+//! `strict-ca-no-ski`: a CA certificate has no subjectKeyIdentifier.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Rule};
+use crate::cert::Certificate;
+use crate::codes::{Code, code};
+use x509_parser::extensions::ParsedExtension;
+
+#[doc = "A CA certificate has no subjectKeyIdentifier."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "strict-ca-no-ski",
+    severity = Warning,
+    strict = true,
+    title = "A CA certificate has no subjectKeyIdentifier.",
+    symptom = Some("Python 3.13+: Subject Key Identifier missing"),
+    fix = "Re-issue the CA with subjectKeyIdentifier = hash.",
+    explanation = "VERIFY_X509_STRICT requires a subject key identifier on CA certificates.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::CaCertificate(no_ski),
+};
+
+fn no_ski(cert: &Certificate) -> Option<String> {
+    let has_ski = cert.parsed().extensions().iter().any(|e| {
+        matches!(
+            e.parsed_extension(),
+            ParsedExtension::SubjectKeyIdentifier(_)
+        )
+    });
+    (!has_ski).then(|| format!("\"{}\"", cert.subject()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_on_a_ca_without_subject_key_identifier() {
+        assert_fires(
+            &RULE,
+            "strict-lax-server-ca",
+            SERVER_CA,
+            "server-ca.example.org",
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "good-kolla-recipe");
+    }
+}

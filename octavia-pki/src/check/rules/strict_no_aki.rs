@@ -1,0 +1,57 @@
+//! `strict-no-aki`: a certificate that is not a self-signed root has no authorityKeyIdentifier.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Rule};
+use crate::cert::Certificate;
+use crate::codes::{Code, code};
+use crate::x509;
+use x509_parser::extensions::ParsedExtension;
+
+#[doc = "A certificate that is not a self-signed root has no authorityKeyIdentifier."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "strict-no-aki",
+    severity = Warning,
+    strict = true,
+    title = "A certificate that is not a self-signed root has no authorityKeyIdentifier.",
+    symptom = Some("Python 3.13+: Missing Authority Key Identifier"),
+    fix = "Re-issue it with authorityKeyIdentifier = keyid.",
+    explanation = "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Certificate(no_aki),
+};
+
+fn no_aki(cert: &Certificate, _: &Context<'_>) -> Option<String> {
+    // OpenSSL's X509_STRICT exempts self-signed roots.
+    if x509::is_self_signed(cert) {
+        return None;
+    }
+    let has_aki = cert.parsed().extensions().iter().any(|e| {
+        matches!(
+            e.parsed_extension(),
+            ParsedExtension::AuthorityKeyIdentifier(_)
+        )
+    });
+    (!has_aki).then(|| format!("\"{}\"", cert.subject()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_on_a_client_certificate_without_aki_and_never_on_a_root() {
+        assert_fires(
+            &RULE,
+            "strict-client-without-aki",
+            BUNDLE,
+            "client.example.org",
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "strict-lax-server-ca");
+    }
+}

@@ -1,0 +1,50 @@
+//! `weak-signature`: a certificate is signed with SHA-1 or MD5.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Rule};
+use crate::cert::Certificate;
+use crate::codes::{Code, code};
+use crate::x509;
+
+#[doc = "A certificate is signed with SHA-1 or MD5."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "weak-signature",
+    severity = Error,
+    strict = false,
+    title = "A certificate is signed with SHA-1 or MD5.",
+    symptom = Some("OpenSSL 3: ca md too weak"),
+    fix = "Re-issue it with SHA-256 (`octavia-pki generate`).",
+    explanation = "OpenSSL 3's default security level refuses SHA-1 and MD5 signatures on every certificate but a self-signed root.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Certificate(weak_signature),
+};
+
+fn weak_signature(cert: &Certificate, _: &Context<'_>) -> Option<String> {
+    // A trust anchor's own signature is never checked.
+    if x509::is_self_signed(cert) {
+        return None;
+    }
+    let oid = cert.parsed().signature_algorithm.algorithm.to_id_string();
+    x509::weak_signature(&oid).map(|name| format!("\"{}\" is signed with {name}", cert.subject()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_on_a_sha1_signature() {
+        assert_fires(
+            &RULE,
+            "client-signed-with-sha1",
+            BUNDLE,
+            "SHA-1 (sha1WithRSAEncryption)",
+        );
+        assert_quiet(&RULE, "good-rsa");
+    }
+}
