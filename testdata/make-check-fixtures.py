@@ -17,6 +17,7 @@ certificates OpenSSL makes a moment later are valid too). The tests against
 Octavia run the script afresh; testdata/check/ holds one run, checked at its
 CHECKED_AT by plain `cargo test` (octavia-pki/tests/rules.rs).
 """
+import base64
 import datetime
 import hashlib
 import json
@@ -337,6 +338,32 @@ def main(out):
     loose = dict(good)
     write(out, "key-file-world-readable", loose, warnings=["key-file-permissions@server_ca.key.pem"])
     os.chmod(os.path.join(out, "key-file-world-readable", KOLLA[1]), 0o644)
+
+    # --- what the loading pass refuses ------------------------------------------------------
+    def block(label, der):
+        body = base64.encodebytes(der).replace(b"\n", b"")
+        lines = b"\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+        return b"-----BEGIN " + label + b"-----\n" + lines + b"\n-----END " + label + b"-----\n"
+
+    # Not DER at all, inside correct PEM framing (fixed bytes: the fixture is reproducible).
+    garbage = hashlib.sha256(b"octavia-pki fixture").digest() * 8
+    write(out, "client-ca-garbage-der", {**good, KOLLA[2]: block(b"CERTIFICATE", garbage)},
+          errors=["unreadable-certificate@client_ca.cert.pem"])
+    write(out, "server-key-garbage-der", {**good, KOLLA[1]: block(b"PRIVATE KEY", garbage)},
+          errors=["unreadable-key@server_ca.key.pem"])
+    lines = pem(server).split(b"\n")
+    lines[3] = lines[3][:10] + b"!!!!" + lines[3][14:]  # a hand edit: not base64 any more
+    write(out, "server-ca-corrupt-base64", {**good, KOLLA[0]: b"\n".join(lines)},
+          errors=["corrupt-pem@server_ca.cert.pem"])
+    write(out, "server-ca-too-large", {**good, KOLLA[0]: b"\0" * (1024 * 1024 + 1)},
+          errors=["file-too-large@server_ca.cert.pem"])
+    # A directory where the certificate belongs (a file inside, since git keeps no empty directory).
+    write(out, "server-ca-is-a-directory", {**good, KOLLA[0]: None}, errors=["not-a-file@server_ca.cert.pem"])
+    os.makedirs(os.path.join(out, "server-ca-is-a-directory", KOLLA[0]))
+    with open(os.path.join(out, "server-ca-is-a-directory", KOLLA[0], "README"), "w") as f:
+        f.write("a directory, not the server CA certificate\n")
+    write(out, "passwords-without-ca-password", good, passwords="octavia_client_ca_password: OtherPass2\n",
+          errors=["password-missing@passwords.yml"], infos=["passphrase-not-available@server_ca.key.pem"])
 
 
 def openssl_sha1_client(out, ca, ca_key, client_key):

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use octavia_pki::check::{self, CheckOptions, Code, Report};
 use octavia_pki::codes;
-use octavia_pki::{Error, Layout, OctaviaVersions, Passphrase, fsio};
+use octavia_pki::{Error, Layout, OctaviaVersions, Passphrase};
 
 use crate::findings::{self, Shown};
 use crate::output::{self, Format};
-use crate::passphrase::{self, DEFAULT_PASSWORDS};
+use crate::passphrase;
 
 /// Where `check` and `rehearse` find the server CA passphrase.
 #[derive(Args)]
@@ -25,30 +25,13 @@ pub struct PassphraseArgs {
 }
 
 impl PassphraseArgs {
-    /// The passwords.yml to read and/or the passphrase: `--passwords`, else
-    /// `--passphrase-file`, else the default passwords.yml if readable, else a
-    /// prompt on a terminal, else none.
+    /// The passwords.yml to read and/or the passphrase, found in the order
+    /// every command follows ([`passphrase::for_reading`]).
     pub fn resolve(&self) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
-        if let Some(p) = &self.passwords {
-            if !readable(p) {
-                // Named explicitly and unreadable: say why, and do not run.
-                fsio::read_file(p)?;
-            }
-            return Ok((Some(p.clone()), None));
-        }
-        if let Some(path) = &self.passphrase_file {
-            return Ok((None, Some(passphrase::read_passphrase_file(path)?)));
-        }
-        if readable(DEFAULT_PASSWORDS) {
-            return Ok((Some(PathBuf::from(DEFAULT_PASSWORDS)), None));
-        }
-        if std::io::stdin().is_terminal() {
-            return Ok((
-                None,
-                passphrase::prompt_once("server CA key", octavia_pki::CA_PASSWORD)?,
-            ));
-        }
-        Ok((None, None))
+        passphrase::for_reading(&passphrase::Sources {
+            passwords: self.passwords.as_deref(),
+            passphrase_file: self.passphrase_file.as_deref(),
+        })
     }
 }
 
@@ -139,10 +122,6 @@ pub fn run(args: CheckArgs) -> Result<bool, Error> {
         Format::Human => print_human(&report, std::io::stdout().is_terminal()),
     }
     Ok(report.has_errors())
-}
-
-fn readable(path: impl AsRef<std::path::Path>) -> bool {
-    std::fs::File::open(path).is_ok()
 }
 
 /// Grouped by file, most serious file first, then a one-line verdict.

@@ -174,7 +174,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
     let mut extra_files = Vec::new();
     let (passphrases, origin) = match &args.demo {
         Some(demo) => demo_passphrases(demo, &mut extra_files)?,
-        None => passphrase::resolve(
+        None => passphrase::for_writing(
             &Sources {
                 passwords: args.passwords.as_deref(),
                 passphrase_file: args.passphrase_file.as_deref(),

@@ -220,7 +220,7 @@ fn passphrases(args: &ChangeArgs) -> Result<octavia_pki::CaPassphrases, Error> {
         passwords: args.passwords.as_deref(),
         passphrase_file: args.passphrase_file.as_deref(),
     };
-    Ok(passphrase::resolve(&sources, single_ca)?.0)
+    Ok(passphrase::for_writing(&sources, single_ca)?.0)
 }
 
 fn finish(args: &ChangeArgs, change: &Change) -> Result<(), Error> {

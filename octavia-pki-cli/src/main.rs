@@ -10,6 +10,7 @@ mod generate;
 mod lifecycle;
 mod output;
 mod passphrase;
+mod probe;
 mod rehearse;
 
 use std::process::ExitCode;
@@ -54,6 +55,8 @@ enum Command {
     Expiry(lifecycle::ExpiryArgs),
     /// The deployment around the certificates: audit a Kolla configuration, plan the setup.
     Deploy(deploy::DeployArgs),
+    /// Talk to running amphorae as the controllers do, and say why each one fails.
+    Probe(Box<probe::ProbeArgs>),
 }
 
 /// Exit status when a check found an error, or a rehearsal failed.
@@ -99,6 +102,11 @@ fn main() -> ExitCode {
             Err(err) => fail(&err, EXPIRY_UNKNOWN),
         },
         Command::Deploy(args) => match deploy::run(args) {
+            Ok(false) => ExitCode::SUCCESS,
+            Ok(true) => ExitCode::from(EXIT_FINDINGS),
+            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
+        Command::Probe(args) => match probe::run(*args) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),

@@ -1,8 +1,9 @@
-//! Where the CA passphrases come from: never argv.
-//!
-//! In order: `--passwords FILE` (Kolla's passwords.yml), `--passphrase-file
-//! FILE`, the default `/etc/kolla/passwords.yml` if it exists, and last an
-//! interactive prompt with confirmation when standard input is a terminal.
+//! Where the CA passphrases come from: never argv. One order for every
+//! command ([`source`]): `--passwords FILE` (Kolla's passwords.yml),
+//! `--passphrase-file FILE`, the default `/etc/kolla/passwords.yml`, and last
+//! an interactive prompt when standard input is a terminal. Commands that
+//! create or re-encrypt keys take both passphrases with [`for_writing`];
+//! `check` and `rehearse` take the server CA's as it is with [`for_reading`].
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -54,43 +55,103 @@ impl Origin {
     }
 }
 
-/// Finds both CA passphrases. `single_ca` asks for one only (legacy layout).
-pub fn resolve(sources: &Sources<'_>, single_ca: bool) -> Result<(CaPassphrases, Origin), Error> {
+/// Where the passphrase is, in the order every command follows.
+enum Source {
+    Passwords(PathBuf),
+    File(PathBuf),
+    Prompt,
+    Nowhere,
+}
+
+/// What the passphrase is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Keys are created or re-encrypted with it.
+    Writing,
+    /// Keys are only read (check, rehearse).
+    Reading,
+}
+
+/// The one order. The default passwords.yml is used when it exists; for
+/// reading, only when it can be read too (the check then runs without the
+/// key's checks). For writing, an unreadable default is an error, never a
+/// prompt: a prompted passphrase would encrypt keys the passwords.yml that
+/// kolla-ansible deploys cannot open.
+fn source(sources: &Sources<'_>, purpose: Purpose) -> Source {
     if let Some(path) = sources.passwords {
-        return from_passwords(path, single_ca);
+        return Source::Passwords(path.to_owned());
     }
     if let Some(path) = sources.passphrase_file {
-        let passphrase = read_usable_passphrase_file(path)?;
-        let both = CaPassphrases {
-            server_ca: passphrase.clone(),
-            client_ca: passphrase,
-        };
-        return Ok((both, Origin::File(path.to_owned())));
+        return Source::File(path.to_owned());
     }
     let default = Path::new(DEFAULT_PASSWORDS);
-    if fsio::exists(default) {
-        return from_passwords(default, single_ca);
+    let usable = match purpose {
+        Purpose::Writing => fsio::exists(default),
+        Purpose::Reading => std::fs::File::open(default).is_ok(),
+    };
+    if usable {
+        return Source::Passwords(default.to_owned());
     }
     if std::io::stdin().is_terminal() {
-        let server_ca = prompt_twice("server CA key", CA_PASSWORD)?;
-        let client_ca = if single_ca {
-            server_ca.clone()
-        } else {
-            prompt_twice("client CA key", CLIENT_CA_PASSWORD)?
-        };
-        return Ok((
-            CaPassphrases {
-                server_ca,
-                client_ca,
-            },
-            Origin::Prompt,
-        ));
+        return Source::Prompt;
     }
-    Err(Error::InvalidOptions(format!(
-        "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard input is not a \
-         terminal; give --passwords FILE (Kolla's passwords.yml) or --passphrase-file FILE \
-         (or --demo DIR for a self-contained demonstration set)"
-    )))
+    Source::Nowhere
+}
+
+/// Both CA passphrases, for keys to be written. `single_ca` asks for one only
+/// (legacy layout). A passphrase Octavia could not use is refused.
+pub fn for_writing(
+    sources: &Sources<'_>,
+    single_ca: bool,
+) -> Result<(CaPassphrases, Origin), Error> {
+    match source(sources, Purpose::Writing) {
+        Source::Passwords(path) => from_passwords(&path, single_ca),
+        Source::File(path) => {
+            let passphrase = read_usable_passphrase_file(&path)?;
+            let both = CaPassphrases {
+                server_ca: passphrase.clone(),
+                client_ca: passphrase,
+            };
+            Ok((both, Origin::File(path)))
+        }
+        Source::Prompt => {
+            let server_ca = prompt_twice("server CA key", CA_PASSWORD)?;
+            let client_ca = if single_ca {
+                server_ca.clone()
+            } else {
+                prompt_twice("client CA key", CLIENT_CA_PASSWORD)?
+            };
+            Ok((
+                CaPassphrases {
+                    server_ca,
+                    client_ca,
+                },
+                Origin::Prompt,
+            ))
+        }
+        Source::Nowhere => Err(Error::InvalidOptions(format!(
+            "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard input is not a \
+             terminal; give --passwords FILE (Kolla's passwords.yml) or --passphrase-file FILE \
+             (or --demo DIR for a self-contained demonstration set)"
+        ))),
+    }
+}
+
+/// The server CA passphrase for reading, as the library's check and
+/// rehearsal take it: the passwords.yml to read (the library reports what is
+/// wrong in it), or the passphrase as it is (one prompt, empty for none), or
+/// neither.
+pub fn for_reading(sources: &Sources<'_>) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
+    match source(sources, Purpose::Reading) {
+        Source::Passwords(path) => {
+            // Named and unreadable: say why, and do not run.
+            fsio::read_file(&path)?;
+            Ok((Some(path), None))
+        }
+        Source::File(path) => Ok((None, Some(read_passphrase_file(&path)?))),
+        Source::Prompt => Ok((None, prompt_once("server CA key", CA_PASSWORD)?)),
+        Source::Nowhere => Ok((None, None)),
+    }
 }
 
 fn from_passwords(path: &Path, single_ca: bool) -> Result<(CaPassphrases, Origin), Error> {
@@ -117,7 +178,7 @@ fn from_passwords(path: &Path, single_ca: bool) -> Result<(CaPassphrases, Origin
 
 /// The first line of the file, without its line ending, as it is: the
 /// checker reports what Octavia would make of it.
-pub fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
+fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
     let bytes = fsio::read_file(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::Read {
         path: path.to_owned(),
@@ -144,7 +205,7 @@ fn read_usable_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
 }
 
 /// One prompt, no confirmation (for reading, not creating); empty means none.
-pub fn prompt_once(what: &str, key: &str) -> Result<Option<Passphrase>, Error> {
+fn prompt_once(what: &str, key: &str) -> Result<Option<Passphrase>, Error> {
     let answer = Zeroizing::new(
         rpassword::prompt_password(format!(
             "Passphrase for the {what} ({key}; empty to skip): "

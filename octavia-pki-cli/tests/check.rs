@@ -543,6 +543,83 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("explain --list"));
 }
 
+/// Codes no committed fixture directory can show, and the test that shows each instead.
+const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
+    // Git keeps no mode 000, and CI runs as root, who reads anyway.
+    (
+        "unreadable-file",
+        "a_file_that_cannot_be_read_is_unreadable_file in octavia-pki/tests/rules.rs",
+    ),
+    // The catch-all for a handshake failure no rule names: no set of files is
+    // known to reach it; the mapping is unit-tested in check/rules/rehearsal_failed.rs.
+    ("rehearsal-failed", "check::rules::rehearsal_failed::tests"),
+    // Only under --strict: sets_made_by_generate_check_clean_in_both_layouts.
+    (
+        "octavia-release-strict-no-aki",
+        "sets_made_by_generate_check_clean_in_both_layouts",
+    ),
+];
+
+/// Every code `expect.json` (testdata/check) or `expect` (testdata/deploy) names.
+/// (The probe's statuses are asserted in tests/probe.rs, against the real agent.)
+fn codes_expected_by_fixtures() -> std::collections::BTreeSet<String> {
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    let mut codes = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(testdata.join("check")).unwrap() {
+        let Ok(text) = fs::read_to_string(entry.unwrap().path().join("expect.json")) else {
+            continue;
+        };
+        let expect: Value = serde_json::from_str(&text).unwrap();
+        let mut lists = vec![&expect["errors"], &expect["warnings"], &expect["infos"]];
+        if let Some(by_release) = expect["errors_by_release"].as_object() {
+            lists.extend(by_release.values());
+        }
+        for finding in lists.into_iter().flat_map(strings) {
+            codes.insert(finding.split('@').next().unwrap().to_owned());
+        }
+    }
+    for entry in fs::read_dir(testdata.join("deploy")).unwrap() {
+        let Ok(text) = fs::read_to_string(entry.unwrap().path().join("expect")) else {
+            continue;
+        };
+        codes.extend(text.split_whitespace().step_by(2).map(str::to_owned));
+    }
+    codes
+}
+
+#[test]
+fn every_code_is_registered_listed_explained_and_expected_by_a_fixture() {
+    let registered: Vec<&str> = octavia_pki::codes::all().map(|c| c.id()).collect();
+    let list = ok(octavia_pki().args(["explain", "--list"]));
+    let listed: Vec<&str> = list
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(listed, registered, "explain --list is not the catalogue");
+    let expected = codes_expected_by_fixtures();
+    // The probe's statuses are shown against Octavia's own amphora agent.
+    let probe_tests =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/probe.rs")).unwrap();
+    let unshown: Vec<&str> = registered
+        .iter()
+        .copied()
+        .filter(|id| !expected.contains(*id))
+        .filter(|id| {
+            let status = octavia_pki::codes::Code::find(id).unwrap();
+            status.info().namespace != "probe" || !probe_tests.contains(&format!("\"{id}\""))
+        })
+        .filter(|id| !SHOWN_ELSEWHERE.iter().any(|(code, _)| code == id))
+        .collect();
+    assert!(unshown.is_empty(), "no fixture expects {unshown:?}");
+    for (code, _) in SHOWN_ELSEWHERE {
+        assert!(registered.contains(code), "{code} is no code");
+        assert!(
+            !expected.contains(*code),
+            "{code} has a fixture now: drop it from SHOWN_ELSEWHERE"
+        );
+    }
+}
+
 fn rehearse_json(case: &Path, extra: &[&str]) -> (Value, Option<i32>) {
     let out = run(octavia_pki()
         .arg("rehearse")

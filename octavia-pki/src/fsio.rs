@@ -16,11 +16,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::cert::Certificate;
 use crate::error::{Error, Result};
-use crate::key::PrivateKey;
-use crate::model::ClientBundle;
-use crate::secret::Passphrase;
 
 /// The largest file this crate reads: certificate files are a few KiB, so
 /// anything larger is a mistake and is not read into memory whole.
@@ -87,33 +83,6 @@ pub fn require_dir(dir: &Path) -> Result<()> {
 /// Whether anything (even a dangling symlink) is at `path`.
 pub fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
-}
-
-/// Reads every certificate of a PEM or DER file.
-pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>> {
-    let bytes = read_file(path)?;
-    Certificate::all_from_file_bytes(&bytes).map_err(|source| Error::Certificate {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Reads the private key of a PEM or DER file, decrypting it if needed.
-pub fn read_private_key(path: &Path, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
-    let bytes = read_file(path)?;
-    PrivateKey::from_file_bytes(&bytes, passphrase).map_err(|source| Error::Key {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Reads a client certificate-and-key bundle.
-pub fn read_bundle(path: &Path) -> Result<ClientBundle> {
-    let bytes = read_file(path)?;
-    ClientBundle::from_file_bytes(&bytes).map_err(|source| Error::Bundle {
-        path: path.to_owned(),
-        source,
-    })
 }
 
 /// One file to write.

@@ -84,6 +84,7 @@ pub mod fsio;
 pub mod key_id;
 pub mod lifecycle;
 pub mod pem;
+pub mod probe;
 pub mod rehearse;
 pub mod release;
 
@@ -114,7 +115,7 @@ pub use key::{
 pub use layout::{DeployedFiles, Layout, work_dir};
 pub use model::{
     BundleError, CaPassphrases, CertificateAuthority, ClientBundle, ClientCa, DeployedPki,
-    OctaviaPki, ServerCa,
+    OctaviaPki, ServerCa, read_bundle, read_certificates, read_private_key,
 };
 pub use passwords::{
     CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError, demo_passwords_yml,

@@ -156,9 +156,9 @@ impl<'a> WorkDir<'a> {
     fn client_certificate(&self) -> Result<Certificate> {
         let cert = self.w(work_dir::CLIENT_CERT);
         if fsio::exists(&cert) {
-            return Ok(fsio::read_certificates(&cert)?.remove(0));
+            return Ok(crate::model::read_certificates(&cert)?.remove(0));
         }
-        Ok(fsio::read_bundle(&self.d(self.layout.files().client_bundle))?.certificate)
+        Ok(crate::model::read_bundle(&self.d(self.layout.files().client_bundle))?.certificate)
     }
 
     fn ca_files(
@@ -538,7 +538,7 @@ pub fn expiry(
     let mut entries = Vec::new();
     for path in files {
         let file = path.display().to_string();
-        match fsio::read_certificates(&path) {
+        match crate::model::read_certificates(&path) {
             Ok(certs) => {
                 for cert in certs {
                     let days = (cert.not_after() - now).whole_days();

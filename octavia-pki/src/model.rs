@@ -44,8 +44,8 @@ impl CertificateAuthority {
         key_path: &Path,
         passphrase: Option<&Passphrase>,
     ) -> Result<Self> {
-        let certificates = fsio::read_certificates(cert_path)?;
-        let key = fsio::read_private_key(key_path, passphrase)?;
+        let certificates = read_certificates(cert_path)?;
+        let key = read_private_key(key_path, passphrase)?;
         if !certificates[0].matches_key(&key) {
             return Err(Error::KeyMismatch {
                 certificate_path: cert_path.to_owned(),
@@ -70,6 +70,33 @@ impl fmt::Debug for CertificateAuthority {
     }
 }
 
+/// Reads every certificate of a PEM or DER file.
+pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>> {
+    let bytes = fsio::read_file(path)?;
+    Certificate::all_from_file_bytes(&bytes).map_err(|source| Error::Certificate {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads the private key of a PEM or DER file, decrypting it if needed.
+pub fn read_private_key(path: &Path, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+    let bytes = fsio::read_file(path)?;
+    PrivateKey::from_file_bytes(&bytes, passphrase).map_err(|source| Error::Key {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads a client certificate-and-key bundle.
+pub fn read_bundle(path: &Path) -> Result<ClientBundle> {
+    let bytes = fsio::read_file(path)?;
+    ClientBundle::from_file_bytes(&bytes).map_err(|source| Error::Bundle {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Why a client certificate-and-key bundle cannot be used by the controller.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -87,9 +114,6 @@ pub enum BundleError {
         "the bundle holds no private key (OpenSSL: \"PEM lib\"; the file must hold the client certificate, then its key)"
     )]
     NoKey,
-    /// More than one key in the bundle.
-    #[error("the bundle holds {0} private keys; it must hold exactly one")]
-    SeveralKeys(usize),
     /// The key is encrypted: the controller cannot unlock it unattended.
     #[error("the bundle's private key is encrypted; the controller cannot read it unattended")]
     EncryptedKey,
@@ -127,39 +151,27 @@ impl fmt::Debug for ClientBundle {
 }
 
 impl ClientBundle {
-    /// Reads a bundle as OpenSSL does: every certificate block (the first is
-    /// the client's), and exactly one unencrypted key, in either order.
+    /// Reads a bundle as OpenSSL does ([`BundleParts`]): the client
+    /// certificate, its chain, and the first key, which must be unencrypted
+    /// and the certificate's.
     pub fn from_file_bytes(bytes: &[u8]) -> Result<Self, BundleError> {
         let blocks = pem::parse_blocks(bytes)?;
-        let mut certificates = Vec::new();
-        let mut keys = Vec::new();
-        for block in &blocks {
-            if pem::is_certificate_label(block.label()) {
-                let index = certificates.len() + 1;
-                certificates.push(Certificate::from_der(block.contents().to_vec(), index)?);
-            } else if pem::is_key_label(block.label()) {
-                keys.push(EncodedKey::from_pem_block(block)?);
-            }
-        }
-        let key = match keys.len() {
-            0 => return Err(BundleError::NoKey),
-            1 => keys.remove(0),
-            n => return Err(BundleError::SeveralKeys(n)),
-        };
+        let mut parts = BundleParts::from_blocks(&blocks)?;
+        let key = EncodedKey::from_pem_block(parts.key.ok_or(BundleError::NoKey)?)?;
         if key.is_encrypted() {
             return Err(BundleError::EncryptedKey);
         }
         let key = key.decrypt(None)?;
-        if certificates.is_empty() {
+        if parts.certificates.is_empty() {
             return Err(BundleError::NoCertificate);
         }
-        let certificate = certificates.remove(0);
+        let certificate = parts.certificates.remove(0);
         if !certificate.matches_key(&key) {
             return Err(BundleError::KeyMismatch);
         }
         Ok(Self {
             certificate,
-            chain: certificates,
+            chain: parts.certificates,
             key,
         })
     }
@@ -173,6 +185,40 @@ impl ClientBundle {
         }
         out.push_str(&self.key.to_pkcs8_pem());
         out
+    }
+}
+
+/// A bundle's blocks as OpenSSL takes them, the one policy for every reader
+/// of a bundle: `SSL_CTX_use_certificate_chain_file` takes every certificate
+/// block in order (the first is the client's), `SSL_CTX_use_PrivateKey_file`
+/// the first key block. Further keys are never used; the checker reports them.
+pub(crate) struct BundleParts<'a> {
+    /// Every certificate, in file order.
+    pub(crate) certificates: Vec<Certificate>,
+    /// The key OpenSSL uses, if any.
+    pub(crate) key: Option<&'a pem::Block>,
+    /// How many key blocks follow it, unused.
+    pub(crate) unused_keys: usize,
+}
+
+impl<'a> BundleParts<'a> {
+    /// Sorts the blocks; fails on the first certificate that cannot be parsed.
+    pub(crate) fn from_blocks(blocks: &'a [pem::Block]) -> Result<Self, CertError> {
+        let mut certificates = Vec::new();
+        let mut keys = blocks.iter().filter(|b| pem::is_key_label(b.label()));
+        for block in blocks
+            .iter()
+            .filter(|b| pem::is_certificate_label(b.label()))
+        {
+            let index = certificates.len() + 1;
+            certificates.push(Certificate::from_der(block.contents().to_vec(), index)?);
+        }
+        let key = keys.next();
+        Ok(Self {
+            certificates,
+            key,
+            unused_keys: keys.count(),
+        })
     }
 }
 
@@ -241,12 +287,12 @@ impl OctaviaPki {
 fn read_work_dir_client(dir: &Path) -> Result<ClientBundle> {
     let bundle = dir.join(work_dir::CLIENT_BUNDLE);
     if fsio::exists(&bundle) {
-        return fsio::read_bundle(&bundle);
+        return read_bundle(&bundle);
     }
     let cert_path = dir.join(work_dir::CLIENT_CERT);
     let key_path = dir.join(work_dir::CLIENT_KEY);
-    let mut certificates = fsio::read_certificates(&cert_path)?;
-    let key = fsio::read_private_key(&key_path, None)?;
+    let mut certificates = read_certificates(&cert_path)?;
+    let key = read_private_key(&key_path, None)?;
     let certificate = certificates.remove(0);
     if !certificate.matches_key(&key) {
         return Err(Error::KeyMismatch {
@@ -285,8 +331,8 @@ impl DeployedPki {
             &dir.join(files.server_ca_key),
             Some(server_ca_passphrase),
         )?;
-        let client_ca_certificates = fsio::read_certificates(&dir.join(files.client_ca_cert))?;
-        let client = fsio::read_bundle(&dir.join(files.client_bundle))?;
+        let client_ca_certificates = read_certificates(&dir.join(files.client_ca_cert))?;
+        let client = read_bundle(&dir.join(files.client_bundle))?;
         Ok(Self {
             layout,
             server_ca,

@@ -230,12 +230,12 @@ fn broken_files_get_errors_that_say_what_is_wrong() {
 #[test]
 fn errors_name_the_file() {
     let path = testdata("certs/rsa-ca.pem");
-    let err = octavia_pki::fsio::read_private_key(&path, None).unwrap_err();
+    let err = octavia_pki::read_private_key(&path, None).unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with(&path.display().to_string()), "{text}");
     assert!(matches!(err, Error::Key { .. }));
     let missing = testdata("no-such-file.pem");
-    let text = octavia_pki::fsio::read_certificates(&missing)
+    let text = octavia_pki::read_certificates(&missing)
         .unwrap_err()
         .to_string();
     assert!(

@@ -102,3 +102,28 @@ fn every_rule_fixture_gets_exactly_its_findings() {
     let problems: Vec<String> = cases.iter().flat_map(|c| judge(c)).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `unreadable-file`, which no committed directory can show (git keeps no
+/// mode 000, and root reads anyway): a file whose every read fails with an
+/// I/O error, /proc/self/mem at offset 0 (EIO), for root as for anyone.
+#[test]
+fn a_file_that_cannot_be_read_is_unreadable_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixtures().join("good-rsa");
+    for entry in fs::read_dir(&good).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    fs::remove_file(dir.path().join("client_ca.cert.pem")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/mem", dir.path().join("client_ca.cert.pem")).unwrap();
+    let mut options = CheckOptions::default();
+    options.passwords = Some(dir.path().join("passwords.yml"));
+    options.now = Some(checked_at());
+    let report = check_dir(dir.path(), &options).unwrap();
+    assert_eq!(
+        codes(&report, Severity::Error),
+        ["unreadable-file@client_ca.cert.pem"],
+        "{:?}",
+        report.findings
+    );
+}

@@ -411,7 +411,8 @@ impl Drop for ChildGuard {
     }
 }
 
-fn free_port() -> u16 {
+/// A loopback port nothing listens on (free when asked).
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

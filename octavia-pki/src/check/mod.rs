@@ -22,6 +22,7 @@ use crate::cert::Certificate;
 use crate::error::Result;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::layout::Layout;
+use crate::model::BundleParts;
 use crate::passwords::{CA_PASSWORD, CaPasswordError};
 use crate::pem;
 use crate::release::OctaviaVersions;
@@ -436,24 +437,17 @@ impl Checker<'_> {
         }
     }
 
-    /// The client bundle: certificates and exactly one unencrypted key.
+    /// The client bundle: certificates and the one unencrypted key OpenSSL uses.
     fn bundle(&mut self, name: &str) -> Option<(Vec<Certificate>, Option<PrivateKey>)> {
         let scanned = self.scan(name, true)?;
-        let mut certs = Vec::new();
-        let mut keys = Vec::new();
-        for block in &scanned.blocks {
-            if pem::is_certificate_label(block.label()) {
-                match Certificate::from_der(block.contents().to_vec(), certs.len() + 1) {
-                    Ok(c) => certs.push(c),
-                    Err(e) => {
-                        self.find(codes::UNREADABLE_CERTIFICATE, Some(name), e.to_string());
-                        return None;
-                    }
-                }
-            } else if pem::is_key_label(block.label()) {
-                keys.push(block);
+        let parts = match BundleParts::from_blocks(&scanned.blocks) {
+            Ok(parts) => parts,
+            Err(e) => {
+                self.find(codes::UNREADABLE_CERTIFICATE, Some(name), e.to_string());
+                return None;
             }
-        }
+        };
+        let mut certs = parts.certificates;
         if certs.is_empty() {
             self.find(
                 codes::BUNDLE_NO_CERTIFICATE,
@@ -461,8 +455,15 @@ impl Checker<'_> {
                 "the bundle holds no certificate",
             );
         }
-        let key = match keys.len() {
-            0 => {
+        if parts.unused_keys > 0 {
+            self.find(
+                codes::BUNDLE_SEVERAL_KEYS,
+                Some(name),
+                format!("the bundle holds {} private keys", parts.unused_keys + 1),
+            );
+        }
+        let key = match parts.key {
+            None => {
                 self.find(
                     codes::BUNDLE_NO_KEY,
                     Some(name),
@@ -470,16 +471,7 @@ impl Checker<'_> {
                 );
                 None
             }
-            n => {
-                if n > 1 {
-                    self.find(
-                        codes::BUNDLE_SEVERAL_KEYS,
-                        Some(name),
-                        format!("the bundle holds {n} private keys"),
-                    );
-                }
-                self.bundle_key(name, keys[0])
-            }
+            Some(block) => self.bundle_key(name, block),
         };
         if certs.is_empty() {
             return None;

@@ -1,8 +1,8 @@
 //! The one catalogue of finding codes, for every command that reports
 //! findings: stable identifiers, each documented here once, in namespaces
 //! (as cargo-deny's diagnostic codes): [`check`] (the certificate checker,
-//! and the passwords it reads) and [`deploy`] (`deploy check`'s audit of a
-//! Kolla configuration). `octavia-pki explain CODE` prints
+//! and the passwords it reads), [`deploy`] (`deploy check`'s audit of a
+//! Kolla configuration) and [`probe`] (what a running amphora answered). `octavia-pki explain CODE` prints
 //! [`Code::explanation`]; [`all`] lists every code and [`Code::find`] finds
 //! one, old ids included ([`ALIASES`]).
 //!
@@ -11,6 +11,7 @@
 
 pub mod check;
 pub mod deploy;
+pub mod probe;
 
 use std::fmt;
 
@@ -46,7 +47,7 @@ impl fmt::Display for Severity {
 pub struct CodeInfo {
     /// The stable identifier (`bundle-no-key`).
     pub id: &'static str,
-    /// Its namespace: `check` or `deploy`.
+    /// Its namespace: `check`, `deploy` or `probe`.
     pub namespace: &'static str,
     /// Its usual severity.
     pub severity: Severity,
@@ -169,7 +170,11 @@ pub(crate) use finding_codes;
 
 /// Every code, namespace after namespace.
 pub fn all() -> impl Iterator<Item = Code> {
-    check::ALL.iter().chain(deploy::ALL).copied()
+    check::ALL
+        .iter()
+        .chain(deploy::ALL)
+        .chain(probe::ALL)
+        .copied()
 }
 
 /// Ids that were merged into another code: still found by [`Code::find`]
@@ -198,7 +203,7 @@ mod tests {
             );
             assert_eq!(Code::find(code.id()), Some(code));
             assert!(code.explanation().contains(code.info().fix));
-            assert!(["check", "deploy"].contains(&code.info().namespace));
+            assert!(["check", "deploy", "probe"].contains(&code.info().namespace));
         }
         for (old, code) in ALIASES {
             assert!(!seen.contains(old), "{old} is an alias and a code");

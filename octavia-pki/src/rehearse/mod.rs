@@ -14,13 +14,9 @@ mod amphora;
 
 use std::io::Cursor;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+use rustls::pki_types::ServerName;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -30,11 +26,13 @@ use crate::fsio;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::key_id;
 use crate::layout::Layout;
+use crate::model::BundleParts;
 use crate::passwords::CaPasswordError;
 use crate::pem;
 use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
 pub use crate::x509::VerifyError;
+use crate::x509::tls::{OpenSslVerifier, key_der, presented, provider};
 use crate::x509::{self, Purpose};
 
 /// How to rehearse.
@@ -690,19 +688,13 @@ fn bundle(dir: &Path, name: &str) -> Result<(Vec<Certificate>, PrivateKey), (Str
     let pem_lib = |why: &str| ("[SSL] PEM lib".to_owned(), why.to_owned());
     let bytes = fsio::read_file(&dir.join(name)).map_err(|e| pem_lib(&e.to_string()))?;
     let blocks = pem::parse_blocks(&bytes).map_err(|e| pem_lib(&e.to_string()))?;
-    let certs: Vec<Certificate> = blocks
-        .iter()
-        .filter(|b| pem::is_certificate_label(b.label()))
-        .enumerate()
-        .map(|(i, b)| Certificate::from_der(b.contents().to_vec(), i + 1))
-        .collect::<Result<_, _>>()
-        .map_err(|e| pem_lib(&e.to_string()))?;
+    let parts = BundleParts::from_blocks(&blocks).map_err(|e| pem_lib(&e.to_string()))?;
+    let certs = parts.certificates;
     if certs.is_empty() {
         return Err(pem_lib("the bundle holds no certificate"));
     }
-    let block = blocks
-        .iter()
-        .find(|b| pem::is_key_label(b.label()))
+    let block = parts
+        .key
         .ok_or_else(|| pem_lib("the bundle holds no private key"))?;
     let encoded = EncodedKey::from_pem_block(block).map_err(|e| pem_lib(&e.to_string()))?;
     if encoded.is_encrypted() {
@@ -753,34 +745,6 @@ struct Sides<'a> {
     strict: bool,
 }
 
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
-}
-
-/// What a side sends: its certificate and the chain from its file, or, when
-/// the file has none, the chain OpenSSL builds from its own verify store.
-fn presented(
-    leaf: &Certificate,
-    chain: &[Certificate],
-    store: &[Certificate],
-) -> Vec<CertificateDer<'static>> {
-    let auto;
-    let chain = if chain.is_empty() {
-        auto = x509::auto_chain(leaf, store);
-        &auto[..]
-    } else {
-        chain
-    };
-    std::iter::once(leaf)
-        .chain(chain)
-        .map(|c| CertificateDer::from(c.der().to_vec()))
-        .collect()
-}
-
-fn key_der(key: &PrivateKey) -> PrivateKeyDer<'static> {
-    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der().to_vec()))
-}
-
 fn handshake(
     s: &Sides<'_>,
     version: &'static rustls::SupportedProtocolVersion,
@@ -788,8 +752,24 @@ fn handshake(
     server_ca_file: &str,
 ) -> Result<(), Stop> {
     let provider = provider();
-    let client_verdict = Arc::new(Mutex::new(None));
-    let server_verdict = Arc::new(Mutex::new(None));
+    let amphora_verifier = OpenSslVerifier::new(
+        s.client_ca,
+        Purpose::TlsClient,
+        None,
+        s.now,
+        s.strict,
+        &provider,
+    );
+    let amphora_seen = amphora_verifier.seen.clone();
+    let controller_verifier = OpenSslVerifier::new(
+        s.server_ca,
+        Purpose::TlsServer,
+        Some(s.amphora_id),
+        s.now,
+        s.strict,
+        &provider,
+    );
+    let controller_seen = controller_verifier.seen.clone();
     let internal = |e: rustls::Error| {
         stop(
             Side::Controller,
@@ -803,15 +783,7 @@ fn handshake(
     let amphora = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[version])
         .map_err(internal)?
-        .with_client_cert_verifier(Arc::new(OpenSslVerifier {
-            anchors: s.client_ca.to_vec(),
-            purpose: Purpose::TlsClient,
-            host: None,
-            now: s.now,
-            strict: s.strict,
-            provider: provider.clone(),
-            verdict: client_verdict.clone(),
-        }))
+        .with_client_cert_verifier(Arc::new(amphora_verifier))
         .with_single_cert(
             presented(s.amphora_cert, &[], s.client_ca),
             key_der(s.amphora_key),
@@ -821,15 +793,7 @@ fn handshake(
         .with_protocol_versions(&[version])
         .map_err(internal)?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(OpenSslVerifier {
-            anchors: s.server_ca.to_vec(),
-            purpose: Purpose::TlsServer,
-            host: Some(s.amphora_id.to_owned()),
-            now: s.now,
-            strict: s.strict,
-            provider: provider.clone(),
-            verdict: server_verdict.clone(),
-        }))
+        .with_custom_certificate_verifier(Arc::new(controller_verifier))
         .with_client_auth_cert(
             presented(&s.bundle_certs[0], &s.bundle_certs[1..], s.server_ca),
             key_der(s.bundle_key),
@@ -858,8 +822,8 @@ fn handshake(
             break;
         }
     }
-    let amphora_refused = *client_verdict.lock().unwrap_or_else(|p| p.into_inner());
-    let controller_refused = *server_verdict.lock().unwrap_or_else(|p| p.into_inner());
+    let amphora_refused = OpenSslVerifier::seen(&amphora_seen).verdict;
+    let controller_refused = OpenSslVerifier::seen(&controller_seen).verdict;
     if let Some(e) = controller_refused {
         return Err(refuses(Side::Controller, e, server_ca_file));
     }
@@ -941,158 +905,6 @@ fn pump(
         .map(|_| ())
         .map_err(|e| format!("controller: {e}"));
     server_result.and(client_result)
-}
-
-/// One verifier for both sides, with OpenSSL's rules; it records why it refused.
-#[derive(Debug)]
-struct OpenSslVerifier {
-    anchors: Vec<Certificate>,
-    purpose: Purpose,
-    host: Option<String>,
-    now: OffsetDateTime,
-    strict: bool,
-    provider: Arc<CryptoProvider>,
-    verdict: Arc<Mutex<Option<VerifyError>>>,
-}
-
-impl OpenSslVerifier {
-    fn check(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-    ) -> Result<(), rustls::Error> {
-        let parse = |d: &CertificateDer<'_>| {
-            Certificate::from_der(d.to_vec(), 1).map_err(|_| {
-                rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding)
-            })
-        };
-        let leaf = parse(end_entity)?;
-        let presented = intermediates
-            .iter()
-            .map(parse)
-            .collect::<Result<Vec<_>, _>>()?;
-        x509::verify(
-            &leaf,
-            &presented,
-            &self.anchors,
-            self.purpose,
-            self.host.as_deref(),
-            self.now,
-            self.strict,
-        )
-        .map_err(|e| {
-            *self.verdict.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-            rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
-                Arc::new(e),
-            )))
-        })
-    }
-
-    fn tls12(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn tls13(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-}
-
-impl ServerCertVerifier for OpenSslVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.check(end_entity, intermediates)
-            .map(|()| ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.tls12(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.tls13(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-impl ClientCertVerifier for OpenSslVerifier {
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
-    }
-
-    fn verify_client_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        self.check(end_entity, intermediates)
-            .map(|()| ClientCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.tls12(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.tls13(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 /// Issues the certificate of amphora `amphora_id` with the server CA `ca`

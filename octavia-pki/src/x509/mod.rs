@@ -8,6 +8,7 @@
 
 mod issuer;
 mod path;
+pub(crate) mod tls;
 mod verify;
 
 pub(crate) use issuer::{is_self_signed, issued_by};

@@ -1,0 +1,233 @@
+//! `octavia-pki probe`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use octavia_pki::codes::Severity;
+use octavia_pki::probe::{
+    self, AGENT_PORT, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeReport, Target,
+};
+use octavia_pki::{Error, fsio};
+
+use crate::check::LayoutChoice;
+use crate::output::{self, Format};
+
+/// The most of an amphora list read from standard input.
+const MAX_STDIN: u64 = 64 * 1024 * 1024;
+
+#[derive(Args)]
+#[command(after_help = "\
+Connects to each amphora as the controllers do: the client bundle and every certificate of the server \
+CA file from --dir, the amphora id as host name, OpenSSL's verification; then GET / must answer as the \
+amphora agent, and a second connection without a client certificate must be refused. Each amphora \
+gets one status; `octavia-pki explain STATUS` gives its cause and fix.
+
+Targets: AMPHORA_ID@HOST[:PORT] or HOST[:PORT] (IPv6 as [ADDRESS]), and/or --amphorae FILE with the JSON \
+of `openstack loadbalancer amphora list -f json` (or `amphora show -f json`; - reads standard input).
+
+Exit status: 0 every amphora ok or only warned, 1 an error status, 2 the probe could not run.")]
+pub struct ProbeArgs {
+    /// Amphorae to probe: AMPHORA_ID@HOST[:PORT] or HOST[:PORT].
+    #[arg(value_name = "TARGET")]
+    targets: Vec<String>,
+
+    /// The amphora list as `openstack loadbalancer amphora list -f json` prints it (- for stdin).
+    #[arg(long, value_name = "FILE")]
+    amphorae: Option<PathBuf>,
+
+    /// The controllers' files: the client bundle and the server CA file (no passphrase needed).
+    #[arg(long, value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
+    dir: PathBuf,
+
+    /// The layout of DIR.
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: LayoutChoice,
+
+    /// The agent's port, where a target names none.
+    #[arg(long, value_name = "N", default_value_t = AGENT_PORT)]
+    port: u16,
+
+    /// How many amphorae at once.
+    #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_CONCURRENCY as u64,
+          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    concurrency: u64,
+
+    /// The most one amphora may take, in seconds (both connections).
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    timeout: Duration,
+
+    /// Warn about amphora certificates that expire within this many days.
+    #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_WARN_DAYS)]
+    warn_days: u32,
+
+    /// Skip the second connection, without a client certificate, that the agent must refuse.
+    #[arg(long)]
+    no_anonymous_check: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let s: f64 = text
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a number of seconds"))?;
+    if !(0.001..=3600.0).contains(&s) {
+        return Err("the timeout must be from 0.001 to 3600 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// Runs the probe; `Ok(true)` when an amphora got an error status.
+pub fn run(args: ProbeArgs) -> Result<bool, Error> {
+    let mut targets = Vec::new();
+    for text in &args.targets {
+        targets.push(
+            Target::parse(text, args.port).map_err(|e| Error::InvalidOptions(e.to_string()))?,
+        );
+    }
+    if let Some(file) = &args.amphorae {
+        targets.extend(read_amphora_list(file, args.port)?);
+    }
+    if targets.is_empty() {
+        return Err(Error::InvalidOptions(
+            "no amphora to probe: give TARGETs or --amphorae FILE".into(),
+        ));
+    }
+    let identity = ControllerIdentity::from_dir(&args.dir, args.layout.layout())?;
+    let options = {
+        let mut options = ProbeOptions::default();
+        options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
+        options.timeout = args.timeout;
+        options.warn_days = args.warn_days;
+        options.anonymous_check = !args.no_anonymous_check;
+        options
+    };
+    let show_progress = std::io::stderr().is_terminal() && targets.len() > 1;
+    let report = probe::probe_with_progress(&identity, &targets, &options, &|done, total| {
+        if show_progress {
+            eprint!("\rprobed {done}/{total}");
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    if show_progress {
+        eprintln!();
+    }
+    match args.format {
+        Format::Json => output::print_json(&report)?,
+        Format::Human => print_human(&report, &identity),
+    }
+    Ok(report.has_errors())
+}
+
+fn read_amphora_list(file: &std::path::Path, port: u16) -> Result<Vec<Target>, Error> {
+    let (bytes, name) = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_STDIN)
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::Read {
+                path: PathBuf::from("standard input"),
+                source,
+            })?;
+        (bytes, "standard input".to_owned())
+    } else {
+        (fsio::read_file(file)?.to_vec(), file.display().to_string())
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::InvalidOptions(format!("{name}: the amphora list is not UTF-8 text"))
+    })?;
+    probe::targets_from_amphora_json(&text, port)
+        .map_err(|e| Error::InvalidOptions(format!("{name}: {e}")))
+}
+
+fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
+    println!(
+        "Probed {} amphor{} as the controllers of {} (client certificate \"{}\", {} server CA certificate(s))",
+        report.targets.len(),
+        if report.targets.len() == 1 { "a" } else { "ae" },
+        report.dir.display(),
+        identity.client_certificate().subject(),
+        identity.server_ca().len()
+    );
+    let mut ordered: Vec<&AmphoraReport> = report.targets.iter().collect();
+    ordered.sort_by_key(|t| t.severity);
+    for t in &ordered {
+        println!(
+            "{:<7}  {:<26}  {}  {}",
+            t.severity,
+            t.status,
+            target_name(t),
+            details(t)
+        );
+    }
+    // Per status: the fix, and the amphorae to act on.
+    let mut statuses: Vec<_> = ordered
+        .iter()
+        .filter(|t| t.severity != Severity::Info)
+        .map(|t| t.status)
+        .collect();
+    statuses.dedup();
+    for status in statuses {
+        let of: Vec<&&AmphoraReport> = ordered.iter().filter(|t| t.status == status).collect();
+        println!("\n{status} ({}): {}", of.len(), status.info().fix);
+        for t in of {
+            match &t.amphora_id {
+                Some(id) => println!("  openstack loadbalancer amphora failover {id}"),
+                None => println!("  {}", target_name(t)),
+            }
+        }
+    }
+    let summary: Vec<String> = report
+        .summary
+        .iter()
+        .map(|(status, n)| format!("{n} {status}"))
+        .collect();
+    println!("\nSummary: {}", summary.join(", "));
+}
+
+fn target_name(t: &AmphoraReport) -> String {
+    let address = match &t.address {
+        Some(a) if a.contains(':') => format!("[{a}]:{}", t.port),
+        Some(a) => format!("{a}:{}", t.port),
+        None => "(no address)".into(),
+    };
+    match &t.amphora_id {
+        Some(id) => format!("{id}@{address}"),
+        None => address,
+    }
+}
+
+fn details(t: &AmphoraReport) -> String {
+    let mut parts = Vec::new();
+    if !t.message.is_empty() {
+        parts.push(t.message.clone());
+    }
+    if let Some(c) = &t.certificate {
+        let issuer = t
+            .issuer_index
+            .map(|i| format!(", issuer #{i}"))
+            .unwrap_or_default();
+        let cn = if t.amphora_id.is_none() {
+            format!("CN {}, ", c.cn.as_deref().unwrap_or("none"))
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "{cn}certificate until {} ({} days{issuer})",
+            &c.not_after[..10.min(c.not_after.len())],
+            c.days_left
+        ));
+    }
+    if let Some(v) = &t.tls_version {
+        parts.push(v.clone());
+    }
+    if let Some(v) = &t.api_version {
+        parts.push(format!("api {v}"));
+    }
+    parts.push(format!("{} ms", t.elapsed_ms));
+    parts.join("; ")
+}

@@ -1,0 +1,369 @@
+//! Probing running amphorae as the controllers do, and saying why each one
+//! fails.
+//!
+//! [`probe`] connects to each [`Target`] with the controllers' identity
+//! ([`ControllerIdentity`]: the client bundle and every certificate of the
+//! server CA file, as `[haproxy_amphora] client_cert` and `server_ca` give
+//! them to Octavia), verifies the amphora's certificate with OpenSSL's rules
+//! (the verifier the rehearsal uses) and the amphora id as host name, asks the
+//! agent `GET /`, and checks that the agent refuses a connection without a
+//! client certificate. Each amphora gets one status, a code of
+//! [`crate::codes::probe`], instead of Octavia's "contacting the amphora timed
+//! out". Connections run concurrently (tokio), each amphora bounded by
+//! [`ProbeOptions::timeout`].
+//!
+//! ```no_run
+//! use octavia_pki::probe::{ControllerIdentity, ProbeOptions, Target, probe};
+//!
+//! let identity = ControllerIdentity::from_dir("/etc/kolla/octavia-worker".as_ref(), None)?;
+//! let targets = vec!["0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@10.1.0.17".parse::<Target>()?];
+//! let report = probe(&identity, &targets, &ProbeOptions::default())?;
+//! for amphora in &report.targets {
+//!     println!("{} {}", amphora.status, amphora.message);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod connect;
+mod target;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::cert::Certificate;
+use crate::codes::{Code, Severity};
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::model::{ClientBundle, read_bundle, read_certificates};
+use crate::x509::Purpose;
+use crate::x509::tls::{OpenSslVerifier, key_der, presented, provider};
+pub use target::{AGENT_PORT, Record, Target, TargetError, targets_from_amphora_json};
+
+/// Default of `--timeout`, per amphora.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of `--concurrency`.
+pub const DEFAULT_CONCURRENCY: usize = 64;
+/// Default of `--warn-days`: housekeeping rotates certificates 14 days before
+/// they expire, so one a week from expiry was missed.
+pub const DEFAULT_WARN_DAYS: u32 = 7;
+
+/// How to probe.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ProbeOptions {
+    /// How many amphorae at once.
+    pub concurrency: usize,
+    /// The most one amphora may take, every connection included.
+    pub timeout: Duration,
+    /// Certificates expiring within this many days get a warning.
+    pub warn_days: u32,
+    /// Also check that the agent refuses a connection without a client certificate.
+    pub anonymous_check: bool,
+    /// The time to judge validity at (now, when `None`).
+    pub now: Option<OffsetDateTime>,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_CONCURRENCY,
+            timeout: DEFAULT_TIMEOUT,
+            warn_days: DEFAULT_WARN_DAYS,
+            anonymous_check: true,
+            now: None,
+        }
+    }
+}
+
+/// Who the probe connects as: what a controller's Octavia has.
+pub struct ControllerIdentity {
+    /// The directory the files were read from.
+    pub dir: PathBuf,
+    /// Its layout.
+    pub layout: Layout,
+    bundle: ClientBundle,
+    server_ca: Vec<Certificate>,
+}
+
+impl std::fmt::Debug for ControllerIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControllerIdentity")
+            .field("dir", &self.dir)
+            .field("layout", &self.layout)
+            .field("client", &self.bundle.certificate.subject())
+            .field("server_ca", &self.server_ca.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ControllerIdentity {
+    /// Reads the client bundle and the server CA file of a deployed directory
+    /// (`/etc/kolla/config/octavia`, or a controller's
+    /// `/etc/kolla/octavia-worker`). No passphrase is needed.
+    pub fn from_dir(dir: &Path, layout: Option<Layout>) -> Result<Self> {
+        crate::fsio::require_dir(dir)?;
+        let layout = layout.unwrap_or_else(|| Layout::detect(dir));
+        let files = layout.files();
+        Ok(Self {
+            dir: dir.to_owned(),
+            layout,
+            bundle: read_bundle(&dir.join(files.client_bundle))?,
+            server_ca: read_certificates(&dir.join(files.server_ca_cert))?,
+        })
+    }
+
+    /// The controllers' client certificate.
+    pub fn client_certificate(&self) -> &Certificate {
+        &self.bundle.certificate
+    }
+
+    /// The trust anchors: every certificate of the server CA file.
+    pub fn server_ca(&self) -> &[Certificate] {
+        &self.server_ca
+    }
+}
+
+/// Whether the agent let in a connection without a client certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Anonymous {
+    /// It refused it, as it must.
+    Refused,
+    /// It answered `GET /` without a client certificate.
+    Accepted,
+    /// No verdict within the time left.
+    Unknown,
+}
+
+/// The certificate an amphora served.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct AmphoraCertificate {
+    /// Its common name (Octavia writes the amphora id).
+    pub cn: Option<String>,
+    /// Its subjectAltName DNS names and addresses.
+    pub san: Vec<String>,
+    /// Its issuer.
+    pub issuer: String,
+    /// Its serial number, in hexadecimal.
+    pub serial: String,
+    /// When it expires (RFC 3339).
+    pub not_after: String,
+    /// Whole days until then (negative once expired).
+    pub days_left: i64,
+}
+
+/// What one amphora answered.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct AmphoraReport {
+    /// The amphora id, if known.
+    pub amphora_id: Option<String>,
+    /// The address probed.
+    pub address: Option<String>,
+    /// The port probed.
+    pub port: u16,
+    /// The status (a code of [`crate::codes::probe`]).
+    pub status: Code,
+    /// Its severity.
+    pub severity: Severity,
+    /// What happened, in the words the controllers would log.
+    pub message: String,
+    /// What to do.
+    pub fix: &'static str,
+    /// The amphora's certificate, when it sent one.
+    pub certificate: Option<AmphoraCertificate>,
+    /// Which certificate of the server CA file issued it: 0 is the one Octavia issues with now.
+    pub issuer_index: Option<usize>,
+    /// The TLS version negotiated.
+    pub tls_version: Option<String>,
+    /// The agent's `api_version`.
+    pub api_version: Option<String>,
+    /// Whether the agent refused a connection without a client certificate.
+    pub anonymous: Option<Anonymous>,
+    /// Whether the certificate's expiry is the `cert_expiration` the amphora list gave.
+    pub serves_database_certificate: Option<bool>,
+    /// What the amphora list said of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<Record>,
+    /// How long the probe of this amphora took.
+    pub elapsed_ms: u64,
+}
+
+impl AmphoraReport {
+    fn new(target: &Target) -> Self {
+        Self {
+            amphora_id: target.amphora_id.clone(),
+            address: target.address.clone(),
+            port: target.port,
+            status: crate::codes::probe::OK,
+            severity: Severity::Info,
+            message: String::new(),
+            fix: crate::codes::probe::OK.info().fix,
+            certificate: None,
+            issuer_index: None,
+            tls_version: None,
+            api_version: None,
+            anonymous: None,
+            serves_database_certificate: None,
+            record: (target.record != Record::default()).then(|| target.record.clone()),
+            elapsed_ms: 0,
+        }
+    }
+
+    fn set(&mut self, status: Code, message: String) {
+        self.status = status;
+        self.severity = status.info().severity;
+        self.fix = status.info().fix;
+        self.message = message;
+    }
+}
+
+/// What the probe found.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ProbeReport {
+    /// The directory the controllers' identity came from.
+    pub dir: PathBuf,
+    /// One report per target, in the order given.
+    pub targets: Vec<AmphoraReport>,
+    /// How many amphorae got each status.
+    pub summary: BTreeMap<String, usize>,
+}
+
+impl ProbeReport {
+    /// Whether any amphora got an error status.
+    pub fn has_errors(&self) -> bool {
+        self.targets.iter().any(|t| t.severity == Severity::Error)
+    }
+}
+
+/// Probes every target; see the module docs.
+pub fn probe(
+    identity: &ControllerIdentity,
+    targets: &[Target],
+    options: &ProbeOptions,
+) -> Result<ProbeReport> {
+    probe_with_progress(identity, targets, options, &|_, _| {})
+}
+
+/// [`probe`], calling `progress(done, total)` as each amphora finishes.
+pub fn probe_with_progress(
+    identity: &ControllerIdentity,
+    targets: &[Target],
+    options: &ProbeOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ProbeReport> {
+    if options.concurrency == 0 || options.timeout.is_zero() {
+        return Err(Error::InvalidOptions(
+            "the concurrency and the timeout must be more than 0".into(),
+        ));
+    }
+    let shared = Arc::new(shared(identity, options)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::InvalidOptions(format!("cannot start the probe's runtime: {e}")))?;
+    let targets_owned: Vec<Target> = targets.to_vec();
+    let reports = runtime.block_on(async move {
+        let mut reports: Vec<Option<AmphoraReport>> = vec![None; targets_owned.len()];
+        let mut running = tokio::task::JoinSet::new();
+        let mut next = 0;
+        let mut done = 0;
+        loop {
+            while next < targets_owned.len() && running.len() < options.concurrency {
+                let (shared, target, index) = (shared.clone(), targets_owned[next].clone(), next);
+                running.spawn(async move { (index, connect::probe(&shared, &target).await) });
+                next += 1;
+            }
+            let Some(finished) = running.join_next().await else {
+                break;
+            };
+            // A probe that panicked is a bug; it must not take the others with it.
+            if let Ok((index, report)) = finished {
+                reports[index] = Some(report);
+            }
+            done += 1;
+            progress(done, targets_owned.len());
+        }
+        reports
+    });
+    let targets: Vec<AmphoraReport> = reports
+        .into_iter()
+        .zip(targets)
+        .map(|(report, target)| {
+            report.unwrap_or_else(|| {
+                let mut r = AmphoraReport::new(target);
+                r.set(
+                    crate::codes::probe::TLS_FAILURE,
+                    "the probe of this amphora failed internally".into(),
+                );
+                r
+            })
+        })
+        .collect();
+    let mut summary = BTreeMap::new();
+    for t in &targets {
+        *summary.entry(t.status.id().to_owned()).or_insert(0) += 1;
+    }
+    Ok(ProbeReport {
+        dir: identity.dir.clone(),
+        targets,
+        summary,
+    })
+}
+
+/// The TLS settings of the controllers, once for every connection.
+fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<connect::Shared> {
+    let provider = provider();
+    let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
+    let tls_setup = |e: rustls::Error| Error::InvalidOptions(format!("TLS setup: {e}"));
+    // Replaced per connection: each records what its amphora presented.
+    let placeholder = || {
+        Arc::new(OpenSslVerifier::new(
+            &identity.server_ca,
+            Purpose::TlsServer,
+            None,
+            now,
+            false,
+            &provider,
+        ))
+    };
+    let builder = || {
+        rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
+            .map_err(tls_setup)
+    };
+    let bundle = &identity.bundle;
+    let mut authenticated = builder()?
+        .dangerous()
+        .with_custom_certificate_verifier(placeholder())
+        .with_client_auth_cert(
+            presented(&bundle.certificate, &bundle.chain, &identity.server_ca),
+            key_der(&bundle.key),
+        )
+        .map_err(|e| Error::InvalidOptions(format!("the client key cannot be used: {e}")))?;
+    let mut anonymous = builder()?
+        .dangerous()
+        .with_custom_certificate_verifier(placeholder())
+        .with_no_client_auth();
+    // Every connection verifies afresh: a resumed session skips verification.
+    authenticated.resumption = rustls::client::Resumption::disabled();
+    anonymous.resumption = rustls::client::Resumption::disabled();
+    Ok(connect::Shared {
+        authenticated,
+        anonymous,
+        anchors: identity.server_ca.clone(),
+        provider,
+        now,
+        timeout: options.timeout,
+        warn_days: options.warn_days,
+        anonymous_check: options.anonymous_check,
+    })
+}

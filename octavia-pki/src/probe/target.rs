@@ -1,0 +1,322 @@
+//! What to probe: `AMPHORA_ID@HOST[:PORT]` or `HOST[:PORT]` on the command
+//! line, or the JSON `openstack loadbalancer amphora list -f json` (or
+//! `amphora show -f json`) prints.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+/// The amphora agent's port (`[haproxy_amphora] bind_port`).
+pub const AGENT_PORT: u16 = 9443;
+
+/// One amphora to probe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Target {
+    /// The amphora id: the host name its certificate must carry. Without it,
+    /// only the chain is verified.
+    pub amphora_id: Option<String>,
+    /// Its management address (`lb_network_ip`), or `None`: not probed.
+    pub address: Option<String>,
+    /// The agent's port.
+    pub port: u16,
+    /// What Octavia's database says, where the amphora list gave it.
+    #[serde(skip_serializing_if = "Record::is_empty")]
+    pub record: Record,
+}
+
+/// What the amphora list says of one amphora, besides its id and address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Record {
+    /// `status` (ALLOCATED, ERROR...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `role` (STANDALONE, MASTER, BACKUP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `loadbalancer_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loadbalancer_id: Option<String>,
+    /// `cert_expiration`: when the database believes the amphora's certificate expires.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub cert_expiration: Option<OffsetDateTime>,
+    /// `created_at`: when the amphora was created (booted with the client CA of that day).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub created_at: Option<OffsetDateTime>,
+}
+
+impl Record {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Why targets could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// A command-line target that is not `[ID@]HOST[:PORT]`.
+    #[error(
+        "target \"{target}\": {why} (expected AMPHORA_ID@HOST[:PORT] or HOST[:PORT]; IPv6 as [ADDRESS])"
+    )]
+    Syntax {
+        /// The target as given.
+        target: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// The amphora list is not what the openstack client prints.
+    #[error(
+        "{0} (expected the JSON of `openstack loadbalancer amphora list -f json` or `amphora show -f json`)"
+    )]
+    AmphoraList(String),
+}
+
+impl Target {
+    /// A target at `address`, with the agent's port.
+    pub fn new(amphora_id: Option<String>, address: impl Into<String>) -> Self {
+        Self {
+            amphora_id,
+            address: Some(address.into()),
+            port: AGENT_PORT,
+            record: Record::default(),
+        }
+    }
+
+    /// Parses `AMPHORA_ID@HOST[:PORT]` or `HOST[:PORT]`; `default_port` when
+    /// none is given.
+    pub fn parse(text: &str, default_port: u16) -> Result<Self, TargetError> {
+        let bad = |why| TargetError::Syntax {
+            target: text.to_owned(),
+            why,
+        };
+        let (id, hostport) = match text.rsplit_once('@') {
+            Some((id, rest)) => {
+                if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    return Err(bad("the amphora id holds characters no amphora id has"));
+                }
+                (Some(id.to_owned()), rest)
+            }
+            None => (None, text),
+        };
+        let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+            let (host, after) = rest.split_once(']').ok_or_else(|| bad("no closing ]"))?;
+            if host.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(bad("not an IPv6 address between [ and ]"));
+            }
+            match after {
+                "" => (host, None),
+                _ => (
+                    host,
+                    Some(after.strip_prefix(':').ok_or_else(|| bad("text after ]"))?),
+                ),
+            }
+        } else {
+            match hostport.split_once(':') {
+                Some((host, port)) => {
+                    if port.contains(':') {
+                        return Err(bad("an IPv6 address must be written [ADDRESS]"));
+                    }
+                    (host, Some(port))
+                }
+                None => (hostport, None),
+            }
+        };
+        if host.is_empty()
+            || !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_:".contains(c))
+        {
+            return Err(bad("not a host name or address"));
+        }
+        let port = match port {
+            None => default_port,
+            Some(p) => p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| bad("the port is not a number from 1 to 65535"))?,
+        };
+        Ok(Self {
+            amphora_id: id,
+            address: Some(host.to_owned()),
+            port,
+            record: Record::default(),
+        })
+    }
+}
+
+impl FromStr for Target {
+    type Err = TargetError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s, AGENT_PORT)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(id) = &self.amphora_id {
+            write!(f, "{id}@")?;
+        }
+        match &self.address {
+            Some(a) if a.contains(':') => write!(f, "[{a}]:{}", self.port),
+            Some(a) => write!(f, "{a}:{}", self.port),
+            None => f.write_str("(no address)"),
+        }
+    }
+}
+
+/// Reads the amphora list: a JSON array of amphorae, or one amphora object,
+/// as the openstack client prints them (`id`, `lb_network_ip`, and where
+/// present `status`, `role`, `loadbalancer_id`, `cert_expiration`,
+/// `created_at`). Every amphora gets `port`.
+pub fn targets_from_amphora_json(text: &str, port: u16) -> Result<Vec<Target>, TargetError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| TargetError::AmphoraList(format!("not JSON: {e}")))?;
+    let items = match value {
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        _ => {
+            return Err(TargetError::AmphoraList(
+                "neither a list nor an object".into(),
+            ));
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            amphora(item, port).map_err(|why| {
+                TargetError::AmphoraList(format!("amphora {} of the list: {why}", i + 1))
+            })
+        })
+        .collect()
+}
+
+fn amphora(item: &Value, port: u16) -> Result<Target, String> {
+    let object = item.as_object().ok_or("not an object")?;
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match object.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("\"{key}\" is {other}, not text")),
+        }
+    };
+    let time = |key: &str| -> Result<Option<OffsetDateTime>, String> {
+        text(key)?
+            .map(|s| parse_time(&s).ok_or_else(|| format!("\"{key}\" is not a time: \"{s}\"")))
+            .transpose()
+    };
+    let id = text("id")?.ok_or("no \"id\"")?;
+    Ok(Target {
+        amphora_id: Some(id),
+        address: text("lb_network_ip")?,
+        port,
+        record: Record {
+            status: text("status")?,
+            role: text("role")?,
+            loadbalancer_id: text("loadbalancer_id")?,
+            cert_expiration: time("cert_expiration")?,
+            created_at: time("created_at")?,
+        },
+    })
+}
+
+/// The openstack client prints times as Octavia's API gives them:
+/// `2026-12-01T10:00:00` (UTC, no offset), sometimes with fractions or an
+/// offset.
+fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Some(t);
+    }
+    let naive = text.trim_end_matches('Z');
+    let formats = [
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]"),
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+    ];
+    formats
+        .iter()
+        .find_map(|f| time::PrimitiveDateTime::parse(naive, f).ok())
+        .map(time::PrimitiveDateTime::assume_utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_with_and_without_id_port_and_brackets() {
+        let t = Target::parse("5c1b0f7e-aaaa@10.0.0.5", 9443).unwrap();
+        assert_eq!(
+            (t.amphora_id.as_deref(), t.address.as_deref(), t.port),
+            (Some("5c1b0f7e-aaaa"), Some("10.0.0.5"), 9443)
+        );
+        let t = Target::parse("[fd00::5]:19443", 9443).unwrap();
+        assert_eq!((t.address.as_deref(), t.port), (Some("fd00::5"), 19443));
+        assert_eq!(t.to_string(), "[fd00::5]:19443");
+        let t: Target = "amphora.example.org".parse().unwrap();
+        assert_eq!(t.port, AGENT_PORT);
+        for bad in [
+            "",
+            "@10.0.0.1",
+            "10.0.0.1:",
+            "10.0.0.1:0",
+            "10.0.0.1:70000",
+            "fd00::5",
+            "[fd00::5",
+            "[not-v6]:1",
+            "a b",
+            "id@",
+            "i d@host",
+            "[fd00::1]x",
+        ] {
+            assert!(Target::parse(bad, 9443).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn the_amphora_list_is_read_as_the_openstack_client_prints_it() {
+        let list = r#"[{"id": "a1", "loadbalancer_id": "lb1", "compute_id": "c", "lb_network_ip": "192.0.2.7",
+            "vrrp_ip": null, "ha_ip": null, "vrrp_port_id": null, "ha_port_id": null,
+            "cert_expiration": "2026-12-20T10:00:00", "cert_busy": false, "role": "STANDALONE",
+            "status": "ALLOCATED", "created_at": "2026-11-20T10:00:00.123456"},
+            {"id": "a2", "lb_network_ip": null, "status": "ERROR"}]"#;
+        let targets = targets_from_amphora_json(list, 9443).unwrap();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[0].address.as_deref(), Some("192.0.2.7"));
+        assert_eq!(
+            targets[0].record.cert_expiration.unwrap().to_string(),
+            "2026-12-20 10:00:00.0 +00:00:00"
+        );
+        assert!(targets[0].record.created_at.is_some());
+        assert_eq!(targets[1].address, None);
+        let one =
+            targets_from_amphora_json(r#"{"id": "a3", "lb_network_ip": "fd00::3"}"#, 1).unwrap();
+        assert_eq!(one[0].to_string(), "a3@[fd00::3]:1");
+        for bad in [
+            "",
+            "{",
+            "3",
+            r#"[{"lb_network_ip": "1.2.3.4"}]"#,
+            r#"[{"id": 5}]"#,
+            r#"[{"id": "x", "cert_expiration": "soon"}]"#,
+        ] {
+            assert!(targets_from_amphora_json(bad, 1).is_err(), "{bad:?} read");
+        }
+    }
+}
