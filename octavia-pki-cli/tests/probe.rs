@@ -554,7 +554,59 @@ fn misbehaving_peers_get_a_status_within_the_timeout_and_never_a_panic() {
         let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     });
     let set = generate(&["--key-type", "ecdsa-p256"]);
-    let targets: Vec<String> = [&garbage, &closes, &trickle, &huge, &http]
+    // A TLS service that is not the agent: openssl s_server -www, with a
+    // good amphora certificate, answers GET / with its HTML status page.
+    let (cert, id) = set.octavia_amphora();
+    let www_port = free_port();
+    let mut www = Process(
+        openssl()
+            .args(["s_server", "-accept"])
+            .arg(format!("127.0.0.1:{www_port}"))
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&cert)
+            .arg("-CAfile")
+            .arg(set.dir.join("client_ca.cert.pem"))
+            .args(["-Verify", "1", "-verify_return_error", "-www", "-quiet"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    www.wait_listening(www_port);
+    // A filtered port, on loopback: a listener whose accept queue (backlog 0)
+    // is full drops every further SYN, so connecting times out.
+    let mut full = Process(
+        peer_python()
+            .args([
+                "-c",
+                "import socket, time\n\
+                 s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)\n\
+                 print(s.getsockname()[1], flush=True); time.sleep(300)",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(full.0.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let full_port: u16 = line.trim().parse().unwrap();
+    let mut queued = Vec::new();
+    while let Ok(s) = TcpStream::connect_timeout(
+        &([127, 0, 0, 1], full_port).into(),
+        Duration::from_millis(300),
+    ) {
+        queued.push(s);
+        assert!(queued.len() < 100, "the accept queue never filled");
+    }
+    let mut targets: Vec<String> = [&garbage, &closes, &trickle, &huge, &http]
         .iter()
         .map(|m| {
             format!(
@@ -564,6 +616,8 @@ fn misbehaving_peers_get_a_status_within_the_timeout_and_never_a_panic() {
             )
         })
         .collect();
+    targets.push(format!("{id}@127.0.0.1:{www_port}"));
+    targets.push(format!("127.0.0.1:{full_port}"));
     let started = Instant::now();
     let out = run(octavia_pki()
         .arg("probe")
@@ -580,7 +634,9 @@ fn misbehaving_peers_get_a_status_within_the_timeout_and_never_a_panic() {
             "tls-failure",
             "handshake-timeout",
             "tls-failure",
-            "tls-failure"
+            "tls-failure",
+            "not-an-amphora-agent",
+            "connect-timeout",
         ],
         "{report:#}"
     );
@@ -598,7 +654,32 @@ fn misbehaving_peers_get_a_status_within_the_timeout_and_never_a_panic() {
             .contains("does not speak TLS"),
         "{report:#}"
     );
-    drop((garbage, closes, trickle, huge, http));
+    drop((garbage, closes, trickle, huge, http, www, full, queued));
+}
+
+/// A process killed and reaped when dropped.
+struct Process(Child);
+
+impl Process {
+    /// Waits (bounded) until something listens on `port`.
+    fn wait_listening(&mut self, port: u16) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return;
+            }
+            assert!(matches!(self.0.try_wait(), Ok(None)), "it exited");
+            thread::sleep(Duration::from_millis(50));
+        }
+        panic!("nothing listens on {port} after 20 s");
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //! certificate format Octavia and OpenSSL meet in the field ([`EncodedKey`],
 //! [`Certificate`]), checks a deployed directory, saying exactly what is
 //! wrong and what Octavia will log because of it ([`check_dir`]), and
-//! rehearses the controller-to-amphora handshake offline ([`rehearse_dir`]).
+//! rehearses the controller-to-amphora handshake offline ([`rehearse_dir`]),
+//! and probes running amphorae as the controllers connect to them ([`probe`]).
 //! Octavia releases issue amphora certificates differently ([`release`]: 16.1.0
 //! and 17.0.1 name the server CA by the SHA-1 of its key, which is why every
 //! certificate this crate makes uses that [key identifier](key_id)); the
@@ -63,6 +64,32 @@
 //! let report = check_dir(&dir, &check)?;
 //! assert_eq!(report.findings[0].code.id(), "bundle-no-certificate");
 //! assert_eq!(report.findings[0].symptom.as_deref(), Some("[SSL] PEM lib (OpenSSL 1.x: SSL_CTX_use_certificate_chain_file no start line)"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Probe running amphorae
+//!
+//! ```
+//! use octavia_pki::probe::{probe, ControllerIdentity, ProbeOptions, Target};
+//! use octavia_pki::{generate, CaPassphrases, Destination, GenerateOptions, KeyType, Passphrase};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let mut options = GenerateOptions::default();
+//! # options.key_type = KeyType::EcdsaP256;
+//! # let passphrases = CaPassphrases { server_ca: Passphrase::generate(), client_ca: Passphrase::generate() };
+//! let dir = tmp.path().join("config/octavia");
+//! # let work_dir = tmp.path().join("octavia-certificates");
+//! # generate(&options)?.write(&Destination { dir: &dir, work_dir: &work_dir }, &passphrases, false)?;
+//! // Who the controllers are: the client bundle and the server CA file; no passphrase.
+//! let identity = ControllerIdentity::from_dir(&dir, None)?;
+//! // A port nothing listens on any more.
+//! let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+//! let target: Target = format!("0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@127.0.0.1:{port}").parse()?;
+//! let report = probe(&identity, &[target], &ProbeOptions::default())?;
+//! assert_eq!(report.targets[0].status.id(), "connect-refused");
+//! assert!(report.has_errors());
 //! # Ok(())
 //! # }
 //! ```

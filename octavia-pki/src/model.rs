@@ -151,9 +151,9 @@ impl fmt::Debug for ClientBundle {
 }
 
 impl ClientBundle {
-    /// Reads a bundle as OpenSSL does ([`BundleParts`]): the client
-    /// certificate, its chain, and the first key, which must be unencrypted
-    /// and the certificate's.
+    /// Reads a bundle as OpenSSL does: every certificate in order (the
+    /// client's, then its chain) and the first key, which must be
+    /// unencrypted and the certificate's; further keys are not used.
     pub fn from_file_bytes(bytes: &[u8]) -> Result<Self, BundleError> {
         let blocks = pem::parse_blocks(bytes)?;
         let mut parts = BundleParts::from_blocks(&blocks)?;

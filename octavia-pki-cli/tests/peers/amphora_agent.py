@@ -13,6 +13,10 @@ amphora certificates LocalCertGenerator cannot make.
       CA key by Python's cryptography, expiring N days from now (negative:
       expired), optionally without subjectAltName.
 
+  amphora_agent.py mint --ca-cert PEM --ca-key PEM --passphrase-file F --count N --out-dir DIR
+      N amphora certificates (DIR/<amphora id>.pem, certificate and key) from
+      Octavia's own LocalCertGenerator, in one process (the benchmark's).
+
 Passphrases come from files, never argv.
 """
 import argparse
@@ -101,6 +105,29 @@ def forge(args):
                                   serialization.NoEncryption()))
 
 
+def mint(args):
+    import uuid
+
+    from octavia.common import config  # noqa: F401  (registers [certificates] options)
+    from octavia.certificates.generator import local
+
+    with open(args.passphrase_file, "rb") as f:
+        passphrase = f.read().splitlines()[0]
+    with open(args.ca_cert, "rb") as f:
+        ca_cert = f.read()
+    with open(args.ca_key, "rb") as f:
+        ca_key = f.read()
+    os.makedirs(args.out_dir, exist_ok=True)
+    for _ in range(args.count):
+        amphora_id = str(uuid.uuid4())
+        cert = local.LocalCertGenerator.generate_cert_key_pair(
+            cn=amphora_id, validity=30 * 24 * 3600, ca_cert=ca_cert, ca_key=ca_key,
+            ca_key_pass=passphrase, ca_digest="sha256")
+        with open(os.path.join(args.out_dir, f"{amphora_id}.pem"), "wb") as f:
+            f.write(cert.get_certificate())
+            f.write(cert.get_private_key())
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,8 +146,14 @@ def main():
     p.add_argument("--amphora-id", required=True)
     p.add_argument("--days", type=int, required=True)
     p.add_argument("--no-san", action="store_true")
+    p = sub.add_parser("mint")
+    p.add_argument("--ca-cert", required=True)
+    p.add_argument("--ca-key", required=True)
+    p.add_argument("--passphrase-file", required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--out-dir", required=True)
     args = parser.parse_args()
-    {"run": run, "forge": forge}[args.command](args)
+    {"run": run, "forge": forge, "mint": mint}[args.command](args)
 
 
 if __name__ == "__main__":
