@@ -12,7 +12,6 @@ printf 'octavia_ca_password: %s\n' "$CA_PASS" > "$tmp/passwords.yml"
 "$bin" check "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null   # must pass before timing
 bash "$root/benches/check-by-hand.sh" "$tmp/octavia"
 
-ms() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.2f\n", (e - s) / 1000000 }'; }
 for _ in $(seq "$runs"); do
   t=$(date +%s%N); "$bin" check "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null; ms "$t" >> "$tmp/a"
   t=$(date +%s%N); bash "$root/benches/check-by-hand.sh" "$tmp/octavia"; ms "$t" >> "$tmp/b"

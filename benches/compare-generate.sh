@@ -13,7 +13,6 @@
 printf 'octavia_ca_password: BenchServerCa1\noctavia_client_ca_password: BenchClientCa2\n' > "$tmp/passwords.yml"
 export CA_PASS=BenchServerCa1 CLIENT_CA_PASS=BenchClientCa2
 
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 for i in $(seq "$runs"); do
   t=$(date +%s%N)
   "$bin" generate --dir "$tmp/a$i/d" --work-dir "$tmp/a$i/w" --passwords "$tmp/passwords.yml" >/dev/null 2>&1

@@ -23,7 +23,7 @@ max=$(printf '%s\n' "$n" "${scale[@]}" | sort -n | tail -1)
 "$python" "$root/benches/standin-amphorae.py" --certs "$tmp/certs" --client-ca "$tmp/d/client_ca.cert.pem" \
   --count "$max" --targets "$tmp/all" &
 standins=$!
-trap 'kill $standins 2>/dev/null; wait $standins 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $standins 2>/dev/null; wait $standins 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 600); do [ -f "$tmp/all" ] && break; sleep 0.1; done
 [ -f "$tmp/all" ] || { echo "the stand-ins did not start" >&2; exit 1; }
 head -n "$n" "$tmp/all" > "$tmp/targets"
@@ -39,7 +39,6 @@ loop() {
       || { echo "openssl s_client failed on $target" >&2; return 1; }
   done < "$tmp/targets"
 }
-ms() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f\n", (e - s) / 1000000 }'; }
 for _ in $(seq "$runs"); do
   t=$(date +%s%N); probe $(cat "$tmp/targets") >/dev/null; ms "$t" >> "$tmp/a"
   t=$(date +%s%N); loop; ms "$t" >> "$tmp/b"

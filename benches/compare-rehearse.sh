@@ -14,7 +14,6 @@ peer="$root/octavia-pki-cli/tests/peers/octavia_peer.py"
 "$bin" rehearse "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null       # both must pass first
 "$python" "$peer" rehearse --dir "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null 2>&1
 
-ms() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.2f\n", (e - s) / 1000000 }'; }
 for _ in $(seq "$runs"); do
   t=$(date +%s%N); "$bin" rehearse "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null; ms "$t" >> "$tmp/a"
   t=$(date +%s%N); "$python" "$peer" rehearse --dir "$tmp/octavia" --passwords "$tmp/passwords.yml" >/dev/null 2>&1; ms "$t" >> "$tmp/b"

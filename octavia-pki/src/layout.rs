@@ -29,7 +29,7 @@ impl Layout {
     }
 
     /// The names of the deployed files.
-    pub fn files(self) -> DeployedFiles {
+    pub const fn files(self) -> DeployedFiles {
         match self {
             Self::Kolla => DeployedFiles {
                 server_ca_cert: "server_ca.cert.pem",

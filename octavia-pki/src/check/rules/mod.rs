@@ -200,10 +200,11 @@ pub(crate) mod fixture {
     use crate::layout::Layout;
     use crate::release::RELEASES;
 
-    pub(crate) const SERVER_CA: &str = "server_ca.cert.pem";
-    pub(crate) const SERVER_CA_KEY: &str = "server_ca.key.pem";
-    pub(crate) const CLIENT_CA: &str = "client_ca.cert.pem";
-    pub(crate) const BUNDLE: &str = "client.cert-and-key.pem";
+    const KOLLA: crate::layout::DeployedFiles = Layout::Kolla.files();
+    pub(crate) const SERVER_CA: &str = KOLLA.server_ca_cert;
+    pub(crate) const SERVER_CA_KEY: &str = KOLLA.server_ca_key;
+    pub(crate) const CLIENT_CA: &str = KOLLA.client_ca_cert;
+    pub(crate) const BUNDLE: &str = KOLLA.client_bundle;
 
     fn dir(case: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
