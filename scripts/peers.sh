@@ -5,6 +5,8 @@
 #                                    (Octavia 19 and Python's cryptography)
 #   bash scripts/peers.sh releases   prints VERSION=PYTHON for every Octavia
 #                                    release the tests run side by side
+#   bash scripts/peers.sh kolla      prints the venv of kolla-ansible 22.2.0
+#                                    and the ansible-core it pins (target/peers-kolla)
 # Also: the openssl CLI and shellcheck (Debian's packages, if missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +16,7 @@ requirements="$root/scripts/peers-requirements.txt"
 # its key, 18.0.0 writes no key identifiers, 19.0.0 copies the CA's.
 releases=(16.1.0 17.0.1 18.0.0)
 main_release=19.0.0
+kolla_ansible=kolla-ansible==22.2.0
 
 # Debian packages: the openssl CLI, and shellcheck for the scripts `deploy plan` prints.
 for tool in openssl shellcheck; do
@@ -54,7 +57,10 @@ install "$root/target/peers-venv" "${main[@]}" & pids+=($!)
 for v in "${releases[@]}"; do
   install "$root/target/peers-octavia-$v" "octavia==$v" "${shared[@]}" & pids+=($!)
 done
+install "$root/target/peers-kolla" "$kolla_ansible" & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
+"$root/target/peers-kolla/bin/ansible-playbook" --version >/dev/null 2>&1 \
+  || { echo "peers.sh: ansible-playbook does not run from target/peers-kolla" >&2; exit 1; }
 prove "$root/target/peers-venv"
 for v in "${releases[@]}"; do prove "$root/target/peers-octavia-$v"; done
 
@@ -63,5 +69,6 @@ case "${1:-}" in
     for v in "${releases[@]}"; do printf '%s=%s ' "$v" "$root/target/peers-octavia-$v/bin/python"; done
     printf '%s=%s\n' "$main_release" "$root/target/peers-venv/bin/python"
     ;;
+  kolla) echo "$root/target/peers-kolla" ;;
   *) echo "$root/target/peers-venv/bin/python" ;;
 esac

@@ -362,6 +362,15 @@ def main(out):
     os.makedirs(os.path.join(out, "server-ca-is-a-directory", KOLLA[0]))
     with open(os.path.join(out, "server-ca-is-a-directory", KOLLA[0], "README"), "w") as f:
         f.write("a directory, not the server CA certificate\n")
+    # Octavia's devstack pregenerated set, as the field report deploys it (legacy
+    # names, passphrase foobar): Octavia works with it, and anyone holds its keys.
+    devstack = os.path.join(HERE, "devstack-pregenerated")
+    files = {}
+    for name in ("ca_01.pem", "cakey.pem", "client.pem"):
+        with open(os.path.join(devstack, name), "rb") as f:
+            files[name] = f.read()
+    write(out, "devstack-pregenerated", files, layout="legacy", passwords="octavia_ca_password: foobar\n",
+          errors=["publicly-known-key@ca_01.pem", "publicly-known-key@client.pem"])
     write(out, "passwords-without-ca-password", good, passwords="octavia_client_ca_password: OtherPass2\n",
           errors=["password-missing@passwords.yml"], infos=["passphrase-not-available@server_ca.key.pem"])
 

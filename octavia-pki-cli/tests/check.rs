@@ -224,8 +224,12 @@ fn judge_release(case: &Path, version: &str, octavia: &Value) -> Result<(), Stri
             }
         }
     }
-    // Octavia works exactly when we report no error.
-    if octavia_ok != errors.is_empty() {
+    // Octavia works exactly when we report no error, but for the security
+    // findings: with a published key Octavia works, and anyone can command it.
+    let failing = errors
+        .iter()
+        .filter(|e| !SECURITY_ONLY.iter().any(|c| e.starts_with(c)));
+    if octavia_ok != (failing.count() == 0) {
         problems.push(format!(
             "verdict differs from Octavia's: ours {}, Octavia {} ({octavia})",
             if errors.is_empty() { "works" } else { "fails" },
@@ -234,6 +238,9 @@ fn judge_release(case: &Path, version: &str, octavia: &Value) -> Result<(), Stri
     }
     verdict(case, &format!("Octavia {version}"), problems)
 }
+
+/// Error codes for sets Octavia works with, which must not be deployed anyway.
+const SECURITY_ONLY: &[&str] = &["publicly-known-key@"];
 
 /// Whether the release's controller negotiates TLS 1.3 (19.0.0 on; see
 /// octavia-pki/src/release.rs).

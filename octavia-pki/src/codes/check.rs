@@ -158,6 +158,7 @@ pub use crate::check::rules::expired::CODE as EXPIRED;
 pub use crate::check::rules::expiring_soon::CODE as EXPIRING_SOON;
 pub use crate::check::rules::not_yet_valid::CODE as NOT_YET_VALID;
 pub use crate::check::rules::octavia_release_strict_no_aki::CODE as OCTAVIA_RELEASE_STRICT_NO_AKI;
+pub use crate::check::rules::publicly_known_key::CODE as PUBLICLY_KNOWN_KEY;
 pub use crate::check::rules::rehearsal_failed::CODE as REHEARSAL_FAILED;
 pub use crate::check::rules::rsa_key_too_small::CODE as RSA_KEY_TOO_SMALL;
 pub use crate::check::rules::server_ca_chain_order::CODE as SERVER_CA_CHAIN_ORDER;
@@ -209,6 +210,7 @@ pub const ALL: &[super::Code] = &[
     NOT_YET_VALID,
     EXPIRING_SOON,
     CA_EXPIRES_BEFORE_CLIENT,
+    PUBLICLY_KNOWN_KEY,
     STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
     STRICT_CA_NO_KEY_USAGE,
     STRICT_CA_NO_SKI,

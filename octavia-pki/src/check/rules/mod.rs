@@ -30,6 +30,7 @@ pub(crate) mod expired;
 pub(crate) mod expiring_soon;
 pub(crate) mod not_yet_valid;
 pub(crate) mod octavia_release_strict_no_aki;
+pub(crate) mod publicly_known_key;
 pub(crate) mod rehearsal_failed;
 pub(crate) mod rsa_key_too_small;
 pub(crate) mod server_ca_chain_order;
@@ -81,6 +82,7 @@ pub(crate) const ALL: &[Rule] = &[
     not_yet_valid::RULE,
     expiring_soon::RULE,
     ca_expires_before_client::RULE,
+    publicly_known_key::RULE,
     strict_ca_basic_constraints_not_critical::RULE,
     strict_ca_no_key_usage::RULE,
     strict_ca_no_ski::RULE,

@@ -1,0 +1,71 @@
+//! `publicly-known-key`: a certificate of the set holds a key anyone can download.
+
+#[cfg(test)]
+use super::fixture::*;
+use super::{Applies, Context, Rule};
+use crate::cert::Certificate;
+use crate::codes::{Code, code};
+
+#[doc = "A CA or client certificate holds a key published as test material (Octavia's devstack certificates)."]
+pub const CODE: Code = code! {
+    namespace = "check",
+    id = "publicly-known-key",
+    severity = Error,
+    strict = false,
+    title = "A CA or client certificate holds a key published as test material (Octavia's devstack certificates).",
+    symptom = None,
+    fix = "Generate a set of your own (`octavia-pki generate`), deploy it, and fail every amphora over: amphorae booted with the published client CA accept anyone who downloads Octavia.",
+    explanation = "Octavia's repository ships pregenerated certificates and keys for devstack (devstack/pregenerated/certs: ca_01.pem, cakey.pem with the passphrase foobar, client.pem; later server_ca.cert.pem, client_ca.cert.pem, client.cert-and-key.pem, the same two keys). Guides suggest deploying them to get started. Whoever reads the repository then holds the CA key the amphorae trust and the controllers' client key: they can issue a certificate every amphora accepts, command the amphora agents and impersonate amphorae. Octavia works, so nothing else reports it.",
+};
+
+pub(crate) const RULE: Rule = Rule {
+    code: CODE,
+    applies: Applies::Certificate(published),
+};
+
+/// SHA-256 of the SubjectPublicKeyInfo (DER) of every published key, and
+/// where it comes from (`scripts/published-keys.sh` prints them from the
+/// sdists on PyPI).
+const PUBLISHED: &[(&str, &str)] = &[
+    (
+        "a86495f8f4d58acdcdae4066bc0bd8f92762eddce8a8eb51e857ecebaaa62c75",
+        "Octavia's devstack pregenerated CA (devstack/pregenerated/certs/ca_01.pem with private/cakey.pem, passphrase foobar, in 2.x; server_ca.cert.pem and client_ca.cert.pem since, up to 19.0.0)",
+    ),
+    (
+        "6f30b5464248da43b5e32567df4c3e2ad0359525b4e8f94845dd68e313f27dc0",
+        "Octavia's devstack pregenerated client certificate (devstack/pregenerated/certs/client.pem in 2.x; private/client.cert-and-key.pem since, up to 19.0.0)",
+    ),
+];
+
+fn published(cert: &Certificate, _: &Context<'_>) -> Option<String> {
+    let parsed = cert.parsed();
+    let spki = parsed.public_key().raw;
+    let fingerprint: String = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, spki)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (_, source) = PUBLISHED.iter().find(|(f, _)| *f == fingerprint)?;
+    Some(format!("\"{}\" holds the key of {source}", cert.subject()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_on_devstacks_pregenerated_set_only() {
+        let hits = hits(&RULE, &load("devstack-pregenerated"));
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert!(
+            hits.iter()
+                .any(|h| h.starts_with("ca_01.pem: ") && h.contains("pregenerated CA"))
+        );
+        assert!(
+            hits.iter()
+                .any(|h| h.starts_with("client.pem: ") && h.contains("client certificate"))
+        );
+        assert_quiet(&RULE, "good-rsa");
+        assert_quiet(&RULE, "good-kolla-recipe");
+    }
+}
