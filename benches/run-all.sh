@@ -7,4 +7,5 @@ echo "== generate vs kolla-ansible's openssl recipe";   bash "$here/compare-gene
 echo; echo "== check and rehearse vs openssl by hand";   bash "$here/compare-check.sh"
 echo; echo "== rehearse vs Octavia's own code path";     bash "$here/compare-rehearse.sh"
 echo; echo "== probe vs the openssl s_client loop";      bash "$here/compare-probe.sh"
+echo; echo "== node check of three services";           bash "$here/node-check.sh"
 echo; echo "== peak memory";                              bash "$here/memory.sh"

@@ -57,7 +57,9 @@ install "$root/target/peers-venv" "${main[@]}" & pids+=($!)
 for v in "${releases[@]}"; do
   install "$root/target/peers-octavia-$v" "octavia==$v" "${shared[@]}" & pids+=($!)
 done
-install "$root/target/peers-kolla" "$kolla_ansible" & pids+=($!)
+# ansible (the collections, ansible.utils among them, that kolla-ansible's install-deps would
+# fetch from Galaxy) at the release that pins the same ansible-core.
+install "$root/target/peers-kolla" "$kolla_ansible" "ansible==12.3.0" & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 "$root/target/peers-kolla/bin/ansible-playbook" --version >/dev/null 2>&1 \
   || { echo "peers.sh: ansible-playbook does not run from target/peers-kolla" >&2; exit 1; }

@@ -362,6 +362,11 @@ def main(out):
     os.makedirs(os.path.join(out, "server-ca-is-a-directory", KOLLA[0]))
     with open(os.path.join(out, "server-ca-is-a-directory", KOLLA[0], "README"), "w") as f:
         f.write("a directory, not the server CA certificate\n")
+    # An X.509 v1 client certificate (`openssl x509 -req` without extensions,
+    # as a hand renewal makes one): OpenSSL and Octavia accept it.
+    v1 = openssl_v1_client(out, client_ca, ck, lk)
+    write(out, "client-v1-certificate", {**good, KOLLA[3]: pem(v1) + key_pem(lk)},
+          warnings=["strict-no-aki@client.cert-and-key.pem"])
     # Octavia's devstack pregenerated set, as the field report deploys it (legacy
     # names, passphrase foobar): Octavia works with it, and anyone holds its keys.
     devstack = os.path.join(HERE, "devstack-pregenerated")
@@ -394,6 +399,27 @@ def openssl_sha1_client(out, ca, ca_key, client_key):
     with open(paths["client.pem"], "rb") as f:
         result = x509.load_pem_x509_certificate(f.read())
     shutil.rmtree(tmp)
+    return result
+
+
+def openssl_v1_client(out, ca, ca_key, client_key):
+    """cryptography makes only v3 certificates; OpenSSL without extensions makes v1."""
+    tmp = os.path.join(out, ".v1")
+    os.makedirs(tmp)
+    paths = {n: os.path.join(tmp, n) for n in ("ca.pem", "ca.key", "client.key", "client.csr", "client.pem")}
+    for n, data in (("ca.pem", pem(ca)), ("ca.key", key_pem(ca_key)), ("client.key", key_pem(client_key))):
+        with open(paths[n], "wb") as f:
+            f.write(data)
+    subj = "/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN=client.example.org"
+    subprocess.run(["openssl", "req", "-new", "-key", paths["client.key"], "-subj", subj, "-out", paths["client.csr"]],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "x509", "-req", "-in", paths["client.csr"], "-CA", paths["ca.pem"], "-CAkey",
+                    paths["ca.key"], "-set_serial", "4097", "-days", "365", "-sha256", "-out", paths["client.pem"]],
+                   check=True, capture_output=True)
+    with open(paths["client.pem"], "rb") as f:
+        result = x509.load_pem_x509_certificate(f.read())
+    shutil.rmtree(tmp)
+    assert result.version == x509.Version.v1
     return result
 
 

@@ -8,6 +8,7 @@ mod deploy;
 mod findings;
 mod generate;
 mod lifecycle;
+mod node;
 mod output;
 mod passphrase;
 mod probe;
@@ -57,6 +58,8 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// Talk to running amphorae as the controllers do, and say why each one fails.
     Probe(Box<probe::ProbeArgs>),
+    /// What a controller actually runs: `node check`.
+    Node(node::NodeArgs),
 }
 
 /// Exit status when a check found an error, or a rehearsal failed.
@@ -107,6 +110,11 @@ fn main() -> ExitCode {
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Probe(args) => match probe::run(*args) {
+            Ok(false) => ExitCode::SUCCESS,
+            Ok(true) => ExitCode::from(EXIT_FINDINGS),
+            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
+        Command::Node(args) => match node::run(args) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),

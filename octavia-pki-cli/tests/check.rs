@@ -585,6 +585,18 @@ fn codes_expected_by_fixtures() -> std::collections::BTreeSet<String> {
             codes.insert(finding.split('@').next().unwrap().to_owned());
         }
     }
+    for entry in fs::read_dir(testdata.join("node/cases")).unwrap() {
+        let Ok(text) = fs::read_to_string(entry.unwrap().path().join("expect.json")) else {
+            continue;
+        };
+        let expect: Value = serde_json::from_str(&text).unwrap();
+        for finding in [&expect["errors"], &expect["warnings"]]
+            .into_iter()
+            .flat_map(strings)
+        {
+            codes.insert(finding.split('@').next().unwrap().to_owned());
+        }
+    }
     for entry in fs::read_dir(testdata.join("deploy")).unwrap() {
         let Ok(text) = fs::read_to_string(entry.unwrap().path().join("expect")) else {
             continue;
@@ -604,16 +616,23 @@ fn every_code_is_registered_listed_explained_and_expected_by_a_fixture() {
         .collect();
     assert_eq!(listed, registered, "explain --list is not the catalogue");
     let expected = codes_expected_by_fixtures();
-    // The probe's statuses are shown against Octavia's own amphora agent.
-    let probe_tests =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/probe.rs")).unwrap();
+    // The probe's statuses are shown against Octavia's own amphora agent, and
+    // node check's codes on kolla-rendered nodes (and broken copies of them).
+    let read =
+        |path: &str| fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    let probe_tests = read("tests/probe.rs");
+    let node_tests = [read("tests/node.rs"), read("../octavia-pki/tests/node.rs")].concat();
     let unshown: Vec<&str> = registered
         .iter()
         .copied()
         .filter(|id| !expected.contains(*id))
         .filter(|id| {
-            let status = octavia_pki::codes::Code::find(id).unwrap();
-            status.info().namespace != "probe" || !probe_tests.contains(&format!("\"{id}\""))
+            let code = octavia_pki::codes::Code::find(id).unwrap();
+            match code.info().namespace {
+                "probe" => !probe_tests.contains(&format!("\"{id}\"")),
+                "node" => !node_tests.contains(&format!("\"{id}@")),
+                _ => true,
+            }
         })
         .filter(|id| !SHOWN_ELSEWHERE.iter().any(|(code, _)| code == id))
         .collect();

@@ -110,6 +110,7 @@ pub mod codes;
 pub mod fsio;
 pub mod key_id;
 pub mod lifecycle;
+pub mod node;
 pub mod pem;
 pub mod probe;
 pub mod rehearse;

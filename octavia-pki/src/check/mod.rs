@@ -53,6 +53,8 @@ pub struct CheckOptions {
     pub now: Option<OffsetDateTime>,
     /// The Octavia releases the files must work with ([`crate::release`]).
     pub octavia: OctaviaVersions,
+    /// End with the rehearsed handshake when no rule found an error.
+    pub rehearse: bool,
 }
 
 impl Default for CheckOptions {
@@ -65,6 +67,7 @@ impl Default for CheckOptions {
             strict: false,
             now: None,
             octavia: OctaviaVersions::All,
+            rehearse: true,
         }
     }
 }
@@ -170,10 +173,51 @@ impl Report {
 /// Checks a deployed directory. Fails (rather than reporting findings) only
 /// when the directory itself cannot be read.
 pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
+    check_dir_sharing(dir, options, &UnlockedKeys::default())
+}
+
+/// CA keys already unlocked, by what unlocked them: the key file's bytes and
+/// the passphrase. Checking several copies of one set (node check's services)
+/// derives each passphrase once; the derivation is the slow part (PBKDF2).
+#[derive(Default)]
+pub(crate) struct UnlockedKeys(std::sync::Mutex<Vec<([u8; 32], PrivateKey)>>);
+
+impl UnlockedKeys {
+    fn unlock(
+        &self,
+        encoded: &EncodedKey,
+        file: &[u8],
+        passphrase: Option<&Passphrase>,
+    ) -> std::result::Result<PrivateKey, KeyError> {
+        let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        ctx.update(&(file.len() as u64).to_be_bytes());
+        ctx.update(file);
+        if let Some(p) = passphrase {
+            ctx.update(p.expose().as_bytes());
+        }
+        let mut id = [0u8; 32];
+        id.copy_from_slice(ctx.finish().as_ref());
+        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, key)) = cache.iter().find(|(k, _)| *k == id) {
+            return Ok(key.clone());
+        }
+        let key = encoded.decrypt(passphrase)?;
+        cache.push((id, key.clone()));
+        Ok(key)
+    }
+}
+
+/// [`check_dir`], unlocking the server CA key through `unlocked`.
+pub(crate) fn check_dir_sharing(
+    dir: &Path,
+    options: &CheckOptions,
+    unlocked: &UnlockedKeys,
+) -> Result<Report> {
     crate::fsio::require_dir(dir)?;
     let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
     let mut checker = Checker {
         dir,
+        unlocked,
         server_key: None,
         layout,
         options,
@@ -187,7 +231,7 @@ pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     };
     checker.run();
     checker.report.finish();
-    if !checker.report.has_errors() {
+    if options.rehearse && !checker.report.has_errors() {
         checker.rehearse();
         checker.report.finish();
     }
@@ -204,6 +248,7 @@ struct Loaded {
 
 struct Checker<'a> {
     dir: &'a Path,
+    unlocked: &'a UnlockedKeys,
     /// The server CA key, once unlocked, for the rehearsal.
     server_key: Option<PrivateKey>,
     layout: Layout,
@@ -424,7 +469,7 @@ impl Checker<'_> {
             }
             _ => {}
         }
-        match encoded.decrypt(passphrase) {
+        match self.unlocked.unlock(&encoded, block.contents(), passphrase) {
             Ok(key) => Some(key),
             Err(e @ KeyError::WrongPassphrase { .. }) => {
                 self.find(codes::WRONG_PASSPHRASE, Some(name), e.to_string());

@@ -2,7 +2,8 @@
 //! findings: stable identifiers, each documented here once, in namespaces
 //! (as cargo-deny's diagnostic codes): [`check`] (the certificate checker,
 //! and the passwords it reads), [`deploy`] (`deploy check`'s audit of a
-//! Kolla configuration) and [`probe`] (what a running amphora answered). `octavia-pki explain CODE` prints
+//! Kolla configuration), [`node`] (what a controller runs) and [`probe`]
+//! (what a running amphora answered). `octavia-pki explain CODE` prints
 //! [`Code::explanation`]; [`all`] lists every code and [`Code::find`] finds
 //! one, old ids included ([`ALIASES`]).
 //!
@@ -11,6 +12,7 @@
 
 pub mod check;
 pub mod deploy;
+pub mod node;
 pub mod probe;
 
 use std::fmt;
@@ -47,7 +49,7 @@ impl fmt::Display for Severity {
 pub struct CodeInfo {
     /// The stable identifier (`bundle-no-key`).
     pub id: &'static str,
-    /// Its namespace: `check`, `deploy` or `probe`.
+    /// Its namespace: `check`, `deploy`, `node` or `probe`.
     pub namespace: &'static str,
     /// Its usual severity.
     pub severity: Severity,
@@ -173,6 +175,7 @@ pub fn all() -> impl Iterator<Item = Code> {
     check::ALL
         .iter()
         .chain(deploy::ALL)
+        .chain(node::ALL)
         .chain(probe::ALL)
         .copied()
 }
@@ -203,7 +206,7 @@ mod tests {
             );
             assert_eq!(Code::find(code.id()), Some(code));
             assert!(code.explanation().contains(code.info().fix));
-            assert!(["check", "deploy", "probe"].contains(&code.info().namespace));
+            assert!(["check", "deploy", "node", "probe"].contains(&code.info().namespace));
         }
         for (old, code) in ALIASES {
             assert!(!seen.contains(old), "{old} is an alias and a code");

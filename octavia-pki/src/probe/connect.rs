@@ -34,7 +34,6 @@ pub(super) struct Shared {
     pub(super) anonymous: rustls::ClientConfig,
     /// Every certificate of the server CA file.
     pub(super) anchors: Vec<Certificate>,
-    pub(super) provider: Arc<rustls::crypto::CryptoProvider>,
     pub(super) now: time::OffsetDateTime,
     pub(super) timeout: std::time::Duration,
     pub(super) warn_days: u32,
@@ -134,14 +133,7 @@ async fn connect(
     };
     let verifier = OpenSslVerifier {
         on_failure: OnFailure::Record,
-        ..OpenSslVerifier::new(
-            &shared.anchors,
-            Purpose::TlsServer,
-            host,
-            shared.now,
-            false,
-            &shared.provider,
-        )
+        ..OpenSslVerifier::new(&shared.anchors, Purpose::TlsServer, host, shared.now, false)
     };
     let seen = verifier.seen.clone();
     let mut config = if authenticated {

@@ -41,7 +41,7 @@ use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::model::{ClientBundle, read_bundle, read_certificates};
 use crate::x509::Purpose;
-use crate::x509::tls::{OpenSslVerifier, key_der, presented, provider};
+use crate::x509::tls::{OpenSslVerifier, client_certificate, presented, provider};
 pub use target::{AGENT_PORT, Record, Target, TargetError, targets_from_amphora_json};
 
 /// Default of `--timeout`, per amphora.
@@ -332,7 +332,6 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
             None,
             now,
             false,
-            &provider,
         ))
     };
     let builder = || {
@@ -344,11 +343,14 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
     let mut authenticated = builder()?
         .dangerous()
         .with_custom_certificate_verifier(placeholder())
-        .with_client_auth_cert(
-            presented(&bundle.certificate, &bundle.chain, &identity.server_ca),
-            key_der(&bundle.key),
-        )
-        .map_err(|e| Error::InvalidOptions(format!("the client key cannot be used: {e}")))?;
+        .with_client_cert_resolver(
+            client_certificate(
+                presented(&bundle.certificate, &bundle.chain, &identity.server_ca),
+                &bundle.key,
+                &provider,
+            )
+            .map_err(|e| Error::InvalidOptions(format!("the client key cannot be used: {e}")))?,
+        );
     let mut anonymous = builder()?
         .dangerous()
         .with_custom_certificate_verifier(placeholder())
@@ -360,7 +362,6 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
         authenticated,
         anonymous,
         anchors: identity.server_ca.clone(),
-        provider,
         now,
         timeout: options.timeout,
         warn_days: options.warn_days,

@@ -32,7 +32,7 @@ use crate::pem;
 use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
 use crate::secret::{Passphrase, PassphraseProblem};
 pub use crate::x509::VerifyError;
-use crate::x509::tls::{OpenSslVerifier, key_der, presented, provider};
+use crate::x509::tls::{OpenSslVerifier, client_certificate, key_der, presented, provider};
 use crate::x509::{self, Purpose};
 
 /// How to rehearse.
@@ -752,14 +752,8 @@ fn handshake(
     server_ca_file: &str,
 ) -> Result<(), Stop> {
     let provider = provider();
-    let amphora_verifier = OpenSslVerifier::new(
-        s.client_ca,
-        Purpose::TlsClient,
-        None,
-        s.now,
-        s.strict,
-        &provider,
-    );
+    let amphora_verifier =
+        OpenSslVerifier::new(s.client_ca, Purpose::TlsClient, None, s.now, s.strict);
     let amphora_seen = amphora_verifier.seen.clone();
     let controller_verifier = OpenSslVerifier::new(
         s.server_ca,
@@ -767,7 +761,6 @@ fn handshake(
         Some(s.amphora_id),
         s.now,
         s.strict,
-        &provider,
     );
     let controller_seen = controller_verifier.seen.clone();
     let internal = |e: rustls::Error| {
@@ -794,19 +787,22 @@ fn handshake(
         .map_err(internal)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(controller_verifier))
-        .with_client_auth_cert(
-            presented(&s.bundle_certs[0], &s.bundle_certs[1..], s.server_ca),
-            key_der(s.bundle_key),
-        )
-        .map_err(|e| {
-            stop(
-                Side::Controller,
-                Cause::Bundle,
-                Some(bundle_file),
-                Some(format!("the controller cannot use its client key: {e}")),
-                None,
+        .with_client_cert_resolver(
+            client_certificate(
+                presented(&s.bundle_certs[0], &s.bundle_certs[1..], s.server_ca),
+                s.bundle_key,
+                &provider,
             )
-        })?;
+            .map_err(|e| {
+                stop(
+                    Side::Controller,
+                    Cause::Bundle,
+                    Some(bundle_file),
+                    Some(format!("the controller cannot use its client key: {e}")),
+                    None,
+                )
+            })?,
+        );
 
     let name = ServerName::try_from(s.amphora_id.to_owned())
         .map_err(|e| internal(rustls::Error::General(e.to_string())))?;

@@ -47,6 +47,40 @@ pub(crate) fn key_der(key: &PrivateKey) -> PrivateKeyDer<'static> {
     PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8_der().to_vec()))
 }
 
+/// The controller's client certificate, chain and key as rustls presents
+/// them. rustls's `with_client_auth_cert` parses the certificate with webpki,
+/// which refuses X.509 v1; OpenSSL sends a v1 client certificate like any
+/// other (kolla's `openssl x509 -req` without extensions makes one), so the
+/// key is given to rustls directly. That the key is the certificate's is the
+/// checker's rule (`bundle-key-mismatch`), and the peer's verdict.
+pub(crate) fn client_certificate(
+    chain: Vec<CertificateDer<'static>>,
+    key: &PrivateKey,
+    provider: &CryptoProvider,
+) -> Result<Arc<dyn rustls::client::ResolvesClientCert>, rustls::Error> {
+    let signing = provider.key_provider.load_private_key(key_der(key))?;
+    Ok(Arc::new(ClientCertificate(Arc::new(
+        rustls::sign::CertifiedKey::new(chain, signing),
+    ))))
+}
+
+#[derive(Debug)]
+struct ClientCertificate(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::client::ResolvesClientCert for ClientCertificate {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
 /// What the verifier saw of the peer.
 #[derive(Debug, Default)]
 pub(crate) struct Seen {
@@ -75,7 +109,6 @@ pub(crate) struct OpenSslVerifier {
     pub(crate) now: OffsetDateTime,
     pub(crate) strict: bool,
     pub(crate) on_failure: OnFailure,
-    pub(crate) provider: Arc<CryptoProvider>,
     pub(crate) seen: Arc<Mutex<Seen>>,
 }
 
@@ -87,7 +120,6 @@ impl OpenSslVerifier {
         host: Option<&str>,
         now: OffsetDateTime,
         strict: bool,
-        provider: &Arc<CryptoProvider>,
     ) -> Self {
         Self {
             anchors: anchors.to_vec(),
@@ -96,7 +128,6 @@ impl OpenSslVerifier {
             now,
             strict,
             on_failure: OnFailure::Refuse,
-            provider: provider.clone(),
             seen: Arc::default(),
         }
     }
@@ -143,8 +174,7 @@ impl OpenSslVerifier {
     }
 }
 
-/// The handshake-signature methods, the same in both verifier traits:
-/// rustls checks the signatures with aws-lc's algorithms.
+/// The handshake-signature methods, the same in both verifier traits.
 macro_rules! handshake_signatures {
     () => {
         fn verify_tls12_signature(
@@ -153,12 +183,7 @@ macro_rules! handshake_signatures {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
+            handshake_signature(message, cert, dss, false)
         }
 
         fn verify_tls13_signature(
@@ -167,20 +192,74 @@ macro_rules! handshake_signatures {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.provider.signature_verification_algorithms,
-            )
+            handshake_signature(message, cert, dss, true)
         }
 
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.provider
-                .signature_verification_algorithms
-                .supported_schemes()
+            SCHEMES.to_vec()
         }
     };
+}
+
+/// The signature schemes OpenSSL's default list offers and aws-lc verifies.
+const SCHEMES: [SignatureScheme; 9] = [
+    SignatureScheme::ECDSA_NISTP256_SHA256,
+    SignatureScheme::ECDSA_NISTP384_SHA384,
+    SignatureScheme::ECDSA_NISTP521_SHA512,
+    SignatureScheme::ED25519,
+    SignatureScheme::RSA_PSS_SHA256,
+    SignatureScheme::RSA_PSS_SHA384,
+    SignatureScheme::RSA_PSS_SHA512,
+    SignatureScheme::RSA_PKCS1_SHA256,
+    SignatureScheme::RSA_PKCS1_SHA384,
+];
+
+/// Checks the peer's handshake signature with the public key of its
+/// certificate, read as OpenSSL reads it. rustls's own helpers parse the
+/// certificate with webpki, which refuses X.509 v1 certificates that OpenSSL
+/// accepts; this reads the key with x509-parser and verifies with aws-lc.
+fn handshake_signature(
+    message: &[u8],
+    cert: &CertificateDer<'_>,
+    dss: &DigitallySignedStruct,
+    tls13: bool,
+) -> Result<HandshakeSignatureValid, rustls::Error> {
+    use SignatureScheme as S;
+    use aws_lc_rs::signature as sig;
+    let scheme = dss.scheme;
+    // TLS 1.3 has no PKCS#1 v1.5 signatures in the handshake (RFC 8446, 4.2.3).
+    let pkcs1 = matches!(scheme, S::RSA_PKCS1_SHA256 | S::RSA_PKCS1_SHA384);
+    if !SCHEMES.contains(&scheme) || (tls13 && pkcs1) {
+        return Err(rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into());
+    }
+    let cert = Certificate::from_der(cert.to_vec(), 1)
+        .map_err(|_| rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding))?;
+    // TLS 1.2's ECDSA schemes name the hash, not the curve: the key decides.
+    let candidates: &[&'static dyn sig::VerificationAlgorithm] = match scheme {
+        S::ECDSA_NISTP256_SHA256 if tls13 => &[&sig::ECDSA_P256_SHA256_ASN1],
+        S::ECDSA_NISTP384_SHA384 if tls13 => &[&sig::ECDSA_P384_SHA384_ASN1],
+        S::ECDSA_NISTP256_SHA256 => &[&sig::ECDSA_P256_SHA256_ASN1, &sig::ECDSA_P384_SHA256_ASN1],
+        S::ECDSA_NISTP384_SHA384 => &[&sig::ECDSA_P384_SHA384_ASN1, &sig::ECDSA_P256_SHA384_ASN1],
+        S::ECDSA_NISTP521_SHA512 => &[&sig::ECDSA_P521_SHA512_ASN1],
+        S::ED25519 => &[&sig::ED25519],
+        S::RSA_PSS_SHA256 => &[&sig::RSA_PSS_2048_8192_SHA256],
+        S::RSA_PSS_SHA384 => &[&sig::RSA_PSS_2048_8192_SHA384],
+        S::RSA_PSS_SHA512 => &[&sig::RSA_PSS_2048_8192_SHA512],
+        S::RSA_PKCS1_SHA256 => &[&sig::RSA_PKCS1_2048_8192_SHA256],
+        _ => &[&sig::RSA_PKCS1_2048_8192_SHA384],
+    };
+    let key = cert.public_key_raw();
+    candidates
+        .iter()
+        .any(|alg| {
+            sig::UnparsedPublicKey::new(*alg, key)
+                .verify(message, dss.signature())
+                .is_ok()
+        })
+        .then(HandshakeSignatureValid::assertion)
+        .ok_or(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::BadSignature,
+        ))
 }
 
 impl ServerCertVerifier for OpenSslVerifier {

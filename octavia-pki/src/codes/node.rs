@@ -1,0 +1,118 @@
+//! The codes of `octavia-pki node check`: what a controller runs, beside the
+//! certificate checker's codes on each service's own copies.
+
+use super::{Code, code};
+
+super::finding_codes! {
+    namespace = "node";
+    list = PLAIN;
+    NO_OCTAVIA_SERVICE = "no-octavia-service", Error,
+        "No Octavia service directory (octavia-worker, octavia-housekeeping, octavia-health-manager) in the kolla directory.",
+        None,
+        "Run the command on a controller, or give --kolla-dir (kolla-ansible renders /etc/kolla/<service>/ on the hosts of each group).",
+        "node check reads what kolla-ansible rendered for the Octavia services that hold certificates. Without any of them there is nothing to check on this host.";
+    SERVICE_ABSENT = "service-absent", Info,
+        "A service is not deployed on this host (its directory is absent).",
+        None,
+        "Nothing to do if the inventory does not place it here.",
+        "kolla-ansible renders a service's directory only on the hosts of its group.";
+    CONFIG_UNREADABLE = "config-unreadable", Error,
+        "A rendered file (octavia.conf, config.json) cannot be read or parsed.",
+        Some("the container fails to start, or Octavia exits at start with a configuration error"),
+        "Fix or remove the override that broke it, then `kolla-ansible -i INVENTORY reconfigure -t octavia`.",
+        "kolla_set_configs reads config.json when the container starts and oslo.config reads octavia.conf; either failing stops the service. The message names the file and line.";
+    CONFIG_REFERENCE = "config-reference", Warning,
+        "A certificate option's value holds a `$`, which oslo.config reads as a reference to another option.",
+        Some("oslo_config.cfg.TemplateSubstitutionError"),
+        "Write the value without `$` (or as `$$`) in the override that sets it.",
+        "oslo.config substitutes `$name` and `${name}` in every value, so Octavia gets something other than what was written.";
+    PATH_NOT_PROVIDED = "path-not-provided", Error,
+        "octavia.conf names a certificate path that config.json does not copy into the container.",
+        Some("Failed to load CA Certificate <path> / [Errno 2] No such file or directory"),
+        "Point the option back at /etc/octavia/certs/<name> (the four files kolla copies), or remove the override that moved it.",
+        "The container holds only what config.json lists (the four files of <config-dir>/octavia and octavia.conf). An override that names another path points Octavia at a file the container does not have.";
+    STALE_COPY = "stale-copy", Error,
+        "A service's copy of a file differs from the source in CONFIG_DIR/octavia (/etc/kolla/config/octavia): the files were changed without a reconfigure.",
+        None,
+        "Run `kolla-ansible -i INVENTORY reconfigure -t octavia` (the services restart with the new files).",
+        "kolla-ansible copies the four files to each service's directory and restarts a container only when its files change. A renewal or rotation written to /etc/kolla/config/octavia is not in use until the reconfigure.";
+    COPIES_DIFFER = "copies-differ", Error,
+        "The services on this host hold different copies of one file.",
+        None,
+        "Run `kolla-ansible -i INVENTORY reconfigure -t octavia` so that every service gets the same files.",
+        "Each Octavia service gets its own copy of the certificates. Different copies mean a partial reconfigure or a hand edit: the worker may issue amphora certificates housekeeping cannot renew, or the reverse.";
+    SOURCE_NOT_COMPARED = "source-not-compared", Info,
+        "The source directory (CONFIG_DIR/octavia, /etc/kolla/config/octavia) is not on this host: the copies were not compared with it.",
+        None,
+        "Run node check on the deploy host too, or give --config-dir.",
+        "On a controller that is not the deploy host, /etc/kolla/config does not exist; the services' copies were checked, not their freshness.";
+    HOUSEKEEPING_CANNOT_ISSUE = "housekeeping-cannot-issue", Error,
+        "Housekeeping cannot issue amphora certificates with its own files and passphrase.",
+        Some("in 30 days: certificate verify failed: certificate has expired, on every amphora"),
+        "Give octavia-housekeeping the server CA certificate, its key and the passphrase that opens it (a reconfigure, or the override that changed them), then check again.",
+        "Housekeeping re-issues every amphora certificate 14 days before it expires (they live 30 days). When it cannot sign, nothing fails today: the amphorae's certificates expire one by one and the controllers lose every load balancer.";
+    CONTAINER_STALE = "container-stale", Error,
+        "A running container holds other copies of the files than its service directory: it runs older files.",
+        None,
+        "Restart the container (`kolla-ansible -i INVENTORY reconfigure -t octavia`, or `docker restart <container>`).",
+        "kolla_set_configs copies the files into the container when it starts; a container started before the files changed still runs the old ones.";
+    CONTAINER_NOT_CHECKED = "container-not-checked", Info,
+        "The running container was not compared (no container engine, or the container is not running).",
+        None,
+        "Give --container-engine docker or podman where one runs the services.",
+        "Without a container engine, only the host copies were checked.";
+}
+
+/// `[health_manager] heartbeat_key` absent or kolla's hard-coded `insecure`.
+pub const HEARTBEAT_KEY_INSECURE: Code = code! {
+    namespace = "node",
+    id = "heartbeat-key-insecure",
+    severity = Warning,
+    strict = true,
+    title = "[health_manager] heartbeat_key is kolla's hard-coded `insecure` (or absent).",
+    symptom = None,
+    fix = "Set a random heartbeat_key in an override: `[health_manager]` `heartbeat_key = <random>` in <config-dir>/octavia.conf, then reconfigure.",
+    explanation = "Amphorae sign their heartbeats with this key. kolla-ansible's template writes `insecure` for every deployment, so anyone on the management network can forge heartbeats: mark a broken amphora healthy, or a healthy one failed and trigger failovers.",
+};
+
+/// `[certificates] server_certs_key_passphrase` unset or Octavia's default.
+pub const SERVER_CERTS_KEY_PASSPHRASE_INSECURE: Code = code! {
+    namespace = "node",
+    id = "server-certs-key-passphrase-insecure",
+    severity = Warning,
+    strict = true,
+    title = "[certificates] server_certs_key_passphrase is unset: Octavia's published default encrypts the amphorae's stored keys.",
+    symptom = None,
+    fix = "Set 32 random characters of [A-Za-z0-9-_=] in an override: `[certificates]` `server_certs_key_passphrase = <new>,insecure-key-do-not-use-this-key` (the first encrypts, every entry decrypts), then reconfigure.",
+    explanation = "The controller stores each amphora's certificate and key encrypted with this passphrase. kolla-ansible never sets it, so Octavia's default, `insecure-key-do-not-use-this-key`, is used: whoever reads the database can decrypt every amphora's key.",
+};
+
+/// `[certificates] server_certs_key_passphrase` that Octavia refuses.
+pub const SERVER_CERTS_KEY_PASSPHRASE_INVALID: Code = code! {
+    namespace = "node",
+    id = "server-certs-key-passphrase-invalid",
+    severity = Error,
+    strict = false,
+    title = "[certificates] server_certs_key_passphrase is not 32 characters of [A-Za-z0-9-_=]: Octavia refuses it.",
+    symptom = Some("ValueError from the option's type: the worker does not start"),
+    fix = "Write entries of exactly 32 characters of [A-Za-z0-9-_=], comma-separated.",
+    explanation = "Octavia uses each entry as a Fernet key, base64 of 32 bytes: it declares the option as a list of 32-character strings matching [A-Za-z0-9-_=].",
+};
+
+/// Every code of this namespace, in documentation order.
+pub const ALL: &[Code] = &[
+    NO_OCTAVIA_SERVICE,
+    SERVICE_ABSENT,
+    CONFIG_UNREADABLE,
+    CONFIG_REFERENCE,
+    PATH_NOT_PROVIDED,
+    STALE_COPY,
+    COPIES_DIFFER,
+    SOURCE_NOT_COMPARED,
+    HOUSEKEEPING_CANNOT_ISSUE,
+    HEARTBEAT_KEY_INSECURE,
+    SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
+    SERVER_CERTS_KEY_PASSPHRASE_INVALID,
+    CONTAINER_STALE,
+    CONTAINER_NOT_CHECKED,
+];

@@ -1,0 +1,183 @@
+//! octavia.conf as oslo.config reads it (`oslo_config/iniparser.py`):
+//! `[section]`, `key = value` or `key: value`, `#` and `;` comments, a line
+//! that starts with white space continues the previous value, surrounding
+//! quotes are stripped, and the last of repeated keys wins. Hand-written
+//! because rust-ini knows no continuation lines and reports no line numbers.
+
+use std::fmt;
+
+/// One `key = value`, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The value, continuation lines joined with `\n`, quotes stripped.
+    pub value: String,
+    /// Its first line (1-based).
+    pub line: usize,
+}
+
+/// A parsed file: sections in order, each with its keys in order.
+#[derive(Debug, Clone, Default)]
+pub struct Ini {
+    sections: Vec<(String, Vec<(String, Entry)>)>,
+}
+
+/// Why a file is not oslo.config INI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IniError {
+    /// The line (1-based).
+    pub line: usize,
+    /// What is wrong with it.
+    pub why: &'static str,
+}
+
+impl fmt::Display for IniError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.why)
+    }
+}
+
+impl Ini {
+    /// Parses `text`.
+    pub fn parse(text: &str) -> Result<Self, IniError> {
+        let mut ini = Ini::default();
+        // The key and value being read, for continuation lines.
+        let mut open = false;
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let err = |why| IniError { line, why };
+            if raw.trim().is_empty() {
+                open = false;
+                continue;
+            }
+            if raw.starts_with([' ', '\t']) {
+                if raw.trim_start().starts_with(['#', ';']) {
+                    continue;
+                }
+                if !open {
+                    return Err(err("a continuation line without a value before it"));
+                }
+                let entry = &mut ini.last_entry();
+                entry.value.push('\n');
+                entry.value.push_str(&unquote(raw.trim()));
+                continue;
+            }
+            open = false;
+            if raw.starts_with(['#', ';']) {
+                continue;
+            }
+            if let Some(rest) = raw.strip_prefix('[') {
+                let name = rest
+                    .trim_end()
+                    .strip_suffix(']')
+                    .ok_or_else(|| err("a section header without its closing ]"))?;
+                if name.trim().is_empty() {
+                    return Err(err("an empty section name"));
+                }
+                ini.sections.push((name.trim().to_owned(), Vec::new()));
+                continue;
+            }
+            let split = raw
+                .find(['=', ':'])
+                .ok_or_else(|| err("neither a section, a key = value, nor a comment"))?;
+            let key = raw[..split].trim();
+            if key.is_empty() {
+                return Err(err("a value without a key"));
+            }
+            let Some((_, entries)) = ini.sections.last_mut() else {
+                return Err(err("a key before the first [section]"));
+            };
+            entries.push((
+                key.to_owned(),
+                Entry {
+                    value: unquote(raw[split + 1..].trim()),
+                    line,
+                },
+            ));
+            open = true;
+        }
+        Ok(ini)
+    }
+
+    fn last_entry(&mut self) -> &mut Entry {
+        // Only called while a value is open, so both exist.
+        &mut self
+            .sections
+            .last_mut()
+            .and_then(|(_, entries)| entries.last_mut())
+            .expect("an open value")
+            .1
+    }
+
+    /// The value of `key` in `section` (the last, where repeated; a section
+    /// may also be repeated).
+    pub fn get(&self, section: &str, key: &str) -> Option<&Entry> {
+        self.sections
+            .iter()
+            .filter(|(name, _)| name == section)
+            .flat_map(|(_, entries)| entries)
+            .filter(|(k, _)| k == key)
+            .map(|(_, e)| e)
+            .next_back()
+    }
+}
+
+fn unquote(value: &str) -> String {
+    let quoted = value.len() >= 2
+        && (value.starts_with('"') && value.ends_with('"')
+            || value.starts_with('\'') && value.ends_with('\''));
+    if quoted {
+        value[1..value.len() - 1].to_owned()
+    } else {
+        value.to_owned()
+    }
+}
+
+/// Whether oslo.config would substitute something in `value` (`$name` or
+/// `${name}`; `$$` is a literal `$`).
+pub(super) fn has_reference(value: &str) -> bool {
+    value.replace("$$", "").contains('$')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_sections_continuations_quotes_and_the_last_repeat() {
+        let ini = Ini::parse(
+            "# kolla\n[DEFAULT]\ndebug = False\n\n[certificates]\nca_private_key_passphrase = \"abc\"\n\
+             ca_certificate: /etc/octavia/certs/server_ca.cert.pem\n[haproxy_amphora]\nclient_cert = a\n  b\n\
+             ; note\n[certificates]\nca_private_key_passphrase = second\n",
+        )
+        .unwrap();
+        assert_eq!(ini.get("DEFAULT", "debug").unwrap().value, "False");
+        let pass = ini
+            .get("certificates", "ca_private_key_passphrase")
+            .unwrap();
+        assert_eq!((pass.value.as_str(), pass.line), ("second", 13));
+        assert_eq!(
+            ini.get("certificates", "ca_certificate").unwrap().value,
+            "/etc/octavia/certs/server_ca.cert.pem"
+        );
+        assert_eq!(
+            ini.get("haproxy_amphora", "client_cert").unwrap().value,
+            "a\nb"
+        );
+        assert!(ini.get("haproxy_amphora", "server_ca").is_none());
+    }
+
+    #[test]
+    fn malformed_files_name_the_line() {
+        for (text, line) in [
+            ("key = value\n", 1),
+            ("[DEFAULT]\njust words\n", 2),
+            ("[DEFAULT\n", 1),
+            ("[DEFAULT]\n  continued\n", 2),
+            ("[DEFAULT]\n= value\n", 2),
+            ("[]\n", 1),
+        ] {
+            assert_eq!(Ini::parse(text).unwrap_err().line, line, "{text:?}");
+        }
+        assert!(has_reference("pa$word") && has_reference("${x}") && !has_reference("pa$$word"));
+    }
+}

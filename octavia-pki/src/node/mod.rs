@@ -1,0 +1,685 @@
+//! What a controller actually runs: the files and settings kolla-ansible
+//! rendered for each Octavia service, and the containers running them.
+//!
+//! On each controller kolla-ansible renders `/etc/kolla/<service>/octavia.conf`
+//! (its template merged with the operator's overrides), `config.json` (which
+//! host file the container copies where) and copies the four certificate
+//! files beside them; the containers copy them again when they start.
+//! [`node_check`] reads all of it: the paths octavia.conf names, resolved
+//! through config.json to the host copies; the copies against their source in
+//! `/etc/kolla/config/octavia` and against each other; the rendered passphrase
+//! against the deployed key; then the certificate checker and the rehearsal on
+//! each service's own view; kolla's insecure defaults; and, with a container
+//! engine, what each running container holds.
+
+mod container;
+mod ini;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::check::{self, CheckOptions, Finding, Summary};
+use crate::codes::{Code, Severity, node as codes};
+use crate::error::Result;
+use crate::fsio;
+use crate::layout::Layout;
+use crate::release::OctaviaVersions;
+use crate::secret::Passphrase;
+pub use container::ContainerEngine;
+pub use ini::{Entry, Ini, IniError};
+
+/// Octavia's services that hold certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Service {
+    /// `octavia-worker`: issues amphora certificates and talks to amphorae.
+    Worker,
+    /// `octavia-housekeeping`: re-issues amphora certificates before they expire.
+    Housekeeping,
+    /// `octavia-health-manager`: talks to amphorae.
+    HealthManager,
+}
+
+impl Service {
+    /// Every service, in kolla's order.
+    pub const ALL: [Service; 3] = [Self::Worker, Self::Housekeeping, Self::HealthManager];
+
+    /// Its directory under the kolla directory (`octavia-worker`).
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Self::Worker => "octavia-worker",
+            Self::Housekeeping => "octavia-housekeeping",
+            Self::HealthManager => "octavia-health-manager",
+        }
+    }
+
+    /// Its container's name (`octavia_worker`).
+    pub fn container(self) -> &'static str {
+        match self {
+            Self::Worker => "octavia_worker",
+            Self::Housekeeping => "octavia_housekeeping",
+            Self::HealthManager => "octavia_health_manager",
+        }
+    }
+
+    /// Whether it makes TLS connections to amphorae (and so needs the handshake to work).
+    fn connects(self) -> bool {
+        !matches!(self, Self::Housekeeping)
+    }
+}
+
+impl Serialize for Service {
+    /// As kolla names it (`octavia-worker`), as the findings' `service`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.dir_name())
+    }
+}
+
+impl FromStr for Service {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.dir_name() == s || v.dir_name().trim_start_matches("octavia-") == s)
+            .ok_or_else(|| {
+                format!("unknown service \"{s}\" (expected octavia-worker, octavia-housekeeping or octavia-health-manager)")
+            })
+    }
+}
+
+/// How to check a node.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct NodeOptions {
+    /// Where kolla-ansible renders the services (`/etc/kolla`).
+    pub kolla_dir: PathBuf,
+    /// The operator's configuration (`/etc/kolla/config`), whose `octavia/`
+    /// holds the source of the four files.
+    pub config_dir: PathBuf,
+    /// The services to check.
+    pub services: Vec<Service>,
+    /// Which container engine to ask about running containers.
+    pub container_engine: ContainerEngine,
+    /// Python 3.13's strict rules and kolla's insecure defaults are errors.
+    pub strict: bool,
+    /// Certificates expiring within this many days get a warning.
+    pub warn_days: u32,
+    /// The time to judge validity at (now, when `None`).
+    pub now: Option<OffsetDateTime>,
+    /// The Octavia releases the files must work with.
+    pub octavia: OctaviaVersions,
+}
+
+impl Default for NodeOptions {
+    fn default() -> Self {
+        Self {
+            kolla_dir: PathBuf::from("/etc/kolla"),
+            config_dir: PathBuf::from("/etc/kolla/config"),
+            services: Service::ALL.to_vec(),
+            container_engine: ContainerEngine::Auto,
+            strict: false,
+            warn_days: check::DEFAULT_WARN_DAYS,
+            now: None,
+            octavia: OctaviaVersions::All,
+        }
+    }
+}
+
+/// A finding, and the service it is about.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct NodeFinding {
+    /// The finding, its file as `<service>/<name>`.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// The service (`octavia-worker`), or `None` for the node as a whole.
+    pub service: Option<&'static str>,
+}
+
+/// What `node check` found.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct NodeReport {
+    /// The kolla directory read.
+    pub kolla_dir: PathBuf,
+    /// The configuration directory compared with.
+    pub config_dir: PathBuf,
+    /// The services found on this node.
+    pub services: Vec<Service>,
+    /// The container engine asked, if any.
+    pub container_engine: Option<String>,
+    /// Every finding, most serious first.
+    pub findings: Vec<NodeFinding>,
+    /// The counts.
+    pub summary: Summary,
+}
+
+impl NodeReport {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0
+    }
+}
+
+/// The four files kolla-ansible copies, as the kolla layout names them.
+const FILES: [&str; 4] = {
+    let f = Layout::Kolla.files();
+    [
+        f.server_ca_cert,
+        f.server_ca_key,
+        f.client_ca_cert,
+        f.client_bundle,
+    ]
+};
+
+/// The options of octavia.conf that name a certificate file, and the file
+/// kolla's template points them at.
+const CERTIFICATE_OPTIONS: [(&str, &str, &str); 5] = {
+    let f = Layout::Kolla.files();
+    [
+        ("certificates", "ca_certificate", f.server_ca_cert),
+        ("certificates", "ca_private_key", f.server_ca_key),
+        ("haproxy_amphora", "server_ca", f.server_ca_cert),
+        ("haproxy_amphora", "client_cert", f.client_bundle),
+        ("controller_worker", "client_ca", f.client_ca_cert),
+    ]
+};
+
+/// Octavia's default `server_certs_key_passphrase` (published in its source).
+const OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE: &str = "insecure-key-do-not-use-this-key";
+
+/// kolla's config.json, as far as the files go.
+#[derive(Debug, Deserialize)]
+struct ConfigJson {
+    #[serde(default)]
+    config_files: Vec<ConfigFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ConfigFile {
+    source: String,
+    dest: String,
+}
+
+/// Collects findings with the strict rule applied.
+struct Findings {
+    strict: bool,
+    list: Vec<NodeFinding>,
+}
+
+impl Findings {
+    fn push(
+        &mut self,
+        code: Code,
+        service: Option<Service>,
+        file: Option<String>,
+        message: String,
+    ) {
+        let mut severity = code.info().severity;
+        if self.strict && code.info().strict {
+            severity = Severity::Error;
+        }
+        self.list.push(NodeFinding {
+            finding: Finding {
+                code,
+                severity,
+                file,
+                message,
+                symptom: code.info().symptom.map(str::to_owned),
+                fix: code.info().fix,
+            },
+            service: service.map(Service::dir_name),
+        });
+    }
+}
+
+/// Checks what this node runs; see the module docs. Fails only when the kolla
+/// directory itself cannot be read.
+pub fn node_check(options: &NodeOptions) -> Result<NodeReport> {
+    fsio::require_dir(&options.kolla_dir)?;
+    let mut findings = Findings {
+        strict: options.strict,
+        list: Vec::new(),
+    };
+    let mut present = Vec::new();
+    for &service in &options.services {
+        let dir = options.kolla_dir.join(service.dir_name());
+        if dir.is_dir() {
+            present.push(service);
+        } else {
+            findings.push(
+                codes::SERVICE_ABSENT,
+                Some(service),
+                None,
+                format!("{} does not exist", dir.display()),
+            );
+        }
+    }
+    if present.is_empty() {
+        findings.push(
+            codes::NO_OCTAVIA_SERVICE,
+            None,
+            None,
+            format!(
+                "none of {} is in {}",
+                names(&options.services),
+                options.kolla_dir.display()
+            ),
+        );
+    }
+    let source = options.config_dir.join("octavia");
+    let source_present = source.is_dir();
+    if !source_present && !present.is_empty() {
+        findings.push(
+            codes::SOURCE_NOT_COMPARED,
+            None,
+            None,
+            format!("{} does not exist on this host", source.display()),
+        );
+    }
+    // One derivation per distinct key file and passphrase, across the services.
+    let unlocked = check::UnlockedKeys::default();
+    for &service in &present {
+        check_service(
+            options,
+            service,
+            source_present.then_some(&source),
+            &unlocked,
+            &mut findings,
+        );
+    }
+    if !source_present {
+        copies_differ(options, &present, &mut findings);
+    }
+    let engine = container::compare(options, &present, &mut findings);
+    let mut list = findings.list;
+    list.sort_by_key(|f| f.finding.severity);
+    let summary = Summary::of(list.iter().map(|f| &f.finding));
+    Ok(NodeReport {
+        kolla_dir: options.kolla_dir.clone(),
+        config_dir: options.config_dir.clone(),
+        services: present,
+        container_engine: engine,
+        findings: list,
+        summary,
+    })
+}
+
+fn names(services: &[Service]) -> String {
+    services
+        .iter()
+        .map(|s| s.dir_name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `<service>/<name>`, the file of a node finding.
+fn file_of(service: Service, name: &str) -> String {
+    format!("{}/{name}", service.dir_name())
+}
+
+fn check_service(
+    options: &NodeOptions,
+    service: Service,
+    source: Option<&PathBuf>,
+    unlocked: &check::UnlockedKeys,
+    findings: &mut Findings,
+) {
+    let dir = options.kolla_dir.join(service.dir_name());
+    let conf = read_conf(&dir, service, findings);
+    let copies = read_config_json(&dir, service, findings);
+    if let (Some(conf), Some(copies)) = (&conf, &copies) {
+        let standard = resolve_paths(conf, copies, service, findings);
+        insecure_defaults(conf, service, findings);
+        if standard {
+            run_checker(options, &dir, conf, service, unlocked, findings);
+        }
+    }
+    if let Some(source) = source {
+        for name in FILES {
+            let (Ok(copy), Ok(original)) = (
+                fsio::read_file(&dir.join(name)),
+                fsio::read_file(&source.join(name)),
+            ) else {
+                continue; // a missing copy is the checker's missing-file
+            };
+            if *copy != *original {
+                findings.push(
+                    codes::STALE_COPY,
+                    Some(service),
+                    Some(file_of(service, name)),
+                    format!(
+                        "differs from {}: {} runs the previous file until `kolla-ansible -i INVENTORY reconfigure -t octavia`",
+                        source.join(name).display(),
+                        service.dir_name()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn read_conf(dir: &Path, service: Service, findings: &mut Findings) -> Option<Ini> {
+    let file = file_of(service, "octavia.conf");
+    let text = match fsio::read_file(&dir.join("octavia.conf")) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            findings.push(
+                codes::CONFIG_UNREADABLE,
+                Some(service),
+                Some(file),
+                e.to_string(),
+            );
+            return None;
+        }
+    };
+    match Ini::parse(&text) {
+        Ok(ini) => Some(ini),
+        Err(e) => {
+            findings.push(
+                codes::CONFIG_UNREADABLE,
+                Some(service),
+                Some(file),
+                format!("not oslo.config INI: {e}"),
+            );
+            None
+        }
+    }
+}
+
+/// The container paths config.json provides, and the host file each comes from.
+fn read_config_json(
+    dir: &Path,
+    service: Service,
+    findings: &mut Findings,
+) -> Option<BTreeMap<String, String>> {
+    let file = file_of(service, "config.json");
+    let parsed = fsio::read_file(&dir.join("config.json"))
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            serde_json::from_slice::<ConfigJson>(&bytes)
+                .map_err(|e| format!("not kolla's config.json: {e}"))
+        });
+    match parsed {
+        Ok(json) => Some(
+            json.config_files
+                .into_iter()
+                .map(|f| {
+                    let name = f.source.rsplit('/').next().unwrap_or_default().to_owned();
+                    (f.dest, name)
+                })
+                .collect(),
+        ),
+        Err(why) => {
+            findings.push(codes::CONFIG_UNREADABLE, Some(service), Some(file), why);
+            None
+        }
+    }
+}
+
+/// Resolves each certificate option to the host copy; `true` when every one
+/// is the file kolla's template names (the service's view is the kolla layout).
+fn resolve_paths(
+    conf: &Ini,
+    copies: &BTreeMap<String, String>,
+    service: Service,
+    findings: &mut Findings,
+) -> bool {
+    let file = || Some(file_of(service, "octavia.conf"));
+    let mut standard = true;
+    for (section, key, expected) in CERTIFICATE_OPTIONS {
+        let Some(entry) = conf.get(section, key) else {
+            findings.push(
+                codes::PATH_NOT_PROVIDED,
+                Some(service),
+                file(),
+                format!("[{section}] {key} is not set: Octavia's default is no file kolla copies"),
+            );
+            standard = false;
+            continue;
+        };
+        if ini::has_reference(&entry.value) {
+            findings.push(
+                codes::CONFIG_REFERENCE,
+                Some(service),
+                file(),
+                format!("[{section}] {key} (line {}) holds a `$`", entry.line),
+            );
+        }
+        match copies.get(&entry.value) {
+            Some(name) if name == expected => {}
+            Some(name) => {
+                findings.push(
+                    codes::PATH_NOT_PROVIDED,
+                    Some(service),
+                    file(),
+                    format!(
+                        "[{section}] {key} = {} (line {}) is the container's copy of {name}, not of {expected}",
+                        entry.value, entry.line
+                    ),
+                );
+                standard = false;
+            }
+            None => {
+                let provided: Vec<&str> = copies
+                    .keys()
+                    .filter(|d| d.starts_with("/etc/octavia/certs/"))
+                    .map(String::as_str)
+                    .collect();
+                findings.push(
+                    codes::PATH_NOT_PROVIDED,
+                    Some(service),
+                    file(),
+                    format!(
+                        "[{section}] {key} = {} (line {}): config.json copies no file there (the container has {})",
+                        entry.value,
+                        entry.line,
+                        provided.join(", ")
+                    ),
+                );
+                standard = false;
+            }
+        }
+    }
+    standard
+}
+
+/// The certificate checker (and, for the services that connect, the
+/// rehearsal) on the service's own copies, with its own passphrase.
+fn run_checker(
+    options: &NodeOptions,
+    dir: &Path,
+    conf: &Ini,
+    service: Service,
+    unlocked: &check::UnlockedKeys,
+    findings: &mut Findings,
+) {
+    let check = CheckOptions {
+        layout: Some(Layout::Kolla),
+        passphrase: conf
+            .get("certificates", "ca_private_key_passphrase")
+            .map(|e| Passphrase::new(e.value.clone())),
+        strict: options.strict,
+        warn_days: options.warn_days,
+        now: options.now,
+        octavia: options.octavia.clone(),
+        rehearse: service.connects(),
+        ..CheckOptions::default()
+    };
+    let report = match check::check_dir_sharing(dir, &check, unlocked) {
+        Ok(report) => report,
+        Err(e) => {
+            findings.push(codes::CONFIG_UNREADABLE, Some(service), None, e.to_string());
+            return;
+        }
+    };
+    let mut cannot_issue = Vec::new();
+    // kolla's role copies the files to the host with mode 0660 on purpose;
+    // the container's copies are 0600 (config.json's perm).
+    let host_modes = crate::codes::check::KEY_FILE_PERMISSIONS;
+    for finding in report.findings.into_iter().filter(|f| f.code != host_modes) {
+        let name = finding
+            .file
+            .clone()
+            .unwrap_or_else(|| "octavia.conf".to_owned());
+        let signing_file = [
+            Layout::Kolla.files().server_ca_cert,
+            Layout::Kolla.files().server_ca_key,
+            "octavia.conf",
+        ]
+        .contains(&name.as_str());
+        let blocks = stops_signing(finding.code)
+            && (finding.severity == Severity::Error
+                || finding.code == crate::codes::check::PASSPHRASE_NOT_AVAILABLE);
+        if service == Service::Housekeeping && signing_file && blocks {
+            cannot_issue.push(finding.code.id());
+        }
+        findings.list.push(NodeFinding {
+            finding: Finding {
+                file: Some(file_of(service, &name)),
+                ..finding
+            },
+            service: Some(service.dir_name()),
+        });
+    }
+    if !cannot_issue.is_empty() {
+        cannot_issue.dedup();
+        findings.push(
+            codes::HOUSEKEEPING_CANNOT_ISSUE,
+            Some(service),
+            None,
+            format!(
+                "with its own files and passphrase it cannot sign ({}): amphora certificates will not be renewed and expire within 30 days",
+                cannot_issue.join(", ")
+            ),
+        );
+    }
+}
+
+/// Whether a checker finding on the server CA's files keeps
+/// `LocalCertGenerator` from signing: what the loading pass reports (the files,
+/// the key, the passphrase) and the key not being the first certificate's.
+/// An expired CA or a published key still signs.
+fn stops_signing(code: Code) -> bool {
+    use crate::codes::check as c;
+    c::LOADING.contains(&code)
+        || [
+            c::CA_KEY_MISMATCH,
+            c::SERVER_CA_CHAIN_ORDER,
+            c::ED25519_SERVER_CA_KEY,
+        ]
+        .contains(&code)
+}
+
+/// kolla's template leaves the heartbeat key and Octavia's key passphrase at
+/// published values.
+fn insecure_defaults(conf: &Ini, service: Service, findings: &mut Findings) {
+    let file = || Some(file_of(service, "octavia.conf"));
+    if service != Service::Housekeeping {
+        match conf.get("health_manager", "heartbeat_key") {
+            None => findings.push(
+                codes::HEARTBEAT_KEY_INSECURE,
+                Some(service),
+                file(),
+                "[health_manager] heartbeat_key is not set".into(),
+            ),
+            Some(e) if e.value == "insecure" => findings.push(
+                codes::HEARTBEAT_KEY_INSECURE,
+                Some(service),
+                file(),
+                format!("[health_manager] heartbeat_key = insecure (line {}), as kolla's template writes it", e.line),
+            ),
+            Some(_) => {}
+        }
+    }
+    if service == Service::HealthManager {
+        return; // it stores no amphora certificates
+    }
+    let Some(entry) = conf.get("certificates", "server_certs_key_passphrase") else {
+        findings.push(
+            codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
+            Some(service),
+            file(),
+            format!("[certificates] server_certs_key_passphrase is not set: Octavia uses its published default, {OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE}"),
+        );
+        return;
+    };
+    let keys: Vec<&str> = entry.value.split(',').map(str::trim).collect();
+    let invalid: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| {
+            k.len() != 32
+                || !k
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c))
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    if !invalid.is_empty() {
+        findings.push(
+            codes::SERVER_CERTS_KEY_PASSPHRASE_INVALID,
+            Some(service),
+            file(),
+            format!(
+                "[certificates] server_certs_key_passphrase (line {}): entry {} is not 32 characters of [A-Za-z0-9-_=]",
+                entry.line,
+                invalid.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    } else if keys[0] == OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE {
+        findings.push(
+            codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
+            Some(service),
+            file(),
+            format!("[certificates] server_certs_key_passphrase (line {}) encrypts with Octavia's published default", entry.line),
+        );
+    }
+}
+
+/// Without the source to compare with, the services' copies at least agree.
+fn copies_differ(options: &NodeOptions, present: &[Service], findings: &mut Findings) {
+    for name in FILES {
+        let mut versions: Vec<(Vec<u8>, Vec<&'static str>)> = Vec::new();
+        for &service in present {
+            let Ok(bytes) = fsio::read_file(&options.kolla_dir.join(service.dir_name()).join(name))
+            else {
+                continue;
+            };
+            match versions.iter_mut().find(|(b, _)| **b == *bytes) {
+                Some((_, holders)) => holders.push(service.dir_name()),
+                None => versions.push((bytes.to_vec(), vec![service.dir_name()])),
+            }
+        }
+        if versions.len() > 1 {
+            let groups: Vec<String> = versions.iter().map(|(_, h)| h.join(" and ")).collect();
+            findings.push(
+                codes::COPIES_DIFFER,
+                None,
+                Some(name.to_owned()),
+                format!("{} copies differ: {}", versions.len(), groups.join(" / ")),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_parse_by_directory_or_short_name() {
+        assert_eq!("octavia-worker".parse::<Service>(), Ok(Service::Worker));
+        assert_eq!(
+            "health-manager".parse::<Service>(),
+            Ok(Service::HealthManager)
+        );
+        assert!("octavia-api".parse::<Service>().is_err());
+    }
+}
