@@ -296,7 +296,7 @@ def main(out):
     no_digsig = cert("client.example.org", lk, (client_ca, ck), ca=False, days=365, ku="client-no-digsig")
     write(out, "client-ku-without-digital-signature", {**good, KOLLA[3]: pem(no_digsig) + key_pem(lk)},
           errors=["client-key-usage-no-digital-signature@client.cert-and-key.pem"])
-    sha1_client = openssl_sha1_client(out, client_ca, ck, lk)
+    sha1_client = openssl_client(out, client_ca, ck, lk, "sha1", CLIENT_EXTENSIONS, 4096)
     write(out, "client-signed-with-sha1", {**good, KOLLA[3]: pem(sha1_client) + key_pem(lk)},
           errors=["weak-signature@client.cert-and-key.pem"])
 
@@ -364,7 +364,8 @@ def main(out):
         f.write("a directory, not the server CA certificate\n")
     # An X.509 v1 client certificate (`openssl x509 -req` without extensions,
     # as a hand renewal makes one): OpenSSL and Octavia accept it.
-    v1 = openssl_v1_client(out, client_ca, ck, lk)
+    v1 = openssl_client(out, client_ca, ck, lk, "sha256", None, 4097)
+    assert v1.version == x509.Version.v1
     write(out, "client-v1-certificate", {**good, KOLLA[3]: pem(v1) + key_pem(lk)},
           warnings=["strict-no-aki@client.cert-and-key.pem"])
     # Octavia's devstack pregenerated set, as the field report deploys it (legacy
@@ -380,46 +381,31 @@ def main(out):
           errors=["password-missing@passwords.yml"], infos=["passphrase-not-available@server_ca.key.pem"])
 
 
-def openssl_sha1_client(out, ca, ca_key, client_key):
-    """cryptography no longer signs with SHA-1; OpenSSL still does."""
-    tmp = os.path.join(out, ".sha1")
+CLIENT_EXTENSIONS = (b"basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                     b"extendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")
+
+
+def openssl_client(out, ca, ca_key, client_key, digest, extensions, serial):
+    """A client certificate signed by OpenSSL (`openssl x509 -req`), for what
+    cryptography no longer makes: SHA-1 signatures, and X.509 v1 (no
+    extensions at all)."""
+    tmp = os.path.join(out, f".openssl-{serial}")
     os.makedirs(tmp)
     paths = {n: os.path.join(tmp, n) for n in ("ca.pem", "ca.key", "client.key", "client.csr", "client.pem", "ext")}
     for n, data in (("ca.pem", pem(ca)), ("ca.key", key_pem(ca_key)), ("client.key", key_pem(client_key)),
-                    ("ext", b"basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                            b"extendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")):
+                    ("ext", extensions or b"")):
         with open(paths[n], "wb") as f:
             f.write(data)
     subj = "/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN=client.example.org"
     subprocess.run(["openssl", "req", "-new", "-key", paths["client.key"], "-subj", subj, "-out", paths["client.csr"]],
                    check=True, capture_output=True)
+    extfile = ["-extfile", paths["ext"]] if extensions else []
     subprocess.run(["openssl", "x509", "-req", "-in", paths["client.csr"], "-CA", paths["ca.pem"], "-CAkey",
-                    paths["ca.key"], "-CAcreateserial", "-days", "365", "-sha1", "-extfile", paths["ext"],
+                    paths["ca.key"], "-set_serial", str(serial), "-days", "365", f"-{digest}", *extfile,
                     "-out", paths["client.pem"]], check=True, capture_output=True)
     with open(paths["client.pem"], "rb") as f:
         result = x509.load_pem_x509_certificate(f.read())
     shutil.rmtree(tmp)
-    return result
-
-
-def openssl_v1_client(out, ca, ca_key, client_key):
-    """cryptography makes only v3 certificates; OpenSSL without extensions makes v1."""
-    tmp = os.path.join(out, ".v1")
-    os.makedirs(tmp)
-    paths = {n: os.path.join(tmp, n) for n in ("ca.pem", "ca.key", "client.key", "client.csr", "client.pem")}
-    for n, data in (("ca.pem", pem(ca)), ("ca.key", key_pem(ca_key)), ("client.key", key_pem(client_key))):
-        with open(paths[n], "wb") as f:
-            f.write(data)
-    subj = "/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN=client.example.org"
-    subprocess.run(["openssl", "req", "-new", "-key", paths["client.key"], "-subj", subj, "-out", paths["client.csr"]],
-                   check=True, capture_output=True)
-    subprocess.run(["openssl", "x509", "-req", "-in", paths["client.csr"], "-CA", paths["ca.pem"], "-CAkey",
-                    paths["ca.key"], "-set_serial", "4097", "-days", "365", "-sha256", "-out", paths["client.pem"]],
-                   check=True, capture_output=True)
-    with open(paths["client.pem"], "rb") as f:
-        result = x509.load_pem_x509_certificate(f.read())
-    shutil.rmtree(tmp)
-    assert result.version == x509.Version.v1
     return result
 
 

@@ -52,33 +52,6 @@ fn check_json(dir: &Path, extra: &[&str]) -> (Value, Option<i32>) {
     (report, out.status.code())
 }
 
-fn codes_at(report: &Value, severity: &str) -> Vec<String> {
-    let mut out: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == severity)
-        .map(|f| {
-            format!(
-                "{}@{}",
-                f["code"].as_str().unwrap(),
-                f["file"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// The case's expectations.
 fn expectations(case: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(case.join("expect.json")).unwrap()).unwrap()
@@ -102,7 +75,7 @@ fn judge_all_releases(case: &Path) -> Result<(), String> {
     let args = case_args(case, &expect);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (report, status) = check_json(case, &args);
-    let errors = codes_at(&report, "error");
+    let errors = findings_at(&report, "error");
     let mut problems = Vec::new();
     if errors != strings(&expect["errors"]) {
         problems.push(format!(
@@ -111,7 +84,7 @@ fn judge_all_releases(case: &Path) -> Result<(), String> {
         ));
     }
     for (severity, key) in [("warning", "warnings"), ("info", "infos")] {
-        let found = codes_at(&report, severity);
+        let found = findings_at(&report, severity);
         for wanted in strings(&expect[key]) {
             if !found.contains(&wanted) {
                 problems.push(format!("missing {severity} {wanted} (found {found:?})"));
@@ -157,7 +130,7 @@ fn judge_release(case: &Path, version: &str, octavia: &Value) -> Result<(), Stri
     args.extend(["--octavia-version".into(), version.into()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (report, status) = check_json(case, &args);
-    let errors = codes_at(&report, "error");
+    let errors = findings_at(&report, "error");
     let expected = expect["errors_by_release"]
         .get(version)
         .unwrap_or(&expect["errors"]);
@@ -360,14 +333,14 @@ fn without_a_passphrase_the_key_checks_are_reported_as_not_run() {
     let (report, status) = check_json(&case, &[]);
     assert_eq!(status, Some(0));
     assert!(
-        codes_at(&report, "info")
+        findings_at(&report, "info")
             .contains(&"passphrase-not-available@server_ca.key.pem".to_owned())
     );
     // A passphrase file works as well as passwords.yml.
     let pass = fixtures().join("pass.txt");
     fs::write(&pass, "CheckFixturePass1\n").unwrap();
     let (report, status) = check_json(&case, &["--passphrase-file", pass.to_str().unwrap()]);
-    assert_eq!((status, codes_at(&report, "info")), (Some(0), vec![]));
+    assert_eq!((status, findings_at(&report, "info")), (Some(0), vec![]));
 }
 
 #[test]
@@ -412,7 +385,7 @@ fn sets_made_by_generate_check_clean_in_both_layouts() {
         let (report, status) = check_json(&set.dir, &["--passwords", passwords, "--strict"]);
         assert_eq!(status, Some(0), "{report}");
         assert_eq!(
-            codes_at(&report, "warning"),
+            findings_at(&report, "warning"),
             ["octavia-release-strict-no-aki@-"],
             "{report}"
         );
@@ -432,7 +405,9 @@ fn the_strict_flag_turns_strict_findings_into_errors() {
     assert_eq!(status, Some(0));
     let (report, status) = check_json(&case, &["--passwords", pw.to_str().unwrap(), "--strict"]);
     assert_eq!(status, Some(1));
-    assert!(codes_at(&report, "error").contains(&"strict-ca-no-ski@server_ca.cert.pem".to_owned()));
+    assert!(
+        findings_at(&report, "error").contains(&"strict-ca-no-ski@server_ca.cert.pem".to_owned())
+    );
 }
 
 #[test]
@@ -459,7 +434,7 @@ fn bad_input_is_a_finding_never_a_panic() {
     fs::write(d.join("pw.yml"), b"\xff\xfe\x00garbage").unwrap();
     let (report, status) = check_json(d, &["--passwords", d.join("pw.yml").to_str().unwrap()]);
     assert_eq!(status, Some(1));
-    let errors = codes_at(&report, "error");
+    let errors = findings_at(&report, "error");
     for expected in [
         "no-pem-block@server_ca.cert.pem",
         "not-a-file@server_ca.key.pem",
@@ -480,7 +455,7 @@ fn bad_input_is_a_finding_never_a_panic() {
     .unwrap();
     let (report, _) = check_json(d, &[]);
     assert!(
-        codes_at(&report, "error").contains(&"corrupt-pem@server_ca.cert.pem".to_owned()),
+        findings_at(&report, "error").contains(&"corrupt-pem@server_ca.cert.pem".to_owned()),
         "{report}"
     );
     fs::write(
@@ -490,7 +465,7 @@ fn bad_input_is_a_finding_never_a_panic() {
     .unwrap();
     let (report, _) = check_json(d, &[]);
     assert!(
-        codes_at(&report, "error")
+        findings_at(&report, "error")
             .contains(&"unreadable-certificate@server_ca.cert.pem".to_owned()),
         "{report}"
     );

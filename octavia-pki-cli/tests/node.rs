@@ -28,33 +28,6 @@ fn node_check(case: &Path, extra: &[&str]) -> (Value, Option<i32>) {
     (report, out.status.code())
 }
 
-fn codes(report: &Value, severity: &str) -> Vec<String> {
-    let mut out: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == severity)
-        .map(|f| {
-            format!(
-                "{}@{}",
-                f["code"].as_str().unwrap(),
-                f["file"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn make_node_fixtures(out: &Path) {
     let script =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/node/make-node-fixtures.sh");
@@ -88,14 +61,14 @@ fn nodes_rendered_by_kolla_ansible_get_their_findings_and_exit_codes() {
             ));
         }
         let (report, status) = node_check(case, &["--container-engine", "none"]);
-        let errors = codes(&report, "error");
+        let errors = findings_at(&report, "error");
         if errors != strings(&expect["errors"]) {
             problems.push(format!(
                 "{name}: errors {errors:?}, expected {:?}",
                 strings(&expect["errors"])
             ));
         }
-        let warnings = codes(&report, "warning");
+        let warnings = findings_at(&report, "warning");
         for w in strings(&expect["warnings"]) {
             if !warnings.contains(&w) {
                 problems.push(format!("{name}: missing warning {w}"));
@@ -177,7 +150,7 @@ fn running_containers_are_compared_through_the_container_engine() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["container_engine"], "docker");
     assert_eq!(
-        codes(&report, "error"),
+        findings_at(&report, "error"),
         [
             "container-stale@-",
             "container-stale@octavia-worker/client.cert-and-key.pem"
@@ -186,7 +159,7 @@ fn running_containers_are_compared_through_the_container_engine() {
     );
     assert_eq!(out.status.code(), Some(1));
     // The health manager's container does not run here.
-    assert!(codes(&report, "info").contains(&"container-not-checked@-".to_owned()));
+    assert!(findings_at(&report, "info").contains(&"container-not-checked@-".to_owned()));
     let not_running = report["findings"]
         .as_array()
         .unwrap()
@@ -215,7 +188,7 @@ fn services_narrow_the_check_and_bad_arguments_are_usage_errors() {
         serde_json::json!(["octavia-worker", "octavia-health-manager"])
     );
     assert_eq!(
-        (codes(&report, "error"), status),
+        (findings_at(&report, "error"), status),
         (vec![], Some(0)),
         "{report:#}"
     );

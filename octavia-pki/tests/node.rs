@@ -3,9 +3,12 @@
 //! from kolla's openssl recipe: testdata/node/make-node-fixtures.sh), with
 //! plain `cargo test`; and on broken nodes. The CLI's tests render them afresh.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::strings;
 use octavia_pki::codes::Severity;
 use octavia_pki::node::{ContainerEngine, NodeOptions, NodeReport, node_check};
 use serde_json::Value;
@@ -23,29 +26,7 @@ fn options(case: &Path) -> NodeOptions {
 }
 
 fn codes(report: &NodeReport, severity: Severity) -> Vec<String> {
-    let mut out: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.finding.severity == severity)
-        .map(|f| {
-            format!(
-                "{}@{}",
-                f.finding.code,
-                f.finding.file.as_deref().unwrap_or("-")
-            )
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
+    common::codes(report.findings.iter().map(|f| &f.finding), severity)
 }
 
 #[test]

@@ -5,10 +5,13 @@
 //! The same fixtures, made afresh, are also judged against Octavia's own code
 //! in the CLI's tests (`octavia-pki-cli/tests/check.rs`).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use octavia_pki::check::{CheckOptions, Report, Severity, check_dir};
+use common::{codes, strings};
+use octavia_pki::check::{CheckOptions, Severity, check_dir};
 use octavia_pki::{Layout, OctaviaVersions};
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -21,26 +24,6 @@ fn fixtures() -> PathBuf {
 fn checked_at() -> OffsetDateTime {
     let text = fs::read_to_string(fixtures().join("CHECKED_AT")).unwrap();
     OffsetDateTime::parse(text.trim(), &Rfc3339).unwrap()
-}
-
-fn codes(report: &Report, severity: Severity) -> Vec<String> {
-    let mut out: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == severity)
-        .map(|f| format!("{}@{}", f.code.id(), f.file.as_deref().unwrap_or("-")))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// The problems with our findings on one case, for every release at once
@@ -68,7 +51,7 @@ fn judge(case: &Path) -> Vec<String> {
             options
         };
         let report = check_dir(case, &options).unwrap();
-        let found = codes(&report, Severity::Error);
+        let found = codes(&report.findings, Severity::Error);
         if found != strings(&errors) {
             problems.push(format!(
                 "{name} (Octavia {versions}): errors {found:?}, expected {:?}",
@@ -79,7 +62,7 @@ fn judge(case: &Path) -> Vec<String> {
             continue;
         }
         for (severity, key) in [(Severity::Warning, "warnings"), (Severity::Info, "infos")] {
-            let found = codes(&report, severity);
+            let found = codes(&report.findings, severity);
             for wanted in strings(&expect[key]) {
                 if !found.contains(&wanted) {
                     problems.push(format!("{name}: missing {key} {wanted} (found {found:?})"));
@@ -121,7 +104,7 @@ fn a_file_that_cannot_be_read_is_unreadable_file() {
     options.now = Some(checked_at());
     let report = check_dir(dir.path(), &options).unwrap();
     assert_eq!(
-        codes(&report, Severity::Error),
+        codes(&report.findings, Severity::Error),
         ["unreadable-file@client_ca.cert.pem"],
         "{:?}",
         report.findings

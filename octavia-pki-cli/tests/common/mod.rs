@@ -419,3 +419,33 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// `code@file` (`-` for none) of each finding of a JSON report (`check`,
+/// `node check`) with `severity`, sorted, each once.
+pub fn findings_at(report: &serde_json::Value, severity: &str) -> Vec<String> {
+    let mut out: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == severity)
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["code"].as_str().unwrap(),
+                f["file"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A JSON array of strings.
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
