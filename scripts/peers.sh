@@ -18,8 +18,9 @@ releases=(16.1.0 17.0.1 18.0.0)
 main_release=19.0.0
 kolla_ansible=kolla-ansible==22.2.0
 
-# Debian packages: the openssl CLI, and shellcheck for the scripts `deploy plan` prints.
-for tool in openssl shellcheck; do
+# Debian packages: the openssl CLI, shellcheck for the scripts `deploy plan` prints, and
+# faketime (libfaketime) to run the amphora agent under a shifted clock.
+for tool in openssl shellcheck faketime; do
   command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >&2

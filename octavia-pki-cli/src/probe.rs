@@ -62,6 +62,11 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_WARN_DAYS)]
     warn_days: u32,
 
+    /// The CA work directory: its history flags amphorae created before a client CA change
+    /// (needs created_at, from --amphorae).
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
+
     /// Skip the second connection, without a client certificate, that the agent must refuse.
     #[arg(long)]
     no_anonymous_check: bool,
@@ -104,6 +109,9 @@ pub fn run(args: ProbeArgs) -> Result<bool, Error> {
         options.timeout = args.timeout;
         options.warn_days = args.warn_days;
         options.anonymous_check = !args.no_anonymous_check;
+        if let Some(work_dir) = &args.work_dir {
+            options.history = octavia_pki::history::read_history(work_dir)?;
+        }
         options
     };
     let show_progress = std::io::stderr().is_terminal() && targets.len() > 1;

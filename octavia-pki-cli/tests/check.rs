@@ -591,11 +591,12 @@ fn every_code_is_registered_listed_explained_and_expected_by_a_fixture() {
         .collect();
     assert_eq!(listed, registered, "explain --list is not the catalogue");
     let expected = codes_expected_by_fixtures();
-    // The probe's statuses are shown against Octavia's own amphora agent, and
+    // The probe's statuses are shown against Octavia's own amphora agent (in
+    // two files), and
     // node check's codes on kolla-rendered nodes (and broken copies of them).
     let read =
         |path: &str| fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
-    let probe_tests = read("tests/probe.rs");
+    let probe_tests = [read("tests/probe.rs"), read("tests/client_ca_deadline.rs")].concat();
     let node_tests = [read("tests/node.rs"), read("../octavia-pki/tests/node.rs")].concat();
     let unshown: Vec<&str> = registered
         .iter()

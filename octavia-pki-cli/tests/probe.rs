@@ -8,9 +8,8 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -18,87 +17,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
-
-/// One running amphora agent; stopped (its whole process group) when dropped.
-struct Agent {
-    child: Child,
-    port: u16,
-}
-
-impl Agent {
-    /// Starts the agent with `cert` (certificate and key) trusting `client_ca`.
-    fn start(
-        work: &Path,
-        name: &str,
-        cert: &Path,
-        client_ca: &Path,
-        id: &str,
-        extra: &[&str],
-    ) -> Agent {
-        let port = free_port();
-        let dir = work.join(name);
-        let log = std::fs::File::create(work.join(format!("{name}.out"))).unwrap();
-        let child = python_script("tests/peers/amphora_agent.py")
-            .arg("run")
-            .arg("--dir")
-            .arg(&dir)
-            .args(["--port", &port.to_string(), "--amphora-id", id])
-            .arg("--cert")
-            .arg(cert)
-            .arg("--client-ca")
-            .arg(client_ca)
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            // Its own group: gunicorn's master, worker and the health sender stop together.
-            .process_group(0)
-            .spawn()
-            .expect("the amphora agent starts");
-        Agent { child, port }
-    }
-
-    /// Waits until it listens (bounded).
-    fn wait_ready(&mut self, work: &Path, name: &str) {
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                let log =
-                    std::fs::read_to_string(work.join(format!("{name}.out"))).unwrap_or_default();
-                panic!("the {name} agent exited ({status}):\n{log}");
-            }
-            thread::sleep(Duration::from_millis(100));
-        }
-        panic!("the {name} agent did not listen within 60 s");
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-        // Whatever of the group is left.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// An amphora certificate Octavia's LocalCertGenerator cannot make (it
 /// cannot backdate, nor leave out the SAN), signed with the set's server CA

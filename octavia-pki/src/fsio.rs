@@ -86,6 +86,7 @@ pub fn exists(path: &Path) -> bool {
 }
 
 /// One file to write.
+#[derive(Clone)]
 pub struct PlannedFile {
     /// Where it goes.
     pub path: PathBuf,

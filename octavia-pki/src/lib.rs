@@ -108,6 +108,7 @@
 pub mod check;
 pub mod codes;
 pub mod fsio;
+pub mod history;
 pub mod key_id;
 pub mod lifecycle;
 pub mod node;

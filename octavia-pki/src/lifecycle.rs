@@ -18,6 +18,7 @@ use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::generate::{Destination, client_certificate, self_signed_ca};
+use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
@@ -57,6 +58,14 @@ pub struct Change {
     pub files: Vec<PlannedFile>,
     /// What the operator must do next.
     pub next_steps: Vec<String>,
+    /// When the client CA changed: amphorae created before now refuse the
+    /// controllers from this time (RFC 3339) and must be failed over before.
+    pub amphorae_deadline: Option<String>,
+    /// What the work directory's history records of this change.
+    pub history: Option<HistoryEntry>,
+    /// The history with this change appended, written by [`Change::apply`].
+    #[serde(skip)]
+    history_file: Option<PlannedFile>,
 }
 
 /// A certificate, as a report shows it.
@@ -85,9 +94,20 @@ fn paths_of<S: serde::Serializer>(
 }
 
 impl Change {
-    /// Writes the files atomically, backing up every file it replaces.
+    /// Writes the files and the history entry atomically, all or nothing,
+    /// backing up every file it replaces.
     pub fn apply(&self) -> Result<WriteReport> {
-        fsio::write_all(&self.files, true)
+        let mut files = self.files.clone();
+        files.extend(self.history_file.clone());
+        fsio::write_all(&files, true)
+    }
+
+    /// Records the change in the work directory's history, when applied.
+    fn recorded(mut self, work_dir: &Path, entry: HistoryEntry) -> Result<Self> {
+        self.history_file = Some(history::appended(work_dir, &entry)?);
+        self.amphorae_deadline = entry.amphorae_deadline.clone();
+        self.history = Some(entry);
+        Ok(self)
     }
 }
 
@@ -233,7 +253,8 @@ pub fn renew_client(
         detail: e.to_string(),
     })?;
     let bundle = client_certificate(key, &issuer, dn_of(&old)?, days, now)?;
-    Ok(Change {
+    let entry = HistoryEntry::new("renew client", &old, &bundle.certificate, None, now);
+    Change {
         summary: format!(
             "renewed the client certificate \"{}\" for {days} days",
             old.subject()
@@ -244,7 +265,11 @@ pub fn renew_client(
             format!("{RECONFIGURE}   (deploys the new client bundle to the controllers)"),
             "No failover is needed: amphorae trust the client CA, which is unchanged.".into(),
         ],
-    })
+        amphorae_deadline: None,
+        history: None,
+        history_file: None,
+    }
+    .recorded(to.work_dir, entry)
 }
 
 /// The key identifier a renewed CA certificate gets.
@@ -303,12 +328,36 @@ pub fn renew_ca(
     }
     let kept = renewed.certificates.len() - 1;
     let files = wd.ca_files(role, &renewed, passphrases, false)?;
-    let mut next_steps = vec![
-        format!("{RECONFIGURE}   (deploys the renewed certificate)"),
-        "No failover is needed: the key and subject are unchanged, so certificates it issued, and \
-         running amphorae, keep working."
-            .into(),
-    ];
+    // Amphorae hold a copy of the client CA certificate from their boot, and
+    // OpenSSL checks a trust anchor's dates: they accept the controllers only
+    // until the replaced certificate's not-after. (The server CA is checked by
+    // the controllers, which get the renewed certificate.)
+    let amphorae_trust_it = role == CaRole::ClientCa || wd.layout == Layout::Legacy;
+    let deadline = amphorae_trust_it.then(|| cert.not_after());
+    let mut next_steps = vec![format!("{RECONFIGURE}   (deploys the renewed certificate)")];
+    if let Some(deadline) = deadline {
+        let (at, until) = (history::rfc3339(now), history::rfc3339(deadline));
+        next_steps.extend([
+            format!(
+                "Nothing else to do now: running amphorae keep accepting the controllers until {until}, \
+                 when the client CA certificate they booted with expires (OpenSSL checks the dates of a \
+                 trust anchor; the renewal does not reach them)."
+            ),
+            format!(
+                "Every amphora created before {at} must be failed over before {until}: \
+                 `openstack loadbalancer amphora failover AMPHORA_ID` for each (`octavia-pki probe \
+                 --work-dir {} --amphorae FILE`, with `openstack loadbalancer amphora show -f json` \
+                 of each, lists them). `octavia-pki expiry --work-dir` reports this deadline until it passes.",
+                to.work_dir.display()
+            ),
+        ]);
+    } else {
+        next_steps.push(
+            "No failover is needed: the key and subject are unchanged, so the amphora certificates \
+             it issued keep verifying."
+                .into(),
+        );
+    }
     if kept > 0 {
         next_steps.push(format!(
             "The file keeps {kept} earlier certificate(s) of the same key after the renewed one, \
@@ -316,7 +365,14 @@ pub fn renew_ca(
              Octavia issues with the first certificate only."
         ));
     }
-    Ok(Change {
+    let entry = HistoryEntry::new(
+        &format!("renew {}", role_name(role).replace('_', "-")),
+        &cert,
+        renewed.certificate(),
+        deadline,
+        now,
+    );
+    Change {
         summary: format!(
             "renewed the CA \"{}\" with its key for {days} days{}",
             cert.subject(),
@@ -334,7 +390,11 @@ pub fn renew_ca(
         )],
         files,
         next_steps,
-    })
+        amphorae_deadline: None,
+        history: None,
+        history_file: None,
+    }
+    .recorded(to.work_dir, entry)
 }
 
 /// New keys: new CA(s) with the same subjects (and a new client certificate
@@ -371,9 +431,17 @@ pub fn rotate(
     let mut files = Vec::new();
     let mut certificates: Vec<(String, CertificateSummary)> = Vec::new();
     let mut server_ca = None;
+    // The history records the CA the amphorae trust: the client CA's change
+    // (in the legacy layout, the one CA's).
+    let mut replaced = None;
     if server {
         let old = wd.ca(CaRole::ServerCa, passphrases)?;
         let ca = self_signed_ca(new_key()?, dn_of(old.certificate())?, ca_days, now, None)?;
+        replaced = Some((
+            "rotate server-ca",
+            old.certificate().clone(),
+            ca.certificate().clone(),
+        ));
         files.extend(wd.ca_files(CaRole::ServerCa, &ca, passphrases, true)?);
         certificates.push(("server_ca".into(), CertificateSummary::of(ca.certificate())));
         server_ca = Some(ca);
@@ -383,6 +451,11 @@ pub fn rotate(
             Layout::Kolla => {
                 let old = wd.ca(CaRole::ClientCa, passphrases)?;
                 let ca = self_signed_ca(new_key()?, dn_of(old.certificate())?, ca_days, now, None)?;
+                replaced = Some((
+                    "rotate client-ca",
+                    old.certificate().clone(),
+                    ca.certificate().clone(),
+                ));
                 files.extend(wd.ca_files(CaRole::ClientCa, &ca, passphrases, true)?);
                 certificates.push(("client_ca".into(), CertificateSummary::of(ca.certificate())));
                 ca
@@ -396,7 +469,11 @@ pub fn rotate(
         files.extend(wd.client_files(&bundle));
         certificates.push(("client".into(), CertificateSummary::of(&bundle.certificate)));
     }
-    Ok(Change {
+    let (action, old, new) =
+        replaced.ok_or_else(|| Error::InvalidOptions("nothing to rotate".into()))?;
+    // A new client CA: amphorae booted before refuse the controllers at once.
+    let entry = HistoryEntry::new(action, &old, &new, client.then_some(now), now);
+    Change {
         summary: format!("rotated to new {key_type} keys: {}", certificates.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ")),
         certificates,
         files,
@@ -405,7 +482,11 @@ pub fn rotate(
             "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
             format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
         ],
-    })
+        amphorae_deadline: None,
+        history: None,
+        history_file: None,
+    }
+    .recorded(to.work_dir, entry)
 }
 
 fn role_name(role: CaRole) -> &'static str {
@@ -535,20 +616,53 @@ pub fn expiry(
                 .filter(|p| fsio::exists(p)),
         );
     }
+    let status_of = |days: i64, passed: bool| {
+        if passed || days < i64::from(critical_days) {
+            ExpiryStatus::Critical
+        } else if days < i64::from(warn_days) {
+            ExpiryStatus::Warning
+        } else {
+            ExpiryStatus::Ok
+        }
+    };
     let mut entries = Vec::new();
+    // Older client CA generations running amphorae still hold, until their deadline.
+    if let Some(w) = work_dir {
+        match history::read_history(w) {
+            Ok(history) => {
+                for change in history::pending_deadlines(&history, now) {
+                    let deadline = change.deadline().unwrap_or(now);
+                    let days = (deadline - now).whole_days();
+                    entries.push(ExpiryEntry {
+                        file: history::history_file(w).display().to_string(),
+                        subject: Some(format!(
+                            "{} as amphorae created before {} hold it (fail them over before its not-after)",
+                            change.subject, change.at
+                        )),
+                        not_after: change.amphorae_deadline.clone(),
+                        days_left: Some(days),
+                        status: status_of(days, false),
+                        error: None,
+                    });
+                }
+            }
+            Err(e) => entries.push(ExpiryEntry {
+                file: history::history_file(w).display().to_string(),
+                subject: None,
+                not_after: None,
+                days_left: None,
+                status: ExpiryStatus::Unknown,
+                error: Some(e.to_string()),
+            }),
+        }
+    }
     for path in files {
         let file = path.display().to_string();
         match crate::model::read_certificates(&path) {
             Ok(certs) => {
                 for cert in certs {
                     let days = (cert.not_after() - now).whole_days();
-                    let status = if cert.not_after() <= now || days < i64::from(critical_days) {
-                        ExpiryStatus::Critical
-                    } else if days < i64::from(warn_days) {
-                        ExpiryStatus::Warning
-                    } else {
-                        ExpiryStatus::Ok
-                    };
+                    let status = status_of(days, cert.not_after() <= now);
                     let summary = CertificateSummary::of(&cert);
                     entries.push(ExpiryEntry {
                         file: file.clone(),

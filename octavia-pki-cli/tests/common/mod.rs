@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -448,4 +449,100 @@ pub fn strings(v: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect()
+}
+
+/// One running amphora agent; stopped (its whole process group) when dropped.
+pub struct Agent {
+    child: std::process::Child,
+    /// Its loopback port.
+    pub port: u16,
+}
+
+impl Agent {
+    /// Starts the agent with `cert` (certificate and key) trusting `client_ca`.
+    pub fn start(
+        work: &Path,
+        name: &str,
+        cert: &Path,
+        client_ca: &Path,
+        id: &str,
+        extra: &[&str],
+    ) -> Agent {
+        Self::start_with(work, name, cert, client_ca, id, extra, &[])
+    }
+
+    /// [`Agent::start`] with environment variables (libfaketime's, say).
+    pub fn start_with(
+        work: &Path,
+        name: &str,
+        cert: &Path,
+        client_ca: &Path,
+        id: &str,
+        extra: &[&str],
+        vars: &[(&str, String)],
+    ) -> Agent {
+        let port = free_port();
+        let dir = work.join(name);
+        let log = std::fs::File::create(work.join(format!("{name}.out"))).unwrap();
+        let child = python_script("tests/peers/amphora_agent.py")
+            .arg("run")
+            .arg("--dir")
+            .arg(&dir)
+            .args(["--port", &port.to_string(), "--amphora-id", id])
+            .arg("--cert")
+            .arg(cert)
+            .arg("--client-ca")
+            .arg(client_ca)
+            .args(extra)
+            .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            // Its own group: gunicorn's master, worker and the health sender stop together.
+            .process_group(0) // std::os::unix::process::CommandExt
+            .spawn()
+            .expect("the amphora agent starts");
+        Agent { child, port }
+    }
+
+    /// Waits until it listens (bounded).
+    pub fn wait_ready(&mut self, work: &Path, name: &str) {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(60) {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let log =
+                    std::fs::read_to_string(work.join(format!("{name}.out"))).unwrap_or_default();
+                panic!("the {name} agent exited ({status}):\n{log}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the {name} agent did not listen within 60 s");
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        // Whatever of the group is left.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

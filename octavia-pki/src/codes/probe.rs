@@ -76,6 +76,11 @@ super::finding_codes! {
         None,
         "Check housekeeping's log for failed certificate pushes (PUT /1.0/certificate); a failover gives the amphora a fresh certificate.",
         "Housekeeping records the new expiry when it rotates a certificate. A different date on the amphora means a rotation was recorded but not delivered, or the reverse.";
+    AMPHORA_OLD_CLIENT_CA = "amphora-old-client-ca", Warning,
+        "The amphora booted before the client CA changed: it holds the previous client CA certificate and accepts the controllers only until its deadline (an error within --warn-days).",
+        Some("after the deadline: tlsv1 alert certificate expired / unknown ca"),
+        "Fail the amphora over before the deadline (`openstack loadbalancer amphora failover ID`).",
+        "An amphora copies [controller_worker] client_ca when it boots and never again. After a renewal of the client CA, the copy it holds is the previous certificate, which OpenSSL stops accepting at its not-after; after a rotation it trusts a key the controllers no longer use. The work directory's history (probe --work-dir) says when each change happened; the amphora list's created_at says which amphorae came before.";
     SKIPPED = "skipped", Info,
         "The amphora was not probed (no address).",
         None,

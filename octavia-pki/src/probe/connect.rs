@@ -38,6 +38,7 @@ pub(super) struct Shared {
     pub(super) timeout: std::time::Duration,
     pub(super) warn_days: u32,
     pub(super) anonymous_check: bool,
+    pub(super) history: Vec<crate::history::HistoryEntry>,
 }
 
 /// How one connection ended.
@@ -95,8 +96,37 @@ pub(super) async fn probe(shared: &Shared, target: &Target) -> AmphoraReport {
             }
         }
     }
+    if report.severity != crate::codes::Severity::Error {
+        old_client_ca(shared, target, &mut report);
+    }
     report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report
+}
+
+/// An amphora created before a client CA change holds the previous client
+/// CA: flagged with the first deadline ahead (an error within the warning days).
+fn old_client_ca(shared: &Shared, target: &Target, report: &mut AmphoraReport) {
+    let Some(created) = target.record.created_at else {
+        return;
+    };
+    let Some((change, deadline)) = crate::history::pending_deadlines(&shared.history, shared.now)
+        .into_iter()
+        .filter(|c| c.at().is_some_and(|at| created < at))
+        .filter_map(|c| Some((c, c.deadline()?)))
+        .min_by_key(|(_, d)| *d)
+    else {
+        return;
+    };
+    report.set(
+        status::AMPHORA_OLD_CLIENT_CA,
+        format!(
+            "created {created}, before the client CA changed ({}, {}): it accepts the controllers until {deadline}",
+            change.at, change.action
+        ),
+    );
+    if deadline - shared.now < time::Duration::days(i64::from(shared.warn_days)) {
+        report.severity = crate::codes::Severity::Error;
+    }
 }
 
 /// One connection: TCP, TLS (with the client bundle when `authenticated`),

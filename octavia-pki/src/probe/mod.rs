@@ -66,6 +66,9 @@ pub struct ProbeOptions {
     pub anonymous_check: bool,
     /// The time to judge validity at (now, when `None`).
     pub now: Option<OffsetDateTime>,
+    /// The work directory's history ([`crate::history`]): amphorae created
+    /// before a client CA change are flagged with their deadline.
+    pub history: Vec<crate::history::HistoryEntry>,
 }
 
 impl Default for ProbeOptions {
@@ -76,6 +79,7 @@ impl Default for ProbeOptions {
             warn_days: DEFAULT_WARN_DAYS,
             anonymous_check: true,
             now: None,
+            history: Vec::new(),
         }
     }
 }
@@ -366,5 +370,6 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
         timeout: options.timeout,
         warn_days: options.warn_days,
         anonymous_check: options.anonymous_check,
+        history: options.history.clone(),
     })
 }

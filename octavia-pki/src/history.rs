@@ -1,0 +1,151 @@
+//! The history of renewals and rotations, kept in the work directory
+//! (`octavia-pki-history.jsonl`, one JSON object a line) and written with
+//! the change it records, atomically, with a backup of the previous history.
+//! It is what says, long after the command ran, which older client CA
+//! certificate running amphorae still hold, and until when they accept the
+//! controllers: `expiry` and `probe` read it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::cert::Certificate;
+use crate::error::{Error, Result};
+use crate::fsio::{self, PlannedFile};
+
+/// The history's file name, in the work directory.
+pub const HISTORY_FILE: &str = "octavia-pki-history.jsonl";
+
+/// One renewal or rotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct HistoryEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// What (`renew client-ca`, `rotate server-ca`...).
+    pub action: String,
+    /// The replaced certificate's subject.
+    pub subject: String,
+    /// Its end of validity (RFC 3339).
+    pub old_not_after: String,
+    /// The new certificate's end of validity.
+    pub new_not_after: String,
+    /// SHA-256 of the replaced certificate's public key (SubjectPublicKeyInfo).
+    pub old_key_sha256: String,
+    /// SHA-256 of the new certificate's public key.
+    pub new_key_sha256: String,
+    /// When the client CA changed: amphorae created before `at` hold the
+    /// replaced certificate and refuse the controllers from this moment on
+    /// (its not-after after a renewal; `at` itself after a rotation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amphorae_deadline: Option<String>,
+}
+
+impl HistoryEntry {
+    /// An entry for `old` replaced by `new`, now.
+    pub(crate) fn new(
+        action: &str,
+        old: &Certificate,
+        new: &Certificate,
+        amphorae_deadline: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Self {
+        Self {
+            at: rfc3339(now),
+            action: action.to_owned(),
+            subject: old.subject().to_owned(),
+            old_not_after: old.not_after_rfc3339(),
+            new_not_after: new.not_after_rfc3339(),
+            old_key_sha256: key_sha256(old),
+            new_key_sha256: key_sha256(new),
+            amphorae_deadline: amphorae_deadline.map(rfc3339),
+        }
+    }
+
+    /// When it happened.
+    pub fn at(&self) -> Option<OffsetDateTime> {
+        OffsetDateTime::parse(&self.at, &Rfc3339).ok()
+    }
+
+    /// Until when amphorae created before it accept the controllers, if the
+    /// client CA changed.
+    pub fn deadline(&self) -> Option<OffsetDateTime> {
+        self.amphorae_deadline
+            .as_deref()
+            .and_then(|d| OffsetDateTime::parse(d, &Rfc3339).ok())
+    }
+}
+
+/// A time as the history and the next steps write it.
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    t.replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+fn key_sha256(cert: &Certificate) -> String {
+    let parsed = cert.parsed();
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, parsed.public_key().raw)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The history file of a work directory.
+pub fn history_file(work_dir: &Path) -> PathBuf {
+    work_dir.join(HISTORY_FILE)
+}
+
+/// Reads a work directory's history (empty when there is none). A line that
+/// is not an entry is an error naming the file and the line.
+pub fn read_history(work_dir: &Path) -> Result<Vec<HistoryEntry>> {
+    let path = history_file(work_dir);
+    if !fsio::exists(&path) {
+        return Ok(Vec::new());
+    }
+    let bytes = fsio::read_file(&path)?;
+    let invalid = |line: usize, why: String| Error::Read {
+        path: path.clone(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("line {line}: {why}"),
+        ),
+    };
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| invalid(i + 1, e.to_string())))
+        .collect()
+}
+
+/// The history file with `entry` appended, to be written with the change.
+pub(crate) fn appended(work_dir: &Path, entry: &HistoryEntry) -> Result<PlannedFile> {
+    let path = history_file(work_dir);
+    let mut text = if fsio::exists(&path) {
+        read_history(work_dir)?; // never append to a history that cannot be read back
+        String::from_utf8_lossy(&fsio::read_file(&path)?).into_owned()
+    } else {
+        String::new()
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let line = serde_json::to_string(entry).map_err(|e| Error::InvalidOptions(e.to_string()))?;
+    text.push_str(&line);
+    text.push('\n');
+    Ok(PlannedFile::public(path, text))
+}
+
+/// The client CA changes whose deadline is still ahead: amphorae created
+/// before each must be failed over by then.
+pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&HistoryEntry> {
+    history
+        .iter()
+        .filter(|e| e.deadline().is_some_and(|d| d > now))
+        .collect()
+}
