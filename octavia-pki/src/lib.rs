@@ -11,7 +11,11 @@
 //! [`Certificate`]), checks a deployed directory, saying exactly what is
 //! wrong and what Octavia will log because of it ([`check_dir`]), and
 //! rehearses the controller-to-amphora handshake offline ([`rehearse_dir`]),
-//! and probes running amphorae as the controllers connect to them ([`probe`]).
+//! probes running amphorae as the controllers connect to them ([`probe`]),
+//! checks what a controller runs from kolla-ansible's rendered files
+//! ([`node::node_check`]), and keeps the history of renewals and rotations,
+//! with the deadline by which amphorae booted before a client CA change must
+//! be failed over ([`history`], [`lifecycle`]).
 //! Octavia releases issue amphora certificates differently ([`release`]: 16.1.0
 //! and 17.0.1 name the server CA by the SHA-1 of its key, which is why every
 //! certificate this crate makes uses that [key identifier](key_id)); the
