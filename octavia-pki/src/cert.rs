@@ -128,6 +128,13 @@ impl Certificate {
         crate::key_id::display(digest.as_ref())
     }
 
+    /// SHA-256 of the public key (the SubjectPublicKeyInfo DER), in lowercase
+    /// hexadecimal: what `openssl x509 -pubkey | openssl pkey -pubin -outform
+    /// DER | sha256sum` prints, and the same for every certificate of a key.
+    pub fn public_key_sha256(&self) -> String {
+        sha256_hex(self.parsed().public_key().raw)
+    }
+
     /// The subject, as `C=US, ST=Oregon, ... CN=...`.
     pub fn subject(&self) -> &str {
         &self.subject
@@ -216,4 +223,13 @@ impl Certificate {
             .verify_signature(Some(issuer.parsed().public_key()))
             .is_ok()
     }
+}
+
+/// SHA-256 of `bytes` in lowercase hexadecimal, as `sha256sum` prints it.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

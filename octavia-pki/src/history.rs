@@ -58,8 +58,8 @@ impl HistoryEntry {
             subject: old.subject().to_owned(),
             old_not_after: old.not_after_rfc3339(),
             new_not_after: new.not_after_rfc3339(),
-            old_key_sha256: key_sha256(old),
-            new_key_sha256: key_sha256(new),
+            old_key_sha256: old.public_key_sha256(),
+            new_key_sha256: new.public_key_sha256(),
             amphorae_deadline: amphorae_deadline.map(rfc3339),
         }
     }
@@ -86,15 +86,6 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-fn key_sha256(cert: &Certificate) -> String {
-    let parsed = cert.parsed();
-    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, parsed.public_key().raw)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The history file of a work directory.
 pub fn history_file(work_dir: &Path) -> PathBuf {
     work_dir.join(HISTORY_FILE)
@@ -107,16 +98,19 @@ pub fn read_history(work_dir: &Path) -> Result<Vec<HistoryEntry>> {
     if !fsio::exists(&path) {
         return Ok(Vec::new());
     }
-    let bytes = fsio::read_file(&path)?;
+    parse(&path, &String::from_utf8_lossy(&fsio::read_file(&path)?))
+}
+
+/// The entries of a history file's text; `path` names it in errors.
+fn parse(path: &Path, text: &str) -> Result<Vec<HistoryEntry>> {
     let invalid = |line: usize, why: String| Error::Read {
-        path: path.clone(),
+        path: path.to_owned(),
         source: std::io::Error::new(
             std::io::ErrorKind::InvalidData,
             format!("line {line}: {why}"),
         ),
     };
-    String::from_utf8_lossy(&bytes)
-        .lines()
+    text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| serde_json::from_str(l).map_err(|e| invalid(i + 1, e.to_string())))
@@ -127,8 +121,9 @@ pub fn read_history(work_dir: &Path) -> Result<Vec<HistoryEntry>> {
 pub(crate) fn appended(work_dir: &Path, entry: &HistoryEntry) -> Result<PlannedFile> {
     let path = history_file(work_dir);
     let mut text = if fsio::exists(&path) {
-        read_history(work_dir)?; // never append to a history that cannot be read back
-        String::from_utf8_lossy(&fsio::read_file(&path)?).into_owned()
+        let text = String::from_utf8_lossy(&fsio::read_file(&path)?).into_owned();
+        parse(&path, &text)?; // never append to a history that cannot be read back
+        text
     } else {
         String::new()
     };

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use super::{FILES, Findings, NodeOptions, Service, codes, file_of};
+use crate::cert::sha256_hex;
 use crate::fsio;
 
 /// The most one engine command may take.
@@ -117,7 +118,7 @@ fn compare_one(engine: &str, options: &NodeOptions, service: Service, findings: 
         let Ok(bytes) = fsio::read_file(&dir.join(name)) else {
             continue;
         };
-        let host = hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes).as_ref());
+        let host = sha256_hex(&bytes);
         let path = format!("{CERTS_IN_CONTAINER}/{name}");
         let theirs = inside.lines().find_map(|l| {
             let (hash, file) = l.split_once(char::is_whitespace)?;
@@ -187,8 +188,4 @@ fn run(engine: &str, args: &[&str]) -> Result<(bool, String), String> {
     };
     let out = reader.join().unwrap_or_default();
     Ok((status.success(), String::from_utf8_lossy(&out).into_owned()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -283,13 +283,15 @@ pub fn node_check(options: &NodeOptions) -> Result<NodeReport> {
             format!("{} does not exist on this host", source.display()),
         );
     }
+    // The source files, read once for every service's comparison.
+    let originals = source_present.then(|| Originals::read(&source));
     // One derivation per distinct key file and passphrase, across the services.
     let unlocked = check::UnlockedKeys::default();
     for &service in &present {
         check_service(
             options,
             service,
-            source_present.then_some(&source),
+            originals.as_ref(),
             &unlocked,
             &mut findings,
         );
@@ -324,10 +326,29 @@ fn file_of(service: Service, name: &str) -> String {
     format!("{}/{name}", service.dir_name())
 }
 
+/// The four files of the source directory that could be read.
+struct Originals {
+    dir: PathBuf,
+    files: BTreeMap<&'static str, zeroize::Zeroizing<Vec<u8>>>,
+}
+
+impl Originals {
+    fn read(dir: &Path) -> Self {
+        let files = FILES
+            .into_iter()
+            .filter_map(|name| Some((name, fsio::read_file(&dir.join(name)).ok()?)))
+            .collect();
+        Self {
+            dir: dir.to_owned(),
+            files,
+        }
+    }
+}
+
 fn check_service(
     options: &NodeOptions,
     service: Service,
-    source: Option<&PathBuf>,
+    originals: Option<&Originals>,
     unlocked: &check::UnlockedKeys,
     findings: &mut Findings,
 ) {
@@ -341,22 +362,19 @@ fn check_service(
             run_checker(options, &dir, conf, service, unlocked, findings);
         }
     }
-    if let Some(source) = source {
-        for name in FILES {
-            let (Ok(copy), Ok(original)) = (
-                fsio::read_file(&dir.join(name)),
-                fsio::read_file(&source.join(name)),
-            ) else {
+    if let Some(originals) = originals {
+        for (&name, original) in &originals.files {
+            let Ok(copy) = fsio::read_file(&dir.join(name)) else {
                 continue; // a missing copy is the checker's missing-file
             };
-            if *copy != *original {
+            if copy.as_slice() != original.as_slice() {
                 findings.push(
                     codes::STALE_COPY,
                     Some(service),
                     Some(file_of(service, name)),
                     format!(
                         "differs from {}: {} runs the previous file until `kolla-ansible -i INVENTORY reconfigure -t octavia`",
-                        source.join(name).display(),
+                        originals.dir.join(name).display(),
                         service.dir_name()
                     ),
                 );

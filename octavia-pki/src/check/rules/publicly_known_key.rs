@@ -38,13 +38,7 @@ const PUBLISHED: &[(&str, &str)] = &[
 ];
 
 fn published(cert: &Certificate, _: &Context<'_>) -> Option<String> {
-    let parsed = cert.parsed();
-    let spki = parsed.public_key().raw;
-    let fingerprint: String = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, spki)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fingerprint = cert.public_key_sha256();
     let (_, source) = PUBLISHED.iter().find(|(f, _)| *f == fingerprint)?;
     Some(format!("\"{}\" holds the key of {source}", cert.subject()))
 }
