@@ -97,9 +97,24 @@ pub struct DirArgs {
     #[arg(long, value_name = "VERSION", default_value = "all", value_parser = |s: &str| s.parse::<OctaviaVersions>())]
     pub octavia_version: OctaviaVersions,
 
+    /// The CA work directory: its history (octavia-pki-history.jsonl, written by renew and
+    /// rotate) says which older client CA copies running amphorae still hold, and the
+    /// rehearsal plays each of them as the amphora's trust store too.
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+}
+
+impl DirArgs {
+    /// The work directory's history, when one was given.
+    pub fn history(&self) -> Result<Vec<octavia_pki::history::HistoryEntry>, Error> {
+        self.work_dir
+            .as_deref()
+            .map_or(Ok(Vec::new()), octavia_pki::history::read_history)
+    }
 }
 
 /// Runs the check; `Ok(true)` when it found an error.
@@ -113,6 +128,7 @@ pub fn run(args: CheckArgs) -> Result<bool, Error> {
         options.warn_days = args.warn_days;
         options.strict = args.strict;
         options.now = None;
+        options.history = args.target.history()?;
         options.octavia = args.target.octavia_version;
         options
     };

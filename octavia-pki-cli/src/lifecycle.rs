@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use octavia_pki::lifecycle::{
-    self, CaRole, Change, ExpiryReport, ExpiryStatus, RenewKeyId, RotateTarget,
+    self, CaRole, Change, ExpiryReport, ExpiryStatus, FinishEvidence, RenewKeyId, RotateTarget,
 };
 use octavia_pki::work_dir;
 use octavia_pki::{Destination, Error, KeyType, fsio};
@@ -17,7 +17,7 @@ use crate::passphrase::{self, Sources};
 
 /// Where a change reads and writes, and how.
 #[derive(Args)]
-pub struct ChangeArgs {
+pub struct Location {
     /// The deployed files' directory.
     #[arg(long, value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
     dir: PathBuf,
@@ -30,21 +30,9 @@ pub struct ChangeArgs {
     )]
     work_dir: PathBuf,
 
-    /// Kolla's passwords.yml [default: /etc/kolla/passwords.yml, when it exists].
-    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
-    passwords: Option<PathBuf>,
-
-    /// A file whose first line is the passphrase of the CA key(s).
-    #[arg(long, value_name = "FILE")]
-    passphrase_file: Option<PathBuf>,
-
     /// The layout of the deployed files.
     #[arg(long, value_enum, default_value = "auto")]
     layout: LayoutChoice,
-
-    /// Validity of the new certificate(s), in days [default: 365 for the client, 3650 for a CA].
-    #[arg(long, value_name = "DAYS")]
-    days: Option<u32>,
 
     /// Show what would change; write nothing.
     #[arg(long)]
@@ -53,6 +41,34 @@ pub struct ChangeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+}
+
+impl Location {
+    fn destination(&self) -> Destination<'_> {
+        Destination {
+            dir: &self.dir,
+            work_dir: &self.work_dir,
+        }
+    }
+}
+
+/// A change that issues certificates: where, the CA keys' passphrases, validity.
+#[derive(Args)]
+pub struct ChangeArgs {
+    #[command(flatten)]
+    at: Location,
+
+    /// Kolla's passwords.yml [default: /etc/kolla/passwords.yml, when it exists].
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
+    passwords: Option<PathBuf>,
+
+    /// A file whose first line is the passphrase of the CA key(s).
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+
+    /// Validity of the new certificate(s), in days [default: 365 for the client, 3650 for a CA].
+    #[arg(long, value_name = "DAYS")]
+    days: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -97,28 +113,50 @@ pub struct RenewArgs {
     what: RenewWhat,
 }
 
-/// What `rotate` replaces.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RotateWhat {
-    /// The server CA: new key and certificate.
-    ServerCa,
-    /// The client CA: new key and certificate, and a new client certificate.
-    ClientCa,
-    /// Both CAs and the client certificate.
-    All,
-}
-
 #[derive(Args)]
 #[command(after_help = "\
-Rotation strands every running amphora: amphorae receive the client CA when they boot and hold \
-certificates from the old server CA, so after `kolla-ansible reconfigure` every load balancer must be \
-failed over (`openstack loadbalancer failover LB`). That is why --confirm-failover is required. To extend \
-validity without failovers, use `renew` instead.")]
+An immediate rotation strands every running amphora: amphorae receive the client CA when they boot and \
+hold certificates from the old server CA, so after `kolla-ansible reconfigure` every load balancer must \
+be failed over (`openstack loadbalancer failover LB`); hence --confirm-failover. A staged rotation \
+(`server-ca --staged`, `client-ca --staged`, later `finish`) keeps them working. To extend validity \
+without new keys, use `renew`.")]
 pub struct RotateArgs {
-    /// What to replace.
-    #[arg(value_enum)]
+    #[command(subcommand)]
     what: RotateWhat,
+}
 
+/// What `rotate` replaces.
+#[derive(Subcommand)]
+pub enum RotateWhat {
+    /// The server CA: new key and certificate.
+    ServerCa(RotateCaArgs),
+    /// The client CA: new key and certificate, and a new client certificate.
+    ClientCa(RotateCaArgs),
+    /// Both CAs and the client certificate, at once.
+    All(RotateAllArgs),
+    /// The last step of a staged rotation: drop the old server CA, or the cross-certificate.
+    Finish(FinishArgs),
+}
+
+/// `rotate server-ca` and `rotate client-ca`.
+#[derive(Args)]
+pub struct RotateCaArgs {
+    #[command(flatten)]
+    rotate: RotateAllArgs,
+
+    /// Rotate without failing amphorae over. Server CA: the file becomes [new, old] with the
+    /// new key, so amphora certificates from the old CA stay trusted until housekeeping
+    /// re-issues them. Client CA: the bundle carries a cross-certificate of the new CA signed
+    /// by the old one, so amphorae booted before keep accepting the controllers until the old
+    /// CA's not-after. The new CA's name gets a generation suffix (G2, G3...). Finish with
+    /// `rotate finish`.
+    #[arg(long, conflicts_with = "confirm_failover")]
+    staged: bool,
+}
+
+/// `rotate all`, and what every rotation takes.
+#[derive(Args)]
+pub struct RotateAllArgs {
     #[command(flatten)]
     change: ChangeArgs,
 
@@ -129,6 +167,40 @@ pub struct RotateArgs {
     /// Confirm that every load balancer will be failed over after deploying.
     #[arg(long)]
     confirm_failover: bool,
+}
+
+/// `rotate finish`.
+#[derive(Args)]
+#[command(after_help = "\
+Refused unless the probe report shows that no amphora needs what goes: for the server CA, every \
+amphora connects and serves a certificate from the new CA (housekeeping re-issues them within about \
+16 days with Octavia's defaults); for the client CA, every amphora was created after the staged \
+rotation (`created_at`, from `openstack loadbalancer amphora list -f json` given to probe \
+--amphorae). The report covers only the amphorae it was given: make it from the whole list.")]
+pub struct FinishArgs {
+    /// Which staged rotation to finish.
+    #[arg(value_enum, value_name = "CA")]
+    ca: FinishWhat,
+
+    #[command(flatten)]
+    at: Location,
+
+    /// A `octavia-pki probe --format json` report of every amphora.
+    #[arg(long, value_name = "FILE", required_unless_present = "force")]
+    probe_report: Option<PathBuf>,
+
+    /// Finish even though amphorae may still need the old CA (they then fail until failed over).
+    #[arg(long)]
+    force: bool,
+}
+
+/// `rotate finish server-ca|client-ca`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FinishWhat {
+    /// Drop the old server CA from the server CA file.
+    ServerCa,
+    /// Drop the cross-certificate from the client bundle.
+    ClientCa,
 }
 
 #[derive(Serialize)]
@@ -153,13 +225,10 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
         ),
         RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
-    let to = Destination {
-        dir: &args.dir,
-        work_dir: &args.work_dir,
-    };
+    let to = args.at.destination();
     let passphrases = passphrases(&args)?;
     let now = OffsetDateTime::now_utc();
-    let layout = args.layout.layout();
+    let layout = args.at.layout.layout();
     let change = match role {
         None => lifecycle::renew_client(&to, layout, &passphrases, args.days.unwrap_or(365), now)?,
         Some(role) => lifecycle::renew_ca(
@@ -172,50 +241,80 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
             now,
         )?,
     };
-    finish(&args, &change)
+    finish(&args.at, &change)
 }
 
 pub fn rotate(args: RotateArgs) -> Result<(), Error> {
-    let c = &args.change;
-    let target = match args.what {
-        RotateWhat::ServerCa => RotateTarget::ServerCa,
-        RotateWhat::ClientCa => RotateTarget::ClientCa,
-        RotateWhat::All => RotateTarget::All,
+    let now = OffsetDateTime::now_utc();
+    let (args, role, staged) = match args.what {
+        RotateWhat::Finish(f) => return finish_staged(f, now),
+        RotateWhat::All(a) => (a, None, false),
+        RotateWhat::ServerCa(a) => (a.rotate, Some(CaRole::ServerCa), a.staged),
+        RotateWhat::ClientCa(a) => (a.rotate, Some(CaRole::ClientCa), a.staged),
     };
-    if !args.confirm_failover && !c.dry_run {
+    let c = &args.change;
+    if !staged && !args.confirm_failover && !c.at.dry_run {
         eprintln!(
-            "Rotating CA keys strands every running amphora: each holds the old client CA (given at boot) \
-             and a certificate from the old server CA, so after deploying, every load balancer must be \
+            "Rotating CA keys at once strands every running amphora: each holds the old client CA (given at \
+             boot) and a certificate from the old server CA, so after deploying, every load balancer must be \
              failed over:\n  kolla-ansible -i INVENTORY reconfigure -t octavia\n  openstack loadbalancer list \
              -f value -c id | xargs -n1 openstack loadbalancer failover\nNothing was changed. Run again with \
-             --confirm-failover to rotate, or --dry-run to see the plan; `renew` extends validity without \
-             failovers."
+             --confirm-failover to rotate, --staged (server-ca, client-ca) to rotate without failovers, or \
+             --dry-run to see the plan; `renew` extends validity without failovers."
         );
         return Err(Error::InvalidOptions(
-            "rotation needs --confirm-failover".into(),
+            "rotation needs --confirm-failover (or --staged)".into(),
         ));
     }
-    let to = Destination {
-        dir: &c.dir,
-        work_dir: &c.work_dir,
-    };
+    let to = c.at.destination();
     let passphrases = passphrases(c)?;
     let days = (c.days.unwrap_or(3650), 365);
-    let change = lifecycle::rotate(
-        &to,
-        c.layout.layout(),
-        target,
-        &passphrases,
-        args.key_type,
-        days,
-        OffsetDateTime::now_utc(),
+    let layout = c.at.layout.layout();
+    let change = match (role, staged) {
+        (Some(role), true) => {
+            lifecycle::rotate_staged(&to, layout, role, &passphrases, args.key_type, days, now)?
+        }
+        (role, _) => lifecycle::rotate(
+            &to,
+            layout,
+            match role {
+                None => RotateTarget::All,
+                Some(CaRole::ServerCa) => RotateTarget::ServerCa,
+                Some(_) => RotateTarget::ClientCa,
+            },
+            &passphrases,
+            args.key_type,
+            days,
+            now,
+        )?,
+    };
+    finish(&c.at, &change)
+}
+
+fn finish_staged(args: FinishArgs, now: OffsetDateTime) -> Result<(), Error> {
+    let evidence = args
+        .probe_report
+        .as_deref()
+        .map(FinishEvidence::read)
+        .transpose()?;
+    let role = match args.ca {
+        FinishWhat::ServerCa => CaRole::ServerCa,
+        FinishWhat::ClientCa => CaRole::ClientCa,
+    };
+    let change = lifecycle::finish_staged(
+        &args.at.destination(),
+        args.at.layout.layout(),
+        role,
+        evidence.as_ref(),
+        args.force,
+        now,
     )?;
-    finish(c, &change)
+    finish(&args.at, &change)
 }
 
 /// Both CA passphrases, or the one of a single-CA work directory.
 fn passphrases(args: &ChangeArgs) -> Result<octavia_pki::CaPassphrases, Error> {
-    let single_ca = !fsio::exists(&args.work_dir.join(work_dir::CLIENT_CA_CERT));
+    let single_ca = !fsio::exists(&args.at.work_dir.join(work_dir::CLIENT_CA_CERT));
     let sources = Sources {
         passwords: args.passwords.as_deref(),
         passphrase_file: args.passphrase_file.as_deref(),
@@ -223,7 +322,7 @@ fn passphrases(args: &ChangeArgs) -> Result<octavia_pki::CaPassphrases, Error> {
     Ok(passphrase::for_writing(&sources, single_ca)?.0)
 }
 
-fn finish(args: &ChangeArgs, change: &Change) -> Result<(), Error> {
+fn finish(args: &Location, change: &Change) -> Result<(), Error> {
     let written = if args.dry_run {
         None
     } else {

@@ -50,7 +50,7 @@ enum Command {
     Explain(check::ExplainArgs),
     /// Renew the client certificate, or a CA certificate with its key (no failover needed).
     Renew(lifecycle::RenewArgs),
-    /// Replace CA keys (every load balancer must then be failed over).
+    /// Replace CA keys: at once (then fail every load balancer over) or staged (no failover).
     Rotate(Box<lifecycle::RotateArgs>),
     /// Report certificate expiry, for people and for monitoring (Nagios exit codes).
     Expiry(lifecycle::ExpiryArgs),

@@ -36,6 +36,7 @@ pub fn run(args: RehearseArgs) -> Result<bool, Error> {
         options.passphrase = passphrase;
         options.strict = args.strict;
         options.now = None;
+        options.history = args.target.history()?;
         options.octavia = args.target.octavia_version;
         options
     };

@@ -324,10 +324,8 @@ pub(crate) fn self_signed_ca(
     now: OffsetDateTime,
     key_id: Option<Vec<u8>>,
 ) -> Result<CertificateAuthority> {
-    let mut params = base_params(subject, &key, days, now);
+    let mut params = ca_params(subject, &key, days, now);
     params.use_authority_key_identifier_extension = true;
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     if let Some(id) = key_id {
         params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(id);
     }
@@ -346,25 +344,57 @@ pub(crate) fn self_signed_ca(
     })
 }
 
-/// The controllers' client certificate for `key`, issued by `issuer`:
-/// CA:FALSE and keyUsage digitalSignature critical, EKU clientAuth, SKI, AKI.
-pub(crate) fn client_certificate(
-    key: PrivateKey,
-    issuer: &CertificateAuthority,
+/// What every CA certificate this crate issues has: CA:TRUE, and keyUsage
+/// keyCertSign and cRLSign, critical.
+fn ca_params(
     subject: DistinguishedName,
+    key: &PrivateKey,
     days: u32,
     now: OffsetDateTime,
-) -> Result<ClientBundle> {
-    let mut params = base_params(subject, &key, days, now);
-    params.is_ca = IsCa::ExplicitNoCa;
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    // The issuer's own identifier, whatever made it: OpenSSL matches the two.
-    params.custom_extensions = vec![crate::key_id::authority_extension(
-        &crate::key_id::for_issuer(issuer.certificate()),
-    )];
+) -> CertificateParams {
+    let mut params = base_params(subject, key, days, now);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params
+}
+
+/// A cross-certificate: `new`'s subject and key, as a CA, issued by `old`
+/// and valid no longer than `old`'s own certificate (nor `new`'s). Running
+/// amphorae, which trust only `old`, accept a client certificate from `new`
+/// when the controllers send this certificate with it.
+pub(crate) fn cross_certificate(
+    new: &CertificateAuthority,
+    old: &CertificateAuthority,
+    now: OffsetDateTime,
+) -> Result<Certificate> {
+    let subject = subject_of(new.certificate())?;
+    let mut params = ca_params(subject, &new.key, 1, now);
+    params.not_after = new
+        .certificate()
+        .not_after()
+        .min(old.certificate().not_after());
+    // Its own identifier is the new CA's, so either issuer is found for the
+    // certificates the new CA issues; its authority identifier is the old CA's.
+    params.key_identifier_method =
+        rcgen::KeyIdMethod::PreSpecified(crate::key_id::for_issuer(new.certificate()));
+    signed_by(params, &new.key, old, "cross-certificate")
+}
+
+/// `params` for `key`, signed by `issuer`'s key, naming it as OpenSSL
+/// expects: its exact subject and its own key identifier.
+fn signed_by(
+    mut params: CertificateParams,
+    key: &PrivateKey,
+    issuer: &CertificateAuthority,
+    what: &str,
+) -> Result<Certificate> {
+    params
+        .custom_extensions
+        .push(crate::key_id::authority_extension(
+            &crate::key_id::for_issuer(issuer.certificate()),
+        ));
     let failed = |detail: String| Error::Generate {
-        what: "client certificate".into(),
+        what: what.into(),
         detail,
     };
     let issuer_signer = issuer
@@ -379,8 +409,89 @@ pub(crate) fn client_certificate(
     let cert = params
         .signed_by(&subject_key.0, &rcgen_issuer)
         .map_err(|e| failed(e.to_string()))?;
-    let certificate =
-        Certificate::from_der(cert.der().to_vec(), 1).map_err(|e| failed(e.to_string()))?;
+    Certificate::from_der(cert.der().to_vec(), 1).map_err(|e| failed(e.to_string()))
+}
+
+/// The subject of a certificate as rcgen writes names, keeping each
+/// attribute's string type so the new certificate names the same entity.
+pub(crate) fn subject_of(cert: &Certificate) -> Result<DistinguishedName> {
+    renamed(cert, |_| None)
+}
+
+/// The subject of the next generation of a CA: its common name with a
+/// generation suffix (` G2`, then ` G3`...), so that no two CAs a trust store
+/// may hold together share a name and path building never confuses them.
+pub(crate) fn next_generation(cert: &Certificate) -> Result<DistinguishedName> {
+    let mut renamed_one = false;
+    let mut dn = renamed(cert, |cn| {
+        renamed_one = true;
+        Some(with_next_suffix(cn))
+    })?;
+    if !renamed_one {
+        dn.push(DnType::CommonName, with_next_suffix(""));
+    }
+    Ok(dn)
+}
+
+/// `Octavia CA` to `Octavia CA G2`, `Octavia CA G2` to `Octavia CA G3`.
+fn with_next_suffix(cn: &str) -> String {
+    let generation = cn
+        .rsplit_once(" G")
+        .and_then(|(base, n)| Some((base, n.parse::<u32>().ok().filter(|n| *n >= 2)?)));
+    match generation {
+        Some((base, n)) => format!("{base} G{}", n + 1),
+        None if cn.is_empty() => "G2".into(),
+        None => format!("{cn} G2"),
+    }
+}
+
+/// A certificate's subject, each common name passed through `rename`.
+fn renamed(
+    cert: &Certificate,
+    mut rename: impl FnMut(&str) -> Option<String>,
+) -> Result<DistinguishedName> {
+    use x509_parser::der_parser::asn1_rs::Tag;
+    let parsed = cert.parsed();
+    let mut dn = DistinguishedName::new();
+    for attr in parsed.subject().iter_attributes() {
+        let arcs: Vec<u64> = attr
+            .attr_type()
+            .iter()
+            .map(|a| a.collect())
+            .unwrap_or_default();
+        let text = attr.as_str().map_err(|e| {
+            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
+        })?;
+        let invalid = |e: rcgen::Error| {
+            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
+        };
+        let is_cn = arcs == [2, 5, 4, 3];
+        let renamed = if is_cn { rename(text) } else { None };
+        let text = renamed.as_deref().unwrap_or(text);
+        let value = match attr.attr_value().tag() {
+            Tag::PrintableString => DnValue::PrintableString(text.try_into().map_err(invalid)?),
+            Tag::Ia5String => DnValue::Ia5String(text.try_into().map_err(invalid)?),
+            _ => DnValue::Utf8String(text.to_owned()),
+        };
+        dn.push(DnType::from_oid(&arcs), value);
+    }
+    Ok(dn)
+}
+
+/// The controllers' client certificate for `key`, issued by `issuer`:
+/// CA:FALSE and keyUsage digitalSignature critical, EKU clientAuth, SKI, AKI.
+pub(crate) fn client_certificate(
+    key: PrivateKey,
+    issuer: &CertificateAuthority,
+    subject: DistinguishedName,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<ClientBundle> {
+    let mut params = base_params(subject, &key, days, now);
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let certificate = signed_by(params, &key, issuer, "client certificate")?;
     Ok(ClientBundle {
         certificate,
         chain: Vec::new(),
@@ -535,6 +646,21 @@ fn check_passphrase(key: &str, passphrase: &Passphrase) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_generation_gets_the_next_suffix() {
+        for (cn, next) in [
+            ("Octavia CA", "Octavia CA G2"),
+            ("Octavia CA G2", "Octavia CA G3"),
+            ("Octavia CA G9", "Octavia CA G10"),
+            // Not a generation suffix: a G1, or letters after the G.
+            ("Octavia CA G1", "Octavia CA G1 G2"),
+            ("Octavia Gateway", "Octavia Gateway G2"),
+            ("", "G2"),
+        ] {
+            assert_eq!(with_next_suffix(cn), next, "{cn:?}");
+        }
+    }
 
     #[test]
     fn destination_paths_are_exactly_the_planned_files() {

@@ -41,6 +41,24 @@ pub struct HistoryEntry {
     /// (its not-after after a renewal; `at` itself after a rotation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amphorae_deadline: Option<String>,
+    /// The replaced certificate itself (DER, in base64 without PEM armour, so
+    /// that nothing looking for certificate files mistakes the history for
+    /// one), when amphorae hold it (with `amphorae_deadline`): the trust store
+    /// of that generation of amphorae, which the rehearsal plays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_certificate: Option<String>,
+}
+
+/// The actions of the staged rotations, as the history names them.
+pub mod action {
+    /// `rotate server-ca --staged`: the server CA file holds the new CA, then the old.
+    pub const STAGED_SERVER_CA: &str = "rotate server-ca --staged";
+    /// `rotate client-ca --staged`: the bundle carries a cross-certificate.
+    pub const STAGED_CLIENT_CA: &str = "rotate client-ca --staged";
+    /// `rotate finish server-ca`: the old server CA left the file.
+    pub const FINISH_SERVER_CA: &str = "rotate finish server-ca";
+    /// `rotate finish client-ca`: the cross-certificate left the bundle.
+    pub const FINISH_CLIENT_CA: &str = "rotate finish client-ca";
 }
 
 impl HistoryEntry {
@@ -61,7 +79,23 @@ impl HistoryEntry {
             old_key_sha256: old.public_key_sha256(),
             new_key_sha256: new.public_key_sha256(),
             amphorae_deadline: amphorae_deadline.map(rfc3339),
+            old_certificate: amphorae_deadline.map(|_| {
+                old.to_pem()
+                    .lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .collect()
+            }),
         }
+    }
+
+    /// The replaced certificate, when the entry keeps it.
+    pub fn old_certificate(&self) -> Option<Certificate> {
+        let base64 = self.old_certificate.as_deref()?;
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{base64}\n-----END CERTIFICATE-----\n");
+        Certificate::all_from_file_bytes(pem.as_bytes())
+            .ok()?
+            .into_iter()
+            .next()
     }
 
     /// When it happened.
@@ -137,10 +171,78 @@ pub(crate) fn appended(work_dir: &Path, entry: &HistoryEntry) -> Result<PlannedF
 }
 
 /// The client CA changes whose deadline is still ahead: amphorae created
-/// before each must be failed over by then.
+/// before each must be failed over by then. A staged client CA rotation
+/// followed by its `rotate finish` no longer counts: the amphorae it
+/// concerned are gone (or, when forced, already cut off).
 pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&HistoryEntry> {
     history
         .iter()
-        .filter(|e| e.deadline().is_some_and(|d| d > now))
+        .enumerate()
+        .filter(|(_, e)| e.deadline().is_some_and(|d| d > now))
+        .filter(|(i, e)| {
+            e.action != action::STAGED_CLIENT_CA
+                || !history[i + 1..]
+                    .iter()
+                    .any(|later| later.action == action::FINISH_CLIENT_CA)
+        })
+        .map(|(_, e)| e)
         .collect()
+}
+
+/// The latest staged rotation of `staged` (an [`action`]) not yet finished
+/// by `finish`.
+pub fn unfinished<'h>(
+    history: &'h [HistoryEntry],
+    staged: &str,
+    finish: &str,
+) -> Option<&'h HistoryEntry> {
+    let last = history.iter().rposition(|e| e.action == staged)?;
+    (!history[last + 1..].iter().any(|e| e.action == finish)).then(|| &history[last])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, deadline: Option<&str>) -> HistoryEntry {
+        HistoryEntry {
+            at: "2026-01-01T00:00:00Z".into(),
+            action: action.into(),
+            subject: "CN=ca".into(),
+            old_not_after: "2030-01-01T00:00:00Z".into(),
+            new_not_after: "2036-01-01T00:00:00Z".into(),
+            old_key_sha256: "00".into(),
+            new_key_sha256: "11".into(),
+            amphorae_deadline: deadline.map(str::to_owned),
+            old_certificate: None,
+        }
+    }
+
+    #[test]
+    fn finishing_a_staged_client_ca_rotation_ends_its_deadline_and_nothing_else() {
+        let now = OffsetDateTime::parse("2027-01-01T00:00:00Z", &Rfc3339).unwrap();
+        let ahead = Some("2030-01-01T00:00:00Z");
+        let renewed = entry("renew client-ca", ahead);
+        let staged = entry(action::STAGED_CLIENT_CA, ahead);
+        let finished = entry(action::FINISH_CLIENT_CA, None);
+        let server = entry(action::FINISH_SERVER_CA, None);
+        let history = [renewed.clone(), staged.clone()];
+        assert_eq!(pending_deadlines(&history, now), [&renewed, &staged]);
+        let history = [renewed.clone(), staged.clone(), server, finished];
+        assert_eq!(pending_deadlines(&history, now), [&renewed]);
+        // A deadline passed is no longer pending.
+        let history = [entry("renew client-ca", Some("2026-06-01T00:00:00Z"))];
+        assert!(pending_deadlines(&history, now).is_empty());
+    }
+
+    #[test]
+    fn a_history_line_that_is_not_an_entry_names_the_file_and_the_line() {
+        let err = parse(Path::new("/w/octavia-pki-history.jsonl"), "\n{}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/w/octavia-pki-history.jsonl") && err.contains("line 2"),
+            "{err}"
+        );
+    }
 }

@@ -15,7 +15,8 @@
 //! checks what a controller runs from kolla-ansible's rendered files
 //! ([`node::node_check`]), and keeps the history of renewals and rotations,
 //! with the deadline by which amphorae booted before a client CA change must
-//! be failed over ([`history`], [`lifecycle`]).
+//! be failed over ([`history`], [`lifecycle`]), and rotates a CA in stages,
+//! without failing amphorae over ([`lifecycle::rotate_staged`]).
 //! Octavia releases issue amphora certificates differently ([`release`]: 16.1.0
 //! and 17.0.1 name the server CA by the SHA-1 of its key, which is why every
 //! certificate this crate makes uses that [key identifier](key_id)); the
@@ -94,6 +95,41 @@
 //! let report = probe(&identity, &[target], &ProbeOptions::default())?;
 //! assert_eq!(report.targets[0].status.id(), "connect-refused");
 //! assert!(report.has_errors());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Rotate a CA without failing amphorae over
+//!
+//! A staged rotation keeps the old CA working beside the new one; the
+//! rehearsal, given the history, plays the amphorae booted before it too.
+//!
+//! ```
+//! use octavia_pki::lifecycle::{rotate_staged, CaRole};
+//! use octavia_pki::rehearse::{rehearse_dir, RehearseOptions};
+//! use octavia_pki::{generate, history, CaPassphrases, Destination, GenerateOptions, KeyType, Passphrase};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let tmp = tempfile::tempdir()?;
+//! # let mut options = GenerateOptions::default();
+//! # options.key_type = KeyType::EcdsaP256;
+//! # let passphrases = CaPassphrases { server_ca: Passphrase::generate(), client_ca: Passphrase::generate() };
+//! # let dir = tmp.path().join("config/octavia");
+//! # let work_dir = tmp.path().join("octavia-certificates");
+//! let to = Destination { dir: &dir, work_dir: &work_dir };
+//! # generate(&options)?.write(&to, &passphrases, false)?;
+//! let now = time::OffsetDateTime::now_utc();
+//! let change = rotate_staged(&to, None, CaRole::ClientCa, &passphrases, KeyType::EcdsaP256, (3650, 365), now)?;
+//! // Amphorae created before now accept the controllers until the old client CA expires.
+//! assert!(change.amphorae_deadline.is_some());
+//! change.apply()?;
+//!
+//! let mut rehearse = RehearseOptions::default();
+//! rehearse.passphrase = Some(passphrases.server_ca.clone());
+//! rehearse.history = history::read_history(&work_dir)?;
+//! let rehearsal = rehearse_dir(&dir, &rehearse)?;
+//! assert!(rehearsal.ok);
+//! assert!(rehearsal.generations.iter().all(|g| g.ok) && rehearsal.generations.len() == 1);
 //! # Ok(())
 //! # }
 //! ```

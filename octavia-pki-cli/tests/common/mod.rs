@@ -451,10 +451,28 @@ pub fn strings(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// A port free on each of `hosts` (loopback addresses), so that amphorae on
+/// different addresses share the one port the controllers use. Bounded.
+pub fn port_free_on(hosts: &[&str]) -> u16 {
+    for _ in 0..100 {
+        let first = TcpListener::bind((hosts[0], 0)).unwrap();
+        let port = first.local_addr().unwrap().port();
+        if hosts[1..]
+            .iter()
+            .all(|h| TcpListener::bind((*h, port)).is_ok())
+        {
+            return port;
+        }
+    }
+    panic!("no port free on all of {hosts:?} in 100 tries");
+}
+
 /// One running amphora agent; stopped (its whole process group) when dropped.
 pub struct Agent {
     child: std::process::Child,
-    /// Its loopback port.
+    /// Its loopback address.
+    pub host: String,
+    /// Its port.
     pub port: u16,
 }
 
@@ -481,14 +499,55 @@ impl Agent {
         extra: &[&str],
         vars: &[(&str, String)],
     ) -> Agent {
-        let port = free_port();
+        Self::spawn(
+            work,
+            name,
+            ("127.0.0.1", free_port()),
+            cert,
+            client_ca,
+            id,
+            extra,
+            vars,
+        )
+    }
+
+    /// [`Agent::start`] on another loopback address and a given port.
+    pub fn start_at(
+        work: &Path,
+        name: &str,
+        (host, port): (&str, u16),
+        cert: &Path,
+        client_ca: &Path,
+        id: &str,
+    ) -> Agent {
+        Self::spawn(work, name, (host, port), cert, client_ca, id, &[], &[])
+    }
+
+    #[allow(clippy::too_many_arguments)] // the agent's whole configuration
+    fn spawn(
+        work: &Path,
+        name: &str,
+        (host, port): (&str, u16),
+        cert: &Path,
+        client_ca: &Path,
+        id: &str,
+        extra: &[&str],
+        vars: &[(&str, String)],
+    ) -> Agent {
         let dir = work.join(name);
         let log = std::fs::File::create(work.join(format!("{name}.out"))).unwrap();
         let child = python_script("tests/peers/amphora_agent.py")
             .arg("run")
             .arg("--dir")
             .arg(&dir)
-            .args(["--port", &port.to_string(), "--amphora-id", id])
+            .args([
+                "--host",
+                host,
+                "--port",
+                &port.to_string(),
+                "--amphora-id",
+                id,
+            ])
             .arg("--cert")
             .arg(cert)
             .arg("--client-ca")
@@ -502,14 +561,18 @@ impl Agent {
             .process_group(0) // std::os::unix::process::CommandExt
             .spawn()
             .expect("the amphora agent starts");
-        Agent { child, port }
+        Agent {
+            child,
+            host: host.to_owned(),
+            port,
+        }
     }
 
     /// Waits until it listens (bounded).
     pub fn wait_ready(&mut self, work: &Path, name: &str) {
         let started = std::time::Instant::now();
         while started.elapsed() < std::time::Duration::from_secs(60) {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if std::net::TcpStream::connect((self.host.as_str(), self.port)).is_ok() {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {

@@ -1,9 +1,10 @@
 """Octavia's own amphora agent on loopback, for the probe's tests, and the
 amphora certificates LocalCertGenerator cannot make.
 
-  amphora_agent.py run --dir D --port N --cert AMPHORA_PEM --client-ca PEM --amphora-id ID [--no-client-cert]
+  amphora_agent.py run --dir D [--host ADDRESS] --port N --cert AMPHORA_PEM --client-ca PEM --amphora-id ID
+                       [--no-client-cert]
       Runs octavia.cmd.agent.main() (gunicorn with the agent's TLS options)
-      on 127.0.0.1:N. Only its log files, syslog and control socket are
+      on ADDRESS:N (a loopback address; 127.0.0.1 by default). Only its log files, syslog and control socket are
       redirected, so that it runs unprivileged; --no-client-cert stands in for
       an image older than the CVE-2019-17134 fix (cert_reqs CERT_NONE).
 
@@ -37,7 +38,7 @@ debug = False
 [haproxy_amphora]
 base_cert_dir = {args.dir}/certs
 base_path = {args.dir}/lib
-bind_host = 127.0.0.1
+bind_host = {args.host}
 bind_port = {args.port}
 [health_manager]
 controller_ip_port_list =
@@ -133,6 +134,7 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run")
     p.add_argument("--dir", required=True)
+    p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--cert", required=True)
     p.add_argument("--client-ca", required=True)

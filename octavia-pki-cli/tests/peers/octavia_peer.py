@@ -3,11 +3,20 @@
 Each command runs the Octavia release installed in the Python that runs it
 (scripts/peers.sh installs 16.1.0, 17.0.1, 18.0.0 and 19.0.0 side by side).
 
-  octavia_peer.py issue --ca-cert F --ca-key F --passphrase-file F --out F
-      Issues an amphora certificate with that Octavia's LocalCertGenerator, exactly
+  octavia_peer.py issue --ca-cert F --ca-key F --passphrase-file F --out F [--amphora-id ID]
+      Issues an amphora certificate (for a new amphora id, unless given) with that Octavia's LocalCertGenerator, exactly
       as the controller does (first certificate of the CA file, key unlocked with
       load_pem_private_key), and writes certificate + key to --out. Prints the
       amphora id.
+
+  octavia_peer.py controller --dir D --amphora-id ID --address A --port N [--upload-cert PEM]
+      Octavia's REST driver (HaproxyAmphoraLoadBalancerDriver, with its
+      requests session and CustomHostNameCheckingAdapter) configured on the
+      deployed directory D (kolla layout) as the worker and housekeeping are,
+      against the amphora agent on A:N (its lb_network_ip and bind_port): asks its api_version, or, with
+      --upload-cert, pushes a certificate with upload_cert_amp (housekeeping's
+      rotation: update_cert_for_rotation, PUT /1.0/certificate). Prints a JSON
+      verdict with the driver's own log lines (its ERROR line holds the reason).
 
   octavia_peer.py load-key --key F [--passphrase-file F]
       Loads a key with cryptography's load_pem_private_key, as Octavia does, and
@@ -52,7 +61,7 @@ def issue(args):
         ca_cert = f.read()
     with open(args.ca_key, "rb") as f:
         ca_key = f.read()
-    amphora_id = str(uuid.uuid4())
+    amphora_id = args.amphora_id or str(uuid.uuid4())
     cert = local.LocalCertGenerator.generate_cert_key_pair(
         cn=amphora_id,
         validity=30 * 24 * 3600,  # Octavia's cert_validity_time default
@@ -230,6 +239,56 @@ def rehearse_one(job):
     return verdict
 
 
+def controller(args):
+    import json
+    import logging
+    import os
+    import tempfile
+    import types
+
+    class Captured(logging.Handler):
+        lines = []
+
+        def emit(self, record):
+            self.lines.append(record.getMessage())
+
+    logging.getLogger().addHandler(Captured())
+    with tempfile.TemporaryDirectory() as tmp:
+        conf_path = os.path.join(tmp, "octavia.conf")
+        with open(conf_path, "w") as f:
+            f.write(f"""[haproxy_amphora]
+client_cert = {os.path.join(args.dir, "client.cert-and-key.pem")}
+server_ca = {os.path.join(args.dir, "server_ca.cert.pem")}
+bind_port = {args.port}
+base_path = {tmp}
+base_cert_dir = {tmp}
+connection_max_retries = 1
+connection_retry_interval = 1
+rest_request_conn_timeout = 5
+rest_request_read_timeout = 10
+""")
+        from oslo_config import cfg
+        from octavia.common import config  # noqa: F401  (registers the options)
+        from octavia.amphorae.drivers.haproxy import rest_api_driver
+
+        cfg.CONF(["--config-file", conf_path], project="octavia")
+        driver = rest_api_driver.HaproxyAmphoraLoadBalancerDriver()
+        amp = types.SimpleNamespace(id=args.amphora_id, lb_network_ip=args.address, api_version=None)
+        verdict = {"ok": False, "octavia": octavia_version()}
+        try:
+            if args.upload_cert:
+                with open(args.upload_cert, "rb") as f:
+                    driver.upload_cert_amp(amp, f.read())
+            else:
+                driver._populate_amphora_api_version(amp)
+            verdict.update(ok=True, api_version=amp.api_version)
+        except Exception as e:
+            verdict["error"] = f"{type(e).__name__}: {e}"
+        verdict["log"] = Captured.lines
+    print(json.dumps(verdict))
+    sys.exit(0 if verdict["ok"] else 1)
+
+
 def rehearse(args):
     import json
 
@@ -260,6 +319,13 @@ def main():
     p.add_argument("--ca-key", required=True)
     p.add_argument("--passphrase-file")
     p.add_argument("--out", required=True)
+    p.add_argument("--amphora-id")
+    p = sub.add_parser("controller")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--amphora-id", required=True)
+    p.add_argument("--address", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--upload-cert")
     p = sub.add_parser("rehearse")
     p.add_argument("--dir", required=True)
     p.add_argument("--layout", choices=sorted(LAYOUTS), default="kolla")
@@ -273,7 +339,7 @@ def main():
     p.add_argument("--passphrase-file")
     args = parser.parse_args()
     try:
-        {"issue": issue, "load-key": load_key, "rehearse": rehearse,
+        {"issue": issue, "load-key": load_key, "controller": controller, "rehearse": rehearse,
          "rehearse-batch": rehearse_batch}[args.command](args)
     except SystemExit:
         raise

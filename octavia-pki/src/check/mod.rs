@@ -55,6 +55,9 @@ pub struct CheckOptions {
     pub octavia: OctaviaVersions,
     /// End with the rehearsed handshake when no rule found an error.
     pub rehearse: bool,
+    /// The work directory's history: the rehearsal also plays each older
+    /// client CA copy running amphorae hold ([`crate::rehearse::RehearseOptions::history`]).
+    pub history: Vec<crate::history::HistoryEntry>,
 }
 
 impl Default for CheckOptions {
@@ -68,6 +71,7 @@ impl Default for CheckOptions {
             now: None,
             octavia: OctaviaVersions::All,
             rehearse: true,
+            history: Vec::new(),
         }
     }
 }
@@ -284,6 +288,7 @@ impl Checker<'_> {
             strict: self.options.strict,
             now: Some(self.now),
             octavia: self.options.octavia.clone(),
+            history: self.options.history.clone(),
         };
         let Ok(rehearsal) =
             crate::rehearse::rehearse_unlocked(self.dir, &options, self.server_key.as_ref())
@@ -300,10 +305,10 @@ impl Checker<'_> {
                 crate::rehearse::Side::Controller => (&failure.controller, &failure.amphora),
                 crate::rehearse::Side::Amphora => (&failure.amphora, &failure.controller),
             };
-            let on = if failure.releases.len() == targeted {
-                String::new()
-            } else {
-                format!("on Octavia {}, ", failure.releases.join(", "))
+            let on = match &failure.generation {
+                Some(generation) => format!("{generation}: "),
+                None if failure.releases.len() == targeted => String::new(),
+                None => format!("on Octavia {}, ", failure.releases.join(", ")),
             };
             let message = format!(
                 "{on}{side} refuses: {}",

@@ -23,6 +23,7 @@ use time::OffsetDateTime;
 use crate::cert::Certificate;
 use crate::error::Result;
 use crate::fsio;
+use crate::history::HistoryEntry;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::key_id;
 use crate::layout::Layout;
@@ -52,6 +53,10 @@ pub struct RehearseOptions {
     /// The Octavia releases to rehearse (they issue amphora certificates
     /// differently: [`crate::release`]).
     pub octavia: OctaviaVersions,
+    /// The work directory's history ([`crate::history`]): each older client
+    /// CA copy that running amphorae still hold is rehearsed as their trust
+    /// store too.
+    pub history: Vec<HistoryEntry>,
 }
 
 /// Which side of the connection fails.
@@ -118,6 +123,24 @@ pub struct Failure {
     /// themselves, whatever the files hold (no file can fix it; a newer
     /// release does).
     pub release_defect: bool,
+    /// The generation of running amphorae that refuses, when it is not the
+    /// one booted from the deployed client CA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation: Option<String>,
+}
+
+/// How one generation of running amphorae, holding an older client CA
+/// copy, takes the controllers' deployed bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct GenerationVerdict {
+    /// The amphorae: those created before this change (RFC 3339 and action).
+    pub amphorae: String,
+    /// The client CA certificate they hold.
+    pub client_ca: String,
+    /// Until when they can accept the controllers at best (RFC 3339).
+    pub deadline: Option<String>,
+    /// Whether they accept the controllers.
+    pub ok: bool,
 }
 
 /// One targeted Octavia release's verdict.
@@ -150,6 +173,10 @@ pub struct Rehearsal {
     pub failures: Vec<Failure>,
     /// The first of `failures` (the field the JSON report has always had).
     pub failure: Option<Failure>,
+    /// The older generations of amphorae the history names, each rehearsed
+    /// with the client CA copy it holds (TLS 1.3, the newest release's
+    /// amphora certificate).
+    pub generations: Vec<GenerationVerdict>,
 }
 
 /// A failure that ends a stage (boxed: it travels in `Result`s).
@@ -171,6 +198,7 @@ fn stop(
         detail: None,
         releases: Vec::new(),
         release_defect: false,
+        generation: None,
     }))
 }
 
@@ -206,9 +234,14 @@ pub(crate) fn rehearse_unlocked(
         releases: Vec::new(),
         failures: Vec::new(),
         failure: None,
+        generations: Vec::new(),
     };
     let failures = match load(dir, layout, options, unlocked, &mut r) {
-        Ok(loaded) => handshakes(&loaded, &releases, options, &mut r),
+        Ok(loaded) => {
+            let mut failures = handshakes(&loaded, &releases, options, &mut r);
+            failures.extend(generations(&loaded, &releases, options, &mut r));
+            failures
+        }
         // What fails before the handshake fails on every release alike.
         Err(Stop(failure)) => vec![(*failure, releases.clone())],
     };
@@ -561,6 +594,102 @@ fn handshakes(
                     step(r, &name, false, logged);
                     record(&mut failures, failure, &on);
                 }
+            }
+        }
+    }
+    failures
+}
+
+/// Each older client CA copy the history says running amphorae hold: one
+/// handshake with it as the amphora's trust store.
+fn generations(
+    loaded: &Loaded,
+    releases: &[&'static OctaviaRelease],
+    options: &RehearseOptions,
+    r: &mut Rehearsal,
+) -> Vec<Failed> {
+    let held: Vec<(&HistoryEntry, Certificate)> =
+        crate::history::pending_deadlines(&options.history, loaded.now)
+            .into_iter()
+            .filter_map(|e| Some((e, e.old_certificate()?)))
+            .collect();
+    let Some(newest) = releases.last() else {
+        return Vec::new();
+    };
+    if held.is_empty() {
+        return Vec::new();
+    }
+    let files = loaded.layout.files();
+    let issuer = &loaded.server_certs[0];
+    let amphora_key = amphora::amphora_key();
+    let Ok(cert) = amphora::issue(
+        issuer,
+        &loaded.ca_key,
+        &amphora_key,
+        &r.amphora_id,
+        newest.amphora_key_ids.authority_key_id(issuer).as_deref(),
+        loaded.now,
+    ) else {
+        return Vec::new(); // the main rehearsal reports it
+    };
+    let mut failures = Vec::new();
+    for (entry, client_ca) in held {
+        let amphorae = format!("amphorae created before {} ({})", entry.at, entry.action);
+        let sides = Sides {
+            amphora_cert: &cert,
+            amphora_key: &amphora_key,
+            client_ca: std::slice::from_ref(&client_ca),
+            server_ca: &loaded.server_certs,
+            bundle_certs: &loaded.bundle_certs,
+            bundle_key: &loaded.bundle_key,
+            amphora_id: &r.amphora_id,
+            now: loaded.now,
+            strict: options.strict,
+        };
+        let result = handshake(
+            &sides,
+            &rustls::version::TLS13,
+            files.client_bundle,
+            files.server_ca_cert,
+        );
+        let name = format!(
+            "{amphorae}, holding the client CA \"{}\": mutual TLS handshake",
+            client_ca.subject()
+        );
+        r.generations.push(GenerationVerdict {
+            amphorae: amphorae.clone(),
+            client_ca: client_ca.subject().to_owned(),
+            deadline: entry.amphorae_deadline.clone(),
+            ok: result.is_ok(),
+        });
+        match result {
+            Ok(()) => step(
+                r,
+                &name,
+                true,
+                format!(
+                    "they accept the controllers (until {} at best)",
+                    entry.amphorae_deadline.as_deref().unwrap_or("?")
+                ),
+            ),
+            Err(Stop(failure)) => {
+                let mut failure = *failure;
+                failure.generation = Some(amphorae);
+                if failure.side == Side::Amphora {
+                    failure.detail = Some(format!(
+                        "they hold \"{}\", which the bundle's certificates do not lead to: keep \
+                         a certificate that does in the bundle (a staged rotation's \
+                         cross-certificate) until they are failed over",
+                        client_ca.subject()
+                    ));
+                }
+                let logged = failure
+                    .amphora
+                    .clone()
+                    .or(failure.controller.clone())
+                    .unwrap_or_default();
+                step(r, &name, false, logged);
+                record(&mut failures, failure, releases);
             }
         }
     }

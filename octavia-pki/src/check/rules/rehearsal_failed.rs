@@ -68,6 +68,7 @@ mod tests {
             detail: None,
             releases: Vec::new(),
             release_defect: false,
+            generation: None,
         }
     }
 

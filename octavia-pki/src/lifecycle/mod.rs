@@ -7,9 +7,10 @@
 //! write and what must happen after. Nothing is written until the caller
 //! applies it, which makes `--dry-run` exact.
 
+mod staged;
+
 use std::path::Path;
 
-use rcgen::{DistinguishedName, DnType, DnValue};
 use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::public_key::PublicKey;
@@ -17,11 +18,13 @@ use x509_parser::public_key::PublicKey;
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
-use crate::generate::{Destination, client_certificate, self_signed_ca};
+use crate::generate::{Destination, client_certificate, self_signed_ca, subject_of};
 use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
+
+pub use staged::{FinishEvidence, finish_staged, rotate_staged};
 
 /// Which CA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -188,27 +191,15 @@ impl<'a> WorkDir<'a> {
         passphrases: &CaPassphrases,
         with_key: bool,
     ) -> Result<Vec<PlannedFile>> {
-        let (cert_rel, key_rel, deployed_cert, deployed_key, passphrase) = match role {
+        let (key_rel, deployed_key, passphrase) = match role {
             CaRole::ServerCa => (
-                work_dir::SERVER_CA_CERT,
                 work_dir::SERVER_CA_KEY,
-                self.layout.files().server_ca_cert,
                 Some(self.layout.files().server_ca_key),
                 &passphrases.server_ca,
             ),
-            CaRole::ClientCa => (
-                work_dir::CLIENT_CA_CERT,
-                work_dir::CLIENT_CA_KEY,
-                self.layout.files().client_ca_cert,
-                None,
-                &passphrases.client_ca,
-            ),
+            CaRole::ClientCa => (work_dir::CLIENT_CA_KEY, None, &passphrases.client_ca),
         };
-        let pem = ca.certificates_pem();
-        let mut files = vec![
-            PlannedFile::public(self.w(cert_rel), pem.clone()),
-            PlannedFile::public(self.d(deployed_cert), pem),
-        ];
+        let mut files = self.ca_cert_files(role, ca.certificates_pem());
         if with_key {
             let key = ca
                 .key
@@ -223,6 +214,18 @@ impl<'a> WorkDir<'a> {
             }
         }
         Ok(files)
+    }
+
+    /// A CA's certificate file, in the work directory and deployed.
+    fn ca_cert_files(&self, role: CaRole, pem: String) -> Vec<PlannedFile> {
+        let (cert_rel, deployed_cert) = match role {
+            CaRole::ServerCa => (work_dir::SERVER_CA_CERT, self.layout.files().server_ca_cert),
+            CaRole::ClientCa => (work_dir::CLIENT_CA_CERT, self.layout.files().client_ca_cert),
+        };
+        vec![
+            PlannedFile::public(self.w(cert_rel), pem.clone()),
+            PlannedFile::public(self.d(deployed_cert), pem),
+        ]
     }
 
     fn client_files(&self, bundle: &crate::model::ClientBundle) -> Vec<PlannedFile> {
@@ -252,7 +255,7 @@ pub fn renew_client(
         what: "client key".into(),
         detail: e.to_string(),
     })?;
-    let bundle = client_certificate(key, &issuer, dn_of(&old)?, days, now)?;
+    let bundle = client_certificate(key, &issuer, subject_of(&old)?, days, now)?;
     let entry = HistoryEntry::new("renew client", &old, &bundle.certificate, None, now);
     Change {
         summary: format!(
@@ -314,7 +317,7 @@ pub fn renew_ca(
         RenewKeyId::Keep => cert.subject_key_id(),
         RenewKeyId::Sha1 => Some(crate::key_id::method1(cert.public_key_raw())),
     };
-    let mut renewed = self_signed_ca(old.key, dn_of(&cert)?, days, now, id)?;
+    let mut renewed = self_signed_ca(old.key, subject_of(&cert)?, days, now, id)?;
     let mut ids = vec![renewed.certificate().subject_key_id()];
     for previous in &old.certificates {
         let previous_id = previous.subject_key_id();
@@ -436,7 +439,13 @@ pub fn rotate(
     let mut replaced = None;
     if server {
         let old = wd.ca(CaRole::ServerCa, passphrases)?;
-        let ca = self_signed_ca(new_key()?, dn_of(old.certificate())?, ca_days, now, None)?;
+        let ca = self_signed_ca(
+            new_key()?,
+            subject_of(old.certificate())?,
+            ca_days,
+            now,
+            None,
+        )?;
         replaced = Some((
             "rotate server-ca",
             old.certificate().clone(),
@@ -450,7 +459,13 @@ pub fn rotate(
         let issuer = match wd.layout {
             Layout::Kolla => {
                 let old = wd.ca(CaRole::ClientCa, passphrases)?;
-                let ca = self_signed_ca(new_key()?, dn_of(old.certificate())?, ca_days, now, None)?;
+                let ca = self_signed_ca(
+                    new_key()?,
+                    subject_of(old.certificate())?,
+                    ca_days,
+                    now,
+                    None,
+                )?;
                 replaced = Some((
                     "rotate client-ca",
                     old.certificate().clone(),
@@ -465,7 +480,7 @@ pub fn rotate(
                 .ok_or_else(|| Error::InvalidOptions("no CA to issue with".into()))?,
         };
         let old = wd.client_certificate()?;
-        let bundle = client_certificate(new_key()?, &issuer, dn_of(&old)?, client_days, now)?;
+        let bundle = client_certificate(new_key()?, &issuer, subject_of(&old)?, client_days, now)?;
         files.extend(wd.client_files(&bundle));
         certificates.push(("client".into(), CertificateSummary::of(&bundle.certificate)));
     }
@@ -509,34 +524,6 @@ fn key_type_of(cert: &Certificate) -> KeyType {
         Ok(PublicKey::EC(_)) => KeyType::EcdsaP256,
         _ => KeyType::Rsa4096,
     }
-}
-
-/// The subject of a certificate as rcgen writes names, keeping each
-/// attribute's string type so the new certificate names the same entity.
-fn dn_of(cert: &Certificate) -> Result<DistinguishedName> {
-    use x509_parser::der_parser::asn1_rs::Tag;
-    let parsed = cert.parsed();
-    let mut dn = DistinguishedName::new();
-    for attr in parsed.subject().iter_attributes() {
-        let arcs: Vec<u64> = attr
-            .attr_type()
-            .iter()
-            .map(|a| a.collect())
-            .unwrap_or_default();
-        let text = attr.as_str().map_err(|e| {
-            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
-        })?;
-        let invalid = |e: rcgen::Error| {
-            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
-        };
-        let value = match attr.attr_value().tag() {
-            Tag::PrintableString => DnValue::PrintableString(text.try_into().map_err(invalid)?),
-            Tag::Ia5String => DnValue::Ia5String(text.try_into().map_err(invalid)?),
-            _ => DnValue::Utf8String(text.to_owned()),
-        };
-        dn.push(DnType::from_oid(&arcs), value);
-    }
-    Ok(dn)
 }
 
 /// How a certificate's expiry looks to monitoring.

@@ -1,0 +1,579 @@
+//! Staged CA rotations: the new CA comes in beside the old one, so running
+//! amphorae keep working, and `rotate finish` removes the old one once a
+//! probe of the running amphorae shows nothing needs it.
+//!
+//! - **Server CA.** The controllers trust every certificate of the server CA
+//!   file, while Octavia issues with the first one and the key file. So the
+//!   file becomes `[new, old]` with the new key: amphorae keep their old-CA
+//!   certificates until housekeeping re-issues them (within about 16 days:
+//!   30-day validity, 14-day buffer), and new ones get new-CA certificates.
+//! - **Client CA.** A running amphora trusts only the client CA copy it booted
+//!   with. The controllers send `[client certificate, cross-certificate]`,
+//!   the cross-certificate being the new CA's, issued by the old CA's key:
+//!   old amphorae build client → cross → old root, new ones stop at the new
+//!   root. Until the old CA certificate's not-after, by which every amphora
+//!   booted before must be failed over.
+//!
+//! Each new CA's common name gets a generation suffix, so that no path
+//! building ever meets two different CAs with one name.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{CaRole, CertificateSummary, Change, RECONFIGURE, WorkDir, role_name, subject_of};
+use crate::cert::Certificate;
+use crate::codes::probe as status;
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::generate::{
+    Destination, client_certificate, cross_certificate, next_generation, self_signed_ca,
+};
+use crate::history::{self, HistoryEntry, action};
+use crate::key::{KeyType, PrivateKey};
+use crate::layout::{Layout, work_dir};
+use crate::model::CaPassphrases;
+
+/// How long housekeeping may take to re-issue every amphora certificate:
+/// Octavia's default 30-day validity less its 14-day buffer, plus two days
+/// of its hourly runs and failures.
+const HOUSEKEEPING_DAYS: i64 = 18;
+
+/// The first step of a staged rotation of `role`. Server CA: the file
+/// becomes `[new, old]` with the new key, so the controllers keep trusting
+/// amphora certificates from the old CA until housekeeping re-issues them.
+/// Client CA: a new CA, its cross-certificate signed by the old CA's key,
+/// and a client certificate from the new CA; the bundle carries `[client,
+/// cross]`, so amphorae booted before keep accepting the controllers until
+/// the old CA certificate's not-after. The CA's new key is of `key_type`; `days` are the CA's and the client
+/// certificate's validity.
+pub fn rotate_staged(
+    to: &Destination<'_>,
+    layout: Option<Layout>,
+    role: CaRole,
+    passphrases: &CaPassphrases,
+    key_type: KeyType,
+    days: (u32, u32),
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let wd = two_cas(to, layout, "rotate")?;
+    match role {
+        CaRole::ServerCa => stage_server_ca(&wd, passphrases, key_type, days.0, now),
+        CaRole::ClientCa => stage_client_ca(&wd, passphrases, key_type, days, now),
+    }
+}
+
+/// Staged rotations need the kolla layout's two CAs.
+fn two_cas<'a>(to: &'a Destination<'a>, layout: Option<Layout>, what: &str) -> Result<WorkDir<'a>> {
+    let wd = WorkDir::new(to, layout);
+    if wd.layout == Layout::Legacy {
+        return Err(Error::InvalidOptions(format!(
+            "a staged rotation needs the kolla layout's two CAs; in the legacy layout one CA \
+             plays both roles: {what} with `rotate all --confirm-failover`"
+        )));
+    }
+    Ok(wd)
+}
+
+fn new_key(key_type: KeyType) -> Result<PrivateKey> {
+    PrivateKey::generate(key_type).map_err(|e| Error::Generate {
+        what: "key".into(),
+        detail: e.to_string(),
+    })
+}
+
+/// The certificates of a CA file that are not of its first certificate's
+/// key: the older CAs a staged rotation keeps.
+fn older_cas(certificates: &[Certificate]) -> Vec<&Certificate> {
+    let key = certificates[0].public_key_raw();
+    certificates
+        .iter()
+        .filter(|c| c.public_key_raw() != key)
+        .collect()
+}
+
+fn stage_server_ca(
+    wd: &WorkDir<'_>,
+    passphrases: &CaPassphrases,
+    key_type: KeyType,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let old = wd.ca(CaRole::ServerCa, passphrases)?;
+    if let Some(older) = older_cas(&old.certificates).first() {
+        return Err(Error::InvalidOptions(format!(
+            "a staged rotation of the server CA is not finished: {} still holds \"{}\" after the \
+             current CA; finish it first (`octavia-pki rotate finish server-ca`)",
+            wd.w(work_dir::SERVER_CA_CERT).display(),
+            older.subject()
+        )));
+    }
+    let mut ca = self_signed_ca(
+        new_key(key_type)?,
+        next_generation(old.certificate())?,
+        days,
+        now,
+        None,
+    )?;
+    let new = ca.certificate().clone();
+    // Every certificate of the old key still valid: amphora certificates name one of them.
+    ca.certificates.extend(
+        old.certificates
+            .iter()
+            .filter(|c| c.not_after() > now)
+            .cloned(),
+    );
+    let files = wd.ca_files(CaRole::ServerCa, &ca, passphrases, true)?;
+    let old_cert = old.certificate();
+    let mut next_steps = vec![
+        format!("{RECONFIGURE}   (deploys the server CA file [new, old] and the new key)"),
+        format!(
+            "Nothing else to do now: new amphorae, and every amphora certificate housekeeping \
+             re-issues (within about {HOUSEKEEPING_DAYS} days with Octavia's defaults), get \
+             certificates from \"{}\"; the controllers keep trusting those from \"{}\".",
+            new.subject(),
+            old_cert.subject()
+        ),
+        format!(
+            "Then: `octavia-pki probe --dir {} --amphorae FILE --format json > probe.json` (FILE \
+             from `openstack loadbalancer amphora list -f json`) and `octavia-pki rotate finish \
+             server-ca --probe-report probe.json`, which removes the old CA once every amphora \
+             serves a certificate from the new one.",
+            wd.to.dir.display()
+        ),
+    ];
+    if old_cert.not_after() < now + time::Duration::days(HOUSEKEEPING_DAYS) {
+        next_steps.push(format!(
+            "Warning: the old CA expires {}, maybe before housekeeping has re-issued every amphora \
+             certificate: the controllers refuse those still from it then; fail them over.",
+            old_cert.not_after_rfc3339()
+        ));
+    }
+    let entry = HistoryEntry::new(action::STAGED_SERVER_CA, old_cert, &new, None, now);
+    Change {
+        summary: format!(
+            "staged a new server CA \"{}\" ({key_type}) before \"{}\"",
+            new.subject(),
+            old_cert.subject()
+        ),
+        certificates: vec![("server_ca".into(), CertificateSummary::of(&new))],
+        files,
+        next_steps,
+        amphorae_deadline: None,
+        history: None,
+        history_file: None,
+    }
+    .recorded(wd.to.work_dir, entry)
+}
+
+/// The deployed bundle's path.
+fn bundle_path(wd: &WorkDir<'_>) -> PathBuf {
+    wd.d(wd.layout.files().client_bundle)
+}
+
+fn stage_client_ca(
+    wd: &WorkDir<'_>,
+    passphrases: &CaPassphrases,
+    key_type: KeyType,
+    (ca_days, client_days): (u32, u32),
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let old = wd.ca(CaRole::ClientCa, passphrases)?;
+    let deployed = bundle_path(wd);
+    if fsio::exists(&deployed)
+        && let Some(cross) = crate::model::read_bundle(&deployed)?.chain.first()
+    {
+        return Err(Error::InvalidOptions(format!(
+            "a staged rotation of the client CA is not finished: {} still carries \"{}\" \
+             (issued by \"{}\"); finish it first (`octavia-pki rotate finish client-ca`)",
+            deployed.display(),
+            cross.subject(),
+            cross.issuer()
+        )));
+    }
+    let old_cert = old.certificate();
+    if old_cert.not_after() <= now {
+        return Err(Error::InvalidOptions(format!(
+            "the client CA \"{}\" expired {}: amphorae booted with it already refuse the \
+             controllers, and nothing it signs now helps; rotate with `rotate client-ca \
+             --confirm-failover` and fail every load balancer over",
+            old_cert.subject(),
+            old_cert.not_after_rfc3339()
+        )));
+    }
+    let new = self_signed_ca(
+        new_key(key_type)?,
+        next_generation(old_cert)?,
+        ca_days,
+        now,
+        None,
+    )?;
+    let cross = cross_certificate(&new, &old, now)?;
+    let mut bundle = client_certificate(
+        new_key(key_type)?,
+        &new,
+        subject_of(&wd.client_certificate()?)?,
+        client_days,
+        now,
+    )?;
+    bundle.chain.push(cross.clone());
+    let mut files = wd.ca_files(CaRole::ClientCa, &new, passphrases, true)?;
+    files.extend(wd.client_files(&bundle));
+    // Old amphorae reach the old root through the cross-certificate, and
+    // hold a copy of the old root: the earlier of the two ends it.
+    let deadline = cross.not_after().min(old_cert.not_after());
+    let (at, until) = (history::rfc3339(now), history::rfc3339(deadline));
+    let next_steps = vec![
+        format!(
+            "{RECONFIGURE}   (deploys the new client CA for new amphorae and the bundle with the \
+             cross-certificate to the controllers)"
+        ),
+        format!(
+            "Amphorae created from now on boot with \"{}\". Every amphora created before {at} \
+             holds \"{}\" and accepts the controllers through the cross-certificate until \
+             {until}: fail each over before then (`openstack loadbalancer amphora failover ID`; \
+             `octavia-pki probe --work-dir {} --amphorae FILE` lists them, FILE from `openstack \
+             loadbalancer amphora list -f json`). `octavia-pki expiry --work-dir` reports this \
+             deadline until it passes.",
+            new.certificate().subject(),
+            old_cert.subject(),
+            wd.to.work_dir.display()
+        ),
+        "When none is left: `octavia-pki probe --amphorae FILE --format json > probe.json` and \
+         `octavia-pki rotate finish client-ca --probe-report probe.json`, which removes the \
+         cross-certificate from the bundle."
+            .into(),
+    ];
+    let entry = HistoryEntry::new(
+        action::STAGED_CLIENT_CA,
+        old_cert,
+        new.certificate(),
+        Some(deadline),
+        now,
+    );
+    Change {
+        summary: format!(
+            "staged a new client CA \"{}\" ({key_type}), cross-signed by \"{}\", and a client \
+             certificate from it",
+            new.certificate().subject(),
+            old_cert.subject()
+        ),
+        certificates: vec![
+            (
+                "client_ca".into(),
+                CertificateSummary::of(new.certificate()),
+            ),
+            ("cross".into(), CertificateSummary::of(&cross)),
+            ("client".into(), CertificateSummary::of(&bundle.certificate)),
+        ],
+        files,
+        next_steps,
+        amphorae_deadline: None,
+        history: None,
+        history_file: None,
+    }
+    .recorded(wd.to.work_dir, entry)
+}
+
+/// A `probe --format json` report, read back as the evidence `rotate
+/// finish` needs: what each amphora served and when it was created.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FinishEvidence {
+    #[serde(skip)]
+    path: PathBuf,
+    targets: Vec<ProbedAmphora>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ProbedAmphora {
+    amphora_id: Option<String>,
+    address: Option<String>,
+    status: String,
+    issuer_index: Option<usize>,
+    certificate: Option<ServedCertificate>,
+    record: Option<ProbedRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ServedCertificate {
+    issuer: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ProbedRecord {
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    created_at: Option<OffsetDateTime>,
+}
+
+impl ProbedAmphora {
+    fn name(&self) -> &str {
+        self.amphora_id
+            .as_deref()
+            .or(self.address.as_deref())
+            .unwrap_or("?")
+    }
+}
+
+impl FinishEvidence {
+    /// Reads a `probe --format json` report; an error names the file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = fsio::read_file(path)?;
+        let mut evidence: Self = serde_json::from_slice(&bytes).map_err(|e| Error::Read {
+            path: path.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not a `octavia-pki probe --format json` report: {e}"),
+            ),
+        })?;
+        evidence.path = path.to_owned();
+        Ok(evidence)
+    }
+
+    /// Why the old server CA is still needed: every amphora whose handshake
+    /// failed or whose certificate was not issued by `current`.
+    fn server_ca_still_needed(&self, current: &Certificate) -> Vec<String> {
+        self.targets
+            .iter()
+            .filter_map(|t| {
+                // amphora-old-client-ca is only given after a full handshake.
+                let connected =
+                    t.status == status::OK.id() || t.status == status::AMPHORA_OLD_CLIENT_CA.id();
+                let issuer = t.certificate.as_ref().map(|c| c.issuer.as_str());
+                if !connected {
+                    Some(format!("{}: {}", t.name(), t.status))
+                } else if issuer != Some(current.subject()) {
+                    Some(format!(
+                        "{}: certificate from \"{}\" (issuer_index {})",
+                        t.name(),
+                        issuer.unwrap_or("?"),
+                        t.issuer_index
+                            .map_or_else(|| "none".into(), |i| i.to_string())
+                    ))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Why the cross-certificate is still needed: every amphora not known to
+    /// have been created after `rotated`.
+    fn cross_still_needed(&self, rotated: OffsetDateTime) -> Vec<String> {
+        self.targets
+            .iter()
+            .filter_map(|t| match t.record.as_ref().and_then(|r| r.created_at) {
+                Some(created) if created > rotated => None,
+                Some(created) => Some(format!("{}: created {created}", t.name())),
+                None => Some(format!(
+                    "{}: no created_at (probe with `--amphorae` from `openstack loadbalancer \
+                     amphora list -f json`)",
+                    t.name()
+                )),
+            })
+            .collect()
+    }
+}
+
+/// The last step of a staged rotation of `role`: the server CA file keeps
+/// only the new CA, or the bundle drops its cross-certificate. Refused unless
+/// `evidence` (a probe report) shows every amphora no longer needs what goes:
+/// each serves a certificate from the new server CA, or was created after the
+/// client CA rotation; `force` skips that.
+pub fn finish_staged(
+    to: &Destination<'_>,
+    layout: Option<Layout>,
+    role: CaRole,
+    evidence: Option<&FinishEvidence>,
+    force: bool,
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let wd = two_cas(to, layout, "finish")?;
+    let (old, new, files, still_needed, what_goes) = match role {
+        CaRole::ServerCa => {
+            let file = wd.w(work_dir::SERVER_CA_CERT);
+            let certificates = crate::model::read_certificates(&file)?;
+            let current = certificates[0].clone();
+            let older: Vec<Certificate> = older_cas(&certificates).into_iter().cloned().collect();
+            let Some(old) = older.first().cloned() else {
+                return Err(Error::InvalidOptions(format!(
+                    "no staged rotation of the server CA to finish: {} holds no CA of another key",
+                    file.display()
+                )));
+            };
+            let kept: String = certificates
+                .iter()
+                .filter(|c| !older.contains(c))
+                .map(Certificate::to_pem)
+                .collect();
+            let still_needed = evidence.map(|e| e.server_ca_still_needed(&current));
+            let goes = format!("the old server CA \"{}\"", old.subject());
+            (
+                old,
+                current,
+                wd.ca_cert_files(CaRole::ServerCa, kept),
+                still_needed,
+                goes,
+            )
+        }
+        CaRole::ClientCa => {
+            let deployed = bundle_path(&wd);
+            let mut bundle = crate::model::read_bundle(&deployed)?;
+            if bundle.chain.is_empty() {
+                return Err(Error::InvalidOptions(format!(
+                    "no staged rotation of the client CA to finish: {} carries no cross-certificate",
+                    deployed.display()
+                )));
+            }
+            let cross = bundle.chain.remove(0);
+            bundle.chain.clear();
+            let history = history::read_history(wd.to.work_dir)?;
+            let rotated =
+                history::unfinished(&history, action::STAGED_CLIENT_CA, action::FINISH_CLIENT_CA)
+                    .and_then(HistoryEntry::at);
+            let still_needed = match (evidence, rotated) {
+                (Some(e), Some(at)) => Some(e.cross_still_needed(at)),
+                (Some(_), None) => Some(vec![format!(
+                    "{} records no unfinished staged rotation of the client CA, so the probe \
+                     report cannot show which amphorae came after it",
+                    history::history_file(wd.to.work_dir).display()
+                )]),
+                (None, _) => None,
+            };
+            let goes = format!(
+                "the cross-certificate \"{}\" (issued by \"{}\")",
+                cross.subject(),
+                cross.issuer()
+            );
+            let client_ca = crate::model::read_certificates(&wd.w(work_dir::CLIENT_CA_CERT))?;
+            (
+                cross,
+                client_ca[0].clone(),
+                wd.client_files(&bundle),
+                still_needed,
+                goes,
+            )
+        }
+    };
+    let mut next_steps = vec![format!("{RECONFIGURE}   (deploys the change)")];
+    match (still_needed, evidence) {
+        (Some(needed), Some(e)) if needed.is_empty() && !e.targets.is_empty() => {
+            next_steps.push(format!(
+                "{} shows none of its {} amphorae needs {what_goes}. It covers only the amphorae \
+                 it was given: it must come from the whole `openstack loadbalancer amphora list`.",
+                e.path.display(),
+                e.targets.len()
+            ));
+        }
+        (needed, _) => {
+            let why = match (needed, evidence) {
+                (Some(needed), Some(e)) if !needed.is_empty() => format!(
+                    "{} shows {} amphorae still need {what_goes}: {}",
+                    e.path.display(),
+                    needed.len(),
+                    listed(&needed)
+                ),
+                (_, Some(e)) => format!("{} lists no amphora", e.path.display()),
+                _ => "no probe report was given (--probe-report FILE, from `octavia-pki probe \
+                      --format json`)"
+                    .into(),
+            };
+            if !force {
+                return Err(Error::InvalidOptions(format!(
+                    "not finishing the {} rotation: {why}. Fail those amphorae over (or, for the \
+                     server CA, let housekeeping re-issue their certificates), probe again, or \
+                     give --force",
+                    role_name(role).replace('_', " ")
+                )));
+            }
+            next_steps.push(format!(
+                "Forced: {why}. Amphorae that still need {what_goes} fail every connection from \
+                 the controllers once this is deployed: fail them over."
+            ));
+        }
+    }
+    let finish = match role {
+        CaRole::ServerCa => action::FINISH_SERVER_CA,
+        CaRole::ClientCa => action::FINISH_CLIENT_CA,
+    };
+    let entry = HistoryEntry::new(finish, &old, &new, None, now);
+    Change {
+        summary: format!(
+            "finished the {} rotation: removed {what_goes}",
+            role_name(role).replace('_', " ")
+        ),
+        certificates: vec![(role_name(role).into(), CertificateSummary::of(&new))],
+        files,
+        next_steps,
+        amphorae_deadline: None,
+        history: None,
+        history_file: None,
+    }
+    .recorded(wd.to.work_dir, entry)
+}
+
+/// The first ten of `items`, and how many more.
+fn listed(items: &[String]) -> String {
+    let mut text = items
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if items.len() > 10 {
+        text.push_str(&format!("; and {} more", items.len() - 10));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_probe_report_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "{\"checked\": []}").unwrap();
+        let err = FinishEvidence::read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("report.json") && err.contains("probe --format json"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_evidence_says_which_amphorae_still_need_the_old_cas() {
+        let report = serde_json::json!({"targets": [
+            {"amphora_id": "new", "status": "ok", "issuer_index": 0,
+             "certificate": {"issuer": "CN=ca G2"},
+             "record": {"created_at": "2026-11-25T12:00:00Z"}},
+            {"amphora_id": "old", "status": "amphora-old-client-ca", "issuer_index": 1,
+             "certificate": {"issuer": "CN=ca"},
+             "record": {"created_at": "2026-11-01T12:00:00Z"}},
+            {"amphora_id": "down", "status": "connect-refused", "issuer_index": null,
+             "certificate": null}
+        ]});
+        let evidence: FinishEvidence = serde_json::from_value(report).unwrap();
+        let rotated = OffsetDateTime::parse(
+            "2026-11-20T00:00:00Z",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap();
+        let names = |v: Vec<String>| -> Vec<String> {
+            v.iter()
+                .map(|s| s.split(':').next().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(names(evidence.cross_still_needed(rotated)), ["old", "down"]);
+        let mut name = rcgen::DistinguishedName::new();
+        name.push(rcgen::DnType::CommonName, "ca G2");
+        let key = PrivateKey::generate(KeyType::EcdsaP256).unwrap();
+        let ca = self_signed_ca(key, name, 1, rotated, None).unwrap();
+        let current = ca.certificate();
+        assert_eq!(
+            names(evidence.server_ca_still_needed(current)),
+            ["old", "down"]
+        );
+    }
+}
