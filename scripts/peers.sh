@@ -18,9 +18,11 @@ releases=(16.1.0 17.0.1 18.0.0)
 main_release=19.0.0
 kolla_ansible=kolla-ansible==22.2.0
 
-# Debian packages: the openssl CLI, shellcheck for the scripts `deploy plan` prints, and
-# faketime (libfaketime) to run the amphora agent under a shifted clock.
-for tool in openssl shellcheck faketime; do
+# Debian packages: the openssl CLI, shellcheck for the scripts `deploy plan` prints,
+# faketime (libfaketime) to run the amphora agent under a shifted clock, and the
+# shells (zsh, fish; bash is there) and man (groff) that load what `completions` and
+# `man` print.
+for tool in openssl shellcheck faketime zsh fish groff; do
   command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >&2

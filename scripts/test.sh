@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 OCTAVIA_PKI_PYTHON=$(bash scripts/peers.sh)
 # Octavia 16.1.0, 17.0.1, 18.0.0 and 19.0.0 side by side, as VERSION=PYTHON.
 OCTAVIA_PKI_RELEASES=$(bash scripts/peers.sh releases)
-export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES
+# kolla-ansible 22.2.0 and the ansible-core it pins (its playbook, ansible-vault).
+OCTAVIA_PKI_KOLLA=$(bash scripts/peers.sh kolla)
+export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --doc --locked 2>&1 | tee "$log"

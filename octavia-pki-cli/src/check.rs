@@ -142,7 +142,7 @@ pub fn run(args: CheckArgs) -> Result<bool, Error> {
 
 /// Grouped by file, most serious file first, then a one-line verdict.
 fn print_human(report: &Report, colour: bool) {
-    println!(
+    outln!(
         "Checked {} (layout {})",
         report.dir.display(),
         report.layout
@@ -176,7 +176,7 @@ pub fn explain(args: ExplainArgs) -> Result<(), Error> {
     if args.list {
         for code in codes::all() {
             let info = code.info();
-            println!(
+            outln!(
                 "{:<40} {:<7} {:<8} {}",
                 code.id(),
                 info.namespace,
@@ -190,9 +190,9 @@ pub fn explain(args: ExplainArgs) -> Result<(), Error> {
     match Code::find(&id) {
         Some(code) => {
             if code.id() != id {
-                println!("({id} is now {})\n", code.id());
+                outln!("({id} is now {})\n", code.id());
             }
-            print!("{}", code.explanation());
+            out!("{}", code.explanation());
             Ok(())
         }
         None => Err(Error::InvalidOptions(format!(

@@ -34,17 +34,17 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
         }
     }
     for group in groups {
-        println!("\n{group}");
+        outln!("\n{group}");
         for f in shown.iter().filter(|s| s.group == group).map(|s| s.finding) {
             let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
-            println!("  {label} {}: {}", f.code, f.message);
+            outln!("  {label} {}: {}", f.code, f.message);
             if f.severity == Severity::Info {
                 continue;
             }
             if let Some(symptom) = &f.symptom {
-                println!("          symptom: {symptom}");
+                outln!("          symptom: {symptom}");
             }
-            println!("          fix: {}", f.fix);
+            outln!("          fix: {}", f.fix);
         }
     }
     let verdict = if summary.errors > 0 {
@@ -62,8 +62,10 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
     } else {
         format!("OK: Octavia will work with {subject}")
     };
-    println!(
+    outln!(
         "\n{verdict} ({} errors, {} warnings, {} notes)",
-        summary.errors, summary.warnings, summary.infos
+        summary.errors,
+        summary.warnings,
+        summary.infos
     );
 }

@@ -314,12 +314,15 @@ fn print_human(report: &Report<'_>) {
     } else {
         "an Octavia PKI"
     };
-    println!(
+    outln!(
         "Generated {kind} (layout {}, {} keys) in {} ms; passphrases: {}.",
-        report.layout, report.key_type, report.elapsed_ms, report.passphrases_from
+        report.layout,
+        report.key_type,
+        report.elapsed_ms,
+        report.passphrases_from
     );
     for c in &report.certificates {
-        println!("  {:<10} {}  (until {})", c.role, c.subject, c.not_after);
+        outln!("  {:<10} {}  (until {})", c.role, c.subject, c.not_after);
     }
     if report.dry_run {
         output::print_would_write(report.would_write.iter().map(PathBuf::as_path));
@@ -336,13 +339,13 @@ fn print_human(report: &Report<'_>) {
             .unwrap_or_else(|| "FILE".into())
     );
     if report.demo {
-        println!(
+        outln!(
             "This is a demonstration set: its passphrases sit beside it in passwords.yml. \
              Do not deploy it."
         );
-        println!("Check it: {check}");
+        outln!("Check it: {check}");
     } else {
-        println!("Check it: {check}");
-        println!("Next: kolla-ansible -i INVENTORY reconfigure -t octavia");
+        outln!("Check it: {check}");
+        outln!("Next: kolla-ansible -i INVENTORY reconfigure -t octavia");
     }
 }

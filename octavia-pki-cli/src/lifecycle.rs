@@ -344,17 +344,17 @@ fn finish(args: &Location, change: &Change) -> Result<(), Error> {
 
 fn print_change(r: &ChangeReport<'_>) {
     let prefix = if r.dry_run { "Would have " } else { "" };
-    println!("{prefix}{}.", r.change.summary);
+    outln!("{prefix}{}.", r.change.summary);
     for (role, c) in &r.change.certificates {
-        println!("  {role:<10} {}  (until {})", c.subject, c.not_after);
+        outln!("  {role:<10} {}  (until {})", c.subject, c.not_after);
     }
     match &r.written {
         None => output::print_would_write(r.change.files.iter().map(|f| f.path.as_path())),
         Some(w) => output::print_written(w),
     }
-    println!("Next:");
+    outln!("Next:");
     for step in &r.change.next_steps {
-        println!("  {step}");
+        outln!("  {step}");
     }
 }
 
@@ -367,6 +367,8 @@ pub enum ExpiryFormat {
     Json,
     /// One Nagios plugin line with performance data.
     Nagios,
+    /// Prometheus metrics, for node_exporter's textfile collector.
+    Prometheus,
 }
 
 #[derive(Args)]
@@ -393,13 +395,24 @@ pub struct ExpiryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: ExpiryFormat,
+
+    /// Write the report (json, nagios, prometheus) to FILE instead, replaced atomically: for
+    /// node_exporter's textfile collector, FILE is `<its directory>/octavia-pki-expiry.prom`.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Prints the report; returns the Nagios exit code.
 pub fn expiry(args: ExpiryArgs) -> Result<u8, Error> {
+    let started = std::time::Instant::now();
     if args.critical_days > args.warn_days {
         return Err(Error::InvalidOptions(
             "--critical-days must not exceed --warn-days".into(),
+        ));
+    }
+    if args.output.is_some() && args.format == ExpiryFormat::Human {
+        return Err(Error::InvalidOptions(
+            "--output writes a machine format: give --format json, nagios or prometheus".into(),
         ));
     }
     let report = lifecycle::expiry(
@@ -409,11 +422,16 @@ pub fn expiry(args: ExpiryArgs) -> Result<u8, Error> {
         args.critical_days,
         OffsetDateTime::now_utc(),
     );
-    match args.format {
-        ExpiryFormat::Json => output::print_json(&report)?,
-        ExpiryFormat::Nagios => println!("{}", nagios_line(&report)),
-        ExpiryFormat::Human => print_expiry(&report, &args.dir),
-    }
+    let text = match args.format {
+        ExpiryFormat::Human => {
+            print_expiry(&report, &args.dir);
+            return Ok(report.status.nagios_code());
+        }
+        ExpiryFormat::Json => output::json_text(&report)?,
+        ExpiryFormat::Nagios => format!("{}\n", nagios_line(&report)),
+        ExpiryFormat::Prometheus => crate::metrics::expiry(&report, started)?,
+    };
+    output::emit(&text, args.output.as_deref())?;
     Ok(report.status.nagios_code())
 }
 
@@ -454,16 +472,19 @@ fn file_name(path: &str) -> &str {
 }
 
 fn print_expiry(r: &ExpiryReport, dir: &Path) {
-    println!("Certificates of {} (soonest first):", dir.display());
+    outln!("Certificates of {} (soonest first):", dir.display());
     for e in &r.entries {
         match (&e.subject, e.days_left) {
             (Some(subject), Some(days)) => {
-                println!(
+                outln!(
                     "  {:<8?} {:>6} days  {}  {}",
-                    e.status, days, e.file, subject
+                    e.status,
+                    days,
+                    e.file,
+                    subject
                 )
             }
-            _ => println!(
+            _ => outln!(
                 "  {:<8?}              {}  {}",
                 e.status,
                 e.file,
@@ -471,5 +492,5 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
             ),
         }
     }
-    println!("{}", nagios_line(r));
+    outln!("{}", nagios_line(r));
 }

@@ -3,20 +3,24 @@
 //! The logic lives in the `octavia-pki` library; this binary parses
 //! arguments, prints, and maps results to exit codes.
 
+// First: its `out!` and `outln!` serve every module below.
+#[macro_use]
+mod output;
 mod check;
 mod deploy;
 mod findings;
 mod generate;
 mod lifecycle;
+mod metrics;
 mod node;
-mod output;
 mod passphrase;
 mod probe;
 mod rehearse;
+mod shell;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit status of a `generate` that could not do its job (bad input, refused overwrite...).
 const EXIT_FAILURE: u8 = 1;
@@ -36,6 +40,17 @@ const EXIT_FAILURE: u8 = 1;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// Ansible Vault's password file (Ansible's option; an executable file is run): files
+    /// encrypted with ansible-vault (passwords.yml, certificates, keys) are read transparently,
+    /// and a vaulted file is written back vaulted.
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "ANSIBLE_VAULT_PASSWORD_FILE"
+    )]
+    vault_password_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -60,6 +75,27 @@ enum Command {
     Probe(Box<probe::ProbeArgs>),
     /// What a controller actually runs: `node check`.
     Node(node::NodeArgs),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "\
+Install, for example:
+  bash:  octavia-pki completions bash > ~/.local/share/bash-completion/completions/octavia-pki
+  zsh:   octavia-pki completions zsh > \"${fpath[1]}/_octavia-pki\"
+  fish:  octavia-pki completions fish > ~/.config/fish/completions/octavia-pki.fish")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write every command's page to a directory.
+    #[command(after_help = "\
+Install, for example: `octavia-pki man --out-dir /usr/local/share/man/man1` (one page per command: \
+octavia-pki(1), octavia-pki-rotate-finish(1)...; replaced pages are backed up), or read it at once \
+with `octavia-pki man | man -l -`.")]
+    Man {
+        /// Write octavia-pki.1 and every subcommand's page here instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// Exit status when a check found an error, or a rehearsal failed.
@@ -77,6 +113,12 @@ fn fail(err: &dyn std::fmt::Display, status: u8) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(file) = &cli.vault_password_file {
+        match passphrase::vault_password(file) {
+            Ok(password) => octavia_pki::fsio::set_vault_password(Some(password)),
+            Err(err) => return fail(&err, 2),
+        }
+    }
     match cli.command {
         Command::Generate(args) => match generate::run(*args) {
             Ok(()) => ExitCode::SUCCESS,
@@ -113,6 +155,14 @@ fn main() -> ExitCode {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+        },
+        Command::Completions { shell } => {
+            shell::completions(Cli::command(), shell);
+            ExitCode::SUCCESS
+        }
+        Command::Man { out_dir } => match shell::man(Cli::command(), out_dir.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_FAILURE),
         },
         Command::Node(args) => match node::run(args) {
             Ok(false) => ExitCode::SUCCESS,

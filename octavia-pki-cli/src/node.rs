@@ -90,7 +90,7 @@ pub fn run(args: NodeArgs) -> Result<bool, Error> {
 
 fn print_human(report: &NodeReport, colour: bool) {
     let services: Vec<&str> = report.services.iter().map(|s| s.dir_name()).collect();
-    println!(
+    outln!(
         "Checked {} ({}) against {}{}",
         report.kolla_dir.display(),
         if services.is_empty() {

@@ -1,6 +1,51 @@
-//! Output formats shared by the commands.
+//! Output formats shared by the commands, and the one way they print.
+
+use std::io::Write;
 
 use clap::ValueEnum;
+
+/// `print!` that ends the process quietly when standard output's reader has
+/// gone away (`octavia-pki explain --list | head -3`), as Unix tools do,
+/// where `print!` would panic.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*), false)
+    };
+}
+
+/// `println!`, ending quietly when the reader has gone away (see [`out!`]).
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*), true)
+    };
+}
+
+/// Exit status when standard output's reader has gone away: the shell's
+/// for a process ended by SIGPIPE (128 + 13), what `yes | head` shows.
+const EXIT_READER_GONE: i32 = 141;
+
+/// Writes to standard output; exits quietly (status 141) when its reader has
+/// gone away, and with a message (status 2) on any other write error.
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| {
+        if newline {
+            out.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_READER_GONE);
+        }
+        eprintln!("octavia-pki: error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
 
 /// How results are printed on standard output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -13,32 +58,54 @@ pub enum Format {
 
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), octavia_pki::Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| {
+    outln!("{}", json_text(value)?);
+    Ok(())
+}
+
+/// A value as pretty JSON, with its final newline.
+pub fn json_text(value: &impl serde::Serialize) -> Result<String, octavia_pki::Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| {
         octavia_pki::Error::InvalidOptions(format!("cannot encode the JSON report: {e}"))
     })?;
-    println!("{text}");
+    text.push('\n');
+    Ok(text)
+}
+
+/// A machine-readable report: on standard output, or in `file`, replaced
+/// atomically (a collector reading the directory at any moment sees a
+/// whole report; the previous one is not kept, it was this tool's own).
+pub fn emit(text: &str, file: Option<&std::path::Path>) -> Result<(), octavia_pki::Error> {
+    match file {
+        None => out!("{text}"),
+        Some(path) => {
+            octavia_pki::fsio::replace(&octavia_pki::fsio::PlannedFile::public(
+                path.to_owned(),
+                text.to_owned(),
+            ))?;
+        }
+    }
     Ok(())
 }
 
 /// Prints what a write did: each file with its mode, then the backups of
 /// the files it replaced.
 pub fn print_written(report: &octavia_pki::WriteReport) {
-    println!("Wrote:");
+    outln!("Wrote:");
     for f in &report.written {
-        println!("  {}  {}", f.mode, f.path.display());
+        outln!("  {}  {}", f.mode, f.path.display());
     }
     if !report.backups.is_empty() {
-        println!("Backed up before replacing:");
+        outln!("Backed up before replacing:");
         for b in &report.backups {
-            println!("  {} -> {}", b.original.display(), b.backup.display());
+            outln!("  {} -> {}", b.original.display(), b.backup.display());
         }
     }
 }
 
 /// Prints what a dry run would have written.
 pub fn print_would_write<'a>(paths: impl IntoIterator<Item = &'a std::path::Path>) {
-    println!("Would write (nothing was written):");
+    outln!("Would write (nothing was written):");
     for path in paths {
-        println!("  {}", path.display());
+        outln!("  {}", path.display());
     }
 }

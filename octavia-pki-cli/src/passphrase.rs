@@ -241,3 +241,43 @@ fn prompt_twice(what: &str, key: &str) -> Result<Passphrase, Error> {
         eprintln!("The two entries differ. Try again.");
     }
 }
+
+/// The Ansible Vault password in `file`, read as Ansible reads a vault
+/// password file: an executable file is run (no arguments) and its output
+/// taken; either way, surrounding white space is dropped.
+pub fn vault_password(file: &Path) -> Result<Passphrase, Error> {
+    use std::os::unix::fs::PermissionsExt;
+    let invalid = |why: String| Error::Read {
+        path: file.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+    };
+    let executable = std::fs::metadata(file)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false);
+    let bytes = if executable {
+        let out = std::process::Command::new(file)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|source| Error::Read {
+                path: file.to_owned(),
+                source,
+            })?;
+        if !out.status.success() {
+            return Err(invalid(format!(
+                "the vault password script failed ({})",
+                out.status
+            )));
+        }
+        Zeroizing::new(out.stdout)
+    } else {
+        fsio::read_file(file)?
+    };
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| invalid("the vault password is not UTF-8 text".into()))?;
+    let password = text.trim();
+    if password.is_empty() {
+        return Err(invalid("the vault password is empty".into()));
+    }
+    Ok(Passphrase::new(password.to_owned()))
+}

@@ -12,7 +12,7 @@ use octavia_pki::probe::{
 use octavia_pki::{Error, fsio};
 
 use crate::check::LayoutChoice;
-use crate::output::{self, Format};
+use crate::output;
 
 /// The most of an amphora list read from standard input.
 const MAX_STDIN: u64 = 64 * 1024 * 1024;
@@ -73,7 +73,23 @@ pub struct ProbeArgs {
 
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    format: ProbeFormat,
+
+    /// Write the report (json, prometheus) to FILE instead, replaced atomically: for
+    /// node_exporter's textfile collector, FILE is `<its directory>/octavia-pki-probe.prom`.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Output formats of `probe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProbeFormat {
+    /// Text for a person.
+    Human,
+    /// One JSON document, for Ansible, other tooling and `rotate finish --probe-report`.
+    Json,
+    /// Prometheus metrics, for node_exporter's textfile collector.
+    Prometheus,
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {
@@ -88,6 +104,12 @@ fn seconds(text: &str) -> Result<Duration, String> {
 
 /// Runs the probe; `Ok(true)` when an amphora got an error status.
 pub fn run(args: ProbeArgs) -> Result<bool, Error> {
+    let started = std::time::Instant::now();
+    if args.output.is_some() && args.format == ProbeFormat::Human {
+        return Err(Error::InvalidOptions(
+            "--output writes a machine format: give --format json or prometheus".into(),
+        ));
+    }
     let mut targets = Vec::new();
     for text in &args.targets {
         targets.push(
@@ -124,10 +146,15 @@ pub fn run(args: ProbeArgs) -> Result<bool, Error> {
     if show_progress {
         eprintln!();
     }
-    match args.format {
-        Format::Json => output::print_json(&report)?,
-        Format::Human => print_human(&report, &identity),
-    }
+    let text = match args.format {
+        ProbeFormat::Human => {
+            print_human(&report, &identity);
+            return Ok(report.has_errors());
+        }
+        ProbeFormat::Json => output::json_text(&report)?,
+        ProbeFormat::Prometheus => crate::metrics::probe(&report, started)?,
+    };
+    output::emit(&text, args.output.as_deref())?;
     Ok(report.has_errors())
 }
 
@@ -153,7 +180,7 @@ fn read_amphora_list(file: &std::path::Path, port: u16) -> Result<Vec<Target>, E
 }
 
 fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
-    println!(
+    outln!(
         "Probed {} amphor{} as the controllers of {} (client certificate \"{}\", {} server CA certificate(s))",
         report.targets.len(),
         if report.targets.len() == 1 { "a" } else { "ae" },
@@ -164,7 +191,7 @@ fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
     let mut ordered: Vec<&AmphoraReport> = report.targets.iter().collect();
     ordered.sort_by_key(|t| t.severity);
     for t in &ordered {
-        println!(
+        outln!(
             "{:<7}  {:<26}  {}  {}",
             t.severity,
             t.status,
@@ -181,11 +208,11 @@ fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
     statuses.dedup();
     for status in statuses {
         let of: Vec<&&AmphoraReport> = ordered.iter().filter(|t| t.status == status).collect();
-        println!("\n{status} ({}): {}", of.len(), status.info().fix);
+        outln!("\n{status} ({}): {}", of.len(), status.info().fix);
         for t in of {
             match &t.amphora_id {
-                Some(id) => println!("  openstack loadbalancer amphora failover {id}"),
-                None => println!("  {}", target_name(t)),
+                Some(id) => outln!("  openstack loadbalancer amphora failover {id}"),
+                None => outln!("  {}", target_name(t)),
             }
         }
     }
@@ -194,7 +221,7 @@ fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
         .iter()
         .map(|(status, n)| format!("{n} {status}"))
         .collect();
-    println!("\nSummary: {}", summary.join(", "));
+    outln!("\nSummary: {}", summary.join(", "));
 }
 
 fn target_name(t: &AmphoraReport) -> String {

@@ -50,13 +50,13 @@ pub fn run(args: RehearseArgs) -> Result<bool, Error> {
 
 fn print_transcript(r: &Rehearsal) {
     let layout: Layout = r.layout;
-    println!(
+    outln!(
         "Rehearsing Octavia's handshake with {} (layout {layout}), amphora {}",
         r.dir.display(),
         r.amphora_id
     );
     for s in &r.steps {
-        println!(
+        outln!(
             "  [{}] {}: {}",
             if s.ok { "ok" } else { "FAIL" },
             s.name,
@@ -68,14 +68,14 @@ fn print_transcript(r: &Rehearsal) {
         .iter()
         .map(|v| format!("{} {}", v.version, if v.ok { "ok" } else { "FAIL" }))
         .collect();
-    println!("  Octavia releases: {}", verdicts.join(", "));
+    outln!("  Octavia releases: {}", verdicts.join(", "));
     if r.ok {
-        println!("OK: the controller and the amphora complete mutual TLS.");
+        outln!("OK: the controller and the amphora complete mutual TLS.");
     }
     if let Some(f) = &r.failure
         && r.steps.last().is_none_or(|s| s.ok)
     {
-        println!(
+        outln!(
             "  [FAIL] {}",
             f.controller
                 .as_deref()
@@ -89,18 +89,18 @@ fn print_transcript(r: &Rehearsal) {
         } else {
             format!(" on Octavia {}", f.releases.join(", "))
         };
-        println!("FAIL{on}: the {:?} side refuses.", f.side);
+        outln!("FAIL{on}: the {:?} side refuses.", f.side);
         if let Some(c) = &f.controller {
-            println!("  controller logs: {c}");
+            outln!("  controller logs: {c}");
         }
         if let Some(a) = &f.amphora {
-            println!("  amphora logs:    {a}");
+            outln!("  amphora logs:    {a}");
         }
         if let Some(detail) = &f.detail {
-            println!("  because:         {detail}");
+            outln!("  because:         {detail}");
         }
         if let Some(file) = &f.file {
-            println!("  culprit: {file} (run `octavia-pki check` for the cause and the fix)");
+            outln!("  culprit: {file} (run `octavia-pki check` for the cause and the fix)");
         }
     }
 }

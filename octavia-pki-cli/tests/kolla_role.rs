@@ -14,16 +14,6 @@ use std::process::{Command, Output};
 use common::*;
 use serde_json::Value;
 
-fn kolla_venv() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    PathBuf::from(
-        ok(Command::new("bash")
-            .arg(root.join("scripts/peers.sh"))
-            .arg("kolla"))
-        .trim(),
-    )
-}
-
 /// `octavia-certificates.yml` on localhost, without inventory, the passwords
 /// from a file (never argv).
 fn run_role(dir: &Path) -> Output {

@@ -13,10 +13,14 @@ use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use std::sync::RwLock;
+
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::secret::Passphrase;
+use crate::vault;
 
 /// The largest file this crate reads: certificate files are a few KiB, so
 /// anything larger is a mistake and is not read into memory whole.
@@ -45,9 +49,74 @@ pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     read_limited(path).map_err(read_err)
 }
 
+/// The vault password every read and write of a vaulted file uses
+/// ([`set_vault_password`]).
+static VAULT_PASSWORD: RwLock<Option<Passphrase>> = RwLock::new(None);
+
+/// Gives every later read and write the Ansible Vault password: files
+/// encrypted with `ansible-vault` are then read transparently, and a file
+/// that was vaulted is written back vaulted, with its vault id
+/// ([`crate::vault`]). Process-wide, like the umask: the CLI sets it once
+/// from `--vault-password-file`.
+pub fn set_vault_password(password: Option<Passphrase>) {
+    *VAULT_PASSWORD
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = password;
+}
+
+fn vault_password() -> Option<Passphrase> {
+    VAULT_PASSWORD
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
 /// The file's bytes, at most [`MAX_FILE_SIZE`] of them: a larger file is an
-/// error of kind [`io::ErrorKind::FileTooLarge`], and is not read whole.
+/// error of kind [`io::ErrorKind::FileTooLarge`], and is not read whole. A
+/// file encrypted with ansible-vault is decrypted; without the vault
+/// password, or with another, the error (of kind
+/// [`io::ErrorKind::InvalidData`]) says so.
 pub(crate) fn read_limited(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
+    let buf = read_limited_raw(path)?;
+    if vault::is_vaulted(&buf) {
+        let (plain, _) = vault::decrypt(&buf, vault_password().as_ref())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        return Ok(plain);
+    }
+    Ok(buf)
+}
+
+/// What to write at `f`'s path: its contents, encrypted again when the file
+/// it replaces was vaulted (same vault id).
+fn contents_for(f: &PlannedFile) -> Result<Zeroizing<Vec<u8>>> {
+    let mut head = [0u8; 64];
+    let n = File::open(&f.path)
+        .and_then(|mut file| file.read(&mut head))
+        .unwrap_or(0);
+    if !vault::is_vaulted(&head[..n]) {
+        return Ok(f.contents.clone());
+    }
+    let existing = read_limited_raw(&f.path).map_err(|source| Error::Read {
+        path: f.path.clone(),
+        source,
+    })?;
+    let envelope = vault::envelope_of(&existing);
+    let password = vault_password().ok_or_else(|| Error::Write {
+        path: f.path.clone(),
+        source: io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is encrypted with ansible-vault, and would be written back encrypted: give \
+             --vault-password-file",
+        ),
+    })?;
+    let id = envelope.and_then(|e| e.vault_id);
+    Ok(Zeroizing::new(
+        vault::encrypt(&f.contents, &password, id.as_deref()).into_bytes(),
+    ))
+}
+
+/// The file's bytes as they are on disk, at most [`MAX_FILE_SIZE`] of them.
+fn read_limited_raw(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(Vec::new());
     File::open(path)?
         .take(MAX_FILE_SIZE + 1)
@@ -195,9 +264,10 @@ pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
         }
     }
 
+    let contents = files.iter().map(contents_for).collect::<Result<Vec<_>>>()?;
     let mut staged = Staged::default();
-    for f in files {
-        let temp = stage(f)?;
+    for (f, contents) in files.iter().zip(&contents) {
+        let temp = stage(f, contents)?;
         staged.0.push(temp);
     }
 
@@ -229,6 +299,34 @@ pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
         sync_dir(dir);
     }
     Ok(report)
+}
+
+/// Replaces one file atomically and without a backup: for this tool's own
+/// output, made afresh on each run (a metrics file a collector may read at
+/// any moment sees the old contents or the new, never a part of either).
+pub fn replace(file: &PlannedFile) -> Result<WrittenFile> {
+    if fs::symlink_metadata(&file.path).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::NotAFile {
+            path: file.path.clone(),
+            kind: "a directory",
+        });
+    }
+    if let Some(parent) = file.path.parent() {
+        create_dirs(parent, &mut Vec::new())?;
+    }
+    let staged = Staged(vec![stage(file, &file.contents)?]);
+    fs::rename(&staged.0[0], &file.path).map_err(|source| Error::Write {
+        path: file.path.clone(),
+        source,
+    })?;
+    drop(staged);
+    if let Some(parent) = file.path.parent() {
+        sync_dir(parent);
+    }
+    Ok(WrittenFile {
+        path: file.path.clone(),
+        mode: format!("{:04o}", file.mode),
+    })
 }
 
 /// Temporary files not yet moved into place; removed when dropped.
@@ -292,9 +390,10 @@ fn remove_stale_temps(dir: &Path, name: &str) {
     }
 }
 
-/// Writes a file's contents to a fresh temporary file beside it, synced to disk.
-/// `create_new` (O_CREAT|O_EXCL) refuses any existing name, symlinks included.
-fn stage(f: &PlannedFile) -> Result<PathBuf> {
+/// Writes `contents` to a fresh temporary file beside `f`'s path, with its
+/// mode, synced to disk. `create_new` (O_CREAT|O_EXCL) refuses any existing
+/// name, symlinks included.
+fn stage(f: &PlannedFile, contents: &[u8]) -> Result<PathBuf> {
     let dir = f.path.parent().unwrap_or(Path::new("."));
     let name = f
         .path
@@ -323,7 +422,7 @@ fn stage(f: &PlannedFile) -> Result<PathBuf> {
         let result = (|| {
             // The umask may have narrowed the mode; set it exactly.
             file.set_permissions(fs::Permissions::from_mode(f.mode))?;
-            file.write_all(&f.contents)?;
+            file.write_all(contents)?;
             file.sync_all()
         })();
         if let Err(source) = result {

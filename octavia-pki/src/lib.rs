@@ -156,6 +156,7 @@ pub mod pem;
 pub mod probe;
 pub mod rehearse;
 pub mod release;
+pub mod vault;
 
 mod cert;
 mod error;

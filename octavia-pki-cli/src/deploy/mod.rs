@@ -141,7 +141,7 @@ fn check(args: CheckArgs) -> Result<bool, DeployError> {
 }
 
 fn print_human(report: &DeployReport, colour: bool) {
-    println!(
+    outln!(
         "Audited {}, {} and {}/octavia{}",
         report.globals.display(),
         report.passwords.display(),
@@ -191,8 +191,8 @@ fn plan(args: PlanArgs) -> Result<(), DeployError> {
     };
     let plan = plan::plan(mode, settings.as_ref());
     match args.format {
-        PlanFormat::Text => print!("{}", plan.to_text()),
-        PlanFormat::Shell => print!("{}", plan.to_shell()),
+        PlanFormat::Text => out!("{}", plan.to_text()),
+        PlanFormat::Shell => out!("{}", plan.to_shell()),
         PlanFormat::Json => output::print_json(&plan)?,
     }
     Ok(())

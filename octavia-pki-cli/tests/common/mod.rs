@@ -128,6 +128,26 @@ pub fn for_each_release<T: Send>(
     })
 }
 
+/// kolla-ansible 22.2.0 with the ansible-core it pins: `OCTAVIA_PKI_KOLLA`,
+/// which `scripts/test.sh` sets, else what `scripts/peers.sh kolla`
+/// installs and prints (once per test binary).
+pub fn kolla_venv() -> PathBuf {
+    static VENV: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    VENV.get_or_init(|| {
+        if let Some(venv) = std::env::var_os("OCTAVIA_PKI_KOLLA") {
+            return PathBuf::from(venv);
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        PathBuf::from(
+            ok(Command::new("bash")
+                .arg(root.join("scripts/peers.sh"))
+                .arg("kolla"))
+            .trim(),
+        )
+    })
+    .clone()
+}
+
 /// The `openssl` command line tool.
 pub fn openssl() -> Command {
     Command::new("openssl")

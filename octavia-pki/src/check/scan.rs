@@ -111,12 +111,18 @@ fn read_capped(path: &Path) -> Result<Zeroizing<Vec<u8>>, FileFinding> {
     if !target.is_file() {
         return Err(finding(codes::NOT_A_FILE, "not a regular file"));
     }
-    crate::fsio::read_limited(path).map_err(|e| match e.kind() {
-        io::ErrorKind::FileTooLarge => finding(
-            codes::FILE_TOO_LARGE,
-            format!("larger than {MAX_FILE_SIZE} bytes; only that much was read"),
-        ),
-        _ => finding(codes::UNREADABLE_FILE, format!("cannot read it: {e}")),
+    crate::fsio::read_limited(path).map_err(|e| {
+        let vault = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::vault::VaultError>());
+        match (e.kind(), vault) {
+            (_, Some(vault)) => finding(codes::VAULTED_FILE, vault.to_string()),
+            (io::ErrorKind::FileTooLarge, _) => finding(
+                codes::FILE_TOO_LARGE,
+                format!("larger than {MAX_FILE_SIZE} bytes; only that much was read"),
+            ),
+            _ => finding(codes::UNREADABLE_FILE, format!("cannot read it: {e}")),
+        }
     })
 }
 

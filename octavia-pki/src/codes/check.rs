@@ -23,6 +23,11 @@ super::finding_codes! {
         Some("Octavia: \"Failed to load CA Certificate <path>\""),
         "Check the file's owner and mode; kolla-ansible copies it to the controllers as root.",
         "The checker could not read the file, so neither can anything else running as the same user.";
+    VAULTED_FILE = "vaulted-file", Error,
+        "The file is encrypted with ansible-vault, and no vault password (or another one) was given.",
+        None,
+        "Give Ansible's vault password file: --vault-password-file FILE, or ANSIBLE_VAULT_PASSWORD_FILE (an executable file is run, as Ansible does).",
+        "Kayobe and many kolla-ansible operators keep passwords.yml and the certificate files encrypted with ansible-vault. kolla-ansible decrypts them when it copies them to the controllers, so Octavia is not affected; but nothing can be checked without the vault password. With another password, Ansible's HMAC check of the file fails.";
     FILE_TOO_LARGE = "file-too-large", Error,
         "The file is far larger than any certificate or key file.",
         None,
@@ -174,6 +179,7 @@ pub const ALL: &[super::Code] = &[
     MISSING_FILE,
     NOT_A_FILE,
     UNREADABLE_FILE,
+    VAULTED_FILE,
     FILE_TOO_LARGE,
     EMPTY_FILE,
     DER_NOT_PEM,

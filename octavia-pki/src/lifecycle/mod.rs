@@ -553,11 +553,18 @@ impl ExpiryStatus {
     }
 }
 
+/// The [`ExpiryEntry::role`] of a deadline from the history: amphorae
+/// created before a client CA change accept the controllers until then.
+pub const DEADLINE_ROLE: &str = "amphorae-deadline";
+
 /// One certificate (or unreadable file) in an expiry report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExpiryEntry {
     /// The file.
     pub file: String,
+    /// What the file is: `server_ca`, `client_ca`, `ca` (the legacy layout's
+    /// one CA), `client` (the bundle), or [`DEADLINE_ROLE`].
+    pub role: &'static str,
     /// The subject, when the file was read.
     pub subject: Option<String>,
     /// End of validity (RFC 3339).
@@ -568,6 +575,10 @@ pub struct ExpiryEntry {
     pub status: ExpiryStatus,
     /// Why the file could not be read.
     pub error: Option<String>,
+    /// For a [`DEADLINE_ROLE`] entry: the amphorae it concerns are those
+    /// created before this time (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_before: Option<String>,
 }
 
 /// Every deployed and CA certificate, with the worst status first.
@@ -590,17 +601,26 @@ pub fn expiry(
 ) -> ExpiryReport {
     let layout = Layout::detect(dir);
     let f = layout.files();
-    let mut files: Vec<std::path::PathBuf> =
-        vec![dir.join(f.server_ca_cert), dir.join(f.client_bundle)];
-    if f.client_ca_cert != f.server_ca_cert {
-        files.insert(1, dir.join(f.client_ca_cert));
+    let one_ca = f.client_ca_cert == f.server_ca_cert;
+    let mut files: Vec<(std::path::PathBuf, &'static str)> = vec![
+        (
+            dir.join(f.server_ca_cert),
+            if one_ca { "ca" } else { "server_ca" },
+        ),
+        (dir.join(f.client_bundle), "client"),
+    ];
+    if !one_ca {
+        files.insert(1, (dir.join(f.client_ca_cert), "client_ca"));
     }
     if let Some(w) = work_dir {
         files.extend(
-            [work_dir::SERVER_CA_CERT, work_dir::CLIENT_CA_CERT]
-                .iter()
-                .map(|r| w.join(r))
-                .filter(|p| fsio::exists(p)),
+            [
+                (work_dir::SERVER_CA_CERT, "server_ca"),
+                (work_dir::CLIENT_CA_CERT, "client_ca"),
+            ]
+            .iter()
+            .map(|(r, role)| (w.join(r), *role))
+            .filter(|(p, _)| fsio::exists(p)),
         );
     }
     let status_of = |days: i64, passed: bool| {
@@ -622,6 +642,7 @@ pub fn expiry(
                     let days = (deadline - now).whole_days();
                     entries.push(ExpiryEntry {
                         file: history::history_file(w).display().to_string(),
+                        role: DEADLINE_ROLE,
                         subject: Some(format!(
                             "{} as amphorae created before {} hold it (fail them over before its not-after)",
                             change.subject, change.at
@@ -630,20 +651,23 @@ pub fn expiry(
                         days_left: Some(days),
                         status: status_of(days, false),
                         error: None,
+                        created_before: Some(change.at.clone()),
                     });
                 }
             }
             Err(e) => entries.push(ExpiryEntry {
                 file: history::history_file(w).display().to_string(),
+                role: DEADLINE_ROLE,
                 subject: None,
                 not_after: None,
                 days_left: None,
                 status: ExpiryStatus::Unknown,
                 error: Some(e.to_string()),
+                created_before: None,
             }),
         }
     }
-    for path in files {
+    for (path, role) in files {
         let file = path.display().to_string();
         match crate::model::read_certificates(&path) {
             Ok(certs) => {
@@ -653,21 +677,25 @@ pub fn expiry(
                     let summary = CertificateSummary::of(&cert);
                     entries.push(ExpiryEntry {
                         file: file.clone(),
+                        role,
                         subject: Some(summary.subject),
                         not_after: Some(summary.not_after),
                         days_left: Some(days),
                         status,
                         error: None,
+                        created_before: None,
                     });
                 }
             }
             Err(e) => entries.push(ExpiryEntry {
                 file,
+                role,
                 subject: None,
                 not_after: None,
                 days_left: None,
                 status: ExpiryStatus::Unknown,
                 error: Some(e.to_string()),
+                created_before: None,
             }),
         }
     }
