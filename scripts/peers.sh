@@ -63,6 +63,8 @@ done
 # ansible (the collections, ansible.utils among them, that kolla-ansible's install-deps would
 # fetch from Galaxy) at the release that pins the same ansible-core.
 install "$root/target/peers-kolla" "$kolla_ansible" "ansible==12.3.0" & pids+=($!)
+# ansible-lint, in its own venv (it brings the same ansible-core 2.19), for the role in ansible/.
+install "$root/target/peers-lint" "ansible-lint==26.10.1" & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 "$root/target/peers-kolla/bin/ansible-playbook" --version >/dev/null 2>&1 \
   || { echo "peers.sh: ansible-playbook does not run from target/peers-kolla" >&2; exit 1; }
@@ -75,5 +77,6 @@ case "${1:-}" in
     printf '%s=%s\n' "$main_release" "$root/target/peers-venv/bin/python"
     ;;
   kolla) echo "$root/target/peers-kolla" ;;
+  lint) echo "$root/target/peers-lint" ;;
   *) echo "$root/target/peers-venv/bin/python" ;;
 esac

@@ -8,7 +8,9 @@ OCTAVIA_PKI_PYTHON=$(bash scripts/peers.sh)
 OCTAVIA_PKI_RELEASES=$(bash scripts/peers.sh releases)
 # kolla-ansible 22.2.0 and the ansible-core it pins (its playbook, ansible-vault).
 OCTAVIA_PKI_KOLLA=$(bash scripts/peers.sh kolla)
-export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA
+# ansible-lint, for the role in ansible/.
+OCTAVIA_PKI_LINT=$(bash scripts/peers.sh lint)
+export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --doc --locked 2>&1 | tee "$log"

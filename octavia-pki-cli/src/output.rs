@@ -58,7 +58,7 @@ pub enum Format {
 
 /// Prints a value as pretty JSON on standard output.
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), octavia_pki::Error> {
-    outln!("{}", json_text(value)?);
+    out!("{}", json_text(value)?);
     Ok(())
 }
 

@@ -97,14 +97,16 @@ fn certificates_in(file: &Path) -> usize {
         .count()
 }
 
-fn finish(set: &GeneratedSet, ca: &str, report: &Path) -> std::process::Output {
-    run(octavia_pki()
-        .args(["rotate", "finish", ca, "--dir"])
+/// `rotate finish CA --probe-report REPORT` on the set (run it with `run` or `ok`).
+fn finish(set: &GeneratedSet, ca: &str, report: &Path) -> std::process::Command {
+    let mut cmd = octavia_pki();
+    cmd.args(["rotate", "finish", ca, "--dir"])
         .arg(&set.dir)
         .arg("--work-dir")
         .arg(&set.work_dir)
         .arg("--probe-report")
-        .arg(report))
+        .arg(report);
+    cmd
 }
 
 /// An RFC 3339 time, `seconds` from now (UTC), as the amphora API gives `created_at`.
@@ -261,7 +263,7 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
 
     // Not yet: A still serves a certificate from the old server CA.
     let unchanged = snapshot(set.tmp.path());
-    let out = finish(&set, "server-ca", &first);
+    let out = run(&mut finish(&set, "server-ca", &first));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -290,12 +292,7 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
     );
     let (report, second) = probe(&set, work.path(), "probe-2", &both, port);
     assert_eq!(target(&report, &a_id)["issuer_index"], 0, "{report:#}");
-    let out = finish(&set, "server-ca", &second);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&mut finish(&set, "server-ca", &second));
     assert_eq!(certificates_in(&set.dir.join("server_ca.cert.pem")), 1);
     assert_works(
         &controller(&set.dir, &a_id, &a, None),
@@ -308,7 +305,7 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
 
     // The client CA: A was created before the rotation, so the
     // cross-certificate stays until it is failed over.
-    let out = finish(&set, "client-ca", &second);
+    let out = run(&mut finish(&set, "client-ca", &second));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -318,12 +315,7 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
     // With A failed over (gone from the amphora list), it finishes.
     let only_b = json!([amphora(&b_id, &b, &b_created)]);
     let (_, only_b) = probe(&set, work.path(), "probe-3", &only_b, port);
-    let out = finish(&set, "client-ca", &only_b);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&mut finish(&set, "client-ca", &only_b));
     assert_eq!(certificates_in(&set.dir.join("client.cert-and-key.pem")), 1);
     assert_works(
         &controller(&set.dir, &b_id, &b, None),

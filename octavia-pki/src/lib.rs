@@ -16,7 +16,9 @@
 //! ([`node::node_check`]), and keeps the history of renewals and rotations,
 //! with the deadline by which amphorae booted before a client CA change must
 //! be failed over ([`history`], [`lifecycle`]), and rotates a CA in stages,
-//! without failing amphorae over ([`lifecycle::rotate_staged`]).
+//! without failing amphorae over ([`lifecycle::rotate_staged`]). Files
+//! encrypted with ansible-vault are read and written back transparently
+//! once [`fsio::set_vault_password`] has the vault password ([`vault`]).
 //! Octavia releases issue amphora certificates differently ([`release`]: 16.1.0
 //! and 17.0.1 name the server CA by the SHA-1 of its key, which is why every
 //! certificate this crate makes uses that [key identifier](key_id)); the

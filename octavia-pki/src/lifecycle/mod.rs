@@ -97,6 +97,24 @@ fn paths_of<S: serde::Serializer>(
 }
 
 impl Change {
+    /// A change, its history not yet recorded ([`Change::recorded`]).
+    fn new(
+        summary: String,
+        certificates: Vec<(String, CertificateSummary)>,
+        files: Vec<PlannedFile>,
+        next_steps: Vec<String>,
+    ) -> Self {
+        Self {
+            summary,
+            certificates,
+            files,
+            next_steps,
+            amphorae_deadline: None,
+            history: None,
+            history_file: None,
+        }
+    }
+
     /// Writes the files and the history entry atomically, all or nothing,
     /// backing up every file it replaces.
     pub fn apply(&self) -> Result<WriteReport> {
@@ -165,6 +183,28 @@ impl<'a> WorkDir<'a> {
                 "the legacy layout has one CA for both roles: use server-ca".into(),
             )),
         }
+    }
+
+    /// A new self-signed CA for `role`: a new key of `key_type`, its name
+    /// `name` of the current certificate. Returns the current CA and the new.
+    fn new_ca(
+        &self,
+        role: CaRole,
+        passphrases: &CaPassphrases,
+        key_type: KeyType,
+        days: u32,
+        now: OffsetDateTime,
+        name: fn(&Certificate) -> Result<rcgen::DistinguishedName>,
+    ) -> Result<(CertificateAuthority, CertificateAuthority)> {
+        let old = self.ca(role, passphrases)?;
+        let new = self_signed_ca(
+            new_key(key_type)?,
+            name(old.certificate())?,
+            days,
+            now,
+            None,
+        )?;
+        Ok((old, new))
     }
 
     /// The CA that issues the client certificate.
@@ -257,21 +297,18 @@ pub fn renew_client(
     })?;
     let bundle = client_certificate(key, &issuer, subject_of(&old)?, days, now)?;
     let entry = HistoryEntry::new("renew client", &old, &bundle.certificate, None, now);
-    Change {
-        summary: format!(
+    Change::new(
+        format!(
             "renewed the client certificate \"{}\" for {days} days",
             old.subject()
         ),
-        certificates: vec![("client".into(), CertificateSummary::of(&bundle.certificate))],
-        files: wd.client_files(&bundle),
-        next_steps: vec![
+        vec![("client".into(), CertificateSummary::of(&bundle.certificate))],
+        wd.client_files(&bundle),
+        vec![
             format!("{RECONFIGURE}   (deploys the new client bundle to the controllers)"),
             "No failover is needed: amphorae trust the client CA, which is unchanged.".into(),
         ],
-        amphorae_deadline: None,
-        history: None,
-        history_file: None,
-    }
+    )
     .recorded(to.work_dir, entry)
 }
 
@@ -375,8 +412,8 @@ pub fn renew_ca(
         deadline,
         now,
     );
-    Change {
-        summary: format!(
+    Change::new(
+        format!(
             "renewed the CA \"{}\" with its key for {days} days{}",
             cert.subject(),
             match key_id {
@@ -387,16 +424,13 @@ pub fn renew_ca(
                 ),
             }
         ),
-        certificates: vec![(
+        vec![(
             role_name(role).into(),
             CertificateSummary::of(renewed.certificate()),
         )],
         files,
         next_steps,
-        amphorae_deadline: None,
-        history: None,
-        history_file: None,
-    }
+    )
     .recorded(to.work_dir, entry)
 }
 
@@ -414,12 +448,6 @@ pub fn rotate(
 ) -> Result<Change> {
     let wd = WorkDir::new(to, layout);
     let (ca_days, client_days) = days;
-    let new_key = || {
-        PrivateKey::generate(key_type).map_err(|e| Error::Generate {
-            what: "key".into(),
-            detail: e.to_string(),
-        })
-    };
     // In the legacy layout the one CA plays both roles: rotating it is rotating all.
     let (server, client) = match (target, wd.layout) {
         (RotateTarget::ClientCa, Layout::Legacy) => {
@@ -438,13 +466,13 @@ pub fn rotate(
     // (in the legacy layout, the one CA's).
     let mut replaced = None;
     if server {
-        let old = wd.ca(CaRole::ServerCa, passphrases)?;
-        let ca = self_signed_ca(
-            new_key()?,
-            subject_of(old.certificate())?,
+        let (old, ca) = wd.new_ca(
+            CaRole::ServerCa,
+            passphrases,
+            key_type,
             ca_days,
             now,
-            None,
+            subject_of,
         )?;
         replaced = Some((
             "rotate server-ca",
@@ -458,13 +486,13 @@ pub fn rotate(
     if client {
         let issuer = match wd.layout {
             Layout::Kolla => {
-                let old = wd.ca(CaRole::ClientCa, passphrases)?;
-                let ca = self_signed_ca(
-                    new_key()?,
-                    subject_of(old.certificate())?,
+                let (old, ca) = wd.new_ca(
+                    CaRole::ClientCa,
+                    passphrases,
+                    key_type,
                     ca_days,
                     now,
-                    None,
+                    subject_of,
                 )?;
                 replaced = Some((
                     "rotate client-ca",
@@ -480,7 +508,13 @@ pub fn rotate(
                 .ok_or_else(|| Error::InvalidOptions("no CA to issue with".into()))?,
         };
         let old = wd.client_certificate()?;
-        let bundle = client_certificate(new_key()?, &issuer, subject_of(&old)?, client_days, now)?;
+        let bundle = client_certificate(
+            new_key(key_type)?,
+            &issuer,
+            subject_of(&old)?,
+            client_days,
+            now,
+        )?;
         files.extend(wd.client_files(&bundle));
         certificates.push(("client".into(), CertificateSummary::of(&bundle.certificate)));
     }
@@ -488,20 +522,20 @@ pub fn rotate(
         replaced.ok_or_else(|| Error::InvalidOptions("nothing to rotate".into()))?;
     // A new client CA: amphorae booted before refuse the controllers at once.
     let entry = HistoryEntry::new(action, &old, &new, client.then_some(now), now);
-    Change {
-        summary: format!("rotated to new {key_type} keys: {}", certificates.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ")),
-        certificates,
-        files,
-        next_steps: vec![
-            format!("{RECONFIGURE}   (deploys the new files)"),
-            "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
-            format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
-        ],
-        amphorae_deadline: None,
-        history: None,
-        history_file: None,
-    }
-    .recorded(to.work_dir, entry)
+    let summary = format!(
+        "rotated to new {key_type} keys: {}",
+        certificates
+            .iter()
+            .map(|(r, _)| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let next_steps = vec![
+        format!("{RECONFIGURE}   (deploys the new files)"),
+        "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
+        format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
+    ];
+    Change::new(summary, certificates, files, next_steps).recorded(to.work_dir, entry)
 }
 
 fn role_name(role: CaRole) -> &'static str {
@@ -509,6 +543,14 @@ fn role_name(role: CaRole) -> &'static str {
         CaRole::ServerCa => "server_ca",
         CaRole::ClientCa => "client_ca",
     }
+}
+
+/// A new key of `key_type`.
+fn new_key(key_type: KeyType) -> Result<PrivateKey> {
+    PrivateKey::generate(key_type).map_err(|e| Error::Generate {
+        what: "key".into(),
+        detail: e.to_string(),
+    })
 }
 
 /// The key type of a certificate's key, to renew with the same.

@@ -27,11 +27,9 @@ use crate::cert::Certificate;
 use crate::codes::probe as status;
 use crate::error::{Error, Result};
 use crate::fsio;
-use crate::generate::{
-    Destination, client_certificate, cross_certificate, next_generation, self_signed_ca,
-};
+use crate::generate::{Destination, client_certificate, cross_certificate, next_generation};
 use crate::history::{self, HistoryEntry, action};
-use crate::key::{KeyType, PrivateKey};
+use crate::key::KeyType;
 use crate::layout::{Layout, work_dir};
 use crate::model::CaPassphrases;
 
@@ -76,13 +74,6 @@ fn two_cas<'a>(to: &'a Destination<'a>, layout: Option<Layout>, what: &str) -> R
     Ok(wd)
 }
 
-fn new_key(key_type: KeyType) -> Result<PrivateKey> {
-    PrivateKey::generate(key_type).map_err(|e| Error::Generate {
-        what: "key".into(),
-        detail: e.to_string(),
-    })
-}
-
 /// The certificates of a CA file that are not of its first certificate's
 /// key: the older CAs a staged rotation keeps.
 fn older_cas(certificates: &[Certificate]) -> Vec<&Certificate> {
@@ -100,7 +91,14 @@ fn stage_server_ca(
     days: u32,
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let old = wd.ca(CaRole::ServerCa, passphrases)?;
+    let (old, mut ca) = wd.new_ca(
+        CaRole::ServerCa,
+        passphrases,
+        key_type,
+        days,
+        now,
+        next_generation,
+    )?;
     if let Some(older) = older_cas(&old.certificates).first() {
         return Err(Error::InvalidOptions(format!(
             "a staged rotation of the server CA is not finished: {} still holds \"{}\" after the \
@@ -109,13 +107,6 @@ fn stage_server_ca(
             older.subject()
         )));
     }
-    let mut ca = self_signed_ca(
-        new_key(key_type)?,
-        next_generation(old.certificate())?,
-        days,
-        now,
-        None,
-    )?;
     let new = ca.certificate().clone();
     // Every certificate of the old key still valid: amphora certificates name one of them.
     ca.certificates.extend(
@@ -151,19 +142,16 @@ fn stage_server_ca(
         ));
     }
     let entry = HistoryEntry::new(action::STAGED_SERVER_CA, old_cert, &new, None, now);
-    Change {
-        summary: format!(
+    Change::new(
+        format!(
             "staged a new server CA \"{}\" ({key_type}) before \"{}\"",
             new.subject(),
             old_cert.subject()
         ),
-        certificates: vec![("server_ca".into(), CertificateSummary::of(&new))],
+        vec![("server_ca".into(), CertificateSummary::of(&new))],
         files,
         next_steps,
-        amphorae_deadline: None,
-        history: None,
-        history_file: None,
-    }
+    )
     .recorded(wd.to.work_dir, entry)
 }
 
@@ -179,7 +167,14 @@ fn stage_client_ca(
     (ca_days, client_days): (u32, u32),
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let old = wd.ca(CaRole::ClientCa, passphrases)?;
+    let (old, new) = wd.new_ca(
+        CaRole::ClientCa,
+        passphrases,
+        key_type,
+        ca_days,
+        now,
+        next_generation,
+    )?;
     let deployed = bundle_path(wd);
     if fsio::exists(&deployed)
         && let Some(cross) = crate::model::read_bundle(&deployed)?.chain.first()
@@ -202,16 +197,9 @@ fn stage_client_ca(
             old_cert.not_after_rfc3339()
         )));
     }
-    let new = self_signed_ca(
-        new_key(key_type)?,
-        next_generation(old_cert)?,
-        ca_days,
-        now,
-        None,
-    )?;
     let cross = cross_certificate(&new, &old, now)?;
     let mut bundle = client_certificate(
-        new_key(key_type)?,
+        super::new_key(key_type)?,
         &new,
         subject_of(&wd.client_certificate()?)?,
         client_days,
@@ -252,14 +240,14 @@ fn stage_client_ca(
         Some(deadline),
         now,
     );
-    Change {
-        summary: format!(
+    Change::new(
+        format!(
             "staged a new client CA \"{}\" ({key_type}), cross-signed by \"{}\", and a client \
              certificate from it",
             new.certificate().subject(),
             old_cert.subject()
         ),
-        certificates: vec![
+        vec![
             (
                 "client_ca".into(),
                 CertificateSummary::of(new.certificate()),
@@ -269,10 +257,7 @@ fn stage_client_ca(
         ],
         files,
         next_steps,
-        amphorae_deadline: None,
-        history: None,
-        history_file: None,
-    }
+    )
     .recorded(wd.to.work_dir, entry)
 }
 
@@ -497,18 +482,15 @@ pub fn finish_staged(
         CaRole::ClientCa => action::FINISH_CLIENT_CA,
     };
     let entry = HistoryEntry::new(finish, &old, &new, None, now);
-    Change {
-        summary: format!(
+    Change::new(
+        format!(
             "finished the {} rotation: removed {what_goes}",
             role_name(role).replace('_', " ")
         ),
-        certificates: vec![(role_name(role).into(), CertificateSummary::of(&new))],
+        vec![(role_name(role).into(), CertificateSummary::of(&new))],
         files,
         next_steps,
-        amphorae_deadline: None,
-        history: None,
-        history_file: None,
-    }
+    )
     .recorded(wd.to.work_dir, entry)
 }
 
@@ -529,6 +511,8 @@ fn listed(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::self_signed_ca;
+    use crate::key::PrivateKey;
 
     #[test]
     fn a_file_that_is_not_a_probe_report_is_named_in_the_error() {
