@@ -187,6 +187,13 @@ fn what_was_vaulted_is_written_back_vaulted_and_ansible_vault_reads_it() {
             .arg(vault)
             .env_remove("ANSIBLE_VAULT_PASSWORD_FILE"))
     };
+    let renew_ca = |vault: &str| {
+        run(octavia_pki()
+            .args(["renew", "server-ca"])
+            .args(v.set.change_args())
+            .arg(vault)
+            .env_remove("ANSIBLE_VAULT_PASSWORD_FILE"))
+    };
     // Another vault password: the error names the file, nothing is written.
     let before = snapshot(v.set.tmp.path());
     let out = renew(&format!("--vault-password-file={}", v.wrong_file.display()));
@@ -231,6 +238,39 @@ fn what_was_vaulted_is_written_back_vaulted_and_ansible_vault_reads_it() {
         fs::read_to_string(v.set.work_dir.join("client_ca/client.cert.pem"))
             .unwrap()
             .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    // Format 1.1 too: renew server-ca writes the vaulted CA certificate back
+    // as it was vaulted, and ansible-vault reads it.
+    let out = renew_ca(&with);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ca_file = v.set.dir.join("server_ca.cert.pem");
+    assert!(
+        fs::read_to_string(&ca_file)
+            .unwrap()
+            .starts_with("$ANSIBLE_VAULT;1.1;AES256\n")
+    );
+    let plain = ansible_vault(
+        &[
+            "view",
+            &format!("--vault-password-file={}", v.password_file.display()),
+        ],
+        std::slice::from_ref(&ca_file),
+    );
+    let plain_file = v.set.tmp.path().join("server_ca.pem");
+    fs::write(&plain_file, &plain).unwrap();
+    let renewed = ok(openssl()
+        .args(["x509", "-noout", "-enddate", "-in"])
+        .arg(&plain_file));
+    let work_copy = ok(openssl()
+        .args(["x509", "-noout", "-enddate", "-in"])
+        .arg(v.set.work_dir.join("server_ca/server_ca.cert.pem")));
+    assert_eq!(
+        renewed, work_copy,
+        "the deployed CA file is the renewed certificate"
     );
     // And the vaulted set still checks clean.
     let out = run(octavia_pki()
