@@ -466,41 +466,26 @@ pub fn rotate(
     // (in the legacy layout, the one CA's).
     let mut replaced = None;
     if server {
-        let (old, ca) = wd.new_ca(
-            CaRole::ServerCa,
-            passphrases,
-            key_type,
-            ca_days,
-            now,
-            subject_of,
-        )?;
-        replaced = Some((
-            "rotate server-ca",
-            old.certificate().clone(),
-            ca.certificate().clone(),
-        ));
+        let (ca, r) = rotate_one(&wd, CaRole::ServerCa, passphrases, key_type, ca_days, now)?;
         files.extend(wd.ca_files(CaRole::ServerCa, &ca, passphrases, true)?);
-        certificates.push(("server_ca".into(), CertificateSummary::of(ca.certificate())));
+        certificates.push((
+            role_name(CaRole::ServerCa).into(),
+            CertificateSummary::of(ca.certificate()),
+        ));
+        replaced = Some(r);
         server_ca = Some(ca);
     }
     if client {
         let issuer = match wd.layout {
             Layout::Kolla => {
-                let (old, ca) = wd.new_ca(
-                    CaRole::ClientCa,
-                    passphrases,
-                    key_type,
-                    ca_days,
-                    now,
-                    subject_of,
-                )?;
-                replaced = Some((
-                    "rotate client-ca",
-                    old.certificate().clone(),
-                    ca.certificate().clone(),
-                ));
+                let (ca, r) =
+                    rotate_one(&wd, CaRole::ClientCa, passphrases, key_type, ca_days, now)?;
                 files.extend(wd.ca_files(CaRole::ClientCa, &ca, passphrases, true)?);
-                certificates.push(("client_ca".into(), CertificateSummary::of(ca.certificate())));
+                certificates.push((
+                    role_name(CaRole::ClientCa).into(),
+                    CertificateSummary::of(ca.certificate()),
+                ));
+                replaced = Some(r);
                 ca
             }
             Layout::Legacy => server_ca
@@ -536,6 +521,28 @@ pub fn rotate(
         format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
     ];
     Change::new(summary, certificates, files, next_steps).recorded(to.work_dir, entry)
+}
+
+/// One CA of an immediate rotation: the new CA (same name, new key) and
+/// what the history records of it (action, replaced and new certificate).
+fn rotate_one(
+    wd: &WorkDir<'_>,
+    role: CaRole,
+    passphrases: &CaPassphrases,
+    key_type: KeyType,
+    days: u32,
+    now: OffsetDateTime,
+) -> Result<(
+    CertificateAuthority,
+    (&'static str, Certificate, Certificate),
+)> {
+    let (old, ca) = wd.new_ca(role, passphrases, key_type, days, now, subject_of)?;
+    let action = match role {
+        CaRole::ServerCa => "rotate server-ca",
+        CaRole::ClientCa => "rotate client-ca",
+    };
+    let replaced = (action, old.certificate().clone(), ca.certificate().clone());
+    Ok((ca, replaced))
 }
 
 fn role_name(role: CaRole) -> &'static str {
