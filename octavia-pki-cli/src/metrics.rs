@@ -91,7 +91,6 @@ fn parsed(rfc3339: &str) -> Option<OffsetDateTime> {
 /// `expiry --format prometheus`.
 pub fn expiry(report: &ExpiryReport, started: Instant) -> Result<String, Error> {
     let mut m = Metrics::new("expiry", started);
-    let readable = |e: &&octavia_pki::lifecycle::ExpiryEntry| e.error.is_none();
     m.gauge(
         "octavia_pki_certificate_not_after_seconds",
         "When each deployed and CA certificate expires (Unix time)",
@@ -119,18 +118,10 @@ pub fn expiry(report: &ExpiryReport, started: Instant) -> Result<String, Error> 
                 Some((l, seconds(deadline)))
             }),
     );
-    let mut files: Vec<(&str, bool)> = Vec::new();
+    // A file is readable when none of its entries has an error.
+    let mut files: std::collections::BTreeMap<&str, bool> = std::collections::BTreeMap::new();
     for e in &report.entries {
-        if !files.iter().any(|(f, _)| *f == e.file) {
-            files.push((
-                &e.file,
-                report
-                    .entries
-                    .iter()
-                    .filter(|x| x.file == e.file)
-                    .all(|x| readable(&x)),
-            ));
-        }
+        *files.entry(&e.file).or_insert(true) &= e.error.is_none();
     }
     m.gauge(
         "octavia_pki_file_readable",

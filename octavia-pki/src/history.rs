@@ -181,9 +181,7 @@ pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&
         .filter(|(_, e)| e.deadline().is_some_and(|d| d > now))
         .filter(|(i, e)| {
             e.action != action::STAGED_CLIENT_CA
-                || !history[i + 1..]
-                    .iter()
-                    .any(|later| later.action == action::FINISH_CLIENT_CA)
+                || !finished_after(history, *i, action::FINISH_CLIENT_CA)
         })
         .map(|(_, e)| e)
         .collect()
@@ -197,7 +195,12 @@ pub fn unfinished<'h>(
     finish: &str,
 ) -> Option<&'h HistoryEntry> {
     let last = history.iter().rposition(|e| e.action == staged)?;
-    (!history[last + 1..].iter().any(|e| e.action == finish)).then(|| &history[last])
+    (!finished_after(history, last, finish)).then(|| &history[last])
+}
+
+/// Whether a `finish` entry follows entry `i`.
+fn finished_after(history: &[HistoryEntry], i: usize, finish: &str) -> bool {
+    history[i + 1..].iter().any(|e| e.action == finish)
 }
 
 #[cfg(test)]

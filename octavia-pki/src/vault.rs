@@ -69,9 +69,16 @@ fn envelope(bytes: &[u8]) -> Result<(Envelope, Vec<u8>), VaultError> {
     let malformed = |why: &str| VaultError::Malformed(why.to_owned());
     let text = std::str::from_utf8(bytes).map_err(|_| malformed("the file is not text"))?;
     let mut lines = text.lines();
-    let header = lines.next().unwrap_or_default().trim();
-    let fields: Vec<&str> = header.split(';').collect();
-    let envelope = match fields.as_slice() {
+    let envelope = header(lines.next().unwrap_or_default())?;
+    let body: String = lines.map(str::trim).collect();
+    let body = unhex(body.as_bytes()).ok_or_else(|| malformed("the body is not hexadecimal"))?;
+    Ok((envelope, body))
+}
+
+/// The envelope a header line names.
+fn header(line: &str) -> Result<Envelope, VaultError> {
+    let fields: Vec<&str> = line.trim().split(';').collect();
+    Ok(match fields.as_slice() {
         ["$ANSIBLE_VAULT", version @ "1.1", "AES256"] => Envelope {
             version: (*version).to_owned(),
             vault_id: None,
@@ -85,11 +92,12 @@ fn envelope(bytes: &[u8]) -> Result<(Envelope, Vec<u8>), VaultError> {
                 "format {version} with cipher {cipher} is not supported (1.1 and 1.2 with AES256 are)"
             )));
         }
-        _ => return Err(malformed("the header is not $ANSIBLE_VAULT;VERSION;CIPHER")),
-    };
-    let body: String = lines.map(str::trim).collect();
-    let body = unhex(body.as_bytes()).ok_or_else(|| malformed("the body is not hexadecimal"))?;
-    Ok((envelope, body))
+        _ => {
+            return Err(VaultError::Malformed(
+                "the header is not $ANSIBLE_VAULT;VERSION;CIPHER".into(),
+            ));
+        }
+    })
 }
 
 /// The key material Ansible derives from a password and a salt.
@@ -194,9 +202,8 @@ pub fn encrypt(plain: &[u8], password: &Passphrase, vault_id: Option<&str>) -> S
 
 /// The envelope of a vaulted file, without decrypting it.
 pub fn envelope_of(bytes: &[u8]) -> Option<Envelope> {
-    is_vaulted(bytes)
-        .then(|| envelope(bytes).ok().map(|(e, _)| e))
-        .flatten()
+    let first = bytes.split(|b| *b == b'\n').next()?;
+    header(std::str::from_utf8(first).ok()?).ok()
 }
 
 fn hex(bytes: &[u8]) -> String {
