@@ -97,9 +97,10 @@ pub struct DirArgs {
     #[arg(long, value_name = "VERSION", default_value = "all", value_parser = |s: &str| s.parse::<OctaviaVersions>())]
     pub octavia_version: OctaviaVersions,
 
-    /// The CA work directory: its history (octavia-pki-history.jsonl, written by renew and
-    /// rotate) says which older client CA copies running amphorae still hold, and the
-    /// rehearsal plays each of them as the amphora's trust store too.
+    /// The CA work directory: its CAs must be the deployed ones (work-dir-mismatch), and its
+    /// history (octavia-pki-history.jsonl, written by renew and rotate) says which older client
+    /// CA copies running amphorae still hold; the rehearsal plays each of them as the amphora's
+    /// trust store too.
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
 
@@ -129,6 +130,7 @@ pub fn run(args: CheckArgs) -> Result<bool, Error> {
         options.strict = args.strict;
         options.now = None;
         options.history = args.target.history()?;
+        options.work_dir = args.target.work_dir.clone();
         options.octavia = args.target.octavia_version;
         options
     };

@@ -26,7 +26,7 @@ client CA key), else --passphrase-file (its first line, for both CA keys), else 
 if it exists, else a prompt on the terminal.
 
 Nothing existing is overwritten without --force; with --force, replaced files are kept under \
-.backup/<time>/ beside them. Key files are written 0600, new directories 0700, each file atomically.
+.backup/<UTC time>.<pid>.<random>/ beside them (one per run). Key files are written 0600, new directories 0700, each file atomically.
 
 Examples:
   octavia-pki generate --demo ./octavia-demo
@@ -169,6 +169,14 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
             demo.join("octavia-certificates"),
         ),
         None => (args.dir.clone(), args.work_dir.clone()),
+    };
+    // One writer at a time, from the first look at what exists to the last rename.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        let mut dirs = vec![dir.as_path(), work_dir.as_path()];
+        dirs.extend(args.demo.as_deref());
+        Some(fsio::DirLock::acquire(&dirs)?)
     };
     let single_ca = args.layout.is_single_ca();
     let mut extra_files = Vec::new();

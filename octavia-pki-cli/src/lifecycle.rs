@@ -50,6 +50,14 @@ impl Location {
             work_dir: &self.work_dir,
         }
     }
+
+    /// The lock of both directories, held from reading to writing (none for
+    /// a dry run, which writes nothing).
+    fn lock(&self) -> Result<Option<fsio::DirLock>, Error> {
+        (!self.dry_run)
+            .then(|| self.destination().lock())
+            .transpose()
+    }
 }
 
 /// A change that issues certificates: where, the CA keys' passphrases, validity.
@@ -75,9 +83,11 @@ pub struct ChangeArgs {
 pub enum RenewWhat {
     /// A new client key and certificate from the client CA (CA files untouched).
     Client(ChangeArgs),
-    /// Re-issue the server CA certificate with the same key and subject (no failover needed).
+    /// Re-issue the server CA certificate with the same key and subject (no failover in the kolla
+    /// layout; in the legacy layout the one CA is also the client CA: as client-ca).
     ServerCa(RenewServerCaArgs),
-    /// Re-issue the client CA certificate with the same key and subject (no failover needed).
+    /// Re-issue the client CA certificate with the same key and subject. Amphorae keep the copy they
+    /// booted with: each created before must be failed over before its not-after (a deadline).
     ClientCa(ChangeArgs),
 }
 
@@ -106,7 +116,8 @@ pub enum KeyIdChoice {
 
 #[derive(Args)]
 #[command(after_help = "\
-Every replaced file is kept under .backup/<UTC time>/ beside it; writes are atomic. Then run \
+Every replaced file is kept under .backup/<UTC time>.<pid>.<random>/ beside it, one directory per run; \
+writes are atomic; one run at a time writes a set (an advisory lock on both directories). Then run \
 `kolla-ansible -i INVENTORY reconfigure -t octavia`.")]
 pub struct RenewArgs {
     #[command(subcommand)]
@@ -174,7 +185,7 @@ pub struct RotateAllArgs {
 #[command(after_help = "\
 Refused unless the probe report shows that no amphora needs what goes: for the server CA, every \
 amphora connects and serves a certificate from the new CA (housekeeping re-issues them within about \
-16 days with Octavia's defaults); for the client CA, every amphora was created after the staged \
+18 days with Octavia's defaults: 30-day validity less the 14-day buffer, and two days of its runs); for the client CA, every amphora was created after the staged \
 rotation (`created_at`, from `openstack loadbalancer amphora list -f json` given to probe \
 --amphorae). The report covers only the amphorae it was given: make it from the whole list.")]
 pub struct FinishArgs {
@@ -226,6 +237,7 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
         RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
     let to = args.at.destination();
+    let lock = args.at.lock()?;
     let passphrases = passphrases(&args)?;
     let now = OffsetDateTime::now_utc();
     let layout = args.at.layout.layout();
@@ -241,7 +253,7 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
             now,
         )?,
     };
-    finish(&args.at, &change)
+    finish(&args.at, &change, lock.as_ref())
 }
 
 pub fn rotate(args: RotateArgs) -> Result<(), Error> {
@@ -267,6 +279,7 @@ pub fn rotate(args: RotateArgs) -> Result<(), Error> {
         ));
     }
     let to = c.at.destination();
+    let lock = c.at.lock()?;
     let passphrases = passphrases(c)?;
     let days = (c.days.unwrap_or(3650), 365);
     let layout = c.at.layout.layout();
@@ -288,10 +301,11 @@ pub fn rotate(args: RotateArgs) -> Result<(), Error> {
             now,
         )?,
     };
-    finish(&c.at, &change)
+    finish(&c.at, &change, lock.as_ref())
 }
 
 fn finish_staged(args: FinishArgs, now: OffsetDateTime) -> Result<(), Error> {
+    let lock = args.at.lock()?;
     let evidence = args
         .probe_report
         .as_deref()
@@ -309,7 +323,7 @@ fn finish_staged(args: FinishArgs, now: OffsetDateTime) -> Result<(), Error> {
         args.force,
         now,
     )?;
-    finish(&args.at, &change)
+    finish(&args.at, &change, lock.as_ref())
 }
 
 /// Both CA passphrases, or the one of a single-CA work directory.
@@ -322,12 +336,8 @@ fn passphrases(args: &ChangeArgs) -> Result<octavia_pki::CaPassphrases, Error> {
     Ok(passphrase::for_writing(&sources, single_ca)?.0)
 }
 
-fn finish(args: &Location, change: &Change) -> Result<(), Error> {
-    let written = if args.dry_run {
-        None
-    } else {
-        Some(change.apply()?)
-    };
+fn finish(args: &Location, change: &Change, lock: Option<&fsio::DirLock>) -> Result<(), Error> {
+    let written = lock.map(|lock| change.apply(lock)).transpose()?;
     let report = ChangeReport {
         dry_run: args.dry_run,
         change,
@@ -446,14 +456,16 @@ fn nagios_line(r: &ExpiryReport) -> String {
             let bad = r.entries.iter().find(|e| e.error.is_some());
             format!(
                 "cannot read {}",
-                bad.map(|e| e.file.as_str()).unwrap_or("any certificate")
+                nagios_text(bad.map(|e| e.file.as_str()).unwrap_or("any certificate"))
             )
         }
+        // Subjects and file names are printed escaped: a newline or a `|`
+        // in a subject must not add a line or performance data.
         (_, Some(e)) => format!(
             "{} certificates, next expiry {} ({}) in {} days",
             r.entries.len(),
-            file_name(&e.file),
-            e.subject.as_deref().unwrap_or(""),
+            nagios_text(file_name(&e.file)),
+            nagios_text(e.subject.as_deref().unwrap_or("")),
             e.days_left.unwrap_or_default()
         ),
     };
@@ -462,6 +474,12 @@ fn nagios_line(r: &ExpiryReport) -> String {
         .map(|d| format!(" | days_left_min={d}"))
         .unwrap_or_default();
     format!("OCTAVIA-PKI {status} - {text}{perf}")
+}
+
+/// Text in a Nagios plugin line: escaped, and without the `|` that starts
+/// performance data.
+fn nagios_text(text: &str) -> String {
+    octavia_pki::text::escape(text).replace('|', "\\x7c")
 }
 
 fn file_name(path: &str) -> &str {
@@ -480,15 +498,15 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
                     "  {:<8?} {:>6} days  {}  {}",
                     e.status,
                     days,
-                    e.file,
-                    subject
+                    octavia_pki::text::escape(&e.file),
+                    octavia_pki::text::escape(subject)
                 )
             }
             _ => outln!(
                 "  {:<8?}              {}  {}",
                 e.status,
-                e.file,
-                e.error.as_deref().unwrap_or("")
+                octavia_pki::text::escape(&e.file),
+                octavia_pki::text::escape(e.error.as_deref().unwrap_or(""))
             ),
         }
     }

@@ -63,9 +63,11 @@ enum Command {
     Rehearse(rehearse::RehearseArgs),
     /// Explain a finding code of `check`: cause, symptom, fix.
     Explain(check::ExplainArgs),
-    /// Renew the client certificate, or a CA certificate with its key (no failover needed).
+    /// Renew the client certificate, or a CA certificate with its key (a client CA renewal sets a
+    /// failover deadline for older amphorae).
     Renew(lifecycle::RenewArgs),
-    /// Replace CA keys: at once (then fail every load balancer over) or staged (no failover).
+    /// Replace CA keys: at once (then fail every load balancer over) or staged (no failover now; a
+    /// client CA rotation sets a failover deadline).
     Rotate(Box<lifecycle::RotateArgs>),
     /// Report certificate expiry, for people and for monitoring (Nagios exit codes).
     Expiry(lifecycle::ExpiryArgs),
@@ -89,7 +91,7 @@ Install, for example:
     /// Print the manual page (roff), or write every command's page to a directory.
     #[command(after_help = "\
 Install, for example: `octavia-pki man --out-dir /usr/local/share/man/man1` (one page per command: \
-octavia-pki(1), octavia-pki-rotate-finish(1)...; replaced pages are backed up), or read it at once \
+octavia-pki(1), octavia-pki-rotate-finish(1)...; each replaced atomically), or read it at once \
 with `octavia-pki man | man -l -`.")]
     Man {
         /// Write octavia-pki.1 and every subcommand's page here instead.

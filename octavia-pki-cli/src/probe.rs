@@ -9,6 +9,7 @@ use octavia_pki::codes::Severity;
 use octavia_pki::probe::{
     self, AGENT_PORT, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeReport, Target,
 };
+use octavia_pki::text;
 use octavia_pki::{Error, fsio};
 
 use crate::check::LayoutChoice;
@@ -185,7 +186,7 @@ fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
         report.targets.len(),
         if report.targets.len() == 1 { "a" } else { "ae" },
         report.dir.display(),
-        identity.client_certificate().subject(),
+        text::escape(identity.client_certificate().subject()),
         identity.server_ca().len()
     );
     let mut ordered: Vec<&AmphoraReport> = report.targets.iter().collect();
@@ -200,18 +201,22 @@ fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
         );
     }
     // Per status: the fix, and the amphorae to act on.
-    let mut statuses: Vec<_> = ordered
-        .iter()
-        .filter(|t| t.severity != Severity::Info)
-        .map(|t| t.status)
-        .collect();
-    statuses.dedup();
+    // Each status once, in the order first seen.
+    let mut statuses = Vec::new();
+    for t in ordered.iter().filter(|t| t.severity != Severity::Info) {
+        if !statuses.contains(&t.status) {
+            statuses.push(t.status);
+        }
+    }
     for status in statuses {
         let of: Vec<&&AmphoraReport> = ordered.iter().filter(|t| t.status == status).collect();
         outln!("\n{status} ({}): {}", of.len(), status.info().fix);
         for t in of {
             match &t.amphora_id {
-                Some(id) => outln!("  openstack loadbalancer amphora failover {id}"),
+                Some(id) => outln!(
+                    "  openstack loadbalancer amphora failover {}",
+                    text::shell_quote(id)
+                ),
                 None => outln!("  {}", target_name(t)),
             }
         }
@@ -230,8 +235,9 @@ fn target_name(t: &AmphoraReport) -> String {
         Some(a) => format!("{a}:{}", t.port),
         None => "(no address)".into(),
     };
+    // Read from the amphora list: printed escaped.
     match &t.amphora_id {
-        Some(id) => format!("{id}@{address}"),
+        Some(id) => format!("{}@{address}", text::escape(id)),
         None => address,
     }
 }
@@ -239,7 +245,7 @@ fn target_name(t: &AmphoraReport) -> String {
 fn details(t: &AmphoraReport) -> String {
     let mut parts = Vec::new();
     if !t.message.is_empty() {
-        parts.push(t.message.clone());
+        parts.push(text::escape(&t.message).into_owned());
     }
     if let Some(c) = &t.certificate {
         let issuer = t
@@ -247,7 +253,7 @@ fn details(t: &AmphoraReport) -> String {
             .map(|i| format!(", issuer #{i}"))
             .unwrap_or_default();
         let cn = if t.amphora_id.is_none() {
-            format!("CN {}, ", c.cn.as_deref().unwrap_or("none"))
+            format!("CN {}, ", text::escape(c.cn.as_deref().unwrap_or("none")))
         } else {
             String::new()
         };

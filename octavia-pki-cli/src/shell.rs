@@ -27,7 +27,7 @@ pub fn completions(mut cli: clap::Command, shell: clap_complete::Shell) {
 const BIN: &str = "octavia-pki";
 
 /// Prints the top manual page, or writes every command's page to `out_dir`
-/// (atomically, backing up the pages it replaces).
+/// (each replaced atomically; they are this tool's own output, so no backup).
 pub fn man(cli: clap::Command, out_dir: Option<&Path>) -> Result<(), Error> {
     let mut cli = cli.disable_help_subcommand(true);
     cli.build();
@@ -37,7 +37,12 @@ pub fn man(cli: clap::Command, out_dir: Option<&Path>) -> Result<(), Error> {
     };
     let mut files = Vec::new();
     pages(&cli, dir, &mut files)?;
-    let written = fsio::write_all(&files, true)?;
+    // The pages are this tool's own output, made afresh: replaced
+    // atomically, without backups.
+    let mut written = fsio::WriteReport::default();
+    for file in &files {
+        written.written.push(fsio::replace(file)?);
+    }
     crate::output::print_written(&written);
     Ok(())
 }

@@ -527,6 +527,12 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
 
 /// Codes no committed fixture directory can show, and the test that shows each instead.
 const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
+    // Two directories (the deployed set and another's work directory) and
+    // runs killed at each rename.
+    (
+        "work-dir-mismatch",
+        "another_sets_work_directory_is_refused_and_reported in tests/trust.rs",
+    ),
     // Git keeps no mode 000, and CI runs as root, who reads anyway.
     (
         "unreadable-file",

@@ -137,6 +137,14 @@ fn passwords_yml_problems_name_the_key_and_the_file() {
             "octavia_ca_password: abc\noctavia_client_ca_password: [x\n",
             "not valid YAML at line",
         ),
+        (
+            "octavia_ca_password: yes\noctavia_client_ca_password: abc\n",
+            "octavia_ca_password is a YAML boolean",
+        ),
+        (
+            "octavia_ca_password: ' dollar$sign'\noctavia_client_ca_password: abc\n",
+            "has leading or trailing whitespace",
+        ),
     ];
     for (content, expected) in cases {
         fs::write(&passwords, content).unwrap();

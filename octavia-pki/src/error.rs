@@ -90,6 +90,37 @@ pub enum Error {
         /// The files that exist.
         paths: Vec<PathBuf>,
     },
+    /// Two files of one write would go to the same path.
+    #[error(
+        "{} would be written twice by this change (two files of the set are at one path): give \
+         directories that do not overlap",
+        path.display()
+    )]
+    SameTarget {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Another run holds the lock of a directory this one writes.
+    #[error(
+        "{} is locked by {holder}, which is writing there (an advisory lock on the directory); \
+         wait for it to finish (nothing was changed)",
+        path.display()
+    )]
+    Locked {
+        /// The locked directory.
+        path: PathBuf,
+        /// Who holds it (`process 1234`).
+        holder: String,
+    },
+    /// The work directory and the deployed directory are not one set.
+    #[error("refusing to change the set, nothing was written: {0}")]
+    NotOneSet(Box<crate::lifecycle::Mismatch>),
+    /// A write outside the directories its run locked.
+    #[error("{} is outside the directories this run locked; nothing was written", path.display())]
+    NotLocked {
+        /// The file.
+        path: PathBuf,
+    },
     /// Something that is not a regular file (a directory...) is where a file must go.
     #[error("{} is not a regular file ({kind}); move it away first", path.display())]
     NotAFile {

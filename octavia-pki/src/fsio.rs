@@ -7,6 +7,14 @@
 //! atomic and replaces a symlink rather than following it. Without `force`,
 //! files are placed with `link`, which fails rather than replace anything
 //! that appeared meanwhile.
+//!
+//! Backups never overwrite anything: each write makes its own backup
+//! directory, `.backup/<UTC time>.<pid>.<random>/`, created exclusively, and
+//! each backup is a new name (a hard link, or a copy created exclusively), so
+//! two runs in the same second, or at the same time, each keep what they
+//! replaced. A write that cannot back up every file it replaces writes
+//! nothing. One writer at a time is the caller's [`DirLock`]: an advisory
+//! lock on each directory, taken before reading and held until written.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -227,6 +235,7 @@ pub struct Backup {
 /// Writes `files` all or nothing (see the module docs). Without `force`, an
 /// existing file at any target stops everything before anything is written.
 pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
+    refuse_same_target(files)?;
     let mut report = WriteReport::default();
     let mut existing = Vec::new();
     for f in files {
@@ -271,12 +280,15 @@ pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
         staged.0.push(temp);
     }
 
-    let stamp = timestamp();
+    // Every replaced file is kept before the first is replaced: a run that
+    // cannot back up writes nothing.
+    let mut backup_dirs = BackupDirs::new();
     for path in &existing {
-        report.backups.push(back_up(path, &stamp)?);
+        report.backups.push(back_up(path, &mut backup_dirs)?);
     }
 
     for (f, temp) in files.iter().zip(staged.0.iter()) {
+        fault::point("rename");
         let place = if force {
             fs::rename(temp, &f.path)
         } else {
@@ -363,11 +375,13 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
     }
 }
 
-/// Random bytes in a temporary file's name (`.<target>.<hex>.tmp`).
+/// Random bytes in a temporary file's name (`.<target>.<pid>.<hex>.tmp`).
 const TEMP_SUFFIX_BYTES: usize = 6;
 
-/// Removes the temporary files a killed run left for the target `name`: they
-/// may hold a private key, and are never moved into place.
+/// Removes the temporary files that killed runs left for the target `name`:
+/// they may hold a private key, and are never moved into place. A temporary
+/// file names the process that made it; one whose process still runs is that
+/// run's own and is left alone.
 fn remove_stale_temps(dir: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -375,19 +389,31 @@ fn remove_stale_temps(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(hex) = file_name
+        let Some((pid, hex)) = file_name
             .to_str()
             .and_then(|n| n.strip_prefix(&prefix))
             .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
         else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
         let is_ours =
             hex.len() == 2 * TEMP_SUFFIX_BYTES && hex.bytes().all(|b| b.is_ascii_hexdigit());
-        if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+        if is_ours && !process_is_running(pid) && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether a process with this id runs (Linux's /proc; elsewhere, assume it
+/// does, so that nothing of a live run is ever removed).
+fn process_is_running(pid: u32) -> bool {
+    pid == std::process::id()
+        || !Path::new("/proc/self").exists()
+        || Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Writes `contents` to a fresh temporary file beside `f`'s path, with its
@@ -408,7 +434,7 @@ fn stage(f: &PlannedFile, contents: &[u8]) -> Result<PathBuf> {
     for _ in 0..16 {
         let suffix: [u8; TEMP_SUFFIX_BYTES] = crate::random::bytes();
         let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-        let temp = dir.join(format!(".{name}.{hex}.tmp"));
+        let temp = dir.join(format!(".{name}.{}.{hex}.tmp", std::process::id()));
         let opened = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -437,40 +463,234 @@ fn stage(f: &PlannedFile, contents: &[u8]) -> Result<PathBuf> {
     )))
 }
 
-/// Keeps the current file (or symlink) at `path` under a backup name in a
-/// `.backup/<timestamp>/` directory beside it, without touching the original.
-fn back_up(path: &Path, stamp: &str) -> Result<Backup> {
-    let dir = path
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join(".backup")
-        .join(stamp);
-    let mut created = Vec::new();
-    create_dirs(&dir, &mut created)?;
+/// The backup directories of one write: `.backup/<UTC time>.<pid>.<random>/`
+/// beside each directory that has a replaced file, each created exclusively
+/// (never an existing one), all with the same name.
+struct BackupDirs {
+    name: String,
+    made: Vec<(PathBuf, PathBuf)>,
+}
+
+impl BackupDirs {
+    fn new() -> Self {
+        let random: [u8; 4] = crate::random::bytes();
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        Self {
+            name: format!("{}.{}.{hex}", timestamp(), std::process::id()),
+            made: Vec::new(),
+        }
+    }
+
+    /// This write's backup directory for files in `parent`.
+    fn for_parent(&mut self, parent: &Path) -> Result<PathBuf> {
+        if let Some((_, dir)) = self.made.iter().find(|(p, _)| p == parent) {
+            return Ok(dir.clone());
+        }
+        let root = parent.join(".backup");
+        create_dirs(&root, &mut Vec::new())?;
+        let dir = root.join(&self.name);
+        // Exclusive: a directory of that name (another run's) is never reused.
+        fs::DirBuilder::new()
+            .mode(DIR_MODE)
+            .create(&dir)
+            .map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+        self.made.push((parent.to_owned(), dir.clone()));
+        Ok(dir)
+    }
+}
+
+/// Keeps the current file (or symlink) at `path` under a new name in this
+/// write's backup directory beside it, without touching the original: a hard
+/// link, else a copy created exclusively. Nothing existing is written over.
+fn back_up(path: &Path, dirs: &mut BackupDirs) -> Result<Backup> {
+    let dir = dirs.for_parent(path.parent().unwrap_or(Path::new(".")))?;
     let backup = dir.join(path.file_name().unwrap_or_default());
     let write_err = |source| Error::Write {
         path: backup.clone(),
         source,
     };
-    let meta = fs::symlink_metadata(path).map_err(|source| Error::Read {
+    let read_err = |source| Error::Read {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let meta = fs::symlink_metadata(path).map_err(read_err)?;
     if meta.file_type().is_symlink() {
-        let target = fs::read_link(path).map_err(|source| Error::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let target = fs::read_link(path).map_err(read_err)?;
         std::os::unix::fs::symlink(target, &backup).map_err(write_err)?;
-    } else if fs::hard_link(path, &backup).is_err() {
-        // No hard links on this file system: copy, keeping the mode.
-        fs::copy(path, &backup).map_err(write_err)?;
-        fs::set_permissions(&backup, meta.permissions()).map_err(write_err)?;
+    } else if let Err(link_err) = fs::hard_link(path, &backup) {
+        if link_err.kind() == io::ErrorKind::AlreadyExists {
+            return Err(write_err(link_err));
+        }
+        // No hard links on this file system: copy into a new file, keeping the mode.
+        let mut from = File::open(path).map_err(read_err)?;
+        let mut to = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(meta.permissions().mode() & 0o7777)
+            .open(&backup)
+            .map_err(write_err)?;
+        io::copy(&mut from, &mut to)
+            .and_then(|_| to.sync_all())
+            .map_err(write_err)?;
     }
     Ok(Backup {
         original: path.to_owned(),
         backup,
     })
+}
+
+/// Two planned files at one path would back the original up twice and keep
+/// only one of the new contents: refused, whatever the spelling of the path.
+fn refuse_same_target(files: &[PlannedFile]) -> Result<()> {
+    let mut seen: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for f in files {
+        let identity = identity_of(&f.path);
+        if seen.contains(&identity) {
+            return Err(Error::SameTarget {
+                path: f.path.clone(),
+            });
+        }
+        seen.push(identity);
+    }
+    Ok(())
+}
+
+/// A path with its longest existing ancestor resolved (symlinks, `..`),
+/// to compare targets and directories however they are spelt.
+fn identity_of(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    loop {
+        if let Ok(resolved) = fs::canonicalize(at) {
+            return rest.iter().rev().fold(resolved, |p, part| p.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                at = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Exclusive advisory locks (`flock`) on each directory a run writes, held
+/// until dropped: one writer at a time, and a second run fails at once
+/// naming the directory and the process that holds it. The directory itself
+/// is the lock file, so that taking it writes nothing (a refused or dry run
+/// leaves no trace); a directory that does not exist yet is covered by the
+/// lock of its nearest existing parent.
+#[derive(Debug)]
+pub struct DirLock {
+    dirs: Vec<PathBuf>,
+    _files: Vec<File>,
+}
+
+impl DirLock {
+    /// Locks every directory in `dirs`, or none.
+    pub fn acquire(dirs: &[&Path]) -> Result<Self> {
+        let wanted: Vec<PathBuf> = dirs.iter().map(|d| identity_of(d)).collect();
+        let mut existing: Vec<PathBuf> = wanted.iter().map(|d| nearest_existing(d)).collect();
+        existing.sort();
+        existing.dedup();
+        let mut files = Vec::with_capacity(existing.len());
+        for dir in &existing {
+            files.push(lock_one(dir)?);
+        }
+        Ok(Self {
+            dirs: wanted,
+            _files: files,
+        })
+    }
+
+    /// Fails unless every file is in a locked directory (or below one).
+    pub fn require_covers(&self, files: &[PlannedFile]) -> Result<()> {
+        match files.iter().find(|f| {
+            !self
+                .dirs
+                .iter()
+                .any(|d| identity_of(&f.path).starts_with(d))
+        }) {
+            None => Ok(()),
+            Some(f) => Err(Error::NotLocked {
+                path: f.path.clone(),
+            }),
+        }
+    }
+}
+
+/// `dir`, or its nearest ancestor that exists.
+fn nearest_existing(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|a| a.is_dir())
+        .unwrap_or(Path::new("/"))
+        .to_owned()
+}
+
+fn lock_one(dir: &Path) -> Result<File> {
+    let read_err = |source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    let file = File::open(dir).map_err(read_err)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked {
+            path: dir.to_owned(),
+            holder: lock_holder(&file).map_or_else(
+                || "another process".to_owned(),
+                |pid| format!("process {pid}"),
+            ),
+        }),
+        Err(fs::TryLockError::Error(source)) => Err(read_err(source)),
+    }
+}
+
+/// The process holding a `flock` on `file`, from Linux's `/proc/locks`
+/// (`1: FLOCK ADVISORY WRITE <pid> <major>:<minor>:<inode> 0 EOF`).
+fn lock_holder(file: &File) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = file.metadata().ok()?;
+    let dev = meta.dev();
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let id = format!("{major:02x}:{minor:02x}:{}", meta.ino());
+    let locks = fs::read_to_string("/proc/locks").ok()?;
+    locks.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let at = fields.iter().position(|f| *f == "FLOCK")?;
+        (fields.get(at + 4) == Some(&id.as_str()))
+            .then(|| fields.get(at + 3)?.parse().ok())
+            .flatten()
+    })
+}
+
+/// Fault injection for the crash tests: with the `fault-injection` feature,
+/// `OCTAVIA_PKI_FAULT=<point>:<n>` aborts the process (as a kill would:
+/// no destructor runs) at the n-th time it reaches `<point>` (from 1).
+/// Without the feature, nothing.
+mod fault {
+    #[cfg(feature = "fault-injection")]
+    pub(super) fn point(name: &str) {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static REACHED: AtomicU32 = AtomicU32::new(0);
+        let Ok(spec) = std::env::var("OCTAVIA_PKI_FAULT") else {
+            return;
+        };
+        let Some((point, n)) = spec.split_once(':') else {
+            return;
+        };
+        if point == name && n.parse() == Ok(REACHED.fetch_add(1, Ordering::SeqCst) + 1) {
+            std::process::abort();
+        }
+    }
+
+    #[cfg(not(feature = "fault-injection"))]
+    pub(super) fn point(_name: &str) {}
 }
 
 fn timestamp() -> String {
@@ -583,13 +803,19 @@ mod tests {
     #[test]
     fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
         let tmp = tempfile::tempdir().unwrap();
-        let stale = tmp.path().join(".key.0123456789ab.tmp");
+        // A process id that cannot be running (above Linux's pid_max).
+        let stale = tmp.path().join(".key.4194305.0123456789ab.tmp");
+        let live = tmp
+            .path()
+            .join(format!(".key.{}.0123456789ab.tmp", std::process::id()));
+        fs::write(&live, "a live run's").unwrap();
         let unrelated = tmp.path().join(".key.notours.tmp");
         fs::write(&stale, "half").unwrap();
         fs::write(&unrelated, "keep").unwrap();
         write_all(&[plan(tmp.path(), "key", "new")], false).unwrap();
         assert!(!stale.exists());
         assert!(unrelated.exists());
+        assert!(live.exists(), "a live run's temporary file is its own");
     }
 
     #[test]

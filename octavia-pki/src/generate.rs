@@ -597,11 +597,18 @@ impl OctaviaPki {
         force: bool,
     ) -> Result<WriteReport> {
         let planned = self.planned_files(to, passphrases)?;
+        let _lock = to.lock()?;
         fsio::write_all(&planned, force)
     }
 }
 
 impl Destination<'_> {
+    /// Locks both directories for one writer ([`fsio::DirLock`]): take it
+    /// before reading what a change is planned from, hold it until written.
+    pub fn lock(&self) -> Result<fsio::DirLock> {
+        fsio::DirLock::acquire(&[self.dir, self.work_dir])
+    }
+
     /// Every path a PKI of `layout` is written to, known before generating,
     /// so a caller can refuse early instead of after minutes of key generation.
     pub fn paths(&self, layout: Layout) -> Vec<PathBuf> {

@@ -151,8 +151,8 @@ fn parse(path: &Path, text: &str) -> Result<Vec<HistoryEntry>> {
         .collect()
 }
 
-/// The history file with `entry` appended, to be written with the change.
-pub(crate) fn appended(work_dir: &Path, entry: &HistoryEntry) -> Result<PlannedFile> {
+/// The history file with `entries` appended, to be written with the change.
+pub(crate) fn appended(work_dir: &Path, entries: &[HistoryEntry]) -> Result<PlannedFile> {
     let path = history_file(work_dir);
     let mut text = if fsio::exists(&path) {
         let text = String::from_utf8_lossy(&fsio::read_file(&path)?).into_owned();
@@ -164,9 +164,12 @@ pub(crate) fn appended(work_dir: &Path, entry: &HistoryEntry) -> Result<PlannedF
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    let line = serde_json::to_string(entry).map_err(|e| Error::InvalidOptions(e.to_string()))?;
-    text.push_str(&line);
-    text.push('\n');
+    for entry in entries {
+        let line =
+            serde_json::to_string(entry).map_err(|e| Error::InvalidOptions(e.to_string()))?;
+        text.push_str(&line);
+        text.push('\n');
+    }
     Ok(PlannedFile::public(path, text))
 }
 
@@ -183,8 +186,22 @@ pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&
             e.action != action::STAGED_CLIENT_CA
                 || !finished_after(history, *i, action::FINISH_CLIENT_CA)
         })
+        .filter(|(i, _)| !cut_off_after(history, *i))
         .map(|(_, e)| e)
         .collect()
+}
+
+/// Whether an immediate rotation of the CA amphorae trust follows entry `i`:
+/// every amphora booted before it refused the controllers from that moment
+/// (its own deadline is its time) and must be failed over at once, so no
+/// earlier generation is still held by an amphora that works.
+fn cut_off_after(history: &[HistoryEntry], i: usize) -> bool {
+    history[i + 1..].iter().any(|e| {
+        !e.action.ends_with("--staged")
+            && e.action.starts_with("rotate ")
+            && e.deadline()
+                .is_some_and(|d| e.at().is_some_and(|at| d <= at))
+    })
 }
 
 /// The latest staged rotation of `staged` (an [`action`]) not yet finished
@@ -236,6 +253,22 @@ mod tests {
         // A deadline passed is no longer pending.
         let history = [entry("renew client-ca", Some("2026-06-01T00:00:00Z"))];
         assert!(pending_deadlines(&history, now).is_empty());
+    }
+
+    #[test]
+    fn an_immediate_client_ca_rotation_ends_every_earlier_deadline() {
+        let now = OffsetDateTime::parse("2027-01-01T00:00:00Z", &Rfc3339).unwrap();
+        let renewed = entry("renew client-ca", Some("2030-01-01T00:00:00Z"));
+        // The rotation's own deadline is its time: amphorae before it are cut off.
+        let mut rotated = entry("rotate client-ca", Some("2026-12-01T00:00:00Z"));
+        rotated.at = "2026-12-01T00:00:00Z".into();
+        assert!(pending_deadlines(&[renewed.clone(), rotated], now).is_empty());
+        // A server CA rotation (no deadline) ends nothing.
+        let server = entry("rotate server-ca", None);
+        assert_eq!(
+            pending_deadlines(&[renewed.clone(), server], now),
+            [&renewed]
+        );
     }
 
     #[test]

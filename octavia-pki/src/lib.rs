@@ -121,10 +121,12 @@
 //! let to = Destination { dir: &dir, work_dir: &work_dir };
 //! # generate(&options)?.write(&to, &passphrases, false)?;
 //! let now = time::OffsetDateTime::now_utc();
+//! let lock = to.lock()?; // one writer at a time, from reading to writing
 //! let change = rotate_staged(&to, None, CaRole::ClientCa, &passphrases, KeyType::EcdsaP256, (3650, 365), now)?;
 //! // Amphorae created before now accept the controllers until the old client CA expires.
 //! assert!(change.amphorae_deadline.is_some());
-//! change.apply()?;
+//! change.apply(&lock)?;
+//! drop(lock);
 //!
 //! let mut rehearse = RehearseOptions::default();
 //! rehearse.passphrase = Some(passphrases.server_ca.clone());
@@ -158,7 +160,9 @@ pub mod pem;
 pub mod probe;
 pub mod rehearse;
 pub mod release;
+pub mod text;
 pub mod vault;
+pub mod yaml;
 
 mod cert;
 mod error;
@@ -190,7 +194,8 @@ pub use model::{
     OctaviaPki, ServerCa, read_bundle, read_certificates, read_private_key,
 };
 pub use passwords::{
-    CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError, demo_passwords_yml,
+    CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, OctaviaValue, PasswordsError, Rendering,
+    demo_passwords_yml,
 };
 pub use rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 pub use release::{OctaviaRelease, OctaviaVersions};

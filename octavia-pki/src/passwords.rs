@@ -3,8 +3,11 @@
 use std::fmt;
 use std::path::Path;
 
-use yaml_rust2::{Yaml, YamlLoader};
+use std::collections::HashMap;
+
 use zeroize::{Zeroize, Zeroizing};
+
+use crate::yaml::{RawScalar, Typed, Yaml, YamlError};
 
 use crate::error::{Error, Result};
 use crate::model::CaPassphrases;
@@ -19,19 +22,9 @@ pub const CLIENT_CA_PASSWORD: &str = "octavia_client_ca_password";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PasswordsError {
-    /// The file is not valid YAML.
-    #[error("not valid YAML at line {line}, column {column}: {message}")]
-    Yaml {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What the parser said.
-        message: String,
-    },
-    /// The file is not UTF-8 text.
-    #[error("not UTF-8 text")]
-    NotUtf8,
+    /// The file cannot be loaded as YAML (syntax, encoding, an alias bomb).
+    #[error("{0}")]
+    Yaml(#[from] YamlError),
     /// The document is not a mapping of keys to values.
     #[error("the document is not a mapping of names to passwords")]
     NotAMapping,
@@ -55,6 +48,18 @@ pub enum PasswordsError {
         /// What kind of value it is.
         found: &'static str,
     },
+    /// Octavia reads another string than the file's text ([`Rendering`]).
+    #[error(
+        "{key} {how}, so Octavia would use another passphrase than the text in the file; \
+         write it as a quoted string of letters and digits (kolla-genpwd makes 40), then \
+         re-encrypt the CA key with it"
+    )]
+    NotAsWritten {
+        /// The key.
+        key: String,
+        /// How Octavia's value differs.
+        how: Rendering,
+    },
     /// The value cannot be used by Octavia.
     #[error("{key} cannot be used: {problem}")]
     Unusable {
@@ -65,9 +70,70 @@ pub enum PasswordsError {
     },
 }
 
+/// How the value Octavia reads differs from what `passwords.yml` holds: the
+/// path is passwords.yml, loaded by Ansible (YAML 1.1), rendered by kolla's
+/// template into `ca_private_key_passphrase = {{ octavia_ca_password }}`,
+/// then read by oslo.config, which strips surrounding whitespace and one pair
+/// of surrounding quotes. Never names the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rendering {
+    /// A plain `yes`, `on`, `true`, `no`...: Ansible renders `True` or `False`.
+    #[error("is a YAML boolean: Ansible renders it as True or False in octavia.conf")]
+    YamlBoolean,
+    /// A plain number in another form than its decimal one (`1_000`, `0x1F`,
+    /// `017`, `1:20`, `1.50`).
+    #[error("is a YAML number: Ansible renders its value in decimal, not as written")]
+    YamlNumber,
+    /// A plain date with a time.
+    #[error("is a YAML time stamp: Ansible renders it in another form")]
+    YamlTimestamp,
+    /// Jinja markup (`{{`, `{%`, `{#`), which Ansible renders.
+    #[error("holds Jinja markup ({{{{, {{%, {{#), which Ansible renders before Octavia sees it")]
+    Jinja,
+    /// Leading or trailing whitespace, which oslo.config strips.
+    #[error("has leading or trailing whitespace, which oslo.config strips")]
+    SurroundingWhitespace,
+    /// Wrapped in a pair of quotes, which oslo.config strips.
+    #[error("is wrapped in quotes, which oslo.config strips")]
+    SurroundingQuotes,
+}
+
+/// A password as Octavia reads it through octavia.conf.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OctaviaValue {
+    /// The string Octavia gets; `None` when it cannot be told here (Jinja,
+    /// a time stamp).
+    pub passphrase: Option<Passphrase>,
+    /// How it differs from the text in passwords.yml (empty: the same).
+    pub changed: Vec<Rendering>,
+}
+
+/// oslo.config's reading of a value after `=`: surrounding whitespace
+/// stripped, then one pair of matching surrounding quotes
+/// (`oslo_config.iniparser.BaseParser._split_key_value`).
+pub(crate) fn oslo_config_value(rendered: &str, changed: &mut Vec<Rendering>) -> String {
+    let stripped = rendered.trim();
+    if stripped.len() != rendered.len() {
+        changed.push(Rendering::SurroundingWhitespace);
+    }
+    let bytes = stripped.as_bytes();
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
+        && first == last
+        && (first == b'"' || first == b'\'')
+    {
+        changed.push(Rendering::SurroundingQuotes);
+        return stripped[1..stripped.len() - 1].to_owned();
+    }
+    stripped.to_owned()
+}
+
 /// A parsed `passwords.yml`. String values are wiped when it is dropped.
 pub struct KollaPasswords {
     doc: Yaml,
+    raw: HashMap<String, RawScalar>,
+    duplicates: Vec<crate::yaml::Duplicate>,
 }
 
 impl fmt::Debug for KollaPasswords {
@@ -79,6 +145,9 @@ impl fmt::Debug for KollaPasswords {
 impl Drop for KollaPasswords {
     fn drop(&mut self) {
         wipe(&mut self.doc);
+        for raw in self.raw.values_mut() {
+            raw.text.zeroize();
+        }
     }
 }
 
@@ -106,21 +175,26 @@ impl KollaPasswords {
         })
     }
 
-    /// Parses the file's bytes.
+    /// Parses the file's bytes, as Ansible loads a vars file
+    /// ([`crate::yaml`]: YAML 1.1 types, the last of duplicate keys, bounded aliases).
     pub fn parse(bytes: &[u8]) -> Result<Self, PasswordsError> {
-        let text = std::str::from_utf8(bytes).map_err(|_| PasswordsError::NotUtf8)?;
-        let mut docs = YamlLoader::load_from_str(text).map_err(|e| PasswordsError::Yaml {
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-            message: e.info().to_owned(),
-        })?;
-        let doc = match docs.len() {
-            0 => Yaml::Hash(Default::default()),
-            _ => docs.swap_remove(0),
-        };
-        docs.iter_mut().for_each(wipe);
+        let crate::yaml::Loaded {
+            doc,
+            duplicates,
+            raw,
+        } = crate::yaml::load(bytes)?;
         match doc {
-            Yaml::Hash(_) => Ok(Self { doc }),
+            Yaml::Hash(_) => Ok(Self {
+                doc,
+                raw,
+                duplicates,
+            }),
+            // An empty file: no passwords yet.
+            Yaml::Null => Ok(Self {
+                doc: Yaml::Hash(Default::default()),
+                raw,
+                duplicates,
+            }),
             mut other => {
                 wipe(&mut other);
                 Err(PasswordsError::NotAMapping)
@@ -128,33 +202,75 @@ impl KollaPasswords {
         }
     }
 
-    /// The passphrase stored under `key`, checked as Octavia will use it.
-    pub fn passphrase(&self, key: &str) -> Result<Passphrase, PasswordsError> {
-        let value = &self.doc[key];
-        let text = match value {
-            Yaml::BadValue => return Err(PasswordsError::Missing { key: key.into() }),
-            Yaml::Null => return Err(PasswordsError::Empty { key: key.into() }),
-            Yaml::String(s) => Zeroizing::new(s.clone()),
-            Yaml::Integer(_) | Yaml::Real(_) => {
-                return Err(PasswordsError::NotAString {
-                    key: key.into(),
-                    found: "a number",
-                });
-            }
-            Yaml::Boolean(_) => {
-                return Err(PasswordsError::NotAString {
-                    key: key.into(),
-                    found: "a boolean",
-                });
-            }
-            _ => {
+    /// The keys given more than once (Ansible warns and takes the last),
+    /// with the line of the last.
+    pub fn duplicates(&self) -> &[crate::yaml::Duplicate] {
+        &self.duplicates
+    }
+
+    /// What Octavia reads for `key` through kolla's octavia.conf
+    /// ([`Rendering`]), and how that differs from the text in the file.
+    pub fn octavia_value(&self, key: &str) -> Result<OctaviaValue, PasswordsError> {
+        let missing = || PasswordsError::Missing { key: key.into() };
+        match &self.doc[key] {
+            Yaml::BadValue => return Err(missing()),
+            Yaml::Array(_) | Yaml::Hash(_) => {
                 return Err(PasswordsError::NotAString {
                     key: key.into(),
                     found: "a list or mapping",
                 });
             }
+            _ => {}
+        }
+        let raw = self.raw.get(key).ok_or_else(missing)?;
+        let resolved = crate::yaml::resolve(raw);
+        let mut changed = Vec::new();
+        match resolved.typed {
+            Typed::Null => return Err(PasswordsError::Empty { key: key.into() }),
+            Typed::Bool(_) => changed.push(Rendering::YamlBoolean),
+            Typed::Int | Typed::Float if resolved.rendered.as_deref() != Some(&raw.text) => {
+                changed.push(Rendering::YamlNumber)
+            }
+            Typed::Timestamp if resolved.rendered.is_none() => {
+                changed.push(Rendering::YamlTimestamp)
+            }
+            _ => {}
+        }
+        let unsafe_tag = raw.tag.as_deref() == Some("!unsafe");
+        if !unsafe_tag && ["{{", "{%", "{#"].iter().any(|m| raw.text.contains(m)) {
+            changed.push(Rendering::Jinja);
+            return Ok(OctaviaValue {
+                passphrase: None,
+                changed,
+            });
+        }
+        let Some(rendered) = resolved.rendered.map(Zeroizing::new) else {
+            return Ok(OctaviaValue {
+                passphrase: None,
+                changed,
+            });
         };
-        let passphrase = Passphrase::new(text.to_string());
+        let read = oslo_config_value(&rendered, &mut changed);
+        Ok(OctaviaValue {
+            passphrase: Some(Passphrase::new(read)),
+            changed,
+        })
+    }
+
+    /// The passphrase stored under `key`, to write or unlock CA keys with:
+    /// refused unless Octavia reads exactly the text in the file, and can
+    /// use it.
+    pub fn passphrase(&self, key: &str) -> Result<Passphrase, PasswordsError> {
+        let value = self.octavia_value(key)?;
+        if let Some(&how) = value.changed.first() {
+            return Err(PasswordsError::NotAsWritten {
+                key: key.into(),
+                how,
+            });
+        }
+        let passphrase = value
+            .passphrase
+            .ok_or_else(|| PasswordsError::Empty { key: key.into() })?;
         match passphrase.octavia_problem() {
             Some(PassphraseProblem::Empty) => Err(PasswordsError::Empty { key: key.into() }),
             Some(problem) => Err(PasswordsError::Unusable {
@@ -174,7 +290,7 @@ impl KollaPasswords {
     }
 }
 
-/// Why `octavia_ca_password` cannot be had from passwords.yml.
+/// Why `octavia_ca_password` cannot be had from passwords.yml as written.
 #[derive(Debug)]
 pub(crate) enum CaPasswordError {
     /// passwords.yml cannot be read or parsed, or the value is missing, empty
@@ -182,6 +298,9 @@ pub(crate) enum CaPasswordError {
     Missing(String),
     /// The value holds a `$`, which oslo.config reads as a reference.
     Dollar,
+    /// Octavia reads another string than the text in the file: how, and
+    /// that string when it can be told.
+    NotAsWritten(Rendering, Option<Passphrase>),
 }
 
 /// The server CA passphrase Octavia gets through octavia.conf, found one way
@@ -203,13 +322,22 @@ pub(crate) fn server_ca_passphrase(
             other => other.to_string(),
         })
     })?;
-    file.passphrase(CA_PASSWORD).map(Some).map_err(|e| match e {
-        PasswordsError::Unusable {
+    match file.passphrase(CA_PASSWORD) {
+        Ok(passphrase) => Ok(Some(passphrase)),
+        Err(PasswordsError::Unusable {
             problem: PassphraseProblem::DollarSign,
             ..
-        } => CaPasswordError::Dollar,
-        other => CaPasswordError::Missing(other.to_string()),
-    })
+        }) => Err(CaPasswordError::Dollar),
+        Err(PasswordsError::NotAsWritten { how, .. }) => {
+            let octavia = file
+                .octavia_value(CA_PASSWORD)
+                .ok()
+                .and_then(|v| v.passphrase)
+                .filter(|p| p.octavia_problem().is_none());
+            Err(CaPasswordError::NotAsWritten(how, octavia))
+        }
+        Err(other) => Err(CaPasswordError::Missing(other.to_string())),
+    }
 }
 
 /// A `passwords.yml` holding only the two CA passphrases, for demonstration
@@ -242,7 +370,7 @@ mod tests {
     #[test]
     fn missing_empty_and_odd_values_are_named() {
         let p = KollaPasswords::parse(
-            b"octavia_ca_password:\noctavia_client_ca_password: 1234\nx: 'a$b'\ny: ''\n",
+            b"octavia_ca_password:\noctavia_client_ca_password: [1]\nx: 'a$b'\ny: ''\n",
         )
         .unwrap();
         assert_eq!(
@@ -281,7 +409,10 @@ mod tests {
         let err = KollaPasswords::parse(b"a: b\noctavia_ca_password: [secretvalue\n")
             .err()
             .unwrap();
-        assert!(matches!(err, PasswordsError::Yaml { .. }), "{err:?}");
+        assert!(
+            matches!(err, PasswordsError::Yaml(YamlError::Syntax { .. })),
+            "{err:?}"
+        );
         assert!(!err.to_string().contains("secretvalue"));
         assert_eq!(
             KollaPasswords::parse(b"- a\n- b\n").err(),
@@ -289,8 +420,43 @@ mod tests {
         );
         assert_eq!(
             KollaPasswords::parse(b"\xff\xfe").err(),
-            Some(PasswordsError::NotUtf8)
+            Some(PasswordsError::Yaml(YamlError::NotUtf8))
         );
+    }
+
+    #[test]
+    fn values_octavia_reads_otherwise_are_refused_and_their_octavia_value_told() {
+        let p = KollaPasswords::parse(
+            b"a: yes\nb: 1_000\nc: ' pad '\nd: '\"quoted\"'\ne: '{{ x }}'\nf: 12345\ng: \"True\"\na: on\n",
+        )
+        .unwrap();
+        assert_eq!(p.duplicates().len(), 1);
+        let told = |key: &str| {
+            let v = p.octavia_value(key).unwrap();
+            (v.changed, v.passphrase.map(|p| p.expose().to_owned()))
+        };
+        assert_eq!(
+            told("a"),
+            (vec![Rendering::YamlBoolean], Some("True".into()))
+        );
+        assert_eq!(
+            told("b"),
+            (vec![Rendering::YamlNumber], Some("1000".into()))
+        );
+        assert_eq!(
+            told("c"),
+            (vec![Rendering::SurroundingWhitespace], Some("pad".into()))
+        );
+        assert_eq!(
+            told("d"),
+            (vec![Rendering::SurroundingQuotes], Some("quoted".into()))
+        );
+        assert_eq!(told("e"), (vec![Rendering::Jinja], None));
+        // The same text either way: usable.
+        assert_eq!(p.passphrase("f").unwrap().expose(), "12345");
+        assert_eq!(p.passphrase("g").unwrap().expose(), "True");
+        let err = p.passphrase("a").unwrap_err().to_string();
+        assert!(err.contains("a is a YAML boolean"), "{err}");
     }
 
     #[test]

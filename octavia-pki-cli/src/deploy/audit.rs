@@ -12,7 +12,9 @@ use super::DeployError;
 use super::settings::{
     AMP_LISTEN_PORT, HEALTH_MANAGER_PORT, Settings, Value, as_bool, describe, scalar_text,
 };
-use octavia_pki::codes::check::{PASSWORD_MISSING, PASSWORD_UNUSABLE};
+use octavia_pki::codes::check::{
+    DUPLICATE_KEY, PASSWORD_MISSING, PASSWORD_NOT_AS_WRITTEN, PASSWORD_UNUSABLE,
+};
 use octavia_pki::codes::deploy::*;
 
 /// The password kolla-ansible gives the octavia Keystone user.
@@ -213,6 +215,20 @@ fn file_name(path: &Path) -> String {
 }
 
 fn audit_passwords(audit: &mut Audit<'_>, passwords: &KollaPasswords, file: &str) {
+    // Ansible warns and takes the last of a key given twice.
+    for d in passwords.duplicates() {
+        let key = octavia_pki::text::escape(&d.key).into_owned();
+        audit.push(
+            DUPLICATE_KEY,
+            Some(file.to_owned()),
+            Some(&key),
+            Some(d.line),
+            format!(
+                "{key} is given more than once; Ansible takes the last (line {})",
+                d.line
+            ),
+        );
+    }
     for key in [CA_PASSWORD, CLIENT_CA_PASSWORD, KEYSTONE_PASSWORD] {
         let Err(err) = passwords.passphrase(key) else {
             continue;
@@ -220,6 +236,7 @@ fn audit_passwords(audit: &mut Audit<'_>, passwords: &KollaPasswords, file: &str
         // The message names the key and the problem, never the value.
         let code = match err {
             PasswordsError::Unusable { .. } => PASSWORD_UNUSABLE,
+            PasswordsError::NotAsWritten { .. } => PASSWORD_NOT_AS_WRITTEN,
             _ => PASSWORD_MISSING,
         };
         audit.push(

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
-use yaml_rust2::{Yaml, YamlLoader};
 
 use super::DeployError;
 
@@ -86,11 +86,19 @@ impl Settings {
             line: Some(e.marker().line()),
             message: format!("{} (column {})", e.info(), e.marker().col() + 1),
         };
-        let doc = YamlLoader::load_from_str(text)
-            .map_err(yaml_error)?
-            .into_iter()
-            .next()
-            .unwrap_or(Yaml::Hash(Default::default()));
+        // Loaded as Ansible loads it (YAML 1.1 types, the last of duplicate
+        // keys), with bounded alias expansion.
+        let doc = octavia_pki::yaml::load(text.as_bytes())
+            .map_err(|e| DeployError::Yaml {
+                path: path.to_owned(),
+                line: match e {
+                    octavia_pki::yaml::YamlError::Syntax { line, .. }
+                    | octavia_pki::yaml::YamlError::TooLarge { line, .. } => Some(line),
+                    _ => None,
+                },
+                message: e.to_string(),
+            })?
+            .doc;
         // An empty document (comments only) has no settings yet; anything
         // other than a mapping is not a settings file.
         let doc = match doc {

@@ -58,6 +58,9 @@ pub struct CheckOptions {
     /// The work directory's history: the rehearsal also plays each older
     /// client CA copy running amphorae hold ([`crate::rehearse::RehearseOptions::history`]).
     pub history: Vec<crate::history::HistoryEntry>,
+    /// The CA work directory, to check that it holds the deployed set's CAs
+    /// ([`crate::lifecycle::certificate_mismatches`]).
+    pub work_dir: Option<PathBuf>,
 }
 
 impl Default for CheckOptions {
@@ -72,6 +75,7 @@ impl Default for CheckOptions {
             octavia: OctaviaVersions::All,
             rehearse: true,
             history: Vec::new(),
+            work_dir: None,
         }
     }
 }
@@ -218,6 +222,7 @@ pub(crate) fn check_dir_sharing(
     unlocked: &UnlockedKeys,
 ) -> Result<Report> {
     crate::fsio::require_dir(dir)?;
+    refuse_work_dir(dir, options.layout)?;
     let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
     let mut checker = Checker {
         dir,
@@ -240,6 +245,27 @@ pub(crate) fn check_dir_sharing(
         checker.report.finish();
     }
     Ok(checker.report)
+}
+
+/// A CA work directory given where the deployed directory belongs (no
+/// deployed file, kolla-ansible's `server_ca/` inside) is said to be one,
+/// rather than reported as a set with every file missing.
+fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
+    let deployed = layout.map_or(Layout::ALL.to_vec(), |l| vec![l]);
+    let has_deployed = deployed.iter().any(|l| {
+        l.files()
+            .names()
+            .iter()
+            .any(|name| crate::fsio::exists(&dir.join(name)))
+    });
+    if has_deployed || !crate::fsio::exists(&dir.join(crate::layout::work_dir::SERVER_CA_CERT)) {
+        return Ok(());
+    }
+    Err(crate::Error::InvalidOptions(format!(
+        "{} is a CA work directory (server_ca/, client_ca/), not the deployed files' directory: \
+         check the deployed directory (/etc/kolla/config/octavia) and give this one as --work-dir",
+        dir.display()
+    )))
 }
 
 /// What the rules found in the files, for the rules that relate files.
@@ -335,6 +361,7 @@ impl Checker<'_> {
 
     fn run(&mut self) {
         let files = self.layout.files();
+        self.duplicate_passwords();
         let passphrase = self.passphrase();
         let server_certs = self.certificate_file(files.server_ca_cert);
         let client_ca_certs = if files.client_ca_cert == files.server_ca_cert {
@@ -352,6 +379,38 @@ impl Checker<'_> {
         };
         self.apply_rules(&loaded);
         self.server_key = loaded.server_key;
+        self.work_dir_belongs();
+    }
+
+    /// With a work directory: its CAs must be the deployed ones.
+    fn work_dir_belongs(&mut self) {
+        let Some(work_dir) = self.options.work_dir.as_deref() else {
+            return;
+        };
+        let to = crate::Destination {
+            dir: self.dir,
+            work_dir,
+        };
+        // The keys too, when passwords.yml gives both CA passphrases.
+        let passphrases = self
+            .options
+            .passwords
+            .as_deref()
+            .and_then(|p| crate::KollaPasswords::load(p).ok())
+            .and_then(|p| p.ca_passphrases().ok());
+        for mismatch in crate::lifecycle::mismatches(&to, self.layout, passphrases.as_ref()) {
+            let file = mismatch
+                .against
+                .strip_prefix(self.dir)
+                .unwrap_or(&mismatch.against)
+                .to_str()
+                .map(str::to_owned);
+            self.find(
+                codes::WORK_DIR_MISMATCH,
+                file.as_deref(),
+                mismatch.to_string(),
+            );
+        }
     }
 
     /// The server CA passphrase, from the options or passwords.yml, with
@@ -381,6 +440,43 @@ impl Checker<'_> {
                 self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), what);
                 None
             }
+            Err(CaPasswordError::NotAsWritten(how, octavia)) => {
+                let then = if octavia.is_some() {
+                    "; the key is checked with the string Octavia reads"
+                } else {
+                    "; which string that is cannot be told here, so the key is not checked"
+                };
+                self.find(
+                    codes::PASSWORD_NOT_AS_WRITTEN,
+                    Some(PASSWORDS_FILE),
+                    format!("{CA_PASSWORD} {how}{then}"),
+                );
+                octavia
+            }
+        }
+    }
+
+    /// Keys passwords.yml gives twice: Ansible warns and takes the last.
+    fn duplicate_passwords(&mut self) {
+        if self.options.passphrase.is_some() {
+            return;
+        }
+        let Some(passwords) = self.options.passwords.as_deref() else {
+            return;
+        };
+        let Ok(file) = crate::KollaPasswords::load(passwords) else {
+            return;
+        };
+        for d in file.duplicates() {
+            self.find(
+                codes::DUPLICATE_KEY,
+                Some(PASSWORDS_FILE),
+                format!(
+                    "{} is given more than once; Ansible takes the last (line {})",
+                    crate::text::escape(&d.key),
+                    d.line
+                ),
+            );
         }
     }
 

@@ -28,6 +28,11 @@ super::finding_codes! {
         None,
         "Give Ansible's vault password file: --vault-password-file FILE, or ANSIBLE_VAULT_PASSWORD_FILE (an executable file is run, as Ansible does).",
         "Kayobe and many kolla-ansible operators keep passwords.yml and the certificate files encrypted with ansible-vault. kolla-ansible decrypts them when it copies them to the controllers, so Octavia is not affected; but nothing can be checked without the vault password. With another password, Ansible's HMAC check of the file fails.";
+    WORK_DIR_MISMATCH = "work-dir-mismatch", Error,
+        "The CA work directory holds another CA than the deployed files.",
+        Some("after a renewal from it: \"tlsv1 alert unknown ca\" / \"certificate verify failed\""),
+        "Give the work directory of this set (--work-dir), or restore the replaced files from the .backup/ directories beside them.",
+        "renew and rotate issue from the work directory's CA keys and rewrite some deployed files but not others. With another set's work directory, or after a run stopped between writing the deployed files and the work directory, the result mixes two sets: renew and rotate refuse it, and check --work-dir reports it. Compared by public key, so a renewed certificate (same key) is the same CA.";
     FILE_TOO_LARGE = "file-too-large", Error,
         "The file is far larger than any certificate or key file.",
         None,
@@ -123,6 +128,16 @@ super::finding_codes! {
         Some("oslo.config reads `$name` as a reference to another option: oslo_config.cfg.TemplateSubstitutionError / \"no such option ... in group [DEFAULT]\""),
         "Replace it with letters and digits (kolla-genpwd makes 40 of them) and, for a CA password, re-encrypt the CA key with the new one.",
         "kolla-ansible writes octavia_ca_password into octavia.conf as ca_private_key_passphrase, and octavia_keystone_password into its service auth. oslo.config substitutes `$name` and `${name}` in octavia.conf values, so the passphrase Octavia gets is not what was written; a line break ends the value. (Formerly passphrase-dollar, for the CA passphrase.)";
+    PASSWORD_NOT_AS_WRITTEN = "password-not-as-written", Error,
+        "A password in passwords.yml reaches Octavia as another string: a YAML boolean or number, surrounding whitespace or quotes, Jinja markup.",
+        Some("Could not sign the certificate request: Incorrect password, could not decrypt key (when the key was encrypted with the text as written)"),
+        "Write the password as a quoted string of letters and digits (kolla-genpwd makes 40), re-encrypt the CA key with it, and reconfigure.",
+        "Ansible loads passwords.yml as YAML 1.1, where a plain yes, on or true is a boolean (rendered True) and 1_000, 0x1F, 017 or 1:20 are numbers (rendered in decimal); kolla writes the rendered value into octavia.conf, and oslo.config strips surrounding whitespace and one pair of quotes. So Octavia uses another passphrase than the text in the file, and a key encrypted with that text does not open. generate, renew and rotate refuse such a value; the checker unlocks the key with the string Octavia reads.";
+    DUPLICATE_KEY = "duplicate-key", Warning,
+        "A key is given twice in passwords.yml: Ansible warns and uses the last value.",
+        Some("[WARNING]: While constructing a mapping ... found a duplicate dict key ... Using last defined value only."),
+        "Remove the earlier occurrences, keeping the value you mean.",
+        "YAML mappings should not repeat a key. Ansible (and this tool, which reads passwords.yml as Ansible does) keeps the last value; an editor's search, or another YAML reader, may find the first.";
     PASSWORD_MISSING = "password-missing", Error,
         "A password Octavia needs is missing or empty in passwords.yml, or passwords.yml cannot be read.",
         Some("kolla-ansible fails to render octavia.conf, or renders an empty passphrase"),
@@ -199,8 +214,11 @@ pub const ALL: &[super::Code] = &[
     PASSPHRASE_NOT_AVAILABLE,
     WRONG_PASSPHRASE,
     PASSWORD_UNUSABLE,
+    PASSWORD_NOT_AS_WRITTEN,
+    DUPLICATE_KEY,
     PASSWORD_MISSING,
     CA_KEY_MISMATCH,
+    WORK_DIR_MISMATCH,
     SERVER_CA_CHAIN_ORDER,
     RSA_KEY_TOO_SMALL,
     ED25519_SERVER_CA_KEY,

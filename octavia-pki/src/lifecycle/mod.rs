@@ -7,6 +7,7 @@
 //! write and what must happen after. Nothing is written until the caller
 //! applies it, which makes `--dry-run` exact.
 
+mod belongs;
 mod staged;
 
 use std::path::Path;
@@ -24,6 +25,7 @@ use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
 
+pub use belongs::{Mismatch, certificate_mismatches, mismatches};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
 
 /// Which CA.
@@ -64,8 +66,9 @@ pub struct Change {
     /// When the client CA changed: amphorae created before now refuse the
     /// controllers from this time (RFC 3339) and must be failed over before.
     pub amphorae_deadline: Option<String>,
-    /// What the work directory's history records of this change.
-    pub history: Option<HistoryEntry>,
+    /// What the work directory's history records of this change: one entry
+    /// per certificate it replaces (both CAs for `rotate all`).
+    pub history: Vec<HistoryEntry>,
     /// The history with this change appended, written by [`Change::apply`].
     #[serde(skip)]
     history_file: Option<PlannedFile>,
@@ -110,24 +113,36 @@ impl Change {
             files,
             next_steps,
             amphorae_deadline: None,
-            history: None,
+            history: Vec::new(),
             history_file: None,
         }
     }
 
     /// Writes the files and the history entry atomically, all or nothing,
-    /// backing up every file it replaces.
-    pub fn apply(&self) -> Result<WriteReport> {
+    /// backing up every file it replaces. `lock` ([`Destination::lock`],
+    /// taken before the change was planned) must cover every file: what was
+    /// read to plan it cannot have changed meanwhile.
+    pub fn apply(&self, lock: &fsio::DirLock) -> Result<WriteReport> {
         let mut files = self.files.clone();
         files.extend(self.history_file.clone());
+        lock.require_covers(&files)?;
         fsio::write_all(&files, true)
     }
 
     /// Records the change in the work directory's history, when applied.
-    fn recorded(mut self, work_dir: &Path, entry: HistoryEntry) -> Result<Self> {
-        self.history_file = Some(history::appended(work_dir, &entry)?);
-        self.amphorae_deadline = entry.amphorae_deadline.clone();
-        self.history = Some(entry);
+    fn recorded(self, work_dir: &Path, entry: HistoryEntry) -> Result<Self> {
+        self.recorded_all(work_dir, vec![entry])
+    }
+
+    /// Records each entry, in order; the change's deadline is the last one's
+    /// that has one.
+    fn recorded_all(mut self, work_dir: &Path, entries: Vec<HistoryEntry>) -> Result<Self> {
+        self.history_file = Some(history::appended(work_dir, &entries)?);
+        self.amphorae_deadline = entries
+            .iter()
+            .rev()
+            .find_map(|e| e.amphorae_deadline.clone());
+        self.history = entries;
         Ok(self)
     }
 }
@@ -146,6 +161,21 @@ struct WorkDir<'a> {
 }
 
 impl<'a> WorkDir<'a> {
+    /// The work directory of `to`, refused unless it and the deployed
+    /// directory are one set ([`mismatches`]): a change planned from another
+    /// set's CA would leave a set Octavia refuses.
+    fn open(
+        to: &'a Destination<'a>,
+        layout: Option<Layout>,
+        passphrases: Option<&CaPassphrases>,
+    ) -> Result<Self> {
+        let wd = Self::new(to, layout);
+        match mismatches(to, wd.layout, passphrases).into_iter().next() {
+            None => Ok(wd),
+            Some(mismatch) => Err(Error::NotOneSet(Box::new(mismatch))),
+        }
+    }
+
     fn new(to: &'a Destination<'a>, layout: Option<Layout>) -> Self {
         let layout = layout.unwrap_or_else(|| {
             if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
@@ -288,7 +318,7 @@ pub fn renew_client(
     days: u32,
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let wd = WorkDir::new(to, layout);
+    let wd = WorkDir::open(to, layout, Some(passphrases))?;
     let issuer = wd.client_issuer(passphrases)?;
     let old = wd.client_certificate()?;
     let key = PrivateKey::generate(key_type_of(&old)).map_err(|e| Error::Generate {
@@ -341,7 +371,7 @@ pub fn renew_ca(
     key_id: RenewKeyId,
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let wd = WorkDir::new(to, layout);
+    let wd = WorkDir::open(to, layout, Some(passphrases))?;
     let old = wd.ca(role, passphrases)?;
     let cert = old.certificate().clone();
     if !cert.is_signed_by(&cert) {
@@ -446,7 +476,7 @@ pub fn rotate(
     days: (u32, u32),
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let wd = WorkDir::new(to, layout);
+    let wd = WorkDir::open(to, layout, Some(passphrases))?;
     let (ca_days, client_days) = days;
     // In the legacy layout the one CA plays both roles: rotating it is rotating all.
     let (server, client) = match (target, wd.layout) {
@@ -462,9 +492,8 @@ pub fn rotate(
     let mut files = Vec::new();
     let mut certificates: Vec<(String, CertificateSummary)> = Vec::new();
     let mut server_ca = None;
-    // The history records the CA the amphorae trust: the client CA's change
-    // (in the legacy layout, the one CA's).
-    let mut replaced = None;
+    // The history records each CA replaced, as (action, old, new).
+    let mut replaced = Vec::new();
     if server {
         let (ca, r) = rotate_one(&wd, CaRole::ServerCa, passphrases, key_type, ca_days, now)?;
         files.extend(wd.ca_files(CaRole::ServerCa, &ca, passphrases, true)?);
@@ -472,7 +501,7 @@ pub fn rotate(
             role_name(CaRole::ServerCa).into(),
             CertificateSummary::of(ca.certificate()),
         ));
-        replaced = Some(r);
+        replaced.push(r);
         server_ca = Some(ca);
     }
     if client {
@@ -485,7 +514,7 @@ pub fn rotate(
                     role_name(CaRole::ClientCa).into(),
                     CertificateSummary::of(ca.certificate()),
                 ));
-                replaced = Some(r);
+                replaced.push(r);
                 ca
             }
             Layout::Legacy => server_ca
@@ -503,10 +532,20 @@ pub fn rotate(
         files.extend(wd.client_files(&bundle));
         certificates.push(("client".into(), CertificateSummary::of(&bundle.certificate)));
     }
-    let (action, old, new) =
-        replaced.ok_or_else(|| Error::InvalidOptions("nothing to rotate".into()))?;
-    // A new client CA: amphorae booted before refuse the controllers at once.
-    let entry = HistoryEntry::new(action, &old, &new, client.then_some(now), now);
+    if replaced.is_empty() {
+        return Err(Error::InvalidOptions("nothing to rotate".into()));
+    }
+    // The CA the amphorae trust (the client CA; in the legacy layout the one
+    // CA) changed: amphorae booted before refuse the controllers at once.
+    let last = replaced.len() - 1;
+    let entries = replaced
+        .iter()
+        .enumerate()
+        .map(|(i, (action, old, new))| {
+            let amphorae_trust_it = client && i == last;
+            HistoryEntry::new(action, old, new, amphorae_trust_it.then_some(now), now)
+        })
+        .collect();
     let summary = format!(
         "rotated to new {key_type} keys: {}",
         certificates
@@ -520,7 +559,7 @@ pub fn rotate(
         "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
         format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
     ];
-    Change::new(summary, certificates, files, next_steps).recorded(to.work_dir, entry)
+    Change::new(summary, certificates, files, next_steps).recorded_all(to.work_dir, entries)
 }
 
 /// One CA of an immediate rotation: the new CA (same name, new key) and

@@ -5,8 +5,8 @@
 //! - **Server CA.** The controllers trust every certificate of the server CA
 //!   file, while Octavia issues with the first one and the key file. So the
 //!   file becomes `[new, old]` with the new key: amphorae keep their old-CA
-//!   certificates until housekeeping re-issues them (within about 16 days:
-//!   30-day validity, 14-day buffer), and new ones get new-CA certificates.
+//!   certificates until housekeeping re-issues them (within about 18 days:
+//!   30-day validity less the 14-day buffer, and two days of its runs), and new ones get new-CA certificates.
 //! - **Client CA.** A running amphora trusts only the client CA copy it booted
 //!   with. The controllers send `[client certificate, cross-certificate]`,
 //!   the cross-certificate being the new CA's, issued by the old CA's key:
@@ -55,7 +55,7 @@ pub fn rotate_staged(
     days: (u32, u32),
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let wd = two_cas(to, layout, "rotate")?;
+    let wd = two_cas(to, layout, Some(passphrases), "rotate")?;
     match role {
         CaRole::ServerCa => stage_server_ca(&wd, passphrases, key_type, days.0, now),
         CaRole::ClientCa => stage_client_ca(&wd, passphrases, key_type, days, now),
@@ -63,8 +63,13 @@ pub fn rotate_staged(
 }
 
 /// Staged rotations need the kolla layout's two CAs.
-fn two_cas<'a>(to: &'a Destination<'a>, layout: Option<Layout>, what: &str) -> Result<WorkDir<'a>> {
-    let wd = WorkDir::new(to, layout);
+fn two_cas<'a>(
+    to: &'a Destination<'a>,
+    layout: Option<Layout>,
+    passphrases: Option<&CaPassphrases>,
+    what: &str,
+) -> Result<WorkDir<'a>> {
+    let wd = WorkDir::open(to, layout, passphrases)?;
     if wd.layout == Layout::Legacy {
         return Err(Error::InvalidOptions(format!(
             "a staged rotation needs the kolla layout's two CAs; in the legacy layout one CA \
@@ -373,7 +378,7 @@ pub fn finish_staged(
     force: bool,
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let wd = two_cas(to, layout, "finish")?;
+    let wd = two_cas(to, layout, None, "finish")?;
     let (old, new, files, still_needed, what_goes) = match role {
         CaRole::ServerCa => {
             let file = wd.w(work_dir::SERVER_CA_CERT);

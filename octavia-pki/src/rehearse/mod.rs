@@ -753,14 +753,19 @@ fn record(failures: &mut Vec<Failed>, failure: Failure, releases: &[&'static Oct
 
 /// The passphrase Octavia would get through octavia.conf.
 fn passphrase(options: &RehearseOptions) -> Result<Option<Passphrase>, String> {
-    let passphrase = crate::passwords::server_ca_passphrase(
+    let passphrase = match crate::passwords::server_ca_passphrase(
         options.passphrase.as_ref(),
         options.passwords.as_deref(),
-    )
-    .map_err(|e| match e {
-        CaPasswordError::Dollar => dollar_message(),
-        CaPasswordError::Missing(what) => what,
-    })?;
+    ) {
+        Ok(passphrase) => passphrase,
+        // Octavia gets another string than the file's text: played with that string.
+        Err(CaPasswordError::NotAsWritten(_, Some(octavia))) => Some(octavia),
+        Err(CaPasswordError::NotAsWritten(how, None)) => {
+            return Err(format!("{} {how}", crate::passwords::CA_PASSWORD));
+        }
+        Err(CaPasswordError::Dollar) => return Err(dollar_message()),
+        Err(CaPasswordError::Missing(what)) => return Err(what),
+    };
     if passphrase.as_ref().and_then(Passphrase::octavia_problem)
         == Some(PassphraseProblem::DollarSign)
     {

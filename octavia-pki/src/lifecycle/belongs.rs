@@ -1,0 +1,174 @@
+//! Whether a CA work directory and a deployed directory are one set: the
+//! same CA keys. A renewal issues from the work directory's CA and writes
+//! some deployed files but not others, so with another set's work directory
+//! (or after a run killed between writing the deployed files and the work
+//! directory's) it would leave a set Octavia refuses. Compared by public key,
+//! so a renewed certificate (same key, new dates) is the same CA.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::CaRole;
+use crate::cert::Certificate;
+use crate::generate::Destination;
+use crate::layout::{Layout, work_dir};
+use crate::model::CaPassphrases;
+use crate::secret::Passphrase;
+
+/// A CA whose work-directory copy and deployed copy have different keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Mismatch {
+    /// Which CA.
+    pub role: CaRole,
+    /// The work directory's file.
+    pub work_file: PathBuf,
+    /// The file it differs from: the deployed copy, or, for a work directory
+    /// key that is not its certificate's, that certificate.
+    pub against: PathBuf,
+    /// Whether the keys (rather than the certificates) differ.
+    pub key: bool,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} and {} are not the same {} {}: the work directory belongs to another set, or a \
+             run stopped between writing the two (their .backup/ directories keep what was \
+             replaced)",
+            self.work_file.display(),
+            self.against.display(),
+            match self.role {
+                CaRole::ServerCa => "server CA",
+                CaRole::ClientCa => "client CA",
+            },
+            if self.key {
+                "key"
+            } else {
+                "(another public key)"
+            }
+        )
+    }
+}
+
+/// The CA certificate files that must hold the same CA in both directories:
+/// (role, work directory file, deployed file).
+fn pairs(to: &Destination<'_>, layout: Layout) -> Vec<(CaRole, PathBuf, PathBuf)> {
+    let files = layout.files();
+    let mut pairs = vec![(
+        CaRole::ServerCa,
+        to.work_dir.join(work_dir::SERVER_CA_CERT),
+        to.dir.join(files.server_ca_cert),
+    )];
+    if !layout.is_single_ca() {
+        pairs.push((
+            CaRole::ClientCa,
+            to.work_dir.join(work_dir::CLIENT_CA_CERT),
+            to.dir.join(files.client_ca_cert),
+        ));
+    }
+    pairs
+}
+
+/// The first certificate of a CA file, when it can be read: Octavia issues
+/// with it, and a staged rotation's older CAs follow it.
+fn first(path: &Path) -> Option<Certificate> {
+    crate::model::read_certificates(path)
+        .ok()
+        .and_then(|c| c.into_iter().next())
+}
+
+/// The CA certificates that differ between the work directory and the
+/// deployed directory. A file missing or unreadable on either side is not a
+/// mismatch (the checker reports it as such).
+pub fn certificate_mismatches(to: &Destination<'_>, layout: Layout) -> Vec<Mismatch> {
+    pairs(to, layout)
+        .into_iter()
+        .filter_map(|(role, work_file, deployed_file)| {
+            let (work, deployed) = (first(&work_file)?, first(&deployed_file)?);
+            (work.public_key_raw() != deployed.public_key_raw()).then_some(Mismatch {
+                role,
+                work_file,
+                against: deployed_file,
+                key: false,
+            })
+        })
+        .collect()
+}
+
+/// [`certificate_mismatches`], and, with the passphrases, the keys: each
+/// work directory CA key must open and be its certificate's, and the
+/// deployed server CA key must be the same bytes as the work directory's or
+/// open to the same key. A key that opens to another key than its
+/// certificate's is what a run stopped between the two files leaves.
+pub fn mismatches(
+    to: &Destination<'_>,
+    layout: Layout,
+    passphrases: Option<&CaPassphrases>,
+) -> Vec<Mismatch> {
+    let mut found = certificate_mismatches(to, layout);
+    let Some(passphrases) = passphrases else {
+        return found;
+    };
+    let mut keys = vec![(
+        CaRole::ServerCa,
+        work_dir::SERVER_CA_KEY,
+        work_dir::SERVER_CA_CERT,
+        &passphrases.server_ca,
+    )];
+    if !layout.is_single_ca() && crate::fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_KEY)) {
+        keys.push((
+            CaRole::ClientCa,
+            work_dir::CLIENT_CA_KEY,
+            work_dir::CLIENT_CA_CERT,
+            &passphrases.client_ca,
+        ));
+    }
+    for (role, key, cert, passphrase) in keys {
+        let (key_file, cert_file) = (to.work_dir.join(key), to.work_dir.join(cert));
+        if !key_is_the_certificates(&key_file, &cert_file, passphrase) {
+            found.push(Mismatch {
+                role,
+                work_file: key_file,
+                against: cert_file,
+                key: true,
+            });
+        }
+    }
+    let work_file = to.work_dir.join(work_dir::SERVER_CA_KEY);
+    let deployed_file = to.dir.join(layout.files().server_ca_key);
+    if let (Ok(work), Ok(deployed)) = (
+        crate::fsio::read_file(&work_file),
+        crate::fsio::read_file(&deployed_file),
+    ) && *work != *deployed
+        && !key_is_the_certificates(
+            &deployed_file,
+            &to.work_dir.join(work_dir::SERVER_CA_CERT),
+            &passphrases.server_ca,
+        )
+    {
+        found.push(Mismatch {
+            role: CaRole::ServerCa,
+            work_file,
+            against: deployed_file,
+            key: true,
+        });
+    }
+    found
+}
+
+/// Whether the key in `key_file` opens with `passphrase` to the key of the
+/// first certificate of `cert_file`. Either unreadable, or a key that does
+/// not open, is not a mismatch of sets: the key's readers report it.
+fn key_is_the_certificates(key_file: &Path, cert_file: &Path, passphrase: &Passphrase) -> bool {
+    let (Some(cert), Ok(key)) = (
+        first(cert_file),
+        crate::model::read_private_key(key_file, Some(passphrase)),
+    ) else {
+        return true;
+    };
+    cert.matches_key(&key)
+}

@@ -1,0 +1,67 @@
+//! Text read from files or the network, made safe to print: a certificate
+//! subject, an amphora id or a password's key may hold a newline (which
+//! would add a line to a Nagios plugin's output, or fake its performance
+//! data) or an escape sequence (which would drive the terminal).
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// `text` with every control character (C0, DEL, C1: newlines, ESC...) and
+/// the backslash written as an escape (`\n`, `\t`, `\\`, `\x1b`, `\u{9b}`),
+/// so that it prints on one line and nothing in it reaches a terminal as a
+/// command. Text without any comes back as it is.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() || c == '\\') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `word` quoted for a POSIX shell when it needs it (as Python's
+/// `shlex.quote`): a command line the tool suggests can be pasted as is.
+pub fn shell_quote(word: &str) -> Cow<'_, str> {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(format!("'{}'", word.replace('\'', "'\"'\"'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_plain_text_is_untouched() {
+        assert_eq!(escape("CN=a.example.org"), "CN=a.example.org");
+        assert_eq!(
+            escape("CN=x\n| days_left_min=999\x1b[2J\u{9b}"),
+            "CN=x\\n| days_left_min=999\\x1b[2J\\u{9b}"
+        );
+        assert_eq!(escape("a\\nb"), "a\\\\nb");
+    }
+
+    #[test]
+    fn shell_words_are_quoted_as_shlex_does() {
+        assert_eq!(shell_quote("/etc/kolla/config"), "/etc/kolla/config");
+        assert_eq!(shell_quote("my dir"), "'my dir'");
+        assert_eq!(shell_quote("it's"), "'it'\"'\"'s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
