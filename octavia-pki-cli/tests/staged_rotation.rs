@@ -332,16 +332,7 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
     );
 
     // The history holds the four steps; expiry no longer reports a deadline.
-    let history = fs::read_to_string(set.work_dir.join("octavia-pki-history.jsonl")).unwrap();
-    let actions: Vec<String> = history
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["action"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let actions = history_actions(&set.work_dir);
     assert_eq!(
         actions,
         [

@@ -325,16 +325,7 @@ fn the_history_records_both_cas_and_an_immediate_rotation_ends_older_deadlines()
             "ecdsa-p256",
         ])
         .args(set.change_args()));
-    let history = fs::read_to_string(set.work_dir.join("octavia-pki-history.jsonl")).unwrap();
-    let actions: Vec<String> = history
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["action"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let actions = history_actions(&set.work_dir);
     assert_eq!(actions, ["rotate server-ca", "rotate client-ca"]);
 
     // renew client-ca opens a deadline; an immediate client CA rotation ends it.

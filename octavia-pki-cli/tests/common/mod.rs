@@ -629,3 +629,17 @@ impl Drop for Agent {
         let _ = self.child.wait();
     }
 }
+
+/// The actions of a work directory's history, in order.
+pub fn history_actions(work_dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(work_dir.join("octavia-pki-history.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
