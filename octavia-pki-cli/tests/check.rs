@@ -527,6 +527,15 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
 
 /// Codes no committed fixture directory can show, and the test that shows each instead.
 const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
+    // Judged against the real Ansible and oslo.config (the peers' venvs).
+    (
+        "password-not-as-written",
+        "passphrases_are_read_as_ansible_renders_them_and_oslo_config_reads_them in tests/trust.rs",
+    ),
+    (
+        "duplicate-key",
+        "a_key_given_twice_in_passwords_yml_is_a_warning_and_the_last_value_counts in tests/trust.rs",
+    ),
     // Two directories (the deployed set and another's work directory) and
     // runs killed at each rename.
     (

@@ -496,3 +496,30 @@ fn passphrases_are_read_as_ansible_renders_them_and_oslo_config_reads_them() {
         }
     }
 }
+
+#[test]
+fn a_key_given_twice_in_passwords_yml_is_a_warning_and_the_last_value_counts() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let (server, client) = test_passphrases();
+    fs::write(
+        &set.passwords,
+        format!(
+            "octavia_ca_password: NotThisOne\noctavia_client_ca_password: {client}\n\
+             octavia_ca_password: {server}\n"
+        ),
+    )
+    .unwrap();
+    let out = run(octavia_pki()
+        .arg("check")
+        .arg(&set.dir)
+        .arg("--passwords")
+        .arg(&set.passwords)
+        .args(["--format", "json"]));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(
+        findings_at(&report, "warning"),
+        ["duplicate-key@passwords.yml"],
+        "{report}"
+    );
+}
