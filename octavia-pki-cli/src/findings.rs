@@ -2,6 +2,7 @@
 //! Shared by `check` and `deploy check`, so both read alike.
 
 use octavia_pki::check::{Finding, Severity, Summary};
+use octavia_pki::text::count;
 
 /// One finding as printed, under the group (a file, or a file and a key) it belongs to.
 pub struct Shown<'a> {
@@ -34,10 +35,15 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
         }
     }
     for group in groups {
-        outln!("\n{group}");
+        outln!("\n{}", octavia_pki::text::escape(group));
         for f in shown.iter().filter(|s| s.group == group).map(|s| s.finding) {
             let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
-            outln!("  {label} {}: {}", f.code, f.message);
+            // Messages quote subjects and file names: printed escaped.
+            outln!(
+                "  {label} {}: {}",
+                f.code,
+                octavia_pki::text::escape(&f.message)
+            );
             if f.severity == Severity::Info {
                 continue;
             }
@@ -47,10 +53,23 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
             outln!("          fix: {}", f.fix);
         }
     }
+    let unchecked = shown
+        .iter()
+        .any(|s| s.finding.code == octavia_pki::codes::check::PASSPHRASE_NOT_AVAILABLE);
     let verdict = if summary.errors > 0 {
         paint(
             &format!("FAIL: Octavia will not work with {subject}"),
             Severity::Error,
+            colour,
+        )
+    } else if unchecked {
+        // Not "will work": the key was not opened, so that much is unknown.
+        paint(
+            &format!(
+                "OK as far as checked: no error in {subject}, but the server CA key was not \
+                 opened (no passphrase: give --passwords)"
+            ),
+            Severity::Warning,
             colour,
         )
     } else if summary.warnings > 0 {
@@ -63,9 +82,9 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
         format!("OK: Octavia will work with {subject}")
     };
     outln!(
-        "\n{verdict} ({} errors, {} warnings, {} notes)",
-        summary.errors,
-        summary.warnings,
-        summary.infos
+        "\n{verdict} ({}, {}, {})",
+        count(summary.errors, "error", "errors"),
+        count(summary.warnings, "warning", "warnings"),
+        count(summary.infos, "note", "notes")
     );
 }

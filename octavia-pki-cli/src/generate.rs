@@ -60,11 +60,11 @@ pub struct GenerateArgs {
     key_type: KeyType,
 
     /// Validity of the CA certificates, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CA_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CA_DAYS, value_parser = crate::output::days)]
     ca_days: u32,
 
     /// Validity of the client certificate, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CLIENT_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CLIENT_DAYS, value_parser = crate::output::days)]
     client_days: u32,
 
     /// Subject country (C) of all certificates.
@@ -229,6 +229,10 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
     })?;
     let mut files = pki.planned_files(&to, &passphrases)?;
     files.append(&mut extra_files);
+    // Replacing a set: the work directory's history records it.
+    if args.force {
+        files.extend(pki.history_of_replacing(&to, time::OffsetDateTime::now_utc())?);
+    }
     let (write, would_write) = if args.dry_run {
         (
             WriteReport::default(),

@@ -75,7 +75,7 @@ pub struct ChangeArgs {
     passphrase_file: Option<PathBuf>,
 
     /// Validity of the new certificate(s), in days [default: 365 for the client, 3650 for a CA].
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = crate::output::days)]
     days: Option<u32>,
 }
 
@@ -186,7 +186,8 @@ pub struct RotateAllArgs {
 Refused unless the probe report shows that no amphora needs what goes: for the server CA, every \
 amphora connects and serves a certificate from the new CA (housekeeping re-issues them within about \
 18 days with Octavia's defaults: 30-day validity less the 14-day buffer, and two days of its runs); for the client CA, every amphora was created after the staged \
-rotation (`created_at`, from `openstack loadbalancer amphora list -f json` given to probe \
+rotation (`created_at`, which only `amphora show` gives: `openstack loadbalancer amphora list -f \
+value -c id | xargs -n1 openstack loadbalancer amphora show -f json > amphorae.json`, given to probe \
 --amphorae). The report covers only the amphorae it was given: make it from the whole list.")]
 pub struct FinishArgs {
     /// Which staged rotation to finish.
@@ -462,11 +463,11 @@ fn nagios_line(r: &ExpiryReport) -> String {
         // Subjects and file names are printed escaped: a newline or a `|`
         // in a subject must not add a line or performance data.
         (_, Some(e)) => format!(
-            "{} certificates, next expiry {} ({}) in {} days",
-            r.entries.len(),
+            "{}, next expiry {} ({}) {}",
+            octavia_pki::text::count(r.entries.len(), "certificate", "certificates"),
             nagios_text(file_name(&e.file)),
             nagios_text(e.subject.as_deref().unwrap_or("")),
-            e.days_left.unwrap_or_default()
+            e.left.map_or_else(String::new, octavia_pki::text::in_days)
         ),
     };
     let perf = soonest
@@ -495,11 +496,15 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
         match (&e.subject, e.days_left) {
             (Some(subject), Some(days)) => {
                 outln!(
-                    "  {:<8?} {:>6} days  {}  {}",
+                    "  {:<8?} {:>6} days  {}  {}{}",
                     e.status,
                     days,
                     octavia_pki::text::escape(&e.file),
-                    octavia_pki::text::escape(subject)
+                    octavia_pki::text::escape(subject),
+                    e.not_before
+                        .as_deref()
+                        .map(|t| format!("  (not valid until {t}: refused until then)"))
+                        .unwrap_or_default()
                 )
             }
             _ => outln!(

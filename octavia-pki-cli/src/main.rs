@@ -22,7 +22,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-/// Exit status of a `generate` that could not do its job (bad input, refused overwrite...).
+/// Exit status of a command that changes files (generate, renew, rotate, man --out-dir) and could
+/// not do its job (bad input, a refused overwrite, a lock held by another run...).
 const EXIT_FAILURE: u8 = 1;
 
 #[derive(Parser)]
@@ -33,23 +34,23 @@ const EXIT_FAILURE: u8 = 1;
     long_about = "Generates and checks the certificates OpenStack Octavia's controllers and \
                   amphorae use for mutual TLS (server CA, client CA, client certificate-and-key \
                   bundle) in the layouts kolla-ansible deploys.",
-    after_help = "Exit status of generate: 0 success, 1 failure (the message names the file and the \
-                  cause), 2 usage error. Of check: 0 no error finding, 1 error findings, 2 the check \
-                  could not run."
+    after_help = "Exit status. Every command: 2 for a usage error. generate, renew, rotate, man \
+                  --out-dir: 0 done, 1 failed (the message names the file and the cause; nothing \
+                  was changed, or what was is backed up). check, rehearse, deploy check, deploy \
+                  plan, node check, probe: 0 no error, 1 errors found, 2 could not run (an \
+                  unreadable file, a directory this user may not read, a vault password that \
+                  fails). expiry: the Nagios codes, 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. \
+                  explain: 0, or 2 for an unknown code. Each command's --help says more."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 
-    /// Ansible Vault's password file (Ansible's option; an executable file is run): files
-    /// encrypted with ansible-vault (passwords.yml, certificates, keys) are read transparently,
-    /// and a vaulted file is written back vaulted.
-    #[arg(
-        long,
-        global = true,
-        value_name = "FILE",
-        env = "ANSIBLE_VAULT_PASSWORD_FILE"
-    )]
+    /// Ansible Vault's password file (Ansible's option; an executable file is run; a bare name is
+    /// a file in the current directory): files encrypted with ansible-vault (passwords.yml,
+    /// certificates, keys) are read transparently, and a vaulted file is written back vaulted.
+    /// [env: ANSIBLE_VAULT_PASSWORD_FILE, empty means unset]
+    #[arg(long, global = true, value_name = "FILE")]
     vault_password_file: Option<std::path::PathBuf>,
 }
 
@@ -100,6 +101,17 @@ with `octavia-pki man | man -l -`.")]
     },
 }
 
+impl Command {
+    /// Whether the command reads or writes the set's files (and so may need
+    /// the vault password); `explain`, `completions` and `man` do not.
+    fn reads_files(&self) -> bool {
+        !matches!(
+            self,
+            Self::Explain(_) | Self::Completions { .. } | Self::Man { .. }
+        )
+    }
+}
+
 /// Exit status when a check found an error, or a rehearsal failed.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit status when a check or rehearsal could not run.
@@ -115,10 +127,25 @@ fn fail(err: &dyn std::fmt::Display, status: u8) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(file) = &cli.vault_password_file {
-        match passphrase::vault_password(file) {
+    // As Ansible: an empty ANSIBLE_VAULT_PASSWORD_FILE is unset. The
+    // password is read (a script run) only by commands that read files.
+    let vault_file = cli
+        .vault_password_file
+        .clone()
+        .or_else(|| std::env::var_os("ANSIBLE_VAULT_PASSWORD_FILE").map(Into::into))
+        .filter(|f: &std::path::PathBuf| !f.as_os_str().is_empty());
+    if let Some(file) = vault_file
+        && cli.command.reads_files()
+    {
+        match passphrase::vault_password(&file) {
             Ok(password) => octavia_pki::fsio::set_vault_password(Some(password)),
-            Err(err) => return fail(&err, 2),
+            Err(err) => {
+                let status = match cli.command {
+                    Command::Expiry(_) => EXPIRY_UNKNOWN,
+                    _ => EXIT_COULD_NOT_RUN,
+                };
+                return fail(&err, status);
+            }
         }
     }
     match cli.command {

@@ -109,3 +109,19 @@ pub fn print_would_write<'a>(paths: impl IntoIterator<Item = &'a std::path::Path
         outln!("  {}", path.display());
     }
 }
+
+/// A validity in days, from 1 to the library's [`octavia_pki::MAX_DAYS`]: a
+/// value out of range is a usage error (exit 2), as clap reports it.
+pub fn days(text: &str) -> Result<u32, String> {
+    let days: u32 = text
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a whole number of days"))?;
+    if (1..=octavia_pki::MAX_DAYS).contains(&days) {
+        Ok(days)
+    } else {
+        Err(format!(
+            "{days} is out of range: from 1 to {} days",
+            octavia_pki::MAX_DAYS
+        ))
+    }
+}

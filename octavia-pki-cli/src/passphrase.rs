@@ -255,7 +255,14 @@ pub fn vault_password(file: &Path) -> Result<Passphrase, Error> {
         .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         .unwrap_or(false);
     let bytes = if executable {
-        let out = std::process::Command::new(file)
+        // A bare name is a file in the current directory, as Ansible reads
+        // it, never a command looked up on PATH.
+        let program = if file.is_relative() {
+            Path::new(".").join(file)
+        } else {
+            file.to_owned()
+        };
+        let out = std::process::Command::new(program)
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::inherit())
             .output()

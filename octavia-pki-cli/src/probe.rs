@@ -15,9 +15,6 @@ use octavia_pki::{Error, fsio};
 use crate::check::LayoutChoice;
 use crate::output;
 
-/// The most of an amphora list read from standard input.
-const MAX_STDIN: u64 = 64 * 1024 * 1024;
-
 #[derive(Args)]
 #[command(after_help = "\
 Connects to each amphora as the controllers do: the client bundle and every certificate of the server \
@@ -26,7 +23,9 @@ amphora agent, and a second connection without a client certificate must be refu
 gets one status; `octavia-pki explain STATUS` gives its cause and fix.
 
 Targets: AMPHORA_ID@HOST[:PORT] or HOST[:PORT] (IPv6 as [ADDRESS]), and/or --amphorae FILE with the JSON \
-of `openstack loadbalancer amphora list -f json` (or `amphora show -f json`; - reads standard input).
+of `openstack loadbalancer amphora list -f json`, or of one or more `amphora show -f json` one after the \
+other (only `show` gives created_at, which --work-dir's deadlines need: `openstack loadbalancer amphora \
+list -f value -c id | xargs -n1 openstack loadbalancer amphora show -f json`); - reads standard input.
 
 Exit status: 0 every amphora ok or only warned, 1 an error status, 2 the probe could not run.")]
 pub struct ProbeArgs {
@@ -34,7 +33,8 @@ pub struct ProbeArgs {
     #[arg(value_name = "TARGET")]
     targets: Vec<String>,
 
-    /// The amphora list as `openstack loadbalancer amphora list -f json` prints it (- for stdin).
+    /// The amphorae as `openstack loadbalancer amphora list -f json` or `amphora show -f json`
+    /// (one or more) print them (- for stdin).
     #[arg(long, value_name = "FILE")]
     amphorae: Option<PathBuf>,
 
@@ -161,17 +161,27 @@ pub fn run(args: ProbeArgs) -> Result<bool, Error> {
 
 fn read_amphora_list(file: &std::path::Path, port: u16) -> Result<Vec<Target>, Error> {
     let (bytes, name) = if file.as_os_str() == "-" {
+        let limit = fsio::FileKind::AmphoraList.limit();
         let mut bytes = Vec::new();
         std::io::stdin()
-            .take(MAX_STDIN)
+            .take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(|source| Error::Read {
                 path: PathBuf::from("standard input"),
                 source,
             })?;
+        if bytes.len() as u64 > limit {
+            return Err(Error::InvalidOptions(format!(
+                "standard input: more than {limit} bytes, the most {} can be here",
+                fsio::FileKind::AmphoraList.name()
+            )));
+        }
         (bytes, "standard input".to_owned())
     } else {
-        (fsio::read_file(file)?.to_vec(), file.display().to_string())
+        (
+            fsio::read_file_of(file, fsio::FileKind::AmphoraList)?.to_vec(),
+            file.display().to_string(),
+        )
     };
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::InvalidOptions(format!("{name}: the amphora list is not UTF-8 text"))
@@ -182,12 +192,15 @@ fn read_amphora_list(file: &std::path::Path, port: u16) -> Result<Vec<Target>, E
 
 fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
     outln!(
-        "Probed {} amphor{} as the controllers of {} (client certificate \"{}\", {} server CA certificate(s))",
-        report.targets.len(),
-        if report.targets.len() == 1 { "a" } else { "ae" },
+        "Probed {} as the controllers of {} (client certificate \"{}\", {})",
+        text::count(report.targets.len(), "amphora", "amphorae"),
         report.dir.display(),
         text::escape(identity.client_certificate().subject()),
-        identity.server_ca().len()
+        text::count(
+            identity.server_ca().len(),
+            "server CA certificate",
+            "server CA certificates"
+        )
     );
     let mut ordered: Vec<&AmphoraReport> = report.targets.iter().collect();
     ordered.sort_by_key(|t| t.severity);

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{generate_into, octavia_pki, ok, run};
+use common::{generate_into, kolla_venv, octavia_pki, ok, run};
 use serde_json::Value;
 
 fn testdata() -> PathBuf {
@@ -221,8 +221,12 @@ fn malformed_or_missing_files_stop_with_exit_2_and_the_line() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// The plan made from testdata's plan/globals.yml, its path (which the
+/// script takes as its default GLOBALS) written as `TESTDATA/...`, so that
+/// the golden files hold wherever the repository is.
 fn plan(mode: &str, format: &str) -> String {
-    ok(octavia_pki()
+    let testdata = testdata().canonicalize().unwrap();
+    let text = ok(octavia_pki()
         .args([
             "deploy",
             "plan",
@@ -232,7 +236,8 @@ fn plan(mode: &str, format: &str) -> String {
             format,
             "--globals",
         ])
-        .arg(testdata().join("plan/globals.yml")))
+        .arg(testdata.join("plan/globals.yml")));
+    text.replace(&testdata.display().to_string(), "TESTDATA")
 }
 
 /// The plan in each format equals its golden file; `UPDATE_GOLDEN=1` rewrites them.
@@ -333,7 +338,7 @@ const KEYSTONE_PASSWORD: &str = "Pz8Km3Qw6Rt1Yx4Nb9Vc2Ls7Hd5Fg0Ja";
 
 /// Runs the `mode` script over a copy of good-manual's globals.yml, with the
 /// real octavia-pki and stand-ins for openstack and kolla-ansible.
-fn run_script(mode: &str) -> ScriptRun {
+fn run_script(mode: &str, vaulted: bool) -> ScriptRun {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let bin = root.join("bin");
@@ -376,14 +381,41 @@ fn run_script(mode: &str) -> ScriptRun {
     )
     .unwrap();
     fs::write(root.join("id_rsa.pub"), "ssh-ed25519 AAAA test\n").unwrap();
+    // Kayobe-style: passwords.yml encrypted with the real ansible-vault.
+    let vault_password = root.join("vault-password");
+    fs::write(&vault_password, "vault-secret\n").unwrap();
+    if vaulted {
+        ok(Command::new(kolla_venv().join("bin/ansible-vault"))
+            .arg("encrypt")
+            .arg(kolla.join("passwords.yml"))
+            .arg("--vault-password-file")
+            .arg(&vault_password));
+        assert!(
+            fs::read_to_string(kolla.join("passwords.yml"))
+                .unwrap()
+                .starts_with("$ANSIBLE_VAULT")
+        );
+    }
     let script = root.join("plan.sh");
     fs::write(&script, plan(mode, "shell")).unwrap();
 
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    let out = run(Command::new("bash")
+    // Ansible's ansible-vault (and its Python) from the real kolla-ansible
+    // venv: the script reads passwords.yml as Ansible does.
+    let path = format!(
+        "{}:{}:{}",
+        bin.display(),
+        kolla_venv().join("bin").display(),
+        std::env::var("PATH").unwrap()
+    );
+    let mut command = Command::new("bash");
+    if vaulted {
+        command.env("ANSIBLE_VAULT_PASSWORD_FILE", &vault_password);
+    }
+    let out = run(command
         .arg(&script)
         .env("PATH", path)
         .env("KOLLA_CONFIG", &kolla)
+        .env("GLOBALS", kolla.join("globals.yml"))
         .env("INVENTORY", root.join("multinode"))
         .env("SSH_PUBLIC_KEY", root.join("id_rsa.pub"))
         .env("MGMT_SEGMENT", "107")
@@ -420,7 +452,7 @@ fn run_script(mode: &str) -> ScriptRun {
 #[test]
 fn the_manual_script_runs_end_to_end_without_exposing_the_password() {
     // Bound whole: its temporary directory lives as long as `done`.
-    let done = run_script("manual");
+    let done = run_script("manual", false);
     let ScriptRun {
         kolla, log, stderr, ..
     } = &done;
@@ -470,7 +502,7 @@ fn the_manual_script_runs_end_to_end_without_exposing_the_password() {
 
 #[test]
 fn the_auto_script_deploys_then_uploads_the_image() {
-    let done = run_script("auto");
+    let done = run_script("auto", false);
     let ScriptRun { kolla, log, .. } = &done;
     let deploy = log.find("kolla-ansible -i").unwrap();
     let image = log.find("image create").unwrap();
@@ -480,5 +512,16 @@ fn the_auto_script_deploys_then_uploads_the_image() {
     assert!(
         globals.ends_with("enable_octavia: \"yes\"\noctavia_auto_configure: \"yes\"\n"),
         "{globals}"
+    );
+}
+
+#[test]
+fn the_script_reads_a_vaulted_passwords_yml_as_ansible_does() {
+    let done = run_script("manual", true);
+    assert!(
+        done.stderr
+            .contains("== 10. Deploy Octavia with kolla-ansible"),
+        "{}",
+        done.stderr
     );
 }

@@ -25,7 +25,12 @@ fn operator_files(set: &GeneratedSet) -> Vec<(PathBuf, Vec<u8>)> {
     [&set.dir, &set.work_dir]
         .into_iter()
         .flat_map(|d| snapshot(d))
-        .filter(|(p, _)| !p.components().any(|c| c.as_os_str() == ".backup"))
+        .filter(|(p, _)| {
+            // Not backups, and not the temporary files a killed run left
+            // (`.<name>.<pid>.<hex>.tmp`, never moved into place).
+            !p.components().any(|c| c.as_os_str() == ".backup")
+                && !p.to_string_lossy().ends_with(".tmp")
+        })
         .collect()
 }
 
@@ -275,7 +280,8 @@ fn overlapping_directories_are_refused_before_anything_is_emptied() {
 #[test]
 fn a_run_killed_at_any_rename_loses_nothing_and_is_never_reported_as_a_good_set() {
     let template = generate(&["--key-type", "ecdsa-p256"]);
-    let files = operator_files(&template).len();
+    // generate --force writes every file of the set, and the history.
+    let files = operator_files(&template).len() + 1;
     let mut reported = 0;
     for k in 1..=files + 2 {
         let set = generate(&["--key-type", "ecdsa-p256"]);
@@ -522,4 +528,487 @@ fn a_key_given_twice_in_passwords_yml_is_a_warning_and_the_last_value_counts() {
         ["duplicate-key@passwords.yml"],
         "{report}"
     );
+}
+
+#[test]
+fn a_file_this_user_may_not_read_means_the_check_could_not_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    // Directories anyone may enter; the key stays 0600, as generate writes it.
+    for dir in [set.tmp.path(), &set.tmp.path().join("config"), &set.dir] {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // The same check as an unprivileged user (nobody), with util-linux's setpriv.
+    for command in ["check", "rehearse"] {
+        let out = run(Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_octavia-pki"))
+            .arg(command)
+            .arg(&set.dir));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{command}: {err}");
+        assert!(
+            err.contains(&format!(
+                "cannot read {}: permission denied; run as root or as the file's owner",
+                set.dir.join("server_ca.key.pem").display()
+            )),
+            "{command}: {err}"
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("FAIL"));
+    }
+}
+
+/// What `--help` of `args` says.
+fn help(args: &[&str]) -> String {
+    ok(octavia_pki().args(args).arg("--help"))
+}
+
+#[test]
+fn every_changing_commands_help_agrees_with_it_on_failovers() {
+    let failover_words = ["deadline", "failed over", "fail every", "failover deadline"];
+    for (args, extra) in [
+        (&["renew", "client"][..], &[][..]),
+        (&["renew", "server-ca"], &[]),
+        (&["renew", "client-ca"], &[]),
+        (
+            &["rotate", "server-ca", "--staged"],
+            &["--key-type", "ecdsa-p256"][..],
+        ),
+        (
+            &["rotate", "client-ca", "--staged"],
+            &["--key-type", "ecdsa-p256"],
+        ),
+        (
+            &["rotate", "all", "--confirm-failover"],
+            &["--key-type", "ecdsa-p256"],
+        ),
+    ] {
+        let set = generate(&["--key-type", "ecdsa-p256"]);
+        let out = ok(octavia_pki()
+            .args(args)
+            .args(extra)
+            .args(set.change_args())
+            .args(["--format", "json"]));
+        let change: Value = serde_json::from_str(&out).unwrap();
+        let steps = change["next_steps"].to_string();
+        let needs_failover = !change["amphorae_deadline"].is_null()
+            || steps.contains("failed over")
+            || steps.contains("loadbalancer failover");
+        // The command's own help, and the help of the command above it.
+        let texts = [help(&args[..2]), help(&args[..1])];
+        for text in &texts {
+            assert!(
+                !(needs_failover && text.contains("no failover needed")),
+                "{args:?} needs a failover, its help says none: {text}"
+            );
+        }
+        if needs_failover {
+            assert!(
+                failover_words.iter().any(|w| texts[0].contains(w)),
+                "{args:?} needs a failover, its help does not say so: {}",
+                texts[0]
+            );
+        } else {
+            assert!(
+                !texts[0].contains("must be failed over"),
+                "{args:?}: {}",
+                texts[0]
+            );
+        }
+    }
+    // Each command's exit codes, in the top-level help.
+    let top = help(&[]);
+    for command in [
+        "generate",
+        "renew",
+        "rotate",
+        "check",
+        "rehearse",
+        "expiry",
+        "probe",
+        "node check",
+        "deploy check",
+        "explain",
+    ] {
+        assert!(top.contains(command), "{command} missing from: {top}");
+    }
+}
+
+#[test]
+fn words_match_what_the_tool_did() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    // Without a passphrase, the key was not checked: not "will work".
+    let out = ok(octavia_pki().arg("check").arg(&set.dir));
+    let last = out.trim_end().lines().last().unwrap().to_owned();
+    assert!(last.starts_with("OK as far as checked"), "{out}");
+    assert!(last.ends_with("(0 errors, 0 warnings, 1 note)"), "{last}");
+    // A usage error is exit 2, as the help says.
+    for days in ["0", "36501", "ten"] {
+        let out = run(octavia_pki()
+            .args(["generate", "--dry-run", "--ca-days", days])
+            .args(["--passwords"])
+            .arg(&set.passwords));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--ca-days {days}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn the_vault_password_file_is_read_as_ansible_reads_it_and_only_when_needed() {
+    use std::os::unix::fs::PermissionsExt;
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let script = |dir: &Path, body: &str| {
+        fs::create_dir_all(dir).unwrap();
+        let path = dir.join("vault-pass");
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    // A bare name is the file in the current directory, never one on PATH.
+    let here = tmp.path().join("here");
+    let on_path = tmp.path().join("bin");
+    script(&here, "echo the-password");
+    script(&on_path, "exit 7");
+    let path = format!("{}:{}", on_path.display(), std::env::var("PATH").unwrap());
+    let out = run(octavia_pki()
+        .args(["--vault-password-file", "vault-pass", "expiry"])
+        .arg(&set.dir)
+        .current_dir(&here)
+        .env("PATH", &path));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A failing vault password: expiry is UNKNOWN (3), check could not run (2).
+    for (command, code) in [("expiry", 3), ("check", 2)] {
+        let out = run(octavia_pki()
+            .args(["--vault-password-file", "vault-pass", command])
+            .arg(&set.dir)
+            .current_dir(&on_path));
+        assert_eq!(out.status.code(), Some(code), "{command}: {}", stderr(&out));
+    }
+    // Commands that read no file never run it; an empty variable is unset.
+    for args in [
+        &["explain", "missing-file"][..],
+        &["completions", "bash"],
+        &["man"],
+    ] {
+        let out = run(octavia_pki()
+            .args(["--vault-password-file", "vault-pass"])
+            .args(args)
+            .current_dir(&on_path));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    }
+    let out = run(octavia_pki()
+        .arg("expiry")
+        .arg(&set.dir)
+        .env("ANSIBLE_VAULT_PASSWORD_FILE", ""));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn fifty_thousand_amphorae_are_read_listed_and_finish_a_staged_rotation() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    ok(octavia_pki()
+        .args([
+            "rotate",
+            "client-ca",
+            "--staged",
+            "--key-type",
+            "ecdsa-p256",
+        ])
+        .args(set.change_args()));
+    // As `xargs -n1 openstack loadbalancer amphora show -f json` prints them
+    // (no lb_network_ip here, so the probe skips each without connecting).
+    let list = set.tmp.path().join("amphorae.json");
+    let mut text = String::new();
+    for i in 0..50_000 {
+        text.push_str(&format!(
+            "{{\"id\": \"{i:08x}-0000-4000-8000-000000000000\", \"status\": \"ALLOCATED\", \
+             \"role\": \"STANDALONE\", \"created_at\": \"2030-01-01T00:00:00\", \
+             \"updated_at\": null, \"loadbalancer_id\": \"lb\", \"compute_id\": \"c\"}}\n"
+        ));
+    }
+    fs::write(&list, &text).unwrap();
+    assert!(text.len() > 1024 * 1024 * 5, "{}", text.len());
+    let report = set.tmp.path().join("probe.json");
+    let out = run(octavia_pki()
+        .arg("probe")
+        .arg("--dir")
+        .arg(&set.dir)
+        .arg("--amphorae")
+        .arg(&list)
+        .args(["--format", "json", "--output"])
+        .arg(&report));
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let size = fs::metadata(&report).unwrap().len();
+    assert!(size > 1024 * 1024 * 10, "a probe report of {size} bytes");
+    let out = run(octavia_pki()
+        .args(["rotate", "finish", "client-ca", "--probe-report"])
+        .arg(&report)
+        .arg("--dir")
+        .arg(&set.dir)
+        .arg("--work-dir")
+        .arg(&set.work_dir));
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Past the cap, the message names the kind and the limit.
+    let huge = set.tmp.path().join("huge.json");
+    let file = fs::File::create(&huge).unwrap();
+    file.set_len(256 * 1024 * 1024 + 1).unwrap();
+    let out = run(octavia_pki()
+        .args([
+            "rotate",
+            "finish",
+            "client-ca",
+            "--dry-run",
+            "--probe-report",
+        ])
+        .arg(&huge)
+        .args(set.change_args().iter().take(4)));
+    assert!(
+        stderr(&out).contains("the most a probe report can be here"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A certificate whose subject forges a line, Nagios performance data and a
+/// terminal escape, made by Python's cryptography; expiring in 20 days, so
+/// that it is the soonest.
+fn forged_certificate(out: &Path) {
+    let script = r#"
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+    "evil\n| days_left_min=9999 \x1b[2J\x1b]0;pwned\x07\u009b")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+    .public_key(key.public_key()).serial_number(x509.random_serial_number())
+    .not_valid_before(now - datetime.timedelta(days=1))
+    .not_valid_after(now + datetime.timedelta(days=20))
+    .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+    .sign(key, hashes.SHA256()))
+open(sys.argv[1], "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+"#;
+    ok(peer_python().args(["-c", script]).arg(out));
+}
+
+#[test]
+fn forged_subjects_cannot_add_lines_fake_data_or_reach_the_terminal() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let forged = set.tmp.path().join("forged.pem");
+    forged_certificate(&forged);
+    let ca = set.dir.join("server_ca.cert.pem");
+    let mut pem = fs::read(&ca).unwrap();
+    pem.extend(fs::read(&forged).unwrap());
+    fs::write(&ca, pem).unwrap();
+    let expiry = |format: &str| {
+        let out = run(octavia_pki()
+            .arg("expiry")
+            .arg(&set.dir)
+            .args(["--format", format]));
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let nagios = expiry("nagios");
+    assert_eq!(nagios.lines().count(), 1, "{nagios}");
+    assert_eq!(nagios.matches('|').count(), 1, "{nagios}");
+    assert!(
+        nagios.trim_end().ends_with("| days_left_min=19"),
+        "{nagios}"
+    );
+    for (format, text) in [("nagios", nagios), ("human", expiry("human"))] {
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{9b}'),
+            "{format}: {text:?}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("| ")),
+            "{format}: {text}"
+        );
+        assert!(text.contains("evil\\n"), "{format}: {text}");
+    }
+    // JSON keeps the subject exactly, escaped by JSON itself.
+    let json: Value = serde_json::from_str(&expiry("json")).unwrap();
+    assert!(
+        json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["subject"]
+                .as_str()
+                .unwrap_or("")
+                .contains("\n| days_left_min=9999 \x1b[2J")),
+        "{json}"
+    );
+    // Prometheus: one sample per line, the label escaped.
+    let metrics = expiry("prometheus");
+    assert!(!metrics.lines().any(|l| l.starts_with("| ")), "{metrics}");
+    // check's human output quotes the subject in its findings: escaped too.
+    let out = run(octavia_pki()
+        .arg("check")
+        .arg(&set.dir)
+        .arg("--passwords")
+        .arg(&set.passwords));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains('\x1b') && !text.contains('\u{9b}'),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn random_sequences_with_random_kills_lose_nothing_and_end_in_a_good_set() {
+    const OPS: &[&[&str]] = &[
+        &["renew", "client"],
+        &["renew", "client-ca"],
+        &["renew", "server-ca"],
+        &[
+            "rotate",
+            "server-ca",
+            "--staged",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        &[
+            "rotate",
+            "client-ca",
+            "--staged",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        &["rotate", "finish", "server-ca", "--force"],
+        &["rotate", "finish", "client-ca", "--force"],
+        &[
+            "rotate",
+            "all",
+            "--confirm-failover",
+            "--key-type",
+            "ecdsa-p256",
+        ],
+        &["generate", "--force", "--key-type", "ecdsa-p256"],
+    ];
+    for seed in [
+        0x9e37_79b9_7f4a_7c15_u64,
+        0x2545_f491_4f6c_dd1d,
+        0x1234_5678_9abc_def1,
+    ] {
+        // xorshift64*: the same sequence on every run, different per seed.
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+        };
+        let set = generate(&["--key-type", "ecdsa-p256"]);
+        let mut had = operator_files(&set);
+        let mut steps = Vec::new();
+        for _ in 0..12 {
+            let op = OPS[next(OPS.len() as u64) as usize];
+            let kill = (next(3) == 0).then(|| 1 + next(8));
+            let mut cmd = octavia_pki();
+            if op[0] == "generate" {
+                cmd = generate_into(&set.dir, &set.work_dir, &set.passwords, &op[1..]);
+            } else if op[1] == "finish" {
+                // Finishing reads no key: --dir and --work-dir only.
+                cmd.args(op).args(&set.change_args()[..4]);
+            } else {
+                cmd.args(op).args(set.change_args());
+            }
+            if let Some(k) = kill {
+                cmd.env("OCTAVIA_PKI_FAULT", format!("rename:{k}"));
+            }
+            let out = run(&mut cmd);
+            steps.push(format!("{op:?} kill {kill:?} -> {:?}", out.status.code()));
+            assert_all_recoverable(set.tmp.path(), &had, &format!("seed {seed:x}: {steps:?}"));
+            had.extend(operator_files(&set));
+            // Whatever check says of the set, it never says OK of a mixed one:
+            // a mismatch it reports is refused by renew.
+            let (report, code) = check_with_work_dir(&set);
+            if findings_at(&report, "error")
+                .iter()
+                .any(|f| f.starts_with("work-dir-mismatch"))
+            {
+                assert_eq!(code, Some(1));
+            }
+        }
+        // The operator's way back from anything: generate anew (backed up).
+        let (_, code) = check_with_work_dir(&set);
+        if code != Some(0) {
+            let out = set.regenerate(&["--force", "--key-type", "ecdsa-p256"]);
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        assert_all_recoverable(set.tmp.path(), &had, &format!("seed {seed:x}: {steps:?}"));
+        let (report, code) = check_with_work_dir(&set);
+        assert_eq!(code, Some(0), "seed {seed:x}: {steps:?}: {report}");
+        // And Octavia's own code agrees: it issues with the final CA.
+        let (amphora, id) = set.octavia_amphora();
+        assert!(fs::metadata(&amphora).unwrap().len() > 0 && !id.is_empty());
+    }
+}
+
+/// A 366-byte YAML whose nested aliases stand for 9^9 (387 million) strings.
+fn alias_bomb(path: &Path, key: &str) {
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for name in 'b'..='i' {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    text.push_str(&format!("{key}: *i\n"));
+    assert!(text.len() < 400);
+    fs::write(path, text).unwrap();
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_within_64_mib() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let bomb = set.tmp.path().join("bomb.yml");
+    alias_bomb(&bomb, "octavia_ca_password");
+    let exe = env!("CARGO_BIN_EXE_octavia-pki");
+    let (dir, bomb_path) = (set.dir.display().to_string(), bomb.display().to_string());
+    for (args, code) in [
+        (vec!["check", &dir, "--passwords", &bomb_path], 1),
+        (
+            vec![
+                "generate",
+                "--dry-run",
+                "--key-type",
+                "ecdsa-p256",
+                "--passwords",
+                &bomb_path,
+            ],
+            1,
+        ),
+        (
+            vec![
+                "deploy",
+                "check",
+                "--globals",
+                &bomb_path,
+                "--passwords",
+                &bomb_path,
+            ],
+            2,
+        ),
+    ] {
+        // The whole process, address space included, under 64 MiB.
+        let out = run(Command::new("bash")
+            .arg("-c")
+            .arg("ulimit -v 65536 && exec \"$0\" \"$@\"")
+            .arg(exe)
+            .args(&args));
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {text}");
+        assert!(text.contains("alias bomb"), "{args:?}: {text}");
+    }
 }

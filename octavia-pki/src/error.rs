@@ -21,6 +21,15 @@ pub enum Error {
         /// What the operating system said.
         source: io::Error,
     },
+    /// This process may not read a file: nothing can be said about it.
+    #[error(
+        "cannot read {}: permission denied; run as root or as the file's owner",
+        path.display()
+    )]
+    PermissionDenied {
+        /// The file.
+        path: PathBuf,
+    },
     /// A file or directory could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {

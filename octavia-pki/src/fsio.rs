@@ -30,9 +30,50 @@ use crate::error::{Error, Result};
 use crate::secret::Passphrase;
 use crate::vault;
 
-/// The largest file this crate reads: certificate files are a few KiB, so
-/// anything larger is a mistake and is not read into memory whole.
+/// The largest certificate, key or settings file this crate reads: they are
+/// a few KiB, so anything larger is a mistake and is not read into memory
+/// whole. Lists of amphorae grow with the cloud and have caps of their own
+/// ([`FileKind`]).
 pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// What a file is, for the most of it that is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A certificate, key or bundle, or a small settings file
+    /// (passwords.yml, globals.yml, octavia.conf): [`MAX_FILE_SIZE`].
+    Small,
+    /// The work directory's history: one line per change, 16 MiB.
+    History,
+    /// An amphora list (`openstack loadbalancer amphora list -f json`, about
+    /// 230 bytes an amphora): 64 MiB, over 250,000 amphorae.
+    AmphoraList,
+    /// A `probe --format json` report (about 760 bytes an amphora): 256 MiB,
+    /// over 300,000 amphorae.
+    ProbeReport,
+}
+
+impl FileKind {
+    /// The most bytes read of a file of this kind.
+    pub const fn limit(self) -> u64 {
+        match self {
+            Self::Small => MAX_FILE_SIZE,
+            Self::History => 16 * 1024 * 1024,
+            Self::AmphoraList => 64 * 1024 * 1024,
+            Self::ProbeReport => 256 * 1024 * 1024,
+        }
+    }
+
+    /// What a file of this kind is, in a message.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Small => "a certificate, key or settings file",
+            Self::History => "a history file",
+            Self::AmphoraList => "an amphora list",
+            Self::ProbeReport => "a probe report",
+        }
+    }
+}
 
 /// Mode of files that hold a private key.
 pub const SECRET_MODE: u32 = 0o600;
@@ -43,6 +84,12 @@ pub const DIR_MODE: u32 = 0o700;
 
 /// Reads a whole file (at most [`MAX_FILE_SIZE`] bytes) into zeroizing memory.
 pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    read_file_of(path, FileKind::Small)
+}
+
+/// Reads a whole file of `kind` (at most [`FileKind::limit`] bytes) into
+/// zeroizing memory; a larger one is an error naming the kind and the cap.
+pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Zeroizing<Vec<u8>>> {
     let read_err = |source| Error::Read {
         path: path.to_owned(),
         source,
@@ -54,7 +101,32 @@ pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
             kind: "a directory",
         });
     }
-    read_limited(path).map_err(read_err)
+    read_limited_of(path, kind).map_err(|source| {
+        if source.kind() == io::ErrorKind::PermissionDenied {
+            Error::PermissionDenied {
+                path: path.to_owned(),
+            }
+        } else {
+            read_err(source)
+        }
+    })
+}
+
+/// Fails with [`Error::PermissionDenied`] when this process may not read one
+/// of `paths` that exist: then nothing can be said about them, and a
+/// checker must say it could not run rather than that the set is broken.
+pub fn require_readable<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<()> {
+    for path in paths {
+        let path = path.as_ref();
+        if let Err(e) = File::open(path)
+            && e.kind() == io::ErrorKind::PermissionDenied
+        {
+            return Err(Error::PermissionDenied {
+                path: path.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The vault password every read and write of a vaulted file uses
@@ -85,7 +157,11 @@ fn vault_password() -> Option<Passphrase> {
 /// password, or with another, the error (of kind
 /// [`io::ErrorKind::InvalidData`]) says so.
 pub(crate) fn read_limited(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
-    let buf = read_limited_raw(path)?;
+    read_limited_of(path, FileKind::Small)
+}
+
+fn read_limited_of(path: &Path, kind: FileKind) -> io::Result<Zeroizing<Vec<u8>>> {
+    let buf = read_limited_raw(path, kind)?;
     if vault::is_vaulted(&buf) {
         let (plain, _) = vault::decrypt(&buf, vault_password().as_ref())
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
@@ -104,7 +180,8 @@ fn contents_for(f: &PlannedFile) -> Result<Zeroizing<Vec<u8>>> {
     if !vault::is_vaulted(&head[..n]) {
         return Ok(f.contents.clone());
     }
-    let existing = read_limited_raw(&f.path).map_err(|source| Error::Read {
+    // The largest kind of file this crate writes.
+    let existing = read_limited_raw(&f.path, FileKind::History).map_err(|source| Error::Read {
         path: f.path.clone(),
         source,
     })?;
@@ -123,17 +200,17 @@ fn contents_for(f: &PlannedFile) -> Result<Zeroizing<Vec<u8>>> {
     ))
 }
 
-/// The file's bytes as they are on disk, at most [`MAX_FILE_SIZE`] of them.
-fn read_limited_raw(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
+/// The file's bytes as they are on disk, at most `kind`'s limit of them.
+fn read_limited_raw(path: &Path, kind: FileKind) -> io::Result<Zeroizing<Vec<u8>>> {
+    let limit = kind.limit();
     let mut buf = Zeroizing::new(Vec::new());
-    File::open(path)?
-        .take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_FILE_SIZE {
+    File::open(path)?.take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
         return Err(io::Error::new(
             io::ErrorKind::FileTooLarge,
             format!(
-                "the file is larger than {MAX_FILE_SIZE} bytes; it cannot be a certificate or key file"
+                "the file is larger than {limit} bytes, the most {} can be here",
+                kind.name()
             ),
         ));
     }

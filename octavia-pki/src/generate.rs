@@ -596,9 +596,54 @@ impl OctaviaPki {
         passphrases: &CaPassphrases,
         force: bool,
     ) -> Result<WriteReport> {
-        let planned = self.planned_files(to, passphrases)?;
         let _lock = to.lock()?;
+        let mut planned = self.planned_files(to, passphrases)?;
+        planned.extend(self.history_of_replacing(to, OffsetDateTime::now_utc())?);
         fsio::write_all(&planned, force)
+    }
+
+    /// When this set replaces one in `to`'s work directory: its history with
+    /// the replacement recorded, as `rotate all` records it (each CA; the one
+    /// amphorae trust with a deadline of `now`, since every amphora booted
+    /// before refuses the controllers from then on, which also ends every
+    /// earlier deadline). `None` when there is no set to replace.
+    pub fn history_of_replacing(
+        &self,
+        to: &Destination<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Option<PlannedFile>> {
+        let first = |rel: &str| {
+            crate::model::read_certificates(&to.work_dir.join(rel))
+                .ok()
+                .and_then(|c| c.into_iter().next())
+        };
+        let mut replaced = vec![(
+            "generate --force: server-ca",
+            first(work_dir::SERVER_CA_CERT),
+            self.server_ca.certificate(),
+        )];
+        if let Some(client_ca) = &self.client_ca {
+            replaced.push((
+                "generate --force: client-ca",
+                first(work_dir::CLIENT_CA_CERT),
+                client_ca.certificate(),
+            ));
+        }
+        let last = replaced.len() - 1;
+        let entries: Vec<_> = replaced
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (action, old, new))| {
+                let deadline = (i == last).then_some(now);
+                Some(crate::history::HistoryEntry::new(
+                    action, &old?, new, deadline, now,
+                ))
+            })
+            .collect();
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        crate::history::appended(to.work_dir, &entries).map(Some)
     }
 }
 

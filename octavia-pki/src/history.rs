@@ -132,7 +132,10 @@ pub fn read_history(work_dir: &Path) -> Result<Vec<HistoryEntry>> {
     if !fsio::exists(&path) {
         return Ok(Vec::new());
     }
-    parse(&path, &String::from_utf8_lossy(&fsio::read_file(&path)?))
+    parse(
+        &path,
+        &String::from_utf8_lossy(&fsio::read_file_of(&path, fsio::FileKind::History)?),
+    )
 }
 
 /// The entries of a history file's text; `path` names it in errors.
@@ -155,7 +158,8 @@ fn parse(path: &Path, text: &str) -> Result<Vec<HistoryEntry>> {
 pub(crate) fn appended(work_dir: &Path, entries: &[HistoryEntry]) -> Result<PlannedFile> {
     let path = history_file(work_dir);
     let mut text = if fsio::exists(&path) {
-        let text = String::from_utf8_lossy(&fsio::read_file(&path)?).into_owned();
+        let text = String::from_utf8_lossy(&fsio::read_file_of(&path, fsio::FileKind::History)?)
+            .into_owned();
         parse(&path, &text)?; // never append to a history that cannot be read back
         text
     } else {
@@ -191,16 +195,15 @@ pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&
         .collect()
 }
 
-/// Whether an immediate rotation of the CA amphorae trust follows entry `i`:
-/// every amphora booted before it refused the controllers from that moment
-/// (its own deadline is its time) and must be failed over at once, so no
-/// earlier generation is still held by an amphora that works.
+/// Whether an immediate change of the CA amphorae trust (a rotation, or a
+/// set generated anew: its deadline is its own time) follows entry `i`:
+/// every amphora booted before refused the controllers from that moment and
+/// must be failed over at once, so no earlier generation is still held by an
+/// amphora that works.
 fn cut_off_after(history: &[HistoryEntry], i: usize) -> bool {
     history[i + 1..].iter().any(|e| {
-        !e.action.ends_with("--staged")
-            && e.action.starts_with("rotate ")
-            && e.deadline()
-                .is_some_and(|d| e.at().is_some_and(|at| d <= at))
+        e.deadline()
+            .is_some_and(|d| e.at().is_some_and(|at| d <= at))
     })
 }
 

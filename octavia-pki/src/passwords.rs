@@ -110,25 +110,6 @@ pub struct OctaviaValue {
     pub changed: Vec<Rendering>,
 }
 
-/// oslo.config's reading of a value after `=`: surrounding whitespace
-/// stripped, then one pair of matching surrounding quotes
-/// (`oslo_config.iniparser.BaseParser._split_key_value`).
-pub(crate) fn oslo_config_value(rendered: &str, changed: &mut Vec<Rendering>) -> String {
-    let stripped = rendered.trim();
-    if stripped.len() != rendered.len() {
-        changed.push(Rendering::SurroundingWhitespace);
-    }
-    let bytes = stripped.as_bytes();
-    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
-        && first == last
-        && (first == b'"' || first == b'\'')
-    {
-        changed.push(Rendering::SurroundingQuotes);
-        return stripped[1..stripped.len() - 1].to_owned();
-    }
-    stripped.to_owned()
-}
-
 /// A parsed `passwords.yml`. String values are wiped when it is dropped.
 pub struct KollaPasswords {
     doc: Yaml,
@@ -250,9 +231,15 @@ impl KollaPasswords {
                 changed,
             });
         };
-        let read = oslo_config_value(&rendered, &mut changed);
+        let read = crate::node::ini::oslo_value(&rendered);
+        if read.trimmed {
+            changed.push(Rendering::SurroundingWhitespace);
+        }
+        if read.unquoted {
+            changed.push(Rendering::SurroundingQuotes);
+        }
         Ok(OctaviaValue {
-            passphrase: Some(Passphrase::new(read)),
+            passphrase: Some(Passphrase::new(read.value)),
             changed,
         })
     }

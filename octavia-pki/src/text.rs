@@ -43,6 +43,30 @@ pub fn shell_quote(word: &str) -> Cow<'_, str> {
     Cow::Owned(format!("'{}'", word.replace('\'', "'\"'\"'")))
 }
 
+/// When something comes, `left` from now, in words: `in 3 days`, `in 1
+/// day`, `in less than a day`, `1 day ago`; never "in 0 days" with hours left.
+pub fn in_days(left: time::Duration) -> String {
+    let days = left.whole_days();
+    let unit = |n: i64| if n == 1 { "day" } else { "days" };
+    if left.is_negative() {
+        let ago = (-left).whole_days();
+        if ago == 0 {
+            "less than a day ago".to_owned()
+        } else {
+            format!("{ago} {} ago", unit(ago))
+        }
+    } else if days == 0 {
+        "in less than a day".to_owned()
+    } else {
+        format!("in {days} {}", unit(days))
+    }
+}
+
+/// `n` and a noun, in the singular for one: `1 amphora`, `2 amphorae`.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +79,18 @@ mod tests {
             "CN=x\\n| days_left_min=999\\x1b[2J\\u{9b}"
         );
         assert_eq!(escape("a\\nb"), "a\\\\nb");
+    }
+
+    #[test]
+    fn days_are_said_as_people_say_them() {
+        use time::Duration;
+        assert_eq!(in_days(Duration::hours(23)), "in less than a day");
+        assert_eq!(in_days(Duration::hours(25)), "in 1 day");
+        assert_eq!(in_days(Duration::days(9)), "in 9 days");
+        assert_eq!(in_days(-Duration::hours(3)), "less than a day ago");
+        assert_eq!(in_days(-Duration::days(2)), "2 days ago");
+        assert_eq!(count(1, "amphora", "amphorae"), "1 amphora");
+        assert_eq!(count(0, "error", "errors"), "0 errors");
     }
 
     #[test]

@@ -189,7 +189,7 @@ fn plan(args: PlanArgs) -> Result<(), DeployError> {
             if auto { Mode::Auto } else { Mode::Manual }
         }
     };
-    let plan = plan::plan(mode, settings.as_ref());
+    let plan = plan::plan(mode, settings.as_ref(), args.globals.as_deref());
     match args.format {
         PlanFormat::Text => out!("{}", plan.to_text()),
         PlanFormat::Shell => out!("{}", plan.to_shell()),

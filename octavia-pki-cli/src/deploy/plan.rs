@@ -8,6 +8,7 @@
 //! script runs and only ever reach `openstack` through its environment.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -89,14 +90,44 @@ fn variable(name: &'static str, default: Option<&str>, meaning: &'static str) ->
     }
 }
 
-/// Builds the plan for `mode`, with names from `settings`.
-pub fn plan(mode: Mode, settings: Option<&Settings>) -> Plan {
+/// `text` for a shell's double quotes: `"`, `$`, `` ` `` and `\` escaped.
+fn double_quoted(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '"' | '$' | '`' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// Builds the plan for `mode`, with names from `settings`, read from
+/// `globals` when one was given (the script then edits that file).
+pub fn plan(mode: Mode, settings: Option<&Settings>, globals: Option<&Path>) -> Plan {
     let names = Names::from(settings);
+    // The file the plan was made from is the one its script edits, wherever
+    // the script runs.
+    let globals_default = globals.map_or_else(
+        || "$KOLLA_CONFIG/globals.yml".to_owned(),
+        |p| {
+            let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+            double_quoted(&absolute.display().to_string())
+        },
+    );
     let mut variables = vec![
         variable(
             "KOLLA_CONFIG",
             Some("/etc/kolla"),
             "kolla-ansible's configuration directory (globals.yml, passwords.yml, admin-openrc.sh, config/)",
+        ),
+        Variable {
+            name: "GLOBALS",
+            default: Some(globals_default),
+            meaning: "kolla's globals.yml, which the steps edit (a backup is kept)",
+        },
+        variable(
+            "PASSWORDS",
+            Some("$KOLLA_CONFIG/passwords.yml"),
+            "kolla's passwords.yml (read with ansible-vault when it is vaulted: set ANSIBLE_VAULT_PASSWORD_FILE)",
         ),
         variable("INVENTORY", None, "your kolla-ansible inventory file"),
         variable(
@@ -170,7 +201,15 @@ fn credentials_step(mode: Mode) -> Step {
     let mut commands = lines(
         r#"[ -r "$KOLLA_CONFIG/admin-openrc.sh" ] || { echo "$KOLLA_CONFIG/admin-openrc.sh is missing: run kolla-ansible post-deploy first" >&2; exit 1; }
 kolla_password() {
-  sed -n "s/^$1:[[:space:]]*//p" "$KOLLA_CONFIG/passwords.yml" | head -n 1 | sed -e "s/^[\"']//" -e "s/[\"'][[:space:]]*\$//"
+  # As Ansible reads it: through ansible-vault when vaulted, with the YAML
+  # loader of Ansible's own Python.
+  local python
+  read -r -a python <<<"$(sed -n '1s/^#![[:space:]]*//p' "$(command -v ansible-vault)")"
+  if head -c 14 "$PASSWORDS" | grep -q '^[$]ANSIBLE_VAULT'; then
+    ansible-vault view "$PASSWORDS"
+  else
+    cat "$PASSWORDS"
+  fi | "${python[@]}" -c 'import sys, yaml; v = (yaml.safe_load(sys.stdin) or {}).get(sys.argv[1]); print("" if v is None else v)' "$1"
 }
 admin_setting() {
   (
@@ -289,10 +328,7 @@ fi"#
 /// Replaces `keys` in globals.yml with `lines`, after a backup.
 fn globals_edit(keys: &[&str], new_lines: &str) -> Vec<String> {
     let deletions: String = keys.iter().map(|k| format!(" -e '/^{k}:/d'")).collect();
-    let mut commands = lines(
-        r#"GLOBALS="$KOLLA_CONFIG/globals.yml"
-cp -p "$GLOBALS" "$GLOBALS.$(date -u +%Y%m%dT%H%M%SZ).bak""#,
-    );
+    let mut commands = lines(r#"cp -p "$GLOBALS" "$GLOBALS.$(date -u +%Y%m%dT%H%M%SZ).bak""#);
     commands.push(format!(r#"sed -i{deletions} "$GLOBALS""#));
     commands.push(r#"cat >>"$GLOBALS" <<EOF"#.to_owned());
     commands.extend(lines(new_lines));
@@ -341,10 +377,11 @@ fn certificates_step() -> Step {
         pitfall: "Hand-made sets fail only when the first load balancer is created, as \"tlsv1 alert unknown ca\" or \"PEM routines ... no start line\"; existing files are checked, never overwritten.".to_owned(),
         commands: lines(
             r#"if [ -e "$KOLLA_CONFIG/config/octavia/server_ca.cert.pem" ]; then
-  octavia-pki check "$KOLLA_CONFIG/config/octavia" --passwords "$KOLLA_CONFIG/passwords.yml"
+  octavia-pki check "$KOLLA_CONFIG/config/octavia" --work-dir "$KOLLA_CONFIG/octavia-certificates" \
+    --passwords "$PASSWORDS"
 else
   octavia-pki generate --dir "$KOLLA_CONFIG/config/octavia" --work-dir "$KOLLA_CONFIG/octavia-certificates" \
-    --passwords "$KOLLA_CONFIG/passwords.yml"
+    --passwords "$PASSWORDS"
 fi"#,
         ),
         captures: vec![],
@@ -356,7 +393,7 @@ fn audit_step() -> Step {
         title: "Audit the configuration",
         pitfall: "Catches what the steps above cannot: a password with a `$`, settings left over from another mode, a certificate that expires soon.".to_owned(),
         commands: lines(
-            r#"octavia-pki deploy check --globals "$KOLLA_CONFIG/globals.yml" --passwords "$KOLLA_CONFIG/passwords.yml" \
+            r#"octavia-pki deploy check --globals "$GLOBALS" --passwords "$PASSWORDS" \
   --config-dir "$KOLLA_CONFIG/config""#,
         ),
         captures: vec![],

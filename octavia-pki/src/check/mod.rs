@@ -224,6 +224,15 @@ pub(crate) fn check_dir_sharing(
     crate::fsio::require_dir(dir)?;
     refuse_work_dir(dir, options.layout)?;
     let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
+    // A file this process may not read is no finding about the set: the
+    // check cannot run (as a user other than root or the owner).
+    let names = layout.files().names();
+    crate::fsio::require_readable(
+        names
+            .iter()
+            .map(|name| dir.join(name))
+            .chain(options.passwords.clone()),
+    )?;
     let mut checker = Checker {
         dir,
         unlocked,

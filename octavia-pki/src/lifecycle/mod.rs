@@ -415,10 +415,12 @@ pub fn renew_ca(
             ),
             format!(
                 "Every amphora created before {at} must be failed over before {until}: \
-                 `openstack loadbalancer amphora failover AMPHORA_ID` for each (`octavia-pki probe \
-                 --work-dir {} --amphorae FILE`, with `openstack loadbalancer amphora show -f json` \
-                 of each, lists them). `octavia-pki expiry --work-dir` reports this deadline until it passes.",
-                to.work_dir.display()
+                 `openstack loadbalancer amphora failover AMPHORA_ID` for each. To list them: \
+                 `openstack loadbalancer amphora list -f value -c id | xargs -n1 openstack \
+                 loadbalancer amphora show -f json > amphorae.json` (only `show` gives created_at), \
+                 then `octavia-pki probe --work-dir {} --amphorae amphorae.json`. `octavia-pki \
+                 expiry --work-dir` reports this deadline until it passes.",
+                crate::text::shell_quote(&to.work_dir.display().to_string())
             ),
         ]);
     } else {
@@ -659,6 +661,13 @@ pub struct ExpiryEntry {
     pub not_after: Option<String>,
     /// Whole days left (negative once expired).
     pub days_left: Option<i64>,
+    /// The time left exactly, to say it in words ([`crate::text::in_days`]).
+    #[serde(skip)]
+    pub left: Option<time::Duration>,
+    /// When the certificate becomes valid, if that is still ahead: OpenSSL
+    /// refuses it until then ("certificate is not yet valid"), so CRITICAL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
     /// Its status.
     pub status: ExpiryStatus,
     /// Why the file could not be read.
@@ -737,6 +746,8 @@ pub fn expiry(
                         )),
                         not_after: change.amphorae_deadline.clone(),
                         days_left: Some(days),
+                        left: Some(deadline - now),
+                        not_before: None,
                         status: status_of(days, false),
                         error: None,
                         created_before: Some(change.at.clone()),
@@ -749,6 +760,8 @@ pub fn expiry(
                 subject: None,
                 not_after: None,
                 days_left: None,
+                left: None,
+                not_before: None,
                 status: ExpiryStatus::Unknown,
                 error: Some(e.to_string()),
                 created_before: None,
@@ -761,7 +774,8 @@ pub fn expiry(
             Ok(certs) => {
                 for cert in certs {
                     let days = (cert.not_after() - now).whole_days();
-                    let status = status_of(days, cert.not_after() <= now);
+                    let early = cert.not_before() > now;
+                    let status = status_of(days, cert.not_after() <= now || early);
                     let summary = CertificateSummary::of(&cert);
                     entries.push(ExpiryEntry {
                         file: file.clone(),
@@ -769,6 +783,8 @@ pub fn expiry(
                         subject: Some(summary.subject),
                         not_after: Some(summary.not_after),
                         days_left: Some(days),
+                        left: Some(cert.not_after() - now),
+                        not_before: early.then(|| history::rfc3339(cert.not_before())),
                         status,
                         error: None,
                         created_before: None,
@@ -781,6 +797,8 @@ pub fn expiry(
                 subject: None,
                 not_after: None,
                 days_left: None,
+                left: None,
+                not_before: None,
                 status: ExpiryStatus::Unknown,
                 error: Some(e.to_string()),
                 created_before: None,

@@ -308,7 +308,7 @@ impl ProbedAmphora {
 impl FinishEvidence {
     /// Reads a `probe --format json` report; an error names the file.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = fsio::read_file(path)?;
+        let bytes = fsio::read_file_of(path, fsio::FileKind::ProbeReport)?;
         let mut evidence: Self = serde_json::from_slice(&bytes).map_err(|e| Error::Read {
             path: path.to_owned(),
             source: std::io::Error::new(
@@ -449,18 +449,19 @@ pub fn finish_staged(
     match (still_needed, evidence) {
         (Some(needed), Some(e)) if needed.is_empty() && !e.targets.is_empty() => {
             next_steps.push(format!(
-                "{} shows none of its {} amphorae needs {what_goes}. It covers only the amphorae \
+                "{} shows none of its {} needs {what_goes}. It covers only the amphorae \
                  it was given: it must come from the whole `openstack loadbalancer amphora list`.",
                 e.path.display(),
-                e.targets.len()
+                crate::text::count(e.targets.len(), "amphora", "amphorae")
             ));
         }
         (needed, _) => {
             let why = match (needed, evidence) {
                 (Some(needed), Some(e)) if !needed.is_empty() => format!(
-                    "{} shows {} amphorae still need {what_goes}: {}",
+                    "{} shows {} still {} {what_goes}: {}",
                     e.path.display(),
-                    needed.len(),
+                    crate::text::count(needed.len(), "amphora", "amphorae"),
+                    if needed.len() == 1 { "needs" } else { "need" },
                     listed(&needed)
                 ),
                 (_, Some(e)) => format!("{} lists no amphora", e.path.display()),

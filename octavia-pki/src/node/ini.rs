@@ -122,13 +122,42 @@ impl Ini {
 }
 
 fn unquote(value: &str) -> String {
-    let quoted = value.len() >= 2
-        && (value.starts_with('"') && value.ends_with('"')
-            || value.starts_with('\'') && value.ends_with('\''));
-    if quoted {
-        value[1..value.len() - 1].to_owned()
+    oslo_value(value).value
+}
+
+/// A value as oslo.config reads the text after `=`, and what it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OsloValue {
+    /// The value.
+    pub value: String,
+    /// Surrounding white space was stripped.
+    pub trimmed: bool,
+    /// A pair of surrounding quotes was stripped.
+    pub unquoted: bool,
+}
+
+/// oslo.config's `BaseParser._split_key_value`: `value.strip()`, then, when
+/// the first and last characters are the same quote, both dropped (a lone
+/// quote reads as nothing). The one place this rule is written.
+pub(crate) fn oslo_value(text: &str) -> OsloValue {
+    let stripped = text.trim();
+    let trimmed = stripped.len() != text.len();
+    let bytes = stripped.as_bytes();
+    let unquoted = matches!(
+        (bytes.first(), bytes.last()),
+        (Some(&first), Some(&last)) if first == last && (first == b'"' || first == b'\'')
+    );
+    let value = if !unquoted {
+        stripped.to_owned()
+    } else if stripped.len() == 1 {
+        String::new()
     } else {
-        value.to_owned()
+        stripped[1..stripped.len() - 1].to_owned()
+    };
+    OsloValue {
+        value,
+        trimmed,
+        unquoted,
     }
 }
 
@@ -141,6 +170,19 @@ pub(super) fn has_reference(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_stripped_as_oslo_config_strips_them() {
+        let read = |t: &str| {
+            let v = oslo_value(t);
+            (v.value, v.trimmed, v.unquoted)
+        };
+        assert_eq!(read(" abc "), ("abc".into(), true, false));
+        assert_eq!(read("\"abc\""), ("abc".into(), false, true));
+        assert_eq!(read("'a\""), ("'a\"".into(), false, false));
+        assert_eq!(read("\""), (String::new(), false, true));
+        assert_eq!(read(""), (String::new(), false, false));
+    }
 
     #[test]
     fn reads_sections_continuations_quotes_and_the_last_repeat() {

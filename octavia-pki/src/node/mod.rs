@@ -13,7 +13,7 @@
 //! engine, what each running container holds.
 
 mod container;
-mod ini;
+pub(crate) mod ini;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

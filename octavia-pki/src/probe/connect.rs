@@ -87,13 +87,29 @@ pub(super) async fn probe(shared: &Shared, target: &Target) -> AmphoraReport {
     if reached && shared.anonymous_check {
         let anonymous = connect(shared, address, target.port, None, false, deadline).await;
         report.anonymous = Some(anonymity(anonymous));
-        if report.anonymous == Some(Anonymous::Accepted) {
-            let what = "it completed a handshake and answered GET / without a client certificate";
-            if report.status.info().severity == crate::codes::Severity::Error {
-                report.message.push_str(&format!("; also, {what}"));
-            } else {
-                report.set(status::AMPHORA_ACCEPTS_ANONYMOUS, what.to_owned());
+        match report.anonymous {
+            Some(Anonymous::Accepted) => {
+                let what =
+                    "it completed a handshake and answered GET / without a client certificate";
+                if report.status.info().severity == crate::codes::Severity::Error {
+                    report.message.push_str(&format!("; also, {what}"));
+                } else {
+                    report.set(status::AMPHORA_ACCEPTS_ANONYMOUS, what.to_owned());
+                }
             }
+            // Not silently ok: said, with the status the controllers' own
+            // connection earned.
+            Some(Anonymous::Silent) => {
+                let note = "without a client certificate it completed the TLS handshake, then \
+                            did not answer GET / in time (an agent that requires one refuses at \
+                            the handshake): it may accept anonymous clients";
+                if report.message.is_empty() {
+                    report.message = note.to_owned();
+                } else {
+                    report.message.push_str(&format!("; also, {note}"));
+                }
+            }
+            _ => {}
         }
     }
     if report.severity != crate::codes::Severity::Error {
@@ -256,6 +272,11 @@ async fn get_root(tls: &mut TlsStream<TcpStream>, host: &str) -> std::io::Result
                         "an answer of more than {MAX_ANSWER} bytes"
                     )));
                 }
+                // A server that keeps the connection open despite
+                // `Connection: close`: a whole answer is enough.
+                if is_complete(&answer) {
+                    break;
+                }
             }
             // A peer that closes without close_notify: what it sent counts.
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !answer.is_empty() => break,
@@ -263,6 +284,26 @@ async fn get_root(tls: &mut TlsStream<TcpStream>, host: &str) -> std::io::Result
         }
     }
     Ok(parse_answer(&answer))
+}
+
+/// Whether `answer` holds a whole HTTP response: its head, then as many body
+/// bytes as `Content-Length` says, or a chunked body up to its last chunk.
+fn is_complete(answer: &[u8]) -> bool {
+    let Some(split) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+    let body = &answer[split + 4..];
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+    };
+    if header("transfer-encoding:").is_some_and(|v| v.contains("chunked")) {
+        return body.ends_with(b"0\r\n\r\n");
+    }
+    header("content-length:")
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|length| body.len() >= length)
 }
 
 /// The agent's answer to `GET /`: HTTP 200 with `{"api_version": "1.0"}`.
@@ -380,6 +421,12 @@ fn anonymity(connection: Connection) -> Anonymous {
             answer: Answer::Agent(_),
             ..
         } => Anonymous::Accepted,
+        // The handshake completed (a TLS version was agreed), then silence.
+        Connection::Failed {
+            status: status::HANDSHAKE_TIMEOUT,
+            tls_version: Some(_),
+            ..
+        } => Anonymous::Silent,
         Connection::Failed {
             status: status::HANDSHAKE_TIMEOUT,
             ..
@@ -437,8 +484,8 @@ fn judge(shared: &Shared, target: &Target, connection: Connection, report: &mut 
                 report.set(
                     status::AMPHORA_CERT_EXPIRING,
                     format!(
-                        "the certificate expires in {} days, on {}",
-                        left.whole_days(),
+                        "the certificate expires {}, on {}",
+                        crate::text::in_days(left),
                         leaf.not_after().date()
                     ),
                 );
@@ -562,6 +609,31 @@ mod tests {
         ] {
             assert!(matches!(parse_answer(other), Answer::Other(_)));
         }
+    }
+
+    #[test]
+    fn a_whole_answer_is_enough_on_a_connection_kept_open() {
+        let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 23\r\n\r\n{\"api_version\": \"1.0\"}\n";
+        assert!(is_complete(ok));
+        assert!(!is_complete(&ok[..ok.len() - 1]));
+        assert!(!is_complete(b"HTTP/1.1 200 OK\r\nContent-Length: 23\r\n"));
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n16\r\n{\"api_version\": \"1.0\"}\r\n0\r\n\r\n";
+        assert!(is_complete(chunked));
+        assert!(!is_complete(&chunked[..chunked.len() - 5]));
+        // No length and not chunked: only the end of the connection ends it.
+        assert!(!is_complete(b"HTTP/1.1 200 OK\r\n\r\n{}"));
+    }
+
+    #[test]
+    fn a_handshake_without_a_certificate_then_silence_is_said_not_ok() {
+        let timeout = |tls_version: Option<&str>| Connection::Failed {
+            status: status::HANDSHAKE_TIMEOUT,
+            message: String::new(),
+            seen: Seen::default(),
+            tls_version: tls_version.map(str::to_owned),
+        };
+        assert_eq!(anonymity(timeout(Some("TLSv1.3"))), Anonymous::Silent);
+        assert_eq!(anonymity(timeout(None)), Anonymous::Unknown);
     }
 
     #[test]

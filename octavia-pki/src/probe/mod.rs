@@ -143,6 +143,10 @@ pub enum Anonymous {
     Accepted,
     /// No verdict within the time left.
     Unknown,
+    /// It completed the TLS handshake without a client certificate, then
+    /// did not answer `GET /` in time: it may accept anonymous clients (an
+    /// agent that requires one refuses at the handshake).
+    Silent,
 }
 
 /// The certificate an amphora served.

@@ -79,7 +79,7 @@ pub enum TargetError {
     },
     /// The amphora list is not what the openstack client prints.
     #[error(
-        "{0} (expected the JSON of `openstack loadbalancer amphora list -f json` or `amphora show -f json`)"
+        "{0} (expected the JSON of `openstack loadbalancer amphora list -f json`, or of one or more `amphora show -f json`)"
     )]
     AmphoraList(String),
 }
@@ -184,17 +184,26 @@ impl fmt::Display for Target {
 /// present `status`, `role`, `loadbalancer_id`, `cert_expiration`,
 /// `created_at`). Every amphora gets `port`.
 pub fn targets_from_amphora_json(text: &str, port: u16) -> Result<Vec<Target>, TargetError> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| TargetError::AmphoraList(format!("not JSON: {e}")))?;
-    let items = match value {
-        Value::Array(items) => items,
-        object @ Value::Object(_) => vec![object],
-        _ => {
-            return Err(TargetError::AmphoraList(
-                "neither a list nor an object".into(),
-            ));
+    // One list, one object, or several documents one after the other: what
+    // `amphora list -f value -c id | xargs -n1 openstack loadbalancer amphora
+    // show -f json` prints (only `show` gives created_at).
+    let mut items = Vec::new();
+    let mut documents = 0;
+    for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+        documents += 1;
+        match value.map_err(|e| TargetError::AmphoraList(format!("not JSON: {e}")))? {
+            Value::Array(list) => items.extend(list),
+            object @ Value::Object(_) => items.push(object),
+            _ => {
+                return Err(TargetError::AmphoraList(
+                    "neither a list nor an object".into(),
+                ));
+            }
         }
-    };
+    }
+    if documents == 0 {
+        return Err(TargetError::AmphoraList("empty".into()));
+    }
     items
         .iter()
         .enumerate()
@@ -308,6 +317,13 @@ mod tests {
         let one =
             targets_from_amphora_json(r#"{"id": "a3", "lb_network_ip": "fd00::3"}"#, 1).unwrap();
         assert_eq!(one[0].to_string(), "a3@[fd00::3]:1");
+        // `xargs -n1 openstack loadbalancer amphora show -f json`: objects in a row.
+        let shows = targets_from_amphora_json(
+            "{\"id\": \"a1\", \"lb_network_ip\": \"192.0.2.1\"}\n{\"id\": \"a2\", \"lb_network_ip\": \"192.0.2.2\"}\n",
+            1,
+        )
+        .unwrap();
+        assert_eq!(shows.len(), 2);
         for bad in [
             "",
             "{",

@@ -224,6 +224,14 @@ pub(crate) fn rehearse_unlocked(
 ) -> Result<Rehearsal> {
     crate::fsio::require_dir(dir)?;
     let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
+    let paths: Vec<_> = layout
+        .files()
+        .names()
+        .iter()
+        .map(|name| dir.join(name))
+        .chain(options.passwords.clone())
+        .collect();
+    crate::fsio::require_readable(&paths)?;
     let releases = options.octavia.releases();
     let mut r = Rehearsal {
         ok: false,

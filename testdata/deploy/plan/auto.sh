@@ -6,6 +6,10 @@ set -euo pipefail
 
 # kolla-ansible's configuration directory (globals.yml, passwords.yml, admin-openrc.sh, config/)
 : "${KOLLA_CONFIG:=/etc/kolla}"
+# kolla's globals.yml, which the steps edit (a backup is kept)
+: "${GLOBALS:=TESTDATA/plan/globals.yml}"
+# kolla's passwords.yml (read with ansible-vault when it is vaulted: set ANSIBLE_VAULT_PASSWORD_FILE)
+: "${PASSWORDS:=$KOLLA_CONFIG/passwords.yml}"
 # your kolla-ansible inventory file
 : "${INVENTORY:?set INVENTORY: your kolla-ansible inventory file}"
 # the amphora image built with Octavia's diskimage-create/diskimage-create.sh
@@ -14,7 +18,6 @@ set -euo pipefail
 # 1. Turn on Octavia with automatic resource registration in globals.yml (a backup is kept)
 # Pitfall avoided: kolla-ansible then creates the management network, security groups, flavor and key pair itself; give octavia_amp_network provider settings (provider_network_type, provider_physical_network) so the controllers can reach the amphorae, as `octavia-pki deploy check` reports.
 echo "== 1. Turn on Octavia with automatic resource registration in globals.yml (a backup is kept)" >&2
-GLOBALS="$KOLLA_CONFIG/globals.yml"
 cp -p "$GLOBALS" "$GLOBALS.$(date -u +%Y%m%dT%H%M%SZ).bak"
 sed -i -e '/^enable_octavia:/d' -e '/^octavia_auto_configure:/d' "$GLOBALS"
 cat >>"$GLOBALS" <<EOF
@@ -26,16 +29,17 @@ EOF
 # Pitfall avoided: Hand-made sets fail only when the first load balancer is created, as "tlsv1 alert unknown ca" or "PEM routines ... no start line"; existing files are checked, never overwritten.
 echo "== 2. Generate the certificates (or check the ones there)" >&2
 if [ -e "$KOLLA_CONFIG/config/octavia/server_ca.cert.pem" ]; then
-  octavia-pki check "$KOLLA_CONFIG/config/octavia" --passwords "$KOLLA_CONFIG/passwords.yml"
+  octavia-pki check "$KOLLA_CONFIG/config/octavia" --work-dir "$KOLLA_CONFIG/octavia-certificates" \
+    --passwords "$PASSWORDS"
 else
   octavia-pki generate --dir "$KOLLA_CONFIG/config/octavia" --work-dir "$KOLLA_CONFIG/octavia-certificates" \
-    --passwords "$KOLLA_CONFIG/passwords.yml"
+    --passwords "$PASSWORDS"
 fi
 
 # 3. Audit the configuration
 # Pitfall avoided: Catches what the steps above cannot: a password with a `$`, settings left over from another mode, a certificate that expires soon.
 echo "== 3. Audit the configuration" >&2
-octavia-pki deploy check --globals "$KOLLA_CONFIG/globals.yml" --passwords "$KOLLA_CONFIG/passwords.yml" \
+octavia-pki deploy check --globals "$GLOBALS" --passwords "$PASSWORDS" \
   --config-dir "$KOLLA_CONFIG/config"
 
 # 4. Deploy Octavia with kolla-ansible
@@ -48,7 +52,15 @@ kolla-ansible -i "$INVENTORY" reconfigure -t octavia
 echo "== 5. Act as the octavia user in the service project" >&2
 [ -r "$KOLLA_CONFIG/admin-openrc.sh" ] || { echo "$KOLLA_CONFIG/admin-openrc.sh is missing: run kolla-ansible post-deploy first" >&2; exit 1; }
 kolla_password() {
-  sed -n "s/^$1:[[:space:]]*//p" "$KOLLA_CONFIG/passwords.yml" | head -n 1 | sed -e "s/^[\"']//" -e "s/[\"'][[:space:]]*\$//"
+  # As Ansible reads it: through ansible-vault when vaulted, with the YAML
+  # loader of Ansible's own Python.
+  local python
+  read -r -a python <<<"$(sed -n '1s/^#![[:space:]]*//p' "$(command -v ansible-vault)")"
+  if head -c 14 "$PASSWORDS" | grep -q '^[$]ANSIBLE_VAULT'; then
+    ansible-vault view "$PASSWORDS"
+  else
+    cat "$PASSWORDS"
+  fi | "${python[@]}" -c 'import sys, yaml; v = (yaml.safe_load(sys.stdin) or {}).get(sys.argv[1]); print("" if v is None else v)' "$1"
 }
 admin_setting() {
   (

@@ -31,9 +31,9 @@ fn expiring_soon(cert: &Certificate, cx: &Context<'_>) -> Option<String> {
     let left = cert.not_after() - cx.now;
     (left < time::Duration::days(i64::from(cx.warn_days))).then(|| {
         format!(
-            "\"{}\" expires in {} days, on {}",
+            "\"{}\" expires {}, on {}",
             cert.subject(),
-            left.whole_days(),
+            crate::text::in_days(left),
             cert.not_after().date()
         )
     })
