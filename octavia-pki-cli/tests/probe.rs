@@ -640,3 +640,65 @@ fn bad_targets_and_missing_files_are_usage_errors_naming_the_cause() {
     assert_eq!(code, Some(2));
     assert!(err.contains("client.cert-and-key.pem"), "{err}");
 }
+
+/// Starts tests/peers/tls_stand_in.py in `mode` with the set's amphora
+/// certificate; returns it and its port.
+fn stand_in(set: &GeneratedSet, cert: &Path, mode: &str) -> (Process, u16) {
+    let mut server = Process(
+        python_script("tests/peers/tls_stand_in.py")
+            .arg(cert)
+            .arg(set.dir.join("client_ca.cert.pem"))
+            .arg(mode)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.0.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+    server.wait_listening(port);
+    (server, port)
+}
+
+#[test]
+fn a_whole_answer_on_a_kept_alive_connection_and_a_silent_anonymous_handshake() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let (cert, id) = set.octavia_amphora();
+    // An agent that ignores `Connection: close`: ok, well before the timeout.
+    let (_kept, port) = stand_in(&set, &cert, "keep-alive");
+    let started = Instant::now();
+    let (report, code) = probe_json(&set.dir, &[format!("{id}@127.0.0.1:{port}")]);
+    assert_eq!(statuses(&report), ["ok"], "{report:#}");
+    assert_eq!(code, Some(0));
+    assert_eq!(report["targets"][0]["anonymous"], "refused", "{report:#}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    // One that lets an anonymous client finish the handshake, then says
+    // nothing: not ok in silence.
+    let (_silent, port) = stand_in(&set, &cert, "silent-to-anonymous");
+    let (report, _) = probe_json(&set.dir, &[format!("{id}@127.0.0.1:{port}")]);
+    let target = &report["targets"][0];
+    assert_eq!(target["anonymous"], "silent", "{report:#}");
+    assert!(
+        target["message"]
+            .as_str()
+            .unwrap()
+            .contains("it may accept anonymous clients"),
+        "{report:#}"
+    );
+    let human = ok(octavia_pki()
+        .arg("probe")
+        .arg("--dir")
+        .arg(&set.dir)
+        .args(["--timeout", "2"])
+        .arg(format!("{id}@127.0.0.1:{port}")));
+    assert!(human.contains("it may accept anonymous clients"), "{human}");
+}
