@@ -496,26 +496,12 @@ fn misbehaving_peers_get_a_status_within_the_timeout_and_never_a_panic() {
     www.wait_listening(www_port);
     // A filtered port, on loopback: a listener whose accept queue (backlog 0)
     // is full drops every further SYN, so connecting times out.
-    let mut full = Process(
-        peer_python()
-            .args([
-                "-c",
-                "import socket, time\n\
-                 s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)\n\
-                 print(s.getsockname()[1], flush=True); time.sleep(300)",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(full.0.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let full_port: u16 = line.trim().parse().unwrap();
+    let (full, full_port) = printing_its_port(peer_python().args([
+        "-c",
+        "import socket, time\n\
+         s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)\n\
+         print(s.getsockname()[1], flush=True); time.sleep(300)",
+    ]));
     let mut queued = Vec::new();
     while let Ok(s) = TcpStream::connect_timeout(
         &([127, 0, 0, 1], full_port).into(),
@@ -644,25 +630,31 @@ fn bad_targets_and_missing_files_are_usage_errors_naming_the_cause() {
 /// Starts tests/peers/tls_stand_in.py in `mode` with the set's amphora
 /// certificate; returns it and its port.
 fn stand_in(set: &GeneratedSet, cert: &Path, mode: &str) -> (Process, u16) {
-    let mut server = Process(
+    let (mut server, port) = printing_its_port(
         python_script("tests/peers/tls_stand_in.py")
             .arg(cert)
             .arg(set.dir.join("client_ca.cert.pem"))
-            .arg(mode)
-            .stdin(Stdio::null())
+            .arg(mode),
+    );
+    server.wait_listening(port);
+    (server, port)
+}
+
+/// Starts `cmd`, a listener that prints its port as its first line.
+fn printing_its_port(cmd: &mut std::process::Command) -> (Process, u16) {
+    let mut process = Process(
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap(),
     );
     let mut line = String::new();
     std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.0.stdout.as_mut().unwrap()),
+        &mut std::io::BufReader::new(process.0.stdout.as_mut().unwrap()),
         &mut line,
     )
     .unwrap();
-    let port: u16 = line.trim().parse().unwrap();
-    server.wait_listening(port);
-    (server, port)
+    (process, line.trim().parse().unwrap())
 }
 
 #[test]

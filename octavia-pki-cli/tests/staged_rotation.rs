@@ -162,9 +162,7 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
     }
     assert_eq!(snapshot(set.tmp.path()), before, "--dry-run wrote");
     for ca in ["server-ca", "client-ca"] {
-        let out = ok(octavia_pki()
-            .args(["rotate", ca, "--staged", "--key-type", "ecdsa-p256"])
-            .args(set.change_args()));
+        let out = set.stage(ca);
         assert!(out.contains(" G2\""), "{out}");
     }
     assert_eq!(certificates_in(&set.dir.join("server_ca.cert.pem")), 2);
@@ -231,15 +229,8 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
     );
     assert_works(&controller(&set.dir, &b_id, &b, None), "B");
     // And check and rehearse, with the history, play A's generation too.
-    let out = ok(octavia_pki()
-        .arg("rehearse")
-        .arg(&set.dir)
-        .arg("--passwords")
-        .arg(&set.passwords)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .args(["--format", "json"]));
-    let rehearsal: Value = serde_json::from_str(&out).unwrap();
+    let (rehearsal, code) = set.report("rehearse");
+    assert_eq!(code, Some(0), "{rehearsal:#}");
     assert_eq!(rehearsal["ok"], true, "{rehearsal:#}");
     let generations = rehearsal["generations"].as_array().unwrap();
     assert_eq!(generations.len(), 1, "{rehearsal:#}");
@@ -359,31 +350,9 @@ fn staged_rotations_keep_running_amphorae_working_with_octavias_own_agent_and_dr
 #[test]
 fn check_reports_the_generation_a_bundle_without_its_cross_certificate_strands() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
-    ok(octavia_pki()
-        .args([
-            "rotate",
-            "client-ca",
-            "--staged",
-            "--key-type",
-            "ecdsa-p256",
-        ])
-        .args(set.change_args()));
-    let check = |set: &GeneratedSet| {
-        run(octavia_pki()
-            .arg("check")
-            .arg(&set.dir)
-            .arg("--passwords")
-            .arg(&set.passwords)
-            .arg("--work-dir")
-            .arg(&set.work_dir)
-            .args(["--format", "json"]))
-    };
-    let out = check(&set);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    set.stage("client-ca");
+    let (report, code) = set.report("check");
+    assert_eq!(code, Some(0), "{report:#}");
 
     // The cross-certificate removed by hand: the amphorae booted before are cut off.
     let bundle_file = set.dir.join("client.cert-and-key.pem");
@@ -392,9 +361,8 @@ fn check_reports_the_generation_a_bundle_without_its_cross_certificate_strands()
         .split_inclusive("-----END CERTIFICATE-----\n")
         .collect();
     fs::write(&bundle_file, format!("{}{}", blocks[0], blocks[2])).unwrap();
-    let out = check(&set);
-    assert_eq!(out.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (report, code) = set.report("check");
+    assert_eq!(code, Some(1));
     assert_eq!(
         findings_at(&report, "error"),
         ["client-cert-untrusted@client.cert-and-key.pem"]
@@ -408,15 +376,7 @@ fn check_reports_the_generation_a_bundle_without_its_cross_certificate_strands()
 #[test]
 fn every_release_issues_from_the_staged_server_ca_file_with_the_new_ca() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
-    ok(octavia_pki()
-        .args([
-            "rotate",
-            "server-ca",
-            "--staged",
-            "--key-type",
-            "ecdsa-p256",
-        ])
-        .args(set.change_args()));
+    set.stage("server-ca");
     let ca_file = set.dir.join("server_ca.cert.pem");
     let verdicts = for_each_release(&octavia_releases(), |peer| {
         let out = set.tmp.path().join(format!("amphora-{}.pem", peer.version));
@@ -466,15 +426,7 @@ fn finish_needs_a_staged_rotation_and_evidence_or_force() {
         );
     }
 
-    ok(octavia_pki()
-        .args([
-            "rotate",
-            "client-ca",
-            "--staged",
-            "--key-type",
-            "ecdsa-p256",
-        ])
-        .args(set.change_args()));
+    set.stage("client-ca");
     // Neither a report nor --force: clap says what is missing.
     let mut cmd = octavia_pki();
     cmd.args(["rotate", "finish", "client-ca"]);

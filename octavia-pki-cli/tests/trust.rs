@@ -57,18 +57,7 @@ fn history_lines(set: &GeneratedSet) -> usize {
 }
 
 fn check_with_work_dir(set: &GeneratedSet) -> (Value, Option<i32>) {
-    let out = run(octavia_pki()
-        .arg("check")
-        .arg(&set.dir)
-        .arg("--work-dir")
-        .arg(&set.work_dir)
-        .arg("--passwords")
-        .arg(&set.passwords)
-        .args(["--format", "json"]));
-    (
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
-        out.status.code(),
-    )
+    set.report("check")
 }
 
 #[test]
@@ -710,15 +699,7 @@ fn the_vault_password_file_is_read_as_ansible_reads_it_and_only_when_needed() {
 #[test]
 fn fifty_thousand_amphorae_are_read_listed_and_finish_a_staged_rotation() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
-    ok(octavia_pki()
-        .args([
-            "rotate",
-            "client-ca",
-            "--staged",
-            "--key-type",
-            "ecdsa-p256",
-        ])
-        .args(set.change_args()));
+    set.stage("client-ca");
     // As `xargs -n1 openstack loadbalancer amphora show -f json` prints them
     // (no lb_network_ip here, so the probe skips each without connecting).
     let list = set.tmp.path().join("amphorae.json");

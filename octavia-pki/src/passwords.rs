@@ -163,6 +163,7 @@ impl KollaPasswords {
             doc,
             duplicates,
             raw,
+            ..
         } = crate::yaml::load(bytes)?;
         match doc {
             Yaml::Hash(_) => Ok(Self {

@@ -94,6 +94,9 @@ pub struct Loaded {
     /// The top-level mapping's scalar values as written, by key: what a
     /// value's typing and rendering are read from ([`resolve`]).
     pub raw: HashMap<String, RawScalar>,
+    /// The 1-based line of each top-level key (its last occurrence, whose
+    /// value counts).
+    pub key_lines: HashMap<String, usize>,
 }
 
 /// Loads the first document of `bytes` (UTF-8) as Ansible does.
@@ -113,6 +116,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, YamlError> {
         doc: builder.doc.unwrap_or(Yaml::Null),
         duplicates: builder.duplicates,
         raw: builder.raw,
+        key_lines: builder.key_lines,
     })
 }
 
@@ -399,6 +403,7 @@ struct Builder {
     starts: Vec<(usize, usize)>,
     duplicates: Vec<Duplicate>,
     raw: HashMap<String, RawScalar>,
+    key_lines: HashMap<String, usize>,
     error: Option<YamlError>,
     documents: usize,
 }
@@ -439,10 +444,13 @@ impl Builder {
             Some(Open::Sequence(items, _)) => items.push(node),
             Some(Open::Mapping(_, pending @ None, _)) => *pending = Some((node, raw)),
             Some(Open::Mapping(map, pending @ Some(_), _)) => {
-                let Some((key, _)) = pending.take() else {
+                let Some((key, key_raw)) = pending.take() else {
                     return;
                 };
                 let key_text = key_text(&key);
+                if top && let Some(key_raw) = &key_raw {
+                    self.key_lines.insert(key_text.clone(), key_raw.line);
+                }
                 if top && let Some(raw) = raw {
                     self.raw.insert(key_text.clone(), raw);
                 } else if top {

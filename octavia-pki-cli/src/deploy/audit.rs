@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use octavia_pki::check::{self, CheckOptions, Code, Finding, Summary};
+use octavia_pki::yaml::Yaml;
 use octavia_pki::{CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError};
 use serde::Serialize;
-use yaml_rust2::Yaml;
 
 use super::DeployError;
 use super::settings::{
@@ -170,6 +170,15 @@ pub fn audit(inputs: &Inputs<'_>) -> Result<DeployReport, DeployError> {
                 Value::Absent => "enable_octavia is not set (kolla's default is false)".to_owned(),
                 _ => "enable_octavia is false".to_owned(),
             },
+        );
+    }
+    // globals.yml's keys given twice: Ansible warns and takes the last.
+    for d in settings.duplicates() {
+        let key = octavia_pki::text::escape(&d.key).into_owned();
+        audit.setting(
+            DUPLICATE_KEY,
+            &key,
+            format!("{key} is given more than once; Ansible takes the last"),
         );
     }
     audit_passwords(&mut audit, &passwords, &file_name(inputs.passwords));
@@ -354,10 +363,7 @@ fn mapping_or_default<'d, 'a: 'd>(
 }
 
 fn kolla_default(yaml: &str) -> Yaml {
-    yaml_rust2::YamlLoader::load_from_str(yaml)
-        .ok()
-        .and_then(|mut docs| docs.pop())
-        .unwrap_or(Yaml::BadValue)
+    octavia_pki::yaml::load(yaml.as_bytes()).map_or(Yaml::BadValue, |l| l.doc)
 }
 
 fn audit_flavor(audit: &mut Audit<'_>) {

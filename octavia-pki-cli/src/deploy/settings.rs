@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use yaml_rust2::Yaml;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use octavia_pki::yaml::Yaml;
 
 use super::DeployError;
 
@@ -65,6 +63,7 @@ pub fn as_bool(value: &Yaml) -> Option<bool> {
 pub struct Settings {
     doc: Yaml,
     lines: HashMap<String, usize>,
+    duplicates: Vec<octavia_pki::yaml::Duplicate>,
 }
 
 impl Settings {
@@ -81,24 +80,18 @@ impl Settings {
 
     /// Parses `text`, read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Self, DeployError> {
-        let yaml_error = |e: yaml_rust2::ScanError| DeployError::Yaml {
-            path: path.to_owned(),
-            line: Some(e.marker().line()),
-            message: format!("{} (column {})", e.info(), e.marker().col() + 1),
-        };
         // Loaded as Ansible loads it (YAML 1.1 types, the last of duplicate
         // keys), with bounded alias expansion.
-        let doc = octavia_pki::yaml::load(text.as_bytes())
-            .map_err(|e| DeployError::Yaml {
-                path: path.to_owned(),
-                line: match e {
-                    octavia_pki::yaml::YamlError::Syntax { line, .. }
-                    | octavia_pki::yaml::YamlError::TooLarge { line, .. } => Some(line),
-                    _ => None,
-                },
-                message: e.to_string(),
-            })?
-            .doc;
+        let loaded = octavia_pki::yaml::load(text.as_bytes()).map_err(|e| DeployError::Yaml {
+            path: path.to_owned(),
+            line: match e {
+                octavia_pki::yaml::YamlError::Syntax { line, .. }
+                | octavia_pki::yaml::YamlError::TooLarge { line, .. } => Some(line),
+                _ => None,
+            },
+            message: e.to_string(),
+        })?;
+        let doc = loaded.doc;
         // An empty document (comments only) has no settings yet; anything
         // other than a mapping is not a settings file.
         let doc = match doc {
@@ -115,14 +108,16 @@ impl Settings {
                 });
             }
         };
-        let mut lines = KeyLines::default();
-        Parser::new_from_str(text)
-            .load(&mut lines, false)
-            .map_err(yaml_error)?;
         Ok(Self {
             doc,
-            lines: lines.found,
+            lines: loaded.key_lines,
+            duplicates: loaded.duplicates,
         })
+    }
+
+    /// The keys given more than once (Ansible warns and takes the last).
+    pub fn duplicates(&self) -> &[octavia_pki::yaml::Duplicate] {
+        &self.duplicates
     }
 
     /// The 1-based line of a top-level key, if present.
@@ -230,47 +225,6 @@ pub fn scalar_text(value: &Yaml) -> Option<String> {
         Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
         Yaml::Integer(i) => Some(i.to_string()),
         _ => None,
-    }
-}
-
-/// Records the line of every key of the first document's top-level mapping.
-#[derive(Default)]
-struct KeyLines {
-    found: HashMap<String, usize>,
-    /// Open mappings and sequences; 1 inside the top-level mapping.
-    depth: usize,
-    /// At depth 1: whether the next node is a key.
-    expecting_key: bool,
-    documents: usize,
-}
-
-impl MarkedEventReceiver for KeyLines {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.documents > 1 {
-            return;
-        }
-        let at_top = self.depth == 1;
-        match event {
-            Event::DocumentStart => self.documents += 1,
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if self.depth == 0 {
-                    self.expecting_key = true;
-                } else if at_top {
-                    // A nested value of a top-level key; the key after it comes next.
-                    self.expecting_key = true;
-                }
-                self.depth += 1;
-            }
-            Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
-            Event::Scalar(text, ..) if at_top => {
-                if self.expecting_key {
-                    self.found.entry(text).or_insert(mark.line());
-                }
-                self.expecting_key = !self.expecting_key;
-            }
-            Event::Alias(_) if at_top => self.expecting_key = !self.expecting_key,
-            _ => {}
-        }
     }
 }
 

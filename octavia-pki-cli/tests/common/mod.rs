@@ -243,6 +243,30 @@ impl GeneratedSet {
             .arg(&self.passwords))
     }
 
+    /// `rotate CA --staged` (ECDSA P-256) on this set, which must succeed; its output.
+    pub fn stage(&self, ca: &str) -> String {
+        ok(octavia_pki()
+            .args(["rotate", ca, "--staged", "--key-type", "ecdsa-p256"])
+            .args(self.change_args()))
+    }
+
+    /// `COMMAND DIR --work-dir WORK --passwords FILE --format json` (check,
+    /// rehearse): the report (`null` when not JSON) and the exit status.
+    pub fn report(&self, command: &str) -> (serde_json::Value, Option<i32>) {
+        let out = run(octavia_pki()
+            .arg(command)
+            .arg(&self.dir)
+            .arg("--work-dir")
+            .arg(&self.work_dir)
+            .arg("--passwords")
+            .arg(&self.passwords)
+            .args(["--format", "json"]));
+        (
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
+            out.status.code(),
+        )
+    }
+
     /// Runs `generate` again over this set's directories.
     pub fn regenerate(&self, extra: &[&str]) -> Output {
         run(&mut generate_into(
