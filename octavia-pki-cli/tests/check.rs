@@ -532,10 +532,6 @@ const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
         "password-not-as-written",
         "passphrases_are_read_as_ansible_renders_them_and_oslo_config_reads_them in tests/trust.rs",
     ),
-    (
-        "duplicate-key",
-        "a_key_given_twice_in_passwords_yml_is_a_warning_and_the_last_value_counts in tests/trust.rs",
-    ),
     // Two directories (the deployed set and another's work directory) and
     // runs killed at each rename.
     (
