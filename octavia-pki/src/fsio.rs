@@ -70,7 +70,7 @@ impl FileKind {
             Self::Small => "a certificate, key or settings file",
             Self::History => "a history file",
             Self::AmphoraList => "an amphora list",
-            Self::ProbeReport => "a probe report",
+            Self::ProbeReport => "a probe report (`octavia-pki probe --format json`)",
         }
     }
 }
@@ -110,6 +110,49 @@ pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Zeroizing<Vec<u8>>> {
             read_err(source)
         }
     })
+}
+
+/// Reads a JSON file of `kind` into `T`, streaming it from the file (a probe
+/// report of 50,000 amphorae is 35 MB, and only what `T` keeps of it stays
+/// in memory); a vaulted file is decrypted whole first. Errors name the file.
+pub fn read_json_of<T: serde::de::DeserializeOwned>(path: &Path, kind: FileKind) -> Result<T> {
+    let read_err = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let invalid = |e: serde_json::Error| {
+        read_err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not {} as this tool writes it: {e}", kind.name()),
+        ))
+    };
+    let mut file = File::open(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::PermissionDenied {
+            Error::PermissionDenied {
+                path: path.to_owned(),
+            }
+        } else {
+            read_err(source)
+        }
+    })?;
+    let mut head = [0u8; 64];
+    let n = file.read(&mut head).map_err(read_err)?;
+    if vault::is_vaulted(&head[..n]) {
+        return serde_json::from_slice(&read_file_of(path, kind)?).map_err(invalid);
+    }
+    let size = file.metadata().map_err(read_err)?.len();
+    if size > kind.limit() {
+        return Err(read_err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is larger than {} bytes, the most {} can be here",
+                kind.limit(),
+                kind.name()
+            ),
+        )));
+    }
+    let reader = io::Cursor::new(&head[..n]).chain(file.take(kind.limit()));
+    serde_json::from_reader(io::BufReader::new(reader)).map_err(invalid)
 }
 
 /// Fails with [`Error::PermissionDenied`] when this process may not read one

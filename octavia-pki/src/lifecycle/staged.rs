@@ -308,14 +308,7 @@ impl ProbedAmphora {
 impl FinishEvidence {
     /// Reads a `probe --format json` report; an error names the file.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = fsio::read_file_of(path, fsio::FileKind::ProbeReport)?;
-        let mut evidence: Self = serde_json::from_slice(&bytes).map_err(|e| Error::Read {
-            path: path.to_owned(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("not a `octavia-pki probe --format json` report: {e}"),
-            ),
-        })?;
+        let mut evidence: Self = fsio::read_json_of(path, fsio::FileKind::ProbeReport)?;
         evidence.path = path.to_owned();
         Ok(evidence)
     }
