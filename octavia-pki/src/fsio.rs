@@ -90,10 +90,7 @@ pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
 /// Reads a whole file of `kind` (at most [`FileKind::limit`] bytes) into
 /// zeroizing memory; a larger one is an error naming the kind and the cap.
 pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Zeroizing<Vec<u8>>> {
-    let read_err = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
+    let read_err = |source| read_error(path, source);
     let meta = fs::metadata(path).map_err(read_err)?;
     if meta.is_dir() {
         return Err(Error::NotAFile {
@@ -101,40 +98,48 @@ pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Zeroizing<Vec<u8>>> {
             kind: "a directory",
         });
     }
-    read_limited_of(path, kind).map_err(|source| {
-        if source.kind() == io::ErrorKind::PermissionDenied {
-            Error::PermissionDenied {
-                path: path.to_owned(),
-            }
-        } else {
-            read_err(source)
+    read_limited_of(path, kind).map_err(read_err)
+}
+
+/// A failed read of `path`: this process not being allowed to is its own
+/// error (nothing can be said about the file), any other names the cause.
+fn read_error(path: &Path, source: io::Error) -> Error {
+    if source.kind() == io::ErrorKind::PermissionDenied {
+        Error::PermissionDenied {
+            path: path.to_owned(),
         }
-    })
+    } else {
+        Error::Read {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// The error of a file larger than `kind`'s cap.
+fn too_large(kind: FileKind) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!(
+            "the file is larger than {} bytes, the most {} can be here",
+            kind.limit(),
+            kind.name()
+        ),
+    )
 }
 
 /// Reads a JSON file of `kind` into `T`, streaming it from the file (a probe
 /// report of 50,000 amphorae is 35 MB, and only what `T` keeps of it stays
 /// in memory); a vaulted file is decrypted whole first. Errors name the file.
 pub fn read_json_of<T: serde::de::DeserializeOwned>(path: &Path, kind: FileKind) -> Result<T> {
-    let read_err = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
+    let read_err = |source| read_error(path, source);
     let invalid = |e: serde_json::Error| {
         read_err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!("not {} as this tool writes it: {e}", kind.name()),
         ))
     };
-    let mut file = File::open(path).map_err(|source| {
-        if source.kind() == io::ErrorKind::PermissionDenied {
-            Error::PermissionDenied {
-                path: path.to_owned(),
-            }
-        } else {
-            read_err(source)
-        }
-    })?;
+    let mut file = File::open(path).map_err(read_err)?;
     let mut head = [0u8; 64];
     let n = file.read(&mut head).map_err(read_err)?;
     if vault::is_vaulted(&head[..n]) {
@@ -142,14 +147,7 @@ pub fn read_json_of<T: serde::de::DeserializeOwned>(path: &Path, kind: FileKind)
     }
     let size = file.metadata().map_err(read_err)?.len();
     if size > kind.limit() {
-        return Err(read_err(io::Error::new(
-            io::ErrorKind::FileTooLarge,
-            format!(
-                "the file is larger than {} bytes, the most {} can be here",
-                kind.limit(),
-                kind.name()
-            ),
-        )));
+        return Err(read_err(too_large(kind)));
     }
     let reader = io::Cursor::new(&head[..n]).chain(file.take(kind.limit()));
     serde_json::from_reader(io::BufReader::new(reader)).map_err(invalid)
@@ -164,9 +162,7 @@ pub fn require_readable<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> R
         if let Err(e) = File::open(path)
             && e.kind() == io::ErrorKind::PermissionDenied
         {
-            return Err(Error::PermissionDenied {
-                path: path.to_owned(),
-            });
+            return Err(read_error(path, e));
         }
     }
     Ok(())
@@ -249,13 +245,7 @@ fn read_limited_raw(path: &Path, kind: FileKind) -> io::Result<Zeroizing<Vec<u8>
     let mut buf = Zeroizing::new(Vec::new());
     File::open(path)?.take(limit + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::FileTooLarge,
-            format!(
-                "the file is larger than {limit} bytes, the most {} can be here",
-                kind.name()
-            ),
-        ));
+        return Err(too_large(kind));
     }
     Ok(buf)
 }
