@@ -612,11 +612,7 @@ impl OctaviaPki {
         to: &Destination<'_>,
         now: OffsetDateTime,
     ) -> Result<Option<PlannedFile>> {
-        let first = |rel: &str| {
-            crate::model::read_certificates(&to.work_dir.join(rel))
-                .ok()
-                .and_then(|c| c.into_iter().next())
-        };
+        let first = |rel: &str| crate::model::first_certificate(&to.work_dir.join(rel));
         let mut replaced = vec![(
             "generate --force: server-ca",
             first(work_dir::SERVER_CA_CERT),
@@ -629,20 +625,15 @@ impl OctaviaPki {
                 client_ca.certificate(),
             ));
         }
-        let last = replaced.len() - 1;
-        let entries: Vec<_> = replaced
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, (action, old, new))| {
-                let deadline = (i == last).then_some(now);
-                Some(crate::history::HistoryEntry::new(
-                    action, &old?, new, deadline, now,
-                ))
-            })
+        // Only the CAs there was one of; the last the amphorae trust.
+        let replaced: Vec<_> = replaced
+            .iter()
+            .filter_map(|(action, old, new)| Some((*action, old.as_ref()?, *new)))
             .collect();
-        if entries.is_empty() {
+        if replaced.is_empty() {
             return Ok(None);
         }
+        let entries = crate::history::replaced_at_once(&replaced, true, now);
         crate::history::appended(to.work_dir, &entries).map(Some)
     }
 }

@@ -112,6 +112,26 @@ impl HistoryEntry {
     }
 }
 
+/// The entries of CAs replaced at once with new keys (`rotate`, `generate
+/// --force`), as (action, replaced, new), in order: the last is the CA the
+/// amphorae trust when `amphorae_cut_off`, with a deadline of `now` (every
+/// amphora booted before refuses the controllers from then on).
+pub(crate) fn replaced_at_once(
+    replaced: &[(&str, &Certificate, &Certificate)],
+    amphorae_cut_off: bool,
+    now: OffsetDateTime,
+) -> Vec<HistoryEntry> {
+    let last = replaced.len().saturating_sub(1);
+    replaced
+        .iter()
+        .enumerate()
+        .map(|(i, (action, old, new))| {
+            let deadline = (amphorae_cut_off && i == last).then_some(now);
+            HistoryEntry::new(action, old, new, deadline, now)
+        })
+        .collect()
+}
+
 /// A time as the history and the next steps write it.
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.replace_nanosecond(0)

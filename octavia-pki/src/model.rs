@@ -79,6 +79,14 @@ pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>> {
     })
 }
 
+/// The first certificate of a file, when it can be read: the one Octavia
+/// issues with, ahead of a staged rotation's older CAs.
+pub(crate) fn first_certificate(path: &Path) -> Option<Certificate> {
+    read_certificates(path)
+        .ok()
+        .and_then(|c| c.into_iter().next())
+}
+
 /// Reads the private key of a PEM or DER file, decrypting it if needed.
 pub fn read_private_key(path: &Path, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
     let bytes = fsio::read_file(path)?;

@@ -370,7 +370,13 @@ impl Checker<'_> {
 
     fn run(&mut self) {
         let files = self.layout.files();
-        self.duplicate_passwords();
+        // passwords.yml once, for its duplicate keys and the work directory's keys.
+        let passwords = self
+            .options
+            .passwords
+            .as_deref()
+            .and_then(|p| crate::KollaPasswords::load(p).ok());
+        self.duplicate_passwords(passwords.as_ref());
         let passphrase = self.passphrase();
         let server_certs = self.certificate_file(files.server_ca_cert);
         let client_ca_certs = if files.client_ca_cert == files.server_ca_cert {
@@ -388,11 +394,12 @@ impl Checker<'_> {
         };
         self.apply_rules(&loaded);
         self.server_key = loaded.server_key;
-        self.work_dir_belongs();
+        self.work_dir_belongs(passwords.as_ref());
     }
 
-    /// With a work directory: its CAs must be the deployed ones.
-    fn work_dir_belongs(&mut self) {
+    /// With a work directory: its CAs must be the deployed ones (the keys
+    /// too, when passwords.yml gives both CA passphrases).
+    fn work_dir_belongs(&mut self, passwords: Option<&crate::KollaPasswords>) {
         let Some(work_dir) = self.options.work_dir.as_deref() else {
             return;
         };
@@ -400,13 +407,7 @@ impl Checker<'_> {
             dir: self.dir,
             work_dir,
         };
-        // The keys too, when passwords.yml gives both CA passphrases.
-        let passphrases = self
-            .options
-            .passwords
-            .as_deref()
-            .and_then(|p| crate::KollaPasswords::load(p).ok())
-            .and_then(|p| p.ca_passphrases().ok());
+        let passphrases = passwords.and_then(|p| p.ca_passphrases().ok());
         for mismatch in crate::lifecycle::mismatches(&to, self.layout, passphrases.as_ref()) {
             let file = mismatch
                 .against
@@ -466,14 +467,8 @@ impl Checker<'_> {
     }
 
     /// Keys passwords.yml gives twice: Ansible warns and takes the last.
-    fn duplicate_passwords(&mut self) {
-        if self.options.passphrase.is_some() {
-            return;
-        }
-        let Some(passwords) = self.options.passwords.as_deref() else {
-            return;
-        };
-        let Ok(file) = crate::KollaPasswords::load(passwords) else {
+    fn duplicate_passwords(&mut self, passwords: Option<&crate::KollaPasswords>) {
+        let Some(file) = passwords.filter(|_| self.options.passphrase.is_none()) else {
             return;
         };
         for d in file.duplicates() {

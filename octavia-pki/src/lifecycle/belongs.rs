@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::CaRole;
-use crate::cert::Certificate;
 use crate::generate::Destination;
 use crate::layout::{Layout, work_dir};
-use crate::model::CaPassphrases;
+use crate::model::{CaPassphrases, first_certificate as first};
 use crate::secret::Passphrase;
 
 /// A CA whose work-directory copy and deployed copy have different keys.
@@ -71,14 +70,6 @@ fn pairs(to: &Destination<'_>, layout: Layout) -> Vec<(CaRole, PathBuf, PathBuf)
         ));
     }
     pairs
-}
-
-/// The first certificate of a CA file, when it can be read: Octavia issues
-/// with it, and a staged rotation's older CAs follow it.
-fn first(path: &Path) -> Option<Certificate> {
-    crate::model::read_certificates(path)
-        .ok()
-        .and_then(|c| c.into_iter().next())
 }
 
 /// The CA certificates that differ between the work directory and the

@@ -539,15 +539,11 @@ pub fn rotate(
     }
     // The CA the amphorae trust (the client CA; in the legacy layout the one
     // CA) changed: amphorae booted before refuse the controllers at once.
-    let last = replaced.len() - 1;
-    let entries = replaced
+    let replaced: Vec<_> = replaced
         .iter()
-        .enumerate()
-        .map(|(i, (action, old, new))| {
-            let amphorae_trust_it = client && i == last;
-            HistoryEntry::new(action, old, new, amphorae_trust_it.then_some(now), now)
-        })
+        .map(|(a, old, new)| (*a, old, new))
         .collect();
+    let entries = history::replaced_at_once(&replaced, client, now);
     let summary = format!(
         "rotated to new {key_type} keys: {}",
         certificates
