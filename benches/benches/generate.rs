@@ -163,9 +163,12 @@ fn bench_check_and_rehearse(c: &mut Criterion) {
     group.bench_function("check_dir, kolla RSA-4096 set", |b| {
         b.iter(|| check_dir(black_box(&dir), &check).unwrap())
     });
-    let ca = octavia_pki::DeployedPki::read(&dir, octavia_pki::Layout::Kolla, &pass.server_ca)
-        .unwrap()
-        .server_ca;
+    let ca = octavia_pki::DeployedPki::read(
+        &octavia_pki::Sources::of_layout(&dir, octavia_pki::Layout::Kolla),
+        &pass.server_ca,
+    )
+    .unwrap()
+    .server_ca;
     group.bench_function("issue an amphora certificate (RSA-4096 CA)", |b| {
         b.iter(|| {
             octavia_pki::rehearse::issue_amphora_certificate(
@@ -180,8 +183,7 @@ fn bench_check_and_rehearse(c: &mut Criterion) {
     group.bench_function("read the deployed kolla set, CA key unlocked", |b| {
         b.iter(|| {
             octavia_pki::DeployedPki::read(
-                black_box(&dir),
-                octavia_pki::Layout::Kolla,
+                &octavia_pki::Sources::of_layout(black_box(&dir), octavia_pki::Layout::Kolla),
                 &pass.server_ca,
             )
             .unwrap()

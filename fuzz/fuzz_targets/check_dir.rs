@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use octavia_pki::check::{CheckOptions, check_dir};
-use octavia_pki::{Layout, Passphrase};
+use octavia_pki::{Layout, Passphrase, Sources};
 
 const MARKER: &[u8] = b"\n--8<--\n";
 /// The seeds come from testdata/kolla-recipe, encrypted with this.
@@ -13,7 +13,8 @@ const PASSPHRASE: &str = "fixture-passphrase-not-a-secret";
 fuzz_target!(|data: &[u8]| {
     let dir = tempfile::tempdir().unwrap();
     let mut rest = data;
-    for name in Layout::Kolla.files().names() {
+    let sources = Sources::of_layout(dir.path(), Layout::Kolla);
+    for path in sources.paths() {
         if rest.is_empty() {
             break;
         }
@@ -21,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
             .windows(MARKER.len())
             .position(|w| w == MARKER)
             .unwrap_or(rest.len());
-        std::fs::write(dir.path().join(name), &rest[..end]).unwrap();
+        std::fs::write(path, &rest[..end]).unwrap();
         rest = &rest[(end + MARKER.len()).min(rest.len())..];
     }
     let options = {

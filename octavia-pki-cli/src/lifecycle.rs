@@ -243,13 +243,19 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
     let now = OffsetDateTime::now_utc();
     let layout = args.at.layout.layout();
     let change = match role {
-        None => lifecycle::renew_client(&to, layout, &passphrases, args.days.unwrap_or(365), now)?,
+        None => lifecycle::renew_client(
+            &to,
+            layout,
+            &passphrases,
+            args.days.unwrap_or(octavia_pki::DEFAULT_CLIENT_DAYS),
+            now,
+        )?,
         Some(role) => lifecycle::renew_ca(
             &to,
             layout,
             role,
             &passphrases,
-            args.days.unwrap_or(3650),
+            args.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS),
             key_id,
             now,
         )?,
@@ -270,10 +276,11 @@ pub fn rotate(args: RotateArgs) -> Result<(), Error> {
         eprintln!(
             "Rotating CA keys at once strands every running amphora: each holds the old client CA (given at \
              boot) and a certificate from the old server CA, so after deploying, every load balancer must be \
-             failed over:\n  kolla-ansible -i INVENTORY reconfigure -t octavia\n  openstack loadbalancer list \
-             -f value -c id | xargs -n1 openstack loadbalancer failover\nNothing was changed. Run again with \
+             failed over:\n  {}\n  {}\nNothing was changed. Run again with \
              --confirm-failover to rotate, --staged (server-ca, client-ca) to rotate without failovers, or \
-             --dry-run to see the plan; `renew` extends validity without failovers."
+             --dry-run to see the plan; `renew` extends validity without failovers.",
+            lifecycle::RECONFIGURE,
+            lifecycle::FAILOVER
         );
         return Err(Error::InvalidOptions(
             "rotation needs --confirm-failover (or --staged)".into(),
@@ -282,7 +289,10 @@ pub fn rotate(args: RotateArgs) -> Result<(), Error> {
     let to = c.at.destination();
     let lock = c.at.lock()?;
     let passphrases = passphrases(c)?;
-    let days = (c.days.unwrap_or(3650), 365);
+    let days = (
+        c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS),
+        octavia_pki::DEFAULT_CLIENT_DAYS,
+    );
     let layout = c.at.layout.layout();
     let change = match (role, staged) {
         (Some(role), true) => {

@@ -137,7 +137,7 @@ fn main() -> ExitCode {
     if let Some(file) = vault_file
         && cli.command.reads_files()
     {
-        match passphrase::vault_password(&file) {
+        match octavia_pki::vault::password_from_file(&file) {
             Ok(password) => octavia_pki::fsio::set_vault_password(Some(password)),
             Err(err) => {
                 let status = match cli.command {

@@ -184,6 +184,15 @@ impl Certificate {
             })
     }
 
+    /// The authority key identifier a certificate this one issues must carry
+    /// for OpenSSL to match them: this one's subject key identifier, or
+    /// method 1 of its key when it has none (what OpenSSL's
+    /// `authorityKeyIdentifier=keyid` and Octavia 18.0.1 and later write).
+    pub(crate) fn key_id_for_issued(&self) -> Vec<u8> {
+        self.subject_key_id()
+            .unwrap_or_else(|| crate::key_id::method1(self.public_key_raw()))
+    }
+
     /// The key identifier of the authorityKeyIdentifier extension, if there is one.
     pub fn authority_key_id(&self) -> Option<Vec<u8>> {
         self.parsed()

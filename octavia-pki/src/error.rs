@@ -3,10 +3,10 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::bundle::BundleError;
 use crate::cert::CertError;
 use crate::key::KeyError;
-use crate::model::BundleError;
-use crate::passwords::PasswordsError;
+use crate::passwords::problem::PasswordsError;
 use crate::secret::PassphraseProblem;
 
 /// A failure of this crate. Messages never contain key material or passphrases.
@@ -123,7 +123,7 @@ pub enum Error {
     },
     /// The work directory and the deployed directory are not one set.
     #[error("refusing to change the set, nothing was written: {0}")]
-    NotOneSet(Box<crate::lifecycle::Mismatch>),
+    NotOneSet(Box<crate::ca::Mismatch>),
     /// A write outside the directories its run locked.
     #[error("{} is outside the directories this run locked; nothing was written", path.display())]
     NotLocked {

@@ -15,13 +15,15 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
+use crate::bundle::ClientBundle;
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
-use crate::model::{CaPassphrases, CertificateAuthority, ClientBundle, DeployedPki, OctaviaPki};
+use crate::model::{CaPassphrases, CertificateAuthority, OctaviaPki};
 use crate::secret::Passphrase;
+use crate::sources::{Role, Sources};
 
 /// Validity of the CA certificates, in days (kolla-ansible's default).
 pub const DEFAULT_CA_DAYS: u32 = 3650;
@@ -376,7 +378,7 @@ pub(crate) fn cross_certificate(
     // Its own identifier is the new CA's, so either issuer is found for the
     // certificates the new CA issues; its authority identifier is the old CA's.
     params.key_identifier_method =
-        rcgen::KeyIdMethod::PreSpecified(crate::key_id::for_issuer(new.certificate()));
+        rcgen::KeyIdMethod::PreSpecified(new.certificate().key_id_for_issued());
     signed_by(params, &new.key, old, "cross-certificate")
 }
 
@@ -391,7 +393,7 @@ fn signed_by(
     params
         .custom_extensions
         .push(crate::key_id::authority_extension(
-            &crate::key_id::for_issuer(issuer.certificate()),
+            &issuer.certificate().key_id_for_issued(),
         ));
     let failed = |detail: String| Error::Generate {
         what: what.into(),
@@ -543,21 +545,21 @@ impl OctaviaPki {
         let (server_key, client_ca_key) = (server_key?, client_ca_key?);
         let server_cert = self.server_ca.certificates_pem();
         let bundle = self.client.to_pem();
-        let files = self.layout.files();
-        let d = |name: &str| to.dir.join(name);
+        let files = Sources::of_layout(to.dir, self.layout);
+        let d = |role| files.path(role).to_owned();
         let w = |name: &str| to.work_dir.join(name);
 
         let mut planned = vec![
-            PlannedFile::public(d(files.server_ca_cert), server_cert.clone()),
-            PlannedFile::secret(d(files.server_ca_key), server_key.clone()),
+            PlannedFile::public(d(Role::CaCertificate), server_cert.clone()),
+            PlannedFile::secret(d(Role::CaPrivateKey), server_key.clone()),
         ];
         if let Some(client_ca) = &self.client_ca {
             planned.push(PlannedFile::public(
-                d(files.client_ca_cert),
+                d(Role::ClientCa),
                 client_ca.certificates_pem(),
             ));
         }
-        planned.push(PlannedFile::secret(d(files.client_bundle), bundle.clone()));
+        planned.push(PlannedFile::secret(d(Role::ClientCert), bundle.clone()));
 
         planned.push(PlannedFile::public(
             w(work_dir::SERVER_CA_CERT),
@@ -648,7 +650,8 @@ impl Destination<'_> {
     /// Every path a PKI of `layout` is written to, known before generating,
     /// so a caller can refuse early instead of after minutes of key generation.
     pub fn paths(&self, layout: Layout) -> Vec<PathBuf> {
-        let mut paths = DeployedPki::paths(self.dir, layout);
+        let sources = Sources::of_layout(self.dir, layout);
+        let mut paths: Vec<PathBuf> = sources.paths().into_iter().map(Path::to_owned).collect();
         let mut work = vec![work_dir::SERVER_CA_CERT, work_dir::SERVER_CA_KEY];
         if !layout.is_single_ca() {
             work.extend([work_dir::CLIENT_CA_CERT, work_dir::CLIENT_CA_KEY]);

@@ -15,10 +15,8 @@
 
 use rcgen::CustomExtension;
 
-use crate::cert::Certificate;
-
 /// RFC 5280 method 1: the SHA-1 of `subject_public_key`, the subjectPublicKey
-/// BIT STRING's bits (as [`Certificate::public_key_raw`] and
+/// BIT STRING's bits (as [`Certificate::public_key_raw`](crate::Certificate::public_key_raw) and
 /// [`PrivateKey::public_key_raw`](crate::PrivateKey::public_key_raw) give them).
 pub fn method1(subject_public_key: &[u8]) -> Vec<u8> {
     aws_lc_rs::digest::digest(
@@ -36,16 +34,6 @@ pub fn display(key_id: &[u8]) -> String {
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
         .join(":")
-}
-
-/// The authority key identifier a certificate issued by `issuer` must carry
-/// for OpenSSL to match them: the issuer's subject key identifier, or method 1
-/// of its key when it has none (what OpenSSL's `authorityKeyIdentifier=keyid`
-/// and Octavia 18.0.1 and later write).
-pub(crate) fn for_issuer(issuer: &Certificate) -> Vec<u8> {
-    issuer
-        .subject_key_id()
-        .unwrap_or_else(|| method1(issuer.public_key_raw()))
 }
 
 /// The authorityKeyIdentifier extension holding only `key_id` (non-critical,

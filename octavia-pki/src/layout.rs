@@ -28,8 +28,9 @@ impl Layout {
         }
     }
 
-    /// The names of the deployed files.
-    pub const fn files(self) -> DeployedFiles {
+    /// The names of the deployed files ([`crate::Sources::of_layout`] is
+    /// what readers and writers use).
+    pub(crate) const fn files(self) -> DeployedFiles {
         match self {
             Self::Kolla => DeployedFiles {
                 server_ca_cert: "server_ca.cert.pem",
@@ -89,22 +90,22 @@ impl std::str::FromStr for Layout {
 
 /// The file names of one deployed layout, relative to its directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeployedFiles {
+pub(crate) struct DeployedFiles {
     /// The server CA certificate (`[certificates] ca_certificate`, `[haproxy_amphora] server_ca`).
-    pub server_ca_cert: &'static str,
+    pub(crate) server_ca_cert: &'static str,
     /// The server CA key, encrypted (`[certificates] ca_private_key`).
-    pub server_ca_key: &'static str,
+    pub(crate) server_ca_key: &'static str,
     /// The client CA certificate (`[controller_worker] client_ca`); in the
     /// legacy layout, the same file as the server CA.
-    pub client_ca_cert: &'static str,
+    pub(crate) client_ca_cert: &'static str,
     /// Client certificate, optional chain, then its unencrypted key (`[haproxy_amphora] client_cert`).
-    pub client_bundle: &'static str,
+    pub(crate) client_bundle: &'static str,
 }
 
 impl DeployedFiles {
     /// Each file name once, in the order above (the legacy layout names
     /// `ca_01.pem` twice: server and client CA).
-    pub fn names(self) -> Vec<&'static str> {
+    pub(crate) fn names(self) -> Vec<&'static str> {
         let mut names = Vec::new();
         for name in [
             self.server_ca_cert,

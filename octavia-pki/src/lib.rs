@@ -28,7 +28,7 @@
 //! # Generate, write, check, rehearse
 //!
 //! ```
-//! use octavia_pki::{check_dir, generate, rehearse_dir, CaPassphrases, CheckOptions, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase, RehearseOptions};
+//! use octavia_pki::{check_dir, generate, rehearse_dir, CaPassphrases, CheckOptions, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase, RehearseOptions, Sources};
 //!
 //! # fn main() -> Result<(), octavia_pki::Error> {
 //! let tmp = tempfile::tempdir().expect("a temporary directory");
@@ -48,7 +48,7 @@
 //!
 //! // What Octavia will load: the server CA unlocks with its passphrase, and
 //! // the client certificate was issued by the client CA.
-//! let deployed = DeployedPki::read(&dir, options.layout, &passphrases.server_ca)?;
+//! let deployed = DeployedPki::read(&Sources::of_layout(&dir, options.layout), &passphrases.server_ca)?;
 //! assert!(deployed.client.certificate.is_signed_by(&deployed.client_ca_certificates[0]));
 //!
 //! // The checker reads the directory as Octavia will and says what is wrong:
@@ -151,10 +151,12 @@
 // user needs is re-exported below, so modules can move without breaking anyone.
 pub mod check;
 pub mod codes;
+pub mod deploy;
 pub mod fsio;
 pub mod history;
 pub mod key_id;
 pub mod lifecycle;
+pub mod load;
 pub mod node;
 pub mod pem;
 pub mod probe;
@@ -164,6 +166,8 @@ pub mod text;
 pub mod vault;
 pub mod yaml;
 
+mod bundle;
+mod ca;
 mod cert;
 mod error;
 mod generate;
@@ -174,8 +178,10 @@ mod oid;
 mod passwords;
 mod random;
 mod secret;
+mod sources;
 mod x509;
 
+pub use bundle::{BundleError, ClientBundle};
 pub use cert::{CertError, Certificate};
 pub use check::{CheckOptions, Finding, Report, check_dir};
 pub use error::{Error, Result};
@@ -188,10 +194,10 @@ pub use key::{
     EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, LegacyCipher, MAX_PBKDF2_ITERATIONS,
     MAX_SCRYPT_MEMORY, PBKDF2_ITERATIONS, PrivateKey,
 };
-pub use layout::{DeployedFiles, Layout, work_dir};
+pub use layout::{Layout, work_dir};
 pub use model::{
-    BundleError, CaPassphrases, CertificateAuthority, ClientBundle, ClientCa, DeployedPki,
-    OctaviaPki, ServerCa, read_bundle, read_certificates, read_private_key,
+    CaPassphrases, CertificateAuthority, ClientCa, DeployedPki, OctaviaPki, ServerCa, read_bundle,
+    read_certificates, read_private_key,
 };
 pub use passwords::{
     CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, OctaviaValue, PasswordsError, Rendering,
@@ -200,4 +206,5 @@ pub use passwords::{
 pub use rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 pub use release::{OctaviaRelease, OctaviaVersions};
 pub use secret::{Passphrase, PassphraseProblem};
+pub use sources::{Role, Sources};
 pub use x509::VerifyError;

@@ -46,7 +46,7 @@ impl AmphoraKeyIds {
         match self {
             Self::None => None,
             Self::IssuerPublicKeySha1 => Some(key_id::method1(ca.public_key_raw())),
-            Self::IssuerSubjectKeyId => Some(key_id::for_issuer(ca)),
+            Self::IssuerSubjectKeyId => Some(ca.key_id_for_issued()),
         }
     }
 }

@@ -12,7 +12,9 @@
 //! [`crate::fsio::set_vault_password`] is given the vault password, and
 //! writes a file that was vaulted back vaulted, with its vault id.
 
+use std::io::Read;
 use std::num::NonZeroU32;
+use std::path::Path;
 
 use aws_lc_rs::cipher::{
     AES_256, DecryptingKey, DecryptionContext, EncryptingKey, EncryptionContext, UnboundCipherKey,
@@ -20,6 +22,7 @@ use aws_lc_rs::cipher::{
 use aws_lc_rs::{hmac, pbkdf2};
 use zeroize::Zeroizing;
 
+use crate::error::{Error, Result};
 use crate::secret::Passphrase;
 
 /// How every vaulted file starts.
@@ -217,6 +220,64 @@ fn unhex(text: &[u8]) -> Option<Vec<u8>> {
     text.chunks(2)
         .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
         .collect()
+}
+
+/// The Ansible Vault password in `file`, read as Ansible reads a vault
+/// password file: an executable file is run (no arguments) and its output
+/// taken; either way, surrounding white space is dropped.
+pub fn password_from_file(file: &Path) -> Result<Passphrase> {
+    /// More than any password, and small enough to hold.
+    const MAX_PASSWORD_FILE: u64 = 64 * 1024;
+    use std::os::unix::fs::PermissionsExt;
+    let invalid = |why: String| Error::Read {
+        path: file.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+    };
+    let executable = std::fs::metadata(file)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false);
+    let bytes = if executable {
+        // A bare name is a file in the current directory, as Ansible reads
+        // it, never a command looked up on PATH.
+        let program = if file.is_relative() {
+            Path::new(".").join(file)
+        } else {
+            file.to_owned()
+        };
+        let out = std::process::Command::new(program)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|source| Error::Read {
+                path: file.to_owned(),
+                source,
+            })?;
+        if !out.status.success() {
+            return Err(invalid(format!(
+                "the vault password script failed ({})",
+                out.status
+            )));
+        }
+        Zeroizing::new(out.stdout)
+    } else {
+        // Read as it is (a vault password file is never itself vaulted), and
+        // no more of it than a password could need.
+        let mut bytes = Zeroizing::new(Vec::new());
+        std::fs::File::open(file)
+            .and_then(|f| f.take(MAX_PASSWORD_FILE).read_to_end(&mut bytes))
+            .map_err(|source| Error::Read {
+                path: file.to_owned(),
+                source,
+            })?;
+        bytes
+    };
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| invalid("the vault password is not UTF-8 text".into()))?;
+    let password = text.trim();
+    if password.is_empty() {
+        return Err(invalid("the vault password is empty".into()));
+    }
+    Ok(Passphrase::new(password.to_owned()))
 }
 
 #[cfg(test)]

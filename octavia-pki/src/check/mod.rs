@@ -8,7 +8,6 @@
 //! findings.
 
 pub(crate) mod rules;
-mod scan;
 
 use std::path::{Path, PathBuf};
 
@@ -18,22 +17,18 @@ use time::OffsetDateTime;
 use crate::codes::check as codes;
 pub use crate::codes::{Code, CodeInfo, Severity};
 
-use crate::cert::Certificate;
 use crate::error::Result;
-use crate::key::{EncodedKey, KeyError, PrivateKey};
 use crate::layout::Layout;
-use crate::model::BundleParts;
-use crate::passwords::{CA_PASSWORD, CaPasswordError};
-use crate::pem;
+use crate::load::{Load, PassphraseIssue, PassphraseLoad, Problem, UnlockedKeys, load_sharing};
+use crate::passwords::CA_PASSWORD;
 use crate::release::OctaviaVersions;
-use crate::secret::{Passphrase, PassphraseProblem};
-use scan::Scanned;
+use crate::secret::Passphrase;
+use crate::sources::{Role, Sources};
 
 /// Default of `--warn-days`.
 pub const DEFAULT_WARN_DAYS: u32 = 30;
 
-/// The name used for `passwords.yml` in findings.
-pub const PASSWORDS_FILE: &str = "passwords.yml";
+pub use crate::passwords::PASSWORDS_FILE;
 
 /// How to check.
 #[derive(Debug, Clone)]
@@ -184,37 +179,6 @@ pub fn check_dir(dir: &Path, options: &CheckOptions) -> Result<Report> {
     check_dir_sharing(dir, options, &UnlockedKeys::default())
 }
 
-/// CA keys already unlocked, by what unlocked them: the key file's bytes and
-/// the passphrase. Checking several copies of one set (node check's services)
-/// derives each passphrase once; the derivation is the slow part (PBKDF2).
-#[derive(Default)]
-pub(crate) struct UnlockedKeys(std::sync::Mutex<Vec<([u8; 32], PrivateKey)>>);
-
-impl UnlockedKeys {
-    fn unlock(
-        &self,
-        encoded: &EncodedKey,
-        file: &[u8],
-        passphrase: Option<&Passphrase>,
-    ) -> std::result::Result<PrivateKey, KeyError> {
-        let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
-        ctx.update(&(file.len() as u64).to_be_bytes());
-        ctx.update(file);
-        if let Some(p) = passphrase {
-            ctx.update(p.expose().as_bytes());
-        }
-        let mut id = [0u8; 32];
-        id.copy_from_slice(ctx.finish().as_ref());
-        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, key)) = cache.iter().find(|(k, _)| *k == id) {
-            return Ok(key.clone());
-        }
-        let key = encoded.decrypt(passphrase)?;
-        cache.push((id, key.clone()));
-        Ok(key)
-    }
-}
-
 /// [`check_dir`], unlocking the server CA key through `unlocked`.
 pub(crate) fn check_dir_sharing(
     dir: &Path,
@@ -223,34 +187,28 @@ pub(crate) fn check_dir_sharing(
 ) -> Result<Report> {
     crate::fsio::require_dir(dir)?;
     refuse_work_dir(dir, options.layout)?;
-    let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
+    let sources = Sources::in_dir(dir, options.layout)
+        .with_passphrase(options.passwords.clone(), options.passphrase.clone())
+        .with_work_dir(options.work_dir.clone());
     // A file this process may not read is no finding about the set: the
     // check cannot run (as a user other than root or the owner).
-    let names = layout.files().names();
-    crate::fsio::require_readable(
-        names
-            .iter()
-            .map(|name| dir.join(name))
-            .chain(options.passwords.clone()),
-    )?;
+    crate::fsio::require_readable(sources.every_input())?;
+    let load = load_sharing(&sources, unlocked);
     let mut checker = Checker {
-        dir,
-        unlocked,
-        server_key: None,
-        layout,
+        sources: &sources,
         options,
         now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
         report: Report {
             dir: dir.to_owned(),
-            layout,
+            layout: sources.layout,
             findings: Vec::new(),
             summary: Summary::default(),
         },
     };
-    checker.run();
+    checker.run(&load);
     checker.report.finish();
     if options.rehearse && !checker.report.has_errors() {
-        checker.rehearse();
+        checker.rehearse(&load);
         checker.report.finish();
     }
     Ok(checker.report)
@@ -262,10 +220,10 @@ pub(crate) fn check_dir_sharing(
 fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
     let deployed = layout.map_or(Layout::ALL.to_vec(), |l| vec![l]);
     let has_deployed = deployed.iter().any(|l| {
-        l.files()
-            .names()
-            .iter()
-            .any(|name| crate::fsio::exists(&dir.join(name)))
+        Sources::of_layout(dir, *l)
+            .paths()
+            .into_iter()
+            .any(crate::fsio::exists)
     });
     if has_deployed || !crate::fsio::exists(&dir.join(crate::layout::work_dir::SERVER_CA_CERT)) {
         return Ok(());
@@ -277,27 +235,54 @@ fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
     )))
 }
 
-/// What the rules found in the files, for the rules that relate files.
-struct Loaded {
-    server_certs: Option<Vec<Certificate>>,
-    server_key: Option<PrivateKey>,
-    client_ca_certs: Option<Vec<Certificate>>,
-    client: Option<(Vec<Certificate>, Option<PrivateKey>)>,
+/// The finding code of each problem the loader meets.
+fn code_of(problem: &Problem) -> Code {
+    match problem {
+        Problem::Missing => codes::MISSING_FILE,
+        Problem::Unreadable(_) => codes::UNREADABLE_FILE,
+        Problem::NotAFile(_) => codes::NOT_A_FILE,
+        Problem::Vaulted(_) => codes::VAULTED_FILE,
+        Problem::TooLarge => codes::FILE_TOO_LARGE,
+        Problem::KeyReadableByOthers { .. } => codes::KEY_FILE_PERMISSIONS,
+        Problem::Empty => codes::EMPTY_FILE,
+        Problem::Der => codes::DER_NOT_PEM,
+        Problem::NoPemBlock => codes::NO_PEM_BLOCK,
+        Problem::ByteOrderMark => codes::UTF8_BOM,
+        Problem::CrlfLineEndings => codes::CRLF_LINE_ENDINGS,
+        Problem::TextBeforePem => codes::TEXT_BEFORE_PEM,
+        Problem::TruncatedPem(_) => codes::TRUNCATED_PEM,
+        Problem::CorruptPem(_) => codes::CORRUPT_PEM,
+        Problem::WrongBlockKind { .. } => codes::WRONG_BLOCK_KIND,
+        Problem::UnreadableCertificate(_) => codes::UNREADABLE_CERTIFICATE,
+        Problem::UnreadableKey(_) => codes::UNREADABLE_KEY,
+        Problem::KeyNotEncrypted(_) => codes::CA_KEY_NOT_ENCRYPTED,
+        Problem::PassphraseNotAvailable(_) => codes::PASSPHRASE_NOT_AVAILABLE,
+        Problem::WrongPassphrase(_) => codes::WRONG_PASSPHRASE,
+        Problem::NoCertificate => codes::BUNDLE_NO_CERTIFICATE,
+        Problem::NoKey => codes::BUNDLE_NO_KEY,
+        Problem::SeveralKeys(_) => codes::BUNDLE_SEVERAL_KEYS,
+        Problem::KeyEncrypted(_) => codes::BUNDLE_KEY_ENCRYPTED,
+        Problem::CaFirst { .. } => codes::BUNDLE_CA_FIRST,
+        Problem::KeyMismatch(_) => codes::BUNDLE_KEY_MISMATCH,
+    }
 }
 
 struct Checker<'a> {
-    dir: &'a Path,
-    unlocked: &'a UnlockedKeys,
-    /// The server CA key, once unlocked, for the rehearsal.
-    server_key: Option<PrivateKey>,
-    layout: Layout,
+    sources: &'a Sources,
     options: &'a CheckOptions,
     now: OffsetDateTime,
     report: Report,
 }
 
 impl Checker<'_> {
-    fn find(&mut self, code: Code, file: Option<&str>, message: impl Into<String>) {
+    /// A finding about `role`'s file.
+    fn find(&mut self, code: Code, role: Option<Role>, message: impl Into<String>) {
+        let sources = self.sources;
+        self.find_in(code, role.map(|r| sources.name(r)), message);
+    }
+
+    /// A finding about the file named `file` (or the set, when `None`).
+    fn find_in(&mut self, code: Code, file: Option<&str>, message: impl Into<String>) {
         let mut severity = code.info().severity;
         if self.options.strict && code.info().strict {
             severity = Severity::Error;
@@ -307,7 +292,7 @@ impl Checker<'_> {
 
     /// The last stage: Octavia's handshake, played in memory. Skipped when the
     /// server CA key cannot be unlocked (no passphrase): that is reported already.
-    fn rehearse(&mut self) {
+    fn rehearse(&mut self, load: &Load) {
         if self
             .report
             .findings
@@ -317,7 +302,7 @@ impl Checker<'_> {
             return;
         }
         let options = crate::rehearse::RehearseOptions {
-            layout: Some(self.layout),
+            layout: Some(self.sources.layout),
             passwords: self.options.passwords.clone(),
             passphrase: self.options.passphrase.clone(),
             strict: self.options.strict,
@@ -325,11 +310,7 @@ impl Checker<'_> {
             octavia: self.options.octavia.clone(),
             history: self.options.history.clone(),
         };
-        let Ok(rehearsal) =
-            crate::rehearse::rehearse_unlocked(self.dir, &options, self.server_key.as_ref())
-        else {
-            return;
-        };
+        let rehearsal = crate::rehearse::rehearse_loaded(self.sources, load, &options);
         let targeted = rehearsal.releases.len();
         for failure in rehearsal.failures {
             let side = match failure.side {
@@ -368,54 +349,61 @@ impl Checker<'_> {
         }
     }
 
-    fn run(&mut self) {
-        let files = self.layout.files();
+    fn run(&mut self, load: &Load) {
         // passwords.yml once, for its duplicate keys and the work directory's keys.
         let passwords = self
-            .options
+            .sources
             .passwords
             .as_deref()
             .and_then(|p| crate::KollaPasswords::load(p).ok());
         self.duplicate_passwords(passwords.as_ref());
-        let passphrase = self.passphrase();
-        let server_certs = self.certificate_file(files.server_ca_cert);
-        let client_ca_certs = if files.client_ca_cert == files.server_ca_cert {
-            server_certs.clone()
-        } else {
-            self.certificate_file(files.client_ca_cert)
-        };
-        let server_key = self.server_key(files.server_ca_key, passphrase.as_ref());
-        let client = self.bundle(files.client_bundle);
-        let loaded = Loaded {
-            server_certs,
-            server_key,
-            client_ca_certs,
-            client,
-        };
-        self.apply_rules(&loaded);
-        self.server_key = loaded.server_key;
+        self.passphrase(&load.passphrase);
+        // Each file once, by the first role that reads it.
+        for role in [
+            Role::CaCertificate,
+            Role::ServerCa,
+            Role::ClientCa,
+            Role::CaPrivateKey,
+            Role::ClientCert,
+        ] {
+            if self.sources.first_reader(role) != role {
+                continue;
+            }
+            let (notes, failure) = match role {
+                Role::CaPrivateKey => load.ca_private_key.problems(),
+                Role::ClientCert => load.client_cert.problems(),
+                Role::CaCertificate => load.ca_certificate.problems(),
+                Role::ServerCa => load.server_ca.problems(),
+                Role::ClientCa => load.client_ca.problems(),
+            };
+            for problem in notes.iter().chain(failure) {
+                self.find(code_of(problem), Some(role), problem.to_string());
+            }
+        }
+        self.apply_rules(load);
         self.work_dir_belongs(passwords.as_ref());
     }
 
     /// With a work directory: its CAs must be the deployed ones (the keys
     /// too, when passwords.yml gives both CA passphrases).
     fn work_dir_belongs(&mut self, passwords: Option<&crate::KollaPasswords>) {
-        let Some(work_dir) = self.options.work_dir.as_deref() else {
+        let Some(work_dir) = self.sources.work_dir.as_deref() else {
             return;
         };
         let to = crate::Destination {
-            dir: self.dir,
+            dir: &self.sources.dir,
             work_dir,
         };
         let passphrases = passwords.and_then(|p| p.ca_passphrases().ok());
-        for mismatch in crate::lifecycle::mismatches(&to, self.layout, passphrases.as_ref()) {
+        for mismatch in crate::lifecycle::mismatches(&to, self.sources.layout, passphrases.as_ref())
+        {
             let file = mismatch
                 .against
-                .strip_prefix(self.dir)
+                .strip_prefix(&self.sources.dir)
                 .unwrap_or(&mismatch.against)
                 .to_str()
                 .map(str::to_owned);
-            self.find(
+            self.find_in(
                 codes::WORK_DIR_MISMATCH,
                 file.as_deref(),
                 mismatch.to_string(),
@@ -423,56 +411,48 @@ impl Checker<'_> {
         }
     }
 
-    /// The server CA passphrase, from the options or passwords.yml, with
-    /// findings for what Octavia could not use.
-    fn passphrase(&mut self) -> Option<Passphrase> {
-        let found = crate::passwords::server_ca_passphrase(
-            self.options.passphrase.as_ref(),
-            self.options.passwords.as_deref(),
-        );
-        match found {
-            Ok(Some(p)) => {
-                if self.options.passphrase.is_some() {
-                    self.passphrase_problem(&p, None);
-                }
-                Some(p)
+    /// Findings for a server CA passphrase Octavia could not use.
+    fn passphrase(&mut self, passphrase: &PassphraseLoad) {
+        let Some(issue) = &passphrase.issue else {
+            return;
+        };
+        let (code, file, message) = match issue {
+            PassphraseIssue::DollarGiven => (
+                codes::PASSWORD_UNUSABLE,
+                None,
+                "the server CA passphrase contains '$'".to_owned(),
+            ),
+            PassphraseIssue::DollarInPasswords => (
+                codes::PASSWORD_UNUSABLE,
+                Some(PASSWORDS_FILE),
+                format!("{CA_PASSWORD} contains '$'"),
+            ),
+            PassphraseIssue::Missing(what) => {
+                (codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), what.clone())
             }
-            Ok(None) => None,
-            Err(CaPasswordError::Dollar) => {
-                self.find(
-                    codes::PASSWORD_UNUSABLE,
-                    Some(PASSWORDS_FILE),
-                    format!("{CA_PASSWORD} contains '$'"),
-                );
-                None
-            }
-            Err(CaPasswordError::Missing(what)) => {
-                self.find(codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), what);
-                None
-            }
-            Err(CaPasswordError::NotAsWritten(how, octavia)) => {
-                let then = if octavia.is_some() {
+            PassphraseIssue::NotAsWritten(how, known) => {
+                let then = if *known {
                     "; the key is checked with the string Octavia reads"
                 } else {
                     "; which string that is cannot be told here, so the key is not checked"
                 };
-                self.find(
+                (
                     codes::PASSWORD_NOT_AS_WRITTEN,
                     Some(PASSWORDS_FILE),
                     format!("{CA_PASSWORD} {how}{then}"),
-                );
-                octavia
+                )
             }
-        }
+        };
+        self.find_in(code, file, message);
     }
 
     /// Keys passwords.yml gives twice: Ansible warns and takes the last.
     fn duplicate_passwords(&mut self, passwords: Option<&crate::KollaPasswords>) {
-        let Some(file) = passwords.filter(|_| self.options.passphrase.is_none()) else {
+        let Some(file) = passwords.filter(|_| self.sources.passphrase.is_none()) else {
             return;
         };
         for d in file.duplicates() {
-            self.find(
+            self.find_in(
                 codes::DUPLICATE_KEY,
                 Some(PASSWORDS_FILE),
                 format!(
@@ -484,220 +464,40 @@ impl Checker<'_> {
         }
     }
 
-    fn passphrase_problem(&mut self, p: &Passphrase, file: Option<&str>) {
-        if p.octavia_problem() == Some(PassphraseProblem::DollarSign) {
-            self.find(
-                codes::PASSWORD_UNUSABLE,
-                file,
-                "the server CA passphrase contains '$'",
-            );
-        }
-    }
-
-    fn scan(&mut self, name: &str, holds_key: bool) -> Option<Scanned> {
-        let (scanned, findings) = scan::scan(self.dir, name, holds_key);
-        for f in findings {
-            self.find(f.code, Some(name), f.message);
-        }
-        scanned
-    }
-
-    fn wrong_block_kind(&mut self, name: &str, scanned: &Scanned, expected: &str) {
-        let labels: Vec<_> = scanned
-            .blocks
-            .iter()
-            .map(|b| b.label().to_owned())
-            .collect();
-        self.find(
-            codes::WRONG_BLOCK_KIND,
-            Some(name),
-            format!("expected {expected}, found: {}", labels.join(", ")),
-        );
-    }
-
-    /// A file of CA certificates: every certificate block, parsed.
-    fn certificate_file(&mut self, name: &str) -> Option<Vec<Certificate>> {
-        let scanned = self.scan(name, false)?;
-        let mut certs = Vec::new();
-        for block in scanned
-            .blocks
-            .iter()
-            .filter(|b| pem::is_certificate_label(b.label()))
-        {
-            match Certificate::from_der(block.contents().to_vec(), certs.len() + 1) {
-                Ok(c) => certs.push(c),
-                Err(e) => {
-                    self.find(codes::UNREADABLE_CERTIFICATE, Some(name), e.to_string());
-                    return None;
-                }
-            }
-        }
-        if certs.is_empty() {
-            self.wrong_block_kind(name, &scanned, "certificates");
-            return None;
-        }
-        Some(certs)
-    }
-
-    /// The server CA key, unlocked as Octavia unlocks it.
-    fn server_key(&mut self, name: &str, passphrase: Option<&Passphrase>) -> Option<PrivateKey> {
-        let scanned = self.scan(name, true)?;
-        let Some(block) = scanned.blocks.iter().find(|b| pem::is_key_label(b.label())) else {
-            self.wrong_block_kind(name, &scanned, "a private key");
-            return None;
-        };
-        let encoded = match EncodedKey::from_pem_block(block) {
-            Ok(k) => k,
-            Err(e) => {
-                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
-                return None;
-            }
-        };
-        match (encoded.is_encrypted(), passphrase) {
-            (false, Some(_)) => {
-                self.find(
-                    codes::CA_KEY_NOT_ENCRYPTED,
-                    Some(name),
-                    format!(
-                        "the key is {} without encryption, but a passphrase is configured",
-                        encoded.format()
-                    ),
-                );
-            }
-            (true, None) => {
-                self.find(
-                    codes::PASSPHRASE_NOT_AVAILABLE,
-                    Some(name),
-                    format!("the key is {}; whether it opens and matches its certificate was not checked", encoded.format()),
-                );
-                return None;
-            }
-            _ => {}
-        }
-        match self.unlocked.unlock(&encoded, block.contents(), passphrase) {
-            Ok(key) => Some(key),
-            Err(e @ KeyError::WrongPassphrase { .. }) => {
-                self.find(codes::WRONG_PASSPHRASE, Some(name), e.to_string());
-                None
-            }
-            Err(e) => {
-                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
-                None
-            }
-        }
-    }
-
-    /// The client bundle: certificates and the one unencrypted key OpenSSL uses.
-    fn bundle(&mut self, name: &str) -> Option<(Vec<Certificate>, Option<PrivateKey>)> {
-        let scanned = self.scan(name, true)?;
-        let parts = match BundleParts::from_blocks(&scanned.blocks) {
-            Ok(parts) => parts,
-            Err(e) => {
-                self.find(codes::UNREADABLE_CERTIFICATE, Some(name), e.to_string());
-                return None;
-            }
-        };
-        let mut certs = parts.certificates;
-        if certs.is_empty() {
-            self.find(
-                codes::BUNDLE_NO_CERTIFICATE,
-                Some(name),
-                "the bundle holds no certificate",
-            );
-        }
-        if parts.unused_keys > 0 {
-            self.find(
-                codes::BUNDLE_SEVERAL_KEYS,
-                Some(name),
-                format!("the bundle holds {} private keys", parts.unused_keys + 1),
-            );
-        }
-        let key = match parts.key {
-            None => {
-                self.find(
-                    codes::BUNDLE_NO_KEY,
-                    Some(name),
-                    "the bundle holds no private key",
-                );
-                None
-            }
-            Some(block) => self.bundle_key(name, block),
-        };
-        if certs.is_empty() {
-            return None;
-        }
-        if let Some(key) = &key
-            && !certs[0].matches_key(key)
-        {
-            if let Some(i) = certs[1..]
-                .iter()
-                .position(|c| c.matches_key(key))
-                .filter(|_| certs[0].is_ca())
-            {
-                self.find(
-                    codes::BUNDLE_CA_FIRST,
-                    Some(name),
-                    format!("the first certificate is the CA \"{}\"", certs[0].subject()),
-                );
-                // Reported; the other rules look at the real client certificate.
-                certs.swap(0, i + 1);
-            } else {
-                self.find(
-                    codes::BUNDLE_KEY_MISMATCH,
-                    Some(name),
-                    format!("the key is not the key of \"{}\"", certs[0].subject()),
-                );
-            }
-        }
-        Some((certs, key))
-    }
-
-    fn bundle_key(&mut self, name: &str, block: &pem::Block) -> Option<PrivateKey> {
-        let encoded = match EncodedKey::from_pem_block(block) {
-            Ok(k) => k,
-            Err(e) => {
-                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
-                return None;
-            }
-        };
-        if encoded.is_encrypted() {
-            self.find(
-                codes::BUNDLE_KEY_ENCRYPTED,
-                Some(name),
-                format!("the key is {}", encoded.format()),
-            );
-            return None;
-        }
-        match encoded.decrypt(None) {
-            Ok(key) => Some(key),
-            Err(e) => {
-                self.find(codes::UNREADABLE_KEY, Some(name), e.to_string());
-                None
-            }
-        }
-    }
-
     /// Every rule of the registry on what the loading pass read.
-    fn apply_rules(&mut self, loaded: &Loaded) {
+    fn apply_rules(&mut self, load: &Load) {
         let targeted = self.options.octavia.releases();
         let cx = rules::Context {
             now: self.now,
             warn_days: self.options.warn_days,
             targeted: &targeted,
-            files: self.layout.files(),
+            files: self.sources,
         };
+        // The bundle's certificates, the client's first: where the CA came
+        // first (reported), the rules look at the real client certificate.
+        let client = load.client_cert.ok().and_then(|read| {
+            let mut certs = read.certificates.clone();
+            for note in &load.client_cert.notes {
+                if let Problem::CaFirst { index, .. } = note {
+                    certs.swap(0, *index);
+                }
+            }
+            (!certs.is_empty()).then_some(certs)
+        });
         let set = rules::Set {
-            server_certs: loaded.server_certs.as_deref(),
-            server_key: loaded.server_key.as_ref(),
-            client_ca_certs: loaded.client_ca_certs.as_deref(),
-            client: loaded.client.as_ref().map(|(certs, _)| certs.as_slice()),
+            server_certs: load.ca_certificate.ok().map(Vec::as_slice),
+            server_key: load.ca_private_key.ok(),
+            client_ca_certs: load.client_ca.ok().map(Vec::as_slice),
+            client: client.as_deref(),
         };
         for rule in rules::ALL {
             rules::apply(rule, &set, &cx, &mut |hit| match hit.severity {
-                Some(severity) => {
-                    self.report
-                        .push(rule.code, severity, Some(hit.file), hit.message)
-                }
+                Some(severity) => self.report.push(
+                    rule.code,
+                    severity,
+                    Some(self.sources.name(hit.file)),
+                    hit.message,
+                ),
                 None => self.find(rule.code, Some(hit.file), hit.message),
             });
         }

@@ -5,68 +5,29 @@
 //! directory's) it would leave a set Octavia refuses. Compared by public key,
 //! so a renewed certificate (same key, new dates) is the same CA.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use super::CaRole;
+use crate::ca::{CaRole, Mismatch};
 use crate::generate::Destination;
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, first_certificate as first};
 use crate::secret::Passphrase;
-
-/// A CA whose work-directory copy and deployed copy have different keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Mismatch {
-    /// Which CA.
-    pub role: CaRole,
-    /// The work directory's file.
-    pub work_file: PathBuf,
-    /// The file it differs from: the deployed copy, or, for a work directory
-    /// key that is not its certificate's, that certificate.
-    pub against: PathBuf,
-    /// Whether the keys (rather than the certificates) differ.
-    pub key: bool,
-}
-
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} and {} are not the same {} {}: the work directory belongs to another set, or a \
-             run stopped between writing the two (their .backup/ directories keep what was \
-             replaced)",
-            self.work_file.display(),
-            self.against.display(),
-            match self.role {
-                CaRole::ServerCa => "server CA",
-                CaRole::ClientCa => "client CA",
-            },
-            if self.key {
-                "key"
-            } else {
-                "(another public key)"
-            }
-        )
-    }
-}
+use crate::sources::{Role, Sources};
 
 /// The CA certificate files that must hold the same CA in both directories:
 /// (role, work directory file, deployed file).
 fn pairs(to: &Destination<'_>, layout: Layout) -> Vec<(CaRole, PathBuf, PathBuf)> {
-    let files = layout.files();
+    let files = Sources::of_layout(to.dir, layout);
     let mut pairs = vec![(
         CaRole::ServerCa,
         to.work_dir.join(work_dir::SERVER_CA_CERT),
-        to.dir.join(files.server_ca_cert),
+        files.path(Role::CaCertificate).to_owned(),
     )];
     if !layout.is_single_ca() {
         pairs.push((
             CaRole::ClientCa,
             to.work_dir.join(work_dir::CLIENT_CA_CERT),
-            to.dir.join(files.client_ca_cert),
+            files.path(Role::ClientCa).to_owned(),
         ));
     }
     pairs
@@ -130,7 +91,9 @@ pub fn mismatches(
         }
     }
     let work_file = to.work_dir.join(work_dir::SERVER_CA_KEY);
-    let deployed_file = to.dir.join(layout.files().server_ca_key);
+    let deployed_file = Sources::of_layout(to.dir, layout)
+        .path(Role::CaPrivateKey)
+        .to_owned();
     if let (Ok(work), Ok(deployed)) = (
         crate::fsio::read_file(&work_file),
         crate::fsio::read_file(&deployed_file),

@@ -24,20 +24,11 @@ use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
+use crate::sources::{Role, Sources};
 
-pub use belongs::{Mismatch, certificate_mismatches, mismatches};
+pub use crate::ca::{CaRole, Mismatch};
+pub use belongs::{certificate_mismatches, mismatches};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
-
-/// Which CA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum CaRole {
-    /// The server CA (the one CA, in the legacy layout).
-    ServerCa,
-    /// The client CA.
-    ClientCa,
-}
 
 /// What a rotation replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,11 +139,11 @@ impl Change {
 }
 
 /// The kolla-ansible reconfigure step every change needs.
-const RECONFIGURE: &str = "kolla-ansible -i INVENTORY reconfigure -t octavia";
+pub const RECONFIGURE: &str = "kolla-ansible -i INVENTORY reconfigure -t octavia";
 
 /// Fail over every load balancer, so amphorae boot with the new client CA and
 /// get certificates from the new server CA.
-const FAILOVER: &str =
+pub const FAILOVER: &str =
     "openstack loadbalancer list -f value -c id | xargs -n1 openstack loadbalancer failover";
 
 struct WorkDir<'a> {
@@ -193,8 +184,11 @@ impl<'a> WorkDir<'a> {
         self.to.work_dir.join(rel)
     }
 
-    fn d(&self, name: &str) -> std::path::PathBuf {
-        self.to.dir.join(name)
+    /// The deployed file of `role`.
+    fn d(&self, role: Role) -> std::path::PathBuf {
+        Sources::of_layout(self.to.dir, self.layout)
+            .path(role)
+            .to_owned()
     }
 
     fn ca(&self, role: CaRole, passphrases: &CaPassphrases) -> Result<CertificateAuthority> {
@@ -251,7 +245,7 @@ impl<'a> WorkDir<'a> {
         if fsio::exists(&cert) {
             return Ok(crate::model::read_certificates(&cert)?.remove(0));
         }
-        Ok(crate::model::read_bundle(&self.d(self.layout.files().client_bundle))?.certificate)
+        Ok(crate::model::read_bundle(&self.d(Role::ClientCert))?.certificate)
     }
 
     fn ca_files(
@@ -264,7 +258,7 @@ impl<'a> WorkDir<'a> {
         let (key_rel, deployed_key, passphrase) = match role {
             CaRole::ServerCa => (
                 work_dir::SERVER_CA_KEY,
-                Some(self.layout.files().server_ca_key),
+                Some(Role::CaPrivateKey),
                 &passphrases.server_ca,
             ),
             CaRole::ClientCa => (work_dir::CLIENT_CA_KEY, None, &passphrases.client_ca),
@@ -289,8 +283,8 @@ impl<'a> WorkDir<'a> {
     /// A CA's certificate file, in the work directory and deployed.
     fn ca_cert_files(&self, role: CaRole, pem: String) -> Vec<PlannedFile> {
         let (cert_rel, deployed_cert) = match role {
-            CaRole::ServerCa => (work_dir::SERVER_CA_CERT, self.layout.files().server_ca_cert),
-            CaRole::ClientCa => (work_dir::CLIENT_CA_CERT, self.layout.files().client_ca_cert),
+            CaRole::ServerCa => (work_dir::SERVER_CA_CERT, Role::CaCertificate),
+            CaRole::ClientCa => (work_dir::CLIENT_CA_CERT, Role::ClientCa),
         };
         vec![
             PlannedFile::public(self.w(cert_rel), pem.clone()),
@@ -298,13 +292,13 @@ impl<'a> WorkDir<'a> {
         ]
     }
 
-    fn client_files(&self, bundle: &crate::model::ClientBundle) -> Vec<PlannedFile> {
+    fn client_files(&self, bundle: &crate::bundle::ClientBundle) -> Vec<PlannedFile> {
         let pem = bundle.to_pem();
         vec![
             PlannedFile::public(self.w(work_dir::CLIENT_CERT), bundle.certificate.to_pem()),
             PlannedFile::secret(self.w(work_dir::CLIENT_KEY), bundle.key.to_pkcs8_pem()),
             PlannedFile::secret(self.w(work_dir::CLIENT_BUNDLE), pem.clone()),
-            PlannedFile::secret(self.d(self.layout.files().client_bundle), pem),
+            PlannedFile::secret(self.d(Role::ClientCert), pem),
         ]
     }
 }
@@ -692,18 +686,17 @@ pub fn expiry(
     critical_days: u32,
     now: OffsetDateTime,
 ) -> ExpiryReport {
-    let layout = Layout::detect(dir);
-    let f = layout.files();
-    let one_ca = f.client_ca_cert == f.server_ca_cert;
+    let f = Sources::in_dir(dir, None);
+    let one_ca = f.first_reader(Role::ClientCa) != Role::ClientCa;
     let mut files: Vec<(std::path::PathBuf, &'static str)> = vec![
         (
-            dir.join(f.server_ca_cert),
+            f.path(Role::CaCertificate).to_owned(),
             if one_ca { "ca" } else { "server_ca" },
         ),
-        (dir.join(f.client_bundle), "client"),
+        (f.path(Role::ClientCert).to_owned(), "client"),
     ];
     if !one_ca {
-        files.insert(1, (dir.join(f.client_ca_cert), "client_ca"));
+        files.insert(1, (f.path(Role::ClientCa).to_owned(), "client_ca"));
     }
     if let Some(w) = work_dir {
         files.extend(

@@ -32,6 +32,7 @@ use crate::history::{self, HistoryEntry, action};
 use crate::key::KeyType;
 use crate::layout::{Layout, work_dir};
 use crate::model::CaPassphrases;
+use crate::sources::Role;
 
 /// How long housekeeping may take to re-issue every amphora certificate:
 /// Octavia's default 30-day validity less its 14-day buffer, plus two days
@@ -162,7 +163,7 @@ fn stage_server_ca(
 
 /// The deployed bundle's path.
 fn bundle_path(wd: &WorkDir<'_>) -> PathBuf {
-    wd.d(wd.layout.files().client_bundle)
+    wd.d(Role::ClientCert)
 }
 
 fn stage_client_ca(

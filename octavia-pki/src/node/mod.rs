@@ -29,6 +29,7 @@ use crate::fsio;
 use crate::layout::Layout;
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
+use crate::sources::{Role, Sources};
 pub use container::ContainerEngine;
 pub use ini::{Entry, Ini, IniError};
 
@@ -178,19 +179,6 @@ const FILES: [&str; 4] = {
     ]
 };
 
-/// The options of octavia.conf that name a certificate file, and the file
-/// kolla's template points them at.
-const CERTIFICATE_OPTIONS: [(&str, &str, &str); 5] = {
-    let f = Layout::Kolla.files();
-    [
-        ("certificates", "ca_certificate", f.server_ca_cert),
-        ("certificates", "ca_private_key", f.server_ca_key),
-        ("haproxy_amphora", "server_ca", f.server_ca_cert),
-        ("haproxy_amphora", "client_cert", f.client_bundle),
-        ("controller_worker", "client_ca", f.client_ca_cert),
-    ]
-};
-
 /// Octavia's default `server_certs_key_passphrase` (published in its source).
 const OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE: &str = "insecure-key-do-not-use-this-key";
 
@@ -286,7 +274,7 @@ pub fn node_check(options: &NodeOptions) -> Result<NodeReport> {
     // The source files, read once for every service's comparison.
     let originals = source_present.then(|| Originals::read(&source));
     // One derivation per distinct key file and passphrase, across the services.
-    let unlocked = check::UnlockedKeys::default();
+    let unlocked = crate::load::UnlockedKeys::default();
     for &service in &present {
         check_service(
             options,
@@ -349,7 +337,7 @@ fn check_service(
     options: &NodeOptions,
     service: Service,
     originals: Option<&Originals>,
-    unlocked: &check::UnlockedKeys,
+    unlocked: &crate::load::UnlockedKeys,
     findings: &mut Findings,
 ) {
     let dir = options.kolla_dir.join(service.dir_name());
@@ -451,7 +439,11 @@ fn resolve_paths(
 ) -> bool {
     let file = || Some(file_of(service, "octavia.conf"));
     let mut standard = true;
-    for (section, key, expected) in CERTIFICATE_OPTIONS {
+    // The options of octavia.conf that name a certificate file, and the
+    // file kolla's template points each at.
+    let kolla = Sources::of_layout(Path::new(""), Layout::Kolla);
+    for role in Role::ALL {
+        let ((section, key), expected) = (role.option(), kolla.name(role));
         let Some(entry) = conf.get(section, key) else {
             findings.push(
                 codes::PATH_NOT_PROVIDED,
@@ -515,7 +507,7 @@ fn run_checker(
     dir: &Path,
     conf: &Ini,
     service: Service,
-    unlocked: &check::UnlockedKeys,
+    unlocked: &crate::load::UnlockedKeys,
     findings: &mut Findings,
 ) {
     let check = CheckOptions {
@@ -546,9 +538,10 @@ fn run_checker(
             .file
             .clone()
             .unwrap_or_else(|| "octavia.conf".to_owned());
+        let kolla = Sources::of_layout(Path::new(""), Layout::Kolla);
         let signing_file = [
-            Layout::Kolla.files().server_ca_cert,
-            Layout::Kolla.files().server_ca_key,
+            kolla.name(Role::CaCertificate),
+            kolla.name(Role::CaPrivateKey),
             "octavia.conf",
         ]
         .contains(&name.as_str());

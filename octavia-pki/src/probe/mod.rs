@@ -35,11 +35,13 @@ use std::time::Duration;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::bundle::ClientBundle;
 use crate::cert::Certificate;
 use crate::codes::{Code, Severity};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::model::{ClientBundle, read_bundle, read_certificates};
+use crate::model::{read_bundle, read_certificates};
+use crate::sources::{Role, Sources};
 use crate::x509::Purpose;
 use crate::x509::tls::{OpenSslVerifier, client_certificate, presented, provider};
 pub use target::{AGENT_PORT, Record, Target, TargetError, targets_from_amphora_json};
@@ -111,13 +113,12 @@ impl ControllerIdentity {
     /// `/etc/kolla/octavia-worker`). No passphrase is needed.
     pub fn from_dir(dir: &Path, layout: Option<Layout>) -> Result<Self> {
         crate::fsio::require_dir(dir)?;
-        let layout = layout.unwrap_or_else(|| Layout::detect(dir));
-        let files = layout.files();
+        let sources = Sources::in_dir(dir, layout);
         Ok(Self {
             dir: dir.to_owned(),
-            layout,
-            bundle: read_bundle(&dir.join(files.client_bundle))?,
-            server_ca: read_certificates(&dir.join(files.server_ca_cert))?,
+            layout: sources.layout,
+            bundle: read_bundle(sources.path(Role::ClientCert))?,
+            server_ca: read_certificates(sources.path(Role::ServerCa))?,
         })
     }
 

@@ -22,16 +22,14 @@ use time::OffsetDateTime;
 
 use crate::cert::Certificate;
 use crate::error::Result;
-use crate::fsio;
 use crate::history::HistoryEntry;
-use crate::key::{EncodedKey, KeyError, PrivateKey};
+use crate::key::PrivateKey;
 use crate::key_id;
 use crate::layout::Layout;
-use crate::model::BundleParts;
-use crate::passwords::CaPasswordError;
-use crate::pem;
+use crate::load::{BundleRead, FileLoad, Load, PassphraseIssue, Problem, load};
 use crate::release::{self, OctaviaRelease, OctaviaVersions, RELEASES};
-use crate::secret::{Passphrase, PassphraseProblem};
+use crate::secret::Passphrase;
+use crate::sources::{Role, Sources};
 pub use crate::x509::VerifyError;
 use crate::x509::tls::{OpenSslVerifier, client_certificate, key_der, presented, provider};
 use crate::x509::{self, Purpose};
@@ -212,31 +210,25 @@ impl Stop {
 /// Rehearses a deployed directory. Fails (rather than reporting a failed
 /// rehearsal) only when the directory itself cannot be read.
 pub fn rehearse_dir(dir: &Path, options: &RehearseOptions) -> Result<Rehearsal> {
-    rehearse_unlocked(dir, options, None)
+    crate::fsio::require_dir(dir)?;
+    let sources = Sources::in_dir(dir, options.layout)
+        .with_passphrase(options.passwords.clone(), options.passphrase.clone());
+    crate::fsio::require_readable(sources.every_input())?;
+    Ok(rehearse_loaded(&sources, &load(&sources), options))
 }
 
-/// [`rehearse_dir`] with the server CA key already unlocked under Octavia's
-/// rules (by the checker), so the deliberately slow key derivation runs once.
-pub(crate) fn rehearse_unlocked(
-    dir: &Path,
+/// The rehearsal of what the loader read of `sources` (the checker's own
+/// load, so that the files are read, and the slow key derivation run, once).
+pub(crate) fn rehearse_loaded(
+    sources: &Sources,
+    load: &Load,
     options: &RehearseOptions,
-    unlocked: Option<&PrivateKey>,
-) -> Result<Rehearsal> {
-    crate::fsio::require_dir(dir)?;
-    let layout = options.layout.unwrap_or_else(|| Layout::detect(dir));
-    let paths: Vec<_> = layout
-        .files()
-        .names()
-        .iter()
-        .map(|name| dir.join(name))
-        .chain(options.passwords.clone())
-        .collect();
-    crate::fsio::require_readable(&paths)?;
+) -> Rehearsal {
     let releases = options.octavia.releases();
     let mut r = Rehearsal {
         ok: false,
-        dir: dir.to_owned(),
-        layout,
+        dir: sources.dir.clone(),
+        layout: sources.layout,
         amphora_id: uuid_v4(),
         steps: Vec::new(),
         releases: Vec::new(),
@@ -244,7 +236,7 @@ pub(crate) fn rehearse_unlocked(
         failure: None,
         generations: Vec::new(),
     };
-    let failures = match load(dir, layout, options, unlocked, &mut r) {
+    let failures = match loaded(sources, load, options, &mut r) {
         Ok(loaded) => {
             let mut failures = handshakes(&loaded, &releases, options, &mut r);
             failures.extend(generations(&loaded, &releases, options, &mut r));
@@ -270,7 +262,7 @@ pub(crate) fn rehearse_unlocked(
         .collect();
     r.failure = r.failures.first().cloned();
     r.ok = r.failures.is_empty();
-    Ok(r)
+    r
 }
 
 fn step(r: &mut Rehearsal, name: &str, ok: bool, detail: impl Into<String>) {
@@ -282,69 +274,102 @@ fn step(r: &mut Rehearsal, name: &str, ok: bool, detail: impl Into<String>) {
 }
 
 /// What both sides load before any certificate is issued.
-struct Loaded {
-    layout: Layout,
+struct Loaded<'a> {
     now: OffsetDateTime,
-    server_certs: Vec<Certificate>,
-    ca_key: PrivateKey,
-    client_ca: Vec<Certificate>,
-    bundle_certs: Vec<Certificate>,
-    bundle_key: PrivateKey,
+    /// The certificate the controller issues with (`ca_certificate`'s first).
+    issuer: &'a Certificate,
+    ca_key: &'a PrivateKey,
+    /// What the controller verifies amphorae against (`server_ca`).
+    server_ca: &'a [Certificate],
+    client_ca: &'a [Certificate],
+    bundle_certs: &'a [Certificate],
+    bundle_key: &'a PrivateKey,
+    /// The names of the files to blame.
+    ca_key_file: &'a str,
+    bundle_file: &'a str,
+    server_ca_file: &'a str,
 }
 
-fn load(
-    dir: &Path,
-    layout: Layout,
+/// The loader's outcome as each side of Octavia takes it: the first
+/// problem, in the order Octavia meets them, ends the rehearsal with the
+/// line Octavia logs.
+fn loaded<'a>(
+    sources: &'a Sources,
+    load: &'a Load,
     options: &RehearseOptions,
-    unlocked: Option<&PrivateKey>,
     r: &mut Rehearsal,
-) -> Result<Loaded, Stop> {
-    let files = layout.files();
-    let controller =
-        |cause, file: &str, msg: String| stop(Side::Controller, cause, Some(file), Some(msg), None);
-
-    // 1. The controller unlocks the server CA, as LocalCertGenerator does
-    //    (unless the checker has unlocked it already, with the same passphrase).
-    let passphrase = match unlocked {
-        Some(_) => None,
-        None => passphrase(options).map_err(|m| {
-            stop(
-                Side::Controller,
-                Cause::Passphrase,
-                Some("passwords.yml"),
-                Some(m),
-                None,
-            )
-        })?,
+) -> Result<Loaded<'a>, Stop> {
+    let controller = |cause, role, msg: String| {
+        stop(
+            Side::Controller,
+            cause,
+            Some(sources.name(role)),
+            Some(msg),
+            None,
+        )
     };
-    let server_certs = pem_certificates(dir, files.server_ca_cert)
-        .map_err(|m| controller(Cause::CaCertificates, files.server_ca_cert, m))?;
-    let ca_key = match unlocked {
-        Some(key) => key.clone(),
-        None => unlock(dir, files.server_ca_key, passphrase.as_ref())
-            .map_err(|m| controller(Cause::ServerCaKey, files.server_ca_key, m))?,
+
+    // 1. The controller unlocks the server CA, as LocalCertGenerator does.
+    if let Some(line) = passphrase_line(load.passphrase.issue.as_ref()) {
+        return Err(stop(
+            Side::Controller,
+            Cause::Passphrase,
+            Some(crate::passwords::PASSWORDS_FILE),
+            Some(line),
+            None,
+        ));
+    }
+    let server_certs = load.ca_certificate.value.as_ref().map_err(|p| {
+        let line = certificates_line(p, sources.path(Role::CaCertificate));
+        controller(Cause::CaCertificates, Role::CaCertificate, line)
+    })?;
+    let key_line = |p: &Problem| key_line(p, sources.path(Role::CaPrivateKey));
+    let not_encrypted = load
+        .ca_private_key
+        .notes
+        .iter()
+        .find(|p| matches!(p, Problem::KeyNotEncrypted(_)));
+    let ca_key = match (&load.ca_private_key.value, not_encrypted) {
+        (Err(p), _) | (Ok(_), Some(p)) => {
+            return Err(controller(
+                Cause::ServerCaKey,
+                Role::CaPrivateKey,
+                key_line(p),
+            ));
+        }
+        (Ok(key), None) => key,
     };
     step(
         r,
         "controller unlocks the server CA key",
         true,
-        format!("{} key, {}", ca_key.algorithm(), files.server_ca_key),
+        format!(
+            "{} key, {}",
+            ca_key.algorithm(),
+            sources.name(Role::CaPrivateKey)
+        ),
     );
+    let server_ca = load.server_ca.value.as_ref().map_err(|p| {
+        let line = certificates_line(p, sources.path(Role::ServerCa));
+        controller(Cause::CaCertificates, Role::ServerCa, line)
+    })?;
 
     // 2. The amphora agent loads the client CA; the controller its bundle.
-    let client_ca = pem_certificates(dir, files.client_ca_cert).map_err(|m| {
+    let client_ca = load.client_ca.value.as_ref().map_err(|p| {
+        let line = certificates_line(p, sources.path(Role::ClientCa));
         stop(
             Side::Amphora,
             Cause::CaCertificates,
-            Some(files.client_ca_cert),
+            Some(sources.name(Role::ClientCa)),
             None,
-            Some(format!("the amphora agent cannot load the client CA: {m}")),
+            Some(format!(
+                "the amphora agent cannot load the client CA: {line}"
+            )),
         )
     })?;
-    let (bundle_certs, bundle_key) =
-        bundle(dir, files.client_bundle).map_err(|(line, detail)| {
-            controller(Cause::Bundle, files.client_bundle, line).because(detail)
-        })?;
+    let (bundle_certs, bundle_key) = bundle(&load.client_cert).map_err(|(line, detail)| {
+        controller(Cause::Bundle, Role::ClientCert, line).because(detail)
+    })?;
     step(
         r,
         "both sides load their files",
@@ -356,13 +381,16 @@ fn load(
         ),
     );
     Ok(Loaded {
-        layout,
         now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
-        server_certs,
+        issuer: &server_certs[0],
         ca_key,
+        server_ca,
         client_ca,
         bundle_certs,
         bundle_key,
+        ca_key_file: sources.name(Role::CaPrivateKey),
+        bundle_file: sources.name(Role::ClientCert),
+        server_ca_file: sources.name(Role::ServerCa),
     })
 }
 
@@ -418,13 +446,12 @@ struct Outcome {
 /// alone runs. The certificates (a CA signature each) and the full
 /// handshakes run in parallel.
 fn handshakes(
-    loaded: &Loaded,
+    loaded: &Loaded<'_>,
     releases: &[&'static OctaviaRelease],
     options: &RehearseOptions,
     r: &mut Rehearsal,
 ) -> Vec<Failed> {
-    let files = loaded.layout.files();
-    let issuer = &loaded.server_certs[0];
+    let issuer = loaded.issuer;
     let mut profiles: Vec<Profile> = Vec::new();
     for &release in releases {
         let aki = release.amphora_key_ids.authority_key_id(issuer);
@@ -443,7 +470,7 @@ fn handshakes(
     let issue = |p: &Profile| {
         amphora::issue(
             issuer,
-            &loaded.ca_key,
+            loaded.ca_key,
             &amphora_key,
             &amphora_id,
             p.aki.as_deref(),
@@ -454,10 +481,10 @@ fn handshakes(
     let sides = |cert| Sides {
         amphora_cert: cert,
         amphora_key: &amphora_key,
-        client_ca: &loaded.client_ca,
-        server_ca: &loaded.server_certs,
-        bundle_certs: &loaded.bundle_certs,
-        bundle_key: &loaded.bundle_key,
+        client_ca: loaded.client_ca,
+        server_ca: loaded.server_ca,
+        bundle_certs: loaded.bundle_certs,
+        bundle_key: loaded.bundle_key,
         amphora_id: &amphora_id,
         now: loaded.now,
         strict: options.strict,
@@ -469,8 +496,8 @@ fn handshakes(
         handshake(
             &sides(cert),
             version,
-            files.client_bundle,
-            files.server_ca_cert,
+            loaded.bundle_file,
+            loaded.server_ca_file,
         )
     };
     // The reference handshake of each version.
@@ -504,11 +531,11 @@ fn handshakes(
                 .and_then(|&(ri, _)| outcomes[ri][version_index(v)].as_ref());
             let outcome = match reference.map(|o| &o.result) {
                 Some(Ok(())) => Outcome {
-                    result: controller_verifies(&sides(cert), files.server_ca_cert),
+                    result: controller_verifies(&sides(cert), loaded.server_ca_file),
                     verified_only: true,
                 },
                 Some(Err(Stop(f))) if f.side == Side::Amphora => Outcome {
-                    result: controller_verifies(&sides(cert), files.server_ca_cert)
+                    result: controller_verifies(&sides(cert), loaded.server_ca_file)
                         .and(Err(Stop(f.clone()))),
                     verified_only: true,
                 },
@@ -533,7 +560,7 @@ fn handshakes(
                 let failure = *stop(
                     Side::Controller,
                     Cause::Issue,
-                    Some(files.server_ca_key),
+                    Some(loaded.ca_key_file),
                     Some(m.clone()),
                     None,
                 )
@@ -611,7 +638,7 @@ fn handshakes(
 /// Each older client CA copy the history says running amphorae hold: one
 /// handshake with it as the amphora's trust store.
 fn generations(
-    loaded: &Loaded,
+    loaded: &Loaded<'_>,
     releases: &[&'static OctaviaRelease],
     options: &RehearseOptions,
     r: &mut Rehearsal,
@@ -627,12 +654,11 @@ fn generations(
     if held.is_empty() {
         return Vec::new();
     }
-    let files = loaded.layout.files();
-    let issuer = &loaded.server_certs[0];
+    let issuer = loaded.issuer;
     let amphora_key = amphora::amphora_key();
     let Ok(cert) = amphora::issue(
         issuer,
-        &loaded.ca_key,
+        loaded.ca_key,
         &amphora_key,
         &r.amphora_id,
         newest.amphora_key_ids.authority_key_id(issuer).as_deref(),
@@ -647,9 +673,9 @@ fn generations(
             amphora_cert: &cert,
             amphora_key: &amphora_key,
             client_ca: std::slice::from_ref(&client_ca),
-            server_ca: &loaded.server_certs,
-            bundle_certs: &loaded.bundle_certs,
-            bundle_key: &loaded.bundle_key,
+            server_ca: loaded.server_ca,
+            bundle_certs: loaded.bundle_certs,
+            bundle_key: loaded.bundle_key,
             amphora_id: &r.amphora_id,
             now: loaded.now,
             strict: options.strict,
@@ -657,8 +683,8 @@ fn generations(
         let result = handshake(
             &sides,
             &rustls::version::TLS13,
-            files.client_bundle,
-            files.server_ca_cert,
+            loaded.bundle_file,
+            loaded.server_ca_file,
         );
         let name = format!(
             "{amphorae}, holding the client CA \"{}\": mutual TLS handshake",
@@ -759,93 +785,94 @@ fn record(failures: &mut Vec<Failed>, failure: Failure, releases: &[&'static Oct
     on.sort_by_key(|r| RELEASES.iter().position(|k| k == *r));
 }
 
-/// The passphrase Octavia would get through octavia.conf.
-fn passphrase(options: &RehearseOptions) -> Result<Option<Passphrase>, String> {
-    let passphrase = match crate::passwords::server_ca_passphrase(
-        options.passphrase.as_ref(),
-        options.passwords.as_deref(),
-    ) {
-        Ok(passphrase) => passphrase,
-        // Octavia gets another string than the file's text: played with that string.
-        Err(CaPasswordError::NotAsWritten(_, Some(octavia))) => Some(octavia),
-        Err(CaPasswordError::NotAsWritten(how, None)) => {
-            return Err(format!("{} {how}", crate::passwords::CA_PASSWORD));
+/// The line Octavia logs when it cannot be given the passphrase.
+fn passphrase_line(issue: Option<&PassphraseIssue>) -> Option<String> {
+    match issue? {
+        PassphraseIssue::DollarInPasswords | PassphraseIssue::DollarGiven => Some(
+            "oslo_config.cfg.TemplateSubstitutionError: ca_private_key_passphrase contains '$', \
+             read as a reference to another option"
+                .into(),
+        ),
+        PassphraseIssue::Missing(what) => Some(what.clone()),
+        PassphraseIssue::NotAsWritten(how, false) => {
+            Some(format!("{} {how}", crate::passwords::CA_PASSWORD))
         }
-        Err(CaPasswordError::Dollar) => return Err(dollar_message()),
-        Err(CaPasswordError::Missing(what)) => return Err(what),
-    };
-    if passphrase.as_ref().and_then(Passphrase::octavia_problem)
-        == Some(PassphraseProblem::DollarSign)
-    {
-        return Err(dollar_message());
+        // Octavia gets another string than the file's text: played with that string.
+        PassphraseIssue::NotAsWritten(_, true) => None,
     }
-    Ok(passphrase)
 }
 
-fn dollar_message() -> String {
-    "oslo_config.cfg.TemplateSubstitutionError: ca_private_key_passphrase contains '$', read as a reference to another option".into()
+/// Whether the problem is that the file could not be read at all.
+fn unreadable(problem: &Problem) -> bool {
+    matches!(
+        problem,
+        Problem::Missing
+            | Problem::Unreadable(_)
+            | Problem::NotAFile(_)
+            | Problem::Vaulted(_)
+            | Problem::TooLarge
+    )
 }
 
-/// PEM certificates, as `load_pem_x509_certificate` and OpenSSL's CA loading read them.
-fn pem_certificates(dir: &Path, name: &str) -> Result<Vec<Certificate>, String> {
-    let path = dir.join(name);
-    let bytes = fsio::read_file(&path)
-        .map_err(|e| format!("Failed to load CA Certificate {}: {e}", path.display()))?;
-    if !pem::has_begin_line(&bytes) {
-        return Err("Unable to load PEM file (no start line)".into());
-    }
-    let certs = Certificate::all_from_file_bytes(&bytes)
-        .map_err(|e| format!("Unable to load PEM file: {e}"))?;
-    Ok(certs)
+/// Whether the file has no PEM `BEGIN` line.
+fn no_start_line(problem: &Problem) -> bool {
+    matches!(problem, Problem::Empty | Problem::Der | Problem::NoPemBlock)
 }
 
-/// The server CA key, with `load_pem_private_key(key, password)`'s rules.
-fn unlock(dir: &Path, name: &str, passphrase: Option<&Passphrase>) -> Result<PrivateKey, String> {
-    let path = dir.join(name);
-    let bytes = fsio::read_file(&path)
-        .map_err(|e| format!("Failed to load CA Private Key {}: {e}", path.display()))?;
-    if !pem::has_begin_line(&bytes) {
-        return Err("Could not deserialize key data (no start line)".into());
+/// What Octavia logs when a CA certificate file cannot be loaded, as
+/// `load_pem_x509_certificate` and OpenSSL's CA loading read it.
+fn certificates_line(problem: &Problem, path: &Path) -> String {
+    if unreadable(problem) {
+        format!(
+            "Failed to load CA Certificate {}: {problem}",
+            path.display()
+        )
+    } else if no_start_line(problem) {
+        "Unable to load PEM file (no start line)".into()
+    } else {
+        format!("Unable to load PEM file: {problem}")
     }
-    let encoded = EncodedKey::from_file_bytes(&bytes)
-        .map_err(|e| format!("Could not deserialize key data: {e}"))?;
-    if !encoded.is_encrypted() && passphrase.is_some() {
-        return Err("TypeError: Password was given but private key is not encrypted".into());
-    }
-    encoded.decrypt(passphrase).map_err(|e| match e {
-        KeyError::WrongPassphrase { .. } => {
+}
+
+/// What Octavia logs when the server CA key cannot be used, with
+/// `load_pem_private_key(key, password)`'s rules.
+fn key_line(problem: &Problem, path: &Path) -> String {
+    match problem {
+        p if unreadable(p) => format!("Failed to load CA Private Key {}: {p}", path.display()),
+        p if no_start_line(p) => "Could not deserialize key data (no start line)".into(),
+        Problem::KeyNotEncrypted(_) => {
+            "TypeError: Password was given but private key is not encrypted".into()
+        }
+        Problem::WrongPassphrase(_) => {
             "Could not sign the certificate request: Incorrect password, could not decrypt key"
                 .into()
         }
-        KeyError::NeedsPassphrase { .. } => {
+        Problem::PassphraseNotAvailable(_) => {
             "TypeError: Password was not given but private key is encrypted".into()
         }
         other => format!("Could not deserialize key data: {other}"),
-    })
+    }
 }
 
 /// The bundle as `SSL_CTX_use_certificate_chain_file` + `_use_PrivateKey_file`
-/// read it. Errors: OpenSSL's line, and why.
-fn bundle(dir: &Path, name: &str) -> Result<(Vec<Certificate>, PrivateKey), (String, String)> {
-    let pem_lib = |why: &str| ("[SSL] PEM lib".to_owned(), why.to_owned());
-    let bytes = fsio::read_file(&dir.join(name)).map_err(|e| pem_lib(&e.to_string()))?;
-    let blocks = pem::parse_blocks(&bytes).map_err(|e| pem_lib(&e.to_string()))?;
-    let parts = BundleParts::from_blocks(&blocks).map_err(|e| pem_lib(&e.to_string()))?;
-    let certs = parts.certificates;
+/// take it. Errors: OpenSSL's line, and why.
+fn bundle(load: &FileLoad<BundleRead>) -> Result<(&[Certificate], &PrivateKey), (String, String)> {
+    let pem_lib = |why: String| ("[SSL] PEM lib".to_owned(), why);
+    let read = load.value.as_ref().map_err(|p| pem_lib(p.to_string()))?;
+    let certs = &read.certificates;
     if certs.is_empty() {
-        return Err(pem_lib("the bundle holds no certificate"));
+        return Err(pem_lib(Problem::NoCertificate.to_string()));
     }
-    let block = parts
-        .key
-        .ok_or_else(|| pem_lib("the bundle holds no private key"))?;
-    let encoded = EncodedKey::from_pem_block(block).map_err(|e| pem_lib(&e.to_string()))?;
-    if encoded.is_encrypted() {
-        return Err((
-            "Enter PEM pass phrase:".into(),
-            "the client key is encrypted: OpenSSL asks for a pass phrase, and unattended the connection fails".into(),
-        ));
-    }
-    let key = encoded.decrypt(None).map_err(|e| pem_lib(&e.to_string()))?;
+    let key = match &read.key {
+        Ok(key) => key,
+        Err(Problem::KeyEncrypted(_)) => {
+            return Err((
+                "Enter PEM pass phrase:".into(),
+                "the client key is encrypted: OpenSSL asks for a pass phrase, and unattended the connection fails".into(),
+            ));
+        }
+        Err(p) => return Err(pem_lib(p.to_string())),
+    };
     // SSL_CTX_use_certificate applies the security level to the own certificate.
     let oid = certs[0]
         .parsed()
@@ -866,7 +893,7 @@ fn bundle(dir: &Path, name: &str) -> Result<(Vec<Certificate>, PrivateKey), (Str
             format!("the client key is RSA-{bits}"),
         ));
     }
-    if !certs[0].matches_key(&key) {
+    if !certs[0].matches_key(key) {
         return Err((
             "[X509: KEY_VALUES_MISMATCH] key values mismatch".into(),
             "the key is not the first certificate's".into(),

@@ -1,5 +1,5 @@
 //! Certificate verification as OpenSSL 3 does it for Octavia (the
-//! rehearsal's two sides, and the coming probe's controller side), where
+//! rehearsal's two sides, and the probe's controller side), where
 //! rustls-webpki's defaults differ: a client certificate without EKU is
 //! accepted, a CA without basicConstraints is accepted if its keyUsage allows
 //! certificate signing, SHA-1/MD5 signatures and RSA keys below 2048 bits are

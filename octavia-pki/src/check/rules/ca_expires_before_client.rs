@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::fixture::*;
-use super::{Applies, Context, Hit, Rule, Set};
+use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::codes::{Code, code};
 
 #[doc = "The client CA expires before the client certificate it issued."]
@@ -22,11 +22,11 @@ pub(crate) const RULE: Rule = Rule {
     applies: Applies::Set(expires_first),
 };
 
-fn expires_first(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+fn expires_first(set: &Set<'_>, _cx: &Context<'_>) -> Option<Hit> {
     let (ca, client) = (set.client_ca_certs?.first()?, set.client?.first()?);
     (ca.not_after() < client.not_after()).then(|| {
         Hit::new(
-            cx.files.client_ca_cert,
+            Role::ClientCa,
             format!(
                 "the client CA expires on {}, the client certificate on {}",
                 ca.not_after().date(),

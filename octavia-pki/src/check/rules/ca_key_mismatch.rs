@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::fixture::*;
-use super::{Applies, Context, Hit, Rule, Set};
+use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::codes::{Code, code};
 
 #[doc = "The server CA key is not the key of the server CA certificate."]
@@ -29,11 +29,11 @@ fn key_mismatch(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
         return None;
     }
     Some(Hit::new(
-        cx.files.server_ca_key,
+        Role::CaPrivateKey,
         format!(
             "the key is not the key of \"{}\" ({})",
             certs[0].subject(),
-            cx.files.server_ca_cert
+            cx.files.name(Role::CaCertificate)
         ),
     ))
 }

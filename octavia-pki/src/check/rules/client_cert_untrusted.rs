@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::fixture::*;
-use super::{Applies, Context, Hit, Rule, Set};
+use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::codes::{Code, code};
 use crate::x509;
 
@@ -47,10 +47,10 @@ fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
             "the issuer of \"{}\", \"{}\", is not in {}: the certificate is from another PKI, or an intermediate is missing from the bundle",
             stuck.subject(),
             stuck.issuer(),
-            cx.files.client_ca_cert
+            cx.files.name(Role::ClientCa)
         )
     };
-    Some(Hit::new(cx.files.client_bundle, why))
+    Some(Hit::new(Role::ClientCert, why))
 }
 
 #[cfg(test)]

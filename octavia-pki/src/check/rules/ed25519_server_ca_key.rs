@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::fixture::*;
-use super::{Applies, Context, Hit, Rule, Set};
+use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::codes::{Code, code};
 use crate::key::KeyAlgorithm;
 use crate::oid;
@@ -24,11 +24,11 @@ pub(crate) const RULE: Rule = Rule {
     applies: Applies::Set(ed25519),
 };
 
-fn ed25519(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+fn ed25519(set: &Set<'_>, _cx: &Context<'_>) -> Option<Hit> {
     // The key when it could be unlocked, else its certificate.
     if let Some(key) = set.server_key {
         return (key.algorithm() == KeyAlgorithm::Ed25519)
-            .then(|| Hit::new(cx.files.server_ca_key, "the server CA key is Ed25519"));
+            .then(|| Hit::new(Role::CaPrivateKey, "the server CA key is Ed25519"));
     }
     let first = set.server_certs?.first()?;
     (first
@@ -40,7 +40,7 @@ fn ed25519(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
         == oid::ED25519)
         .then(|| {
             Hit::new(
-                cx.files.server_ca_cert,
+                Role::CaCertificate,
                 "the server CA certificate has an Ed25519 key",
             )
         })

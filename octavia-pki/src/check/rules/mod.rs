@@ -14,8 +14,9 @@ use time::OffsetDateTime;
 use crate::cert::Certificate;
 use crate::codes::{Code, Severity};
 use crate::key::PrivateKey;
-use crate::layout::DeployedFiles;
 use crate::release::OctaviaRelease;
+pub(crate) use crate::sources::Role;
+use crate::sources::Sources;
 
 pub(crate) mod ca_chain_incomplete;
 pub(crate) mod ca_expires_before_client;
@@ -99,8 +100,8 @@ pub(crate) struct Context<'a> {
     pub(crate) warn_days: u32,
     /// The Octavia releases the files must work with.
     pub(crate) targeted: &'a [&'static OctaviaRelease],
-    /// The file names of the layout.
-    pub(crate) files: DeployedFiles,
+    /// The files, by role (for their names).
+    pub(crate) files: &'a Sources,
 }
 
 /// What the loading pass could read of each file (`None`: unreadable, and
@@ -120,13 +121,13 @@ pub(crate) struct Set<'a> {
 /// the rule decides it, a severity other than the code's.
 #[derive(Debug)]
 pub(crate) struct Hit {
-    pub(crate) file: &'static str,
+    pub(crate) file: Role,
     pub(crate) message: String,
     pub(crate) severity: Option<Severity>,
 }
 
 impl Hit {
-    pub(crate) fn new(file: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(file: Role, message: impl Into<String>) -> Self {
         Self {
             file,
             message: message.into(),
@@ -142,22 +143,22 @@ impl Hit {
 
 /// Applies one rule to the set, giving each finding to `found`.
 pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dyn FnMut(Hit)) {
-    let mut ca_files = vec![(cx.files.server_ca_cert, set.server_certs)];
+    let mut ca_files = vec![(Role::CaCertificate, set.server_certs)];
     // In the legacy layout the one CA file is both.
-    if cx.files.client_ca_cert != cx.files.server_ca_cert {
-        ca_files.push((cx.files.client_ca_cert, set.client_ca_certs));
+    if cx.files.first_reader(Role::ClientCa) == Role::ClientCa {
+        ca_files.push((Role::ClientCa, set.client_ca_certs));
     }
     let ca_files = ca_files
         .into_iter()
         .filter_map(|(file, certs)| Some((file, certs?)));
-    let mut each = |file: &'static str, message: Option<String>| {
+    let mut each = |file: Role, message: Option<String>| {
         if let Some(message) = message {
             found(Hit::new(file, message));
         }
     };
     match rule.applies {
         Applies::Certificate(f) => {
-            let bundle = set.client.map(|certs| (cx.files.client_bundle, certs));
+            let bundle = set.client.map(|certs| (Role::ClientCert, certs));
             for (file, certs) in ca_files.chain(bundle) {
                 for cert in certs {
                     each(file, f(cert, cx));
@@ -178,7 +179,7 @@ pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dy
         }
         Applies::ClientCertificate(f) => {
             if let Some(client) = set.client.and_then(<[_]>::first) {
-                each(cx.files.client_bundle, f(client));
+                each(Role::ClientCert, f(client));
             }
         }
         Applies::Set(f) => {
@@ -217,7 +218,7 @@ pub(crate) mod fixture {
     /// A fixture's files, read plainly (the loading pass's findings are not
     /// the rules' business).
     pub(crate) struct Loaded {
-        pub(crate) layout: Layout,
+        pub(crate) sources: Sources,
         pub(crate) server_certs: Option<Vec<Certificate>>,
         pub(crate) server_key: Option<PrivateKey>,
         pub(crate) client_ca_certs: Option<Vec<Certificate>>,
@@ -237,24 +238,23 @@ pub(crate) mod fixture {
 
     pub(crate) fn load(case: &str) -> Loaded {
         let dir = dir(case);
-        let layout = Layout::detect(&dir);
-        let files = layout.files();
-        let read = |name: &str| std::fs::read(dir.join(name)).ok();
-        let certs = |name: &str| read(name).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
+        let sources = Sources::in_dir(&dir, None);
+        let read = |role| std::fs::read(sources.path(role)).ok();
+        let certs = |role| read(role).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
         let passphrase =
             crate::passwords::server_ca_passphrase(None, Some(&dir.join("passwords.yml"))).unwrap();
         Loaded {
-            layout,
-            server_certs: certs(files.server_ca_cert),
-            server_key: read(files.server_ca_key)
+            server_certs: certs(Role::CaCertificate),
+            server_key: read(Role::CaPrivateKey)
                 .and_then(|b| PrivateKey::from_file_bytes(&b, passphrase.as_ref()).ok()),
-            client_ca_certs: certs(files.client_ca_cert),
-            client: certs(files.client_bundle),
+            client_ca_certs: certs(Role::ClientCa),
+            client: certs(Role::ClientCert),
+            sources,
         }
     }
 
     /// The context of the fixture run: its CHECKED_AT, every release.
-    pub(crate) fn context() -> Context<'static> {
+    pub(crate) fn context(files: &Sources) -> Context<'_> {
         let at = std::fs::read_to_string(dir("CHECKED_AT")).unwrap();
         let every: &'static [&'static OctaviaRelease] =
             Box::leak(RELEASES.iter().collect::<Vec<_>>().into_boxed_slice());
@@ -262,17 +262,20 @@ pub(crate) mod fixture {
             now: OffsetDateTime::parse(at.trim(), &Rfc3339).unwrap(),
             warn_days: crate::check::DEFAULT_WARN_DAYS,
             targeted: every,
-            files: Layout::Kolla.files(),
+            files,
         }
     }
 
     /// What `rule` reports on a loaded fixture, as `file: message`.
     pub(crate) fn hits(rule: &Rule, loaded: &Loaded) -> Vec<String> {
-        let mut cx = context();
-        cx.files = loaded.layout.files();
+        let cx = context(&loaded.sources);
         let mut out = Vec::new();
         apply(rule, &loaded.view(), &cx, &mut |hit| {
-            out.push(format!("{}: {}", hit.file, hit.message))
+            out.push(format!(
+                "{}: {}",
+                loaded.sources.name(hit.file),
+                hit.message
+            ))
         });
         out
     }

@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::fixture::*;
-use super::{Applies, Context, Hit, Rule, Set};
+use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::codes::{Code, code};
 
 #[doc = "The server CA file does not start with the certificate of the server CA key (a root-first chain)."]
@@ -22,14 +22,14 @@ pub(crate) const RULE: Rule = Rule {
     applies: Applies::Set(chain_order),
 };
 
-fn chain_order(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
+fn chain_order(set: &Set<'_>, _cx: &Context<'_>) -> Option<Hit> {
     let (certs, key) = (set.server_certs?, set.server_key?);
     if certs[0].matches_key(key) {
         return None;
     }
     let i = certs.iter().position(|c| c.matches_key(key))?;
     Some(Hit::new(
-        cx.files.server_ca_cert,
+        Role::CaCertificate,
         format!(
             "the key belongs to certificate {} (\"{}\"), but Octavia issues with the first, \"{}\"",
             i + 1,

@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use super::fixture::*;
-use super::{Applies, Context, Hit, Rule, Set};
+use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::codes::Severity;
 use crate::codes::{Code, code};
 use crate::key_id;
@@ -60,7 +60,7 @@ fn key_id_not_sha1(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
         release::names(&on),
         key_id::display(&key_id::method1(issuer.public_key_raw()))
     );
-    Some(Hit::new(cx.files.server_ca_cert, message).with_severity(severity))
+    Some(Hit::new(Role::CaCertificate, message).with_severity(severity))
 }
 
 #[cfg(test)]
@@ -81,7 +81,7 @@ mod tests {
         let set = load("server-ca-key-id-sha256");
         let severity = |versions: &str| {
             let targeted = versions.parse::<OctaviaVersions>().unwrap().releases();
-            let mut cx = context();
+            let mut cx = context(&set.sources);
             cx.targeted = &targeted;
             key_id_not_sha1(&set.view(), &cx).unwrap().severity
         };

@@ -1,0 +1,157 @@
+//! The real peers: Python with Octavia and cryptography, each Octavia
+//! release in its own venv, kolla-ansible.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::ok;
+
+/// The Python that has Octavia 19 and cryptography installed. Set by
+/// `scripts/test.sh` (and so by CI); a test that needs it fails without it,
+/// rather than silently skipping.
+pub fn python() -> Command {
+    python_script("tests/peers/octavia_peer.py")
+}
+
+/// That Python, running one of this crate's test scripts.
+pub fn python_script(relative: &str) -> Command {
+    let mut cmd = peer_python();
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(relative));
+    cmd
+}
+
+/// That Python, with no script yet.
+pub fn peer_python() -> Command {
+    let python = std::env::var_os("OCTAVIA_PKI_PYTHON").unwrap_or_else(|| {
+        panic!(
+            "OCTAVIA_PKI_PYTHON is not set: run the tests with `bash scripts/test.sh`, which \
+             installs Octavia 19 and cryptography into target/peers-venv"
+        )
+    });
+    Command::new(python)
+}
+
+/// One Octavia release installed beside the others (by `scripts/peers.sh`).
+pub struct OctaviaPeer {
+    /// Its version (`17.0.1`).
+    pub version: String,
+    /// The Python of its venv.
+    pub python: PathBuf,
+}
+
+impl OctaviaPeer {
+    /// Octavia's whole path (see `octavia_peer.py rehearse`) over each job
+    /// (`{"dir", "layout", "passwords", "strict", "amphora_cert",
+    /// "amphora_id"}`), in one Python process; one verdict per job. Asserts
+    /// that the verdicts come from this release.
+    pub fn rehearse_batch(&self, jobs: &[serde_json::Value]) -> Vec<serde_json::Value> {
+        let mut child = Command::new(&self.python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
+            .arg("rehearse-batch")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.python.display()));
+        let input = serde_json::to_vec(jobs).unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // Written from a thread: a large answer must not block on a full pipe.
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert!(
+            out.status.success(),
+            "Octavia {} rehearse-batch failed: {}",
+            self.version,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let verdicts: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(verdicts.len(), jobs.len());
+        for v in &verdicts {
+            assert_eq!(v["octavia"], self.version.as_str(), "the wrong Octavia ran");
+        }
+        verdicts
+    }
+
+    /// This release's `LocalCertGenerator` issues an amphora certificate
+    /// (certificate and key in `out`); returns the amphora id.
+    pub fn issue(&self, ca_cert: &Path, ca_key: &Path, pass_file: &Path, out: &Path) -> String {
+        // The same command, run by this release's Python.
+        let cmd = octavia_issue(ca_cert, ca_key, pass_file, out);
+        let mut peer = Command::new(&self.python);
+        peer.args(cmd.get_args());
+        ok(&mut peer).trim().to_owned()
+    }
+}
+
+/// Octavia 16.1.0, 17.0.1, 18.0.0 and 19.0.0, each in its own venv: from
+/// `OCTAVIA_PKI_RELEASES` (`VERSION=PYTHON ...`), which `scripts/test.sh`
+/// sets. A test that needs them fails without them, rather than skipping.
+pub fn octavia_releases() -> Vec<OctaviaPeer> {
+    let list = std::env::var("OCTAVIA_PKI_RELEASES").unwrap_or_else(|_| {
+        panic!(
+            "OCTAVIA_PKI_RELEASES is not set: run the tests with `bash scripts/test.sh`, which \
+             installs Octavia 16.1.0, 17.0.1, 18.0.0 and 19.0.0 under target/"
+        )
+    });
+    let peers: Vec<OctaviaPeer> = list
+        .split_whitespace()
+        .map(|pair| {
+            let (version, python) = pair.split_once('=').expect("VERSION=PYTHON");
+            OctaviaPeer {
+                version: version.to_owned(),
+                python: PathBuf::from(python),
+            }
+        })
+        .collect();
+    let versions: Vec<&str> = peers.iter().map(|p| p.version.as_str()).collect();
+    assert_eq!(versions, ["16.1.0", "17.0.1", "18.0.0", "19.0.0"]);
+    peers
+}
+
+/// Runs `f` for each release in its own thread (each starts one Python).
+pub fn for_each_release<T: Send>(
+    releases: &[OctaviaPeer],
+    f: impl Fn(&OctaviaPeer) -> T + Sync,
+) -> Vec<T> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = releases.iter().map(|r| s.spawn(|| f(r))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// kolla-ansible 22.2.0 with the ansible-core it pins: `OCTAVIA_PKI_KOLLA`,
+/// which `scripts/test.sh` sets, else what `scripts/peers.sh kolla`
+/// installs and prints (once per test binary).
+pub fn kolla_venv() -> PathBuf {
+    static VENV: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    VENV.get_or_init(|| {
+        if let Some(venv) = std::env::var_os("OCTAVIA_PKI_KOLLA") {
+            return PathBuf::from(venv);
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        PathBuf::from(
+            ok(Command::new("bash")
+                .arg(root.join("scripts/peers.sh"))
+                .arg("kolla"))
+            .trim(),
+        )
+    })
+    .clone()
+}
+
+/// Octavia's `LocalCertGenerator` issuing an amphora certificate with a CA
+/// certificate and key unlocked with `pass_file`: the command, to run.
+pub fn octavia_issue(ca_cert: &Path, ca_key: &Path, pass_file: &Path, out: &Path) -> Command {
+    let mut cmd = python();
+    cmd.args(["issue", "--ca-cert"])
+        .arg(ca_cert)
+        .arg("--ca-key")
+        .arg(ca_key)
+        .arg("--passphrase-file")
+        .arg(pass_file)
+        .arg("--out")
+        .arg(out);
+    cmd
+}

@@ -1,0 +1,23 @@
+//! The CLI's integration tests, one binary (as cargo's own test suite is):
+//! each file is a module; `common` holds what they share. One binary links
+//! once, where sixteen linked sixteen times.
+
+mod common;
+
+mod ansible_role;
+mod check;
+mod cli;
+mod client_ca_deadline;
+mod deploy;
+mod faults;
+mod interop;
+mod kolla_role;
+mod lifecycle;
+mod node;
+mod probe;
+mod prometheus;
+mod releases;
+mod shell;
+mod staged_rotation;
+mod trust;
+mod vault;

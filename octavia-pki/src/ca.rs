@@ -1,0 +1,56 @@
+//! Which CA, and a CA found twice with two keys: the words the errors of
+//! [`crate::lifecycle`] and the checker share (a leaf: it depends on nothing
+//! of this crate).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Which CA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum CaRole {
+    /// The server CA (the one CA, in the legacy layout).
+    ServerCa,
+    /// The client CA.
+    ClientCa,
+}
+
+/// A CA whose work-directory copy and deployed copy have different keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Mismatch {
+    /// Which CA.
+    pub role: CaRole,
+    /// The work directory's file.
+    pub work_file: PathBuf,
+    /// The file it differs from: the deployed copy, or, for a work directory
+    /// key that is not its certificate's, that certificate.
+    pub against: PathBuf,
+    /// Whether the keys (rather than the certificates) differ.
+    pub key: bool,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} and {} are not the same {} {}: the work directory belongs to another set, or a \
+             run stopped between writing the two (their .backup/ directories keep what was \
+             replaced)",
+            self.work_file.display(),
+            self.against.display(),
+            match self.role {
+                CaRole::ServerCa => "server CA",
+                CaRole::ClientCa => "client CA",
+            },
+            if self.key {
+                "key"
+            } else {
+                "(another public key)"
+            }
+        )
+    }
+}

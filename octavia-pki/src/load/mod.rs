@@ -1,0 +1,438 @@
+//! The one loader: the files a [`Sources`] names, read as Octavia and
+//! OpenSSL will read them, each with what was read or why not.
+//!
+//! The outcome is typed ([`Problem`]) and says nothing of codes or log
+//! lines: [`crate::check`] maps it to findings, [`crate::rehearse`] to the
+//! lines Octavia logs, and `node check` uses the checker's mapping. A file
+//! two roles share (kolla's `server_ca.cert.pem`) is read once.
+
+mod scan;
+
+use std::fmt;
+use std::sync::Mutex;
+
+use crate::bundle::BundleParts;
+use crate::cert::Certificate;
+use crate::key::{EncodedKey, KeyError, PrivateKey};
+use crate::passwords::{CaPasswordError, Rendering};
+use crate::pem;
+use crate::secret::{Passphrase, PassphraseProblem};
+use crate::sources::{Role, Sources};
+
+/// Why a file cannot be used, or what is odd about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The file does not exist.
+    Missing,
+    /// The file cannot be read (the system's reason).
+    Unreadable(String),
+    /// A directory, a dangling symlink or another non-file is where the file belongs.
+    NotAFile(String),
+    /// Encrypted with ansible-vault, and the vault password is missing or wrong.
+    Vaulted(String),
+    /// Larger than [`crate::fsio::MAX_FILE_SIZE`].
+    TooLarge,
+    /// A private key readable by group or others (its mode).
+    KeyReadableByOthers {
+        /// The file's permission bits.
+        mode: u32,
+    },
+    /// Nothing but white space.
+    Empty,
+    /// Binary DER where PEM belongs.
+    Der,
+    /// No `-----BEGIN` line.
+    NoPemBlock,
+    /// A UTF-8 byte order mark (OpenSSL skips it).
+    ByteOrderMark,
+    /// CRLF line endings (OpenSSL accepts them).
+    CrlfLineEndings,
+    /// Text before the first block (OpenSSL skips it).
+    TextBeforePem,
+    /// A block without its END line.
+    TruncatedPem(String),
+    /// Broken PEM framing or base64.
+    CorruptPem(String),
+    /// No block of the kind the role needs.
+    WrongBlockKind {
+        /// What the role needs (`certificates`, `a private key`).
+        expected: &'static str,
+        /// The labels of the blocks found.
+        found: Vec<String>,
+    },
+    /// A certificate that cannot be parsed.
+    UnreadableCertificate(String),
+    /// A key that cannot be parsed or decrypted (not for its passphrase).
+    UnreadableKey(String),
+    /// The CA key is not encrypted, yet a passphrase is configured: Octavia
+    /// refuses it (`Password was given but private key is not encrypted`).
+    KeyNotEncrypted(String),
+    /// The CA key is encrypted and no passphrase is at hand.
+    PassphraseNotAvailable(String),
+    /// The passphrase does not open the CA key.
+    WrongPassphrase(String),
+    /// The bundle holds no certificate.
+    NoCertificate,
+    /// The bundle holds no private key.
+    NoKey,
+    /// The bundle holds more than one private key (how many).
+    SeveralKeys(usize),
+    /// The bundle's key is encrypted (its format).
+    KeyEncrypted(String),
+    /// The bundle's first certificate is a CA; the key is that of the
+    /// certificate at `index` (from 0).
+    CaFirst {
+        /// The first certificate's subject.
+        subject: String,
+        /// Where the key's certificate is.
+        index: usize,
+    },
+    /// The bundle's key is not its first certificate's (whose subject this is).
+    KeyMismatch(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing => f.write_str("the file does not exist"),
+            Self::Unreadable(e) => write!(f, "cannot read it: {e}"),
+            Self::NotAFile(why) | Self::Vaulted(why) => f.write_str(why),
+            Self::TooLarge => write!(
+                f,
+                "larger than {} bytes; only that much was read",
+                crate::fsio::MAX_FILE_SIZE
+            ),
+            Self::KeyReadableByOthers { mode } => write!(
+                f,
+                "mode {mode:04o}: the private key is readable by group or others"
+            ),
+            Self::Empty => f.write_str("the file is empty"),
+            Self::Der => f.write_str("the file is binary DER, not PEM"),
+            Self::NoPemBlock => f.write_str("the file has no -----BEGIN line"),
+            Self::ByteOrderMark => f.write_str("the file starts with a UTF-8 byte order mark"),
+            Self::CrlfLineEndings => f.write_str("the file has CRLF line endings"),
+            Self::TextBeforePem => f.write_str("there is text before the first PEM block"),
+            Self::TruncatedPem(e)
+            | Self::CorruptPem(e)
+            | Self::UnreadableCertificate(e)
+            | Self::UnreadableKey(e)
+            | Self::WrongPassphrase(e) => f.write_str(e),
+            Self::WrongBlockKind { expected, found } => {
+                write!(f, "expected {expected}, found: {}", found.join(", "))
+            }
+            Self::KeyNotEncrypted(format) => write!(
+                f,
+                "the key is {format} without encryption, but a passphrase is configured"
+            ),
+            Self::PassphraseNotAvailable(format) => write!(
+                f,
+                "the key is {format}; whether it opens and matches its certificate was not checked"
+            ),
+            Self::NoCertificate => f.write_str("the bundle holds no certificate"),
+            Self::NoKey => f.write_str("the bundle holds no private key"),
+            Self::SeveralKeys(n) => write!(f, "the bundle holds {n} private keys"),
+            Self::KeyEncrypted(format) => write!(f, "the key is {format}"),
+            Self::CaFirst { subject, .. } => {
+                write!(f, "the first certificate is the CA \"{subject}\"")
+            }
+            Self::KeyMismatch(subject) => write!(f, "the key is not the key of \"{subject}\""),
+        }
+    }
+}
+
+/// One file, read for one role: what came of it, and the problems met on
+/// the way that did not stop the reading.
+#[derive(Debug, Clone)]
+pub struct FileLoad<T> {
+    /// What was read, or the problem that stopped the reading.
+    pub value: Result<T, Problem>,
+    /// Problems that did not stop it, in the order they were met.
+    pub notes: Vec<Problem>,
+}
+
+impl<T> FileLoad<T> {
+    fn failed(problem: Problem, notes: Vec<Problem>) -> Self {
+        Self {
+            value: Err(problem),
+            notes,
+        }
+    }
+
+    /// What was read, if anything.
+    pub fn ok(&self) -> Option<&T> {
+        self.value.as_ref().ok()
+    }
+
+    /// The problems met, in order: those that did not stop the reading,
+    /// then the one that did.
+    pub fn problems(&self) -> (&[Problem], Option<&Problem>) {
+        (&self.notes, self.value.as_ref().err())
+    }
+}
+
+/// The client bundle as OpenSSL takes it: every certificate in file order
+/// and the first key ([`crate::ClientBundle`] for the rules).
+#[derive(Debug, Clone)]
+pub struct BundleRead {
+    /// Every certificate, in file order (empty: [`Problem::NoCertificate`]
+    /// is among the notes).
+    pub certificates: Vec<Certificate>,
+    /// The key OpenSSL uses, unencrypted, or why there is none.
+    pub key: Result<PrivateKey, Problem>,
+}
+
+/// Why the server CA passphrase cannot be given to Octavia as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PassphraseIssue {
+    /// passwords.yml's value holds `$`: oslo.config reads it as a reference.
+    DollarInPasswords,
+    /// The passphrase given directly holds `$`.
+    DollarGiven,
+    /// passwords.yml lacks it, or cannot be read (why).
+    Missing(String),
+    /// Octavia reads another string than the one written (how); whether
+    /// that string is known (it is then the passphrase used).
+    NotAsWritten(Rendering, bool),
+}
+
+/// The server CA passphrase Octavia will be given.
+#[derive(Debug, Clone, Default)]
+pub struct PassphraseLoad {
+    /// The passphrase, when there is one to unlock with.
+    pub value: Option<Passphrase>,
+    /// What is wrong with it.
+    pub issue: Option<PassphraseIssue>,
+}
+
+/// Everything the loader read of one set.
+#[derive(Debug)]
+pub struct Load {
+    /// The server CA passphrase.
+    pub passphrase: PassphraseLoad,
+    /// `[certificates] ca_certificate`.
+    pub ca_certificate: FileLoad<Vec<Certificate>>,
+    /// `[certificates] ca_private_key`, unlocked as Octavia unlocks it.
+    pub ca_private_key: FileLoad<PrivateKey>,
+    /// `[haproxy_amphora] server_ca`.
+    pub server_ca: FileLoad<Vec<Certificate>>,
+    /// `[haproxy_amphora] client_cert`.
+    pub client_cert: FileLoad<BundleRead>,
+    /// `[controller_worker] client_ca`.
+    pub client_ca: FileLoad<Vec<Certificate>>,
+}
+
+/// CA keys already unlocked, by what unlocked them: the key file's bytes and
+/// the passphrase. Loading several copies of one set (node check's services)
+/// derives each passphrase once; the derivation is the slow part (PBKDF2).
+#[derive(Default)]
+pub(crate) struct UnlockedKeys(Mutex<Vec<([u8; 32], PrivateKey)>>);
+
+impl UnlockedKeys {
+    fn unlock(
+        &self,
+        encoded: &EncodedKey,
+        file: &[u8],
+        passphrase: Option<&Passphrase>,
+    ) -> Result<PrivateKey, KeyError> {
+        let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        ctx.update(&(file.len() as u64).to_be_bytes());
+        ctx.update(file);
+        if let Some(p) = passphrase {
+            ctx.update(p.expose().as_bytes());
+        }
+        let mut id = [0u8; 32];
+        id.copy_from_slice(ctx.finish().as_ref());
+        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, key)) = cache.iter().find(|(k, _)| *k == id) {
+            return Ok(key.clone());
+        }
+        let key = encoded.decrypt(passphrase)?;
+        cache.push((id, key.clone()));
+        Ok(key)
+    }
+}
+
+/// Reads every file of `sources`. Never fails: each file's outcome says
+/// what could not be read. (Whether the files may be read at all is the
+/// caller's question: [`crate::fsio::require_readable`].)
+pub fn load(sources: &Sources) -> Load {
+    load_sharing(sources, &UnlockedKeys::default())
+}
+
+/// [`load`], unlocking the CA key through `unlocked`.
+pub(crate) fn load_sharing(sources: &Sources, unlocked: &UnlockedKeys) -> Load {
+    let passphrase = passphrase(sources);
+    let ca_certificate = certificates(sources, Role::CaCertificate);
+    let shared =
+        |role| (sources.first_reader(role) == Role::CaCertificate).then(|| ca_certificate.clone());
+    let server_ca = shared(Role::ServerCa).unwrap_or_else(|| certificates(sources, Role::ServerCa));
+    let client_ca = shared(Role::ClientCa).unwrap_or_else(|| certificates(sources, Role::ClientCa));
+    let ca_private_key = ca_key(sources, passphrase.value.as_ref(), unlocked);
+    let client_cert = bundle(sources);
+    Load {
+        passphrase,
+        ca_certificate,
+        ca_private_key,
+        server_ca,
+        client_cert,
+        client_ca,
+    }
+}
+
+/// The server CA passphrase, from the one given or passwords.yml.
+fn passphrase(sources: &Sources) -> PassphraseLoad {
+    let found = crate::passwords::server_ca_passphrase(
+        sources.passphrase.as_ref(),
+        sources.passwords.as_deref(),
+    );
+    let (value, issue) = match found {
+        Ok(Some(p)) => {
+            let dollar = sources.passphrase.is_some()
+                && p.octavia_problem() == Some(PassphraseProblem::DollarSign);
+            (Some(p), dollar.then_some(PassphraseIssue::DollarGiven))
+        }
+        Ok(None) => (None, None),
+        Err(CaPasswordError::Dollar) => (None, Some(PassphraseIssue::DollarInPasswords)),
+        Err(CaPasswordError::Missing(what)) => (None, Some(PassphraseIssue::Missing(what))),
+        // Octavia gets another string than the file's text: loaded with that string.
+        Err(CaPasswordError::NotAsWritten(how, octavia)) => {
+            let known = octavia.is_some();
+            (octavia, Some(PassphraseIssue::NotAsWritten(how, known)))
+        }
+    };
+    PassphraseLoad { value, issue }
+}
+
+/// A file of CA certificates: every certificate block, parsed.
+fn certificates(sources: &Sources, role: Role) -> FileLoad<Vec<Certificate>> {
+    let (scanned, notes) = scan::scan(sources.path(role), role.holds_key());
+    let scanned = match scanned {
+        Ok(scanned) => scanned,
+        Err(problem) => return FileLoad::failed(problem, notes),
+    };
+    let mut certs = Vec::new();
+    for block in scanned
+        .blocks
+        .iter()
+        .filter(|b| pem::is_certificate_label(b.label()))
+    {
+        match Certificate::from_der(block.contents().to_vec(), certs.len() + 1) {
+            Ok(c) => certs.push(c),
+            Err(e) => {
+                return FileLoad::failed(Problem::UnreadableCertificate(e.to_string()), notes);
+            }
+        }
+    }
+    if certs.is_empty() {
+        return FileLoad::failed(wrong_block_kind(&scanned, "certificates"), notes);
+    }
+    FileLoad {
+        value: Ok(certs),
+        notes,
+    }
+}
+
+fn wrong_block_kind(scanned: &scan::Scanned, expected: &'static str) -> Problem {
+    Problem::WrongBlockKind {
+        expected,
+        found: scanned
+            .blocks
+            .iter()
+            .map(|b| b.label().to_owned())
+            .collect(),
+    }
+}
+
+/// The server CA key, unlocked as Octavia unlocks it.
+fn ca_key(
+    sources: &Sources,
+    passphrase: Option<&Passphrase>,
+    unlocked: &UnlockedKeys,
+) -> FileLoad<PrivateKey> {
+    let (scanned, mut notes) = scan::scan(sources.path(Role::CaPrivateKey), true);
+    let scanned = match scanned {
+        Ok(scanned) => scanned,
+        Err(problem) => return FileLoad::failed(problem, notes),
+    };
+    let Some(block) = scanned.blocks.iter().find(|b| pem::is_key_label(b.label())) else {
+        return FileLoad::failed(wrong_block_kind(&scanned, "a private key"), notes);
+    };
+    let encoded = match EncodedKey::from_pem_block(block) {
+        Ok(k) => k,
+        Err(e) => return FileLoad::failed(Problem::UnreadableKey(e.to_string()), notes),
+    };
+    match (encoded.is_encrypted(), passphrase) {
+        (false, Some(_)) => notes.push(Problem::KeyNotEncrypted(encoded.format().to_string())),
+        (true, None) => {
+            let problem = Problem::PassphraseNotAvailable(encoded.format().to_string());
+            return FileLoad::failed(problem, notes);
+        }
+        _ => {}
+    }
+    let value = unlocked
+        .unlock(&encoded, block.contents(), passphrase)
+        .map_err(|e| match e {
+            KeyError::WrongPassphrase { .. } => Problem::WrongPassphrase(e.to_string()),
+            e => Problem::UnreadableKey(e.to_string()),
+        });
+    FileLoad { value, notes }
+}
+
+/// The client bundle: certificates and the one unencrypted key OpenSSL uses.
+fn bundle(sources: &Sources) -> FileLoad<BundleRead> {
+    let (scanned, mut notes) = scan::scan(sources.path(Role::ClientCert), true);
+    let scanned = match scanned {
+        Ok(scanned) => scanned,
+        Err(problem) => return FileLoad::failed(problem, notes),
+    };
+    let parts = match BundleParts::from_blocks(&scanned.blocks) {
+        Ok(parts) => parts,
+        Err(e) => return FileLoad::failed(Problem::UnreadableCertificate(e.to_string()), notes),
+    };
+    let certificates = parts.certificates;
+    if certificates.is_empty() {
+        notes.push(Problem::NoCertificate);
+    }
+    if parts.unused_keys > 0 {
+        notes.push(Problem::SeveralKeys(parts.unused_keys + 1));
+    }
+    let key = match parts.key {
+        None => Err(Problem::NoKey),
+        Some(block) => bundle_key(block),
+    };
+    if let Err(problem) = &key {
+        notes.push(problem.clone());
+    }
+    if let (Ok(key), Some(first)) = (&key, certificates.first())
+        && !first.matches_key(key)
+    {
+        let key_at = certificates[1..]
+            .iter()
+            .position(|c| c.matches_key(key))
+            .filter(|_| first.is_ca());
+        notes.push(match key_at {
+            Some(i) => Problem::CaFirst {
+                subject: first.subject().to_owned(),
+                index: i + 1,
+            },
+            None => Problem::KeyMismatch(first.subject().to_owned()),
+        });
+    }
+    FileLoad {
+        value: Ok(BundleRead { certificates, key }),
+        notes,
+    }
+}
+
+fn bundle_key(block: &pem::Block) -> Result<PrivateKey, Problem> {
+    let encoded =
+        EncodedKey::from_pem_block(block).map_err(|e| Problem::UnreadableKey(e.to_string()))?;
+    if encoded.is_encrypted() {
+        return Err(Problem::KeyEncrypted(encoded.format().to_string()));
+    }
+    encoded
+        .decrypt(None)
+        .map_err(|e| Problem::UnreadableKey(e.to_string()))
+}

@@ -1,0 +1,197 @@
+//! The file map: for each role Octavia gives a file, which file plays it.
+//!
+//! Every reader of a deployed set ([`crate::check`], [`crate::rehearse`],
+//! [`crate::DeployedPki`], the probe's identity, `node check`, renewals and
+//! rotations) starts from a [`Sources`], and [`crate::load`] reads it: nothing
+//! else decides which file is the server CA. A deployer's layout is one
+//! constructor of it ([`Sources::of_layout`] for kolla-ansible's two).
+
+use std::path::{Path, PathBuf};
+
+use crate::layout::Layout;
+use crate::secret::Passphrase;
+
+/// A role a file plays for Octavia: one option of octavia.conf each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Role {
+    /// `[certificates] ca_certificate`: the server CA certificate the
+    /// controllers issue amphora certificates with.
+    CaCertificate,
+    /// `[certificates] ca_private_key`: its key, encrypted with
+    /// `ca_private_key_passphrase`.
+    CaPrivateKey,
+    /// `[haproxy_amphora] server_ca`: the CA certificates the controllers
+    /// verify amphorae against.
+    ServerCa,
+    /// `[haproxy_amphora] client_cert`: the controllers' certificate, any
+    /// chain, then its unencrypted key.
+    ClientCert,
+    /// `[controller_worker] client_ca`: the CA certificates each amphora
+    /// agent verifies the controllers against.
+    ClientCa,
+}
+
+impl Role {
+    /// Every role, in the order the loader reads them.
+    pub const ALL: [Role; 5] = [
+        Self::CaCertificate,
+        Self::CaPrivateKey,
+        Self::ServerCa,
+        Self::ClientCert,
+        Self::ClientCa,
+    ];
+
+    /// The section and key of the octavia.conf option that names the file.
+    pub fn option(self) -> (&'static str, &'static str) {
+        match self {
+            Self::CaCertificate => ("certificates", "ca_certificate"),
+            Self::CaPrivateKey => ("certificates", "ca_private_key"),
+            Self::ServerCa => ("haproxy_amphora", "server_ca"),
+            Self::ClientCert => ("haproxy_amphora", "client_cert"),
+            Self::ClientCa => ("controller_worker", "client_ca"),
+        }
+    }
+
+    /// Whether the file holds a private key (its mode matters).
+    pub fn holds_key(self) -> bool {
+        matches!(self, Self::CaPrivateKey | Self::ClientCert)
+    }
+}
+
+/// The deployed files of one Octavia set, by role, with what unlocks the
+/// server CA key and, optionally, the CA work directory it was made from.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Sources {
+    /// The directory the files' names are relative to, in reports.
+    pub dir: PathBuf,
+    /// The layout whose names these are.
+    pub layout: Layout,
+    /// The file of each role, in the order of [`Role::ALL`].
+    files: [PathBuf; 5],
+    /// Kolla's passwords.yml, for `octavia_ca_password`.
+    pub passwords: Option<PathBuf>,
+    /// The server CA passphrase, given directly (wins over `passwords`).
+    pub passphrase: Option<Passphrase>,
+    /// The CA work directory (`/etc/kolla/octavia-certificates`).
+    pub work_dir: Option<PathBuf>,
+}
+
+impl Sources {
+    /// The files of `layout` in `dir`: kolla-ansible's names since Ussuri
+    /// (two CAs), or its legacy names (one CA for both roles).
+    pub fn of_layout(dir: &Path, layout: Layout) -> Self {
+        let f = layout.files();
+        let file = |role| {
+            dir.join(match role {
+                Role::CaCertificate | Role::ServerCa => f.server_ca_cert,
+                Role::CaPrivateKey => f.server_ca_key,
+                Role::ClientCert => f.client_bundle,
+                Role::ClientCa => f.client_ca_cert,
+            })
+        };
+        Self {
+            dir: dir.to_owned(),
+            layout,
+            files: Role::ALL.map(file),
+            passwords: None,
+            passphrase: None,
+            work_dir: None,
+        }
+    }
+
+    /// The files in `dir`, of `layout` or, when `None`, of the layout its
+    /// file names say ([`Layout::detect`]).
+    pub fn in_dir(dir: &Path, layout: Option<Layout>) -> Self {
+        Self::of_layout(dir, layout.unwrap_or_else(|| Layout::detect(dir)))
+    }
+
+    /// With passwords.yml and a passphrase given directly (which wins).
+    pub fn with_passphrase(
+        mut self,
+        passwords: Option<PathBuf>,
+        passphrase: Option<Passphrase>,
+    ) -> Self {
+        self.passwords = passwords;
+        self.passphrase = passphrase;
+        self
+    }
+
+    /// With the CA work directory.
+    pub fn with_work_dir(mut self, work_dir: Option<PathBuf>) -> Self {
+        self.work_dir = work_dir;
+        self
+    }
+
+    /// The file that plays `role`.
+    pub fn path(&self, role: Role) -> &Path {
+        &self.files[Role::ALL
+            .iter()
+            .position(|r| *r == role)
+            .expect("a role of Role::ALL")]
+    }
+
+    /// The file's name in reports: relative to [`Sources::dir`] where it is inside.
+    pub fn name(&self, role: Role) -> &str {
+        let path = self.path(role);
+        path.strip_prefix(&self.dir)
+            .unwrap_or(path)
+            .to_str()
+            .unwrap_or("(a file name that is not UTF-8)")
+    }
+
+    /// The role that reads `role`'s file first: roles sharing one file
+    /// (kolla's `server_ca.cert.pem` is both `ca_certificate` and
+    /// `server_ca`) are read once, as that role.
+    pub fn first_reader(&self, role: Role) -> Role {
+        let path = self.path(role);
+        Role::ALL
+            .into_iter()
+            .find(|r| self.path(*r) == path)
+            .unwrap_or(role)
+    }
+
+    /// Each file once, in the order of [`Role::ALL`].
+    pub fn paths(&self) -> Vec<&Path> {
+        let mut paths: Vec<&Path> = Vec::new();
+        for role in Role::ALL {
+            let path = self.path(role);
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        paths
+    }
+
+    /// Every file this set reads: the deployed ones and passwords.yml.
+    pub(crate) fn every_input(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        self.paths()
+            .into_iter()
+            .map(Path::to_owned)
+            .chain(self.passwords.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kolla_names_one_file_for_the_issuing_and_the_trusted_server_ca() {
+        let s = Sources::of_layout(Path::new("/etc/kolla/config/octavia"), Layout::Kolla);
+        assert_eq!(s.name(Role::CaCertificate), "server_ca.cert.pem");
+        assert_eq!(s.name(Role::ServerCa), "server_ca.cert.pem");
+        assert_eq!(s.first_reader(Role::ServerCa), Role::CaCertificate);
+        assert_eq!(s.name(Role::ClientCa), "client_ca.cert.pem");
+        assert_eq!(s.paths().len(), 4);
+    }
+
+    #[test]
+    fn the_legacy_layout_has_one_ca_file_for_both_roles() {
+        let s = Sources::of_layout(Path::new("/x"), Layout::Legacy);
+        assert_eq!(s.first_reader(Role::ClientCa), Role::CaCertificate);
+        assert_eq!(s.name(Role::ClientCert), "client.pem");
+        assert_eq!(s.paths().len(), 3);
+    }
+}
