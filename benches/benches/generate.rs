@@ -50,10 +50,8 @@ fn bench_generate(c: &mut Criterion) {
             || tempfile::tempdir().unwrap(),
             |tmp| {
                 let pki = generate(&ecdsa()).unwrap();
-                let to = Destination {
-                    dir: &tmp.path().join("d"),
-                    work_dir: &tmp.path().join("w"),
-                };
+                let (d, w) = (tmp.path().join("d"), tmp.path().join("w"));
+                let to = Destination::new(&d, &w);
                 pki.write(&to, &passphrases(), false).unwrap();
                 tmp
             },
@@ -77,7 +75,11 @@ fn bench_read(c: &mut Criterion) {
     for dir in ["kolla-recipe", "kolla-recipe-openssl11"] {
         group.bench_function(
             format!("work dir {dir} (RSA-4096, both CA keys unlocked)"),
-            |b| b.iter(|| OctaviaPki::read_work_dir(black_box(&testdata(dir)), &recipe).unwrap()),
+            |b| {
+                b.iter(|| {
+                    OctaviaPki::read_work_dir(black_box(&testdata(dir)), &recipe, None).unwrap()
+                })
+            },
         );
     }
     // Every key fixture OpenSSL and Python's cryptography wrote, in every
@@ -139,14 +141,7 @@ fn bench_check_and_rehearse(c: &mut Criterion) {
     let pass = passphrases();
     generate(&GenerateOptions::default())
         .unwrap()
-        .write(
-            &Destination {
-                dir: &dir,
-                work_dir: &tmp.path().join("w"),
-            },
-            &pass,
-            false,
-        )
+        .write(&Destination::new(&dir, &tmp.path().join("w")), &pass, false)
         .unwrap();
     let check = {
         let mut options = CheckOptions::default();

@@ -27,10 +27,14 @@ pub struct PassphraseArgs {
 impl PassphraseArgs {
     /// The passwords.yml to read and/or the passphrase, found in the order
     /// every command follows ([`passphrase::for_reading`]).
-    pub fn resolve(&self) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
+    pub fn resolve(
+        &self,
+        vault: Option<&Passphrase>,
+    ) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
         passphrase::for_reading(&passphrase::Sources {
             passwords: self.passwords.as_deref(),
             passphrase_file: self.passphrase_file.as_deref(),
+            vault,
         })
     }
 }
@@ -111,16 +115,19 @@ pub struct DirArgs {
 
 impl DirArgs {
     /// The work directory's history, when one was given.
-    pub fn history(&self) -> Result<Vec<octavia_pki::history::HistoryEntry>, Error> {
-        self.work_dir
-            .as_deref()
-            .map_or(Ok(Vec::new()), octavia_pki::history::read_history)
+    pub fn history(
+        &self,
+        vault: Option<&Passphrase>,
+    ) -> Result<Vec<octavia_pki::history::HistoryEntry>, Error> {
+        self.work_dir.as_deref().map_or(Ok(Vec::new()), |w| {
+            octavia_pki::history::read_history(w, vault)
+        })
     }
 }
 
 /// Runs the check; `Ok(true)` when it found an error.
-pub fn run(args: CheckArgs) -> Result<bool, Error> {
-    let (passwords, passphrase) = args.target.passphrase.resolve()?;
+pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
+    let (passwords, passphrase) = args.target.passphrase.resolve(vault)?;
     let options = {
         let mut options = CheckOptions::default();
         options.layout = args.target.layout.layout();
@@ -129,9 +136,10 @@ pub fn run(args: CheckArgs) -> Result<bool, Error> {
         options.warn_days = args.warn_days;
         options.strict = args.strict;
         options.now = None;
-        options.history = args.target.history()?;
+        options.history = args.target.history(vault)?;
         options.work_dir = args.target.work_dir.clone();
         options.octavia = args.target.octavia_version;
+        options.vault_password = vault.cloned();
         options
     };
     let report = check::check_dir(&args.target.dir, &options)?;

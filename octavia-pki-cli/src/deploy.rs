@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use octavia_pki::Passphrase;
 use octavia_pki::deploy::{
     DEFAULT_CONFIG_DIR, DEFAULT_GLOBALS, DeployError, DeployReport, Inputs, Mode, Settings,
 };
@@ -96,18 +97,19 @@ pub struct PlanArgs {
 }
 
 /// Runs a `deploy` command: `Ok(true)` when `deploy check` found an error.
-pub fn run(args: DeployArgs) -> Result<bool, DeployError> {
+pub fn run(args: DeployArgs, vault: Option<&Passphrase>) -> Result<bool, DeployError> {
     match args.command {
-        DeployCommand::Check(args) => check(args),
-        DeployCommand::Plan(args) => plan(args).map(|()| false),
+        DeployCommand::Check(args) => check(args, vault),
+        DeployCommand::Plan(args) => plan(args, vault).map(|()| false),
     }
 }
 
-fn check(args: CheckArgs) -> Result<bool, DeployError> {
+fn check(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, DeployError> {
     let report = octavia_pki::deploy::audit(&Inputs {
         globals: &args.globals,
         passwords: &args.passwords,
         config_dir: &args.config_dir,
+        vault_password: vault,
     })?;
     match args.format {
         Format::Json => output::print_json(&report)?,
@@ -144,12 +146,12 @@ fn print_human(report: &DeployReport, colour: bool) {
     findings::print_grouped(&shown, report.summary, "this configuration", colour);
 }
 
-fn plan(args: PlanArgs) -> Result<(), DeployError> {
+fn plan(args: PlanArgs, vault: Option<&Passphrase>) -> Result<(), DeployError> {
     let settings = match &args.globals {
-        Some(path) => Some(Settings::load(path)?),
+        Some(path) => Some(Settings::load(path, vault)?),
         // The default file is optional: without it, kolla's defaults.
         None if Path::new(DEFAULT_GLOBALS).exists() => {
-            Some(Settings::load(Path::new(DEFAULT_GLOBALS))?)
+            Some(Settings::load(Path::new(DEFAULT_GLOBALS), vault)?)
         }
         None => None,
     };

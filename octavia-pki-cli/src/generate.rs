@@ -161,7 +161,7 @@ impl CertSummary {
     }
 }
 
-pub fn run(args: GenerateArgs) -> Result<(), Error> {
+pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
     let (dir, work_dir) = match &args.demo {
         Some(demo) => (
@@ -181,11 +181,12 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
     let single_ca = args.layout.is_single_ca();
     let mut extra_files = Vec::new();
     let (passphrases, origin) = match &args.demo {
-        Some(demo) => demo_passphrases(demo, &mut extra_files)?,
+        Some(demo) => demo_passphrases(demo, vault, &mut extra_files)?,
         None => passphrase::for_writing(
             &Sources {
                 passwords: args.passwords.as_deref(),
                 passphrase_file: args.passphrase_file.as_deref(),
+                vault,
             },
             single_ca,
         )?,
@@ -203,8 +204,8 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
         options
     };
     let to = Destination {
-        dir: &dir,
-        work_dir: &work_dir,
+        vault_password: vault,
+        ..Destination::new(&dir, &work_dir)
     };
 
     // Refuse before the slow part: nothing is generated if nothing may be written.
@@ -239,7 +240,7 @@ pub fn run(args: GenerateArgs) -> Result<(), Error> {
             files.iter().map(|f| f.path.clone()).collect(),
         )
     } else {
-        (fsio::write_all(&files, args.force)?, Vec::new())
+        (fsio::write_all(&files, args.force, vault)?, Vec::new())
     };
 
     let report = Report {
@@ -279,11 +280,12 @@ fn subject(args: &GenerateArgs, common_name: &str) -> Subject {
 /// demo can be regenerated with --force), else fresh ones, written there.
 fn demo_passphrases(
     demo: &Path,
+    vault: Option<&Passphrase>,
     extra: &mut Vec<PlannedFile>,
 ) -> Result<(CaPassphrases, Origin), Error> {
     let path = demo.join("passwords.yml");
     if fsio::exists(&path) {
-        let loaded = KollaPasswords::load(&path)?;
+        let loaded = KollaPasswords::load(&path, vault)?;
         let both = loaded.ca_passphrases().map_err(|source| Error::Passwords {
             path: path.clone(),
             source,

@@ -7,7 +7,7 @@ use octavia_pki::lifecycle::{
     self, CaRole, Change, ExpiryReport, ExpiryStatus, FinishEvidence, RenewKeyId, RotateTarget,
 };
 use octavia_pki::work_dir;
-use octavia_pki::{Destination, Error, KeyType, fsio};
+use octavia_pki::{Destination, Error, KeyType, Passphrase, fsio};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -44,10 +44,11 @@ pub struct Location {
 }
 
 impl Location {
-    fn destination(&self) -> Destination<'_> {
+    /// The set's directories, read and written with the vault password.
+    fn destination<'a>(&'a self, vault: Option<&'a Passphrase>) -> Destination<'a> {
         Destination {
-            dir: &self.dir,
-            work_dir: &self.work_dir,
+            vault_password: vault,
+            ..Destination::new(&self.dir, &self.work_dir)
         }
     }
 
@@ -55,7 +56,7 @@ impl Location {
     /// a dry run, which writes nothing).
     fn lock(&self) -> Result<Option<fsio::DirLock>, Error> {
         (!self.dry_run)
-            .then(|| self.destination().lock())
+            .then(|| self.destination(None).lock())
             .transpose()
     }
 }
@@ -224,7 +225,7 @@ struct ChangeReport<'a> {
     written: Option<fsio::WriteReport>,
 }
 
-pub fn renew(args: RenewArgs) -> Result<(), Error> {
+pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let (args, role, key_id) = match args.what {
         RenewWhat::Client(a) => (a, None, RenewKeyId::Keep),
         RenewWhat::ServerCa(a) => (
@@ -237,9 +238,9 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
         ),
         RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
-    let to = args.at.destination();
+    let to = args.at.destination(vault);
     let lock = args.at.lock()?;
-    let passphrases = passphrases(&args)?;
+    let passphrases = passphrases(&args, vault)?;
     let now = OffsetDateTime::now_utc();
     let layout = args.at.layout.layout();
     let change = match role {
@@ -263,10 +264,10 @@ pub fn renew(args: RenewArgs) -> Result<(), Error> {
     finish(&args.at, &change, lock.as_ref())
 }
 
-pub fn rotate(args: RotateArgs) -> Result<(), Error> {
+pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let now = OffsetDateTime::now_utc();
     let (args, role, staged) = match args.what {
-        RotateWhat::Finish(f) => return finish_staged(f, now),
+        RotateWhat::Finish(f) => return finish_staged(f, vault, now),
         RotateWhat::All(a) => (a, None, false),
         RotateWhat::ServerCa(a) => (a.rotate, Some(CaRole::ServerCa), a.staged),
         RotateWhat::ClientCa(a) => (a.rotate, Some(CaRole::ClientCa), a.staged),
@@ -286,9 +287,9 @@ pub fn rotate(args: RotateArgs) -> Result<(), Error> {
             "rotation needs --confirm-failover (or --staged)".into(),
         ));
     }
-    let to = c.at.destination();
+    let to = c.at.destination(vault);
     let lock = c.at.lock()?;
-    let passphrases = passphrases(c)?;
+    let passphrases = passphrases(c, vault)?;
     let days = (
         c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS),
         octavia_pki::DEFAULT_CLIENT_DAYS,
@@ -315,19 +316,23 @@ pub fn rotate(args: RotateArgs) -> Result<(), Error> {
     finish(&c.at, &change, lock.as_ref())
 }
 
-fn finish_staged(args: FinishArgs, now: OffsetDateTime) -> Result<(), Error> {
+fn finish_staged(
+    args: FinishArgs,
+    vault: Option<&Passphrase>,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
     let lock = args.at.lock()?;
     let evidence = args
         .probe_report
         .as_deref()
-        .map(FinishEvidence::read)
+        .map(|report| FinishEvidence::read(report, vault))
         .transpose()?;
     let role = match args.ca {
         FinishWhat::ServerCa => CaRole::ServerCa,
         FinishWhat::ClientCa => CaRole::ClientCa,
     };
     let change = lifecycle::finish_staged(
-        &args.at.destination(),
+        &args.at.destination(vault),
         args.at.layout.layout(),
         role,
         evidence.as_ref(),
@@ -338,11 +343,15 @@ fn finish_staged(args: FinishArgs, now: OffsetDateTime) -> Result<(), Error> {
 }
 
 /// Both CA passphrases, or the one of a single-CA work directory.
-fn passphrases(args: &ChangeArgs) -> Result<octavia_pki::CaPassphrases, Error> {
+fn passphrases(
+    args: &ChangeArgs,
+    vault: Option<&Passphrase>,
+) -> Result<octavia_pki::CaPassphrases, Error> {
     let single_ca = !fsio::exists(&args.at.work_dir.join(work_dir::CLIENT_CA_CERT));
     let sources = Sources {
         passwords: args.passwords.as_deref(),
         passphrase_file: args.passphrase_file.as_deref(),
+        vault,
     };
     Ok(passphrase::for_writing(&sources, single_ca)?.0)
 }
@@ -424,7 +433,7 @@ pub struct ExpiryArgs {
 }
 
 /// Prints the report; returns the Nagios exit code.
-pub fn expiry(args: ExpiryArgs) -> Result<u8, Error> {
+pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error> {
     let started = std::time::Instant::now();
     if args.critical_days > args.warn_days {
         return Err(Error::InvalidOptions(
@@ -442,6 +451,7 @@ pub fn expiry(args: ExpiryArgs) -> Result<u8, Error> {
         args.warn_days,
         args.critical_days,
         OffsetDateTime::now_utc(),
+        vault,
     );
     let text = match args.format {
         ExpiryFormat::Human => {

@@ -134,11 +134,12 @@ fn main() -> ExitCode {
         .clone()
         .or_else(|| std::env::var_os("ANSIBLE_VAULT_PASSWORD_FILE").map(Into::into))
         .filter(|f: &std::path::PathBuf| !f.as_os_str().is_empty());
+    let mut vault_password = None;
     if let Some(file) = vault_file
         && cli.command.reads_files()
     {
         match octavia_pki::vault::password_from_file(&file) {
-            Ok(password) => octavia_pki::fsio::set_vault_password(Some(password)),
+            Ok(password) => vault_password = Some(password),
             Err(err) => {
                 let status = match cli.command {
                     Command::Expiry(_) => EXPIRY_UNKNOWN,
@@ -148,39 +149,41 @@ fn main() -> ExitCode {
             }
         }
     }
+    // Every file the command reads or writes back is opened with it.
+    let vault = vault_password.as_ref();
     match cli.command {
-        Command::Generate(args) => match generate::run(*args) {
+        Command::Generate(args) => match generate::run(*args, vault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err, EXIT_FAILURE),
         },
-        Command::Check(args) => match check::run(args) {
+        Command::Check(args) => match check::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
-        Command::Rehearse(args) => match rehearse::run(args) {
+        Command::Rehearse(args) => match rehearse::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
-        Command::Renew(args) => match lifecycle::renew(args) {
+        Command::Renew(args) => match lifecycle::renew(args, vault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err, EXIT_FAILURE),
         },
-        Command::Rotate(args) => match lifecycle::rotate(*args) {
+        Command::Rotate(args) => match lifecycle::rotate(*args, vault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err, EXIT_FAILURE),
         },
-        Command::Expiry(args) => match lifecycle::expiry(args) {
+        Command::Expiry(args) => match lifecycle::expiry(args, vault) {
             Ok(code) => ExitCode::from(code),
             Err(err) => fail(&err, EXPIRY_UNKNOWN),
         },
-        Command::Deploy(args) => match deploy::run(args) {
+        Command::Deploy(args) => match deploy::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
         },
-        Command::Probe(args) => match probe::run(*args) {
+        Command::Probe(args) => match probe::run(*args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
@@ -193,7 +196,7 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err, EXIT_FAILURE),
         },
-        Command::Node(args) => match node::run(args) {
+        Command::Node(args) => match node::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
             Err(err) => fail(&err, EXIT_COULD_NOT_RUN),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use octavia_pki::node::{ContainerEngine, NodeOptions, NodeReport, Service, node_check};
-use octavia_pki::{Error, OctaviaVersions};
+use octavia_pki::{Error, OctaviaVersions, Passphrase};
 
 use crate::findings::{self, Shown};
 use crate::output::{self, Format};
@@ -63,7 +63,7 @@ pub struct NodeCheckArgs {
 }
 
 /// Runs `node`; `Ok(true)` when an error was found.
-pub fn run(args: NodeArgs) -> Result<bool, Error> {
+pub fn run(args: NodeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     let NodeCommand::Check(args) = args.command;
     let options = {
         let mut options = NodeOptions::default();
@@ -78,6 +78,7 @@ pub fn run(args: NodeArgs) -> Result<bool, Error> {
             .map_err(Error::InvalidOptions)?;
         options.strict = args.strict;
         options.octavia = args.octavia_version;
+        options.vault_password = vault.cloned();
         options
     };
     let report = node_check(&options)?;

@@ -21,6 +21,8 @@ pub struct Sources<'a> {
     pub passwords: Option<&'a Path>,
     /// `--passphrase-file`, if given.
     pub passphrase_file: Option<&'a Path>,
+    /// The Ansible Vault password, for files encrypted with ansible-vault.
+    pub vault: Option<&'a Passphrase>,
 }
 
 /// Where the passphrases were found, for the report.
@@ -105,9 +107,9 @@ pub fn for_writing(
     single_ca: bool,
 ) -> Result<(CaPassphrases, Origin), Error> {
     match source(sources, Purpose::Writing) {
-        Source::Passwords(path) => from_passwords(&path, single_ca),
+        Source::Passwords(path) => from_passwords(&path, single_ca, sources.vault),
         Source::File(path) => {
-            let passphrase = read_usable_passphrase_file(&path)?;
+            let passphrase = read_usable_passphrase_file(&path, sources.vault)?;
             let both = CaPassphrases {
                 server_ca: passphrase.clone(),
                 client_ca: passphrase,
@@ -145,17 +147,21 @@ pub fn for_reading(sources: &Sources<'_>) -> Result<(Option<PathBuf>, Option<Pas
     match source(sources, Purpose::Reading) {
         Source::Passwords(path) => {
             // Named and unreadable: say why, and do not run.
-            fsio::read_file(&path)?;
+            fsio::read_file(&path, sources.vault)?;
             Ok((Some(path), None))
         }
-        Source::File(path) => Ok((None, Some(read_passphrase_file(&path)?))),
+        Source::File(path) => Ok((None, Some(read_passphrase_file(&path, sources.vault)?))),
         Source::Prompt => Ok((None, prompt_once("server CA key", CA_PASSWORD)?)),
         Source::Nowhere => Ok((None, None)),
     }
 }
 
-fn from_passwords(path: &Path, single_ca: bool) -> Result<(CaPassphrases, Origin), Error> {
-    let passwords = KollaPasswords::load(path)?;
+fn from_passwords(
+    path: &Path,
+    single_ca: bool,
+    vault: Option<&Passphrase>,
+) -> Result<(CaPassphrases, Origin), Error> {
+    let passwords = KollaPasswords::load(path, vault)?;
     let named = |source| Error::Passwords {
         path: path.to_owned(),
         source,
@@ -178,8 +184,8 @@ fn from_passwords(path: &Path, single_ca: bool) -> Result<(CaPassphrases, Origin
 
 /// The first line of the file, without its line ending, as it is: the
 /// checker reports what Octavia would make of it.
-fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
-    let bytes = fsio::read_file(path)?;
+fn read_passphrase_file(path: &Path, vault: Option<&Passphrase>) -> Result<Passphrase, Error> {
+    let bytes = fsio::read_file(path, vault)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::Read {
         path: path.to_owned(),
         source: std::io::Error::new(
@@ -193,8 +199,11 @@ fn read_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
 }
 
 /// Like [`read_passphrase_file`], refusing what Octavia could not use.
-fn read_usable_passphrase_file(path: &Path) -> Result<Passphrase, Error> {
-    let passphrase = read_passphrase_file(path)?;
+fn read_usable_passphrase_file(
+    path: &Path,
+    vault: Option<&Passphrase>,
+) -> Result<Passphrase, Error> {
+    let passphrase = read_passphrase_file(path, vault)?;
     if let Some(problem) = passphrase.octavia_problem() {
         return Err(Error::Passphrase {
             what: path.display().to_string(),

@@ -10,7 +10,7 @@ use octavia_pki::probe::{
     self, AGENT_PORT, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeReport, Target,
 };
 use octavia_pki::text;
-use octavia_pki::{Error, fsio};
+use octavia_pki::{Error, Passphrase, Sources, fsio};
 
 use crate::check::LayoutChoice;
 use crate::output;
@@ -104,7 +104,7 @@ fn seconds(text: &str) -> Result<Duration, String> {
 }
 
 /// Runs the probe; `Ok(true)` when an amphora got an error status.
-pub fn run(args: ProbeArgs) -> Result<bool, Error> {
+pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     let started = std::time::Instant::now();
     if args.output.is_some() && args.format == ProbeFormat::Human {
         return Err(Error::InvalidOptions(
@@ -118,14 +118,16 @@ pub fn run(args: ProbeArgs) -> Result<bool, Error> {
         );
     }
     if let Some(file) = &args.amphorae {
-        targets.extend(read_amphora_list(file, args.port)?);
+        targets.extend(read_amphora_list(file, args.port, vault)?);
     }
     if targets.is_empty() {
         return Err(Error::InvalidOptions(
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
     }
-    let identity = ControllerIdentity::from_dir(&args.dir, args.layout.layout())?;
+    let identity = ControllerIdentity::read(
+        &Sources::in_dir(&args.dir, args.layout.layout()).with_vault_password(vault.cloned()),
+    )?;
     let options = {
         let mut options = ProbeOptions::default();
         options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
@@ -133,7 +135,7 @@ pub fn run(args: ProbeArgs) -> Result<bool, Error> {
         options.warn_days = args.warn_days;
         options.anonymous_check = !args.no_anonymous_check;
         if let Some(work_dir) = &args.work_dir {
-            options.history = octavia_pki::history::read_history(work_dir)?;
+            options.history = octavia_pki::history::read_history(work_dir, vault)?;
         }
         options
     };
@@ -159,7 +161,11 @@ pub fn run(args: ProbeArgs) -> Result<bool, Error> {
     Ok(report.has_errors())
 }
 
-fn read_amphora_list(file: &std::path::Path, port: u16) -> Result<Vec<Target>, Error> {
+fn read_amphora_list(
+    file: &std::path::Path,
+    port: u16,
+    vault: Option<&Passphrase>,
+) -> Result<Vec<Target>, Error> {
     let (bytes, name) = if file.as_os_str() == "-" {
         let limit = fsio::FileKind::AmphoraList.limit();
         let mut bytes = Vec::new();
@@ -179,7 +185,7 @@ fn read_amphora_list(file: &std::path::Path, port: u16) -> Result<Vec<Target>, E
         (bytes, "standard input".to_owned())
     } else {
         (
-            fsio::read_file_of(file, fsio::FileKind::AmphoraList)?.to_vec(),
+            fsio::read_file_of(file, fsio::FileKind::AmphoraList, vault)?.to_vec(),
             file.display().to_string(),
         )
     };

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use octavia_pki::rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
-use octavia_pki::{Error, Layout};
+use octavia_pki::{Error, Layout, Passphrase};
 
 use crate::check::DirArgs;
 use crate::output::{self, Format};
@@ -27,8 +27,8 @@ pub struct RehearseArgs {
 
 /// Runs the rehearsal; `Ok(true)` when Octavia's handshake would fail (as
 /// `check` returns `Ok(true)` when it found an error).
-pub fn run(args: RehearseArgs) -> Result<bool, Error> {
-    let (passwords, passphrase) = args.target.passphrase.resolve()?;
+pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
+    let (passwords, passphrase) = args.target.passphrase.resolve(vault)?;
     let options = {
         let mut options = RehearseOptions::default();
         options.layout = args.target.layout.layout();
@@ -36,8 +36,9 @@ pub fn run(args: RehearseArgs) -> Result<bool, Error> {
         options.passphrase = passphrase;
         options.strict = args.strict;
         options.now = None;
-        options.history = args.target.history()?;
+        options.history = args.target.history(vault)?;
         options.octavia = args.target.octavia_version;
+        options.vault_password = vault.cloned();
         options
     };
     let rehearsal = rehearse_dir(&args.target.dir, &options)?;

@@ -21,8 +21,6 @@ use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use std::sync::RwLock;
-
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
@@ -82,14 +80,22 @@ pub const PUBLIC_MODE: u32 = 0o644;
 /// Mode of directories this crate creates.
 pub const DIR_MODE: u32 = 0o700;
 
-/// Reads a whole file (at most [`MAX_FILE_SIZE`] bytes) into zeroizing memory.
-pub fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    read_file_of(path, FileKind::Small)
+/// Reads a whole file (at most [`MAX_FILE_SIZE`] bytes) into zeroizing
+/// memory. A file encrypted with ansible-vault is decrypted with `vault`,
+/// the vault password ([`crate::vault`]); without it, or with another, the
+/// error says so.
+pub fn read_file(path: &Path, vault: Option<&Passphrase>) -> Result<Zeroizing<Vec<u8>>> {
+    read_file_of(path, FileKind::Small, vault)
 }
 
 /// Reads a whole file of `kind` (at most [`FileKind::limit`] bytes) into
-/// zeroizing memory; a larger one is an error naming the kind and the cap.
-pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Zeroizing<Vec<u8>>> {
+/// zeroizing memory, as [`read_file`] does; a larger one is an error naming
+/// the kind and the cap.
+pub fn read_file_of(
+    path: &Path,
+    kind: FileKind,
+    vault: Option<&Passphrase>,
+) -> Result<Zeroizing<Vec<u8>>> {
     let read_err = |source| read_error(path, source);
     let meta = fs::metadata(path).map_err(read_err)?;
     if meta.is_dir() {
@@ -98,7 +104,7 @@ pub fn read_file_of(path: &Path, kind: FileKind) -> Result<Zeroizing<Vec<u8>>> {
             kind: "a directory",
         });
     }
-    read_limited_of(path, kind).map_err(read_err)
+    read_limited_of(path, kind, vault).map_err(read_err)
 }
 
 /// A failed read of `path`: this process not being allowed to is its own
@@ -131,7 +137,11 @@ fn too_large(kind: FileKind) -> io::Error {
 /// Reads a JSON file of `kind` into `T`, streaming it from the file (a probe
 /// report of 50,000 amphorae is 35 MB, and only what `T` keeps of it stays
 /// in memory); a vaulted file is decrypted whole first. Errors name the file.
-pub fn read_json_of<T: serde::de::DeserializeOwned>(path: &Path, kind: FileKind) -> Result<T> {
+pub fn read_json_of<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    kind: FileKind,
+    vault: Option<&Passphrase>,
+) -> Result<T> {
     let read_err = |source| read_error(path, source);
     let invalid = |e: serde_json::Error| {
         read_err(io::Error::new(
@@ -143,7 +153,7 @@ pub fn read_json_of<T: serde::de::DeserializeOwned>(path: &Path, kind: FileKind)
     let mut head = [0u8; 64];
     let n = file.read(&mut head).map_err(read_err)?;
     if vault::is_vaulted(&head[..n]) {
-        return serde_json::from_slice(&read_file_of(path, kind)?).map_err(invalid);
+        return serde_json::from_slice(&read_file_of(path, kind, vault)?).map_err(invalid);
     }
     let size = file.metadata().map_err(read_err)?.len();
     if size > kind.limit() {
@@ -168,50 +178,35 @@ pub fn require_readable<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> R
     Ok(())
 }
 
-/// The vault password every read and write of a vaulted file uses
-/// ([`set_vault_password`]).
-static VAULT_PASSWORD: RwLock<Option<Passphrase>> = RwLock::new(None);
-
-/// Gives every later read and write the Ansible Vault password: files
-/// encrypted with `ansible-vault` are then read transparently, and a file
-/// that was vaulted is written back vaulted, with its vault id
-/// ([`crate::vault`]). Process-wide, like the umask: the CLI sets it once
-/// from `--vault-password-file`.
-pub fn set_vault_password(password: Option<Passphrase>) {
-    *VAULT_PASSWORD
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = password;
-}
-
-fn vault_password() -> Option<Passphrase> {
-    VAULT_PASSWORD
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
-}
-
 /// The file's bytes, at most [`MAX_FILE_SIZE`] of them: a larger file is an
 /// error of kind [`io::ErrorKind::FileTooLarge`], and is not read whole. A
 /// file encrypted with ansible-vault is decrypted; without the vault
 /// password, or with another, the error (of kind
 /// [`io::ErrorKind::InvalidData`]) says so.
-pub(crate) fn read_limited(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
-    read_limited_of(path, FileKind::Small)
+pub(crate) fn read_limited(
+    path: &Path,
+    vault: Option<&Passphrase>,
+) -> io::Result<Zeroizing<Vec<u8>>> {
+    read_limited_of(path, FileKind::Small, vault)
 }
 
-fn read_limited_of(path: &Path, kind: FileKind) -> io::Result<Zeroizing<Vec<u8>>> {
+fn read_limited_of(
+    path: &Path,
+    kind: FileKind,
+    vault: Option<&Passphrase>,
+) -> io::Result<Zeroizing<Vec<u8>>> {
     let buf = read_limited_raw(path, kind)?;
     if vault::is_vaulted(&buf) {
-        let (plain, _) = vault::decrypt(&buf, vault_password().as_ref())
+        let (plain, _) = vault::decrypt(&buf, vault)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         return Ok(plain);
     }
     Ok(buf)
 }
 
-/// What to write at `f`'s path: its contents, encrypted again when the file
-/// it replaces was vaulted (same vault id).
-fn contents_for(f: &PlannedFile) -> Result<Zeroizing<Vec<u8>>> {
+/// What to write at `f`'s path: its contents, encrypted again with `vault`
+/// when the file it replaces was vaulted (same vault id).
+fn contents_for(f: &PlannedFile, vault: Option<&Passphrase>) -> Result<Zeroizing<Vec<u8>>> {
     let mut head = [0u8; 64];
     let n = File::open(&f.path)
         .and_then(|mut file| file.read(&mut head))
@@ -225,7 +220,7 @@ fn contents_for(f: &PlannedFile) -> Result<Zeroizing<Vec<u8>>> {
         source,
     })?;
     let envelope = vault::envelope_of(&existing);
-    let password = vault_password().ok_or_else(|| Error::Write {
+    let password = vault.ok_or_else(|| Error::Write {
         path: f.path.clone(),
         source: io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -235,7 +230,7 @@ fn contents_for(f: &PlannedFile) -> Result<Zeroizing<Vec<u8>>> {
     })?;
     let id = envelope.and_then(|e| e.vault_id);
     Ok(Zeroizing::new(
-        vault::encrypt(&f.contents, &password, id.as_deref()).into_bytes(),
+        vault::encrypt(&f.contents, password, id.as_deref()).into_bytes(),
     ))
 }
 
@@ -344,7 +339,13 @@ pub struct Backup {
 
 /// Writes `files` all or nothing (see the module docs). Without `force`, an
 /// existing file at any target stops everything before anything is written.
-pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
+/// A file that replaces one encrypted with ansible-vault is encrypted with
+/// `vault`, the vault password, and the same vault id.
+pub fn write_all(
+    files: &[PlannedFile],
+    force: bool,
+    vault: Option<&Passphrase>,
+) -> Result<WriteReport> {
     refuse_same_target(files)?;
     let mut report = WriteReport::default();
     let mut existing = Vec::new();
@@ -383,7 +384,10 @@ pub fn write_all(files: &[PlannedFile], force: bool) -> Result<WriteReport> {
         }
     }
 
-    let contents = files.iter().map(contents_for).collect::<Result<Vec<_>>>()?;
+    let contents = files
+        .iter()
+        .map(|f| contents_for(f, vault))
+        .collect::<Result<Vec<_>>>()?;
     let mut staged = Staged::default();
     for (f, contents) in files.iter().zip(&contents) {
         let temp = stage(f, contents)?;
@@ -842,6 +846,7 @@ mod tests {
                 plan(tmp.path(), "b", "new b"),
             ],
             false,
+            None,
         )
         .unwrap_err();
         assert!(
@@ -860,7 +865,7 @@ mod tests {
     fn force_backs_up_then_replaces_with_mode() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("b"), "old").unwrap();
-        let report = write_all(&[plan(tmp.path(), "b", "new")], true).unwrap();
+        let report = write_all(&[plan(tmp.path(), "b", "new")], true, None).unwrap();
         assert_eq!(fs::read_to_string(tmp.path().join("b")).unwrap(), "new");
         assert_eq!(
             fs::read_to_string(&report.backups[0].backup).unwrap(),
@@ -880,9 +885,9 @@ mod tests {
         let elsewhere = tmp.path().join("elsewhere");
         fs::write(&elsewhere, "precious").unwrap();
         std::os::unix::fs::symlink(&elsewhere, tmp.path().join("key")).unwrap();
-        let err = write_all(&[plan(tmp.path(), "key", "new")], false).unwrap_err();
+        let err = write_all(&[plan(tmp.path(), "key", "new")], false, None).unwrap_err();
         assert!(matches!(err, Error::WouldOverwrite { .. }));
-        let report = write_all(&[plan(tmp.path(), "key", "new")], true).unwrap();
+        let report = write_all(&[plan(tmp.path(), "key", "new")], true, None).unwrap();
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "precious");
         assert!(
             !fs::symlink_metadata(tmp.path().join("key"))
@@ -902,7 +907,7 @@ mod tests {
     fn a_directory_at_the_target_is_refused_even_with_force() {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("key")).unwrap();
-        let err = write_all(&[plan(tmp.path(), "key", "new")], true).unwrap_err();
+        let err = write_all(&[plan(tmp.path(), "key", "new")], true, None).unwrap_err();
         assert!(
             err.to_string()
                 .contains("is not a regular file (a directory)"),
@@ -922,7 +927,7 @@ mod tests {
         let unrelated = tmp.path().join(".key.notours.tmp");
         fs::write(&stale, "half").unwrap();
         fs::write(&unrelated, "keep").unwrap();
-        write_all(&[plan(tmp.path(), "key", "new")], false).unwrap();
+        write_all(&[plan(tmp.path(), "key", "new")], false, None).unwrap();
         assert!(!stale.exists());
         assert!(unrelated.exists());
         assert!(live.exists(), "a live run's temporary file is its own");
@@ -931,7 +936,7 @@ mod tests {
     #[test]
     fn created_directories_are_private() {
         let tmp = tempfile::tempdir().unwrap();
-        let report = write_all(&[plan(&tmp.path().join("x/y"), "f", "v")], false).unwrap();
+        let report = write_all(&[plan(&tmp.path().join("x/y"), "f", "v")], false, None).unwrap();
         assert_eq!(report.created_dirs.len(), 2);
         for d in &report.created_dirs {
             assert_eq!(fs::metadata(d).unwrap().permissions().mode() & 0o777, 0o700);
@@ -943,7 +948,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let big = tmp.path().join("big.pem");
         fs::write(&big, vec![b'A'; (MAX_FILE_SIZE + 10) as usize]).unwrap();
-        let err = read_file(&big).unwrap_err().to_string();
+        let err = read_file(&big, None).unwrap_err().to_string();
         assert!(
             err.contains("big.pem") && err.contains("larger than"),
             "{err}"

@@ -501,13 +501,28 @@ pub(crate) fn client_certificate(
     })
 }
 
-/// Where to write a PKI.
+/// Where a PKI is: its deployed directory and its CA work directory.
 #[derive(Debug, Clone)]
 pub struct Destination<'a> {
     /// The deployed files' directory (`/etc/kolla/config/octavia`).
     pub dir: &'a Path,
     /// The CA work directory (`/etc/kolla/octavia-certificates`).
     pub work_dir: &'a Path,
+    /// The Ansible Vault password: files encrypted with ansible-vault are
+    /// read with it, and written back encrypted ([`crate::vault`]).
+    pub vault_password: Option<&'a Passphrase>,
+}
+
+impl<'a> Destination<'a> {
+    /// The deployed directory `dir` and the work directory `work_dir`, no
+    /// vault password.
+    pub fn new(dir: &'a Path, work_dir: &'a Path) -> Self {
+        Self {
+            dir,
+            work_dir,
+            vault_password: None,
+        }
+    }
 }
 
 impl OctaviaPki {
@@ -601,7 +616,7 @@ impl OctaviaPki {
         let _lock = to.lock()?;
         let mut planned = self.planned_files(to, passphrases)?;
         planned.extend(self.history_of_replacing(to, OffsetDateTime::now_utc())?);
-        fsio::write_all(&planned, force)
+        fsio::write_all(&planned, force, to.vault_password)
     }
 
     /// When this set replaces one in `to`'s work directory: its history with
@@ -614,7 +629,8 @@ impl OctaviaPki {
         to: &Destination<'_>,
         now: OffsetDateTime,
     ) -> Result<Option<PlannedFile>> {
-        let first = |rel: &str| crate::model::first_certificate(&to.work_dir.join(rel));
+        let first =
+            |rel: &str| crate::model::first_certificate(&to.work_dir.join(rel), to.vault_password);
         let mut replaced = vec![(
             "generate --force: server-ca",
             first(work_dir::SERVER_CA_CERT),
@@ -636,7 +652,7 @@ impl OctaviaPki {
             return Ok(None);
         }
         let entries = crate::history::replaced_at_once(&replaced, true, now);
-        crate::history::appended(to.work_dir, &entries).map(Some)
+        crate::history::appended(to.work_dir, &entries, to.vault_password).map(Some)
     }
 }
 
@@ -711,10 +727,8 @@ mod tests {
     #[test]
     fn destination_paths_are_exactly_the_planned_files() {
         let tmp = std::path::Path::new("/nonexistent");
-        let to = Destination {
-            dir: &tmp.join("d"),
-            work_dir: &tmp.join("w"),
-        };
+        let (d, w) = (tmp.join("d"), tmp.join("w"));
+        let to = Destination::new(&d, &w);
         let passphrases = CaPassphrases {
             server_ca: Passphrase::generate(),
             client_ca: Passphrase::generate(),
@@ -747,10 +761,8 @@ mod tests {
         })
         .unwrap();
         let tmp = std::path::Path::new("/nonexistent");
-        let to = Destination {
-            dir: &tmp.join("d"),
-            work_dir: &tmp.join("w"),
-        };
+        let (d, w) = (tmp.join("d"), tmp.join("w"));
+        let to = Destination::new(&d, &w);
         let passphrases = CaPassphrases {
             server_ca: Passphrase::new("a$b".into()),
             client_ca: Passphrase::generate(),

@@ -14,6 +14,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile};
+use crate::secret::Passphrase;
 
 /// The history's file name, in the work directory.
 pub const HISTORY_FILE: &str = "octavia-pki-history.jsonl";
@@ -147,14 +148,14 @@ pub fn history_file(work_dir: &Path) -> PathBuf {
 
 /// Reads a work directory's history (empty when there is none). A line that
 /// is not an entry is an error naming the file and the line.
-pub fn read_history(work_dir: &Path) -> Result<Vec<HistoryEntry>> {
+pub fn read_history(work_dir: &Path, vault: Option<&Passphrase>) -> Result<Vec<HistoryEntry>> {
     let path = history_file(work_dir);
     if !fsio::exists(&path) {
         return Ok(Vec::new());
     }
     parse(
         &path,
-        &String::from_utf8_lossy(&fsio::read_file_of(&path, fsio::FileKind::History)?),
+        &String::from_utf8_lossy(&fsio::read_file_of(&path, fsio::FileKind::History, vault)?),
     )
 }
 
@@ -175,11 +176,16 @@ fn parse(path: &Path, text: &str) -> Result<Vec<HistoryEntry>> {
 }
 
 /// The history file with `entries` appended, to be written with the change.
-pub(crate) fn appended(work_dir: &Path, entries: &[HistoryEntry]) -> Result<PlannedFile> {
+pub(crate) fn appended(
+    work_dir: &Path,
+    entries: &[HistoryEntry],
+    vault: Option<&Passphrase>,
+) -> Result<PlannedFile> {
     let path = history_file(work_dir);
     let mut text = if fsio::exists(&path) {
-        let text = String::from_utf8_lossy(&fsio::read_file_of(&path, fsio::FileKind::History)?)
-            .into_owned();
+        let text =
+            String::from_utf8_lossy(&fsio::read_file_of(&path, fsio::FileKind::History, vault)?)
+                .into_owned();
         parse(&path, &text)?; // never append to a history that cannot be read back
         text
     } else {

@@ -18,7 +18,7 @@
 //! be failed over ([`history`], [`lifecycle`]), and rotates a CA in stages,
 //! without failing amphorae over ([`lifecycle::rotate_staged`]). Files
 //! encrypted with ansible-vault are read and written back transparently
-//! once [`fsio::set_vault_password`] has the vault password ([`vault`]).
+//! with the vault password each operation's options carry ([`vault`]).
 //! Octavia releases issue amphora certificates differently ([`release`]: 16.1.0
 //! and 17.0.1 name the server CA by the SHA-1 of its key, which is why every
 //! certificate this crate makes uses that [key identifier](key_id)); the
@@ -43,7 +43,7 @@
 //! };
 //! let dir = tmp.path().join("config/octavia");
 //! let work_dir = tmp.path().join("octavia-certificates");
-//! let report = pki.write(&Destination { dir: &dir, work_dir: &work_dir }, &passphrases, false)?;
+//! let report = pki.write(&Destination::new(&dir, &work_dir), &passphrases, false)?;
 //! assert_eq!(report.written.len(), 11);
 //!
 //! // What Octavia will load: the server CA unlocks with its passphrase, and
@@ -79,7 +79,7 @@
 //!
 //! ```
 //! use octavia_pki::probe::{probe, ControllerIdentity, ProbeOptions, Target};
-//! use octavia_pki::{generate, CaPassphrases, Destination, GenerateOptions, KeyType, Passphrase};
+//! use octavia_pki::{generate, CaPassphrases, Destination, GenerateOptions, KeyType, Passphrase, Sources};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let tmp = tempfile::tempdir()?;
@@ -88,9 +88,9 @@
 //! # let passphrases = CaPassphrases { server_ca: Passphrase::generate(), client_ca: Passphrase::generate() };
 //! let dir = tmp.path().join("config/octavia");
 //! # let work_dir = tmp.path().join("octavia-certificates");
-//! # generate(&options)?.write(&Destination { dir: &dir, work_dir: &work_dir }, &passphrases, false)?;
+//! # generate(&options)?.write(&Destination::new(&dir, &work_dir), &passphrases, false)?;
 //! // Who the controllers are: the client bundle and the server CA file; no passphrase.
-//! let identity = ControllerIdentity::from_dir(&dir, None)?;
+//! let identity = ControllerIdentity::read(&Sources::in_dir(&dir, None))?;
 //! // A port nothing listens on any more.
 //! let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
 //! let target: Target = format!("0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@127.0.0.1:{port}").parse()?;
@@ -118,7 +118,7 @@
 //! # let passphrases = CaPassphrases { server_ca: Passphrase::generate(), client_ca: Passphrase::generate() };
 //! # let dir = tmp.path().join("config/octavia");
 //! # let work_dir = tmp.path().join("octavia-certificates");
-//! let to = Destination { dir: &dir, work_dir: &work_dir };
+//! let to = Destination::new(&dir, &work_dir);
 //! # generate(&options)?.write(&to, &passphrases, false)?;
 //! let now = time::OffsetDateTime::now_utc();
 //! let lock = to.lock()?; // one writer at a time, from reading to writing
@@ -130,7 +130,7 @@
 //!
 //! let mut rehearse = RehearseOptions::default();
 //! rehearse.passphrase = Some(passphrases.server_ca.clone());
-//! rehearse.history = history::read_history(&work_dir)?;
+//! rehearse.history = history::read_history(&work_dir, None)?;
 //! let rehearsal = rehearse_dir(&dir, &rehearse)?;
 //! assert!(rehearsal.ok);
 //! assert!(rehearsal.generations.iter().all(|g| g.ok) && rehearsal.generations.len() == 1);

@@ -38,13 +38,15 @@ impl CertificateAuthority {
 
     /// Reads a CA from its certificate file and key file, checking that the key
     /// is the first certificate's.
+    /// Either file may be encrypted with ansible-vault (`vault`: its password).
     pub fn read(
         cert_path: &Path,
         key_path: &Path,
         passphrase: Option<&Passphrase>,
+        vault: Option<&Passphrase>,
     ) -> Result<Self> {
-        let certificates = read_certificates(cert_path)?;
-        let key = read_private_key(key_path, passphrase)?;
+        let certificates = read_certificates(cert_path, vault)?;
+        let key = read_private_key(key_path, passphrase, vault)?;
         if !certificates[0].matches_key(&key) {
             return Err(Error::KeyMismatch {
                 certificate_path: cert_path.to_owned(),
@@ -69,9 +71,10 @@ impl fmt::Debug for CertificateAuthority {
     }
 }
 
-/// Reads every certificate of a PEM or DER file.
-pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>> {
-    let bytes = fsio::read_file(path)?;
+/// Reads every certificate of a PEM or DER file (`vault`: the password of
+/// a file encrypted with ansible-vault).
+pub fn read_certificates(path: &Path, vault: Option<&Passphrase>) -> Result<Vec<Certificate>> {
+    let bytes = fsio::read_file(path, vault)?;
     Certificate::all_from_file_bytes(&bytes).map_err(|source| Error::Certificate {
         path: path.to_owned(),
         source,
@@ -80,24 +83,31 @@ pub fn read_certificates(path: &Path) -> Result<Vec<Certificate>> {
 
 /// The first certificate of a file, when it can be read: the one Octavia
 /// issues with, ahead of a staged rotation's older CAs.
-pub(crate) fn first_certificate(path: &Path) -> Option<Certificate> {
-    read_certificates(path)
+pub(crate) fn first_certificate(path: &Path, vault: Option<&Passphrase>) -> Option<Certificate> {
+    read_certificates(path, vault)
         .ok()
         .and_then(|c| c.into_iter().next())
 }
 
-/// Reads the private key of a PEM or DER file, decrypting it if needed.
-pub fn read_private_key(path: &Path, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
-    let bytes = fsio::read_file(path)?;
+/// Reads the private key of a PEM or DER file, decrypting it with
+/// `passphrase` if needed (`vault`: the password of a file encrypted with
+/// ansible-vault).
+pub fn read_private_key(
+    path: &Path,
+    passphrase: Option<&Passphrase>,
+    vault: Option<&Passphrase>,
+) -> Result<PrivateKey> {
+    let bytes = fsio::read_file(path, vault)?;
     PrivateKey::from_file_bytes(&bytes, passphrase).map_err(|source| Error::Key {
         path: path.to_owned(),
         source,
     })
 }
 
-/// Reads a client certificate-and-key bundle.
-pub fn read_bundle(path: &Path) -> Result<ClientBundle> {
-    let bytes = fsio::read_file(path)?;
+/// Reads a client certificate-and-key bundle (`vault`: the password of a
+/// file encrypted with ansible-vault).
+pub fn read_bundle(path: &Path, vault: Option<&Passphrase>) -> Result<ClientBundle> {
+    let bytes = fsio::read_file(path, vault)?;
     ClientBundle::from_file_bytes(&bytes).map_err(|source| Error::Bundle {
         path: path.to_owned(),
         source,
@@ -136,12 +146,18 @@ impl OctaviaPki {
 
     /// Reads a CA work directory laid out as `kolla-ansible octavia-certificates`
     /// makes it (`server_ca/`, `client_ca/`). A legacy set has no client CA of
-    /// its own: its client certificate is issued by the server CA.
-    pub fn read_work_dir(dir: &Path, passphrases: &CaPassphrases) -> Result<Self> {
+    /// its own: its client certificate is issued by the server CA. `vault`:
+    /// the password of files encrypted with ansible-vault.
+    pub fn read_work_dir(
+        dir: &Path,
+        passphrases: &CaPassphrases,
+        vault: Option<&Passphrase>,
+    ) -> Result<Self> {
         let server_ca = CertificateAuthority::read(
             &dir.join(work_dir::SERVER_CA_CERT),
             &dir.join(work_dir::SERVER_CA_KEY),
             Some(&passphrases.server_ca),
+            vault,
         )?;
         let client_ca_cert = dir.join(work_dir::CLIENT_CA_CERT);
         let (layout, client_ca) = if fsio::exists(&client_ca_cert) {
@@ -149,12 +165,13 @@ impl OctaviaPki {
                 &client_ca_cert,
                 &dir.join(work_dir::CLIENT_CA_KEY),
                 Some(&passphrases.client_ca),
+                vault,
             )?;
             (Layout::Kolla, Some(ca))
         } else {
             (Layout::Legacy, None)
         };
-        let client = read_work_dir_client(dir)?;
+        let client = read_work_dir_client(dir, vault)?;
         Ok(Self {
             layout,
             server_ca,
@@ -166,15 +183,15 @@ impl OctaviaPki {
 
 /// The client bundle of a work directory: the assembled bundle if present,
 /// else `client.cert.pem` and `client.key.pem`.
-fn read_work_dir_client(dir: &Path) -> Result<ClientBundle> {
+fn read_work_dir_client(dir: &Path, vault: Option<&Passphrase>) -> Result<ClientBundle> {
     let bundle = dir.join(work_dir::CLIENT_BUNDLE);
     if fsio::exists(&bundle) {
-        return read_bundle(&bundle);
+        return read_bundle(&bundle, vault);
     }
     let cert_path = dir.join(work_dir::CLIENT_CERT);
     let key_path = dir.join(work_dir::CLIENT_KEY);
-    let mut certificates = read_certificates(&cert_path)?;
-    let key = read_private_key(&key_path, None)?;
+    let mut certificates = read_certificates(&cert_path, vault)?;
+    let key = read_private_key(&key_path, None, vault)?;
     let certificate = certificates.remove(0);
     if !certificate.matches_key(&key) {
         return Err(Error::KeyMismatch {
@@ -207,13 +224,15 @@ impl DeployedPki {
     /// Reads the deployed files `sources` names. Fails on the first
     /// problem; the checker reports every problem instead.
     pub fn read(sources: &Sources, server_ca_passphrase: &Passphrase) -> Result<Self> {
+        let vault = sources.vault_password.as_ref();
         let server_ca = CertificateAuthority::read(
             sources.path(Role::CaCertificate),
             sources.path(Role::CaPrivateKey),
             Some(server_ca_passphrase),
+            vault,
         )?;
-        let client_ca_certificates = read_certificates(sources.path(Role::ClientCa))?;
-        let client = read_bundle(sources.path(Role::ClientCert))?;
+        let client_ca_certificates = read_certificates(sources.path(Role::ClientCa), vault)?;
+        let client = read_bundle(sources.path(Role::ClientCert), vault)?;
         Ok(Self {
             layout: sources.layout,
             server_ca,

@@ -230,10 +230,8 @@ mod tests {
             client_ca: Passphrase::generate(),
         };
         let dir = tmp.join("octavia");
-        let to = Destination {
-            dir: &dir,
-            work_dir: &tmp.join("work"),
-        };
+        let work = tmp.join("work");
+        let to = Destination::new(&dir, &work);
         pki.write(&to, &passphrases, false).unwrap();
         (dir, passphrases.server_ca)
     }

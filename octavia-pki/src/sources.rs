@@ -76,6 +76,8 @@ pub struct Sources {
     pub passphrase: Option<Passphrase>,
     /// The CA work directory (`/etc/kolla/octavia-certificates`).
     pub work_dir: Option<PathBuf>,
+    /// The Ansible Vault password, for files encrypted with ansible-vault.
+    pub vault_password: Option<Passphrase>,
 }
 
 impl Sources {
@@ -98,6 +100,7 @@ impl Sources {
             passwords: None,
             passphrase: None,
             work_dir: None,
+            vault_password: None,
         }
     }
 
@@ -115,6 +118,12 @@ impl Sources {
     ) -> Self {
         self.passwords = passwords;
         self.passphrase = passphrase;
+        self
+    }
+
+    /// With the Ansible Vault password ([`crate::vault`]).
+    pub fn with_vault_password(mut self, password: Option<Passphrase>) -> Self {
+        self.vault_password = password;
         self
     }
 

@@ -8,9 +8,10 @@
 //! line breaks, hex-encoded again and cut into 80-character lines.
 //!
 //! Kayobe and many kolla-ansible operators keep `passwords.yml` and the
-//! certificate files vaulted. [`crate::fsio`] reads them transparently once
-//! [`crate::fsio::set_vault_password`] is given the vault password, and
-//! writes a file that was vaulted back vaulted, with its vault id.
+//! certificate files vaulted. [`crate::fsio`] reads them transparently with
+//! the vault password an operation's options carry (`vault_password`; one
+//! process may read vaults with different passwords), and writes a file
+//! that was vaulted back vaulted, with its vault id.
 
 use std::io::Read;
 use std::num::NonZeroU32;

@@ -283,3 +283,48 @@ fn what_was_vaulted_is_written_back_vaulted_and_ansible_vault_reads_it() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// The library takes the vault password with each operation, not from the
+/// process: one program checks two sets vaulted with two passwords at once,
+/// each with its own, and the other password opens neither.
+#[test]
+fn one_process_reads_two_vaults_with_two_passwords() {
+    let first = vaulted_set();
+    let second = generate(&["--key-type", "ecdsa-p256"]);
+    let second_password = second.tmp.path().join("vault-pass");
+    fs::write(&second_password, "a second, different password\n").unwrap();
+    ansible_vault(
+        &[
+            "encrypt",
+            &format!("--vault-password-file={}", second_password.display()),
+        ],
+        &[
+            second.passwords.clone(),
+            second.dir.join("server_ca.key.pem"),
+        ],
+    );
+    let password = |file: &Path| octavia_pki::vault::password_from_file(file).unwrap();
+    let check = |set: &GeneratedSet, vault: octavia_pki::Passphrase| {
+        let mut options = octavia_pki::CheckOptions::default();
+        options.passwords = Some(set.passwords.clone());
+        options.vault_password = Some(vault);
+        options.rehearse = false;
+        octavia_pki::check_dir(&set.dir, &options).unwrap()
+    };
+    let (one, two) = std::thread::scope(|s| {
+        let one = s.spawn(|| check(&first.set, password(&first.password_file)));
+        let two = s.spawn(|| check(&second, password(&second_password)));
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    assert!(!one.has_errors(), "{:?}", one.findings);
+    assert!(!two.has_errors(), "{:?}", two.findings);
+    let crossed = check(&second, password(&first.password_file));
+    assert!(
+        crossed
+            .findings
+            .iter()
+            .any(|f| f.code.id() == "vaulted-file" && f.message.contains("HMAC")),
+        "{:?}",
+        crossed.findings
+    );
+}

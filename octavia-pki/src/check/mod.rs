@@ -56,6 +56,8 @@ pub struct CheckOptions {
     /// The CA work directory, to check that it holds the deployed set's CAs
     /// ([`crate::lifecycle::certificate_mismatches`]).
     pub work_dir: Option<PathBuf>,
+    /// The Ansible Vault password, for files encrypted with ansible-vault.
+    pub vault_password: Option<Passphrase>,
 }
 
 impl Default for CheckOptions {
@@ -71,6 +73,7 @@ impl Default for CheckOptions {
             rehearse: true,
             history: Vec::new(),
             work_dir: None,
+            vault_password: None,
         }
     }
 }
@@ -189,7 +192,8 @@ pub(crate) fn check_dir_sharing(
     refuse_work_dir(dir, options.layout)?;
     let sources = Sources::in_dir(dir, options.layout)
         .with_passphrase(options.passwords.clone(), options.passphrase.clone())
-        .with_work_dir(options.work_dir.clone());
+        .with_work_dir(options.work_dir.clone())
+        .with_vault_password(options.vault_password.clone());
     // A file this process may not read is no finding about the set: the
     // check cannot run (as a user other than root or the owner).
     crate::fsio::require_readable(sources.every_input())?;
@@ -309,6 +313,7 @@ impl Checker<'_> {
             now: Some(self.now),
             octavia: self.options.octavia.clone(),
             history: self.options.history.clone(),
+            vault_password: self.options.vault_password.clone(),
         };
         let rehearsal = crate::rehearse::rehearse_loaded(self.sources, load, &options);
         let targeted = rehearsal.releases.len();
@@ -351,11 +356,9 @@ impl Checker<'_> {
 
     fn run(&mut self, load: &Load) {
         // passwords.yml once, for its duplicate keys and the work directory's keys.
-        let passwords = self
-            .sources
-            .passwords
-            .as_deref()
-            .and_then(|p| crate::KollaPasswords::load(p).ok());
+        let passwords = self.sources.passwords.as_deref().and_then(|p| {
+            crate::KollaPasswords::load(p, self.sources.vault_password.as_ref()).ok()
+        });
         self.duplicate_passwords(passwords.as_ref());
         self.passphrase(&load.passphrase);
         // Each file once, by the first role that reads it.
@@ -391,8 +394,8 @@ impl Checker<'_> {
             return;
         };
         let to = crate::Destination {
-            dir: &self.sources.dir,
-            work_dir,
+            vault_password: self.sources.vault_password.as_ref(),
+            ..crate::Destination::new(&self.sources.dir, work_dir)
         };
         let passphrases = passwords.and_then(|p| p.ca_passphrases().ok());
         for mismatch in crate::lifecycle::mismatches(&to, self.sources.layout, passphrases.as_ref())

@@ -82,6 +82,8 @@ pub struct Inputs<'a> {
     pub passwords: &'a Path,
     /// /etc/kolla/config.
     pub config_dir: &'a Path,
+    /// The Ansible Vault password, for files encrypted with ansible-vault.
+    pub vault_password: Option<&'a crate::Passphrase>,
 }
 
 /// Collects findings with their file, key and line.
@@ -154,8 +156,8 @@ impl Audit<'_> {
 /// Audits a Kolla configuration for Octavia. Fails (could not run) only when
 /// globals.yml or passwords.yml cannot be read or parsed.
 pub fn audit(inputs: &Inputs<'_>) -> Result<DeployReport, DeployError> {
-    let settings = Settings::load(inputs.globals)?;
-    let passwords = KollaPasswords::load(inputs.passwords)?;
+    let settings = Settings::load(inputs.globals, inputs.vault_password)?;
+    let passwords = KollaPasswords::load(inputs.passwords, inputs.vault_password)?;
     let mut audit = Audit {
         settings: &settings,
         globals_name: file_name(inputs.globals),
@@ -519,6 +521,7 @@ fn audit_certificates(audit: &mut Audit<'_>, inputs: &Inputs<'_>) {
     let dir = inputs.config_dir.join("octavia");
     let options = CheckOptions {
         passwords: Some(inputs.passwords.to_owned()),
+        vault_password: inputs.vault_password.cloned(),
         ..CheckOptions::default()
     };
     match check::check_dir(&dir, &options) {

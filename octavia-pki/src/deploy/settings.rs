@@ -67,9 +67,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads and parses `path`. Malformed YAML is an error with its line.
-    pub fn load(path: &Path) -> Result<Self, DeployError> {
-        let bytes = crate::fsio::read_file(path)?;
+    /// Reads and parses `path` (`vault`: its ansible-vault password).
+    /// Malformed YAML is an error with its line.
+    pub fn load(path: &Path, vault: Option<&crate::Passphrase>) -> Result<Self, DeployError> {
+        let bytes = crate::fsio::read_file(path, vault)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| DeployError::Yaml {
             path: path.to_owned(),
             line: None,

@@ -40,7 +40,8 @@ pub fn certificate_mismatches(to: &Destination<'_>, layout: Layout) -> Vec<Misma
     pairs(to, layout)
         .into_iter()
         .filter_map(|(role, work_file, deployed_file)| {
-            let (work, deployed) = (first(&work_file)?, first(&deployed_file)?);
+            let vault = to.vault_password;
+            let (work, deployed) = (first(&work_file, vault)?, first(&deployed_file, vault)?);
             (work.public_key_raw() != deployed.public_key_raw()).then_some(Mismatch {
                 role,
                 work_file,
@@ -81,7 +82,7 @@ pub fn mismatches(
     }
     for (role, key, cert, passphrase) in keys {
         let (key_file, cert_file) = (to.work_dir.join(key), to.work_dir.join(cert));
-        if !key_is_the_certificates(&key_file, &cert_file, passphrase) {
+        if !key_is_the_certificates(&key_file, &cert_file, passphrase, to.vault_password) {
             found.push(Mismatch {
                 role,
                 work_file: key_file,
@@ -95,13 +96,14 @@ pub fn mismatches(
         .path(Role::CaPrivateKey)
         .to_owned();
     if let (Ok(work), Ok(deployed)) = (
-        crate::fsio::read_file(&work_file),
-        crate::fsio::read_file(&deployed_file),
+        crate::fsio::read_file(&work_file, to.vault_password),
+        crate::fsio::read_file(&deployed_file, to.vault_password),
     ) && *work != *deployed
         && !key_is_the_certificates(
             &deployed_file,
             &to.work_dir.join(work_dir::SERVER_CA_CERT),
             &passphrases.server_ca,
+            to.vault_password,
         )
     {
         found.push(Mismatch {
@@ -117,10 +119,15 @@ pub fn mismatches(
 /// Whether the key in `key_file` opens with `passphrase` to the key of the
 /// first certificate of `cert_file`. Either unreadable, or a key that does
 /// not open, is not a mismatch of sets: the key's readers report it.
-fn key_is_the_certificates(key_file: &Path, cert_file: &Path, passphrase: &Passphrase) -> bool {
+fn key_is_the_certificates(
+    key_file: &Path,
+    cert_file: &Path,
+    passphrase: &Passphrase,
+    vault: Option<&Passphrase>,
+) -> bool {
     let (Some(cert), Ok(key)) = (
-        first(cert_file),
-        crate::model::read_private_key(key_file, Some(passphrase)),
+        first(cert_file, vault),
+        crate::model::read_private_key(key_file, Some(passphrase), vault),
     ) else {
         return true;
     };

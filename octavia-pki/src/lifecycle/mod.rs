@@ -24,6 +24,7 @@ use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
+use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 
 pub use crate::ca::{CaRole, Mismatch};
@@ -63,6 +64,9 @@ pub struct Change {
     /// The history with this change appended, written by [`Change::apply`].
     #[serde(skip)]
     history_file: Option<PlannedFile>,
+    /// What re-encrypts a file that was encrypted with ansible-vault.
+    #[serde(skip)]
+    vault_password: Option<Passphrase>,
 }
 
 /// A certificate, as a report shows it.
@@ -106,6 +110,7 @@ impl Change {
             amphorae_deadline: None,
             history: Vec::new(),
             history_file: None,
+            vault_password: None,
         }
     }
 
@@ -117,18 +122,19 @@ impl Change {
         let mut files = self.files.clone();
         files.extend(self.history_file.clone());
         lock.require_covers(&files)?;
-        fsio::write_all(&files, true)
+        fsio::write_all(&files, true, self.vault_password.as_ref())
     }
 
     /// Records the change in the work directory's history, when applied.
-    fn recorded(self, work_dir: &Path, entry: HistoryEntry) -> Result<Self> {
-        self.recorded_all(work_dir, vec![entry])
+    fn recorded(self, to: &Destination<'_>, entry: HistoryEntry) -> Result<Self> {
+        self.recorded_all(to, vec![entry])
     }
 
     /// Records each entry, in order; the change's deadline is the last one's
-    /// that has one.
-    fn recorded_all(mut self, work_dir: &Path, entries: Vec<HistoryEntry>) -> Result<Self> {
-        self.history_file = Some(history::appended(work_dir, &entries)?);
+    /// that has one. The change is written with `to`'s vault password.
+    fn recorded_all(mut self, to: &Destination<'_>, entries: Vec<HistoryEntry>) -> Result<Self> {
+        self.vault_password = to.vault_password.cloned();
+        self.history_file = Some(history::appended(to.work_dir, &entries, to.vault_password)?);
         self.amphorae_deadline = entries
             .iter()
             .rev()
@@ -197,11 +203,13 @@ impl<'a> WorkDir<'a> {
                 &self.w(work_dir::SERVER_CA_CERT),
                 &self.w(work_dir::SERVER_CA_KEY),
                 Some(&passphrases.server_ca),
+                self.to.vault_password,
             ),
             (CaRole::ClientCa, Layout::Kolla) => CertificateAuthority::read(
                 &self.w(work_dir::CLIENT_CA_CERT),
                 &self.w(work_dir::CLIENT_CA_KEY),
                 Some(&passphrases.client_ca),
+                self.to.vault_password,
             ),
             (CaRole::ClientCa, Layout::Legacy) => Err(Error::InvalidOptions(
                 "the legacy layout has one CA for both roles: use server-ca".into(),
@@ -243,9 +251,12 @@ impl<'a> WorkDir<'a> {
     fn client_certificate(&self) -> Result<Certificate> {
         let cert = self.w(work_dir::CLIENT_CERT);
         if fsio::exists(&cert) {
-            return Ok(crate::model::read_certificates(&cert)?.remove(0));
+            return Ok(crate::model::read_certificates(&cert, self.to.vault_password)?.remove(0));
         }
-        Ok(crate::model::read_bundle(&self.d(Role::ClientCert))?.certificate)
+        Ok(
+            crate::model::read_bundle(&self.d(Role::ClientCert), self.to.vault_password)?
+                .certificate,
+        )
     }
 
     fn ca_files(
@@ -333,7 +344,7 @@ pub fn renew_client(
             "No failover is needed: amphorae trust the client CA, which is unchanged.".into(),
         ],
     )
-    .recorded(to.work_dir, entry)
+    .recorded(to, entry)
 }
 
 /// The key identifier a renewed CA certificate gets.
@@ -457,7 +468,7 @@ pub fn renew_ca(
         files,
         next_steps,
     )
-    .recorded(to.work_dir, entry)
+    .recorded(to, entry)
 }
 
 /// New keys: new CA(s) with the same subjects (and a new client certificate
@@ -551,7 +562,7 @@ pub fn rotate(
         "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
         format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
     ];
-    Change::new(summary, certificates, files, next_steps).recorded_all(to.work_dir, entries)
+    Change::new(summary, certificates, files, next_steps).recorded_all(to, entries)
 }
 
 /// One CA of an immediate rotation: the new CA (same name, new key) and
@@ -678,13 +689,15 @@ pub struct ExpiryReport {
 }
 
 /// Expiry of the deployed certificates in `dir` and of the CA certificates in
-/// `work_dir` (if given and present).
+/// `work_dir` (if given and present); `vault` opens files encrypted with
+/// ansible-vault.
 pub fn expiry(
     dir: &Path,
     work_dir: Option<&Path>,
     warn_days: u32,
     critical_days: u32,
     now: OffsetDateTime,
+    vault: Option<&Passphrase>,
 ) -> ExpiryReport {
     let f = Sources::in_dir(dir, None);
     let one_ca = f.first_reader(Role::ClientCa) != Role::ClientCa;
@@ -721,7 +734,7 @@ pub fn expiry(
     let mut entries = Vec::new();
     // Older client CA generations running amphorae still hold, until their deadline.
     if let Some(w) = work_dir {
-        match history::read_history(w) {
+        match history::read_history(w, vault) {
             Ok(history) => {
                 for change in history::pending_deadlines(&history, now) {
                     let deadline = change.deadline().unwrap_or(now);
@@ -759,7 +772,7 @@ pub fn expiry(
     }
     for (path, role) in files {
         let file = path.display().to_string();
-        match crate::model::read_certificates(&path) {
+        match crate::model::read_certificates(&path, vault) {
             Ok(certs) => {
                 for cert in certs {
                     let days = (cert.not_after() - now).whole_days();

@@ -158,7 +158,7 @@ fn stage_server_ca(
         files,
         next_steps,
     )
-    .recorded(wd.to.work_dir, entry)
+    .recorded(wd.to, entry)
 }
 
 /// The deployed bundle's path.
@@ -183,7 +183,9 @@ fn stage_client_ca(
     )?;
     let deployed = bundle_path(wd);
     if fsio::exists(&deployed)
-        && let Some(cross) = crate::model::read_bundle(&deployed)?.chain.first()
+        && let Some(cross) = crate::model::read_bundle(&deployed, wd.to.vault_password)?
+            .chain
+            .first()
     {
         return Err(Error::InvalidOptions(format!(
             "a staged rotation of the client CA is not finished: {} still carries \"{}\" \
@@ -264,7 +266,7 @@ fn stage_client_ca(
         files,
         next_steps,
     )
-    .recorded(wd.to.work_dir, entry)
+    .recorded(wd.to, entry)
 }
 
 /// A `probe --format json` report, read back as the evidence `rotate
@@ -307,9 +309,10 @@ impl ProbedAmphora {
 }
 
 impl FinishEvidence {
-    /// Reads a `probe --format json` report; an error names the file.
-    pub fn read(path: &Path) -> Result<Self> {
-        let mut evidence: Self = fsio::read_json_of(path, fsio::FileKind::ProbeReport)?;
+    /// Reads a `probe --format json` report (`vault`: the password of a
+    /// report encrypted with ansible-vault); an error names the file.
+    pub fn read(path: &Path, vault: Option<&crate::Passphrase>) -> Result<Self> {
+        let mut evidence: Self = fsio::read_json_of(path, fsio::FileKind::ProbeReport, vault)?;
         evidence.path = path.to_owned();
         Ok(evidence)
     }
@@ -376,7 +379,7 @@ pub fn finish_staged(
     let (old, new, files, still_needed, what_goes) = match role {
         CaRole::ServerCa => {
             let file = wd.w(work_dir::SERVER_CA_CERT);
-            let certificates = crate::model::read_certificates(&file)?;
+            let certificates = crate::model::read_certificates(&file, wd.to.vault_password)?;
             let current = certificates[0].clone();
             let older: Vec<Certificate> = older_cas(&certificates).into_iter().cloned().collect();
             let Some(old) = older.first().cloned() else {
@@ -402,7 +405,7 @@ pub fn finish_staged(
         }
         CaRole::ClientCa => {
             let deployed = bundle_path(&wd);
-            let mut bundle = crate::model::read_bundle(&deployed)?;
+            let mut bundle = crate::model::read_bundle(&deployed, wd.to.vault_password)?;
             if bundle.chain.is_empty() {
                 return Err(Error::InvalidOptions(format!(
                     "no staged rotation of the client CA to finish: {} carries no cross-certificate",
@@ -411,7 +414,7 @@ pub fn finish_staged(
             }
             let cross = bundle.chain.remove(0);
             bundle.chain.clear();
-            let history = history::read_history(wd.to.work_dir)?;
+            let history = history::read_history(wd.to.work_dir, wd.to.vault_password)?;
             let rotated =
                 history::unfinished(&history, action::STAGED_CLIENT_CA, action::FINISH_CLIENT_CA)
                     .and_then(HistoryEntry::at);
@@ -429,7 +432,10 @@ pub fn finish_staged(
                 cross.subject(),
                 cross.issuer()
             );
-            let client_ca = crate::model::read_certificates(&wd.w(work_dir::CLIENT_CA_CERT))?;
+            let client_ca = crate::model::read_certificates(
+                &wd.w(work_dir::CLIENT_CA_CERT),
+                wd.to.vault_password,
+            )?;
             (
                 cross,
                 client_ca[0].clone(),
@@ -491,7 +497,7 @@ pub fn finish_staged(
         files,
         next_steps,
     )
-    .recorded(wd.to.work_dir, entry)
+    .recorded(wd.to, entry)
 }
 
 /// The first ten of `items`, and how many more.
@@ -519,7 +525,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
         std::fs::write(&path, "{\"checked\": []}").unwrap();
-        let err = FinishEvidence::read(&path).unwrap_err().to_string();
+        let err = FinishEvidence::read(&path, None).unwrap_err().to_string();
         assert!(
             err.contains("report.json") && err.contains("probe --format json"),
             "{err}"

@@ -286,6 +286,7 @@ fn passphrase(sources: &Sources) -> PassphraseLoad {
     let found = crate::passwords::server_ca_passphrase(
         sources.passphrase.as_ref(),
         sources.passwords.as_deref(),
+        sources.vault_password.as_ref(),
     );
     let (value, issue) = match found {
         Ok(Some(p)) => {
@@ -307,7 +308,11 @@ fn passphrase(sources: &Sources) -> PassphraseLoad {
 
 /// A file of CA certificates: every certificate block, parsed.
 fn certificates(sources: &Sources, role: Role) -> FileLoad<Vec<Certificate>> {
-    let (scanned, notes) = scan::scan(sources.path(role), role.holds_key());
+    let (scanned, notes) = scan::scan(
+        sources.path(role),
+        role.holds_key(),
+        sources.vault_password.as_ref(),
+    );
     let scanned = match scanned {
         Ok(scanned) => scanned,
         Err(problem) => return FileLoad::failed(problem, notes),
@@ -351,7 +356,11 @@ fn ca_key(
     passphrase: Option<&Passphrase>,
     unlocked: &UnlockedKeys,
 ) -> FileLoad<PrivateKey> {
-    let (scanned, mut notes) = scan::scan(sources.path(Role::CaPrivateKey), true);
+    let (scanned, mut notes) = scan::scan(
+        sources.path(Role::CaPrivateKey),
+        true,
+        sources.vault_password.as_ref(),
+    );
     let scanned = match scanned {
         Ok(scanned) => scanned,
         Err(problem) => return FileLoad::failed(problem, notes),
@@ -382,7 +391,11 @@ fn ca_key(
 
 /// The client bundle: certificates and the one unencrypted key OpenSSL uses.
 fn bundle(sources: &Sources) -> FileLoad<BundleRead> {
-    let (scanned, mut notes) = scan::scan(sources.path(Role::ClientCert), true);
+    let (scanned, mut notes) = scan::scan(
+        sources.path(Role::ClientCert),
+        true,
+        sources.vault_password.as_ref(),
+    );
     let scanned = match scanned {
         Ok(scanned) => scanned,
         Err(problem) => return FileLoad::failed(problem, notes),

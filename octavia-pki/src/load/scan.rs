@@ -13,6 +13,7 @@ use super::Problem;
 use crate::cert::Certificate;
 use crate::key::EncodedKey;
 use crate::pem::{self, Block, PemError};
+use crate::secret::Passphrase;
 
 /// A file whose PEM framing is intact.
 pub(super) struct Scanned {
@@ -22,9 +23,13 @@ pub(super) struct Scanned {
 /// Reads `path`; files that `holds_key` are also checked for their mode.
 /// Returns the blocks, or the problem that keeps anyone from looking into
 /// the file, and the problems that do not.
-pub(super) fn scan(path: &Path, holds_key: bool) -> (Result<Scanned, Problem>, Vec<Problem>) {
+pub(super) fn scan(
+    path: &Path,
+    holds_key: bool,
+    vault: Option<&Passphrase>,
+) -> (Result<Scanned, Problem>, Vec<Problem>) {
     let mut findings = Vec::new();
-    let bytes = match read_capped(path) {
+    let bytes = match read_capped(path, vault) {
         Ok(bytes) => bytes,
         Err(f) => return (Err(f), findings),
     };
@@ -56,7 +61,7 @@ pub(super) fn scan(path: &Path, holds_key: bool) -> (Result<Scanned, Problem>, V
 }
 
 /// The file's bytes, or the problem that says why they cannot be had.
-fn read_capped(path: &Path) -> Result<Zeroizing<Vec<u8>>, Problem> {
+fn read_capped(path: &Path, vault: Option<&Passphrase>) -> Result<Zeroizing<Vec<u8>>, Problem> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Problem::Missing),
@@ -79,7 +84,7 @@ fn read_capped(path: &Path) -> Result<Zeroizing<Vec<u8>>, Problem> {
     if !target.is_file() {
         return Err(Problem::NotAFile("not a regular file".into()));
     }
-    crate::fsio::read_limited(path).map_err(|e| {
+    crate::fsio::read_limited(path, vault).map_err(|e| {
         let vault = e
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<crate::vault::VaultError>());

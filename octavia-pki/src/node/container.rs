@@ -115,7 +115,7 @@ fn compare_one(engine: &str, options: &NodeOptions, service: Service, findings: 
     };
     let dir = options.kolla_dir.join(service.dir_name());
     for name in FILES {
-        let Ok(bytes) = fsio::read_file(&dir.join(name)) else {
+        let Ok(bytes) = fsio::read_file(&dir.join(name), options.vault_password.as_ref()) else {
             continue;
         };
         let host = sha256_hex(&bytes);

@@ -115,6 +115,8 @@ pub struct NodeOptions {
     pub now: Option<OffsetDateTime>,
     /// The Octavia releases the files must work with.
     pub octavia: OctaviaVersions,
+    /// The Ansible Vault password, for files encrypted with ansible-vault.
+    pub vault_password: Option<Passphrase>,
 }
 
 impl Default for NodeOptions {
@@ -128,6 +130,7 @@ impl Default for NodeOptions {
             warn_days: check::DEFAULT_WARN_DAYS,
             now: None,
             octavia: OctaviaVersions::All,
+            vault_password: None,
         }
     }
 }
@@ -272,7 +275,8 @@ pub fn node_check(options: &NodeOptions) -> Result<NodeReport> {
         );
     }
     // The source files, read once for every service's comparison.
-    let originals = source_present.then(|| Originals::read(&source));
+    let originals =
+        source_present.then(|| Originals::read(&source, options.vault_password.as_ref()));
     // One derivation per distinct key file and passphrase, across the services.
     let unlocked = crate::load::UnlockedKeys::default();
     for &service in &present {
@@ -321,10 +325,10 @@ struct Originals {
 }
 
 impl Originals {
-    fn read(dir: &Path) -> Self {
+    fn read(dir: &Path, vault: Option<&Passphrase>) -> Self {
         let files = FILES
             .into_iter()
-            .filter_map(|name| Some((name, fsio::read_file(&dir.join(name)).ok()?)))
+            .filter_map(|name| Some((name, fsio::read_file(&dir.join(name), vault).ok()?)))
             .collect();
         Self {
             dir: dir.to_owned(),
@@ -341,8 +345,9 @@ fn check_service(
     findings: &mut Findings,
 ) {
     let dir = options.kolla_dir.join(service.dir_name());
-    let conf = read_conf(&dir, service, findings);
-    let copies = read_config_json(&dir, service, findings);
+    let vault = options.vault_password.as_ref();
+    let conf = read_conf(&dir, service, vault, findings);
+    let copies = read_config_json(&dir, service, vault, findings);
     if let (Some(conf), Some(copies)) = (&conf, &copies) {
         let standard = resolve_paths(conf, copies, service, findings);
         insecure_defaults(conf, service, findings);
@@ -352,7 +357,7 @@ fn check_service(
     }
     if let Some(originals) = originals {
         for (&name, original) in &originals.files {
-            let Ok(copy) = fsio::read_file(&dir.join(name)) else {
+            let Ok(copy) = fsio::read_file(&dir.join(name), vault) else {
                 continue; // a missing copy is the checker's missing-file
             };
             if copy.as_slice() != original.as_slice() {
@@ -371,9 +376,14 @@ fn check_service(
     }
 }
 
-fn read_conf(dir: &Path, service: Service, findings: &mut Findings) -> Option<Ini> {
+fn read_conf(
+    dir: &Path,
+    service: Service,
+    vault: Option<&Passphrase>,
+    findings: &mut Findings,
+) -> Option<Ini> {
     let file = file_of(service, "octavia.conf");
-    let text = match fsio::read_file(&dir.join("octavia.conf")) {
+    let text = match fsio::read_file(&dir.join("octavia.conf"), vault) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
             findings.push(
@@ -403,10 +413,11 @@ fn read_conf(dir: &Path, service: Service, findings: &mut Findings) -> Option<In
 fn read_config_json(
     dir: &Path,
     service: Service,
+    vault: Option<&Passphrase>,
     findings: &mut Findings,
 ) -> Option<BTreeMap<String, String>> {
     let file = file_of(service, "config.json");
-    let parsed = fsio::read_file(&dir.join("config.json"))
+    let parsed = fsio::read_file(&dir.join("config.json"), vault)
         .map_err(|e| e.to_string())
         .and_then(|bytes| {
             serde_json::from_slice::<ConfigJson>(&bytes)
@@ -520,6 +531,7 @@ fn run_checker(
         now: options.now,
         octavia: options.octavia.clone(),
         rehearse: service.connects(),
+        vault_password: options.vault_password.clone(),
         ..CheckOptions::default()
     };
     let report = match check::check_dir_sharing(dir, &check, unlocked) {
@@ -659,8 +671,10 @@ fn copies_differ(options: &NodeOptions, present: &[Service], findings: &mut Find
     for name in FILES {
         let mut versions: Vec<(Vec<u8>, Vec<&'static str>)> = Vec::new();
         for &service in present {
-            let Ok(bytes) = fsio::read_file(&options.kolla_dir.join(service.dir_name()).join(name))
-            else {
+            let Ok(bytes) = fsio::read_file(
+                &options.kolla_dir.join(service.dir_name()).join(name),
+                options.vault_password.as_ref(),
+            ) else {
                 continue;
             };
             match versions.iter_mut().find(|(b, _)| **b == *bytes) {

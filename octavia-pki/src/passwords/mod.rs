@@ -72,9 +72,10 @@ fn wipe(value: &mut Yaml) {
 }
 
 impl KollaPasswords {
-    /// Reads and parses the file.
-    pub fn load(path: &Path) -> Result<Self> {
-        let bytes = crate::fsio::read_file(path)?;
+    /// Reads and parses the file (`vault`: its password, when it is
+    /// encrypted with ansible-vault, as kolla's passwords.yml often is).
+    pub fn load(path: &Path, vault: Option<&Passphrase>) -> Result<Self> {
+        let bytes = crate::fsio::read_file(path, vault)?;
         Self::parse(&bytes).map_err(|source| Error::Passwords {
             path: path.to_owned(),
             source,
@@ -222,6 +223,7 @@ pub(crate) enum CaPasswordError {
 pub(crate) fn server_ca_passphrase(
     given: Option<&Passphrase>,
     passwords: Option<&Path>,
+    vault: Option<&Passphrase>,
 ) -> std::result::Result<Option<Passphrase>, CaPasswordError> {
     if let Some(passphrase) = given {
         return Ok(Some(passphrase.clone()));
@@ -229,7 +231,7 @@ pub(crate) fn server_ca_passphrase(
     let Some(path) = passwords else {
         return Ok(None);
     };
-    let file = KollaPasswords::load(path).map_err(|e| {
+    let file = KollaPasswords::load(path, vault).map_err(|e| {
         CaPasswordError::Missing(match e {
             Error::Passwords { source, .. } => source.to_string(),
             other => other.to_string(),

@@ -28,7 +28,7 @@ mod connect;
 mod target;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -108,17 +108,17 @@ impl std::fmt::Debug for ControllerIdentity {
 }
 
 impl ControllerIdentity {
-    /// Reads the client bundle and the server CA file of a deployed directory
-    /// (`/etc/kolla/config/octavia`, or a controller's
+    /// Reads the client bundle and the server CA file `sources` names (a
+    /// deployed directory, `/etc/kolla/config/octavia`, or a controller's
     /// `/etc/kolla/octavia-worker`). No passphrase is needed.
-    pub fn from_dir(dir: &Path, layout: Option<Layout>) -> Result<Self> {
-        crate::fsio::require_dir(dir)?;
-        let sources = Sources::in_dir(dir, layout);
+    pub fn read(sources: &Sources) -> Result<Self> {
+        crate::fsio::require_dir(&sources.dir)?;
+        let vault = sources.vault_password.as_ref();
         Ok(Self {
-            dir: dir.to_owned(),
+            dir: sources.dir.clone(),
             layout: sources.layout,
-            bundle: read_bundle(sources.path(Role::ClientCert))?,
-            server_ca: read_certificates(sources.path(Role::ServerCa))?,
+            bundle: read_bundle(sources.path(Role::ClientCert), vault)?,
+            server_ca: read_certificates(sources.path(Role::ServerCa), vault)?,
         })
     }
 

@@ -55,6 +55,8 @@ pub struct RehearseOptions {
     /// CA copy that running amphorae still hold is rehearsed as their trust
     /// store too.
     pub history: Vec<HistoryEntry>,
+    /// The Ansible Vault password, for files encrypted with ansible-vault.
+    pub vault_password: Option<Passphrase>,
 }
 
 /// Which side of the connection fails.
@@ -212,7 +214,8 @@ impl Stop {
 pub fn rehearse_dir(dir: &Path, options: &RehearseOptions) -> Result<Rehearsal> {
     crate::fsio::require_dir(dir)?;
     let sources = Sources::in_dir(dir, options.layout)
-        .with_passphrase(options.passwords.clone(), options.passphrase.clone());
+        .with_passphrase(options.passwords.clone(), options.passphrase.clone())
+        .with_vault_password(options.vault_password.clone());
     crate::fsio::require_readable(sources.every_input())?;
     Ok(rehearse_loaded(&sources, &load(&sources), options))
 }

@@ -81,7 +81,7 @@ proptest! {
             server_ca: Passphrase::new(server.clone()),
             client_ca: Passphrase::new(client),
         };
-        pki.write(&Destination { dir: &dir, work_dir: &tmp.path().join("work") }, &passphrases, false)
+        pki.write(&Destination::new(&dir, &tmp.path().join("work")), &passphrases, false)
             .unwrap();
 
         let read = DeployedPki::read(&Sources::of_layout(&dir, layout), &Passphrase::new(server.clone())).unwrap();
@@ -158,10 +158,7 @@ fn good_set() -> &'static GoodSet {
         generate(&options)
             .unwrap()
             .write(
-                &Destination {
-                    dir: &dir,
-                    work_dir: &tmp.path().join("work"),
-                },
+                &Destination::new(&dir, &tmp.path().join("work")),
                 &passphrases,
                 false,
             )

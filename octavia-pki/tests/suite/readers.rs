@@ -230,12 +230,12 @@ fn broken_files_get_errors_that_say_what_is_wrong() {
 #[test]
 fn errors_name_the_file() {
     let path = testdata("certs/rsa-ca.pem");
-    let err = octavia_pki::read_private_key(&path, None).unwrap_err();
+    let err = octavia_pki::read_private_key(&path, None, None).unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with(&path.display().to_string()), "{text}");
     assert!(matches!(err, Error::Key { .. }));
     let missing = testdata("no-such-file.pem");
-    let text = octavia_pki::read_certificates(&missing)
+    let text = octavia_pki::read_certificates(&missing, None)
         .unwrap_err()
         .to_string();
     assert!(
@@ -255,7 +255,7 @@ fn recipe_passphrases() -> CaPassphrases {
 #[test]
 fn a_work_dir_made_by_the_kolla_ansible_recipe_reads_back() {
     for dir in ["kolla-recipe", "kolla-recipe-openssl11"] {
-        let pki = OctaviaPki::read_work_dir(&testdata(dir), &recipe_passphrases())
+        let pki = OctaviaPki::read_work_dir(&testdata(dir), &recipe_passphrases(), None)
             .unwrap_or_else(|e| panic!("{dir}: {e}"));
         assert_eq!(pki.layout, Layout::Kolla, "{dir}");
         let client_ca = pki.client_ca.as_ref().unwrap();
@@ -299,7 +299,7 @@ fn the_recipe_work_dir_with_swapped_passphrases_says_which_key() {
         server_ca: recipe_passphrases().client_ca,
         client_ca: recipe_passphrases().server_ca,
     };
-    let err = OctaviaPki::read_work_dir(&testdata("kolla-recipe"), &swapped).unwrap_err();
+    let err = OctaviaPki::read_work_dir(&testdata("kolla-recipe"), &swapped, None).unwrap_err();
     let text = err.to_string();
     assert!(
         text.contains("server_ca/server_ca.key.pem") && text.contains("wrong passphrase"),
