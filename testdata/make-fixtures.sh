@@ -82,6 +82,51 @@ cat certs/rsa-ca.pem certs/ec-ca.pem > certs/two-certs.pem
 sed 's/$/\r/' certs/rsa-ca.pem > certs/rsa-ca.crlf.pem
 printf '\xef\xbb\xbf' | cat - certs/rsa-ca.pem > certs/rsa-ca.bom.pem
 head -n 5 certs/rsa-ca.pem > certs/rsa-ca.truncated.pem
+# A CA whose key is RSA-1024 and a leaf it issued (SHA-256): OpenSSL's
+# X509_V_ERR_CA_KEY_TOO_SMALL at security level 1 and above.
+openssl req -x509 -new -key keys/rsa1024.pkcs8.pem -sha256 -subj "/O=Fixture/CN=rsa1024-ca" -days 3650 \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -out certs/rsa1024-ca.pem
+openssl req -new -key keys/ec-p256.pkcs8.pem -subj "/O=Fixture/CN=rsa1024-leaf" -out certs/rsa1024-leaf.csr
+openssl x509 -req -in certs/rsa1024-leaf.csr -CA certs/rsa1024-ca.pem -CAkey keys/rsa1024.pkcs8.pem -sha256 \
+  -days 3650 -extfile <(printf 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\nauthorityKeyIdentifier=keyid\n') \
+  -out certs/rsa1024-leaf.pem 2>/dev/null
+rm certs/rsa1024-leaf.csr
+# CAs that Python 3.13's X509_STRICT refuses as issuers, each with a leaf it
+# issued (EC keys, SHA-256): no keyUsage; no subjectKeyIdentifier.
+strict_ca() { # NAME CA-EXTENSIONS LEAF-AUTHORITY-KEY-ID-EXTENSION
+  openssl req -x509 -new -key keys/ec-p256.pkcs8.pem -sha256 -subj "/O=Fixture/CN=$1" -days 3650 \
+    -config <(printf '[req]\ndistinguished_name=dn\n[dn]\n[ext]\n%b' "$2") -extensions ext -out "certs/$1.pem"
+  openssl req -new -key keys/ec-p384.pkcs8.pem -subj "/O=Fixture/CN=$1-leaf" -out "certs/$1-leaf.csr"
+  openssl x509 -req -in "certs/$1-leaf.csr" -CA "certs/$1.pem" -CAkey keys/ec-p256.pkcs8.pem -sha256 -days 3650 \
+    -extfile <(printf 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n%b\n' "$3") \
+    -out "certs/$1-leaf.pem" 2>/dev/null
+  rm "certs/$1-leaf.csr"
+}
+strict_ca ca-no-key-usage 'basicConstraints=critical,CA:TRUE\nsubjectKeyIdentifier=hash\n' authorityKeyIdentifier=keyid
+# Without a subjectKeyIdentifier, OpenSSL writes no key identifier into the
+# leaf's authorityKeyIdentifier: put RFC 5280 method 1 of the CA's key there
+# (the SHA-1 of its P-256 point, the last 65 bytes of the key's DER).
+ca_no_ski_keyid=$(openssl pkey -in keys/ec-p256.pkcs8.pem -pubout -outform DER | tail -c 65 |
+  openssl sha1 -binary | od -An -tx1 | tr -d ' \n' | sed 's/../&:/g; s/:$//')
+strict_ca ca-no-ski 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=none\n' \
+  "2.5.29.35=DER:30:16:80:14:$ca_no_ski_keyid"
+# A good CA whose leaf's authorityKeyIdentifier names the issuer by name and
+# serial only: X509_STRICT wants its key identifier.
+strict_ca aki-without-keyid 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' \
+  authorityKeyIdentifier=issuer
+# What OpenSSL's verify says of each, for the verifier's messages to match
+# (verify fails on each, by design: its message is what is kept).
+{
+  printf 'rsa1024-leaf: '
+  { openssl verify -auth_level 2 -CAfile certs/rsa1024-ca.pem certs/rsa1024-leaf.pem 2>&1 || true; } |
+    sed -n 's/^error [0-9]* at \([0-9]*\) depth lookup: /depth \1: /p'
+  for c in ca-no-key-usage ca-no-ski aki-without-keyid; do
+    printf '%s-leaf: ' "$c"
+    { openssl verify -x509_strict -CAfile "certs/$c.pem" "certs/$c-leaf.pem" 2>&1 || true; } |
+      sed -n 's/^error [0-9]* at \([0-9]*\) depth lookup: /depth \1: /p'
+  done
+} > certs/openssl-verify.txt
 
 # --- kolla-ansible's octavia-certificates role, command for command (kolla-recipe.sh)
 CA_PASS=$PASS CLIENT_CA_PASS="$PASS-client" bash kolla-recipe.sh kolla-recipe

@@ -7,9 +7,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use octavia_pki::check::{CheckOptions, check_dir};
+use octavia_pki::rehearse::{RehearseOptions, rehearse_dir};
 use octavia_pki::{
-    CaPassphrases, CheckOptions, Destination, EncodedKey, GenerateOptions, KeyType, OctaviaPki,
-    Passphrase, RehearseOptions, check_dir, generate, rehearse_dir,
+    CaPassphrases, Destination, EncodedKey, GenerateOptions, KeyType, OctaviaPki, Passphrase,
+    generate,
 };
 
 fn testdata(rel: &str) -> PathBuf {

@@ -4,8 +4,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use octavia_pki::check::{self, CheckOptions, Code, Report};
+use octavia_pki::check::{self, CheckOptions, Report};
 use octavia_pki::codes;
+use octavia_pki::codes::Code;
 use octavia_pki::{Error, Layout, OctaviaVersions, Passphrase};
 
 use crate::findings::{self, Shown};

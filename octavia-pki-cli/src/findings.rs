@@ -1,7 +1,8 @@
 //! Findings for a person: grouped by file, most serious first, then a verdict.
 //! Shared by `check` and `deploy check`, so both read alike.
 
-use octavia_pki::check::{Finding, Severity, Summary};
+use octavia_pki::check::{Finding, Summary};
+use octavia_pki::codes::Severity;
 use octavia_pki::text::count;
 
 /// One finding as printed, under the group (a file, or a file and a key) it belongs to.

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use octavia_pki::expiry::{ExpiryReport, ExpiryStatus};
 use octavia_pki::lifecycle::{
-    self, CaRole, Change, ExpiryReport, ExpiryStatus, FinishEvidence, RenewKeyId, RotateTarget,
+    self, CaRole, Change, FinishEvidence, RenewKeyId, RenewOptions, RotateOptions,
 };
 use octavia_pki::work_dir;
 use octavia_pki::{Destination, Error, KeyType, Passphrase, fsio};
@@ -241,25 +242,13 @@ pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let to = args.at.destination(vault);
     let lock = args.at.lock()?;
     let passphrases = passphrases(&args, vault)?;
-    let now = OffsetDateTime::now_utc();
-    let layout = args.at.layout.layout();
+    let mut options = RenewOptions::default();
+    options.layout = args.at.layout.layout();
+    options.days = args.days;
+    options.key_id = key_id;
     let change = match role {
-        None => lifecycle::renew_client(
-            &to,
-            layout,
-            &passphrases,
-            args.days.unwrap_or(octavia_pki::DEFAULT_CLIENT_DAYS),
-            now,
-        )?,
-        Some(role) => lifecycle::renew_ca(
-            &to,
-            layout,
-            role,
-            &passphrases,
-            args.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS),
-            key_id,
-            now,
-        )?,
+        None => lifecycle::renew_client(&to, &passphrases, &options)?,
+        Some(role) => lifecycle::renew_ca(&to, role, &passphrases, &options)?,
     };
     finish(&args.at, &change, lock.as_ref())
 }
@@ -290,28 +279,14 @@ pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Error>
     let to = c.at.destination(vault);
     let lock = c.at.lock()?;
     let passphrases = passphrases(c, vault)?;
-    let days = (
-        c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS),
-        octavia_pki::DEFAULT_CLIENT_DAYS,
-    );
-    let layout = c.at.layout.layout();
+    let mut options = RotateOptions::default();
+    options.layout = c.at.layout.layout();
+    options.key_type = args.key_type;
+    options.ca_days = c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS);
+    options.now = now;
     let change = match (role, staged) {
-        (Some(role), true) => {
-            lifecycle::rotate_staged(&to, layout, role, &passphrases, args.key_type, days, now)?
-        }
-        (role, _) => lifecycle::rotate(
-            &to,
-            layout,
-            match role {
-                None => RotateTarget::All,
-                Some(CaRole::ServerCa) => RotateTarget::ServerCa,
-                Some(_) => RotateTarget::ClientCa,
-            },
-            &passphrases,
-            args.key_type,
-            days,
-            now,
-        )?,
+        (Some(role), true) => lifecycle::rotate_staged(&to, role, &passphrases, &options)?,
+        (role, _) => lifecycle::rotate(&to, role, &passphrases, &options)?,
     };
     finish(&c.at, &change, lock.as_ref())
 }
@@ -445,7 +420,7 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
             "--output writes a machine format: give --format json, nagios or prometheus".into(),
         ));
     }
-    let report = lifecycle::expiry(
+    let report = octavia_pki::expiry::expiry(
         &args.dir,
         args.work_dir.as_deref(),
         args.warn_days,

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use octavia_pki::Error;
-use octavia_pki::lifecycle::ExpiryReport;
+use octavia_pki::expiry::ExpiryReport;
 use octavia_pki::probe::ProbeReport;
 use prometheus_client::encoding::text::encode_registry;
 use prometheus_client::metrics::family::Family;
@@ -97,7 +97,7 @@ pub fn expiry(report: &ExpiryReport, started: Instant) -> Result<String, Error> 
         report
             .entries
             .iter()
-            .filter(|e| e.role != octavia_pki::lifecycle::DEADLINE_ROLE)
+            .filter(|e| e.role != octavia_pki::expiry::DEADLINE_ROLE)
             .filter_map(|e| {
                 let not_after = parsed(e.not_after.as_deref()?)?;
                 let subject = e.subject.as_deref().unwrap_or("");
@@ -111,7 +111,7 @@ pub fn expiry(report: &ExpiryReport, started: Instant) -> Result<String, Error> 
         report
             .entries
             .iter()
-            .filter(|e| e.role == octavia_pki::lifecycle::DEADLINE_ROLE)
+            .filter(|e| e.role == octavia_pki::expiry::DEADLINE_ROLE)
             .filter_map(|e| {
                 let deadline = parsed(e.not_after.as_deref()?)?;
                 let l = labels([("created_before", e.created_before.as_deref()?)]);

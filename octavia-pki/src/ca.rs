@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-/// Which CA.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Which CA: the one enum every command and report uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum CaRole {
@@ -16,6 +16,41 @@ pub enum CaRole {
     ServerCa,
     /// The client CA.
     ClientCa,
+}
+
+impl CaRole {
+    /// Both CAs, the server CA first.
+    pub const ALL: [CaRole; 2] = [Self::ServerCa, Self::ClientCa];
+
+    /// Its name in commands and the history (`server-ca`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::ServerCa => "server-ca",
+            Self::ClientCa => "client-ca",
+        }
+    }
+
+    /// Its name as a report's key (`server_ca`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ServerCa => "server_ca",
+            Self::ClientCa => "client_ca",
+        }
+    }
+
+    /// Its name in a sentence (`server CA`).
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::ServerCa => "server CA",
+            Self::ClientCa => "client CA",
+        }
+    }
+}
+
+impl fmt::Display for CaRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
 }
 
 /// A CA whose work-directory copy and deployed copy have different keys.
@@ -42,10 +77,7 @@ impl fmt::Display for Mismatch {
              replaced)",
             self.work_file.display(),
             self.against.display(),
-            match self.role {
-                CaRole::ServerCa => "server CA",
-                CaRole::ClientCa => "client CA",
-            },
+            self.role.words(),
             if self.key {
                 "key"
             } else {

@@ -218,8 +218,9 @@ impl Certificate {
         self.public_key == key.public_key_raw()
     }
 
-    /// The certificate parsed by x509-parser, for rules that need every field.
-    pub fn parsed(&self) -> X509Certificate<'_> {
+    /// The certificate parsed by x509-parser, for rules that need every field
+    /// (crate-private: x509-parser's types are not part of this API).
+    pub(crate) fn parsed(&self) -> X509Certificate<'_> {
         // `from_der` parsed these very bytes when the value was made.
         X509Certificate::from_der(&self.der)
             .map(|(_, c)| c)

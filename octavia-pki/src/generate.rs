@@ -16,9 +16,11 @@ use rcgen::{
 use time::OffsetDateTime;
 
 use crate::bundle::ClientBundle;
+use crate::ca::CaRole;
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
+use crate::history::Action;
 use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority, OctaviaPki};
@@ -151,8 +153,12 @@ impl GenerateOptions {
     /// The keys to generate, by role.
     fn roles(&self) -> &'static [KeyRole] {
         match self.layout {
-            Layout::Kolla => &[KeyRole::ServerCa, KeyRole::ClientCa, KeyRole::Client],
-            Layout::Legacy => &[KeyRole::ServerCa, KeyRole::Client],
+            Layout::Kolla => &[
+                KeyRole::Ca(CaRole::ServerCa),
+                KeyRole::Ca(CaRole::ClientCa),
+                KeyRole::Client,
+            ],
+            Layout::Legacy => &[KeyRole::Ca(CaRole::ServerCa), KeyRole::Client],
         }
     }
 }
@@ -161,10 +167,8 @@ impl GenerateOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeyRole {
-    /// The server CA's key (the one CA's, in the legacy layout).
-    ServerCa,
-    /// The client CA's key.
-    ClientCa,
+    /// A CA's key (the server CA's is the one CA's, in the legacy layout).
+    Ca(CaRole),
     /// The controllers' client key.
     Client,
 }
@@ -173,8 +177,8 @@ impl KeyRole {
     /// A short name for progress messages.
     pub fn name(self) -> &'static str {
         match self {
-            Self::ServerCa => "server CA key",
-            Self::ClientCa => "client CA key",
+            Self::Ca(CaRole::ServerCa) => "server CA key",
+            Self::Ca(CaRole::ClientCa) => "client CA key",
             Self::Client => "client key",
         }
     }
@@ -632,13 +636,13 @@ impl OctaviaPki {
         let first =
             |rel: &str| crate::model::first_certificate(&to.work_dir.join(rel), to.vault_password);
         let mut replaced = vec![(
-            "generate --force: server-ca",
+            Action::Generated(CaRole::ServerCa),
             first(work_dir::SERVER_CA_CERT),
             self.server_ca.certificate(),
         )];
         if let Some(client_ca) = &self.client_ca {
             replaced.push((
-                "generate --force: client-ca",
+                Action::Generated(CaRole::ClientCa),
                 first(work_dir::CLIENT_CA_CERT),
                 client_ca.certificate(),
             ));
@@ -646,7 +650,7 @@ impl OctaviaPki {
         // Only the CAs there was one of; the last the amphorae trust.
         let replaced: Vec<_> = replaced
             .iter()
-            .filter_map(|(action, old, new)| Some((*action, old.as_ref()?, *new)))
+            .filter_map(|(action, old, new)| Some((action.clone(), old.as_ref()?, *new)))
             .collect();
         if replaced.is_empty() {
             return Ok(None);

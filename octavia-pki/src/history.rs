@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::ca::CaRole;
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile};
@@ -26,7 +27,7 @@ pub struct HistoryEntry {
     /// When (RFC 3339).
     pub at: String,
     /// What (`renew client-ca`, `rotate server-ca`...).
-    pub action: String,
+    pub action: Action,
     /// The replaced certificate's subject.
     pub subject: String,
     /// Its end of validity (RFC 3339).
@@ -50,22 +51,83 @@ pub struct HistoryEntry {
     pub old_certificate: Option<String>,
 }
 
-/// The actions of the staged rotations, as the history names them.
-pub mod action {
-    /// `rotate server-ca --staged`: the server CA file holds the new CA, then the old.
-    pub const STAGED_SERVER_CA: &str = "rotate server-ca --staged";
-    /// `rotate client-ca --staged`: the bundle carries a cross-certificate.
-    pub const STAGED_CLIENT_CA: &str = "rotate client-ca --staged";
-    /// `rotate finish server-ca`: the old server CA left the file.
-    pub const FINISH_SERVER_CA: &str = "rotate finish server-ca";
+/// What a history entry records. Written to the file as the command that
+/// did it (`rotate client-ca --staged`), which is the file's format; an
+/// action this version does not know (a newer one wrote it) is kept as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// `renew client`: a new client certificate from the same CA.
+    RenewClient,
+    /// `renew server-ca`, `renew client-ca`: the CA re-issued with its key.
+    Renew(CaRole),
+    /// `rotate server-ca`, `rotate client-ca` (each CA of `rotate all`): a new key at once.
+    Rotate(CaRole),
+    /// `rotate server-ca --staged`: the server CA file holds the new CA, then
+    /// the old; `rotate client-ca --staged`: the bundle carries a cross-certificate.
+    Staged(CaRole),
+    /// `rotate finish server-ca`: the old server CA left the file;
     /// `rotate finish client-ca`: the cross-certificate left the bundle.
-    pub const FINISH_CLIENT_CA: &str = "rotate finish client-ca";
+    Finish(CaRole),
+    /// `generate --force: server-ca`: a new set replaced this CA.
+    Generated(CaRole),
+    /// An action of another version of this tool, as written.
+    Other(String),
+}
+
+impl Action {
+    /// Every action this version writes, for parsing.
+    fn known() -> impl Iterator<Item = Action> {
+        std::iter::once(Action::RenewClient).chain(CaRole::ALL.into_iter().flat_map(|ca| {
+            [
+                Action::Renew(ca),
+                Action::Rotate(ca),
+                Action::Staged(ca),
+                Action::Finish(ca),
+                Action::Generated(ca),
+            ]
+        }))
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RenewClient => f.write_str("renew client"),
+            Self::Renew(ca) => write!(f, "renew {ca}"),
+            Self::Rotate(ca) => write!(f, "rotate {ca}"),
+            Self::Staged(ca) => write!(f, "rotate {ca} --staged"),
+            Self::Finish(ca) => write!(f, "rotate finish {ca}"),
+            Self::Generated(ca) => write!(f, "generate --force: {ca}"),
+            Self::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl From<&str> for Action {
+    fn from(text: &str) -> Self {
+        Self::known()
+            .find(|a| a.to_string() == text)
+            .unwrap_or_else(|| Self::Other(text.to_owned()))
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(Action::from(String::deserialize(d)?.as_str()))
+    }
 }
 
 impl HistoryEntry {
     /// An entry for `old` replaced by `new`, now.
     pub(crate) fn new(
-        action: &str,
+        action: Action,
         old: &Certificate,
         new: &Certificate,
         amphorae_deadline: Option<OffsetDateTime>,
@@ -73,7 +135,7 @@ impl HistoryEntry {
     ) -> Self {
         Self {
             at: rfc3339(now),
-            action: action.to_owned(),
+            action,
             subject: old.subject().to_owned(),
             old_not_after: old.not_after_rfc3339(),
             new_not_after: new.not_after_rfc3339(),
@@ -118,7 +180,7 @@ impl HistoryEntry {
 /// amphorae trust when `amphorae_cut_off`, with a deadline of `now` (every
 /// amphora booted before refuses the controllers from then on).
 pub(crate) fn replaced_at_once(
-    replaced: &[(&str, &Certificate, &Certificate)],
+    replaced: &[(Action, &Certificate, &Certificate)],
     amphorae_cut_off: bool,
     now: OffsetDateTime,
 ) -> Vec<HistoryEntry> {
@@ -128,7 +190,7 @@ pub(crate) fn replaced_at_once(
         .enumerate()
         .map(|(i, (action, old, new))| {
             let deadline = (amphorae_cut_off && i == last).then_some(now);
-            HistoryEntry::new(action, old, new, deadline, now)
+            HistoryEntry::new(action.clone(), old, new, deadline, now)
         })
         .collect()
 }
@@ -213,8 +275,8 @@ pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&
         .enumerate()
         .filter(|(_, e)| e.deadline().is_some_and(|d| d > now))
         .filter(|(i, e)| {
-            e.action != action::STAGED_CLIENT_CA
-                || !finished_after(history, *i, action::FINISH_CLIENT_CA)
+            e.action != Action::Staged(CaRole::ClientCa)
+                || !finished_after(history, *i, CaRole::ClientCa)
         })
         .filter(|(i, _)| !cut_off_after(history, *i))
         .map(|(_, e)| e)
@@ -233,20 +295,19 @@ fn cut_off_after(history: &[HistoryEntry], i: usize) -> bool {
     })
 }
 
-/// The latest staged rotation of `staged` (an [`action`]) not yet finished
-/// by `finish`.
-pub fn unfinished<'h>(
-    history: &'h [HistoryEntry],
-    staged: &str,
-    finish: &str,
-) -> Option<&'h HistoryEntry> {
-    let last = history.iter().rposition(|e| e.action == staged)?;
-    (!finished_after(history, last, finish)).then(|| &history[last])
+/// The latest staged rotation of `ca` not yet finished.
+pub fn unfinished(history: &[HistoryEntry], ca: CaRole) -> Option<&HistoryEntry> {
+    let last = history
+        .iter()
+        .rposition(|e| e.action == Action::Staged(ca))?;
+    (!finished_after(history, last, ca)).then(|| &history[last])
 }
 
-/// Whether a `finish` entry follows entry `i`.
-fn finished_after(history: &[HistoryEntry], i: usize, finish: &str) -> bool {
-    history[i + 1..].iter().any(|e| e.action == finish)
+/// Whether a `rotate finish` of `ca` follows entry `i`.
+fn finished_after(history: &[HistoryEntry], i: usize, ca: CaRole) -> bool {
+    history[i + 1..]
+        .iter()
+        .any(|e| e.action == Action::Finish(ca))
 }
 
 #[cfg(test)]
@@ -256,7 +317,7 @@ mod tests {
     fn entry(action: &str, deadline: Option<&str>) -> HistoryEntry {
         HistoryEntry {
             at: "2026-01-01T00:00:00Z".into(),
-            action: action.into(),
+            action: Action::from(action),
             subject: "CN=ca".into(),
             old_not_after: "2030-01-01T00:00:00Z".into(),
             new_not_after: "2036-01-01T00:00:00Z".into(),
@@ -272,9 +333,11 @@ mod tests {
         let now = OffsetDateTime::parse("2027-01-01T00:00:00Z", &Rfc3339).unwrap();
         let ahead = Some("2030-01-01T00:00:00Z");
         let renewed = entry("renew client-ca", ahead);
-        let staged = entry(action::STAGED_CLIENT_CA, ahead);
-        let finished = entry(action::FINISH_CLIENT_CA, None);
-        let server = entry(action::FINISH_SERVER_CA, None);
+        let staged = entry("rotate client-ca --staged", ahead);
+        let finished = entry("rotate finish client-ca", None);
+        let server = entry("rotate finish server-ca", None);
+        assert_eq!(staged.action, Action::Staged(CaRole::ClientCa));
+        assert_eq!(server.action, Action::Finish(CaRole::ServerCa));
         let history = [renewed.clone(), staged.clone()];
         assert_eq!(pending_deadlines(&history, now), [&renewed, &staged]);
         let history = [renewed.clone(), staged.clone(), server, finished];
@@ -309,5 +372,21 @@ mod tests {
             err.contains("/w/octavia-pki-history.jsonl") && err.contains("line 2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn actions_are_written_as_the_commands_and_read_back_typed() {
+        for action in Action::known() {
+            let json = serde_json::to_string(&action).unwrap();
+            assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), action);
+        }
+        assert_eq!(
+            serde_json::to_string(&Action::Generated(CaRole::ClientCa)).unwrap(),
+            "\"generate --force: client-ca\""
+        );
+        // A newer version's action is kept as written.
+        let other: Action = serde_json::from_str("\"rotate both --someday\"").unwrap();
+        assert_eq!(other, Action::Other("rotate both --someday".into()));
+        assert_eq!(other.to_string(), "rotate both --someday");
     }
 }

@@ -9,8 +9,8 @@
 //! layouts kolla-ansible deploys ([`Layout`]), reads every key and
 //! certificate format Octavia and OpenSSL meet in the field ([`EncodedKey`],
 //! [`Certificate`]), checks a deployed directory, saying exactly what is
-//! wrong and what Octavia will log because of it ([`check_dir`]), and
-//! rehearses the controller-to-amphora handshake offline ([`rehearse_dir`]),
+//! wrong and what Octavia will log because of it ([`check::check_dir`]), and
+//! rehearses the controller-to-amphora handshake offline ([`rehearse::rehearse_dir`]),
 //! probes running amphorae as the controllers connect to them ([`probe`]),
 //! checks what a controller runs from kolla-ansible's rendered files
 //! ([`node::node_check`]), and keeps the history of renewals and rotations,
@@ -28,7 +28,9 @@
 //! # Generate, write, check, rehearse
 //!
 //! ```
-//! use octavia_pki::{check_dir, generate, rehearse_dir, CaPassphrases, CheckOptions, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase, RehearseOptions, Sources};
+//! use octavia_pki::check::{check_dir, CheckOptions};
+//! use octavia_pki::rehearse::{rehearse_dir, RehearseOptions};
+//! use octavia_pki::{generate, CaPassphrases, DeployedPki, Destination, GenerateOptions, KeyType, Passphrase, Sources};
 //!
 //! # fn main() -> Result<(), octavia_pki::Error> {
 //! let tmp = tempfile::tempdir().expect("a temporary directory");
@@ -107,7 +109,7 @@
 //! rehearsal, given the history, plays the amphorae booted before it too.
 //!
 //! ```
-//! use octavia_pki::lifecycle::{rotate_staged, CaRole};
+//! use octavia_pki::lifecycle::{rotate_staged, CaRole, RotateOptions};
 //! use octavia_pki::rehearse::{rehearse_dir, RehearseOptions};
 //! use octavia_pki::{generate, history, CaPassphrases, Destination, GenerateOptions, KeyType, Passphrase};
 //!
@@ -120,9 +122,10 @@
 //! # let work_dir = tmp.path().join("octavia-certificates");
 //! let to = Destination::new(&dir, &work_dir);
 //! # generate(&options)?.write(&to, &passphrases, false)?;
-//! let now = time::OffsetDateTime::now_utc();
 //! let lock = to.lock()?; // one writer at a time, from reading to writing
-//! let change = rotate_staged(&to, None, CaRole::ClientCa, &passphrases, KeyType::EcdsaP256, (3650, 365), now)?;
+//! let mut rotation = RotateOptions::default(); // now, the default validities
+//! rotation.key_type = KeyType::EcdsaP256;
+//! let change = rotate_staged(&to, CaRole::ClientCa, &passphrases, &rotation)?;
 //! // Amphorae created before now accept the controllers until the old client CA expires.
 //! assert!(change.amphorae_deadline.is_some());
 //! change.apply(&lock)?;
@@ -152,6 +155,7 @@
 pub mod check;
 pub mod codes;
 pub mod deploy;
+pub mod expiry;
 pub mod fsio;
 pub mod history;
 pub mod key_id;
@@ -183,7 +187,6 @@ mod x509;
 
 pub use bundle::{BundleError, ClientBundle};
 pub use cert::{CertError, Certificate};
-pub use check::{CheckOptions, Finding, Report, check_dir};
 pub use error::{Error, Result};
 pub use fsio::WriteReport;
 pub use generate::{
@@ -203,7 +206,6 @@ pub use passwords::{
     CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, OctaviaValue, PasswordsError, Rendering,
     demo_passwords_yml,
 };
-pub use rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 pub use release::{OctaviaRelease, OctaviaVersions};
 pub use secret::{Passphrase, PassphraseProblem};
 pub use sources::{Role, Sources};

@@ -191,7 +191,8 @@ pub fn names(releases: &[&OctaviaRelease]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{CheckOptions, Severity, check_dir};
+    use crate::check::{CheckOptions, check_dir};
+    use crate::codes::Severity;
     use crate::codes::check as codes;
     use crate::generate::{Destination, GenerateOptions, Subject, generate, self_signed_ca};
     use crate::key::KeyType;

@@ -305,11 +305,11 @@ fn one_process_reads_two_vaults_with_two_passwords() {
     );
     let password = |file: &Path| octavia_pki::vault::password_from_file(file).unwrap();
     let check = |set: &GeneratedSet, vault: octavia_pki::Passphrase| {
-        let mut options = octavia_pki::CheckOptions::default();
+        let mut options = octavia_pki::check::CheckOptions::default();
         options.passwords = Some(set.passwords.clone());
         options.vault_password = Some(vault);
         options.rehearse = false;
-        octavia_pki::check_dir(&set.dir, &options).unwrap()
+        octavia_pki::check::check_dir(&set.dir, &options).unwrap()
     };
     let (one, two) = std::thread::scope(|s| {
         let one = s.spawn(|| check(&first.set, password(&first.password_file)));

@@ -15,7 +15,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::codes::check as codes;
-pub use crate::codes::{Code, CodeInfo, Severity};
+use crate::codes::{Code, Severity};
 
 use crate::error::Result;
 use crate::layout::Layout;

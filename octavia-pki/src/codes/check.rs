@@ -3,7 +3,8 @@
 //!
 //! The codes of the loading pass (files, PEM framing, keys, passphrases, the
 //! bundle's composition) are defined here; every other code is a rule, defined
-//! with its predicate and test in its own file under `check/rules/`.
+//! with its predicate and test in its own file under `check/rules/`, and
+//! published here by the rule registry.
 
 super::finding_codes! {
     namespace = "check";
@@ -165,84 +166,21 @@ super::finding_codes! {
         "A BOM before -----BEGIN is skipped like any other text.";
 }
 
-pub use crate::check::rules::ca_chain_incomplete::CODE as CA_CHAIN_INCOMPLETE;
-pub use crate::check::rules::ca_expires_before_client::CODE as CA_EXPIRES_BEFORE_CLIENT;
-pub use crate::check::rules::ca_key_mismatch::CODE as CA_KEY_MISMATCH;
-pub use crate::check::rules::ca_key_usage_no_cert_sign::CODE as CA_KEY_USAGE_NO_CERT_SIGN;
-pub use crate::check::rules::ca_not_ca::CODE as CA_NOT_CA;
-pub use crate::check::rules::client_cert_untrusted::CODE as CLIENT_CERT_UNTRUSTED;
-pub use crate::check::rules::client_eku_no_client_auth::CODE as CLIENT_EKU_NO_CLIENT_AUTH;
-pub use crate::check::rules::client_key_usage_no_digital_signature::CODE as CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE;
-pub use crate::check::rules::ed25519_server_ca_key::CODE as ED25519_SERVER_CA_KEY;
-pub use crate::check::rules::expired::CODE as EXPIRED;
-pub use crate::check::rules::expiring_soon::CODE as EXPIRING_SOON;
-pub use crate::check::rules::not_yet_valid::CODE as NOT_YET_VALID;
-pub use crate::check::rules::octavia_release_strict_no_aki::CODE as OCTAVIA_RELEASE_STRICT_NO_AKI;
-pub use crate::check::rules::publicly_known_key::CODE as PUBLICLY_KNOWN_KEY;
-pub use crate::check::rules::rehearsal_failed::CODE as REHEARSAL_FAILED;
-pub use crate::check::rules::rsa_key_too_small::CODE as RSA_KEY_TOO_SMALL;
-pub use crate::check::rules::server_ca_chain_order::CODE as SERVER_CA_CHAIN_ORDER;
-pub use crate::check::rules::server_ca_key_id_not_sha1::CODE as SERVER_CA_KEY_ID_NOT_SHA1;
-pub use crate::check::rules::strict_ca_basic_constraints_not_critical::CODE as STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL;
-pub use crate::check::rules::strict_ca_no_key_usage::CODE as STRICT_CA_NO_KEY_USAGE;
-pub use crate::check::rules::strict_ca_no_ski::CODE as STRICT_CA_NO_SKI;
-pub use crate::check::rules::strict_no_aki::CODE as STRICT_NO_AKI;
-pub use crate::check::rules::weak_signature::CODE as WEAK_SIGNATURE;
+/// The rules' codes, each under the name the rule registry gives it, and
+/// [`ALL`]: the loading pass's codes, then the rules', in documentation order.
+macro_rules! publish {
+    ($($module:ident: $name:ident,)*) => {
+        $(pub use crate::check::rules::$module::CODE as $name;)*
 
-/// Every code of this namespace, in documentation order.
-pub const ALL: &[super::Code] = &[
-    MISSING_FILE,
-    NOT_A_FILE,
-    UNREADABLE_FILE,
-    VAULTED_FILE,
-    FILE_TOO_LARGE,
-    EMPTY_FILE,
-    DER_NOT_PEM,
-    NO_PEM_BLOCK,
-    TRUNCATED_PEM,
-    CORRUPT_PEM,
-    WRONG_BLOCK_KIND,
-    UNREADABLE_CERTIFICATE,
-    UNREADABLE_KEY,
-    BUNDLE_NO_CERTIFICATE,
-    BUNDLE_NO_KEY,
-    BUNDLE_SEVERAL_KEYS,
-    BUNDLE_CA_FIRST,
-    BUNDLE_KEY_MISMATCH,
-    BUNDLE_KEY_ENCRYPTED,
-    CA_KEY_NOT_ENCRYPTED,
-    PASSPHRASE_NOT_AVAILABLE,
-    WRONG_PASSPHRASE,
-    PASSWORD_UNUSABLE,
-    PASSWORD_NOT_AS_WRITTEN,
-    DUPLICATE_KEY,
-    PASSWORD_MISSING,
-    CA_KEY_MISMATCH,
-    WORK_DIR_MISMATCH,
-    SERVER_CA_CHAIN_ORDER,
-    RSA_KEY_TOO_SMALL,
-    ED25519_SERVER_CA_KEY,
-    CLIENT_CERT_UNTRUSTED,
-    CA_CHAIN_INCOMPLETE,
-    SERVER_CA_KEY_ID_NOT_SHA1,
-    CA_NOT_CA,
-    CA_KEY_USAGE_NO_CERT_SIGN,
-    CLIENT_EKU_NO_CLIENT_AUTH,
-    CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
-    WEAK_SIGNATURE,
-    EXPIRED,
-    NOT_YET_VALID,
-    EXPIRING_SOON,
-    CA_EXPIRES_BEFORE_CLIENT,
-    PUBLICLY_KNOWN_KEY,
-    STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
-    STRICT_CA_NO_KEY_USAGE,
-    STRICT_CA_NO_SKI,
-    STRICT_NO_AKI,
-    REHEARSAL_FAILED,
-    OCTAVIA_RELEASE_STRICT_NO_AKI,
-    KEY_FILE_PERMISSIONS,
-    TEXT_BEFORE_PEM,
-    CRLF_LINE_ENDINGS,
-    UTF8_BOM,
-];
+        /// The rules' codes, in the registry's order.
+        const RULES: &[super::Code] = &[$($name),*];
+    };
+}
+crate::check::rules::registry!(publish);
+
+/// Every code of this namespace, in documentation order: the loading
+/// pass's, then the rules'.
+pub const ALL: &[super::Code] = &{
+    const N: usize = LOADING.len() + RULES.len();
+    super::concat::<N>(LOADING, RULES)
+};

@@ -21,7 +21,9 @@ use serde::Serialize;
 
 /// How serious a finding is: a closed set, published in the JSON and the exit
 /// codes (so, unlike the crate's other enums, not `#[non_exhaustive]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Octavia will fail (or OpenSSL will refuse the files).
@@ -129,6 +131,14 @@ impl Serialize for Code {
     }
 }
 
+/// A code read back from a report: its id, or an alias of it.
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        Code::find(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown code \"{id}\"")))
+    }
+}
+
 /// One code's [`Code`] constant:
 ///
 /// `code! { namespace = "ns", id = "id", severity = Error, strict = false, title = "...",
@@ -169,6 +179,22 @@ macro_rules! finding_codes {
     };
 }
 pub(crate) use finding_codes;
+
+/// `a` then `b`, as one array (`N` is their total length): how a
+/// namespace's list is made of lists defined apart, at compile time.
+pub(crate) const fn concat<const N: usize>(a: &[Code], b: &[Code]) -> [Code; N] {
+    assert!(a.len() + b.len() == N, "N is the total length");
+    let mut out = [match a.first() {
+        Some(c) => *c,
+        None => b[0],
+    }; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
 
 /// Every code, namespace after namespace.
 pub fn all() -> impl Iterator<Item = Code> {

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, CheckOptions, Code, Finding, Summary};
+use crate::check::{self, CheckOptions, Finding, Summary};
+use crate::codes::Code;
 use crate::yaml::Yaml;
 use crate::{CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError};
 use serde::Serialize;

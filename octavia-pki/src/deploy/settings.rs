@@ -162,7 +162,7 @@ impl Settings {
     }
 
     /// The value of port setting `name` when it is a number; kolla's
-    /// default when it is absent and kolla has one ([`KOLLA_PORTS`]).
+    /// default when it is absent and kolla has one.
     pub fn port(&self, name: &str) -> Option<u16> {
         match self.get(name) {
             Value::Plain(v) => scalar_text(v)?.trim().parse().ok(),

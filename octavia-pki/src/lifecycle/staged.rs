@@ -19,16 +19,16 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use crate::probe::{AmphoraReport, ProbeReport};
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, RECONFIGURE, WorkDir, role_name, subject_of};
+use super::{CaRole, CertificateSummary, Change, RECONFIGURE, RotateOptions, WorkDir, subject_of};
 use crate::cert::Certificate;
 use crate::codes::probe as status;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::generate::{Destination, client_certificate, cross_certificate, next_generation};
-use crate::history::{self, HistoryEntry, action};
+use crate::history::{self, Action, HistoryEntry};
 use crate::key::KeyType;
 use crate::layout::{Layout, work_dir};
 use crate::model::CaPassphrases;
@@ -45,18 +45,17 @@ const HOUSEKEEPING_DAYS: i64 = 18;
 /// Client CA: a new CA, its cross-certificate signed by the old CA's key,
 /// and a client certificate from the new CA; the bundle carries `[client,
 /// cross]`, so amphorae booted before keep accepting the controllers until
-/// the old CA certificate's not-after. The CA's new key is of `key_type`; `days` are the CA's and the client
-/// certificate's validity.
+/// the old CA certificate's not-after. The new key's type and the
+/// validities are `options`'.
 pub fn rotate_staged(
     to: &Destination<'_>,
-    layout: Option<Layout>,
     role: CaRole,
     passphrases: &CaPassphrases,
-    key_type: KeyType,
-    days: (u32, u32),
-    now: OffsetDateTime,
+    options: &RotateOptions,
 ) -> Result<Change> {
-    let wd = two_cas(to, layout, Some(passphrases), "rotate")?;
+    let wd = two_cas(to, options.layout, Some(passphrases), "rotate")?;
+    let (key_type, now) = (options.key_type, options.now);
+    let days = (options.ca_days, options.client_days);
     match role {
         CaRole::ServerCa => stage_server_ca(&wd, passphrases, key_type, days.0, now),
         CaRole::ClientCa => stage_client_ca(&wd, passphrases, key_type, days, now),
@@ -147,7 +146,7 @@ fn stage_server_ca(
             old_cert.not_after_rfc3339()
         ));
     }
-    let entry = HistoryEntry::new(action::STAGED_SERVER_CA, old_cert, &new, None, now);
+    let entry = HistoryEntry::new(Action::Staged(CaRole::ServerCa), old_cert, &new, None, now);
     Change::new(
         format!(
             "staged a new server CA \"{}\" ({key_type}) before \"{}\"",
@@ -242,7 +241,7 @@ fn stage_client_ca(
             .into(),
     ];
     let entry = HistoryEntry::new(
-        action::STAGED_CLIENT_CA,
+        Action::Staged(CaRole::ClientCa),
         old_cert,
         new.certificate(),
         Some(deadline),
@@ -269,70 +268,50 @@ fn stage_client_ca(
     .recorded(wd.to, entry)
 }
 
-/// A `probe --format json` report, read back as the evidence `rotate
-/// finish` needs: what each amphora served and when it was created.
-#[derive(Debug, Clone, Deserialize)]
+/// A `probe --format json` report ([`ProbeReport`]), read back as the
+/// evidence `rotate finish` needs: what each amphora served and when it was
+/// created.
+#[derive(Debug, Clone)]
 pub struct FinishEvidence {
-    #[serde(skip)]
     path: PathBuf,
-    targets: Vec<ProbedAmphora>,
+    report: ProbeReport,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct ProbedAmphora {
-    amphora_id: Option<String>,
-    address: Option<String>,
-    status: String,
-    issuer_index: Option<usize>,
-    certificate: Option<ServedCertificate>,
-    record: Option<ProbedRecord>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct ServedCertificate {
-    issuer: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct ProbedRecord {
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    created_at: Option<OffsetDateTime>,
-}
-
-impl ProbedAmphora {
-    fn name(&self) -> &str {
-        self.amphora_id
-            .as_deref()
-            .or(self.address.as_deref())
-            .unwrap_or("?")
-    }
+/// How an amphora of the report is named in messages.
+fn name_of(amphora: &AmphoraReport) -> &str {
+    amphora
+        .amphora_id
+        .as_deref()
+        .or(amphora.address.as_deref())
+        .unwrap_or("?")
 }
 
 impl FinishEvidence {
     /// Reads a `probe --format json` report (`vault`: the password of a
     /// report encrypted with ansible-vault); an error names the file.
     pub fn read(path: &Path, vault: Option<&crate::Passphrase>) -> Result<Self> {
-        let mut evidence: Self = fsio::read_json_of(path, fsio::FileKind::ProbeReport, vault)?;
-        evidence.path = path.to_owned();
-        Ok(evidence)
+        Ok(Self {
+            path: path.to_owned(),
+            report: ProbeReport::read(path, vault)?,
+        })
     }
 
     /// Why the old server CA is still needed: every amphora whose handshake
     /// failed or whose certificate was not issued by `current`.
     fn server_ca_still_needed(&self, current: &Certificate) -> Vec<String> {
-        self.targets
+        self.report
+            .targets
             .iter()
             .filter_map(|t| {
                 // amphora-old-client-ca is only given after a full handshake.
-                let connected =
-                    t.status == status::OK.id() || t.status == status::AMPHORA_OLD_CLIENT_CA.id();
+                let connected = t.status == status::OK || t.status == status::AMPHORA_OLD_CLIENT_CA;
                 let issuer = t.certificate.as_ref().map(|c| c.issuer.as_str());
                 if !connected {
-                    Some(format!("{}: {}", t.name(), t.status))
+                    Some(format!("{}: {}", name_of(t), t.status))
                 } else if issuer != Some(current.subject()) {
                     Some(format!(
                         "{}: certificate from \"{}\" (issuer_index {})",
-                        t.name(),
+                        name_of(t),
                         issuer.unwrap_or("?"),
                         t.issuer_index
                             .map_or_else(|| "none".into(), |i| i.to_string())
@@ -347,15 +326,16 @@ impl FinishEvidence {
     /// Why the cross-certificate is still needed: every amphora not known to
     /// have been created after `rotated`.
     fn cross_still_needed(&self, rotated: OffsetDateTime) -> Vec<String> {
-        self.targets
+        self.report
+            .targets
             .iter()
             .filter_map(|t| match t.record.as_ref().and_then(|r| r.created_at) {
                 Some(created) if created > rotated => None,
-                Some(created) => Some(format!("{}: created {created}", t.name())),
+                Some(created) => Some(format!("{}: created {created}", name_of(t))),
                 None => Some(format!(
                     "{}: no created_at (probe with `--amphorae` from `openstack loadbalancer \
                      amphora list -f json`)",
-                    t.name()
+                    name_of(t)
                 )),
             })
             .collect()
@@ -416,8 +396,7 @@ pub fn finish_staged(
             bundle.chain.clear();
             let history = history::read_history(wd.to.work_dir, wd.to.vault_password)?;
             let rotated =
-                history::unfinished(&history, action::STAGED_CLIENT_CA, action::FINISH_CLIENT_CA)
-                    .and_then(HistoryEntry::at);
+                history::unfinished(&history, CaRole::ClientCa).and_then(HistoryEntry::at);
             let still_needed = match (evidence, rotated) {
                 (Some(e), Some(at)) => Some(e.cross_still_needed(at)),
                 (Some(_), None) => Some(vec![format!(
@@ -447,12 +426,12 @@ pub fn finish_staged(
     };
     let mut next_steps = vec![format!("{RECONFIGURE}   (deploys the change)")];
     match (still_needed, evidence) {
-        (Some(needed), Some(e)) if needed.is_empty() && !e.targets.is_empty() => {
+        (Some(needed), Some(e)) if needed.is_empty() && !e.report.targets.is_empty() => {
             next_steps.push(format!(
                 "{} shows none of its {} needs {what_goes}. It covers only the amphorae \
                  it was given: it must come from the whole `openstack loadbalancer amphora list`.",
                 e.path.display(),
-                crate::text::count(e.targets.len(), "amphora", "amphorae")
+                crate::text::count(e.report.targets.len(), "amphora", "amphorae")
             ));
         }
         (needed, _) => {
@@ -474,7 +453,7 @@ pub fn finish_staged(
                     "not finishing the {} rotation: {why}. Fail those amphorae over (or, for the \
                      server CA, let housekeeping re-issue their certificates), probe again, or \
                      give --force",
-                    role_name(role).replace('_', " ")
+                    role.words()
                 )));
             }
             next_steps.push(format!(
@@ -483,17 +462,13 @@ pub fn finish_staged(
             ));
         }
     }
-    let finish = match role {
-        CaRole::ServerCa => action::FINISH_SERVER_CA,
-        CaRole::ClientCa => action::FINISH_CLIENT_CA,
-    };
-    let entry = HistoryEntry::new(finish, &old, &new, None, now);
+    let entry = HistoryEntry::new(Action::Finish(role), &old, &new, None, now);
     Change::new(
         format!(
             "finished the {} rotation: removed {what_goes}",
-            role_name(role).replace('_', " ")
+            role.words()
         ),
-        vec![(role_name(role).into(), CertificateSummary::of(&new))],
+        vec![(role.key().into(), CertificateSummary::of(&new))],
         files,
         next_steps,
     )
@@ -534,17 +509,33 @@ mod tests {
 
     #[test]
     fn the_evidence_says_which_amphorae_still_need_the_old_cas() {
-        let report = serde_json::json!({"targets": [
-            {"amphora_id": "new", "status": "ok", "issuer_index": 0,
-             "certificate": {"issuer": "CN=ca G2"},
-             "record": {"created_at": "2026-11-25T12:00:00Z"}},
-            {"amphora_id": "old", "status": "amphora-old-client-ca", "issuer_index": 1,
-             "certificate": {"issuer": "CN=ca"},
-             "record": {"created_at": "2026-11-01T12:00:00Z"}},
-            {"amphora_id": "down", "status": "connect-refused", "issuer_index": null,
-             "certificate": null}
+        // A probe report as `probe --format json` writes it.
+        let amphora =
+            |id: &str, status: &str, issuer: Option<(&str, usize)>, created: Option<&str>| {
+                let mut a = serde_json::json!({
+                    "amphora_id": id, "address": "192.0.2.1", "port": 9443, "status": status,
+                    "severity": "info", "message": "", "fix": "", "tls_version": null,
+                    "api_version": null, "anonymous": null, "serves_database_certificate": null,
+                    "issuer_index": issuer.map(|(_, i)| i), "certificate": null, "elapsed_ms": 3,
+                });
+                if let Some((issuer, _)) = issuer {
+                    a["certificate"] = serde_json::json!({"cn": id, "san": [id], "issuer": issuer,
+                    "serial": "01", "not_after": "2027-01-01T00:00:00Z", "days_left": 30});
+                }
+                if let Some(created) = created {
+                    a["record"] = serde_json::json!({"created_at": created});
+                }
+                a
+            };
+        let report = serde_json::json!({"dir": "/etc/kolla/config/octavia", "summary": {}, "targets": [
+            amphora("new", "ok", Some(("CN=ca G2", 0)), Some("2026-11-25T12:00:00Z")),
+            amphora("old", "amphora-old-client-ca", Some(("CN=ca", 1)), Some("2026-11-01T12:00:00Z")),
+            amphora("down", "connect-refused", None, None),
         ]});
-        let evidence: FinishEvidence = serde_json::from_value(report).unwrap();
+        let evidence = FinishEvidence {
+            path: PathBuf::from("report.json"),
+            report: serde_json::from_value(report).unwrap(),
+        };
         let rotated = OffsetDateTime::parse(
             "2026-11-20T00:00:00Z",
             &time::format_description::well_known::Rfc3339,

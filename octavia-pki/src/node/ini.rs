@@ -8,26 +8,26 @@ use std::fmt;
 
 /// One `key = value`, with the line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The value, continuation lines joined with `\n`, quotes stripped.
-    pub value: String,
+    pub(crate) value: String,
     /// Its first line (1-based).
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// A parsed file: sections in order, each with its keys in order.
 #[derive(Debug, Clone, Default)]
-pub struct Ini {
+pub(crate) struct Ini {
     sections: Vec<(String, Vec<(String, Entry)>)>,
 }
 
 /// Why a file is not oslo.config INI.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IniError {
+pub(crate) struct IniError {
     /// The line (1-based).
-    pub line: usize,
+    pub(crate) line: usize,
     /// What is wrong with it.
-    pub why: &'static str,
+    pub(crate) why: &'static str,
 }
 
 impl fmt::Display for IniError {
@@ -38,7 +38,7 @@ impl fmt::Display for IniError {
 
 impl Ini {
     /// Parses `text`.
-    pub fn parse(text: &str) -> Result<Self, IniError> {
+    pub(crate) fn parse(text: &str) -> Result<Self, IniError> {
         let mut ini = Ini::default();
         // The key and value being read, for continuation lines.
         let mut open = false;
@@ -110,7 +110,7 @@ impl Ini {
 
     /// The value of `key` in `section` (the last, where repeated; a section
     /// may also be repeated).
-    pub fn get(&self, section: &str, key: &str) -> Option<&Entry> {
+    pub(crate) fn get(&self, section: &str, key: &str) -> Option<&Entry> {
         self.sections
             .iter()
             .filter(|(name, _)| name == section)
@@ -129,11 +129,11 @@ fn unquote(value: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OsloValue {
     /// The value.
-    pub value: String,
+    pub(crate) value: String,
     /// Surrounding white space was stripped.
-    pub trimmed: bool,
+    pub(crate) trimmed: bool,
     /// A pair of surrounding quotes was stripped.
-    pub unquoted: bool,
+    pub(crate) unquoted: bool,
 }
 
 /// oslo.config's `BaseParser._split_key_value`: `value.strip()`, then, when

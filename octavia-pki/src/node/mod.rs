@@ -31,7 +31,7 @@ use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 pub use container::ContainerEngine;
-pub use ini::{Entry, Ini, IniError};
+use ini::Ini;
 
 /// Octavia's services that hold certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -14,8 +14,9 @@
 //!
 //! ```no_run
 //! use octavia_pki::probe::{ControllerIdentity, ProbeOptions, Target, probe};
+//! use octavia_pki::Sources;
 //!
-//! let identity = ControllerIdentity::from_dir("/etc/kolla/octavia-worker".as_ref(), None)?;
+//! let identity = ControllerIdentity::read(&Sources::in_dir("/etc/kolla/octavia-worker".as_ref(), None))?;
 //! let targets = vec!["0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@10.1.0.17".parse::<Target>()?];
 //! let report = probe(&identity, &targets, &ProbeOptions::default())?;
 //! for amphora in &report.targets {
@@ -32,7 +33,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::bundle::ClientBundle;
@@ -134,7 +135,7 @@ impl ControllerIdentity {
 }
 
 /// Whether the agent let in a connection without a client certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Anonymous {
@@ -151,7 +152,7 @@ pub enum Anonymous {
 }
 
 /// The certificate an amphora served.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AmphoraCertificate {
     /// Its common name (Octavia writes the amphora id).
@@ -169,7 +170,7 @@ pub struct AmphoraCertificate {
 }
 
 /// What one amphora answered.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AmphoraReport {
     /// The amphora id, if known.
@@ -185,6 +186,7 @@ pub struct AmphoraReport {
     /// What happened, in the words the controllers would log.
     pub message: String,
     /// What to do.
+    #[serde(skip_deserializing)]
     pub fix: &'static str,
     /// The amphora's certificate, when it sent one.
     pub certificate: Option<AmphoraCertificate>,
@@ -235,7 +237,7 @@ impl AmphoraReport {
 }
 
 /// What the probe found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProbeReport {
     /// The directory the controllers' identity came from.
@@ -247,6 +249,19 @@ pub struct ProbeReport {
 }
 
 impl ProbeReport {
+    /// Reads back a report `probe --format json` wrote (`vault`: the
+    /// password of one encrypted with ansible-vault), streaming it: a report
+    /// of 50,000 amphorae is 35 MB. An error names the file.
+    pub fn read(path: &std::path::Path, vault: Option<&crate::Passphrase>) -> Result<Self> {
+        let mut report: Self =
+            crate::fsio::read_json_of(path, crate::fsio::FileKind::ProbeReport, vault)?;
+        // The fix is the status's, as written (it is not read back).
+        for target in &mut report.targets {
+            target.fix = target.status.info().fix;
+        }
+        Ok(report)
+    }
+
     /// Whether any amphora got an error status.
     pub fn has_errors(&self) -> bool {
         self.targets.iter().any(|t| t.severity == Severity::Error)

@@ -31,7 +31,8 @@ pub struct Target {
 }
 
 /// What the amphora list says of one amphora, besides its id and address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Record {
     /// `status` (ALLOCATED, ERROR...).

@@ -2,16 +2,21 @@
 
 use crate::cert::Certificate;
 
-use super::path::Budget;
+use super::budget::{Budget, Exhausted};
 
 /// Whether `parent` issued `child`: the names match, the key identifiers
 /// agree, and `parent`'s key made `child`'s signature. The signature check
-/// is charged to `budget`; without budget left the answer is no.
-pub(crate) fn issued_by(child: &Certificate, parent: &Certificate, budget: &mut Budget) -> bool {
-    child.issuer() == parent.subject()
-        && key_ids_agree(child, parent)
-        && budget.signature()
-        && child.is_signed_by(parent)
+/// is charged to `budget`; without budget left there is no answer.
+pub(crate) fn issued_by(
+    child: &Certificate,
+    parent: &Certificate,
+    budget: &mut Budget,
+) -> Result<bool, Exhausted> {
+    if child.issuer() != parent.subject() || !key_ids_agree(child, parent) {
+        return Ok(false);
+    }
+    budget.signature()?;
+    Ok(child.is_signed_by(parent))
 }
 
 /// Whether `child`'s authority key identifier and `candidate`'s subject key
@@ -26,7 +31,13 @@ pub(crate) fn key_ids_agree(child: &Certificate, candidate: &Certificate) -> boo
     }
 }
 
+/// Whether `parent` issued `child`, asked once, outside any path build
+/// (one check from a fresh budget, which cannot run out).
+pub(crate) fn issued(child: &Certificate, parent: &Certificate) -> bool {
+    issued_by(child, parent, &mut Budget::default()).unwrap_or(false)
+}
+
 /// Whether the certificate is a self-signed root (it issued itself).
 pub(crate) fn is_self_signed(cert: &Certificate) -> bool {
-    issued_by(cert, cert, &mut Budget::default())
+    issued(cert, cert)
 }

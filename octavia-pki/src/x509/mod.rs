@@ -6,13 +6,14 @@
 //! [`MIN_RSA_BITS`]). The checker's static rules and the rehearsal's
 //! handshake both use it, so their verdicts cannot drift apart.
 
+mod budget;
 mod issuer;
 mod path;
 pub(crate) mod tls;
 mod verify;
 
-pub(crate) use issuer::{is_self_signed, issued_by};
-pub(crate) use path::{Budget, auto_chain, chain_to, complete_in_file};
+pub(crate) use issuer::{is_self_signed, issued};
+pub(crate) use path::{auto_chain, chain_to, complete_in_file};
 pub use verify::VerifyError;
 
 use crate::cert::Certificate;

@@ -13,8 +13,9 @@ use x509_parser::public_key::PublicKey;
 
 use crate::cert::Certificate;
 
+use super::budget::{Budget, Exhausted, MAX_DEPTH};
 use super::issuer::{is_self_signed, issued_by, key_ids_agree};
-use super::path::{Budget, MAX_DEPTH, issuer_in};
+use super::path::issuer_in;
 use super::{MIN_RSA_BITS, weak_signature};
 
 /// What the certificate is used for.
@@ -65,6 +66,10 @@ pub enum VerifyError {
     StrictNoSki,
     /// X509_STRICT: no authority key identifier.
     StrictNoAki,
+    /// Not OpenSSL's: this verifier's path building ran out of its budget of
+    /// signature checks (rustls-webpki's `MaximumSignatureChecksExceeded`),
+    /// among thousands of look-alike certificates; no verdict was reached.
+    PathBudgetExhausted,
 }
 
 impl VerifyError {
@@ -87,8 +92,11 @@ impl VerifyError {
                 "Basic Constraints of CA cert not marked critical"
             }
             Self::StrictCaNoKeyUsage => "CA cert does not include key usage extension",
-            Self::StrictNoSki => "Subject Key Identifier missing",
+            Self::StrictNoSki => "Missing Subject Key Identifier",
             Self::StrictNoAki => "Missing Authority Key Identifier",
+            Self::PathBudgetExhausted => {
+                "path building gave up after its budget of signature checks"
+            }
         }
     }
 
@@ -149,17 +157,15 @@ pub(crate) fn verify(
             if weak_signature(&oid).is_some() {
                 return Err(VerifyError::CaMdTooWeak);
             }
-            if strict
-                && !has_extension(cert, |e| {
-                    matches!(e, ParsedExtension::AuthorityKeyIdentifier(_))
-                })
-            {
+            // OpenSSL's X509_STRICT wants the key identifier: an
+            // authorityKeyIdentifier naming the issuer by name and serial
+            // alone is "Missing Authority Key Identifier" (OpenSSL 3.0.19,
+            // testdata/certs/openssl-verify.txt).
+            if strict && cert.authority_key_id().is_none() {
                 return Err(VerifyError::StrictNoAki);
             }
         }
-        if let Ok(PublicKey::RSA(rsa)) = cert.parsed().public_key().parsed()
-            && rsa.key_size() < MIN_RSA_BITS
-        {
+        if rsa_too_small(cert) {
             return Err(if depth == 0 {
                 VerifyError::EeKeyTooSmall
             } else {
@@ -182,11 +188,19 @@ fn build_path<'a>(
     presented: &'a [Certificate],
     anchors: &'a [Certificate],
 ) -> Result<Vec<&'a Certificate>, VerifyError> {
+    let exhausted = |_: Exhausted| VerifyError::PathBudgetExhausted;
     let mut budget = Budget::default();
     let mut path = vec![leaf];
     let mut current = leaf;
     for _ in 0..MAX_DEPTH {
-        if let Some(anchor) = anchors.iter().find(|a| issued_by(current, a, &mut budget)) {
+        let mut anchor = None;
+        for candidate in anchors {
+            if issued_by(current, candidate, &mut budget).map_err(exhausted)? {
+                anchor = Some(candidate);
+                break;
+            }
+        }
+        if let Some(anchor) = anchor {
             if !std::ptr::eq(anchor, current) {
                 path.push(anchor);
             }
@@ -199,18 +213,23 @@ fn build_path<'a>(
         if is_self_signed(current) {
             return Err(VerifyError::SelfSignedInChain);
         }
-        if let Some(next) = issuer_in(current, presented, &mut budget) {
+        if let Some(next) = issuer_in(current, presented, &mut budget).map_err(exhausted)? {
             path.push(next);
             current = next;
             continue;
         }
         // A candidate with the issuer's name whose key identifier matches
-        // (OpenSSL's check_issued discards the others) did not sign it.
+        // (OpenSSL's check_issued discards the others) did not sign it. But
+        // OpenSSL judges a CA's key size (check_chain) before any signature
+        // (internal_verify): with too small a key, that is what it says,
+        // whatever the signature (which aws-lc cannot check under 2048 bits).
         let named = anchors
             .iter()
             .chain(presented)
-            .any(|c| c.subject() == current.issuer() && key_ids_agree(current, c));
-        return Err(if named {
+            .find(|c| c.subject() == current.issuer() && key_ids_agree(current, c));
+        return Err(if named.is_some_and(rsa_too_small) {
+            VerifyError::CaKeyTooSmall
+        } else if named.is_some() {
             VerifyError::SignatureFailure
         } else if path.len() == 1 {
             VerifyError::UnableToGetLocalIssuer
@@ -219,6 +238,11 @@ fn build_path<'a>(
         });
     }
     Err(VerifyError::UnableToGetIssuer)
+}
+
+/// Whether the certificate's key is RSA below [`MIN_RSA_BITS`] (security level 2).
+fn rsa_too_small(cert: &Certificate) -> bool {
+    matches!(cert.parsed().public_key().parsed(), Ok(PublicKey::RSA(rsa)) if rsa.key_size() < MIN_RSA_BITS)
 }
 
 fn has_extension(cert: &Certificate, pred: impl Fn(&ParsedExtension<'_>) -> bool) -> bool {
@@ -296,5 +320,290 @@ fn names_host(leaf: &Certificate, host: &str) -> bool {
             .iter()
             .any(|n| matches!(n, GeneralName::DNSName(name) if name.eq_ignore_ascii_case(host))),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! One test per [`VerifyError`], each on files OpenSSL or Python's
+    //! cryptography wrote (`testdata/`), or on certificates made here where
+    //! the case is this verifier's own (the budget).
+
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::Sources;
+    use crate::load::load;
+    use VerifyError as E;
+
+    fn testdata(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata")
+            .join(rel)
+    }
+
+    /// The moment the check fixtures were recorded at.
+    fn checked_at() -> OffsetDateTime {
+        let at = std::fs::read_to_string(testdata("check/CHECKED_AT")).unwrap();
+        OffsetDateTime::parse(at.trim(), &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    fn certs(rel: &str) -> Vec<Certificate> {
+        Certificate::all_from_file_bytes(&std::fs::read(testdata(rel)).unwrap()).unwrap()
+    }
+
+    /// The amphora's verdict on a check fixture's client bundle.
+    fn client_side(case: &str, strict: bool) -> Result<(), VerifyError> {
+        let dir = testdata("check").join(case);
+        let sources = Sources::in_dir(&dir, None);
+        let load = load(&sources);
+        let bundle = load.client_cert.ok().unwrap();
+        let anchors = load.client_ca.ok().unwrap();
+        let (leaf, chain) = bundle.certificates.split_first().unwrap();
+        verify(
+            leaf,
+            chain,
+            anchors,
+            Purpose::TlsClient,
+            None,
+            checked_at(),
+            strict,
+        )
+    }
+
+    /// The controller's verdict on an amphora certificate issued with a
+    /// check fixture's server CA, for amphora `host`.
+    fn server_side(case: &str, host: &str) -> Result<(), VerifyError> {
+        let dir = testdata("check").join(case);
+        let sources =
+            Sources::in_dir(&dir, None).with_passphrase(Some(dir.join("passwords.yml")), None);
+        let load = load(&sources);
+        let ca = crate::CertificateAuthority {
+            certificates: load.ca_certificate.ok().unwrap().clone(),
+            key: load.ca_private_key.ok().unwrap().clone(),
+        };
+        let id = "8f0b6b5e-6c0e-4f59-a2b8-0c3ad1c0b7f1";
+        let newest = crate::release::RELEASES.last().unwrap();
+        let amphora =
+            crate::rehearse::issue_amphora_certificate(&ca, newest, id, checked_at()).unwrap();
+        verify(
+            &amphora,
+            &[],
+            &ca.certificates,
+            Purpose::TlsServer,
+            Some(host),
+            checked_at(),
+            false,
+        )
+    }
+
+    /// A leaf of `testdata/certs` against its CA, and what OpenSSL's verify
+    /// said of the pair (`testdata/certs/openssl-verify.txt`).
+    fn openssl_pair(name: &str, ca: &str, strict: bool) -> (Result<(), VerifyError>, String) {
+        let leaf = &certs(&format!("certs/{name}-leaf.pem"))[0];
+        let ca = certs(&format!("certs/{ca}.pem"));
+        let said = std::fs::read_to_string(testdata("certs/openssl-verify.txt")).unwrap();
+        let line = said
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}-leaf: ")))
+            .unwrap()
+            .split_once(": ")
+            .unwrap()
+            .1
+            .to_owned();
+        let now = leaf.not_before() + time::Duration::days(1);
+        (
+            verify(leaf, &[], &ca, Purpose::TlsClient, None, now, strict),
+            line,
+        )
+    }
+
+    #[test]
+    fn a_good_set_verifies_both_ways() {
+        assert_eq!(client_side("good-rsa", true), Ok(()));
+        assert_eq!(
+            server_side("good-rsa", "8f0b6b5e-6c0e-4f59-a2b8-0c3ad1c0b7f1"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn unable_to_get_local_issuer() {
+        assert_eq!(
+            client_side("client-from-other-pki", false),
+            Err(E::UnableToGetLocalIssuer)
+        );
+    }
+
+    #[test]
+    fn unable_to_get_issuer() {
+        assert_eq!(
+            client_side("client-ca-intermediate-only", false),
+            Err(E::UnableToGetIssuer)
+        );
+    }
+
+    #[test]
+    fn self_signed_in_chain() {
+        // The bundle's certificate with its own CA presented, judged against
+        // another CA: the chain ends at a root the verifier does not trust.
+        let dir = testdata("check/good-rsa");
+        let load = load(&Sources::in_dir(&dir, None));
+        let leaf = &load.client_cert.ok().unwrap().certificates[0];
+        let own_ca = load.client_ca.ok().unwrap();
+        let other = load.ca_certificate.ok().unwrap();
+        let verdict = verify(
+            leaf,
+            own_ca,
+            other,
+            Purpose::TlsClient,
+            None,
+            checked_at(),
+            false,
+        );
+        assert_eq!(verdict, Err(E::SelfSignedInChain));
+    }
+
+    #[test]
+    fn signature_failure() {
+        let host = "8f0b6b5e-6c0e-4f59-a2b8-0c3ad1c0b7f1";
+        assert_eq!(
+            server_side("server-key-mismatch", host),
+            Err(E::SignatureFailure)
+        );
+    }
+
+    #[test]
+    fn expired_and_not_yet_valid() {
+        assert_eq!(client_side("client-expired", false), Err(E::Expired));
+        assert_eq!(
+            client_side("client-not-yet-valid", false),
+            Err(E::NotYetValid)
+        );
+    }
+
+    #[test]
+    fn invalid_ca() {
+        assert_eq!(client_side("client-ca-not-ca", false), Err(E::InvalidCa));
+        assert_eq!(
+            client_side("client-ca-without-keycertsign", false),
+            Err(E::InvalidCa)
+        );
+    }
+
+    #[test]
+    fn invalid_purpose() {
+        assert_eq!(
+            client_side("client-eku-server-auth-only", false),
+            Err(E::InvalidPurpose)
+        );
+        assert_eq!(
+            client_side("client-ku-without-digital-signature", false),
+            Err(E::InvalidPurpose)
+        );
+    }
+
+    #[test]
+    fn ca_md_too_weak() {
+        assert_eq!(
+            client_side("client-signed-with-sha1", false),
+            Err(E::CaMdTooWeak)
+        );
+    }
+
+    #[test]
+    fn ee_key_too_small() {
+        assert_eq!(client_side("client-rsa-1024", false), Err(E::EeKeyTooSmall));
+    }
+
+    #[test]
+    fn ca_key_too_small_as_openssl_says_it() {
+        let (verdict, openssl) = openssl_pair("rsa1024", "rsa1024-ca", false);
+        assert_eq!(verdict, Err(E::CaKeyTooSmall));
+        assert_eq!(E::CaKeyTooSmall.openssl(), openssl);
+    }
+
+    #[test]
+    fn hostname_mismatch() {
+        assert_eq!(
+            server_side("good-rsa", "00000000-0000-4000-8000-000000000000"),
+            Err(E::HostnameMismatch)
+        );
+    }
+
+    #[test]
+    fn strict_basic_constraints_not_critical() {
+        assert_eq!(
+            client_side("client-ca-without-basic-constraints", true),
+            Err(E::StrictBasicConstraintsNotCritical)
+        );
+        assert_eq!(
+            client_side("client-ca-without-basic-constraints", false),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn strict_ca_no_key_usage_as_openssl_says_it() {
+        let (verdict, openssl) = openssl_pair("ca-no-key-usage", "ca-no-key-usage", true);
+        assert_eq!(verdict, Err(E::StrictCaNoKeyUsage));
+        assert_eq!(E::StrictCaNoKeyUsage.openssl(), openssl);
+        assert_eq!(
+            openssl_pair("ca-no-key-usage", "ca-no-key-usage", false).0,
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn strict_no_ski_as_openssl_says_it() {
+        let (verdict, openssl) = openssl_pair("ca-no-ski", "ca-no-ski", true);
+        assert_eq!(verdict, Err(E::StrictNoSki));
+        assert_eq!(E::StrictNoSki.openssl(), openssl);
+    }
+
+    #[test]
+    fn strict_no_aki_as_openssl_says_it() {
+        assert_eq!(
+            client_side("strict-client-without-aki", true),
+            Err(E::StrictNoAki)
+        );
+        // An authorityKeyIdentifier without the key identifier is missing too.
+        let (verdict, openssl) = openssl_pair("aki-without-keyid", "aki-without-keyid", true);
+        assert_eq!(verdict, Err(E::StrictNoAki));
+        assert_eq!(E::StrictNoAki.openssl(), openssl);
+    }
+
+    #[test]
+    fn path_budget_exhausted() {
+        // More look-alike anchors than the budget has signature checks, none
+        // of which made the leaf's signature.
+        use crate::generate::self_signed_ca;
+        let now = OffsetDateTime::now_utc();
+        let name = |cn: &str| {
+            let mut n = rcgen::DistinguishedName::new();
+            n.push(rcgen::DnType::CommonName, cn);
+            n
+        };
+        let key = || crate::PrivateKey::generate(crate::KeyType::EcdsaP256).unwrap();
+        let real = self_signed_ca(key(), name("look-alike"), 1, now, None).unwrap();
+        let leaf = crate::generate::client_certificate(key(), &real, name("leaf"), 1, now)
+            .unwrap()
+            .certificate;
+        // Same name and key identifier as the real CA, other keys: each
+        // passes OpenSSL's name and identifier test and needs a signature check.
+        let real_id = real.certificate().subject_key_id().unwrap();
+        let anchors: Vec<Certificate> = (0..=super::super::budget::MAX_SIGNATURE_CHECKS)
+            .map(|_| {
+                let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+                params.distinguished_name = name("look-alike");
+                params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+                params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(real_id.clone());
+                let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+                let cert = params.self_signed(&pair).unwrap();
+                Certificate::from_der(cert.der().to_vec(), 1).unwrap()
+            })
+            .collect();
+        let verdict = verify(&leaf, &[], &anchors, Purpose::TlsClient, None, now, false);
+        assert_eq!(verdict, Err(E::PathBudgetExhausted));
     }
 }

@@ -50,14 +50,34 @@ fn code(source: &str) -> String {
         .join("\n")
 }
 
-/// The module paths a source names through `crate::` (one level of
-/// `{a, b::c}` expanded), each as the segments after `crate`.
-fn named_paths(code: &str) -> Vec<Vec<String>> {
+/// The module paths a source names through `crate::`, or `super::` from
+/// `module` (one level of `{a, b::c}` expanded), each as the segments after
+/// `crate`.
+fn named_paths(module: &str, code: &str) -> Vec<Vec<String>> {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = Vec::new();
+    // `super::` of module `a::b` is `a`; of a top-level module, the crate.
+    let parent: Vec<String> = {
+        let mut segments: Vec<String> = module.split("::").map(str::to_owned).collect();
+        segments.pop();
+        segments
+    };
+    let mut starts = Vec::new();
     for (at, _) in code.match_indices("crate::") {
-        let rest = &code[at + "crate::".len()..];
-        let mut segments = Vec::new();
+        let before = code[..at].chars().next_back();
+        if before.is_none_or(|c| !ident(c) && c != ':') {
+            starts.push((at + "crate::".len(), Vec::new()));
+        }
+    }
+    for (at, _) in code.match_indices("super::") {
+        let before = code[..at].chars().next_back();
+        if before.is_none_or(|c| !ident(c) && c != ':') {
+            starts.push((at + "super::".len(), parent.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for (start, prefix) in starts {
+        let rest = &code[start..];
+        let mut segments = prefix;
         let mut tail = rest;
         loop {
             let len = tail.find(|c: char| !ident(c)).unwrap_or(tail.len());
@@ -93,7 +113,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut graph = BTreeMap::new();
     for (module, source) in &modules {
         let mut edges = BTreeSet::new();
-        for path in named_paths(&code(source)) {
+        for path in named_paths(module, &code(source)) {
             let Some(target) = (1..=path.len())
                 .rev()
                 .map(|k| path[..k].join("::"))
@@ -185,12 +205,17 @@ fn a_cycle_is_found_when_there_is_one() {
         find_cycle(&edges(&[("a", "b"), ("b", "c"), ("c", "a")])),
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
     );
+    let owned = |path: &[&str]| path.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     assert_eq!(
-        named_paths("use crate::codes::{check as codes, Severity};\nlet x = crate::fsio::read(p);"),
+        named_paths(
+            "x509::issuer",
+            "use crate::codes::{check as codes, Severity};\nlet x = crate::fsio::read(p);\nuse super::path::Budget;"
+        ),
         vec![
-            vec!["codes".to_owned(), "check".to_owned()],
-            vec!["codes".to_owned()],
-            vec!["fsio".to_owned(), "read".to_owned()],
+            owned(&["codes", "check"]),
+            owned(&["codes"]),
+            owned(&["fsio", "read"]),
+            owned(&["x509", "path", "Budget"]),
         ]
     );
 }

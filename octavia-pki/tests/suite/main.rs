@@ -3,6 +3,7 @@
 
 mod common;
 
+mod codes;
 mod imports;
 mod node;
 mod properties;

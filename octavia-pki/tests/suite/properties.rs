@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use octavia_pki::check::{CheckOptions, Severity, check_dir};
+use octavia_pki::check::{CheckOptions, check_dir};
+use octavia_pki::codes::Severity;
 use octavia_pki::{CaPassphrases, DeployedPki, Sources};
 use octavia_pki::{Destination, GenerateOptions, Subject, generate};
 use octavia_pki::{EncodedKey, KeyError, KeyType, Layout, Passphrase, PrivateKey};

@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::common::{codes, strings};
-use octavia_pki::check::{CheckOptions, Severity, check_dir};
+use octavia_pki::check::{CheckOptions, check_dir};
+use octavia_pki::codes::Severity;
 use octavia_pki::{Layout, OctaviaVersions};
 use serde_json::Value;
 use time::OffsetDateTime;

@@ -4,12 +4,9 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use crate::x509;
 
-#[doc = "The CA file's certificates do not chain to a self-signed root in the same file."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "ca-chain-incomplete",
     severity = Error,
     strict = false,
@@ -17,7 +14,7 @@ pub const CODE: Code = code! {
     symptom = Some("unable to get issuer certificate / unable to get local issuer certificate"),
     fix = "Append the missing intermediates and the root to the CA file, issuing certificate first.",
     explanation = "OpenSSL trusts a chain only when it ends at a self-signed root it was given; an intermediate alone is not enough.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -3,11 +3,8 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-use crate::codes::{Code, code};
 
-#[doc = "The client CA expires before the client certificate it issued."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "ca-expires-before-client",
     severity = Warning,
     strict = false,
@@ -15,7 +12,7 @@ pub const CODE: Code = code! {
     symptom = Some("after the CA's expiry: certificate has expired"),
     fix = "Renew the client CA before its expiry, or issue the client certificate to end with it.",
     explanation = "A certificate is only usable while its issuer is valid; the client certificate's later notAfter is an illusion.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -3,11 +3,8 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-use crate::codes::{Code, code};
 
-#[doc = "The server CA key is not the key of the server CA certificate."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "ca-key-mismatch",
     severity = Error,
     strict = false,
@@ -15,7 +12,7 @@ pub const CODE: Code = code! {
     symptom = Some("controller: certificate verify failed: certificate signature failure"),
     fix = "Deploy the key and certificate that were made together (both are in the work directory, server_ca/).",
     explanation = "Octavia signs amphora certificates with the key and names the certificate as their issuer without checking that they match; the controller then rejects every amphora.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "A CA certificate has keyUsage without keyCertSign."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "ca-key-usage-no-cert-sign",
     severity = Error,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("key usage does not include certificate signing -> unknown ca"),
     fix = "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
     explanation = "When keyUsage is present, OpenSSL requires keyCertSign on every issuer.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,12 +4,9 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use crate::x509;
 
-#[doc = "A CA certificate says CA:FALSE (or is no CA by any of OpenSSL's rules)."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "ca-not-ca",
     severity = Error,
     strict = false,
@@ -17,7 +14,7 @@ pub const CODE: Code = code! {
     symptom = Some("invalid CA certificate -> tlsv1 alert unknown ca"),
     fix = "Re-issue the CA with basicConstraints = critical, CA:TRUE (`octavia-pki generate`).",
     explanation = "OpenSSL refuses to use a certificate as an issuer unless it is marked as a CA.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "The client certificate's extendedKeyUsage does not include clientAuth."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "client-eku-no-client-auth",
     severity = Error,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("amphora: unsuitable certificate purpose"),
     fix = "Re-issue the client certificate with extendedKeyUsage = clientAuth (or without extendedKeyUsage).",
     explanation = "The amphora agent checks the client certificate's purpose; a certificate limited to serverAuth is refused.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

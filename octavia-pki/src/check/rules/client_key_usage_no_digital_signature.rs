@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "The client certificate's keyUsage does not include digitalSignature."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "client-key-usage-no-digital-signature",
     severity = Error,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("amphora: unsuitable certificate purpose"),
     fix = "Re-issue the client certificate with keyUsage = critical, digitalSignature.",
     explanation = "A TLS client signs the handshake; OpenSSL refuses a client certificate whose keyUsage forbids that.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -3,13 +3,10 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-use crate::codes::{Code, code};
 use crate::key::KeyAlgorithm;
 use crate::oid;
 
-#[doc = "The server CA key is Ed25519; Octavia signs amphora certificates with a digest."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "ed25519-server-ca-key",
     severity = Error,
     strict = false,
@@ -17,7 +14,7 @@ pub const CODE: Code = code! {
     symptom = Some("ValueError: Algorithm must be None when signing via ed25519 or ed448"),
     fix = "Use an RSA or ECDSA server CA: `octavia-pki generate --key-type ecdsa-p256`.",
     explanation = "Octavia's LocalCertGenerator passes signing_digest (sha256) to sign(), which Ed25519 keys refuse.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

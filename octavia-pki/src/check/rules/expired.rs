@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "A certificate has expired."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "expired",
     severity = Error,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("certificate has expired / sslv3 alert certificate expired"),
     fix = "Renew it (`octavia-pki generate` for a new set; renewal commands keep running amphorae working).",
     explanation = "An expired certificate fails verification on the other side of every controller-to-amphora connection.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "A certificate expires soon."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "expiring-soon",
     severity = Warning,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("in a few days: certificate has expired"),
     fix = "Renew it before it expires.",
     explanation = "Within --warn-days (30 by default) of its notAfter. Octavia's own amphora certificates last 30 days and are rotated 14 days before expiry, but the CA and client certificates are not.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

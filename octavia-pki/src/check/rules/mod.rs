@@ -1,13 +1,12 @@
 //! The checker's rules, one file each (as zlint's lints): a file holds its
 //! code's metadata (including whether `--strict` makes it an error), the
 //! predicate, its messages, and a unit test on the committed fixtures of
-//! `testdata/check/`. [`ALL`] is the one registry, an explicit list.
+//! `testdata/check/`. [`registry!`] is the one list of them.
 //!
-//! The loading pass in `check/mod.rs` reports the file, framing, key and
-//! passphrase outcomes (their codes are in [`crate::codes::check`]); the rules
-//! judge what it loaded. To add a rule: a file here, one line in [`ALL`], its
-//! code in [`crate::codes::check::ALL`], and a fixture in
-//! `testdata/make-check-fixtures.py`.
+//! The loader ([`crate::load`]) reads the files, and `check/mod.rs` reports
+//! its file, framing, key and passphrase outcomes (their codes are in
+//! [`crate::codes::check`]); the rules judge what it read. To add a rule: a file here, one line in
+//! [`registry!`], and a fixture in `testdata/make-check-fixtures.py`.
 
 use time::OffsetDateTime;
 
@@ -17,30 +16,6 @@ use crate::key::PrivateKey;
 use crate::release::OctaviaRelease;
 pub(crate) use crate::sources::Role;
 use crate::sources::Sources;
-
-pub(crate) mod ca_chain_incomplete;
-pub(crate) mod ca_expires_before_client;
-pub(crate) mod ca_key_mismatch;
-pub(crate) mod ca_key_usage_no_cert_sign;
-pub(crate) mod ca_not_ca;
-pub(crate) mod client_cert_untrusted;
-pub(crate) mod client_eku_no_client_auth;
-pub(crate) mod client_key_usage_no_digital_signature;
-pub(crate) mod ed25519_server_ca_key;
-pub(crate) mod expired;
-pub(crate) mod expiring_soon;
-pub(crate) mod not_yet_valid;
-pub(crate) mod octavia_release_strict_no_aki;
-pub(crate) mod publicly_known_key;
-pub(crate) mod rehearsal_failed;
-pub(crate) mod rsa_key_too_small;
-pub(crate) mod server_ca_chain_order;
-pub(crate) mod server_ca_key_id_not_sha1;
-pub(crate) mod strict_ca_basic_constraints_not_critical;
-pub(crate) mod strict_ca_no_key_usage;
-pub(crate) mod strict_ca_no_ski;
-pub(crate) mod strict_no_aki;
-pub(crate) mod weak_signature;
 
 /// One rule: its code, and what it looks at.
 pub(crate) struct Rule {
@@ -65,32 +40,69 @@ pub(crate) enum Applies {
     Rehearsal,
 }
 
-/// Every rule, in documentation order.
-pub(crate) const ALL: &[Rule] = &[
-    ca_key_mismatch::RULE,
-    server_ca_chain_order::RULE,
-    rsa_key_too_small::RULE,
-    ed25519_server_ca_key::RULE,
-    client_cert_untrusted::RULE,
-    ca_chain_incomplete::RULE,
-    server_ca_key_id_not_sha1::RULE,
-    ca_not_ca::RULE,
-    ca_key_usage_no_cert_sign::RULE,
-    client_eku_no_client_auth::RULE,
-    client_key_usage_no_digital_signature::RULE,
-    weak_signature::RULE,
-    expired::RULE,
-    not_yet_valid::RULE,
-    expiring_soon::RULE,
-    ca_expires_before_client::RULE,
-    publicly_known_key::RULE,
-    strict_ca_basic_constraints_not_critical::RULE,
-    strict_ca_no_key_usage::RULE,
-    strict_ca_no_ski::RULE,
-    strict_no_aki::RULE,
-    rehearsal_failed::RULE,
-    octavia_release_strict_no_aki::RULE,
-];
+/// The registry: every rule, in documentation order, as `module: NAME`,
+/// where `module` is its file here and `NAME` the constant
+/// [`crate::codes::check`] publishes its code as. It feeds [`ALL`] and the
+/// catalogue (`codes::check::ALL`), so adding a rule is its file and one
+/// line here.
+macro_rules! registry {
+    ($then:ident) => {
+        $then! {
+            ca_key_mismatch: CA_KEY_MISMATCH,
+            server_ca_chain_order: SERVER_CA_CHAIN_ORDER,
+            rsa_key_too_small: RSA_KEY_TOO_SMALL,
+            ed25519_server_ca_key: ED25519_SERVER_CA_KEY,
+            client_cert_untrusted: CLIENT_CERT_UNTRUSTED,
+            ca_chain_incomplete: CA_CHAIN_INCOMPLETE,
+            server_ca_key_id_not_sha1: SERVER_CA_KEY_ID_NOT_SHA1,
+            ca_not_ca: CA_NOT_CA,
+            ca_key_usage_no_cert_sign: CA_KEY_USAGE_NO_CERT_SIGN,
+            client_eku_no_client_auth: CLIENT_EKU_NO_CLIENT_AUTH,
+            client_key_usage_no_digital_signature: CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
+            weak_signature: WEAK_SIGNATURE,
+            expired: EXPIRED,
+            not_yet_valid: NOT_YET_VALID,
+            expiring_soon: EXPIRING_SOON,
+            ca_expires_before_client: CA_EXPIRES_BEFORE_CLIENT,
+            publicly_known_key: PUBLICLY_KNOWN_KEY,
+            strict_ca_basic_constraints_not_critical: STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+            strict_ca_no_key_usage: STRICT_CA_NO_KEY_USAGE,
+            strict_ca_no_ski: STRICT_CA_NO_SKI,
+            strict_no_aki: STRICT_NO_AKI,
+            rehearsal_failed: REHEARSAL_FAILED,
+            octavia_release_strict_no_aki: OCTAVIA_RELEASE_STRICT_NO_AKI,
+        }
+    };
+}
+pub(crate) use registry;
+
+/// The rules' modules and [`ALL`], from the registry.
+macro_rules! declare {
+    ($($module:ident: $name:ident,)*) => {
+        $(pub(crate) mod $module;)*
+
+        /// Every rule, in documentation order.
+        pub(crate) const ALL: &[Rule] = &[$($module::RULE),*];
+    };
+}
+registry!(declare);
+
+/// A rule's `CODE` (namespace `check`), its doc comment made from its title,
+/// so the title is written once:
+///
+/// `rule_code! { id = "id", severity = Error, strict = false, title = "...",
+/// symptom = Some("...") or None, fix = "...", explanation = "..." }`
+macro_rules! rule_code {
+    (id = $id:literal, severity = $sev:ident, strict = $strict:literal, title = $title:literal,
+     symptom = $symptom:expr, fix = $fix:literal, explanation = $explanation:literal $(,)?) => {
+        #[doc = $title]
+        pub const CODE: $crate::codes::Code = $crate::codes::code! {
+            namespace = "check", id = $id, severity = $sev, strict = $strict, title = $title,
+            symptom = $symptom, fix = $fix, explanation = $explanation,
+        };
+    };
+}
+pub(crate) use rule_code;
 
 /// What the rules judge against.
 pub(crate) struct Context<'a> {

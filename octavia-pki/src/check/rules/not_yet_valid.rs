@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "A certificate is not valid yet."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "not-yet-valid",
     severity = Error,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("certificate is not yet valid"),
     fix = "Check the clocks of the host that made it and of the controllers; re-issue it if its notBefore is wrong.",
     explanation = "A certificate whose notBefore lies in the future fails verification until then.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

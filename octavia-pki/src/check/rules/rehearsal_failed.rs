@@ -2,13 +2,10 @@
 
 use super::*;
 use super::{Applies, Rule};
-use crate::codes::{Code, code};
 use crate::rehearse::{Cause, Failure, Side};
 use crate::x509::VerifyError as E;
 
-#[doc = "The rehearsed controller-to-amphora handshake fails, though no static rule found why."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "rehearsal-failed",
     severity = Error,
     strict = false,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("the alert in the message"),
     fix = "Run `octavia-pki rehearse DIR` for the transcript; the message names the side that refuses and the file.",
     explanation = "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.",
-};
+}
 
 /// Reported from the rehearsal's failures.
 pub(crate) const RULE: Rule = Rule {

@@ -4,13 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use crate::x509;
 use x509_parser::public_key::PublicKey;
 
-#[doc = "An RSA key is smaller than 2048 bits."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "rsa-key-too-small",
     severity = Error,
     strict = false,
@@ -18,7 +15,7 @@ pub const CODE: Code = code! {
     symptom = Some("OpenSSL 3: ee key too small / ca key too small"),
     fix = "Generate new keys of at least 2048 bits: `octavia-pki generate` (RSA-4096 by default).",
     explanation = "OpenSSL 3's default security level refuses RSA keys below 2048 bits in TLS and in certificate chains.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -3,11 +3,8 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-use crate::codes::{Code, code};
 
-#[doc = "The server CA file does not start with the certificate of the server CA key (a root-first chain)."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "server-ca-chain-order",
     severity = Error,
     strict = false,
@@ -15,7 +12,7 @@ pub const CODE: Code = code! {
     symptom = Some("controller: certificate verify failed: unable to get local issuer certificate"),
     fix = "Put the issuing certificate (the one whose key is server_ca.key.pem) first, then its chain up to the root.",
     explanation = "Octavia takes the first certificate of the file as the issuer of amphora certificates. If the root comes first, amphora certificates name the root as issuer but are signed by the intermediate's key.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

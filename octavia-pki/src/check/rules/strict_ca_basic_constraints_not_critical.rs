@@ -4,12 +4,9 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use crate::x509;
 
-#[doc = "A CA certificate's basicConstraints is missing or not marked critical."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "strict-ca-basic-constraints-not-critical",
     severity = Warning,
     strict = true,
@@ -17,7 +14,7 @@ pub const CODE: Code = code! {
     symptom = Some("Python 3.13+: Basic Constraints of CA cert not marked critical"),
     fix = "Re-issue the CA with basicConstraints = critical, CA:TRUE.",
     explanation = "Python 3.13 sets VERIFY_X509_STRICT in its default contexts; OpenSSL then requires RFC 5280's critical basicConstraints on CAs. Octavia's own devstack certificates fail this.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,11 +4,8 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 
-#[doc = "A CA certificate has no keyUsage extension."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "strict-ca-no-key-usage",
     severity = Warning,
     strict = true,
@@ -16,7 +13,7 @@ pub const CODE: Code = code! {
     symptom = Some("Python 3.13+: CA cert does not include key usage extension"),
     fix = "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
     explanation = "VERIFY_X509_STRICT (Python 3.13's default) requires keyUsage on CA certificates.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

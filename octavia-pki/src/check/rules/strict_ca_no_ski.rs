@@ -4,20 +4,17 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use x509_parser::extensions::ParsedExtension;
 
-#[doc = "A CA certificate has no subjectKeyIdentifier."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "strict-ca-no-ski",
     severity = Warning,
     strict = true,
     title = "A CA certificate has no subjectKeyIdentifier.",
-    symptom = Some("Python 3.13+: Subject Key Identifier missing"),
+    symptom = Some("Python 3.13+: Missing Subject Key Identifier"),
     fix = "Re-issue the CA with subjectKeyIdentifier = hash.",
     explanation = "VERIFY_X509_STRICT requires a subject key identifier on CA certificates.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,13 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use crate::x509;
 use x509_parser::extensions::ParsedExtension;
 
-#[doc = "A certificate that is not a self-signed root has no authorityKeyIdentifier."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "strict-no-aki",
     severity = Warning,
     strict = true,
@@ -18,7 +15,7 @@ pub const CODE: Code = code! {
     symptom = Some("Python 3.13+: Missing Authority Key Identifier"),
     fix = "Re-issue it with authorityKeyIdentifier = keyid.",
     explanation = "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -4,12 +4,9 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-use crate::codes::{Code, code};
 use crate::x509;
 
-#[doc = "A certificate is signed with SHA-1 or MD5."]
-pub const CODE: Code = code! {
-    namespace = "check",
+super::rule_code! {
     id = "weak-signature",
     severity = Error,
     strict = false,
@@ -17,7 +14,7 @@ pub const CODE: Code = code! {
     symptom = Some("OpenSSL 3: ca md too weak"),
     fix = "Re-issue it with SHA-256 (`octavia-pki generate`).",
     explanation = "OpenSSL 3's default security level refuses SHA-1 and MD5 signatures on every certificate but a self-signed root.",
-};
+}
 
 pub(crate) const RULE: Rule = Rule {
     code: CODE,

@@ -1,6 +1,6 @@
 //! Helpers shared by the library's integration tests.
 
-use octavia_pki::Finding;
+use octavia_pki::check::Finding;
 use octavia_pki::codes::Severity;
 use serde_json::Value;
 

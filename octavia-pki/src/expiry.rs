@@ -1,0 +1,214 @@
+//! Expiry: how long each deployed and CA certificate has left, and the
+//! deadlines the history keeps, for people, Nagios and Prometheus. A
+//! read-only report: nothing here changes a file.
+
+use std::path::Path;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::fsio;
+use crate::history;
+use crate::layout::work_dir;
+use crate::lifecycle::CertificateSummary;
+use crate::secret::Passphrase;
+use crate::sources::{Role, Sources};
+
+/// How a certificate's expiry looks to monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[non_exhaustive]
+pub enum ExpiryStatus {
+    /// More than the warning threshold left.
+    Ok,
+    /// Within the warning threshold.
+    Warning,
+    /// A file could not be read.
+    Unknown,
+    /// Within the critical threshold, or expired.
+    Critical,
+}
+
+impl ExpiryStatus {
+    /// The Nagios plugin exit code (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+    pub fn nagios_code(self) -> u8 {
+        match self {
+            Self::Ok => 0,
+            Self::Warning => 1,
+            Self::Critical => 2,
+            Self::Unknown => 3,
+        }
+    }
+}
+
+/// The [`ExpiryEntry::role`] of a deadline from the history: amphorae
+/// created before a client CA change accept the controllers until then.
+pub const DEADLINE_ROLE: &str = "amphorae-deadline";
+
+/// One certificate (or unreadable file) in an expiry report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpiryEntry {
+    /// The file.
+    pub file: String,
+    /// What the file is: `server_ca`, `client_ca`, `ca` (the legacy layout's
+    /// one CA), `client` (the bundle), or [`DEADLINE_ROLE`].
+    pub role: &'static str,
+    /// The subject, when the file was read.
+    pub subject: Option<String>,
+    /// End of validity (RFC 3339).
+    pub not_after: Option<String>,
+    /// Whole days left (negative once expired).
+    pub days_left: Option<i64>,
+    /// The time left exactly, to say it in words ([`crate::text::in_days`]).
+    #[serde(skip)]
+    pub left: Option<time::Duration>,
+    /// When the certificate becomes valid, if that is still ahead: OpenSSL
+    /// refuses it until then ("certificate is not yet valid"), so CRITICAL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    /// Its status.
+    pub status: ExpiryStatus,
+    /// Why the file could not be read.
+    pub error: Option<String>,
+    /// For a [`DEADLINE_ROLE`] entry: the amphorae it concerns are those
+    /// created before this time (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_before: Option<String>,
+}
+
+/// Every deployed and CA certificate, with the worst status first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpiryReport {
+    /// The overall status: the worst of the entries (CRITICAL over UNKNOWN over WARNING).
+    pub status: ExpiryStatus,
+    /// The certificates, soonest expiry first.
+    pub entries: Vec<ExpiryEntry>,
+}
+
+/// Expiry of the deployed certificates in `dir` and of the CA certificates in
+/// `work_dir` (if given and present); `vault` opens files encrypted with
+/// ansible-vault.
+pub fn expiry(
+    dir: &Path,
+    work_dir: Option<&Path>,
+    warn_days: u32,
+    critical_days: u32,
+    now: OffsetDateTime,
+    vault: Option<&Passphrase>,
+) -> ExpiryReport {
+    let f = Sources::in_dir(dir, None);
+    let one_ca = f.first_reader(Role::ClientCa) != Role::ClientCa;
+    let mut files: Vec<(std::path::PathBuf, &'static str)> = vec![
+        (
+            f.path(Role::CaCertificate).to_owned(),
+            if one_ca { "ca" } else { "server_ca" },
+        ),
+        (f.path(Role::ClientCert).to_owned(), "client"),
+    ];
+    if !one_ca {
+        files.insert(1, (f.path(Role::ClientCa).to_owned(), "client_ca"));
+    }
+    if let Some(w) = work_dir {
+        files.extend(
+            [
+                (work_dir::SERVER_CA_CERT, "server_ca"),
+                (work_dir::CLIENT_CA_CERT, "client_ca"),
+            ]
+            .iter()
+            .map(|(r, role)| (w.join(r), *role))
+            .filter(|(p, _)| fsio::exists(p)),
+        );
+    }
+    let status_of = |days: i64, passed: bool| {
+        if passed || days < i64::from(critical_days) {
+            ExpiryStatus::Critical
+        } else if days < i64::from(warn_days) {
+            ExpiryStatus::Warning
+        } else {
+            ExpiryStatus::Ok
+        }
+    };
+    let mut entries = Vec::new();
+    // Older client CA generations running amphorae still hold, until their deadline.
+    if let Some(w) = work_dir {
+        match history::read_history(w, vault) {
+            Ok(history) => {
+                for change in history::pending_deadlines(&history, now) {
+                    let deadline = change.deadline().unwrap_or(now);
+                    let days = (deadline - now).whole_days();
+                    entries.push(ExpiryEntry {
+                        file: history::history_file(w).display().to_string(),
+                        role: DEADLINE_ROLE,
+                        subject: Some(format!(
+                            "{} as amphorae created before {} hold it (fail them over before its not-after)",
+                            change.subject, change.at
+                        )),
+                        not_after: change.amphorae_deadline.clone(),
+                        days_left: Some(days),
+                        left: Some(deadline - now),
+                        not_before: None,
+                        status: status_of(days, false),
+                        error: None,
+                        created_before: Some(change.at.clone()),
+                    });
+                }
+            }
+            Err(e) => entries.push(ExpiryEntry {
+                file: history::history_file(w).display().to_string(),
+                role: DEADLINE_ROLE,
+                subject: None,
+                not_after: None,
+                days_left: None,
+                left: None,
+                not_before: None,
+                status: ExpiryStatus::Unknown,
+                error: Some(e.to_string()),
+                created_before: None,
+            }),
+        }
+    }
+    for (path, role) in files {
+        let file = path.display().to_string();
+        match crate::model::read_certificates(&path, vault) {
+            Ok(certs) => {
+                for cert in certs {
+                    let days = (cert.not_after() - now).whole_days();
+                    let early = cert.not_before() > now;
+                    let status = status_of(days, cert.not_after() <= now || early);
+                    let summary = CertificateSummary::of(&cert);
+                    entries.push(ExpiryEntry {
+                        file: file.clone(),
+                        role,
+                        subject: Some(summary.subject),
+                        not_after: Some(summary.not_after),
+                        days_left: Some(days),
+                        left: Some(cert.not_after() - now),
+                        not_before: early.then(|| history::rfc3339(cert.not_before())),
+                        status,
+                        error: None,
+                        created_before: None,
+                    });
+                }
+            }
+            Err(e) => entries.push(ExpiryEntry {
+                file,
+                role,
+                subject: None,
+                not_after: None,
+                days_left: None,
+                left: None,
+                not_before: None,
+                status: ExpiryStatus::Unknown,
+                error: Some(e.to_string()),
+                created_before: None,
+            }),
+        }
+    }
+    entries.sort_by_key(|e| e.days_left.unwrap_or(i64::MIN));
+    let status = entries
+        .iter()
+        .map(|e| e.status)
+        .max()
+        .unwrap_or(ExpiryStatus::Unknown);
+    ExpiryReport { status, entries }
+}
