@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 use octavia_pki::demo_passwords_yml;
-use octavia_pki::fsio::{self, PlannedFile};
+use octavia_pki::fsio::{self, FsError, PlannedFile};
 use octavia_pki::{
     CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
     Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
@@ -217,7 +217,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             .filter(|p| fsio::exists(p))
             .collect();
         if !taken.is_empty() {
-            return Err(Error::WouldOverwrite { paths: taken });
+            return Err(FsError::WouldOverwrite { paths: taken }.into());
         }
     }
 

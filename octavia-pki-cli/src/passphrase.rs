@@ -8,8 +8,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use octavia_pki::fsio::{self, FsError};
 use octavia_pki::{CA_PASSWORD, CLIENT_CA_PASSWORD};
-use octavia_pki::{CaPassphrases, Error, KollaPasswords, Passphrase, fsio};
+use octavia_pki::{CaPassphrases, Error, KollaPasswords, Passphrase};
 use zeroize::Zeroizing;
 
 /// Kolla's passwords file.
@@ -186,7 +187,7 @@ fn from_passwords(
 /// checker reports what Octavia would make of it.
 fn read_passphrase_file(path: &Path, vault: Option<&Passphrase>) -> Result<Passphrase, Error> {
     let bytes = fsio::read_file(path, vault)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| Error::Read {
+    let text = std::str::from_utf8(&bytes).map_err(|_| FsError::Read {
         path: path.to_owned(),
         source: std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -219,7 +220,7 @@ fn prompt_once(what: &str, key: &str) -> Result<Option<Passphrase>, Error> {
         rpassword::prompt_password(format!(
             "Passphrase for the {what} ({key}; empty to skip): "
         ))
-        .map_err(|e| Error::Read {
+        .map_err(|e| FsError::Read {
             path: PathBuf::from("/dev/tty"),
             source: e,
         })?,
@@ -228,7 +229,7 @@ fn prompt_once(what: &str, key: &str) -> Result<Option<Passphrase>, Error> {
 }
 
 fn prompt_twice(what: &str, key: &str) -> Result<Passphrase, Error> {
-    let prompt_err = |e: std::io::Error| Error::Read {
+    let prompt_err = |e: std::io::Error| FsError::Read {
         path: PathBuf::from("/dev/tty"),
         source: e,
     };

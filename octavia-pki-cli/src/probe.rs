@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use clap::Args;
 use octavia_pki::codes::Severity;
+use octavia_pki::fsio::{self, FsError};
 use octavia_pki::probe::{
     self, AGENT_PORT, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeReport, Target,
 };
 use octavia_pki::text;
-use octavia_pki::{Error, Passphrase, Sources, fsio};
+use octavia_pki::{Error, Passphrase, Sources};
 
 use crate::check::LayoutChoice;
 use crate::output;
@@ -172,7 +173,7 @@ fn read_amphora_list(
         std::io::stdin()
             .take(limit + 1)
             .read_to_end(&mut bytes)
-            .map_err(|source| Error::Read {
+            .map_err(|source| FsError::Read {
                 path: PathBuf::from("standard input"),
                 source,
             })?;

@@ -24,9 +24,96 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
 use crate::secret::Passphrase;
 use crate::vault;
+
+/// This module's `Result`.
+pub type Result<T, E = FsError> = std::result::Result<T, E>;
+
+/// Why a file could not be read or written, or a write was refused. Every
+/// message names the file; none holds its contents.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FsError {
+    /// A file or directory could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// This process may not read a file: nothing can be said about it.
+    #[error(
+        "cannot read {}: permission denied; run as root or as the file's owner",
+        path.display()
+    )]
+    PermissionDenied {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file or directory could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// Files exist where new ones would be written, and overwriting was not allowed.
+    #[error(
+        "refusing to overwrite existing files (use --force to replace them; they are backed up first): {}",
+        display_paths(paths)
+    )]
+    WouldOverwrite {
+        /// The files that exist.
+        paths: Vec<PathBuf>,
+    },
+    /// Two files of one write would go to the same path.
+    #[error(
+        "{} would be written twice by this change (two files of the set are at one path): give \
+         directories that do not overlap",
+        path.display()
+    )]
+    SameTarget {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Another run holds the lock of a directory this one writes.
+    #[error(
+        "{} is locked by {holder}, which is writing there (an advisory lock on the directory); \
+         wait for it to finish (nothing was changed)",
+        path.display()
+    )]
+    Locked {
+        /// The locked directory.
+        path: PathBuf,
+        /// Who holds it (`process 1234`).
+        holder: String,
+    },
+    /// A write outside the directories its run locked.
+    #[error("{} is outside the directories this run locked; nothing was written", path.display())]
+    NotLocked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Something that is not a regular file (a directory...) is where a file must go.
+    #[error("{} is not a regular file ({kind}); move it away first", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there instead.
+        kind: &'static str,
+    },
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The largest certificate, key or settings file this crate reads: they are
 /// a few KiB, so anything larger is a mistake and is not read into memory
@@ -99,7 +186,7 @@ pub fn read_file_of(
     let read_err = |source| read_error(path, source);
     let meta = fs::metadata(path).map_err(read_err)?;
     if meta.is_dir() {
-        return Err(Error::NotAFile {
+        return Err(FsError::NotAFile {
             path: path.to_owned(),
             kind: "a directory",
         });
@@ -109,13 +196,13 @@ pub fn read_file_of(
 
 /// A failed read of `path`: this process not being allowed to is its own
 /// error (nothing can be said about the file), any other names the cause.
-fn read_error(path: &Path, source: io::Error) -> Error {
+fn read_error(path: &Path, source: io::Error) -> FsError {
     if source.kind() == io::ErrorKind::PermissionDenied {
-        Error::PermissionDenied {
+        FsError::PermissionDenied {
             path: path.to_owned(),
         }
     } else {
-        Error::Read {
+        FsError::Read {
             path: path.to_owned(),
             source,
         }
@@ -163,7 +250,7 @@ pub fn read_json_of<T: serde::de::DeserializeOwned>(
     serde_json::from_reader(io::BufReader::new(reader)).map_err(invalid)
 }
 
-/// Fails with [`Error::PermissionDenied`] when this process may not read one
+/// Fails with [`FsError::PermissionDenied`] when this process may not read one
 /// of `paths` that exist: then nothing can be said about them, and a
 /// checker must say it could not run rather than that the set is broken.
 pub fn require_readable<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<()> {
@@ -215,12 +302,13 @@ fn contents_for(f: &PlannedFile, vault: Option<&Passphrase>) -> Result<Zeroizing
         return Ok(f.contents.clone());
     }
     // The largest kind of file this crate writes.
-    let existing = read_limited_raw(&f.path, FileKind::History).map_err(|source| Error::Read {
-        path: f.path.clone(),
-        source,
-    })?;
+    let existing =
+        read_limited_raw(&f.path, FileKind::History).map_err(|source| FsError::Read {
+            path: f.path.clone(),
+            source,
+        })?;
     let envelope = vault::envelope_of(&existing);
-    let password = vault.ok_or_else(|| Error::Write {
+    let password = vault.ok_or_else(|| FsError::Write {
         path: f.path.clone(),
         source: io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -248,12 +336,12 @@ fn read_limited_raw(path: &Path, kind: FileKind) -> io::Result<Zeroizing<Vec<u8>
 /// Fails unless `dir` is a directory that can be listed: what `check` and
 /// `rehearse` need before they can report anything about its files.
 pub fn require_dir(dir: &Path) -> Result<()> {
-    let read_err = |source| Error::Read {
+    let read_err = |source| FsError::Read {
         path: dir.to_owned(),
         source,
     };
     if !fs::metadata(dir).map_err(read_err)?.is_dir() {
-        return Err(Error::NotAFile {
+        return Err(FsError::NotAFile {
             path: dir.to_owned(),
             kind: "not a directory",
         });
@@ -352,7 +440,7 @@ pub fn write_all(
     for f in files {
         match fs::symlink_metadata(&f.path) {
             Ok(meta) if meta.is_dir() => {
-                return Err(Error::NotAFile {
+                return Err(FsError::NotAFile {
                     path: f.path.clone(),
                     kind: "a directory",
                 });
@@ -361,13 +449,13 @@ pub fn write_all(
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             // A parent is a regular file: the target can never be written.
             Err(source) if source.kind() == io::ErrorKind::NotADirectory => {
-                return Err(Error::Write {
+                return Err(FsError::Write {
                     path: f.path.clone(),
                     source,
                 });
             }
             Err(source) => {
-                return Err(Error::Read {
+                return Err(FsError::Read {
                     path: f.path.clone(),
                     source,
                 });
@@ -375,7 +463,7 @@ pub fn write_all(
         }
     }
     if !existing.is_empty() && !force {
-        return Err(Error::WouldOverwrite { paths: existing });
+        return Err(FsError::WouldOverwrite { paths: existing });
     }
 
     for f in files {
@@ -408,7 +496,7 @@ pub fn write_all(
         } else {
             fs::hard_link(temp, &f.path)
         };
-        place.map_err(|source| Error::Write {
+        place.map_err(|source| FsError::Write {
             path: f.path.clone(),
             source,
         })?;
@@ -432,7 +520,7 @@ pub fn write_all(
 /// any moment sees the old contents or the new, never a part of either).
 pub fn replace(file: &PlannedFile) -> Result<WrittenFile> {
     if fs::symlink_metadata(&file.path).is_ok_and(|m| m.is_dir()) {
-        return Err(Error::NotAFile {
+        return Err(FsError::NotAFile {
             path: file.path.clone(),
             kind: "a directory",
         });
@@ -441,7 +529,7 @@ pub fn replace(file: &PlannedFile) -> Result<WrittenFile> {
         create_dirs(parent, &mut Vec::new())?;
     }
     let staged = Staged(vec![stage(file, &file.contents)?]);
-    fs::rename(&staged.0[0], &file.path).map_err(|source| Error::Write {
+    fs::rename(&staged.0[0], &file.path).map_err(|source| FsError::Write {
         path: file.path.clone(),
         source,
     })?;
@@ -482,7 +570,7 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
             Ok(())
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
-        Err(source) => Err(Error::Write {
+        Err(source) => Err(FsError::Write {
             path: dir.to_owned(),
             source,
         }),
@@ -540,7 +628,7 @@ fn stage(f: &PlannedFile, contents: &[u8]) -> Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let write_err = |source| Error::Write {
+    let write_err = |source| FsError::Write {
         path: f.path.clone(),
         source,
     };
@@ -607,7 +695,7 @@ impl BackupDirs {
         fs::DirBuilder::new()
             .mode(DIR_MODE)
             .create(&dir)
-            .map_err(|source| Error::Write {
+            .map_err(|source| FsError::Write {
                 path: dir.clone(),
                 source,
             })?;
@@ -622,11 +710,11 @@ impl BackupDirs {
 fn back_up(path: &Path, dirs: &mut BackupDirs) -> Result<Backup> {
     let dir = dirs.for_parent(path.parent().unwrap_or(Path::new(".")))?;
     let backup = dir.join(path.file_name().unwrap_or_default());
-    let write_err = |source| Error::Write {
+    let write_err = |source| FsError::Write {
         path: backup.clone(),
         source,
     };
-    let read_err = |source| Error::Read {
+    let read_err = |source| FsError::Read {
         path: path.to_owned(),
         source,
     };
@@ -663,7 +751,7 @@ fn refuse_same_target(files: &[PlannedFile]) -> Result<()> {
     for f in files {
         let identity = identity_of(&f.path);
         if seen.contains(&identity) {
-            return Err(Error::SameTarget {
+            return Err(FsError::SameTarget {
                 path: f.path.clone(),
             });
         }
@@ -730,7 +818,7 @@ impl DirLock {
                 .any(|d| identity_of(&f.path).starts_with(d))
         }) {
             None => Ok(()),
-            Some(f) => Err(Error::NotLocked {
+            Some(f) => Err(FsError::NotLocked {
                 path: f.path.clone(),
             }),
         }
@@ -746,14 +834,14 @@ fn nearest_existing(dir: &Path) -> PathBuf {
 }
 
 fn lock_one(dir: &Path) -> Result<File> {
-    let read_err = |source| Error::Read {
+    let read_err = |source| FsError::Read {
         path: dir.to_owned(),
         source,
     };
     let file = File::open(dir).map_err(read_err)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(Error::Locked {
+        Err(fs::TryLockError::WouldBlock) => Err(FsError::Locked {
             path: dir.to_owned(),
             holder: lock_holder(&file).map_or_else(
                 || "another process".to_owned(),
@@ -850,7 +938,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(err, Error::WouldOverwrite { ref paths } if paths == &[tmp.path().join("b")])
+            matches!(err, FsError::WouldOverwrite { ref paths } if paths == &[tmp.path().join("b")])
         );
         assert!(!tmp.path().join("a").exists());
         assert_eq!(fs::read_to_string(tmp.path().join("b")).unwrap(), "old");
@@ -886,7 +974,7 @@ mod tests {
         fs::write(&elsewhere, "precious").unwrap();
         std::os::unix::fs::symlink(&elsewhere, tmp.path().join("key")).unwrap();
         let err = write_all(&[plan(tmp.path(), "key", "new")], false, None).unwrap_err();
-        assert!(matches!(err, Error::WouldOverwrite { .. }));
+        assert!(matches!(err, FsError::WouldOverwrite { .. }));
         let report = write_all(&[plan(tmp.path(), "key", "new")], true, None).unwrap();
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "precious");
         assert!(

@@ -620,7 +620,7 @@ impl OctaviaPki {
         let _lock = to.lock()?;
         let mut planned = self.planned_files(to, passphrases)?;
         planned.extend(self.history_of_replacing(to, OffsetDateTime::now_utc())?);
-        fsio::write_all(&planned, force, to.vault_password)
+        Ok(fsio::write_all(&planned, force, to.vault_password)?)
     }
 
     /// When this set replaces one in `to`'s work directory: its history with
@@ -664,7 +664,7 @@ impl Destination<'_> {
     /// Locks both directories for one writer ([`fsio::DirLock`]): take it
     /// before reading what a change is planned from, hold it until written.
     pub fn lock(&self) -> Result<fsio::DirLock> {
-        fsio::DirLock::acquire(&[self.dir, self.work_dir])
+        Ok(fsio::DirLock::acquire(&[self.dir, self.work_dir])?)
     }
 
     /// Every path a PKI of `layout` is written to, known before generating,

@@ -223,7 +223,7 @@ pub fn read_history(work_dir: &Path, vault: Option<&Passphrase>) -> Result<Vec<H
 
 /// The entries of a history file's text; `path` names it in errors.
 fn parse(path: &Path, text: &str) -> Result<Vec<HistoryEntry>> {
-    let invalid = |line: usize, why: String| Error::Read {
+    let invalid = |line: usize, why: String| crate::fsio::FsError::Read {
         path: path.to_owned(),
         source: std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -233,7 +233,9 @@ fn parse(path: &Path, text: &str) -> Result<Vec<HistoryEntry>> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| invalid(i + 1, e.to_string())))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| Error::from(invalid(i + 1, e.to_string())))
+        })
         .collect()
 }
 

@@ -146,6 +146,20 @@
 //! Private keys and passphrases live in zeroizing memory ([`Passphrase`],
 //! [`PrivateKey`]), no `Debug` or `Display` output and no error message of
 //! this crate contains them, and key files are written with mode 0600.
+//!
+//! # The API
+//!
+//! Every item has one path. The root holds the set and its parts
+//! ([`OctaviaPki`], [`Certificate`], [`PrivateKey`], [`Passphrase`]), making
+//! it ([`generate()`]), where it is read from ([`Sources`], the file of each
+//! [`Role`] Octavia reads) and written to ([`Destination`]), and the crate's
+//! [`Error`]. Each command's own types live under its module: [`check`],
+//! [`rehearse`], [`probe`], [`node`], [`expiry`], [`lifecycle`] (renew and
+//! rotate), [`deploy`], with the finding codes in [`codes`]. The loader's
+//! typed outcome is [`load`]; files are read and written safely by [`fsio`].
+//! Operations take `#[non_exhaustive]` options built from their `Default`,
+//! and the vault password travels in them, never in process state. The whole
+//! surface is recorded in `octavia-pki/public-api.txt`, checked in CI.
 
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]

@@ -241,3 +241,70 @@ impl DeployedPki {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Layout;
+
+    fn testdata(rel: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata")
+            .join(rel)
+    }
+
+    /// The passphrases `testdata/kolla-recipe.sh` encrypted the recipe's CA keys with.
+    fn recipe_passphrases() -> CaPassphrases {
+        let pass = std::fs::read_to_string(testdata("PASSPHRASE")).unwrap();
+        let pass = pass.trim_end();
+        CaPassphrases {
+            server_ca: Passphrase::new(pass.to_owned()),
+            client_ca: Passphrase::new(format!("{pass}-client")),
+        }
+    }
+
+    #[test]
+    fn kolla_ansibles_work_directory_reads_as_a_two_ca_set() {
+        let pki = OctaviaPki::read_work_dir(&testdata("kolla-recipe"), &recipe_passphrases(), None)
+            .unwrap();
+        assert_eq!(pki.layout, Layout::Kolla);
+        let client_ca = pki.client_ca.as_ref().unwrap();
+        assert!(pki.client.certificate.is_signed_by(client_ca.certificate()));
+        assert!(std::ptr::eq(pki.client_ca(), client_ca));
+    }
+
+    #[test]
+    fn a_ca_whose_key_is_another_s_is_refused_naming_both_files() {
+        let dir = testdata("kolla-recipe");
+        let err = CertificateAuthority::read(
+            &dir.join(work_dir::SERVER_CA_CERT),
+            &dir.join(work_dir::CLIENT_CA_KEY),
+            Some(&recipe_passphrases().client_ca),
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::KeyMismatch { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("client_ca.key.pem") && text.contains("server_ca.cert.pem"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_deployed_directory_reads_through_its_file_map() {
+        let dir = testdata("check/good-legacy");
+        let sources = Sources::in_dir(&dir, None);
+        let pass =
+            crate::passwords::server_ca_passphrase(None, Some(&dir.join("passwords.yml")), None)
+                .unwrap()
+                .unwrap();
+        let deployed = DeployedPki::read(&sources, &pass).unwrap();
+        assert_eq!(deployed.layout, Layout::Legacy);
+        // One CA plays both roles: the client CA file is the server CA's.
+        assert_eq!(
+            deployed.client_ca_certificates[0].subject(),
+            deployed.server_ca.certificate().subject()
+        );
+    }
+}

@@ -15,7 +15,7 @@
 
 use std::io::Read;
 use std::num::NonZeroU32;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use aws_lc_rs::cipher::{
     AES_256, DecryptingKey, DecryptionContext, EncryptingKey, EncryptionContext, UnboundCipherKey,
@@ -23,7 +23,6 @@ use aws_lc_rs::cipher::{
 use aws_lc_rs::{hmac, pbkdf2};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
 use crate::secret::Passphrase;
 
 /// How every vaulted file starts.
@@ -51,6 +50,14 @@ pub enum VaultError {
     /// Not a vault format this reads.
     #[error("ansible-vault: {0}")]
     Malformed(String),
+    /// The vault password file cannot be read or run, or holds no password.
+    #[error("cannot read {}: {why}", path.display())]
+    PasswordFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
 }
 
 /// Whether `bytes` are a vaulted file.
@@ -226,13 +233,13 @@ fn unhex(text: &[u8]) -> Option<Vec<u8>> {
 /// The Ansible Vault password in `file`, read as Ansible reads a vault
 /// password file: an executable file is run (no arguments) and its output
 /// taken; either way, surrounding white space is dropped.
-pub fn password_from_file(file: &Path) -> Result<Passphrase> {
+pub fn password_from_file(file: &Path) -> Result<Passphrase, VaultError> {
     /// More than any password, and small enough to hold.
     const MAX_PASSWORD_FILE: u64 = 64 * 1024;
     use std::os::unix::fs::PermissionsExt;
-    let invalid = |why: String| Error::Read {
+    let invalid = |why: String| VaultError::PasswordFile {
         path: file.to_owned(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
+        why,
     };
     let executable = std::fs::metadata(file)
         .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
@@ -249,10 +256,7 @@ pub fn password_from_file(file: &Path) -> Result<Passphrase> {
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::inherit())
             .output()
-            .map_err(|source| Error::Read {
-                path: file.to_owned(),
-                source,
-            })?;
+            .map_err(|e| invalid(e.to_string()))?;
         if !out.status.success() {
             return Err(invalid(format!(
                 "the vault password script failed ({})",
@@ -266,10 +270,7 @@ pub fn password_from_file(file: &Path) -> Result<Passphrase> {
         let mut bytes = Zeroizing::new(Vec::new());
         std::fs::File::open(file)
             .and_then(|f| f.take(MAX_PASSWORD_FILE).read_to_end(&mut bytes))
-            .map_err(|source| Error::Read {
-                path: file.to_owned(),
-                source,
-            })?;
+            .map_err(|e| invalid(e.to_string()))?;
         bytes
     };
     let text = std::str::from_utf8(&bytes)

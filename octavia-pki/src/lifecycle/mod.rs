@@ -112,7 +112,7 @@ impl Change {
         let mut files = self.files.clone();
         files.extend(self.history_file.clone());
         lock.require_covers(&files)?;
-        fsio::write_all(&files, true, self.vault_password.as_ref())
+        Ok(fsio::write_all(&files, true, self.vault_password.as_ref())?)
     }
 
     /// Records the change in the work directory's history, when applied.

@@ -201,3 +201,72 @@ pub fn renew_ca(
     )
     .recorded(to, entry)
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::generate::{GenerateOptions, generate};
+    use crate::key::KeyType;
+    use crate::secret::Passphrase;
+
+    /// A kolla set written to a temporary directory, with its passphrases.
+    pub(in crate::lifecycle) fn written(
+        layout: Layout,
+    ) -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        std::path::PathBuf,
+        CaPassphrases,
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, work_dir) = (tmp.path().join("d"), tmp.path().join("w"));
+        let options = GenerateOptions {
+            key_type: KeyType::EcdsaP256,
+            layout,
+            ..GenerateOptions::default()
+        };
+        let passphrases = CaPassphrases {
+            server_ca: Passphrase::generate(),
+            client_ca: Passphrase::generate(),
+        };
+        generate(&options)
+            .unwrap()
+            .write(&Destination::new(&dir, &work_dir), &passphrases, false)
+            .unwrap();
+        (tmp, dir, work_dir, passphrases)
+    }
+
+    #[test]
+    fn renewing_the_client_certificate_keeps_the_cas_and_records_it() {
+        let (_tmp, dir, work_dir, passphrases) = written(Layout::Kolla);
+        let to = Destination::new(&dir, &work_dir);
+        let change = renew_client(&to, &passphrases, &RenewOptions::default()).unwrap();
+        assert_eq!(change.history.len(), 1);
+        assert_eq!(change.history[0].action, Action::RenewClient);
+        assert!(
+            change.amphorae_deadline.is_none(),
+            "the client CA is unchanged"
+        );
+        let names: Vec<_> = change.files.iter().map(|f| f.path.clone()).collect();
+        assert!(names.contains(&dir.join("client.cert-and-key.pem")));
+        assert!(!names.iter().any(|p| p.ends_with("server_ca.cert.pem")));
+    }
+
+    #[test]
+    fn renewing_the_client_ca_keeps_its_key_and_sets_the_amphorae_deadline() {
+        let (_tmp, dir, work_dir, passphrases) = written(Layout::Kolla);
+        let to = Destination::new(&dir, &work_dir);
+        let options = RenewOptions {
+            days: Some(30),
+            ..RenewOptions::default()
+        };
+        let change = renew_ca(&to, CaRole::ClientCa, &passphrases, &options).unwrap();
+        assert_eq!(change.history[0].action, Action::Renew(CaRole::ClientCa));
+        assert_eq!(
+            change.history[0].old_key_sha256,
+            change.history[0].new_key_sha256
+        );
+        assert!(change.amphorae_deadline.is_some());
+        assert!(change.summary.contains("for 30 days"), "{}", change.summary);
+    }
+}

@@ -158,3 +158,61 @@ fn rotate_one(
     );
     Ok((ca, replaced))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::renew::tests::written;
+
+    #[test]
+    fn rotating_the_server_ca_leaves_the_client_ca_and_cuts_nobody_off() {
+        let (_tmp, dir, work_dir, passphrases) = written(Layout::Kolla);
+        let to = Destination::new(&dir, &work_dir);
+        let options = RotateOptions {
+            key_type: KeyType::EcdsaP256,
+            ..RotateOptions::default()
+        };
+        let change = rotate(&to, Some(CaRole::ServerCa), &passphrases, &options).unwrap();
+        let actions: Vec<_> = change.history.iter().map(|e| e.action.clone()).collect();
+        assert_eq!(actions, [Action::Rotate(CaRole::ServerCa)]);
+        assert!(change.amphorae_deadline.is_none());
+        assert_ne!(
+            change.history[0].old_key_sha256,
+            change.history[0].new_key_sha256
+        );
+    }
+
+    #[test]
+    fn rotating_both_cas_records_each_and_cuts_off_running_amphorae() {
+        let (_tmp, dir, work_dir, passphrases) = written(Layout::Kolla);
+        let to = Destination::new(&dir, &work_dir);
+        let options = RotateOptions {
+            key_type: KeyType::EcdsaP256,
+            ..RotateOptions::default()
+        };
+        let change = rotate(&to, None, &passphrases, &options).unwrap();
+        let actions: Vec<_> = change.history.iter().map(|e| e.action.clone()).collect();
+        assert_eq!(
+            actions,
+            [
+                Action::Rotate(CaRole::ServerCa),
+                Action::Rotate(CaRole::ClientCa)
+            ]
+        );
+        assert!(change.amphorae_deadline.is_some());
+    }
+
+    #[test]
+    fn the_legacy_layouts_one_ca_is_rotated_whole() {
+        let (_tmp, dir, work_dir, passphrases) = written(Layout::Legacy);
+        let to = Destination::new(&dir, &work_dir);
+        let err = rotate(
+            &to,
+            Some(CaRole::ClientCa),
+            &passphrases,
+            &RotateOptions::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("rotate all"), "{err}");
+    }
+}

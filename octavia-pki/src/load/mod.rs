@@ -449,3 +449,124 @@ fn bundle_key(block: &pem::Block) -> Result<PrivateKey, Problem> {
         .decrypt(None)
         .map_err(|e| Problem::UnreadableKey(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The notes of a file, but its mode's (a checkout decides that).
+    fn notes<T>(file: &FileLoad<T>) -> Vec<&Problem> {
+        file.notes
+            .iter()
+            .filter(|p| !matches!(p, Problem::KeyReadableByOthers { .. }))
+            .collect()
+    }
+
+    /// A fixture of `testdata/check/`, loaded with its passwords.yml.
+    fn fixture(case: &str) -> Load {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/check")
+            .join(case);
+        load(&Sources::in_dir(&dir, None).with_passphrase(Some(dir.join("passwords.yml")), None))
+    }
+
+    #[test]
+    fn a_good_set_loads_whole_with_nothing_to_note() {
+        let l = fixture("good-rsa");
+        assert!(l.passphrase.value.is_some() && l.passphrase.issue.is_none());
+        for file in [&l.ca_certificate, &l.server_ca, &l.client_ca] {
+            assert!(file.ok().is_some() && file.notes.is_empty());
+        }
+        assert!(l.ca_private_key.ok().is_some() && notes(&l.ca_private_key).is_empty());
+        let bundle = l.client_cert.ok().unwrap();
+        assert!(bundle.key.is_ok() && !bundle.certificates.is_empty());
+        assert!(notes(&l.client_cert).is_empty());
+    }
+
+    #[test]
+    fn a_file_two_roles_share_is_read_once_as_the_first() {
+        let l = fixture("good-legacy");
+        let legacy = |f: &FileLoad<Vec<Certificate>>| f.ok().unwrap()[0].subject().to_owned();
+        assert_eq!(legacy(&l.ca_certificate), legacy(&l.client_ca));
+        assert_eq!(legacy(&l.ca_certificate), legacy(&l.server_ca));
+    }
+
+    #[test]
+    fn what_stops_a_file_and_what_does_not_are_kept_apart() {
+        assert_eq!(
+            fixture("server-ca-der").ca_certificate.value.unwrap_err(),
+            Problem::Der
+        );
+        assert_eq!(
+            fixture("server-ca-is-a-directory")
+                .ca_certificate
+                .value
+                .unwrap_err(),
+            Problem::NotAFile("a directory is where the file belongs".into())
+        );
+        assert!(matches!(
+            fixture("wrong-passphrase").ca_private_key.value,
+            Err(Problem::WrongPassphrase(_))
+        ));
+        // The CA key loads, and the note says Octavia will refuse it.
+        let not_encrypted = fixture("ca-key-not-encrypted").ca_private_key;
+        assert!(not_encrypted.ok().is_some());
+        assert!(matches!(
+            notes(&not_encrypted)[..],
+            [Problem::KeyNotEncrypted(_)]
+        ));
+        let world = fixture("key-file-world-readable");
+        assert!(
+            world
+                .ca_private_key
+                .notes
+                .iter()
+                .chain(&world.client_cert.notes)
+                .any(|p| matches!(p, Problem::KeyReadableByOthers { .. }))
+        );
+        let crlf = fixture("good-crlf-bom-text");
+        let notes: Vec<&Problem> = [&crlf.ca_certificate.notes, &crlf.client_ca.notes]
+            .into_iter()
+            .flatten()
+            .collect();
+        assert!(
+            notes.contains(&&Problem::CrlfLineEndings) || notes.contains(&&Problem::ByteOrderMark)
+        );
+    }
+
+    #[test]
+    fn the_bundle_keeps_its_certificates_when_its_key_is_wrong() {
+        let encrypted = fixture("bundle-key-encrypted").client_cert;
+        let read = encrypted.ok().unwrap();
+        assert!(!read.certificates.is_empty());
+        assert!(matches!(read.key, Err(Problem::KeyEncrypted(_))));
+        let ca_first = fixture("bundle-ca-first").client_cert;
+        assert!(
+            ca_first
+                .notes
+                .iter()
+                .any(|p| matches!(p, Problem::CaFirst { index: 1, .. }))
+        );
+        let two = fixture("bundle-two-keys").client_cert;
+        assert!(two.notes.contains(&Problem::SeveralKeys(2)));
+        let only_key = fixture("bundle-key-only").client_cert;
+        assert!(only_key.notes.contains(&Problem::NoCertificate));
+    }
+
+    #[test]
+    fn a_passphrase_octavia_cannot_take_is_an_issue_not_a_value() {
+        let l = fixture("passphrase-dollar");
+        assert_eq!(l.passphrase.issue, Some(PassphraseIssue::DollarInPasswords));
+        assert!(l.passphrase.value.is_none());
+        let missing = fixture("passwords-without-ca-password");
+        assert!(matches!(
+            missing.passphrase.issue,
+            Some(PassphraseIssue::Missing(_))
+        ));
+        // Without one, an encrypted CA key is not opened.
+        assert!(matches!(
+            missing.ca_private_key.value,
+            Err(Problem::PassphraseNotAvailable(_))
+        ));
+    }
+}

@@ -393,3 +393,35 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
         history: options.history.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_reads_back_as_written() {
+        let target: Target = "0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@192.0.2.10"
+            .parse()
+            .unwrap();
+        let mut refused = AmphoraReport::new(&target);
+        refused.set(crate::codes::probe::CONNECT_REFUSED, "refused".into());
+        let report = ProbeReport {
+            dir: PathBuf::from("/etc/kolla/config/octavia"),
+            targets: vec![AmphoraReport::new(&target), refused],
+            summary: BTreeMap::from([("ok".to_owned(), 1), ("connect-refused".to_owned(), 1)]),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("probe.json");
+        std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
+        let read = ProbeReport::read(&path, None).unwrap();
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::to_value(&report).unwrap()
+        );
+        assert_eq!(
+            read.targets[1].fix,
+            crate::codes::probe::CONNECT_REFUSED.info().fix
+        );
+        assert!(read.has_errors());
+    }
+}

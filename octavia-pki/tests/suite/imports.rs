@@ -40,8 +40,16 @@ fn modules() -> BTreeMap<String, String> {
 
 /// The code of a module: no comment lines, no unit-test tail.
 fn code(source: &str) -> String {
+    // `#[cfg(test)]` then `mod tests` (or `pub(super) mod tests`, shared
+    // with a sibling's tests).
     let end = source
-        .find("#[cfg(test)]\nmod tests")
+        .match_indices("#[cfg(test)]\n")
+        .map(|(at, _)| at)
+        .find(|&at| {
+            let rest = &source[at + "#[cfg(test)]\n".len()..];
+            rest.trim_start_matches("pub(super) ")
+                .starts_with("mod tests")
+        })
         .unwrap_or(source.len());
     source[..end]
         .lines()
