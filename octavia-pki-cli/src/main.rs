@@ -154,7 +154,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Generate(args) => match generate::run(*args, vault) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => fail(&err, EXIT_FAILURE),
+            Err(err) => {
+                let status = fail(&err, EXIT_FAILURE);
+                if matches!(
+                    err,
+                    octavia_pki::Error::Fs(octavia_pki::fsio::FsError::WouldOverwrite { .. })
+                ) {
+                    eprintln!("octavia-pki: give --force to replace them");
+                }
+                status
+            }
         },
         Command::Check(args) => match check::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,

@@ -62,7 +62,7 @@ pub enum FsError {
     },
     /// Files exist where new ones would be written, and overwriting was not allowed.
     #[error(
-        "refusing to overwrite existing files (use --force to replace them; they are backed up first): {}",
+        "refusing to overwrite existing files (replacing them, each backed up first, must be asked for): {}",
         display_paths(paths)
     )]
     WouldOverwrite {
