@@ -18,6 +18,11 @@ Each command runs the Octavia release installed in the Python that runs it
       rotation: update_cert_for_rotation, PUT /1.0/certificate). Prints a JSON
       verdict with the driver's own log lines (its ERROR line holds the reason).
 
+  octavia_peer.py conf FILE...
+      The options that name the PKI's files, and the SHA-256 of the CA key's
+      passphrase, as Octavia's own oslo.config reads them from FILEs
+      (--config-file, in order), as JSON.
+
   octavia_peer.py load-key --key F [--passphrase-file F]
       Loads a key with cryptography's load_pem_private_key, as Octavia does, and
       prints its type and size.
@@ -311,6 +316,32 @@ def rehearse_batch(_args):
     print(json.dumps([rehearse_one(job) for job in jobs]))
 
 
+def conf(args):
+    """The PKI's options as Octavia reads them from args.files, in order."""
+    import hashlib
+    import json
+    from oslo_config import cfg
+    from octavia.common import config  # noqa: F401  (registers the options)
+    from octavia.certificates.common import local  # noqa: F401  ([certificates])
+
+    argv = []
+    for path in args.files:
+        argv += ["--config-file", path]
+    cfg.CONF(argv, project="octavia", default_config_files=[])
+    c = cfg.CONF
+    passphrase = c.certificates.ca_private_key_passphrase
+    print(json.dumps({
+        "ca_certificate": c.certificates.ca_certificate,
+        "ca_private_key": c.certificates.ca_private_key,
+        "server_ca": c.haproxy_amphora.server_ca,
+        "client_cert": c.haproxy_amphora.client_cert,
+        "client_ca": c.controller_worker.client_ca,
+        # Never the passphrase itself: its SHA-256.
+        "ca_private_key_passphrase_sha256":
+            None if passphrase is None else hashlib.sha256(passphrase.encode()).hexdigest(),
+    }))
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -334,13 +365,15 @@ def main():
     p.add_argument("--amphora-cert")
     p.add_argument("--amphora-id")
     sub.add_parser("rehearse-batch")
+    p = sub.add_parser("conf")
+    p.add_argument("files", nargs="+")
     p = sub.add_parser("load-key")
     p.add_argument("--key", required=True)
     p.add_argument("--passphrase-file")
     args = parser.parse_args()
     try:
         {"issue": issue, "load-key": load_key, "controller": controller, "rehearse": rehearse,
-         "rehearse-batch": rehearse_batch}[args.command](args)
+         "rehearse-batch": rehearse_batch, "conf": conf}[args.command](args)
     except SystemExit:
         raise
     except Exception as e:  # report Octavia's own message, as its log would show it

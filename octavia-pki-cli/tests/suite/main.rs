@@ -14,6 +14,7 @@ mod interop;
 mod kolla_role;
 mod lifecycle;
 mod node;
+mod octavia_conf;
 mod probe;
 mod prometheus;
 mod releases;

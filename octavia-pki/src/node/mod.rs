@@ -13,7 +13,6 @@
 //! engine, what each running container holds.
 
 mod container;
-pub(crate) mod ini;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,11 +26,11 @@ use crate::codes::{Code, Severity, node as codes};
 use crate::error::Result;
 use crate::fsio;
 use crate::layout::Layout;
+use crate::oslo_config::{self as ini, Ini};
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 pub use container::ContainerEngine;
-use ini::Ini;
 
 /// Octavia's services that hold certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

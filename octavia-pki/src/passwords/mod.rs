@@ -158,7 +158,7 @@ impl KollaPasswords {
                 changed,
             });
         };
-        let read = crate::node::ini::oslo_value(&rendered);
+        let read = crate::oslo_config::oslo_value(&rendered);
         if read.trimmed {
             changed.push(Rendering::SurroundingWhitespace);
         }

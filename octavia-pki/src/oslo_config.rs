@@ -1,4 +1,5 @@
-//! octavia.conf as oslo.config reads it (`oslo_config/iniparser.py`):
+//! The one oslo.config reader (`oslo_config/iniparser.py`), for octavia.conf
+//! wherever it is read ([`crate::octavia_conf`], `node check`):
 //! `[section]`, `key = value` or `key: value`, `#` and `;` comments, a line
 //! that starts with white space continues the previous value, surrounding
 //! quotes are stripped, and the last of repeated keys wins. Hand-written
@@ -163,7 +164,7 @@ pub(crate) fn oslo_value(text: &str) -> OsloValue {
 
 /// Whether oslo.config would substitute something in `value` (`$name` or
 /// `${name}`; `$$` is a literal `$`).
-pub(super) fn has_reference(value: &str) -> bool {
+pub(crate) fn has_reference(value: &str) -> bool {
     value.replace("$$", "").contains('$')
 }
 
