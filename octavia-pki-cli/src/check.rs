@@ -95,6 +95,20 @@ pub struct DirArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub layout: LayoutChoice,
 
+    /// Read the files, and the CA key's passphrase, from the options of
+    /// octavia.conf, as Octavia does (`[certificates] ca_certificate`,
+    /// `ca_private_key`, `ca_private_key_passphrase`, `[haproxy_amphora]
+    /// server_ca`, `client_cert`, `[controller_worker] client_ca`; Octavia's
+    /// defaults where unset). Repeatable: a later file's value wins, as with
+    /// Octavia's own --config-file. Not with DIR, --layout, --passwords or
+    /// --passphrase-file.
+    #[arg(
+        long = "config-file",
+        value_name = "FILE",
+        conflicts_with_all = ["dir", "layout", "passwords", "passphrase_file"]
+    )]
+    pub config_files: Vec<PathBuf>,
+
     /// The Octavia releases the files must work with: `all` (every release of
     /// the series kolla-ansible maintains, 16.0.0 to 19.0.0), a release
     /// (17.0.1), a major version (17), a series (2025.2), or a comma-separated
@@ -115,6 +129,23 @@ pub struct DirArgs {
 }
 
 impl DirArgs {
+    /// The files to read from `--config-file`, when given: octavia.conf's
+    /// file map, with the work directory and the vault password.
+    pub fn sources_from_conf(
+        &self,
+        vault: Option<&Passphrase>,
+    ) -> Result<Option<octavia_pki::Sources>, Error> {
+        if self.config_files.is_empty() {
+            return Ok(None);
+        }
+        let conf = octavia_pki::octavia_conf::OctaviaConf::read(&self.config_files, vault)?;
+        Ok(Some(
+            conf.sources()
+                .with_work_dir(self.work_dir.clone())
+                .with_vault_password(vault.cloned()),
+        ))
+    }
+
     /// The work directory's history, when one was given.
     pub fn history(
         &self,
@@ -128,7 +159,12 @@ impl DirArgs {
 
 /// Runs the check; `Ok(true)` when it found an error.
 pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
-    let (passwords, passphrase) = args.target.passphrase.resolve(vault)?;
+    // With --config-file, the passphrase is octavia.conf's, as Octavia's.
+    let (passwords, passphrase) = if args.target.config_files.is_empty() {
+        args.target.passphrase.resolve(vault)?
+    } else {
+        (None, None)
+    };
     let options = {
         let mut options = CheckOptions::default();
         options.layout = args.target.layout.layout();
@@ -139,11 +175,14 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options.now = None;
         options.history = args.target.history(vault)?;
         options.work_dir = args.target.work_dir.clone();
-        options.octavia = args.target.octavia_version;
+        options.octavia = args.target.octavia_version.clone();
         options.vault_password = vault.cloned();
         options
     };
-    let report = check::check_dir(&args.target.dir, &options)?;
+    let report = match args.target.sources_from_conf(vault)? {
+        Some(sources) => check::check(&sources, &options)?,
+        None => check::check_dir(&args.target.dir, &options)?,
+    };
     match args.target.format {
         Format::Json => output::print_json(&report)?,
         Format::Human => print_human(&report, std::io::stdout().is_terminal()),

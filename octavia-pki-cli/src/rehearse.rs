@@ -28,7 +28,12 @@ pub struct RehearseArgs {
 /// Runs the rehearsal; `Ok(true)` when Octavia's handshake would fail (as
 /// `check` returns `Ok(true)` when it found an error).
 pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
-    let (passwords, passphrase) = args.target.passphrase.resolve(vault)?;
+    // With --config-file, the passphrase is octavia.conf's, as Octavia's.
+    let (passwords, passphrase) = if args.target.config_files.is_empty() {
+        args.target.passphrase.resolve(vault)?
+    } else {
+        (None, None)
+    };
     let options = {
         let mut options = RehearseOptions::default();
         options.layout = args.target.layout.layout();
@@ -37,11 +42,14 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
         options.strict = args.strict;
         options.now = None;
         options.history = args.target.history(vault)?;
-        options.octavia = args.target.octavia_version;
+        options.octavia = args.target.octavia_version.clone();
         options.vault_password = vault.cloned();
         options
     };
-    let rehearsal = rehearse_dir(&args.target.dir, &options)?;
+    let rehearsal = match args.target.sources_from_conf(vault)? {
+        Some(sources) => octavia_pki::rehearse::rehearse(&sources, &options)?,
+        None => rehearse_dir(&args.target.dir, &options)?,
+    };
     match args.target.format {
         Format::Json => output::print_json(&rehearsal)?,
         Format::Human => print_transcript(&rehearsal),

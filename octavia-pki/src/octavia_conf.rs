@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::oslo_config::{Ini, has_reference};
 use crate::secret::Passphrase;
-use crate::sources::Role;
+use crate::sources::{Role, Sources};
 
 /// The configuration files Octavia reads, parsed.
 #[derive(Debug, Clone)]
@@ -115,6 +115,15 @@ impl OctaviaConf {
             set_in: SetIn::Default,
             has_reference: false,
         })
+    }
+
+    /// The file map octavia.conf describes (Octavia's defaults where it names
+    /// no file), with the passphrase it gives the CA key. Reports name each
+    /// file by its option.
+    pub fn sources(&self) -> Sources {
+        let files = Role::ALL.map(|role| PathBuf::from(self.file(role).value));
+        let first = self.files().next().map(Path::to_owned).unwrap_or_default();
+        Sources::by_option(first, files, self.ca_private_key_passphrase())
     }
 
     /// `[certificates] ca_private_key_passphrase`, when set: the string

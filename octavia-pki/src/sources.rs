@@ -64,12 +64,18 @@ impl Role {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Sources {
-    /// The directory the files' names are relative to, in reports.
+    /// The directory the files' names are relative to, in reports; for a
+    /// set read from octavia.conf, its first configuration file.
     pub dir: PathBuf,
-    /// The layout whose names these are.
+    /// The layout whose names these are. For a set read from octavia.conf,
+    /// the shape its files have: [`Layout::Legacy`] when one file is both
+    /// the issuing CA and the client CA, else [`Layout::Kolla`].
     pub layout: Layout,
     /// The file of each role, in the order of [`Role::ALL`].
     files: [PathBuf; 5],
+    /// Whether reports name a file by its option (`[haproxy_amphora]
+    /// server_ca = /etc/octavia/certs/server_ca.pem`): a set read from octavia.conf.
+    by_option: bool,
     /// Kolla's passwords.yml, for `octavia_ca_password`.
     pub passwords: Option<PathBuf>,
     /// The server CA passphrase, given directly (wins over `passwords`).
@@ -97,8 +103,33 @@ impl Sources {
             dir: dir.to_owned(),
             layout,
             files: Role::ALL.map(file),
+            by_option: false,
             passwords: None,
             passphrase: None,
+            work_dir: None,
+            vault_password: None,
+        }
+    }
+
+    /// Files named by octavia.conf's options, in the order of [`Role::ALL`]
+    /// ([`crate::octavia_conf::OctaviaConf::sources`]); `dir` is its first file.
+    pub(crate) fn by_option(
+        dir: PathBuf,
+        files: [PathBuf; 5],
+        passphrase: Option<Passphrase>,
+    ) -> Self {
+        let one_ca = files[0] == files[4];
+        Self {
+            dir,
+            layout: if one_ca {
+                Layout::Legacy
+            } else {
+                Layout::Kolla
+            },
+            files,
+            by_option: true,
+            passwords: None,
+            passphrase,
             work_dir: None,
             vault_password: None,
         }
@@ -141,13 +172,19 @@ impl Sources {
             .expect("a role of Role::ALL")]
     }
 
-    /// The file's name in reports: relative to [`Sources::dir`] where it is inside.
-    pub fn name(&self, role: Role) -> &str {
+    /// The file's name in reports: relative to [`Sources::dir`] where it is
+    /// inside, or, for a set read from octavia.conf, the option that names it
+    /// (`[haproxy_amphora] server_ca = /etc/octavia/certs/server_ca.pem`).
+    pub fn name(&self, role: Role) -> String {
         let path = self.path(role);
+        if self.by_option {
+            let (section, key) = role.option();
+            return format!("[{section}] {key} = {}", path.display());
+        }
         path.strip_prefix(&self.dir)
             .unwrap_or(path)
-            .to_str()
-            .unwrap_or("(a file name that is not UTF-8)")
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// The role that reads `role`'s file first: roles sharing one file

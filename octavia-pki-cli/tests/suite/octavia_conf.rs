@@ -90,3 +90,69 @@ fn the_pki_options_read_as_octavias_own_oslo_config_reads_them() {
         assert_eq!(ours, octavia, "{files:?}");
     }
 }
+
+/// An octavia.conf naming a generated set's deployed files, as another
+/// deployer would render it (absolute paths, the passphrase in the file).
+fn conf_for(set: &GeneratedSet, extra: &str) -> PathBuf {
+    let d = |name: &str| set.dir.join(name).display().to_string();
+    write(
+        set.tmp.path(),
+        "octavia.conf",
+        &format!(
+            "[certificates]\nca_certificate = {}\nca_private_key = {}\nca_private_key_passphrase = {}\n\
+             [haproxy_amphora]\nserver_ca = {}\nclient_cert = {}\n{extra}",
+            d("server_ca.cert.pem"),
+            d("server_ca.key.pem"),
+            set.server_passphrase,
+            d("server_ca.cert.pem"),
+            d("client.cert-and-key.pem"),
+        ),
+    )
+}
+
+#[test]
+fn check_and_rehearse_read_the_files_octavia_conf_names() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let client_ca = format!(
+        "[controller_worker]\nclient_ca = {}\n",
+        set.dir.join("client_ca.cert.pem").display()
+    );
+    let conf = conf_for(&set, &client_ca);
+    let out = run(octavia_pki()
+        .args(["check", "--format", "json", "--config-file"])
+        .arg(&conf));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(report["summary"]["errors"], 0, "{report}");
+    let out = run(octavia_pki()
+        .args(["rehearse", "--format", "json", "--config-file"])
+        .arg(&conf));
+    assert_eq!(out.status.code(), Some(0));
+
+    // Unset, [controller_worker] client_ca is Octavia's default, named as such.
+    let conf = conf_for(&set, "");
+    let out = run(octavia_pki()
+        .args(["check", "--format", "json", "--config-file"])
+        .arg(&conf));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        findings_at(&report, "error").contains(
+            &"missing-file@[controller_worker] client_ca = /etc/octavia/certs/ca_01.pem".to_owned()
+        ),
+        "{report}"
+    );
+
+    // octavia.conf says where the files are: a directory or a layout besides is a usage error.
+    for extra in [
+        vec![set.dir.display().to_string()],
+        vec!["--layout".into(), "kolla".into()],
+    ] {
+        let out = run(octavia_pki()
+            .arg("check")
+            .args(&extra)
+            .arg("--config-file")
+            .arg(&conf));
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+    }
+}

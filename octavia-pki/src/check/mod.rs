@@ -194,12 +194,30 @@ pub(crate) fn check_dir_sharing(
         .with_passphrase(options.passwords.clone(), options.passphrase.clone())
         .with_work_dir(options.work_dir.clone())
         .with_vault_password(options.vault_password.clone());
+    check_sharing(&sources, options, unlocked)
+}
+
+/// Checks the files `sources` names: a directory's layout, or the options
+/// of octavia.conf ([`crate::octavia_conf::OctaviaConf::sources`]). The
+/// files, the passphrase, the work directory and the vault password are
+/// `sources`'; `options`' fields for them are not used.
+pub fn check(sources: &Sources, options: &CheckOptions) -> Result<Report> {
+    check_sharing(sources, options, &UnlockedKeys::default())
+}
+
+/// [`check`], unlocking the server CA key through `unlocked`.
+fn check_sharing(
+    sources: &Sources,
+    options: &CheckOptions,
+    unlocked: &UnlockedKeys,
+) -> Result<Report> {
+    let dir = &sources.dir;
     // A file this process may not read is no finding about the set: the
     // check cannot run (as a user other than root or the owner).
     crate::fsio::require_readable(sources.every_input())?;
-    let load = load_sharing(&sources, unlocked);
+    let load = load_sharing(sources, unlocked);
     let mut checker = Checker {
-        sources: &sources,
+        sources,
         options,
         now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
         report: Report {
@@ -281,8 +299,8 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// A finding about `role`'s file.
     fn find(&mut self, code: Code, role: Option<Role>, message: impl Into<String>) {
-        let sources = self.sources;
-        self.find_in(code, role.map(|r| sources.name(r)), message);
+        let name = role.map(|r| self.sources.name(r));
+        self.find_in(code, name.as_deref(), message);
     }
 
     /// A finding about the file named `file` (or the set, when `None`).
@@ -307,13 +325,13 @@ impl Checker<'_> {
         }
         let options = crate::rehearse::RehearseOptions {
             layout: Some(self.sources.layout),
-            passwords: self.options.passwords.clone(),
-            passphrase: self.options.passphrase.clone(),
+            passwords: self.sources.passwords.clone(),
+            passphrase: self.sources.passphrase.clone(),
             strict: self.options.strict,
             now: Some(self.now),
             octavia: self.options.octavia.clone(),
             history: self.options.history.clone(),
-            vault_password: self.options.vault_password.clone(),
+            vault_password: self.sources.vault_password.clone(),
         };
         let rehearsal = crate::rehearse::rehearse_loaded(self.sources, load, &options);
         let targeted = rehearsal.releases.len();
@@ -498,7 +516,7 @@ impl Checker<'_> {
                 Some(severity) => self.report.push(
                     rule.code,
                     severity,
-                    Some(self.sources.name(hit.file)),
+                    Some(&self.sources.name(hit.file)),
                     hit.message,
                 ),
                 None => self.find(rule.code, Some(hit.file), hit.message),

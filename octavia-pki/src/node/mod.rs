@@ -473,7 +473,7 @@ fn resolve_paths(
             );
         }
         match copies.get(&entry.value) {
-            Some(name) if name == expected => {}
+            Some(name) if *name == expected => {}
             Some(name) => {
                 findings.push(
                     codes::PATH_NOT_PROVIDED,
@@ -553,9 +553,9 @@ fn run_checker(
         let signing_file = [
             kolla.name(Role::CaCertificate),
             kolla.name(Role::CaPrivateKey),
-            "octavia.conf",
+            "octavia.conf".to_owned(),
         ]
-        .contains(&name.as_str());
+        .contains(&name);
         let blocks = stops_signing(finding.code)
             && (finding.severity == Severity::Error
                 || finding.code == crate::codes::check::PASSPHRASE_NOT_AVAILABLE);

@@ -26,9 +26,9 @@ pub(super) struct Loaded<'a> {
     pub(super) bundle_certs: &'a [Certificate],
     pub(super) bundle_key: &'a PrivateKey,
     /// The names of the files to blame.
-    pub(super) ca_key_file: &'a str,
-    pub(super) bundle_file: &'a str,
-    pub(super) server_ca_file: &'a str,
+    pub(super) ca_key_file: String,
+    pub(super) bundle_file: String,
+    pub(super) server_ca_file: String,
 }
 
 /// The loader's outcome as each side of Octavia takes it: the first
@@ -44,7 +44,7 @@ pub(super) fn loaded<'a>(
         stop(
             Side::Controller,
             cause,
-            Some(sources.name(role)),
+            Some(&sources.name(role)),
             Some(msg),
             None,
         )
@@ -101,7 +101,7 @@ pub(super) fn loaded<'a>(
         stop(
             Side::Amphora,
             Cause::CaCertificates,
-            Some(sources.name(Role::ClientCa)),
+            Some(&sources.name(Role::ClientCa)),
             None,
             Some(format!(
                 "the amphora agent cannot load the client CA: {line}"

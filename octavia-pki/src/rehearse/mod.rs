@@ -38,8 +38,16 @@ pub fn rehearse_dir(dir: &Path, options: &RehearseOptions) -> Result<Rehearsal> 
     let sources = Sources::in_dir(dir, options.layout)
         .with_passphrase(options.passwords.clone(), options.passphrase.clone())
         .with_vault_password(options.vault_password.clone());
+    rehearse(&sources, options)
+}
+
+/// Rehearses the files `sources` names: a directory's layout, or the
+/// options of octavia.conf ([`crate::octavia_conf::OctaviaConf::sources`]).
+/// The files, the passphrase and the vault password are `sources'`;
+/// `options`' fields for them are not used.
+pub fn rehearse(sources: &Sources, options: &RehearseOptions) -> Result<Rehearsal> {
     crate::fsio::require_readable(sources.every_input())?;
-    Ok(rehearse_loaded(&sources, &load(&sources), options))
+    Ok(rehearse_loaded(sources, &load(sources), options))
 }
 
 /// The rehearsal of what the loader read of `sources` (the checker's own

@@ -117,8 +117,8 @@ pub(super) fn handshakes(
         handshake(
             &sides(cert),
             version,
-            loaded.bundle_file,
-            loaded.server_ca_file,
+            &loaded.bundle_file,
+            &loaded.server_ca_file,
         )
     };
     // The reference handshake of each version.
@@ -152,11 +152,11 @@ pub(super) fn handshakes(
                 .and_then(|&(ri, _)| outcomes[ri][version_index(v)].as_ref());
             let outcome = match reference.map(|o| &o.result) {
                 Some(Ok(())) => Outcome {
-                    result: controller_verifies(&sides(cert), loaded.server_ca_file),
+                    result: controller_verifies(&sides(cert), &loaded.server_ca_file),
                     verified_only: true,
                 },
                 Some(Err(Stop(f))) if f.side == Side::Amphora => Outcome {
-                    result: controller_verifies(&sides(cert), loaded.server_ca_file)
+                    result: controller_verifies(&sides(cert), &loaded.server_ca_file)
                         .and(Err(Stop(f.clone()))),
                     verified_only: true,
                 },
@@ -181,7 +181,7 @@ pub(super) fn handshakes(
                 let failure = *stop(
                     Side::Controller,
                     Cause::Issue,
-                    Some(loaded.ca_key_file),
+                    Some(&loaded.ca_key_file),
                     Some(m.clone()),
                     None,
                 )
@@ -302,8 +302,8 @@ pub(super) fn generations(
         let result = handshake(
             &sides,
             &rustls::version::TLS13,
-            loaded.bundle_file,
-            loaded.server_ca_file,
+            &loaded.bundle_file,
+            &loaded.server_ca_file,
         );
         let name = format!(
             "{amphorae}, holding the client CA \"{}\": mutual TLS handshake",
