@@ -81,6 +81,22 @@ pub struct CheckArgs {
     strict: bool,
 }
 
+/// `--config-file`'s help, for every command that takes it.
+pub const CONFIG_FILE_HELP: &str = "Read the files (and the CA key's passphrase) from the options of \
+    octavia.conf, as Octavia does: [certificates] ca_certificate, ca_private_key, \
+    ca_private_key_passphrase, [haproxy_amphora] server_ca, client_cert, [controller_worker] \
+    client_ca, with Octavia's defaults where unset. Repeatable: a later file's value wins, as with \
+    Octavia's own --config-file. Instead of the directory and its layout";
+
+/// The file map of `--config-file`s: octavia.conf's, with the vault password.
+pub fn conf_sources(
+    files: &[PathBuf],
+    vault: Option<&Passphrase>,
+) -> Result<octavia_pki::Sources, Error> {
+    let conf = octavia_pki::octavia_conf::OctaviaConf::read(files, vault)?;
+    Ok(conf.sources().with_vault_password(vault.cloned()))
+}
+
 /// What `check` and `rehearse` look at, and how they print.
 #[derive(Args)]
 pub struct DirArgs {
@@ -95,16 +111,10 @@ pub struct DirArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub layout: LayoutChoice,
 
-    /// Read the files, and the CA key's passphrase, from the options of
-    /// octavia.conf, as Octavia does (`[certificates] ca_certificate`,
-    /// `ca_private_key`, `ca_private_key_passphrase`, `[haproxy_amphora]
-    /// server_ca`, `client_cert`, `[controller_worker] client_ca`; Octavia's
-    /// defaults where unset). Repeatable: a later file's value wins, as with
-    /// Octavia's own --config-file. Not with DIR, --layout, --passwords or
-    /// --passphrase-file.
     #[arg(
         long = "config-file",
         value_name = "FILE",
+        help = CONFIG_FILE_HELP,
         conflicts_with_all = ["dir", "layout", "passwords", "passphrase_file"]
     )]
     pub config_files: Vec<PathBuf>,
@@ -138,12 +148,8 @@ impl DirArgs {
         if self.config_files.is_empty() {
             return Ok(None);
         }
-        let conf = octavia_pki::octavia_conf::OctaviaConf::read(&self.config_files, vault)?;
-        Ok(Some(
-            conf.sources()
-                .with_work_dir(self.work_dir.clone())
-                .with_vault_password(vault.cloned()),
-        ))
+        let sources = conf_sources(&self.config_files, vault)?;
+        Ok(Some(sources.with_work_dir(self.work_dir.clone())))
     }
 
     /// The work directory's history, when one was given.

@@ -385,6 +385,14 @@ pub struct ExpiryArgs {
     #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
     dir: PathBuf,
 
+    #[arg(
+        long = "config-file",
+        value_name = "FILE",
+        help = crate::check::CONFIG_FILE_HELP,
+        conflicts_with = "dir"
+    )]
+    config_files: Vec<PathBuf>,
+
     /// Also the CA certificates of this work directory.
     #[arg(long, value_name = "DIR")]
     work_dir: Option<PathBuf>,
@@ -420,17 +428,22 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
             "--output writes a machine format: give --format json, nagios or prometheus".into(),
         ));
     }
+    let sources = if args.config_files.is_empty() {
+        octavia_pki::Sources::in_dir(&args.dir, None).with_vault_password(vault.cloned())
+    } else {
+        crate::check::conf_sources(&args.config_files, vault)?
+    };
+    let shown = sources.dir.clone();
+    let sources = sources.with_work_dir(args.work_dir.clone());
     let report = octavia_pki::expiry::expiry(
-        &args.dir,
-        args.work_dir.as_deref(),
+        &sources,
         args.warn_days,
         args.critical_days,
         OffsetDateTime::now_utc(),
-        vault,
     );
     let text = match args.format {
         ExpiryFormat::Human => {
-            print_expiry(&report, &args.dir);
+            print_expiry(&report, &shown);
             return Ok(report.status.nagios_code());
         }
         ExpiryFormat::Json => output::json_text(&report)?,

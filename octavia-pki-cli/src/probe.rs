@@ -47,6 +47,14 @@ pub struct ProbeArgs {
     #[arg(long, value_enum, default_value = "auto")]
     layout: LayoutChoice,
 
+    #[arg(
+        long = "config-file",
+        value_name = "FILE",
+        help = crate::check::CONFIG_FILE_HELP,
+        conflicts_with_all = ["dir", "layout"]
+    )]
+    config_files: Vec<PathBuf>,
+
     /// The agent's port, where a target names none.
     #[arg(long, value_name = "N", default_value_t = AGENT_PORT)]
     port: u16,
@@ -126,9 +134,12 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
     }
-    let identity = ControllerIdentity::read(
-        &Sources::in_dir(&args.dir, args.layout.layout()).with_vault_password(vault.cloned()),
-    )?;
+    let sources = if args.config_files.is_empty() {
+        Sources::in_dir(&args.dir, args.layout.layout()).with_vault_password(vault.cloned())
+    } else {
+        crate::check::conf_sources(&args.config_files, vault)?
+    };
+    let identity = ControllerIdentity::read(&sources)?;
     let options = {
         let mut options = ProbeOptions::default();
         options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);

@@ -2,8 +2,6 @@
 //! deadlines the history keeps, for people, Nagios and Prometheus. A
 //! read-only report: nothing here changes a file.
 
-use std::path::Path;
-
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -11,7 +9,6 @@ use crate::fsio;
 use crate::history;
 use crate::layout::work_dir;
 use crate::lifecycle::CertificateSummary;
-use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 
 /// How a certificate's expiry looks to monitoring.
@@ -85,18 +82,16 @@ pub struct ExpiryReport {
     pub entries: Vec<ExpiryEntry>,
 }
 
-/// Expiry of the deployed certificates in `dir` and of the CA certificates in
-/// `work_dir` (if given and present); `vault` opens files encrypted with
-/// ansible-vault.
+/// Expiry of the deployed certificates `f` names and of the CA certificates
+/// of its work directory (if given and present); its vault password opens
+/// files encrypted with ansible-vault.
 pub fn expiry(
-    dir: &Path,
-    work_dir: Option<&Path>,
+    f: &Sources,
     warn_days: u32,
     critical_days: u32,
     now: OffsetDateTime,
-    vault: Option<&Passphrase>,
 ) -> ExpiryReport {
-    let f = Sources::in_dir(dir, None);
+    let (work_dir, vault) = (f.work_dir.as_deref(), f.vault_password.as_ref());
     let one_ca = f.first_reader(Role::ClientCa) != Role::ClientCa;
     let mut files: Vec<(std::path::PathBuf, &'static str)> = vec![
         (

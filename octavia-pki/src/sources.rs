@@ -158,6 +158,12 @@ impl Sources {
         self
     }
 
+    /// Whether the files were named by octavia.conf's options (then
+    /// [`Sources::dir`] is its first file, not a directory).
+    pub(crate) fn named_by_options(&self) -> bool {
+        self.by_option
+    }
+
     /// With the CA work directory.
     pub fn with_work_dir(mut self, work_dir: Option<PathBuf>) -> Self {
         self.work_dir = work_dir;

@@ -156,3 +156,62 @@ fn check_and_rehearse_read_the_files_octavia_conf_names() {
         assert_eq!(out.status.code(), Some(2), "{extra:?}");
     }
 }
+
+#[test]
+fn expiry_and_probe_read_the_files_octavia_conf_names() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let client_ca = format!(
+        "[controller_worker]\nclient_ca = {}\n",
+        set.dir.join("client_ca.cert.pem").display()
+    );
+    let conf = conf_for(&set, &client_ca);
+    let out = run(octavia_pki()
+        .args(["expiry", "--format", "json", "--config-file"])
+        .arg(&conf));
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = strings(&serde_json::Value::Array(
+        report["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["file"].clone())
+            .collect(),
+    ));
+    for name in [
+        "server_ca.cert.pem",
+        "client_ca.cert.pem",
+        "client.cert-and-key.pem",
+    ] {
+        let path = set.dir.join(name).display().to_string();
+        assert!(files.contains(&path), "{files:?}");
+    }
+    // The probe's identity is octavia.conf's bundle and server CA: a port
+    // nothing listens on is connect-refused, not a failure to read the files.
+    let port = free_port();
+    let out = run(octavia_pki()
+        .args([
+            "probe",
+            "--format",
+            "json",
+            "--timeout",
+            "5",
+            "--config-file",
+        ])
+        .arg(&conf)
+        .arg(format!(
+            "0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@127.0.0.1:{port}"
+        )));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["targets"][0]["status"], "connect-refused",
+        "{report}"
+    );
+    // A directory besides is a usage error.
+    let out = run(octavia_pki()
+        .args(["expiry"])
+        .arg(&set.dir)
+        .arg("--config-file")
+        .arg(&conf));
+    assert_eq!(out.status.code(), Some(2));
+}

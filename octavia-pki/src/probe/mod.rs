@@ -113,7 +113,9 @@ impl ControllerIdentity {
     /// deployed directory, `/etc/kolla/config/octavia`, or a controller's
     /// `/etc/kolla/octavia-worker`). No passphrase is needed.
     pub fn read(sources: &Sources) -> Result<Self> {
-        crate::fsio::require_dir(&sources.dir)?;
+        if !sources.named_by_options() {
+            crate::fsio::require_dir(&sources.dir)?;
+        }
         let vault = sources.vault_password.as_ref();
         Ok(Self {
             dir: sources.dir.clone(),
