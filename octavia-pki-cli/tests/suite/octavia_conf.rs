@@ -110,14 +110,20 @@ fn conf_for(set: &GeneratedSet, extra: &str) -> PathBuf {
     )
 }
 
-#[test]
-fn check_and_rehearse_read_the_files_octavia_conf_names() {
+/// A generated set and an octavia.conf naming all its files.
+fn generated_with_conf() -> (GeneratedSet, PathBuf) {
     let set = generate(&["--key-type", "ecdsa-p256"]);
     let client_ca = format!(
         "[controller_worker]\nclient_ca = {}\n",
         set.dir.join("client_ca.cert.pem").display()
     );
     let conf = conf_for(&set, &client_ca);
+    (set, conf)
+}
+
+#[test]
+fn check_and_rehearse_read_the_files_octavia_conf_names() {
+    let (set, conf) = generated_with_conf();
     let out = run(octavia_pki()
         .args(["check", "--format", "json", "--config-file"])
         .arg(&conf));
@@ -159,12 +165,7 @@ fn check_and_rehearse_read_the_files_octavia_conf_names() {
 
 #[test]
 fn expiry_and_probe_read_the_files_octavia_conf_names() {
-    let set = generate(&["--key-type", "ecdsa-p256"]);
-    let client_ca = format!(
-        "[controller_worker]\nclient_ca = {}\n",
-        set.dir.join("client_ca.cert.pem").display()
-    );
-    let conf = conf_for(&set, &client_ca);
+    let (set, conf) = generated_with_conf();
     let out = run(octavia_pki()
         .args(["expiry", "--format", "json", "--config-file"])
         .arg(&conf));
