@@ -4,9 +4,7 @@
 //! oslo.config's rules (later files win, repeated sections, quotes, `:`,
 //! comments, continuation lines, unset options and their defaults).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use octavia_pki::Role;
 use octavia_pki::octavia_conf::OctaviaConf;
@@ -16,21 +14,7 @@ use crate::common::*;
 /// SHA-256 of `text` as hex, by the `openssl` CLI (the passphrase itself is
 /// never compared in the clear, nor put on a command line).
 fn sha256(text: &str) -> String {
-    let mut child = Command::new("openssl")
-        .args(["dgst", "-sha256", "-r"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
+    stdin_ok(openssl().args(["dgst", "-sha256", "-r"]), text)
         .split_whitespace()
         .next()
         .unwrap()

@@ -59,25 +59,6 @@ fn openssl_not_afters(file: &Path) -> Vec<i64> {
     out
 }
 
-/// Runs `cmd` with `input` on its standard input; its standard output.
-fn stdin_ok(cmd: &mut std::process::Command, input: &str) -> String {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn expiry_metrics_parse_and_hold_the_dates_openssl_reads() {
     // A subject with a quote and a backslash: label values must be escaped.
