@@ -199,6 +199,8 @@ mod passwords;
 mod random;
 mod secret;
 mod sources;
+#[cfg(test)]
+mod test_support;
 mod x509;
 
 pub use bundle::{BundleError, ClientBundle};

@@ -246,12 +246,7 @@ impl DeployedPki {
 mod tests {
     use super::*;
     use crate::layout::Layout;
-
-    fn testdata(rel: &str) -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata")
-            .join(rel)
-    }
+    use crate::test_support::testdata;
 
     /// The passphrases `testdata/kolla-recipe.sh` encrypted the recipe's CA keys with.
     fn recipe_passphrases() -> CaPassphrases {

@@ -150,12 +150,7 @@ impl std::fmt::Display for Setting {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn testdata(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata")
-            .join(rel)
-    }
+    use crate::test_support::testdata;
 
     #[test]
     fn kollas_rendered_octavia_conf_names_its_four_files() {

@@ -464,10 +464,7 @@ mod tests {
 
     /// A fixture of `testdata/check/`, loaded with its passwords.yml.
     fn fixture(case: &str) -> Load {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata/check")
-            .join(case);
-        load(&Sources::in_dir(&dir, None).with_passphrase(Some(dir.join("passwords.yml")), None))
+        crate::test_support::check_fixture(case).1
     }
 
     #[test]

@@ -255,22 +255,12 @@ fn bundle(load: &FileLoad<BundleRead>) -> Result<(&[Certificate], &PrivateKey), 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A fixture of `testdata/check/`, read by the loader with its passwords.yml.
-    fn loaded_fixture(case: &str) -> (Sources, Load) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata/check")
-            .join(case);
-        let sources =
-            Sources::in_dir(&dir, None).with_passphrase(Some(dir.join("passwords.yml")), None);
-        let load = crate::load::load(&sources);
-        (sources, load)
-    }
+    use crate::test_support::check_fixture;
 
     /// The first failure Octavia meets, as `(cause, what the controller logs,
     /// what the amphora logs)`; `None` when both sides load their files.
     fn first_failure(case: &str) -> Option<(Cause, Option<String>, Option<String>)> {
-        let (sources, load) = loaded_fixture(case);
+        let (sources, load) = check_fixture(case);
         let mut r = Rehearsal {
             ok: false,
             dir: sources.dir.clone(),

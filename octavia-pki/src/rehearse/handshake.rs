@@ -195,12 +195,7 @@ mod tests {
 
     /// A good fixture's files, with an amphora certificate issued by its server CA.
     fn sides_of(case: &str, check: impl FnOnce(&Sides<'_>)) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata/check")
-            .join(case);
-        let sources = crate::Sources::in_dir(&dir, None)
-            .with_passphrase(Some(dir.join("passwords.yml")), None);
-        let load = crate::load::load(&sources);
+        let (_, load) = crate::test_support::check_fixture(case);
         let server_ca = load.ca_certificate.ok().unwrap();
         let ca_key = load.ca_private_key.ok().unwrap();
         let client_ca = load.client_ca.ok().unwrap();

@@ -329,18 +329,9 @@ mod tests {
     //! cryptography wrote (`testdata/`), or on certificates made here where
     //! the case is this verifier's own (the budget).
 
-    use std::path::{Path, PathBuf};
-
     use super::*;
-    use crate::Sources;
-    use crate::load::load;
+    use crate::test_support::{check_fixture, testdata};
     use VerifyError as E;
-
-    fn testdata(rel: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata")
-            .join(rel)
-    }
 
     /// The moment the check fixtures were recorded at.
     fn checked_at() -> OffsetDateTime {
@@ -354,9 +345,7 @@ mod tests {
 
     /// The amphora's verdict on a check fixture's client bundle.
     fn client_side(case: &str, strict: bool) -> Result<(), VerifyError> {
-        let dir = testdata("check").join(case);
-        let sources = Sources::in_dir(&dir, None);
-        let load = load(&sources);
+        let (_, load) = check_fixture(case);
         let bundle = load.client_cert.ok().unwrap();
         let anchors = load.client_ca.ok().unwrap();
         let (leaf, chain) = bundle.certificates.split_first().unwrap();
@@ -374,10 +363,7 @@ mod tests {
     /// The controller's verdict on an amphora certificate issued with a
     /// check fixture's server CA, for amphora `host`.
     fn server_side(case: &str, host: &str) -> Result<(), VerifyError> {
-        let dir = testdata("check").join(case);
-        let sources =
-            Sources::in_dir(&dir, None).with_passphrase(Some(dir.join("passwords.yml")), None);
-        let load = load(&sources);
+        let (_, load) = check_fixture(case);
         let ca = crate::CertificateAuthority {
             certificates: load.ca_certificate.ok().unwrap().clone(),
             key: load.ca_private_key.ok().unwrap().clone(),
@@ -447,8 +433,7 @@ mod tests {
     fn self_signed_in_chain() {
         // The bundle's certificate with its own CA presented, judged against
         // another CA: the chain ends at a root the verifier does not trust.
-        let dir = testdata("check/good-rsa");
-        let load = load(&Sources::in_dir(&dir, None));
+        let (_, load) = check_fixture("good-rsa");
         let leaf = &load.client_cert.ok().unwrap().certificates[0];
         let own_ca = load.client_ca.ok().unwrap();
         let other = load.ca_certificate.ok().unwrap();

@@ -207,7 +207,7 @@ pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dy
 /// tests, and checked at the moment their script recorded.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
     use time::format_description::well_known::Rfc3339;
 
@@ -222,9 +222,7 @@ pub(crate) mod fixture {
     pub(crate) const BUNDLE: &str = KOLLA.client_bundle;
 
     fn dir(case: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testdata/check")
-            .join(case)
+        crate::test_support::testdata("check").join(case)
     }
 
     /// A fixture's files, read plainly (the loading pass's findings are not
