@@ -73,6 +73,24 @@ pub struct ExpiryEntry {
     pub created_before: Option<String>,
 }
 
+impl ExpiryEntry {
+    /// A file that could not be read: its status is UNKNOWN, with why.
+    fn unreadable(file: String, role: &'static str, error: &crate::Error) -> Self {
+        Self {
+            file,
+            role,
+            subject: None,
+            not_after: None,
+            days_left: None,
+            left: None,
+            not_before: None,
+            status: ExpiryStatus::Unknown,
+            error: Some(error.to_string()),
+            created_before: None,
+        }
+    }
+}
+
 /// Every deployed and CA certificate, with the worst status first.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExpiryReport {
@@ -148,18 +166,11 @@ pub fn expiry(
                     });
                 }
             }
-            Err(e) => entries.push(ExpiryEntry {
-                file: history::history_file(w).display().to_string(),
-                role: DEADLINE_ROLE,
-                subject: None,
-                not_after: None,
-                days_left: None,
-                left: None,
-                not_before: None,
-                status: ExpiryStatus::Unknown,
-                error: Some(e.to_string()),
-                created_before: None,
-            }),
+            Err(e) => entries.push(ExpiryEntry::unreadable(
+                history::history_file(w).display().to_string(),
+                DEADLINE_ROLE,
+                &e,
+            )),
         }
     }
     for (path, role) in files {
@@ -185,18 +196,7 @@ pub fn expiry(
                     });
                 }
             }
-            Err(e) => entries.push(ExpiryEntry {
-                file,
-                role,
-                subject: None,
-                not_after: None,
-                days_left: None,
-                left: None,
-                not_before: None,
-                status: ExpiryStatus::Unknown,
-                error: Some(e.to_string()),
-                created_before: None,
-            }),
+            Err(e) => entries.push(ExpiryEntry::unreadable(file, role, &e)),
         }
     }
     entries.sort_by_key(|e| e.days_left.unwrap_or(i64::MIN));
