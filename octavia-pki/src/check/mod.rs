@@ -323,15 +323,13 @@ impl Checker<'_> {
         {
             return;
         }
+        // The files, the passphrase and the vault password are the load's.
         let options = crate::rehearse::RehearseOptions {
-            layout: Some(self.sources.layout),
-            passwords: self.sources.passwords.clone(),
-            passphrase: self.sources.passphrase.clone(),
             strict: self.options.strict,
             now: Some(self.now),
             octavia: self.options.octavia.clone(),
             history: self.options.history.clone(),
-            vault_password: self.sources.vault_password.clone(),
+            ..crate::rehearse::RehearseOptions::default()
         };
         let rehearsal = crate::rehearse::rehearse_loaded(self.sources, load, &options);
         let targeted = rehearsal.releases.len();
