@@ -544,18 +544,19 @@ fn run_checker(
     // kolla's role copies the files to the host with mode 0660 on purpose;
     // the container's copies are 0600 (config.json's perm).
     let host_modes = crate::codes::check::KEY_FILE_PERMISSIONS;
+    // The files housekeeping signs with, as the findings name them.
+    let kolla = Sources::of_layout(Path::new(""), Layout::Kolla);
+    let signing_files = [
+        kolla.name(Role::CaCertificate),
+        kolla.name(Role::CaPrivateKey),
+        "octavia.conf".to_owned(),
+    ];
     for finding in report.findings.into_iter().filter(|f| f.code != host_modes) {
         let name = finding
             .file
             .clone()
             .unwrap_or_else(|| "octavia.conf".to_owned());
-        let kolla = Sources::of_layout(Path::new(""), Layout::Kolla);
-        let signing_file = [
-            kolla.name(Role::CaCertificate),
-            kolla.name(Role::CaPrivateKey),
-            "octavia.conf".to_owned(),
-        ]
-        .contains(&name);
+        let signing_file = signing_files.contains(&name);
         let blocks = stops_signing(finding.code)
             && (finding.severity == Severity::Error
                 || finding.code == crate::codes::check::PASSPHRASE_NOT_AVAILABLE);
