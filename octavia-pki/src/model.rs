@@ -290,10 +290,15 @@ mod tests {
     fn a_deployed_directory_reads_through_its_file_map() {
         let dir = testdata("check/good-legacy");
         let sources = Sources::in_dir(&dir, None);
-        let pass =
-            crate::passwords::server_ca_passphrase(None, Some(&dir.join("passwords.yml")), None)
-                .unwrap()
-                .unwrap();
+        let pass = crate::passwords::server_ca_passphrase(
+            None,
+            Some(&crate::KollaPasswords::load(
+                &dir.join("passwords.yml"),
+                None,
+            )),
+        )
+        .unwrap()
+        .unwrap();
         let deployed = DeployedPki::read(&sources, &pass).unwrap();
         assert_eq!(deployed.layout, Layout::Legacy);
         // One CA plays both roles: the client CA file is the server CA's.

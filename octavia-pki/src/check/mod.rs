@@ -371,11 +371,10 @@ impl Checker<'_> {
     }
 
     fn run(&mut self, load: &Load) {
-        // passwords.yml once, for its duplicate keys and the work directory's keys.
-        let passwords = self.sources.passwords.as_deref().and_then(|p| {
-            crate::KollaPasswords::load(p, self.sources.vault_password.as_ref()).ok()
-        });
-        self.duplicate_passwords(passwords.as_ref());
+        // passwords.yml as the loader read it, for its duplicate keys and
+        // the work directory's keys.
+        let passwords = load.passwords.as_ref();
+        self.duplicate_passwords(passwords);
         self.passphrase(&load.passphrase);
         // Each file once, by the first role that reads it.
         for role in [
@@ -400,7 +399,7 @@ impl Checker<'_> {
             }
         }
         self.apply_rules(load);
-        self.work_dir_belongs(passwords.as_ref());
+        self.work_dir_belongs(passwords);
     }
 
     /// With a work directory: its CAs must be the deployed ones (the keys

@@ -221,6 +221,9 @@ pub struct Load {
     pub client_cert: FileLoad<BundleRead>,
     /// `[controller_worker] client_ca`.
     pub client_ca: FileLoad<Vec<Certificate>>,
+    /// passwords.yml as read, once, for the passphrase and for the checker
+    /// (its duplicate keys, the client CA's passphrase).
+    pub(crate) passwords: Option<crate::KollaPasswords>,
 }
 
 /// CA keys already unlocked, by what unlocked them: the key file's bytes and
@@ -263,7 +266,11 @@ pub fn load(sources: &Sources) -> Load {
 
 /// [`load`], unlocking the CA key through `unlocked`.
 pub(crate) fn load_sharing(sources: &Sources, unlocked: &UnlockedKeys) -> Load {
-    let passphrase = passphrase(sources);
+    let passwords = sources
+        .passwords
+        .as_deref()
+        .map(|p| crate::KollaPasswords::load(p, sources.vault_password.as_ref()));
+    let passphrase = passphrase(sources, passwords.as_ref());
     let ca_certificate = certificates(sources, Role::CaCertificate);
     let shared =
         |role| (sources.first_reader(role) == Role::CaCertificate).then(|| ca_certificate.clone());
@@ -278,16 +285,16 @@ pub(crate) fn load_sharing(sources: &Sources, unlocked: &UnlockedKeys) -> Load {
         server_ca,
         client_cert,
         client_ca,
+        passwords: passwords.and_then(|p| p.ok()),
     }
 }
 
 /// The server CA passphrase, from the one given or passwords.yml.
-fn passphrase(sources: &Sources) -> PassphraseLoad {
-    let found = crate::passwords::server_ca_passphrase(
-        sources.passphrase.as_ref(),
-        sources.passwords.as_deref(),
-        sources.vault_password.as_ref(),
-    );
+fn passphrase(
+    sources: &Sources,
+    passwords: Option<&crate::Result<crate::KollaPasswords>>,
+) -> PassphraseLoad {
+    let found = crate::passwords::server_ca_passphrase(sources.passphrase.as_ref(), passwords);
     let (value, issue) = match found {
         Ok(Some(p)) => {
             let dollar = sources.passphrase.is_some()

@@ -219,24 +219,23 @@ pub(crate) enum CaPasswordError {
 
 /// The server CA passphrase Octavia gets through octavia.conf, found one way
 /// for the checker and the rehearsal: `given`, else `octavia_ca_password` of
-/// `passwords`, else none. What a given passphrase holds is the caller's rule.
+/// `passwords` (as [`KollaPasswords::load`] read it), else none. What a given
+/// passphrase holds is the caller's rule.
 pub(crate) fn server_ca_passphrase(
     given: Option<&Passphrase>,
-    passwords: Option<&Path>,
-    vault: Option<&Passphrase>,
+    passwords: Option<&Result<KollaPasswords>>,
 ) -> std::result::Result<Option<Passphrase>, CaPasswordError> {
     if let Some(passphrase) = given {
         return Ok(Some(passphrase.clone()));
     }
-    let Some(path) = passwords else {
-        return Ok(None);
+    let file = match passwords {
+        None => return Ok(None),
+        Some(Ok(file)) => file,
+        Some(Err(Error::Passwords { source, .. })) => {
+            return Err(CaPasswordError::Missing(source.to_string()));
+        }
+        Some(Err(other)) => return Err(CaPasswordError::Missing(other.to_string())),
     };
-    let file = KollaPasswords::load(path, vault).map_err(|e| {
-        CaPasswordError::Missing(match e {
-            Error::Passwords { source, .. } => source.to_string(),
-            other => other.to_string(),
-        })
-    })?;
     match file.passphrase(CA_PASSWORD) {
         Ok(passphrase) => Ok(Some(passphrase)),
         Err(PasswordsError::Unusable {

@@ -251,9 +251,14 @@ pub(crate) mod fixture {
         let sources = Sources::in_dir(&dir, None);
         let read = |role| std::fs::read(sources.path(role)).ok();
         let certs = |role| read(role).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
-        let passphrase =
-            crate::passwords::server_ca_passphrase(None, Some(&dir.join("passwords.yml")), None)
-                .unwrap();
+        let passphrase = crate::passwords::server_ca_passphrase(
+            None,
+            Some(&crate::KollaPasswords::load(
+                &dir.join("passwords.yml"),
+                None,
+            )),
+        )
+        .unwrap();
         Loaded {
             server_certs: certs(Role::CaCertificate),
             server_key: read(Role::CaPrivateKey)
