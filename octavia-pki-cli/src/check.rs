@@ -89,12 +89,27 @@ pub const CONFIG_FILE_HELP: &str = "Read the files (and the CA key's passphrase)
     Octavia's own --config-file. Instead of the directory and its layout";
 
 /// The file map of `--config-file`s: octavia.conf's, with the vault password.
-pub fn conf_sources(
+fn conf_sources(
     files: &[PathBuf],
     vault: Option<&Passphrase>,
 ) -> Result<octavia_pki::Sources, Error> {
     let conf = octavia_pki::octavia_conf::OctaviaConf::read(files, vault)?;
     Ok(conf.sources().with_vault_password(vault.cloned()))
+}
+
+/// The files a command reads: octavia.conf's when `config_files` are given,
+/// else `dir`'s of `layout`; with the vault password.
+pub fn sources_of(
+    dir: &std::path::Path,
+    layout: Option<Layout>,
+    config_files: &[PathBuf],
+    vault: Option<&Passphrase>,
+) -> Result<octavia_pki::Sources, Error> {
+    if config_files.is_empty() {
+        Ok(octavia_pki::Sources::in_dir(dir, layout).with_vault_password(vault.cloned()))
+    } else {
+        conf_sources(config_files, vault)
+    }
 }
 
 /// What `check` and `rehearse` look at, and how they print.

@@ -428,11 +428,7 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
             "--output writes a machine format: give --format json, nagios or prometheus".into(),
         ));
     }
-    let sources = if args.config_files.is_empty() {
-        octavia_pki::Sources::in_dir(&args.dir, None).with_vault_password(vault.cloned())
-    } else {
-        crate::check::conf_sources(&args.config_files, vault)?
-    };
+    let sources = crate::check::sources_of(&args.dir, None, &args.config_files, vault)?;
     let shown = sources.dir.clone();
     let sources = sources.with_work_dir(args.work_dir.clone());
     let report = octavia_pki::expiry::expiry(

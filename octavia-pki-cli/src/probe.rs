@@ -11,7 +11,7 @@ use octavia_pki::probe::{
     self, AGENT_PORT, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeReport, Target,
 };
 use octavia_pki::text;
-use octavia_pki::{Error, Passphrase, Sources};
+use octavia_pki::{Error, Passphrase};
 
 use crate::check::LayoutChoice;
 use crate::output;
@@ -134,11 +134,8 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
     }
-    let sources = if args.config_files.is_empty() {
-        Sources::in_dir(&args.dir, args.layout.layout()).with_vault_password(vault.cloned())
-    } else {
-        crate::check::conf_sources(&args.config_files, vault)?
-    };
+    let sources =
+        crate::check::sources_of(&args.dir, args.layout.layout(), &args.config_files, vault)?;
     let identity = ControllerIdentity::read(&sources)?;
     let options = {
         let mut options = ProbeOptions::default();
