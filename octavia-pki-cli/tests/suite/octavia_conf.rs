@@ -1,5 +1,6 @@
 //! octavia.conf read as Octavia reads it: the library's `OctaviaConf`
-//! against Octavia 19's own oslo.config (`octavia_peer.py conf`), on the
+//! against each release's own oslo.config (`octavia_peer.py conf`, Octavia
+//! 16.1.0, 17.0.1, 18.0.0 and 19.0.0), on the
 //! file kolla-ansible's template renders and on files that exercise
 //! oslo.config's rules (later files win, repeated sections, quotes, `:`,
 //! comments, continuation lines, unset options and their defaults).
@@ -21,10 +22,18 @@ fn sha256(text: &str) -> String {
         .to_owned()
 }
 
-/// What Octavia reads from `files`, and what the library reads.
-fn both(files: &[PathBuf]) -> (serde_json::Value, serde_json::Value) {
-    let octavia: serde_json::Value =
-        serde_json::from_str(ok(python().arg("conf").args(files)).trim()).unwrap();
+/// What each Octavia release reads from `files` (by version), and what the
+/// library reads.
+fn both(files: &[PathBuf]) -> (Vec<(String, serde_json::Value)>, serde_json::Value) {
+    let releases = octavia_releases();
+    let octavia = for_each_release(&releases, |release| {
+        let mut cmd = std::process::Command::new(&release.python);
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
+            .arg("conf")
+            .args(files);
+        let read: serde_json::Value = serde_json::from_str(ok(&mut cmd).trim()).unwrap();
+        (release.version.clone(), read)
+    });
     let conf = OctaviaConf::read(files, None).unwrap();
     let ours = serde_json::json!({
         "ca_certificate": conf.file(Role::CaCertificate).value,
@@ -71,7 +80,9 @@ fn the_pki_options_read_as_octavias_own_oslo_config_reads_them() {
         vec![bare],
     ] {
         let (octavia, ours) = both(&files);
-        assert_eq!(ours, octavia, "{files:?}");
+        for (version, read) in octavia {
+            assert_eq!(ours, read, "Octavia {version} on {files:?}");
+        }
     }
 }
 
@@ -118,6 +129,19 @@ fn check_and_rehearse_read_the_files_octavia_conf_names() {
         .args(["rehearse", "--format", "json", "--config-file"])
         .arg(&conf));
     assert_eq!(out.status.code(), Some(0));
+    // Each release's own path (its LocalCertGenerator, amphora agent and
+    // REST driver) on the same files agrees.
+    let job = serde_json::json!({"dir": set.dir, "layout": "kolla", "passwords": set.passwords});
+    let releases = octavia_releases();
+    for (release, verdict) in releases.iter().zip(for_each_release(&releases, |r| {
+        r.rehearse_batch(std::slice::from_ref(&job))
+    })) {
+        assert_eq!(
+            verdict[0]["ok"], true,
+            "Octavia {}: {}",
+            release.version, verdict[0]
+        );
+    }
 
     // Unset, [controller_worker] client_ca is Octavia's default, named as such.
     let conf = conf_for(&set, "");
