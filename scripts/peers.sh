@@ -7,6 +7,8 @@
 #                                    release the tests run side by side
 #   bash scripts/peers.sh kolla      prints the venv of kolla-ansible 22.2.0
 #                                    and the ansible-core it pins (target/peers-kolla)
+#   bash scripts/peers.sh sdist      prints Octavia 19.0.0's unpacked sdist (its gate
+#                                    scripts, devstack plugin and certificate guide)
 # Also: the openssl CLI and shellcheck (Debian's packages, if missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,7 +67,21 @@ done
 install "$root/target/peers-kolla" "$kolla_ansible" "ansible==12.3.0" & pids+=($!)
 # ansible-lint, in its own venv (it brings the same ansible-core 2.19), for the role in ansible/.
 install "$root/target/peers-lint" "ansible-lint==26.10.1" & pids+=($!)
+# Octavia's source distribution: what no wheel holds (bin/create_*_CA.sh, the
+# devstack plugin, the certificate guide and its openssl.cnf).
+sdist() {
+  local dir="$root/target/peers-octavia-sdist"
+  [ -f "$dir/.installed-$main_release" ] && return 0
+  rm -rf "$dir" && mkdir -p "$dir"
+  python3 -m pip download -q --disable-pip-version-check --no-binary :all: --no-deps \
+    "octavia==$main_release" -d "$dir" >&2
+  tar xzf "$dir/octavia-$main_release.tar.gz" -C "$dir"
+  touch "$dir/.installed-$main_release"
+}
+sdist & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
+[ -x "$root/target/peers-octavia-sdist/octavia-$main_release/bin/create_dual_intermediate_CA.sh" ] \
+  || { echo "peers.sh: Octavia's sdist has no bin/create_dual_intermediate_CA.sh" >&2; exit 1; }
 "$root/target/peers-kolla/bin/ansible-playbook" --version >/dev/null 2>&1 \
   || { echo "peers.sh: ansible-playbook does not run from target/peers-kolla" >&2; exit 1; }
 prove "$root/target/peers-venv"
@@ -78,5 +94,6 @@ case "${1:-}" in
     ;;
   kolla) echo "$root/target/peers-kolla" ;;
   lint) echo "$root/target/peers-lint" ;;
+  sdist) echo "$root/target/peers-octavia-sdist/octavia-$main_release" ;;
   *) echo "$root/target/peers-venv/bin/python" ;;
 esac

@@ -10,7 +10,9 @@ OCTAVIA_PKI_RELEASES=$(bash scripts/peers.sh releases)
 OCTAVIA_PKI_KOLLA=$(bash scripts/peers.sh kolla)
 # ansible-lint, for the role in ansible/.
 OCTAVIA_PKI_LINT=$(bash scripts/peers.sh lint)
-export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT
+# Octavia's sdist: its gate scripts, devstack plugin and certificate guide.
+OCTAVIA_PKI_SDIST=$(bash scripts/peers.sh sdist)
+export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT OCTAVIA_PKI_SDIST
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --doc --locked 2>&1 | tee "$log"

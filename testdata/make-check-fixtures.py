@@ -376,7 +376,7 @@ def main(out):
         with open(os.path.join(devstack, name), "rb") as f:
             files[name] = f.read()
     write(out, "devstack-pregenerated", files, layout="legacy", passwords="octavia_ca_password: foobar\n",
-          errors=["publicly-known-key@ca_01.pem", "publicly-known-key@client.pem"])
+          errors=["publicly-known-key@ca_01.pem", "publicly-known-key@client.pem", "publicly-known-passphrase@cakey.pem"])
     write(out, "passwords-without-ca-password", good, passwords="octavia_client_ca_password: OtherPass2\n",
           errors=["password-missing@passwords.yml"], infos=["passphrase-not-available@server_ca.key.pem"])
 

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use octavia_pki::check::{self, CheckOptions, Report};
 use octavia_pki::codes;
 use octavia_pki::codes::Code;
-use octavia_pki::{Error, Layout, OctaviaVersions, Passphrase};
+use octavia_pki::{Error, Layout, OctaviaVersions, Origin, Passphrase};
 
 use crate::findings::{self, Shown};
 use crate::output::{self, Format};
@@ -43,12 +43,28 @@ impl PassphraseArgs {
 /// `auto` or a layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LayoutChoice {
-    /// Detect from the files present.
+    /// Recognise it by the file names present (and say which).
     Auto,
-    /// kolla-ansible since Ussuri (two CAs).
+    /// kolla-ansible since Ussuri: server_ca.cert.pem, server_ca.key.pem, client_ca.cert.pem,
+    /// client.cert-and-key.pem.
     Kolla,
-    /// kolla-ansible Pike to Train (one CA).
+    /// kolla-ansible Pike to Train, one CA: ca_01.pem, cakey.pem, client.pem.
     Legacy,
+    /// OpenStack-Ansible: server_ca.pem, ca_key.pem, client_ca.pem, client.pem.
+    Osa,
+    /// The Juju charm: issuing_ca.pem, issuing_ca_key.pem, controller_ca.pem,
+    /// controller_cert.pem.
+    Charm,
+    /// Octavia's gate script, openstack-helm: kolla's names, the issuing CA an intermediate,
+    /// server_ca-chain.cert.pem trusted.
+    Gate,
+    /// devstack: the gate's files, the key and the bundle under private/.
+    Devstack,
+    /// Atmosphere's cert-manager Secrets as mounted: tls.crt, tls.key and ca.crt under server/,
+    /// ca.crt and tls-combined.pem under client/.
+    Atmosphere,
+    /// Octavia's certificate guide: kolla's names, the bundle key first.
+    Guide,
 }
 
 impl LayoutChoice {
@@ -58,6 +74,21 @@ impl LayoutChoice {
             Self::Auto => None,
             Self::Kolla => Some(Layout::Kolla),
             Self::Legacy => Some(Layout::Legacy),
+            Self::Osa => Some(Layout::Osa),
+            Self::Charm => Some(Layout::Charm),
+            Self::Gate => Some(Layout::Gate),
+            Self::Devstack => Some(Layout::Devstack),
+            Self::Atmosphere => Some(Layout::Atmosphere),
+            Self::Guide => Some(Layout::Guide),
+        }
+    }
+
+    /// What the first line of a human report adds after the layout: that it
+    /// was recognised, and as whose.
+    pub fn said(self, layout: Layout) -> String {
+        match self {
+            Self::Auto => format!(", recognised by its file names: {}", layout.deployer()),
+            _ => String::new(),
         }
     }
 }
@@ -79,6 +110,11 @@ pub struct CheckArgs {
     /// Treat Python 3.13's strict-verification rules (strict-*) as errors.
     #[arg(long)]
     strict: bool,
+
+    /// cert-manager Certificate manifests of the CAs (a file, or `kubectl get certificate -n NS
+    /// -o yaml` output; repeatable): reports a CA cert-manager will re-issue with a new key.
+    #[arg(long = "cert-manager", value_name = "MANIFEST")]
+    cert_manager: Vec<PathBuf>,
 }
 
 /// `--config-file`'s help, for every command that takes it.
@@ -106,7 +142,7 @@ pub fn sources_of(
     vault: Option<&Passphrase>,
 ) -> Result<octavia_pki::Sources, Error> {
     if config_files.is_empty() {
-        Ok(octavia_pki::Sources::in_dir(dir, layout).with_vault_password(vault.cloned()))
+        Ok(octavia_pki::Sources::in_dir(dir, layout)?.with_vault_password(vault.cloned()))
     } else {
         conf_sources(config_files, vault)
     }
@@ -197,6 +233,7 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options.history = args.target.history(vault)?;
         options.work_dir = args.target.work_dir.clone();
         options.octavia = args.target.octavia_version.clone();
+        options.cert_manager = args.cert_manager.clone();
         options.vault_password = vault.cloned();
         options
     };
@@ -206,18 +243,25 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     };
     match args.target.format {
         Format::Json => output::print_json(&report)?,
-        Format::Human => print_human(&report, std::io::stdout().is_terminal()),
+        Format::Human => print_human(
+            &report,
+            args.target.layout.said(report.layout),
+            std::io::stdout().is_terminal(),
+        ),
     }
     Ok(report.has_errors())
 }
 
 /// Grouped by file, most serious file first, then a one-line verdict.
-fn print_human(report: &Report, colour: bool) {
-    outln!(
-        "Checked {} (layout {})",
-        report.dir.display(),
-        report.layout
-    );
+fn print_human(report: &Report, recognised: String, colour: bool) {
+    match &report.origin {
+        Origin::OctaviaConf(_) => outln!("Checked the files of {}", report.origin),
+        _ => outln!(
+            "Checked {} ({}{recognised})",
+            report.dir.display(),
+            report.origin
+        ),
+    }
     let shown: Vec<Shown<'_>> = report
         .findings
         .iter()

@@ -57,7 +57,15 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
     let unchecked = shown
         .iter()
         .any(|s| s.finding.code == octavia_pki::codes::check::PASSPHRASE_NOT_AVAILABLE);
-    let verdict = if summary.errors > 0 {
+    let verdict = if summary.errors > 0 && summary.errors == summary.exposing {
+        paint(
+            &format!(
+                "UNSAFE: Octavia will work with {subject}, but anyone can read their secrets: replace them"
+            ),
+            Severity::Error,
+            colour,
+        )
+    } else if summary.errors > 0 {
         paint(
             &format!("FAIL: Octavia will not work with {subject}"),
             Severity::Error,

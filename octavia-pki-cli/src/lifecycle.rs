@@ -35,6 +35,11 @@ pub struct Location {
     #[arg(long, value_enum, default_value = "auto")]
     layout: LayoutChoice,
 
+    /// The deployed files are those octavia.conf names (repeatable: a later file wins, as with
+    /// Octavia's own --config-file), instead of --dir's; their CA keys come from --work-dir.
+    #[arg(long = "config-file", value_name = "FILE", conflicts_with_all = ["dir", "layout"])]
+    config_files: Vec<PathBuf>,
+
     /// Show what would change; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -45,20 +50,31 @@ pub struct Location {
 }
 
 impl Location {
-    /// The set's directories, read and written with the vault password.
-    fn destination<'a>(&'a self, vault: Option<&'a Passphrase>) -> Destination<'a> {
+    /// The deployed files octavia.conf names, with --config-file.
+    fn deployed(&self, vault: Option<&Passphrase>) -> Result<Option<octavia_pki::Sources>, Error> {
+        if self.config_files.is_empty() {
+            return Ok(None);
+        }
+        crate::check::sources_of(&self.dir, None, &self.config_files, vault).map(Some)
+    }
+
+    /// The set's files, read and written with the vault password.
+    fn destination<'a>(
+        &'a self,
+        vault: Option<&'a Passphrase>,
+        deployed: Option<&'a octavia_pki::Sources>,
+    ) -> Destination<'a> {
         Destination {
             vault_password: vault,
+            deployed,
             ..Destination::new(&self.dir, &self.work_dir)
         }
     }
 
-    /// The lock of both directories, held from reading to writing (none for
-    /// a dry run, which writes nothing).
-    fn lock(&self) -> Result<Option<fsio::DirLock>, Error> {
-        (!self.dry_run)
-            .then(|| self.destination(None).lock())
-            .transpose()
+    /// The lock of the set's directories, held from reading to writing
+    /// (none for a dry run, which writes nothing).
+    fn lock(&self, to: &Destination<'_>) -> Result<Option<fsio::DirLock>, Error> {
+        (!self.dry_run).then(|| to.lock()).transpose()
     }
 }
 
@@ -239,8 +255,9 @@ pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
         ),
         RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
-    let to = args.at.destination(vault);
-    let lock = args.at.lock()?;
+    let deployed = args.at.deployed(vault)?;
+    let to = args.at.destination(vault, deployed.as_ref());
+    let lock = args.at.lock(&to)?;
     let passphrases = passphrases(&args, vault)?;
     let mut options = RenewOptions::default();
     options.layout = args.at.layout.layout();
@@ -276,8 +293,9 @@ pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Error>
             "rotation needs --confirm-failover (or --staged)".into(),
         ));
     }
-    let to = c.at.destination(vault);
-    let lock = c.at.lock()?;
+    let deployed = c.at.deployed(vault)?;
+    let to = c.at.destination(vault, deployed.as_ref());
+    let lock = c.at.lock(&to)?;
     let passphrases = passphrases(c, vault)?;
     let mut options = RotateOptions::default();
     options.layout = c.at.layout.layout();
@@ -296,7 +314,9 @@ fn finish_staged(
     vault: Option<&Passphrase>,
     now: OffsetDateTime,
 ) -> Result<(), Error> {
-    let lock = args.at.lock()?;
+    let deployed = args.at.deployed(vault)?;
+    let to = args.at.destination(vault, deployed.as_ref());
+    let lock = args.at.lock(&to)?;
     let evidence = args
         .probe_report
         .as_deref()
@@ -307,7 +327,7 @@ fn finish_staged(
         FinishWhat::ClientCa => CaRole::ClientCa,
     };
     let change = lifecycle::finish_staged(
-        &args.at.destination(vault),
+        &to,
         args.at.layout.layout(),
         role,
         evidence.as_ref(),

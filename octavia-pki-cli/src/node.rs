@@ -4,7 +4,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use octavia_pki::node::{ContainerEngine, NodeOptions, NodeReport, Service, node_check};
+use octavia_pki::node::{
+    ContainerEngine, HostOptions, HostService, NodeOptions, NodeReport, Service, host_check,
+    node_check,
+};
 use octavia_pki::{Error, OctaviaVersions, Passphrase};
 
 use crate::findings::{self, Shown};
@@ -57,14 +60,70 @@ pub struct NodeCheckArgs {
     #[arg(long)]
     strict: bool,
 
+    /// A host that is not kolla's (OpenStack-Ansible, a charm unit, devstack, by hand): the
+    /// octavia.conf its services read (repeatable: a later file wins, as with Octavia's own
+    /// --config-file), instead of --kolla-dir. The files it names are checked against
+    /// --service-user, then with the certificate check and the rehearsal.
+    #[arg(
+        long = "config-file",
+        value_name = "FILE",
+        conflicts_with_all = ["kolla_dir", "config_dir", "services", "container_engine"]
+    )]
+    config_files: Vec<PathBuf>,
+
+    /// On such a host, one service's own octavia.conf files, as SERVICE=FILE[,FILE...]
+    /// (worker, housekeeping, health-manager; repeatable): each is checked, and the files
+    /// they read compared.
+    #[arg(
+        long = "service-config",
+        value_name = "SERVICE=FILES",
+        conflicts_with_all = ["kolla_dir", "config_dir", "services", "container_engine", "config_files"],
+        value_parser = parse_service_config
+    )]
+    service_configs: Vec<HostService>,
+
+    /// With --config-file or --service-config: the user the services run as. Every file must be
+    /// readable by it, and the keys by nobody else.
+    #[arg(long, value_name = "USER", default_value = "octavia")]
+    service_user: String,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
 }
 
+/// `worker=/etc/octavia/octavia.conf,/etc/octavia/worker.conf`.
+fn parse_service_config(s: &str) -> Result<HostService, String> {
+    let (service, files) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected SERVICE=FILE[,FILE...], not \"{s}\""))?;
+    let service = service.parse::<Service>()?;
+    let files: Vec<PathBuf> = files
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    if files.is_empty() {
+        return Err(format!("no octavia.conf given for {service:?}"));
+    }
+    Ok(HostService::new(Some(service), files))
+}
+
 /// Runs `node`; `Ok(true)` when an error was found.
 pub fn run(args: NodeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     let NodeCommand::Check(args) = args.command;
+    if !args.config_files.is_empty() || !args.service_configs.is_empty() {
+        let services = if args.config_files.is_empty() {
+            args.service_configs
+        } else {
+            vec![HostService::new(None, args.config_files)]
+        };
+        let mut options = HostOptions::new(services, &args.service_user);
+        options.strict = args.strict;
+        options.octavia = args.octavia_version;
+        options.vault_password = vault.cloned();
+        return print(&host_check(&options)?, args.format);
+    }
     let options = {
         let mut options = NodeOptions::default();
         options.kolla_dir = args.kolla_dir;
@@ -81,31 +140,44 @@ pub fn run(args: NodeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options.vault_password = vault.cloned();
         options
     };
-    let report = node_check(&options)?;
-    match args.format {
-        Format::Json => output::print_json(&report)?,
-        Format::Human => print_human(&report, std::io::stdout().is_terminal()),
+    print(&node_check(&options)?, args.format)
+}
+
+/// Prints the report; `Ok(true)` when it holds an error.
+fn print(report: &NodeReport, format: Format) -> Result<bool, Error> {
+    match format {
+        Format::Json => output::print_json(report)?,
+        Format::Human => print_human(report, std::io::stdout().is_terminal()),
     }
     Ok(report.has_errors())
 }
 
 fn print_human(report: &NodeReport, colour: bool) {
     let services: Vec<&str> = report.services.iter().map(|s| s.dir_name()).collect();
-    outln!(
-        "Checked {} ({}) against {}{}",
-        report.kolla_dir.display(),
-        if services.is_empty() {
-            "no Octavia service".to_owned()
-        } else {
-            services.join(", ")
-        },
-        report.config_dir.join("octavia").display(),
-        report
-            .container_engine
-            .as_deref()
-            .map(|e| format!("; containers through {e}"))
-            .unwrap_or_default()
-    );
+    if !report.config_files.is_empty() {
+        let files: Vec<String> = report
+            .config_files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect();
+        outln!("Checked the host through octavia.conf {}", files.join(", "));
+    } else {
+        outln!(
+            "Checked {} ({}) against {}{}",
+            report.kolla_dir.display(),
+            if services.is_empty() {
+                "no Octavia service".to_owned()
+            } else {
+                services.join(", ")
+            },
+            report.config_dir.join("octavia").display(),
+            report
+                .container_engine
+                .as_deref()
+                .map(|e| format!("; containers through {e}"))
+                .unwrap_or_default()
+        );
+    }
     let shown: Vec<Shown<'_>> = report
         .findings
         .iter()

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use octavia_pki::rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
-use octavia_pki::{Error, Layout, Passphrase};
+use octavia_pki::{Error, Origin, Passphrase};
 
 use crate::check::DirArgs;
 use crate::output::{self, Format};
@@ -52,16 +52,18 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
     };
     match args.target.format {
         Format::Json => output::print_json(&rehearsal)?,
-        Format::Human => print_transcript(&rehearsal),
+        Format::Human => print_transcript(&rehearsal, args.target.layout.said(rehearsal.layout)),
     }
     Ok(!rehearsal.ok)
 }
 
-fn print_transcript(r: &Rehearsal) {
-    let layout: Layout = r.layout;
+fn print_transcript(r: &Rehearsal, recognised: String) {
+    let with = match &r.origin {
+        Origin::OctaviaConf(_) => format!("the files of {}", r.origin),
+        _ => format!("{} ({}{recognised})", r.dir.display(), r.origin),
+    };
     outln!(
-        "Rehearsing Octavia's handshake with {} (layout {layout}), amphora {}",
-        r.dir.display(),
+        "Rehearsing Octavia's handshake with {with}, amphora {}",
         r.amphora_id
     );
     for s in &r.steps {

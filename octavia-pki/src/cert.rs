@@ -140,6 +140,13 @@ impl Certificate {
         &self.subject
     }
 
+    /// The subject's (first) common name, when it has one.
+    pub(crate) fn common_name(&self) -> Option<String> {
+        let parsed = self.parsed();
+        let cn = parsed.subject().iter_common_name().next()?;
+        cn.as_str().ok().map(str::to_owned)
+    }
+
     /// The issuer, in the same form.
     pub fn issuer(&self) -> &str {
         &self.issuer

@@ -80,6 +80,9 @@ pub enum Error {
         /// The backend's message.
         detail: String,
     },
+    /// A directory whose file names fit two deployers' layouts.
+    #[error(transparent)]
+    AmbiguousLayout(#[from] crate::layout::Ambiguous),
     /// Options that cannot work together, or out of range.
     #[error("invalid options: {0}")]
     InvalidOptions(String),

@@ -121,6 +121,11 @@ pub fn expiry(
     if !one_ca {
         files.insert(1, (f.path(Role::ClientCa).to_owned(), "client_ca"));
     }
+    // The chain the controllers trust, when it is a file of its own (Octavia's
+    // gate script): its root expiring fails them as the issuing CA's would.
+    if f.first_reader(Role::ServerCa) == Role::ServerCa {
+        files.insert(1, (f.path(Role::ServerCa).to_owned(), "server_ca"));
+    }
     if let Some(w) = work_dir {
         files.extend(
             [

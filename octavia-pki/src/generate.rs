@@ -138,6 +138,7 @@ impl Default for GenerateOptions {
 
 impl GenerateOptions {
     fn validate(&self) -> Result<()> {
+        self.layout.written()?;
         for (name, days) in [("CA", self.ca_days), ("client", self.client_days)] {
             if days == 0 || days > MAX_DAYS {
                 return Err(Error::InvalidOptions(format!(
@@ -152,13 +153,14 @@ impl GenerateOptions {
 
     /// The keys to generate, by role.
     fn roles(&self) -> &'static [KeyRole] {
-        match self.layout {
-            Layout::Kolla => &[
+        if self.layout.is_single_ca() {
+            &[KeyRole::Ca(CaRole::ServerCa), KeyRole::Client]
+        } else {
+            &[
                 KeyRole::Ca(CaRole::ServerCa),
                 KeyRole::Ca(CaRole::ClientCa),
                 KeyRole::Client,
-            ],
-            Layout::Legacy => &[KeyRole::Ca(CaRole::ServerCa), KeyRole::Client],
+            ]
         }
     }
 }
@@ -267,15 +269,16 @@ pub fn generate_with_progress(
         now,
         None,
     )?;
-    let client_ca = match options.layout {
-        Layout::Kolla => Some(self_signed_ca(
+    let client_ca = if options.layout.is_single_ca() {
+        None
+    } else {
+        Some(self_signed_ca(
             next_key(),
             options.client_ca_subject.to_dn(),
             options.ca_days,
             now,
             None,
-        )?),
-        Layout::Legacy => None,
+        )?)
     };
     let issuer = client_ca.as_ref().unwrap_or(&server_ca);
     let client = client_certificate(
@@ -515,6 +518,10 @@ pub struct Destination<'a> {
     /// The Ansible Vault password: files encrypted with ansible-vault are
     /// read with it, and written back encrypted ([`crate::vault`]).
     pub vault_password: Option<&'a Passphrase>,
+    /// The deployed files, when octavia.conf names them
+    /// ([`crate::octavia_conf::OctaviaConf::sources`]) rather than a layout
+    /// of `dir`: renewals and rotations then read and write those.
+    pub deployed: Option<&'a Sources>,
 }
 
 impl<'a> Destination<'a> {
@@ -525,6 +532,15 @@ impl<'a> Destination<'a> {
             dir,
             work_dir,
             vault_password: None,
+            deployed: None,
+        }
+    }
+
+    /// The deployed files: [`Destination::deployed`], else `layout`'s names in `dir`.
+    pub(crate) fn deployed_files(&self, layout: Layout) -> Sources {
+        match self.deployed {
+            Some(sources) => sources.clone(),
+            None => Sources::of_layout(self.dir, layout),
         }
     }
 }
@@ -664,7 +680,13 @@ impl Destination<'_> {
     /// Locks both directories for one writer ([`fsio::DirLock`]): take it
     /// before reading what a change is planned from, hold it until written.
     pub fn lock(&self) -> Result<fsio::DirLock> {
-        Ok(fsio::DirLock::acquire(&[self.dir, self.work_dir])?)
+        let mut dirs = vec![self.work_dir];
+        match self.deployed {
+            // The directories of octavia.conf's files.
+            Some(sources) => dirs.extend(sources.paths().into_iter().filter_map(Path::parent)),
+            None => dirs.push(self.dir),
+        }
+        Ok(fsio::DirLock::acquire(&dirs)?)
     }
 
     /// Every path a PKI of `layout` is written to, known before generating,
@@ -737,7 +759,7 @@ mod tests {
             server_ca: Passphrase::generate(),
             client_ca: Passphrase::generate(),
         };
-        for layout in Layout::ALL {
+        for layout in Layout::WRITTEN {
             let options = GenerateOptions {
                 layout,
                 key_type: KeyType::EcdsaP256,

@@ -92,7 +92,7 @@
 //! # let work_dir = tmp.path().join("octavia-certificates");
 //! # generate(&options)?.write(&Destination::new(&dir, &work_dir), &passphrases, false)?;
 //! // Who the controllers are: the client bundle and the server CA file; no passphrase.
-//! let identity = ControllerIdentity::read(&Sources::in_dir(&dir, None))?;
+//! let identity = ControllerIdentity::read(&Sources::in_dir(&dir, None)?)?;
 //! // A port nothing listens on any more.
 //! let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
 //! let target: Target = format!("0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@127.0.0.1:{port}").parse()?;
@@ -166,6 +166,7 @@
 
 // The namespaces of the public API; everything else is private and what a
 // user needs is re-exported below, so modules can move without breaking anyone.
+mod cert_manager;
 pub mod check;
 pub mod codes;
 pub mod deploy;
@@ -179,8 +180,10 @@ pub mod node;
 pub mod octavia_conf;
 pub mod pem;
 pub mod probe;
+mod published;
 pub mod rehearse;
 pub mod release;
+mod role;
 pub mod text;
 pub mod vault;
 pub mod yaml;
@@ -215,7 +218,7 @@ pub use key::{
     EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, LegacyCipher, MAX_PBKDF2_ITERATIONS,
     MAX_SCRYPT_MEMORY, PBKDF2_ITERATIONS, PrivateKey,
 };
-pub use layout::{Layout, work_dir};
+pub use layout::{Ambiguous, Layout, work_dir};
 pub use model::{
     CaPassphrases, CertificateAuthority, ClientCa, DeployedPki, OctaviaPki, ServerCa, read_bundle,
     read_certificates, read_private_key,
@@ -226,5 +229,5 @@ pub use passwords::{
 };
 pub use release::{OctaviaRelease, OctaviaVersions};
 pub use secret::{Passphrase, PassphraseProblem};
-pub use sources::{Role, Sources};
+pub use sources::{Origin, Role, Sources};
 pub use x509::VerifyError;

@@ -289,7 +289,7 @@ mod tests {
     #[test]
     fn a_deployed_directory_reads_through_its_file_map() {
         let dir = testdata("check/good-legacy");
-        let sources = Sources::in_dir(&dir, None);
+        let sources = Sources::in_dir(&dir, None).unwrap();
         let pass = crate::passwords::server_ca_passphrase(
             None,
             Some(&crate::KollaPasswords::load(

@@ -10,10 +10,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::codes::{Code, check as codes};
 use crate::error::{Error, Result};
-use crate::oslo_config::{Ini, has_reference};
+use crate::oslo_config::{Ini, has_reference, unescape};
+use crate::published::SERVER_CERTS_KEY_PASSPHRASE_DEFAULT;
+use crate::release::OctaviaRelease;
 use crate::secret::Passphrase;
-use crate::sources::{Role, Sources};
+use crate::sources::{ConfOptions, Role, Sources};
 
 /// The configuration files Octavia reads, parsed.
 #[derive(Debug, Clone)]
@@ -70,6 +73,97 @@ impl Role {
 /// The section and key of the CA key's passphrase.
 const CA_PASSPHRASE: (&str, &str) = ("certificates", "ca_private_key_passphrase");
 
+/// `[certificates] server_certs_key_passphrase`: the Fernet key(s) that
+/// encrypt amphora certificates' keys in Octavia's database. A secret.
+pub(crate) const CERTS_KEY_PASSPHRASE: (&str, &str) =
+    ("certificates", "server_certs_key_passphrase");
+
+/// A finding on `[certificates] server_certs_key_passphrase`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CertsKeyFinding {
+    /// `server-certs-key-passphrase-invalid` or `-insecure`.
+    pub(crate) code: Code,
+    /// What is wrong and where (never the value).
+    pub(crate) message: String,
+    /// The targeted releases that refuse the value (and do not start).
+    pub(crate) refused_by: Vec<&'static OctaviaRelease>,
+}
+
+/// Judges `[certificates] server_certs_key_passphrase` as Octavia `releases`
+/// read it: `value` is oslo.config's (`None`: unset), `at` says where it is
+/// set (`line 12 of /etc/octavia/octavia.conf`). The regex is
+/// `octavia/certificates/common/local.py`'s, applied to the whole string in
+/// 16.x and to each comma-separated entry from 17.0.0.
+pub(crate) fn judge_certs_key_passphrase(
+    value: Option<&str>,
+    at: &str,
+    releases: &[&'static OctaviaRelease],
+) -> Option<CertsKeyFinding> {
+    let (section, key) = CERTS_KEY_PASSPHRASE;
+    let insecure = |message: String| CertsKeyFinding {
+        code: codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
+        message,
+        refused_by: Vec::new(),
+    };
+    let Some(value) = value else {
+        return Some(insecure(format!(
+            "[{section}] {key} is not set: Octavia encrypts with its published default, {SERVER_CERTS_KEY_PASSPHRASE_DEFAULT}"
+        )));
+    };
+    let valid = |k: &str| {
+        k.len() == 32
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c))
+    };
+    let entries: Vec<&str> = value.split(',').map(str::trim).collect();
+    let bad_entries: Vec<String> = (1..=entries.len())
+        .filter(|i| !valid(entries[i - 1]))
+        .map(|i| i.to_string())
+        .collect();
+    let refused_by: Vec<&'static OctaviaRelease> = releases
+        .iter()
+        .copied()
+        .filter(|r| {
+            if r.certs_key_passphrase_is_list() {
+                !bad_entries.is_empty()
+            } else {
+                !valid(value)
+            }
+        })
+        .collect();
+    if !refused_by.is_empty() {
+        let what = if bad_entries.is_empty() {
+            format!(
+                "{} keys, comma-separated: Octavia 16.x takes one key (a list from 17.0.0)",
+                entries.len()
+            )
+        } else if entries.len() == 1 {
+            "it is not 32 characters of [A-Za-z0-9-_=]".to_owned()
+        } else {
+            format!(
+                "entry {} is not 32 characters of [A-Za-z0-9-_=]",
+                bad_entries.join(", ")
+            )
+        };
+        let on = if refused_by.len() == releases.len() {
+            String::new()
+        } else {
+            let versions: Vec<&str> = refused_by.iter().map(|r| r.version).collect();
+            format!("; Octavia {} refuses it", versions.join(", "))
+        };
+        return Some(CertsKeyFinding {
+            code: codes::SERVER_CERTS_KEY_PASSPHRASE_INVALID,
+            message: format!("[{section}] {key} ({at}): {what}{on}"),
+            refused_by,
+        });
+    }
+    (entries[0] == SERVER_CERTS_KEY_PASSPHRASE_DEFAULT).then(|| {
+        insecure(format!(
+            "[{section}] {key} ({at}) encrypts with Octavia's published default"
+        ))
+    })
+}
+
 impl OctaviaConf {
     /// Reads `files` in order, as `octavia-worker --config-file A
     /// --config-file B` does (`vault`: the password of files encrypted with
@@ -96,13 +190,22 @@ impl OctaviaConf {
     /// The value of `key` in `[section]`: the last file that sets it wins.
     pub fn get(&self, section: &str, key: &str) -> Option<Setting> {
         self.files.iter().rev().find_map(|(path, ini)| {
-            ini.get(section, key).map(|entry| Setting {
-                value: entry.value.clone(),
-                set_in: SetIn::File {
-                    path: path.clone(),
-                    line: entry.line,
-                },
-                has_reference: has_reference(&entry.value),
+            ini.get(section, key).map(|entry| {
+                let has_reference = has_reference(&entry.value);
+                Setting {
+                    // Escapes read as oslo.config reads them; a reference
+                    // is left as written (what it becomes is Octavia's).
+                    value: if has_reference {
+                        entry.value.clone()
+                    } else {
+                        unescape(&entry.value)
+                    },
+                    set_in: SetIn::File {
+                        path: path.clone(),
+                        line: entry.line,
+                    },
+                    has_reference,
+                }
             })
         })
     }
@@ -122,8 +225,25 @@ impl OctaviaConf {
     /// file by its option.
     pub fn sources(&self) -> Sources {
         let files = Role::ALL.map(|role| PathBuf::from(self.file(role).value));
-        let first = self.files().next().map(Path::to_owned).unwrap_or_default();
-        Sources::by_option(first, files, self.ca_private_key_passphrase())
+        let read = self.files().map(Path::to_owned).collect();
+        let (section, key) = CERTS_KEY_PASSPHRASE;
+        let options = Role::ALL
+            .map(Role::option)
+            .into_iter()
+            .chain([CA_PASSPHRASE, CERTS_KEY_PASSPHRASE]);
+        let references = options
+            .filter_map(|(section, key)| {
+                let s = self.get(section, key).filter(|s| s.has_reference)?;
+                Some(format!("[{section}] {key} ({}) holds a `$`", s.set_in))
+            })
+            .collect();
+        let conf = ConfOptions {
+            certs_key_passphrase: self
+                .get(section, key)
+                .map(|s| (Passphrase::new(s.value), s.set_in.to_string())),
+            references,
+        };
+        Sources::by_option(read, files, self.ca_private_key_passphrase(), conf)
     }
 
     /// `[certificates] ca_private_key_passphrase`, when set: the string
@@ -134,16 +254,21 @@ impl OctaviaConf {
     }
 }
 
+impl std::fmt::Display for SetIn {
+    /// `line 12 of /etc/octavia/octavia.conf`, or `Octavia's default`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File { path, line } => write!(f, "line {line} of {}", path.display()),
+            Self::Default => f.write_str("Octavia's default"),
+        }
+    }
+}
+
 impl std::fmt::Display for Setting {
     /// `/etc/octavia/certs/server_ca.pem (line 20 of /etc/octavia/octavia.conf)`,
     /// or `(Octavia's default)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.set_in {
-            SetIn::File { path, line } => {
-                write!(f, "{} (line {line} of {})", self.value, path.display())
-            }
-            SetIn::Default => write!(f, "{} (Octavia's default)", self.value),
-        }
+        write!(f, "{} ({})", self.value, self.set_in)
     }
 }
 
@@ -225,5 +350,61 @@ mod tests {
             err.contains("octavia.conf") && err.contains("line 2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn server_certs_key_passphrase_is_judged_as_each_release_declares_it() {
+        let every: Vec<&'static OctaviaRelease> = crate::release::RELEASES.iter().collect();
+        let judge = |v: Option<&str>| judge_certs_key_passphrase(v, "line 3 of o.conf", &every);
+        let good = "0123456789abcdefABCDEF-_=0123456";
+        assert_eq!(judge(Some(good)), None);
+        let unset = judge(None).unwrap();
+        assert_eq!(unset.code, codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE);
+        assert!(unset.refused_by.is_empty());
+        let default = judge(Some(SERVER_CERTS_KEY_PASSPHRASE_DEFAULT)).unwrap();
+        assert_eq!(default.code, codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE);
+        // Too short: every release refuses it, and the message never holds it.
+        let short = judge(Some("too-short")).unwrap();
+        assert_eq!(short.code, codes::SERVER_CERTS_KEY_PASSPHRASE_INVALID);
+        assert_eq!(short.refused_by.len(), every.len());
+        assert!(!short.message.contains("too-short"), "{}", short.message);
+        // A list: 16.x (a string option) refuses it; 17.0.0 and later take it.
+        let list = format!("{good},{SERVER_CERTS_KEY_PASSPHRASE_DEFAULT}");
+        let listed = judge(Some(&list)).unwrap();
+        let refused: Vec<&str> = listed.refused_by.iter().map(|r| r.version).collect();
+        assert_eq!(refused, ["16.0.0", "16.0.1", "16.1.0"]);
+        assert!(
+            listed.message.contains("16.x takes one key"),
+            "{}",
+            listed.message
+        );
+        let on_17: Vec<&'static OctaviaRelease> = every
+            .iter()
+            .copied()
+            .filter(|r| r.certs_key_passphrase_is_list())
+            .collect();
+        assert_eq!(judge_certs_key_passphrase(Some(&list), "", &on_17), None);
+    }
+
+    #[test]
+    fn escaped_dollars_read_as_oslo_config_reads_them_and_references_are_flagged() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("octavia.conf");
+        std::fs::write(
+            &conf,
+            "[certificates]\nca_private_key_passphrase = pa$$wo\\$rd\nca_certificate = $state_path/ca.pem\n",
+        )
+        .unwrap();
+        let read = OctaviaConf::read(std::slice::from_ref(&conf), None).unwrap();
+        assert_eq!(
+            read.ca_private_key_passphrase().unwrap().expose(),
+            "pa$wo$rd"
+        );
+        let ca = read.file(Role::CaCertificate);
+        assert!(ca.has_reference && ca.value == "$state_path/ca.pem");
+        let sources = read.sources();
+        let references = &sources.conf.as_ref().unwrap().references;
+        assert_eq!(references.len(), 1, "{references:?}");
+        assert!(references[0].starts_with("[certificates] ca_certificate (line 3 of"));
     }
 }

@@ -163,9 +163,16 @@ pub(crate) fn oslo_value(text: &str) -> OsloValue {
 }
 
 /// Whether oslo.config would substitute something in `value` (`$name` or
-/// `${name}`; `$$` is a literal `$`).
+/// `${name}`; `$$` and `\$` are a literal `$`: `ConfigOpts._substitute`).
 pub(crate) fn has_reference(value: &str) -> bool {
-    value.replace("$$", "").contains('$')
+    value.replace(r"\$", "").replace("$$", "").contains('$')
+}
+
+/// `value` as oslo.config gives it when it holds no reference: `\$` and
+/// `$$` read as `$` (`\$` is first made `$$`, then string.Template reads
+/// `$$` as `$`).
+pub(crate) fn unescape(value: &str) -> String {
+    value.replace(r"\$", "$$").replace("$$", "$")
 }
 
 #[cfg(test)]
@@ -222,5 +229,8 @@ mod tests {
             assert_eq!(Ini::parse(text).unwrap_err().line, line, "{text:?}");
         }
         assert!(has_reference("pa$word") && has_reference("${x}") && !has_reference("pa$$word"));
+        assert!(!has_reference(r"pa\$word"));
+        assert_eq!(unescape("pa$$word"), "pa$word");
+        assert_eq!(unescape(r"pa\$word"), "pa$word");
     }
 }

@@ -68,6 +68,15 @@ pub struct OctaviaRelease {
     pub controller_tls13: bool,
 }
 
+impl OctaviaRelease {
+    /// Whether `[certificates] server_certs_key_passphrase` is a list
+    /// (`cfg.ListOpt` from 17.0.0) rather than one string (`cfg.StrOpt` in
+    /// 16.x): `octavia/certificates/common/local.py` of each release.
+    pub fn certs_key_passphrase_is_list(&self) -> bool {
+        self.series != "2025.1"
+    }
+}
+
 impl fmt::Display for OctaviaRelease {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.version, self.series)

@@ -9,53 +9,31 @@
 use std::path::{Path, PathBuf};
 
 use crate::layout::Layout;
+pub use crate::role::Role;
 use crate::secret::Passphrase;
 
-/// A role a file plays for Octavia: one option of octavia.conf each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a file map came from, as reports say it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Role {
-    /// `[certificates] ca_certificate`: the server CA certificate the
-    /// controllers issue amphora certificates with.
-    CaCertificate,
-    /// `[certificates] ca_private_key`: its key, encrypted with
-    /// `ca_private_key_passphrase`.
-    CaPrivateKey,
-    /// `[haproxy_amphora] server_ca`: the CA certificates the controllers
-    /// verify amphorae against.
-    ServerCa,
-    /// `[haproxy_amphora] client_cert`: the controllers' certificate, any
-    /// chain, then its unencrypted key.
-    ClientCert,
-    /// `[controller_worker] client_ca`: the CA certificates each amphora
-    /// agent verifies the controllers against.
-    ClientCa,
+pub enum Origin {
+    /// A directory, named in a deployer's layout.
+    Layout(Layout),
+    /// The options of these octavia.conf files (in oslo.config's order:
+    /// later files win).
+    OctaviaConf(Vec<PathBuf>),
 }
 
-impl Role {
-    /// Every role, in the order the loader reads them.
-    pub const ALL: [Role; 5] = [
-        Self::CaCertificate,
-        Self::CaPrivateKey,
-        Self::ServerCa,
-        Self::ClientCert,
-        Self::ClientCa,
-    ];
-
-    /// The section and key of the octavia.conf option that names the file.
-    pub fn option(self) -> (&'static str, &'static str) {
+impl std::fmt::Display for Origin {
+    /// `layout kolla`, or `octavia.conf /etc/octavia/octavia.conf, ...`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::CaCertificate => ("certificates", "ca_certificate"),
-            Self::CaPrivateKey => ("certificates", "ca_private_key"),
-            Self::ServerCa => ("haproxy_amphora", "server_ca"),
-            Self::ClientCert => ("haproxy_amphora", "client_cert"),
-            Self::ClientCa => ("controller_worker", "client_ca"),
+            Self::Layout(layout) => write!(f, "layout {layout}"),
+            Self::OctaviaConf(files) => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                write!(f, "octavia.conf {}", files.join(", "))
+            }
         }
-    }
-
-    /// Whether the file holds a private key (its mode matters).
-    pub fn holds_key(self) -> bool {
-        matches!(self, Self::CaPrivateKey | Self::ClientCert)
     }
 }
 
@@ -73,9 +51,9 @@ pub struct Sources {
     pub layout: Layout,
     /// The file of each role, in the order of [`Role::ALL`].
     files: [PathBuf; 5],
-    /// Whether reports name a file by its option (`[haproxy_amphora]
-    /// server_ca = /etc/octavia/certs/server_ca.pem`): a set read from octavia.conf.
-    by_option: bool,
+    /// A directory's layout, or octavia.conf (then reports name a file by
+    /// its option: `[haproxy_amphora] server_ca = /etc/octavia/certs/server_ca.pem`).
+    pub origin: Origin,
     /// Kolla's passwords.yml, for `octavia_ca_password`.
     pub passwords: Option<PathBuf>,
     /// The server CA passphrase, given directly (wins over `passwords`).
@@ -84,6 +62,19 @@ pub struct Sources {
     pub work_dir: Option<PathBuf>,
     /// The Ansible Vault password, for files encrypted with ansible-vault.
     pub vault_password: Option<Passphrase>,
+    /// What octavia.conf says beyond the files, for a set read from it.
+    pub(crate) conf: Option<ConfOptions>,
+}
+
+/// The options of octavia.conf the checker judges besides the files.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConfOptions {
+    /// `[certificates] server_certs_key_passphrase` (a secret), and where
+    /// it is set (`line 12 of /etc/octavia/octavia.conf`); `None`: unset.
+    pub(crate) certs_key_passphrase: Option<(Passphrase, String)>,
+    /// The options that name a file or a passphrase and hold a `$`
+    /// reference oslo.config substitutes: what and where, never the value.
+    pub(crate) references: Vec<String>,
 }
 
 impl Sources {
@@ -91,33 +82,30 @@ impl Sources {
     /// (two CAs), or its legacy names (one CA for both roles).
     pub fn of_layout(dir: &Path, layout: Layout) -> Self {
         let f = layout.files();
-        let file = |role| {
-            dir.join(match role {
-                Role::CaCertificate | Role::ServerCa => f.server_ca_cert,
-                Role::CaPrivateKey => f.server_ca_key,
-                Role::ClientCert => f.client_bundle,
-                Role::ClientCa => f.client_ca_cert,
-            })
-        };
+        let file = |role| dir.join(f.of(role));
         Self {
             dir: dir.to_owned(),
             layout,
             files: Role::ALL.map(file),
-            by_option: false,
+            origin: Origin::Layout(layout),
             passwords: None,
             passphrase: None,
             work_dir: None,
             vault_password: None,
+            conf: None,
         }
     }
 
     /// Files named by octavia.conf's options, in the order of [`Role::ALL`]
-    /// ([`crate::octavia_conf::OctaviaConf::sources`]); `dir` is its first file.
+    /// ([`crate::octavia_conf::OctaviaConf::sources`]), read from
+    /// `config_files`; `dir` is the first.
     pub(crate) fn by_option(
-        dir: PathBuf,
+        config_files: Vec<PathBuf>,
         files: [PathBuf; 5],
         passphrase: Option<Passphrase>,
+        conf: ConfOptions,
     ) -> Self {
+        let dir = config_files.first().cloned().unwrap_or_default();
         let one_ca = files[0] == files[4];
         Self {
             dir,
@@ -127,18 +115,23 @@ impl Sources {
                 Layout::Kolla
             },
             files,
-            by_option: true,
+            origin: Origin::OctaviaConf(config_files),
             passwords: None,
             passphrase,
             work_dir: None,
             vault_password: None,
+            conf: Some(conf),
         }
     }
 
     /// The files in `dir`, of `layout` or, when `None`, of the layout its
-    /// file names say ([`Layout::detect`]).
-    pub fn in_dir(dir: &Path, layout: Option<Layout>) -> Self {
-        Self::of_layout(dir, layout.unwrap_or_else(|| Layout::detect(dir)))
+    /// file names say ([`Layout::detect`]; two equally likely is an error).
+    pub fn in_dir(dir: &Path, layout: Option<Layout>) -> crate::Result<Self> {
+        let layout = match layout {
+            Some(layout) => layout,
+            None => Layout::detect(dir)?,
+        };
+        Ok(Self::of_layout(dir, layout))
     }
 
     /// With passwords.yml and a passphrase given directly (which wins).
@@ -161,7 +154,7 @@ impl Sources {
     /// Whether the files were named by octavia.conf's options (then
     /// [`Sources::dir`] is its first file, not a directory).
     pub(crate) fn named_by_options(&self) -> bool {
-        self.by_option
+        matches!(self.origin, Origin::OctaviaConf(_))
     }
 
     /// With the CA work directory.
@@ -172,10 +165,7 @@ impl Sources {
 
     /// The file that plays `role`.
     pub fn path(&self, role: Role) -> &Path {
-        &self.files[Role::ALL
-            .iter()
-            .position(|r| *r == role)
-            .expect("a role of Role::ALL")]
+        &self.files[role.index()]
     }
 
     /// The file's name in reports: relative to [`Sources::dir`] where it is
@@ -183,7 +173,7 @@ impl Sources {
     /// (`[haproxy_amphora] server_ca = /etc/octavia/certs/server_ca.pem`).
     pub fn name(&self, role: Role) -> String {
         let path = self.path(role);
-        if self.by_option {
+        if self.named_by_options() {
             let (section, key) = role.option();
             return format!("[{section}] {key} = {}", path.display());
         }

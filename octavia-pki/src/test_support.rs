@@ -16,8 +16,9 @@ pub(crate) fn testdata(rel: &str) -> PathBuf {
 /// what the loader read of it.
 pub(crate) fn check_fixture(case: &str) -> (Sources, Load) {
     let dir = testdata("check").join(case);
-    let sources =
-        Sources::in_dir(&dir, None).with_passphrase(Some(dir.join("passwords.yml")), None);
+    let sources = Sources::in_dir(&dir, None)
+        .unwrap()
+        .with_passphrase(Some(dir.join("passwords.yml")), None);
     let load = load(&sources);
     (sources, load)
 }

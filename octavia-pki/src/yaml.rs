@@ -120,6 +120,26 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, YamlError> {
     })
 }
 
+/// Every document of `bytes` (a Kubernetes manifest: `---` between
+/// objects), within the same bounds as [`load`], over all of them.
+pub fn load_all(bytes: &[u8]) -> Result<Vec<Yaml>, YamlError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| YamlError::NotUtf8)?;
+    let mut builder = Builder {
+        every_document: true,
+        ..Builder::default()
+    };
+    let parsed = Parser::new_from_str(text).load(&mut builder, true);
+    if let Some(err) = builder.error {
+        return Err(err);
+    }
+    parsed.map_err(|e| YamlError::Syntax {
+        line: e.marker().line(),
+        column: e.marker().col() + 1,
+        message: e.info().to_owned(),
+    })?;
+    Ok(builder.docs)
+}
+
 /// A scalar typed as Ansible's loader (PyYAML, YAML 1.1) types it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Typed {
@@ -406,6 +426,10 @@ struct Builder {
     key_lines: HashMap<String, usize>,
     error: Option<YamlError>,
     documents: usize,
+    /// Every document is read ([`load_all`]), not the first only.
+    every_document: bool,
+    /// The documents read, in order, with `every_document`.
+    docs: Vec<Yaml>,
 }
 
 impl Builder {
@@ -436,6 +460,7 @@ impl Builder {
     fn place(&mut self, node: Yaml, raw: Option<RawScalar>, mark: Marker) {
         let top = self.stack.len() == 1;
         match self.stack.last_mut() {
+            None if self.every_document => self.docs.push(node),
             None => {
                 if self.doc.is_none() {
                     self.doc = Some(node);
@@ -509,7 +534,7 @@ impl MarkedEventReceiver for Builder {
         match ev {
             Event::DocumentStart => self.documents += 1,
             // Only the first document counts, as in a vars file.
-            _ if self.documents > 1 => {}
+            _ if self.documents > 1 && !self.every_document => {}
             Event::Scalar(text, style, anchor, tag) => {
                 if !self.charge(1, text.len(), mark) {
                     return;

@@ -99,4 +99,5 @@ expect devstack-pregenerated "publicly-known-key@octavia-worker/server_ca.cert.p
 publicly-known-key@octavia-worker/client.cert-and-key.pem publicly-known-key@octavia-housekeeping/server_ca.cert.pem \
 publicly-known-key@octavia-housekeeping/client_ca.cert.pem publicly-known-key@octavia-housekeeping/client.cert-and-key.pem \
 publicly-known-key@octavia-health-manager/server_ca.cert.pem publicly-known-key@octavia-health-manager/client_ca.cert.pem \
-publicly-known-key@octavia-health-manager/client.cert-and-key.pem" "$insecure"
+publicly-known-key@octavia-health-manager/client.cert-and-key.pem publicly-known-passphrase@octavia-worker/server_ca.key.pem \
+publicly-known-passphrase@octavia-housekeeping/server_ca.key.pem publicly-known-passphrase@octavia-health-manager/server_ca.key.pem" "$insecure"

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod client_ca_deadline;
 mod deploy;
+mod deployers;
 mod faults;
 mod interop;
 mod kolla_role;

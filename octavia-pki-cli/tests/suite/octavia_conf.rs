@@ -72,12 +72,19 @@ fn the_pki_options_read_as_octavias_own_oslo_config_reads_them() {
         "[controller_worker]\nclient_ca = /etc/octavia/certs/client_ca.pem\n[haproxy_amphora]\nclient_cert = /etc/octavia/certs/client\n  bundle.pem\n",
     );
     let bare = write(tmp.path(), "bare.conf", "[DEFAULT]\ndebug = True\n");
+    // oslo.config's escapes: `$$` and `\$` are a literal `$`.
+    let escaped = write(
+        tmp.path(),
+        "escaped.conf",
+        "[certificates]\nca_private_key_passphrase = pa$$wo\\$rd\nca_certificate = /etc/octavia/certs/a$$b.pem\n",
+    );
     for files in [
         vec![kolla.clone()],
         vec![main.clone()],
         vec![main.clone(), drop_in.clone()],
         vec![drop_in, main],
         vec![bare],
+        vec![escaped],
     ] {
         let (octavia, ours) = both(&files);
         for (version, read) in octavia {

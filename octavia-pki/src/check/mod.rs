@@ -23,7 +23,7 @@ use crate::load::{Load, PassphraseIssue, PassphraseLoad, Problem, UnlockedKeys, 
 use crate::passwords::CA_PASSWORD;
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
-use crate::sources::{Role, Sources};
+use crate::sources::{Origin, Role, Sources};
 
 /// Default of `--warn-days`.
 pub const DEFAULT_WARN_DAYS: u32 = 30;
@@ -58,6 +58,10 @@ pub struct CheckOptions {
     pub work_dir: Option<PathBuf>,
     /// The Ansible Vault password, for files encrypted with ansible-vault.
     pub vault_password: Option<Passphrase>,
+    /// cert-manager `Certificate` manifests (or `kubectl get certificate -o
+    /// yaml` output) of the set's CAs: whether cert-manager will re-key them
+    /// (`cert-manager-rotates-ca-key`).
+    pub cert_manager: Vec<PathBuf>,
 }
 
 impl Default for CheckOptions {
@@ -74,6 +78,7 @@ impl Default for CheckOptions {
             history: Vec::new(),
             work_dir: None,
             vault_password: None,
+            cert_manager: Vec::new(),
         }
     }
 }
@@ -98,8 +103,11 @@ pub struct Finding {
 /// Counts of findings by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    /// Findings that make Octavia fail.
+    /// Error findings: Octavia will fail, or (those counted in `exposing`
+    /// too) works with secrets anyone can read.
     pub errors: usize,
+    /// Errors of [`crate::codes::EXPOSING`]: Octavia works, but its CA is not secret.
+    pub exposing: usize,
     /// Findings that will hurt later or elsewhere.
     pub warnings: usize,
     /// Remarks.
@@ -112,7 +120,10 @@ impl Summary {
         let mut summary = Self::default();
         for f in findings {
             match f.severity {
-                Severity::Error => summary.errors += 1,
+                Severity::Error => {
+                    summary.errors += 1;
+                    summary.exposing += usize::from(crate::codes::EXPOSING.contains(&f.code));
+                }
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.infos += 1,
             }
@@ -126,8 +137,11 @@ impl Summary {
 pub struct Report {
     /// The directory checked.
     pub dir: PathBuf,
-    /// The layout checked against.
+    /// The layout checked against (for octavia.conf's files, the shape
+    /// they have: legacy when one CA file plays both roles).
     pub layout: Layout,
+    /// Where the file map came from: the directory's layout, or octavia.conf.
+    pub origin: Origin,
     /// Every finding, most serious first.
     pub findings: Vec<Finding>,
     /// The counts.
@@ -135,9 +149,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether any finding is an error (Octavia will fail).
+    /// Whether any finding is an error: Octavia will fail, or works with
+    /// secrets anyone can read (the exit status says so).
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
+    }
+
+    /// Whether Octavia will fail: an error other than the exposing ones.
+    pub fn breaks_octavia(&self) -> bool {
+        self.summary.errors > self.summary.exposing
     }
 
     fn push(&mut self, code: Code, severity: Severity, file: Option<&str>, message: String) {
@@ -190,7 +210,7 @@ pub(crate) fn check_dir_sharing(
 ) -> Result<Report> {
     crate::fsio::require_dir(dir)?;
     refuse_work_dir(dir, options.layout)?;
-    let sources = Sources::in_dir(dir, options.layout)
+    let sources = Sources::in_dir(dir, options.layout)?
         .with_passphrase(options.passwords.clone(), options.passphrase.clone())
         .with_work_dir(options.work_dir.clone())
         .with_vault_password(options.vault_password.clone());
@@ -206,7 +226,7 @@ pub fn check(sources: &Sources, options: &CheckOptions) -> Result<Report> {
 }
 
 /// [`check`], unlocking the server CA key through `unlocked`.
-fn check_sharing(
+pub(crate) fn check_sharing(
     sources: &Sources,
     options: &CheckOptions,
     unlocked: &UnlockedKeys,
@@ -216,20 +236,31 @@ fn check_sharing(
     // check cannot run (as a user other than root or the owner).
     crate::fsio::require_readable(sources.every_input())?;
     let load = load_sharing(sources, unlocked);
+    let mut cert_manager = Vec::new();
+    for manifest in &options.cert_manager {
+        cert_manager.extend(crate::cert_manager::read(
+            manifest,
+            sources.vault_password.as_ref(),
+        )?);
+    }
     let mut checker = Checker {
         sources,
         options,
+        cert_manager,
         now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
         report: Report {
             dir: dir.to_owned(),
             layout: sources.layout,
+            origin: sources.origin.clone(),
             findings: Vec::new(),
             summary: Summary::default(),
         },
     };
     checker.run(&load);
     checker.report.finish();
-    if options.rehearse && !checker.report.has_errors() {
+    // A set that works with public secrets is still rehearsed: whether it
+    // works is the other half of the verdict.
+    if options.rehearse && !checker.report.breaks_octavia() {
         checker.rehearse(&load);
         checker.report.finish();
     }
@@ -280,6 +311,7 @@ fn code_of(problem: &Problem) -> Code {
         Problem::KeyNotEncrypted(_) => codes::CA_KEY_NOT_ENCRYPTED,
         Problem::PassphraseNotAvailable(_) => codes::PASSPHRASE_NOT_AVAILABLE,
         Problem::WrongPassphrase(_) => codes::WRONG_PASSPHRASE,
+        Problem::PubliclyKnownPassphrase(_) => codes::PUBLICLY_KNOWN_PASSPHRASE,
         Problem::NoCertificate => codes::BUNDLE_NO_CERTIFICATE,
         Problem::NoKey => codes::BUNDLE_NO_KEY,
         Problem::SeveralKeys(_) => codes::BUNDLE_SEVERAL_KEYS,
@@ -292,6 +324,8 @@ fn code_of(problem: &Problem) -> Code {
 struct Checker<'a> {
     sources: &'a Sources,
     options: &'a CheckOptions,
+    /// The CA Certificates of `options.cert_manager`, read.
+    cert_manager: Vec<crate::cert_manager::CaCertificateSpec>,
     now: OffsetDateTime,
     report: Report,
 }
@@ -354,8 +388,9 @@ impl Checker<'_> {
             let symptom = other_log.clone().or_else(|| refuser_log.clone());
             let code = rules::rehearsal_failed::code_of(&failure);
             // The handshake fails: an error, whatever the code's usual
-            // severity, unless no file is at fault.
-            let severity = if failure.release_defect {
+            // severity, unless no file is at fault and some targeted release
+            // works (when none does, no deployment of these files works).
+            let severity = if failure.release_defect && failure.releases.len() < targeted {
                 Severity::Warning
             } else {
                 Severity::Error
@@ -398,8 +433,29 @@ impl Checker<'_> {
                 self.find(code_of(problem), Some(role), problem.to_string());
             }
         }
+        self.conf_options();
         self.apply_rules(load);
         self.work_dir_belongs(passwords);
+    }
+
+    /// octavia.conf's options besides the files, for a set read from it.
+    fn conf_options(&mut self) {
+        let Some(conf) = &self.sources.conf else {
+            return;
+        };
+        let value = conf.certs_key_passphrase.as_ref();
+        let judged = crate::octavia_conf::judge_certs_key_passphrase(
+            value.map(|(p, _)| p.expose()),
+            value.map_or("", |(_, at)| at.as_str()),
+            &self.options.octavia.releases(),
+        );
+        let file = self.sources.dir.display().to_string();
+        if let Some(f) = judged {
+            self.find_in(f.code, Some(&file), f.message);
+        }
+        for reference in conf.references.clone() {
+            self.find_in(codes::CONFIG_REFERENCE, Some(&file), reference);
+        }
     }
 
     /// With a work directory: its CAs must be the deployed ones (the keys
@@ -410,6 +466,7 @@ impl Checker<'_> {
         };
         let to = crate::Destination {
             vault_password: self.sources.vault_password.as_ref(),
+            deployed: self.sources.named_by_options().then_some(self.sources),
             ..crate::Destination::new(&self.sources.dir, work_dir)
         };
         let passphrases = passwords.and_then(|p| p.ca_passphrases().ok());
@@ -484,12 +541,14 @@ impl Checker<'_> {
 
     /// Every rule of the registry on what the loading pass read.
     fn apply_rules(&mut self, load: &Load) {
+        let cert_manager = std::mem::take(&mut self.cert_manager);
         let targeted = self.options.octavia.releases();
         let cx = rules::Context {
             now: self.now,
             warn_days: self.options.warn_days,
             targeted: &targeted,
             files: self.sources,
+            cert_manager: &cert_manager,
         };
         // The bundle's certificates, the client's first: where the CA came
         // first (reported), the rules look at the real client certificate.
@@ -504,6 +563,7 @@ impl Checker<'_> {
         });
         let set = rules::Set {
             server_certs: load.ca_certificate.ok().map(Vec::as_slice),
+            server_ca: load.server_ca.ok().map(Vec::as_slice),
             server_key: load.ca_private_key.ok(),
             client_ca_certs: load.client_ca.ok().map(Vec::as_slice),
             client: client.as_deref(),

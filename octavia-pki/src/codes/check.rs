@@ -119,6 +119,11 @@ super::finding_codes! {
         None,
         "Give --passwords /etc/kolla/passwords.yml (or --passphrase-file) to check the key too.",
         "Without the passphrase the checker cannot tell whether the key opens or matches the certificate. Those checks were skipped, not passed.";
+    PUBLICLY_KNOWN_PASSPHRASE = "publicly-known-passphrase", Error,
+        "The server CA key opens with a passphrase published by a deployer or by Octavia (not-secure-passphrase, foobar, insecure-key-do-not-use-this-key).",
+        None,
+        "Re-encrypt the key with a passphrase of your own (`openssl pkey -in KEY -aes256 -out KEY.new`, the new passphrase read from a file), set it as [certificates] ca_private_key_passphrase, and restart the workers; better, generate a set of your own (`octavia-pki generate`).",
+        "Octavia's gate script (which devstack and openstack-helm's CI deploy, and which says \"Do not use this script for deployments\") encrypts every key with not-secure-passphrase; the charm's README recipe uses foobar. Whoever copies such a key file can open it with the published passphrase and issue certificates the controllers trust. Octavia works, so nothing else reports it. Tried on an encrypted key when no passphrase is given, so that the key is still checked.";
     WRONG_PASSPHRASE = "wrong-passphrase", Error,
         "The passphrase does not decrypt the server CA key.",
         Some("Could not sign the certificate request: Incorrect password, could not decrypt key (older: bad decrypt)"),
@@ -166,6 +171,26 @@ super::finding_codes! {
         "A BOM before -----BEGIN is skipped like any other text.";
 }
 
+super::finding_codes! {
+    namespace = "check";
+    list = CONF;
+    CONFIG_REFERENCE = "config-reference", Warning,
+        "A certificate option's value in octavia.conf holds a `$`, which oslo.config reads as a reference to another option.",
+        Some("oslo_config.cfg.TemplateSubstitutionError, or another file or passphrase than the one written"),
+        "Write the value without `$` (or with `$$` for a literal `$`) in the file that sets it.",
+        "oslo.config substitutes `$name` and `${name}` in every value with the value of another registered option (its default when unset), and fails when there is no such option; `$$` and `\\$` are a literal `$`. Octavia then reads another path or passphrase than the one written, which cannot be told from the files alone: the value is checked as written. (In the node namespace before.)";
+    SERVER_CERTS_KEY_PASSPHRASE_INSECURE = "server-certs-key-passphrase-insecure", Warning,
+        "`[certificates] server_certs_key_passphrase` is unset or Octavia's published default: it encrypts the amphorae's stored keys.",
+        None,
+        "Set 32 random characters of [A-Za-z0-9-_=] (`openssl rand -base64 24 | tr +/ -_`) as [certificates] server_certs_key_passphrase; from Octavia 17.0.0 write `<new>,insecure-key-do-not-use-this-key` (the first encrypts, every entry decrypts) so that stored keys still open; Octavia 16.x takes one key only. Then restart the workers.",
+        "The controller stores each amphora's certificate and key encrypted with this passphrase. kolla-ansible, OpenStack-Ansible and the charm never set it, and devstack sets Octavia's default, `insecure-key-do-not-use-this-key`: whoever reads the database can decrypt every amphora's key. Read from octavia.conf (check --config-file, node check). (In the node namespace before.)";
+    SERVER_CERTS_KEY_PASSPHRASE_INVALID = "server-certs-key-passphrase-invalid", Error,
+        "`[certificates] server_certs_key_passphrase` is not what Octavia accepts: 32 characters of `[A-Za-z0-9-_=]` (a comma-separated list of them from Octavia 17.0.0).",
+        Some("ConfigFileValueError: Value for option server_certs_key_passphrase ... is not valid: ... doesn't match regex '^[A-Za-z0-9\\-_=]{32}$' (every Octavia service exits at start)"),
+        "Write exactly 32 characters of [A-Za-z0-9-_=]; for Octavia 17.0.0 and later, several such entries comma-separated; for 16.x, one.",
+        "Octavia uses each entry as a Fernet key (base64 of 32 bytes). It declares the option with a regex, a string in 16.x and a list of strings from 17.0.0 (octavia/certificates/common/local.py), and oslo.config checks it when the service starts: a bad value stops every Octavia service. (In the node namespace before.)";
+}
+
 /// The rules' codes, each under the name the rule registry gives it, and
 /// [`ALL`]: the loading pass's codes, then the rules', in documentation order.
 macro_rules! publish {
@@ -179,8 +204,10 @@ macro_rules! publish {
 crate::check::rules::registry!(publish);
 
 /// Every code of this namespace, in documentation order: the loading
-/// pass's, then the rules'.
+/// pass's, octavia.conf's, then the rules'.
 pub const ALL: &[super::Code] = &{
-    const N: usize = LOADING.len() + RULES.len();
-    super::concat::<N>(LOADING, RULES)
+    const M: usize = LOADING.len() + CONF.len();
+    const FIRST: [super::Code; M] = super::concat::<M>(LOADING, CONF);
+    const N: usize = M + RULES.len();
+    super::concat::<N>(&FIRST, RULES)
 };

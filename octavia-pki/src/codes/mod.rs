@@ -196,6 +196,14 @@ pub(crate) const fn concat<const N: usize>(a: &[Code], b: &[Code]) -> [Code; N] 
     out
 }
 
+/// The errors that leave Octavia working but its secrets public: the set
+/// works, and must still be replaced (its keys, or who can read them).
+pub const EXPOSING: &[Code] = &[
+    check::PUBLICLY_KNOWN_KEY,
+    check::PUBLICLY_KNOWN_PASSPHRASE,
+    node::KEY_READABLE_BEYOND_SERVICE,
+];
+
 /// Every code, namespace after namespace.
 pub fn all() -> impl Iterator<Item = Code> {
     check::ALL

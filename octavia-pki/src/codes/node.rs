@@ -21,11 +21,6 @@ super::finding_codes! {
         Some("the container fails to start, or Octavia exits at start with a configuration error"),
         "Fix or remove the override that broke it, then `kolla-ansible -i INVENTORY reconfigure -t octavia`.",
         "kolla_set_configs reads config.json when the container starts and oslo.config reads octavia.conf; either failing stops the service. The message names the file and line.";
-    CONFIG_REFERENCE = "config-reference", Warning,
-        "A certificate option's value holds a `$`, which oslo.config reads as a reference to another option.",
-        Some("oslo_config.cfg.TemplateSubstitutionError"),
-        "Write the value without `$` (or as `$$`) in the override that sets it.",
-        "oslo.config substitutes `$name` and `${name}` in every value, so Octavia gets something other than what was written.";
     PATH_NOT_PROVIDED = "path-not-provided", Error,
         "octavia.conf names a certificate path that config.json does not copy into the container.",
         Some("Failed to load CA Certificate <path> / [Errno 2] No such file or directory"),
@@ -56,6 +51,16 @@ super::finding_codes! {
         None,
         "Restart the container (`kolla-ansible -i INVENTORY reconfigure -t octavia`, or `docker restart <container>`).",
         "kolla_set_configs copies the files into the container when it starts; a container started before the files changed still runs the old ones.";
+    SERVICE_USER_CANNOT_READ = "service-user-cannot-read", Error,
+        "The user the Octavia services run as cannot read a file octavia.conf names (its mode, its owner, or a directory above it).",
+        Some("Failed to load CA Certificate <path> / [Errno 13] Permission denied"),
+        "Give the file to the service user's group and make it group-readable (`chgrp octavia FILE; chmod 0640 FILE`), and let the group enter the directories above it (`chmod 0750 DIR`).",
+        "On hosts with no container (OpenStack-Ansible on metal, charms, devstack, by hand) the services open the files as their own user, commonly octavia. Octavia's certificate guide makes /etc/octavia/certs mode 0700 as root, which the services cannot enter; a root-owned 0600 key is as bad. Checked with --service-user (node check --config-file).";
+    KEY_READABLE_BEYOND_SERVICE = "key-readable-beyond-service", Error,
+        "A private key octavia.conf names is readable by users other than the service user (and root).",
+        None,
+        "`chown root:octavia KEY; chmod 0640 KEY` (or 0440, as the charm installs them).",
+        "Whoever reads the server CA key issues certificates every controller trusts; whoever reads the client key commands every amphora. OpenStack-Ansible installs ca_key.pem mode 0644. Readable by the service user's own group is fine. Octavia works, so nothing else reports it.";
     CONTAINER_NOT_CHECKED = "container-not-checked", Info,
         "The running container was not compared (no container engine, or the container is not running).",
         None,
@@ -75,44 +80,9 @@ pub const HEARTBEAT_KEY_INSECURE: Code = code! {
     explanation = "Amphorae sign their heartbeats with this key. kolla-ansible's template writes `insecure` for every deployment, so anyone on the management network can forge heartbeats: mark a broken amphora healthy, or a healthy one failed and trigger failovers.",
 };
 
-/// `[certificates] server_certs_key_passphrase` unset or Octavia's default.
-pub const SERVER_CERTS_KEY_PASSPHRASE_INSECURE: Code = code! {
-    namespace = "node",
-    id = "server-certs-key-passphrase-insecure",
-    severity = Warning,
-    strict = true,
-    title = "[certificates] server_certs_key_passphrase is unset: Octavia's published default encrypts the amphorae's stored keys.",
-    symptom = None,
-    fix = "Set 32 random characters of [A-Za-z0-9-_=] in an override: `[certificates]` `server_certs_key_passphrase = <new>,insecure-key-do-not-use-this-key` (the first encrypts, every entry decrypts), then reconfigure.",
-    explanation = "The controller stores each amphora's certificate and key encrypted with this passphrase. kolla-ansible never sets it, so Octavia's default, `insecure-key-do-not-use-this-key`, is used: whoever reads the database can decrypt every amphora's key.",
-};
-
-/// `[certificates] server_certs_key_passphrase` that Octavia refuses.
-pub const SERVER_CERTS_KEY_PASSPHRASE_INVALID: Code = code! {
-    namespace = "node",
-    id = "server-certs-key-passphrase-invalid",
-    severity = Error,
-    strict = false,
-    title = "[certificates] server_certs_key_passphrase is not 32 characters of [A-Za-z0-9-_=]: Octavia refuses it.",
-    symptom = Some("ValueError from the option's type: the worker does not start"),
-    fix = "Write entries of exactly 32 characters of [A-Za-z0-9-_=], comma-separated.",
-    explanation = "Octavia uses each entry as a Fernet key, base64 of 32 bytes: it declares the option as a list of 32-character strings matching [A-Za-z0-9-_=].",
-};
-
 /// Every code of this namespace, in documentation order.
-pub const ALL: &[Code] = &[
-    NO_OCTAVIA_SERVICE,
-    SERVICE_ABSENT,
-    CONFIG_UNREADABLE,
-    CONFIG_REFERENCE,
-    PATH_NOT_PROVIDED,
-    STALE_COPY,
-    COPIES_DIFFER,
-    SOURCE_NOT_COMPARED,
-    HOUSEKEEPING_CANNOT_ISSUE,
-    HEARTBEAT_KEY_INSECURE,
-    SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
-    SERVER_CERTS_KEY_PASSPHRASE_INVALID,
-    CONTAINER_STALE,
-    CONTAINER_NOT_CHECKED,
-];
+pub const ALL: &[Code] = &{
+    // The one code with its own strictness comes last; the rest are PLAIN's.
+    const N: usize = PLAIN.len() + 1;
+    super::concat::<N>(PLAIN, &[HEARTBEAT_KEY_INSECURE])
+};

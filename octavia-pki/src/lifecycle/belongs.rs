@@ -12,12 +12,12 @@ use crate::generate::Destination;
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, first_certificate as first};
 use crate::secret::Passphrase;
-use crate::sources::{Role, Sources};
+use crate::sources::Role;
 
 /// The CA certificate files that must hold the same CA in both directories:
 /// (role, work directory file, deployed file).
 fn pairs(to: &Destination<'_>, layout: Layout) -> Vec<(CaRole, PathBuf, PathBuf)> {
-    let files = Sources::of_layout(to.dir, layout);
+    let files = to.deployed_files(layout);
     let mut pairs = vec![(
         CaRole::ServerCa,
         to.work_dir.join(work_dir::SERVER_CA_CERT),
@@ -92,7 +92,8 @@ pub fn mismatches(
         }
     }
     let work_file = to.work_dir.join(work_dir::SERVER_CA_KEY);
-    let deployed_file = Sources::of_layout(to.dir, layout)
+    let deployed_file = to
+        .deployed_files(layout)
         .path(Role::CaPrivateKey)
         .to_owned();
     if let (Ok(work), Ok(deployed)) = (

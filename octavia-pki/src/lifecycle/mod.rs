@@ -25,7 +25,7 @@ use crate::key::{KeyType, PrivateKey};
 use crate::layout::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
 use crate::secret::Passphrase;
-use crate::sources::{Role, Sources};
+use crate::sources::Role;
 
 pub use crate::ca::{CaRole, Mismatch};
 pub use belongs::{certificate_mismatches, mismatches};
@@ -157,6 +157,17 @@ impl<'a> WorkDir<'a> {
         passphrases: Option<&CaPassphrases>,
     ) -> Result<Self> {
         let wd = Self::new(to, layout);
+        wd.layout.written()?;
+        if let Some(deployed) = to.deployed
+            && deployed.first_reader(Role::ServerCa) != Role::CaCertificate
+        {
+            return Err(Error::InvalidOptions(format!(
+                "{} is a file of its own (the issuing CA's chain, as Octavia's gate script makes): \
+                 renew and rotate write the issuing CA's file, {}, and would leave it stale",
+                deployed.name(Role::ServerCa),
+                deployed.name(Role::CaCertificate)
+            )));
+        }
         match mismatches(to, wd.layout, passphrases).into_iter().next() {
             None => Ok(wd),
             Some(mismatch) => Err(Error::NotOneSet(Box::new(mismatch))),
@@ -164,11 +175,11 @@ impl<'a> WorkDir<'a> {
     }
 
     fn new(to: &'a Destination<'a>, layout: Option<Layout>) -> Self {
-        let layout = layout.unwrap_or_else(|| {
+        let layout = layout.or(to.deployed.map(|s| s.layout)).unwrap_or_else(|| {
             if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
                 Layout::Kolla
             } else if fsio::exists(to.dir) {
-                Layout::detect(to.dir)
+                Layout::detect_written(to.dir)
             } else {
                 Layout::Legacy
             }
@@ -182,9 +193,7 @@ impl<'a> WorkDir<'a> {
 
     /// The deployed file of `role`.
     fn d(&self, role: Role) -> std::path::PathBuf {
-        Sources::of_layout(self.to.dir, self.layout)
-            .path(role)
-            .to_owned()
+        self.to.deployed_files(self.layout).path(role).to_owned()
     }
 
     fn ca(&self, role: CaRole, passphrases: &CaPassphrases) -> Result<CertificateAuthority> {
@@ -195,15 +204,15 @@ impl<'a> WorkDir<'a> {
                 Some(&passphrases.server_ca),
                 self.to.vault_password,
             ),
-            (CaRole::ClientCa, Layout::Kolla) => CertificateAuthority::read(
+            (CaRole::ClientCa, layout) if layout.is_single_ca() => Err(Error::InvalidOptions(
+                "the legacy layout has one CA for both roles: use server-ca".into(),
+            )),
+            (CaRole::ClientCa, _) => CertificateAuthority::read(
                 &self.w(work_dir::CLIENT_CA_CERT),
                 &self.w(work_dir::CLIENT_CA_KEY),
                 Some(&passphrases.client_ca),
                 self.to.vault_password,
             ),
-            (CaRole::ClientCa, Layout::Legacy) => Err(Error::InvalidOptions(
-                "the legacy layout has one CA for both roles: use server-ca".into(),
-            )),
         }
     }
 
@@ -231,10 +240,12 @@ impl<'a> WorkDir<'a> {
 
     /// The CA that issues the client certificate.
     fn client_issuer(&self, passphrases: &CaPassphrases) -> Result<CertificateAuthority> {
-        match self.layout {
-            Layout::Kolla => self.ca(CaRole::ClientCa, passphrases),
-            Layout::Legacy => self.ca(CaRole::ServerCa, passphrases),
-        }
+        let role = if self.layout.is_single_ca() {
+            CaRole::ServerCa
+        } else {
+            CaRole::ClientCa
+        };
+        self.ca(role, passphrases)
     }
 
     /// The current client certificate (the work directory's, else the deployed bundle's).

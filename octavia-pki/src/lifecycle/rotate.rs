@@ -87,21 +87,19 @@ pub fn rotate(
         server_ca = Some(ca);
     }
     if client {
-        let issuer = match wd.layout {
-            Layout::Kolla => {
-                let (ca, r) =
-                    rotate_one(&wd, CaRole::ClientCa, passphrases, key_type, ca_days, now)?;
-                files.extend(wd.ca_files(CaRole::ClientCa, &ca, passphrases, true)?);
-                certificates.push((
-                    CaRole::ClientCa.key().into(),
-                    CertificateSummary::of(ca.certificate()),
-                ));
-                replaced.push(r);
-                ca
-            }
-            Layout::Legacy => server_ca
+        let issuer = if wd.layout.is_single_ca() {
+            server_ca
                 .take()
-                .ok_or_else(|| Error::InvalidOptions("no CA to issue with".into()))?,
+                .ok_or_else(|| Error::InvalidOptions("no CA to issue with".into()))?
+        } else {
+            let (ca, r) = rotate_one(&wd, CaRole::ClientCa, passphrases, key_type, ca_days, now)?;
+            files.extend(wd.ca_files(CaRole::ClientCa, &ca, passphrases, true)?);
+            certificates.push((
+                CaRole::ClientCa.key().into(),
+                CertificateSummary::of(ca.certificate()),
+            ));
+            replaced.push(r);
+            ca
         };
         let old = wd.client_certificate()?;
         let bundle = client_certificate(

@@ -72,6 +72,8 @@ pub enum Problem {
     PassphraseNotAvailable(String),
     /// The passphrase does not open the CA key.
     WrongPassphrase(String),
+    /// The passphrase that opens the CA key is published (where).
+    PubliclyKnownPassphrase(&'static str),
     /// The bundle holds no certificate.
     NoCertificate,
     /// The bundle holds no private key.
@@ -128,6 +130,10 @@ impl fmt::Display for Problem {
             Self::PassphraseNotAvailable(format) => write!(
                 f,
                 "the key is {format}; whether it opens and matches its certificate was not checked"
+            ),
+            Self::PubliclyKnownPassphrase(source) => write!(
+                f,
+                "the key opens with the passphrase published in {source}: anyone can use it"
             ),
             Self::NoCertificate => f.write_str("the bundle holds no certificate"),
             Self::NoKey => f.write_str("the bundle holds no private key"),
@@ -382,8 +388,24 @@ fn ca_key(
     match (encoded.is_encrypted(), passphrase) {
         (false, Some(_)) => notes.push(Problem::KeyNotEncrypted(encoded.format().to_string())),
         (true, None) => {
+            // With no passphrase at hand, those anyone can read: if one
+            // opens the key, it is checked, and that is the finding.
+            for (known, source) in crate::published::CA_PASSPHRASES {
+                if let Ok(key) = encoded.decrypt(Some(&Passphrase::new((*known).to_owned()))) {
+                    notes.push(Problem::PubliclyKnownPassphrase(source));
+                    return FileLoad {
+                        value: Ok(key),
+                        notes,
+                    };
+                }
+            }
             let problem = Problem::PassphraseNotAvailable(encoded.format().to_string());
             return FileLoad::failed(problem, notes);
+        }
+        (true, Some(given)) => {
+            if let Some(source) = crate::published::ca_passphrase_source(given.expose()) {
+                notes.push(Problem::PubliclyKnownPassphrase(source));
+            }
         }
         _ => {}
     }

@@ -13,6 +13,9 @@
 //! engine, what each running container holds.
 
 mod container;
+mod host;
+
+pub use host::{HostOptions, HostService, host_check};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -149,10 +152,17 @@ pub struct NodeFinding {
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct NodeReport {
-    /// The kolla directory read.
+    /// The kolla directory read (empty for a host read through octavia.conf).
+    #[serde(skip_serializing_if = "is_empty")]
     pub kolla_dir: PathBuf,
-    /// The configuration directory compared with.
+    /// The configuration directory compared with (empty for a host read
+    /// through octavia.conf).
+    #[serde(skip_serializing_if = "is_empty")]
     pub config_dir: PathBuf,
+    /// The octavia.conf files read, for a host that is not kolla's
+    /// ([`host_check`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub config_files: Vec<PathBuf>,
     /// The services found on this node.
     pub services: Vec<Service>,
     /// The container engine asked, if any.
@@ -161,6 +171,10 @@ pub struct NodeReport {
     pub findings: Vec<NodeFinding>,
     /// The counts.
     pub summary: Summary,
+}
+
+fn is_empty(path: &Path) -> bool {
+    path.as_os_str().is_empty()
 }
 
 impl NodeReport {
@@ -174,15 +188,12 @@ impl NodeReport {
 const FILES: [&str; 4] = {
     let f = Layout::Kolla.files();
     [
-        f.server_ca_cert,
-        f.server_ca_key,
-        f.client_ca_cert,
-        f.client_bundle,
+        f.of(Role::CaCertificate),
+        f.of(Role::CaPrivateKey),
+        f.of(Role::ClientCa),
+        f.of(Role::ClientCert),
     ]
 };
-
-/// Octavia's default `server_certs_key_passphrase` (published in its source).
-const OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE: &str = "insecure-key-do-not-use-this-key";
 
 /// kolla's config.json, as far as the files go.
 #[derive(Debug, Deserialize)]
@@ -212,7 +223,10 @@ impl Findings {
         message: String,
     ) {
         let mut severity = code.info().severity;
-        if self.strict && code.info().strict {
+        // --strict here also makes the published defaults octavia.conf is
+        // left with errors (check's --strict is Python 3.13's rules only).
+        let insecure_default = code == crate::codes::check::SERVER_CERTS_KEY_PASSPHRASE_INSECURE;
+        if self.strict && (code.info().strict || insecure_default) {
             severity = Severity::Error;
         }
         self.list.push(NodeFinding {
@@ -297,6 +311,7 @@ pub fn node_check(options: &NodeOptions) -> Result<NodeReport> {
     Ok(NodeReport {
         kolla_dir: options.kolla_dir.clone(),
         config_dir: options.config_dir.clone(),
+        config_files: Vec::new(),
         services: present,
         container_engine: engine,
         findings: list,
@@ -349,7 +364,7 @@ fn check_service(
     let copies = read_config_json(&dir, service, vault, findings);
     if let (Some(conf), Some(copies)) = (&conf, &copies) {
         let standard = resolve_paths(conf, copies, service, findings);
-        insecure_defaults(conf, service, findings);
+        insecure_defaults(conf, service, &options.octavia.releases(), findings);
         if standard {
             run_checker(options, &dir, conf, service, unlocked, findings);
         }
@@ -466,7 +481,7 @@ fn resolve_paths(
         };
         if ini::has_reference(&entry.value) {
             findings.push(
-                codes::CONFIG_REFERENCE,
+                crate::codes::check::CONFIG_REFERENCE,
                 Some(service),
                 file(),
                 format!("[{section}] {key} (line {}) holds a `$`", entry.line),
@@ -588,10 +603,10 @@ fn run_checker(
 /// Whether a checker finding on the server CA's files keeps
 /// `LocalCertGenerator` from signing: what the loading pass reports (the files,
 /// the key, the passphrase) and the key not being the first certificate's.
-/// An expired CA or a published key still signs.
+/// An expired CA, a published key or passphrase still signs.
 fn stops_signing(code: Code) -> bool {
     use crate::codes::check as c;
-    c::LOADING.contains(&code)
+    (c::LOADING.contains(&code) && code != c::PUBLICLY_KNOWN_PASSPHRASE)
         || [
             c::CA_KEY_MISMATCH,
             c::SERVER_CA_CHAIN_ORDER,
@@ -600,69 +615,67 @@ fn stops_signing(code: Code) -> bool {
         .contains(&code)
 }
 
+/// An option's value and where it is set (`line 12`), by section and key.
+type Lookup<'a> = &'a dyn Fn(&str, &str) -> Option<(String, String)>;
+
+/// `[health_manager] heartbeat_key` unset or `insecure` (kolla's template
+/// writes it): `get` gives an option's value and where it is set.
+fn heartbeat_key(
+    get: Lookup<'_>,
+    service: Option<Service>,
+    file: Option<String>,
+    findings: &mut Findings,
+) {
+    match get("health_manager", "heartbeat_key") {
+        None => findings.push(
+            codes::HEARTBEAT_KEY_INSECURE,
+            service,
+            file,
+            "[health_manager] heartbeat_key is not set".into(),
+        ),
+        Some((value, at)) if value == "insecure" => findings.push(
+            codes::HEARTBEAT_KEY_INSECURE,
+            service,
+            file,
+            format!(
+                "[health_manager] heartbeat_key = insecure ({at}), as kolla's template writes it"
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
 /// kolla's template leaves the heartbeat key and Octavia's key passphrase at
 /// published values.
-fn insecure_defaults(conf: &Ini, service: Service, findings: &mut Findings) {
+fn insecure_defaults(
+    conf: &Ini,
+    service: Service,
+    releases: &[&'static crate::release::OctaviaRelease],
+    findings: &mut Findings,
+) {
     let file = || Some(file_of(service, "octavia.conf"));
     if service != Service::Housekeeping {
-        match conf.get("health_manager", "heartbeat_key") {
-            None => findings.push(
-                codes::HEARTBEAT_KEY_INSECURE,
-                Some(service),
-                file(),
-                "[health_manager] heartbeat_key is not set".into(),
-            ),
-            Some(e) if e.value == "insecure" => findings.push(
-                codes::HEARTBEAT_KEY_INSECURE,
-                Some(service),
-                file(),
-                format!("[health_manager] heartbeat_key = insecure (line {}), as kolla's template writes it", e.line),
-            ),
-            Some(_) => {}
-        }
+        heartbeat_key(
+            &|section, key| {
+                conf.get(section, key)
+                    .map(|e| (e.value.clone(), format!("line {}", e.line)))
+            },
+            Some(service),
+            file(),
+            findings,
+        );
     }
     if service == Service::HealthManager {
         return; // it stores no amphora certificates
     }
-    let Some(entry) = conf.get("certificates", "server_certs_key_passphrase") else {
-        findings.push(
-            codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
-            Some(service),
-            file(),
-            format!("[certificates] server_certs_key_passphrase is not set: Octavia uses its published default, {OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE}"),
-        );
-        return;
-    };
-    let keys: Vec<&str> = entry.value.split(',').map(str::trim).collect();
-    let invalid: Vec<usize> = keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| {
-            k.len() != 32
-                || !k
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c))
-        })
-        .map(|(i, _)| i + 1)
-        .collect();
-    if !invalid.is_empty() {
-        findings.push(
-            codes::SERVER_CERTS_KEY_PASSPHRASE_INVALID,
-            Some(service),
-            file(),
-            format!(
-                "[certificates] server_certs_key_passphrase (line {}): entry {} is not 32 characters of [A-Za-z0-9-_=]",
-                entry.line,
-                invalid.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-            ),
-        );
-    } else if keys[0] == OCTAVIA_DEFAULT_CERTS_KEY_PASSPHRASE {
-        findings.push(
-            codes::SERVER_CERTS_KEY_PASSPHRASE_INSECURE,
-            Some(service),
-            file(),
-            format!("[certificates] server_certs_key_passphrase (line {}) encrypts with Octavia's published default", entry.line),
-        );
+    let (section, key) = crate::octavia_conf::CERTS_KEY_PASSPHRASE;
+    let entry = conf.get(section, key);
+    let at = entry
+        .map(|e| format!("line {}", e.line))
+        .unwrap_or_default();
+    let value = entry.map(|e| e.value.as_str());
+    if let Some(f) = crate::octavia_conf::judge_certs_key_passphrase(value, &at, releases) {
+        findings.push(f.code, Some(service), file(), f.message);
     }
 }
 

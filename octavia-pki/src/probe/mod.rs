@@ -16,7 +16,7 @@
 //! use octavia_pki::probe::{ControllerIdentity, ProbeOptions, Target, probe};
 //! use octavia_pki::Sources;
 //!
-//! let identity = ControllerIdentity::read(&Sources::in_dir("/etc/kolla/octavia-worker".as_ref(), None))?;
+//! let identity = ControllerIdentity::read(&Sources::in_dir("/etc/kolla/octavia-worker".as_ref(), None)?)?;
 //! let targets = vec!["0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@10.1.0.17".parse::<Target>()?];
 //! let report = probe(&identity, &targets, &ProbeOptions::default())?;
 //! for amphora in &report.targets {

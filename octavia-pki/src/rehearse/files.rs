@@ -265,6 +265,7 @@ mod tests {
             ok: false,
             dir: sources.dir.clone(),
             layout: sources.layout,
+            origin: sources.origin.clone(),
             amphora_id: String::new(),
             steps: Vec::new(),
             releases: Vec::new(),

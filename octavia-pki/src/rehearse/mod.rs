@@ -35,7 +35,7 @@ use report::Stop;
 /// rehearsal) only when the directory itself cannot be read.
 pub fn rehearse_dir(dir: &Path, options: &RehearseOptions) -> Result<Rehearsal> {
     crate::fsio::require_dir(dir)?;
-    let sources = Sources::in_dir(dir, options.layout)
+    let sources = Sources::in_dir(dir, options.layout)?
         .with_passphrase(options.passwords.clone(), options.passphrase.clone())
         .with_vault_password(options.vault_password.clone());
     rehearse(&sources, options)
@@ -62,6 +62,7 @@ pub(crate) fn rehearse_loaded(
         ok: false,
         dir: sources.dir.clone(),
         layout: sources.layout,
+        origin: sources.origin.clone(),
         amphora_id: uuid_v4(),
         steps: Vec::new(),
         releases: Vec::new(),
@@ -69,15 +70,15 @@ pub(crate) fn rehearse_loaded(
         failure: None,
         generations: Vec::new(),
     };
-    let failures = match files::loaded(sources, load, options, &mut r) {
+    let mut failures = octavia_conf(sources, &releases, &mut r);
+    match files::loaded(sources, load, options, &mut r) {
         Ok(loaded) => {
-            let mut failures = plan::handshakes(&loaded, &releases, options, &mut r);
+            failures.extend(plan::handshakes(&loaded, &releases, options, &mut r));
             failures.extend(plan::generations(&loaded, &releases, options, &mut r));
-            failures
         }
         // What fails before the handshake fails on every release alike.
-        Err(Stop(failure)) => vec![(*failure, releases.clone())],
-    };
+        Err(Stop(failure)) => failures.push((*failure, releases.clone())),
+    }
     r.releases = releases
         .iter()
         .map(|release| ReleaseVerdict {
@@ -96,6 +97,56 @@ pub(crate) fn rehearse_loaded(
     r.failure = r.failures.first().cloned();
     r.ok = r.failures.is_empty();
     r
+}
+
+/// The releases whose services would not start on octavia.conf's options
+/// (for a set read from it): a step, and the failure on them.
+fn octavia_conf(
+    sources: &Sources,
+    releases: &[&'static OctaviaRelease],
+    r: &mut Rehearsal,
+) -> Vec<(Failure, Vec<&'static OctaviaRelease>)> {
+    let Some(conf) = &sources.conf else {
+        return Vec::new();
+    };
+    let value = conf.certs_key_passphrase.as_ref();
+    let judged = crate::octavia_conf::judge_certs_key_passphrase(
+        value.map(|(p, _)| p.expose()),
+        value.map_or("", |(_, at)| at.as_str()),
+        releases,
+    )
+    .filter(|f| !f.refused_by.is_empty());
+    let name = "Octavia reads octavia.conf".to_owned();
+    let Some(refused) = judged else {
+        r.steps.push(Step {
+            name,
+            ok: true,
+            detail: "every option has a value Octavia accepts".into(),
+        });
+        return Vec::new();
+    };
+    r.steps.push(Step {
+        name,
+        ok: false,
+        detail: refused.message.clone(),
+    });
+    let (section, key) = crate::octavia_conf::CERTS_KEY_PASSPHRASE;
+    let failure = Failure {
+        side: Side::Controller,
+        cause: Cause::OctaviaConf,
+        // oslo.config's line, without the value (a secret) it quotes.
+        controller: Some(format!(
+            "ConfigFileValueError: Value for option {key} from [{section}] is not valid: \
+             (value withheld) doesn't match regex '^[A-Za-z0-9\\-_=]{{32}}$'"
+        )),
+        amphora: None,
+        file: Some(sources.dir.display().to_string()),
+        detail: Some(refused.message),
+        releases: Vec::new(),
+        release_defect: false,
+        generation: None,
+    };
+    vec![(failure, refused.refused_by)]
 }
 
 /// Issues the certificate of amphora `amphora_id` with the server CA `ca`

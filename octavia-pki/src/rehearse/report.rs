@@ -62,6 +62,8 @@ pub struct Step {
 #[serde(rename_all = "kebab-case", tag = "stage", content = "error")]
 #[non_exhaustive]
 pub enum Cause {
+    /// octavia.conf holds a value Octavia refuses at start.
+    OctaviaConf,
     /// passwords.yml or the passphrase cannot be given to Octavia.
     Passphrase,
     /// A CA certificate file cannot be loaded.
@@ -137,8 +139,10 @@ pub struct Rehearsal {
     pub ok: bool,
     /// The directory.
     pub dir: std::path::PathBuf,
-    /// Its layout.
+    /// Its layout (for octavia.conf's files, the shape they have).
     pub layout: Layout,
+    /// Where the file map came from: the directory's layout, or octavia.conf.
+    pub origin: crate::sources::Origin,
     /// The amphora id the certificate was issued for.
     pub amphora_id: String,
     /// What was done, in order.

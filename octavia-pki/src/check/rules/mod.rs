@@ -54,6 +54,7 @@ macro_rules! registry {
             ed25519_server_ca_key: ED25519_SERVER_CA_KEY,
             client_cert_untrusted: CLIENT_CERT_UNTRUSTED,
             ca_chain_incomplete: CA_CHAIN_INCOMPLETE,
+            server_ca_missing_issuer: SERVER_CA_MISSING_ISSUER,
             server_ca_key_id_not_sha1: SERVER_CA_KEY_ID_NOT_SHA1,
             ca_not_ca: CA_NOT_CA,
             ca_key_usage_no_cert_sign: CA_KEY_USAGE_NO_CERT_SIGN,
@@ -64,7 +65,10 @@ macro_rules! registry {
             not_yet_valid: NOT_YET_VALID,
             expiring_soon: EXPIRING_SOON,
             ca_expires_before_client: CA_EXPIRES_BEFORE_CLIENT,
+            ca_short_lived: CA_SHORT_LIVED,
+            one_ca_both_roles: ONE_CA_BOTH_ROLES,
             publicly_known_key: PUBLICLY_KNOWN_KEY,
+            cert_manager_rotates_ca_key: CERT_MANAGER_ROTATES_CA_KEY,
             strict_ca_basic_constraints_not_critical: STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
             strict_ca_no_key_usage: STRICT_CA_NO_KEY_USAGE,
             strict_ca_no_ski: STRICT_CA_NO_SKI,
@@ -114,13 +118,18 @@ pub(crate) struct Context<'a> {
     pub(crate) targeted: &'a [&'static OctaviaRelease],
     /// The files, by role (for their names).
     pub(crate) files: &'a Sources,
+    /// cert-manager's CA Certificates, when a manifest was given.
+    pub(crate) cert_manager: &'a [crate::cert_manager::CaCertificateSpec],
 }
 
 /// What the loading pass could read of each file (`None`: unreadable, and
 /// reported already).
 pub(crate) struct Set<'a> {
-    /// The server CA file's certificates, in file order.
+    /// The issuing CA file's certificates (`ca_certificate`), in file order.
     pub(crate) server_certs: Option<&'a [Certificate]>,
+    /// What the controllers trust (`server_ca`): the same certificates in
+    /// kolla's layouts, a file of its own in others (the gate's chain file).
+    pub(crate) server_ca: Option<&'a [Certificate]>,
     /// The server CA key, unlocked.
     pub(crate) server_key: Option<&'a PrivateKey>,
     /// The client CA file's certificates (the server CA's in the legacy layout).
@@ -156,9 +165,15 @@ impl Hit {
 /// Applies one rule to the set, giving each finding to `found`.
 pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dyn FnMut(Hit)) {
     let mut ca_files = vec![(Role::CaCertificate, set.server_certs)];
-    // In the legacy layout the one CA file is both.
-    if cx.files.first_reader(Role::ClientCa) == Role::ClientCa {
-        ca_files.push((Role::ClientCa, set.client_ca_certs));
+    // Files two roles share are judged once (kolla: the server CA file is
+    // ca_certificate and server_ca; legacy: the client CA too).
+    for (role, certs) in [
+        (Role::ServerCa, set.server_ca),
+        (Role::ClientCa, set.client_ca_certs),
+    ] {
+        if cx.files.first_reader(role) == role {
+            ca_files.push((role, certs));
+        }
     }
     let ca_files = ca_files
         .into_iter()
@@ -186,6 +201,13 @@ pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dy
         }
         Applies::CaFile(f) => {
             for (file, certs) in ca_files {
+                // Octavia reads only the first certificate of a
+                // ca_certificate file of its own; the chain is server_ca's.
+                if file == Role::CaCertificate
+                    && cx.files.first_reader(Role::ServerCa) == Role::ServerCa
+                {
+                    continue;
+                }
                 each(file, f(certs));
             }
         }
@@ -216,10 +238,10 @@ pub(crate) mod fixture {
     use crate::release::RELEASES;
 
     const KOLLA: crate::layout::DeployedFiles = Layout::Kolla.files();
-    pub(crate) const SERVER_CA: &str = KOLLA.server_ca_cert;
-    pub(crate) const SERVER_CA_KEY: &str = KOLLA.server_ca_key;
-    pub(crate) const CLIENT_CA: &str = KOLLA.client_ca_cert;
-    pub(crate) const BUNDLE: &str = KOLLA.client_bundle;
+    pub(crate) const SERVER_CA: &str = KOLLA.of(Role::CaCertificate);
+    pub(crate) const SERVER_CA_KEY: &str = KOLLA.of(Role::CaPrivateKey);
+    pub(crate) const CLIENT_CA: &str = KOLLA.of(Role::ClientCa);
+    pub(crate) const BUNDLE: &str = KOLLA.of(Role::ClientCert);
 
     fn dir(case: &str) -> PathBuf {
         crate::test_support::testdata("check").join(case)
@@ -239,6 +261,7 @@ pub(crate) mod fixture {
         pub(crate) fn view(&self) -> Set<'_> {
             Set {
                 server_certs: self.server_certs.as_deref(),
+                server_ca: self.server_certs.as_deref(),
                 server_key: self.server_key.as_ref(),
                 client_ca_certs: self.client_ca_certs.as_deref(),
                 client: self.client.as_deref(),
@@ -248,7 +271,7 @@ pub(crate) mod fixture {
 
     pub(crate) fn load(case: &str) -> Loaded {
         let dir = dir(case);
-        let sources = Sources::in_dir(&dir, None);
+        let sources = Sources::in_dir(&dir, None).unwrap();
         let read = |role| std::fs::read(sources.path(role)).ok();
         let certs = |role| read(role).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
         let passphrase = crate::passwords::server_ca_passphrase(
@@ -279,6 +302,7 @@ pub(crate) mod fixture {
             warn_days: crate::check::DEFAULT_WARN_DAYS,
             targeted: every,
             files,
+            cert_manager: &[],
         }
     }
 
@@ -324,7 +348,8 @@ mod tests {
     #[test]
     fn the_registry_holds_each_rule_once_and_every_code_is_a_rule_or_loaded() {
         let rules: Vec<Code> = ALL.iter().map(|r| r.code).collect();
-        let loading = crate::codes::check::LOADING;
+        let loading = [crate::codes::check::LOADING, crate::codes::check::CONF].concat();
+        let loading = loading.as_slice();
         for code in crate::codes::check::ALL {
             let n = rules.iter().chain(loading).filter(|c| *c == code).count();
             assert_eq!(n, 1, "{code} is registered {n} times");

@@ -27,8 +27,10 @@ pub(crate) fn code_of(failure: &Failure) -> Code {
     if failure.release_defect {
         return octavia_release_strict_no_aki::CODE;
     }
-    let Cause::Verification(error) = failure.cause else {
-        return CODE;
+    let error = match failure.cause {
+        Cause::Verification(error) => error,
+        Cause::OctaviaConf => return crate::codes::check::SERVER_CERTS_KEY_PASSPHRASE_INVALID,
+        _ => return CODE,
     };
     match (failure.side, error) {
         (_, E::Expired) => expired::CODE,

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# deployers.sh KIND OUT: an Octavia control-plane PKI made by another deployer's own code or recipe, with the
+# octavia.conf that deployer renders, in OUT (OUT/octavia.conf names absolute paths under OUT). Never made by
+# octavia-pki: the tests judge these sets with it and with Octavia itself.
+#
+#   gate        Octavia's bin/create_dual_intermediate_CA.sh (from its sdist), files as the script leaves them
+#               (etc/octavia/certs: openstack-helm's `octavia-certs` Secret), octavia.conf as openstack-helm's
+#               values render it (ca_certificate = the server intermediate, server_ca = its chain file).
+#   devstack    the same script, files and octavia.conf as devstack's plugin (devstack/plugin.sh in the sdist)
+#               places and writes them: its own `iniset` lines, run.
+#   single      bin/create_single_CA_intermediate_CA.sh: one intermediate CA for both roles.
+#   guide       Octavia's certificate guide (doc/source/admin/guides/certificates.rst): its `$ ` commands, run
+#               in order with its sample-configs/openssl.cnf; passphrases from files where the guide prompts,
+#               subjects where it prompts; octavia.conf as the guide gives it (the bundle is key first).
+#   charm       charm-octavia's README recipe (../shared/reference/octavia-deployers.md), then the files the
+#               charm writes from its options (base64-decoded) and the octavia.conf it renders.
+#   certmanager a cert-manager-like set as Atmosphere mounts it: ECDSA P-256, unencrypted keys, self-signed
+#               CAs issuing a server CA "tls.crt" and a client tls-combined.pem (key first, then the chain).
+#   osa         OpenStack-Ansible's own role (../shared/peers/osa/run.sh; needs OSA_VENV), octavia.conf from
+#               os_octavia's template's certificate options.
+# OCTAVIA_PKI_SDIST names Octavia's unpacked sdist (scripts/peers.sh sdist). Passphrases this script chooses
+# are written to files and given to openssl as file: arguments, never on a command line.
+set -euo pipefail
+kind=$1
+out=$(realpath -m "$2")
+: "${OCTAVIA_PKI_SDIST:?set OCTAVIA_PKI_SDIST to the unpacked Octavia sdist: bash scripts/peers.sh sdist}"
+mkdir -p "$out"
+cd "$out"
+
+# oslo.config's INI, one option at a time (repeated sections are merged, later values win).
+iniset() { printf '[%s]\n%s = %s\n' "$2" "$3" "$4" >> "$1"; }
+
+# The gate script, run where it expects to be (beside its openssl.cnf); prints where it left the files.
+gate_script() {
+  cp -r "$OCTAVIA_PKI_SDIST/bin" "$out/work"
+  (cd "$out/work" && bash "$1" > "$out/work.log" 2>&1)
+}
+
+case "$kind" in
+  gate)
+    gate_script create_dual_intermediate_CA.sh
+    cp -rp work/dual_ca/etc/octavia/certs "$out/certs"
+    c=$out/certs
+    { echo "[certificates]"
+      echo "ca_certificate = $c/server_ca.cert.pem"
+      echo "ca_private_key = $c/server_ca.key.pem"
+      echo "ca_private_key_passphrase = not-secure-passphrase"
+      echo "[haproxy_amphora]"
+      echo "server_ca = $c/server_ca-chain.cert.pem"
+      echo "client_cert = $c/client.cert-and-key.pem"
+      echo "[controller_worker]"
+      echo "client_ca = $c/client_ca.cert.pem"; } > octavia.conf
+    ;;
+  devstack)
+    gate_script create_dual_intermediate_CA.sh
+    # devstack/plugin.sh's octavia_configure, from `pushd $OCTAVIA_DIR/bin` to its last iniset of the PKI.
+    # shellcheck disable=SC2034  # read by the plugin's lines
+    OCTAVIA_CERTS_DIR=$out/certs OCTAVIA_CONF=$out/octavia.conf
+    plugin=$OCTAVIA_PKI_SDIST/devstack/plugin.sh
+    lines=$(sed -n '/source create_dual_intermediate_CA.sh/,/popd/p' "$plugin" | grep -v 'source create_dual\|popd'
+      # shellcheck disable=SC2016  # the plugin's text, not an expansion
+      grep -E 'iniset \$OCTAVIA_CONF [a-z_]+ (ca_certificate|ca_private_key|ca_private_key_passphrase|client_ca|client_cert|server_ca|server_certs_key_passphrase) ' "$plugin")
+    (cd work/dual_ca && eval "$lines")
+    ;;
+  single)
+    gate_script create_single_CA_intermediate_CA.sh
+    cp -rp work/single_ca/etc/octavia/certs "$out/certs"
+    c=$out/certs
+    { echo "[certificates]"
+      echo "ca_certificate = $c/server_ca.cert.pem"
+      echo "ca_private_key = $c/server_ca.key.pem"
+      echo "ca_private_key_passphrase = not-secure-passphrase"
+      echo "[haproxy_amphora]"
+      echo "server_ca = $c/server_ca.cert.pem"
+      echo "client_cert = $c/client.cert-and-key.pem"
+      echo "[controller_worker]"
+      echo "client_ca = $c/client_ca.cert.pem"; } > octavia.conf
+    ;;
+  guide)
+    guide=$OCTAVIA_PKI_SDIST/doc/source/admin/guides
+    mkdir -p work && cd work
+    head -c 24 /dev/urandom | base64 | tr -d '+/=' > "$out/server.pass"
+    head -c 24 /dev/urandom | base64 | tr -d '+/=' > "$out/client-ca.pass"
+    head -c 24 /dev/urandom | base64 | tr -d '+/=' > "$out/client-key.pass"
+    # The guide's steps 1 to 13: every `$ ` line in order; `vi openssl.cnf` is its literalinclude.
+    sed -n 's/^ *\$ //p' "$guide/certificates.rst" | sed -n '1,/cat certs\/client.cert.pem/p' > steps
+    while IFS= read -r step; do
+      case "$step" in
+        "vi openssl.cnf") cp "$guide/sample-configs/openssl.cnf" openssl.cnf; continue ;;
+      esac
+      # Where the guide prompts: the passphrase of the key being used (from a file), and the subject.
+      where=$(basename "$PWD")
+      pass=$out/server.pass
+      [ "$where" = client_ca ] && pass=$out/client-ca.pass
+      case "$step" in *client.key.pem*|*client.csr*) [ "$where" = client_ca ] && pass=$out/client-key.pass ;; esac
+      extra=()
+      # shellcheck disable=SC2034  # extra is used by the eval below
+      case "$step" in
+        "openssl genpkey"*) extra=(-pass "file:$pass") ;;
+        "openssl req"*-x509*) extra=(-passin "file:$pass" -subj "/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN=${where}") ;;
+        "openssl req"*) extra=(-passin "file:$pass" -subj "/C=US/ST=Oregon/O=OpenStack/OU=Octavia/CN=controller") ;;
+        "openssl ca"*) extra=(-passin "file:$out/client-ca.pass" -batch) ;;
+        "openssl rsa"*) extra=(-passin "file:$pass") ;;
+      esac
+      eval "$step" '"${extra[@]}"' > /dev/null 2>>"$out/work.log"
+    done < steps
+    cd "$out/work/certs"
+    # Step 14: the files as the guide installs them (its modes), and its octavia.conf.
+    c=$out/certs
+    mkdir -p "$c" && chmod 700 "$c"
+    cp server_ca/private/ca.key.pem "$c/server_ca.key.pem" && chmod 700 "$c/server_ca.key.pem"
+    cp server_ca/certs/ca.cert.pem "$c/server_ca.cert.pem"
+    cp client_ca/certs/ca.cert.pem "$c/client_ca.cert.pem"
+    cp client_ca/private/client.cert-and-key.pem "$c/client.cert-and-key.pem"
+    chmod 700 "$c/client.cert-and-key.pem"
+    cd "$out"
+    { echo "[certificates]"
+      echo "ca_certificate = $c/server_ca.cert.pem"
+      echo "ca_private_key = $c/server_ca.key.pem"
+      echo "ca_private_key_passphrase = $(cat server.pass)"
+      echo "[controller_worker]"
+      echo "client_ca = $c/client_ca.cert.pem"
+      echo "[haproxy_amphora]"
+      echo "client_cert = $c/client.cert-and-key.pem"
+      echo "server_ca = $c/server_ca.cert.pem"; } > octavia.conf
+    ;;
+  charm)
+    mkdir -p work/demoCA/newcerts && cd work
+    touch demoCA/index.txt demoCA/index.txt.attr
+    printf 'foobar\n' > pass
+    S=/C=US/ST=Somestate/O=Org/CN=www.example.com
+    # The README's recipe, its passphrase read from a file rather than typed after pass:.
+    {
+      openssl genpkey -algorithm RSA -aes256 -pass file:pass -out issuing_ca_key.pem
+      openssl req -x509 -passin file:pass -new -nodes -key issuing_ca_key.pem -config /etc/ssl/openssl.cnf -subj "$S" -days 30 -out issuing_ca.pem
+      openssl genpkey -algorithm RSA -aes256 -pass file:pass -out controller_ca_key.pem
+      openssl req -x509 -passin file:pass -new -nodes -key controller_ca_key.pem -config /etc/ssl/openssl.cnf -subj "$S" -days 30 -out controller_ca.pem
+      openssl req -newkey rsa:2048 -nodes -keyout controller_key.pem -subj "$S" -out controller.csr
+      openssl ca -passin file:pass -config /etc/ssl/openssl.cnf -cert controller_ca.pem -keyfile controller_ca_key.pem -create_serial -batch -in controller.csr -days 30 -out controller_cert.pem
+    } > /dev/null 2>>"$out/work.log"
+    cat controller_cert.pem controller_key.pem > controller_cert_bundle.pem
+    # `juju config octavia lb-mgmt-...="$(base64 FILE)"`, then the charm decodes each option into its file
+    # (src/lib/charm/openstack/octavia.py: base64.b64decode, mode 0440).
+    c=$out/certs
+    mkdir -p "$c"
+    for pair in issuing_ca.pem:issuing_ca.pem issuing_ca_key.pem:issuing_ca_key.pem \
+                controller_ca.pem:controller_ca.pem controller_cert_bundle.pem:controller_cert.pem; do
+      base64 "${pair%%:*}" | base64 -d > "$c/${pair##*:}"
+      chmod 0440 "$c/${pair##*:}"
+    done
+    cd "$out"
+    { echo "[certificates]"
+      echo "ca_certificate = $c/issuing_ca.pem"
+      echo "ca_private_key = $c/issuing_ca_key.pem"
+      echo "ca_private_key_passphrase = foobar"
+      echo "[haproxy_amphora]"
+      echo "server_ca = $c/issuing_ca.pem"
+      echo "client_cert = $c/controller_cert.pem"
+      echo "[controller_worker]"
+      echo "client_ca = $c/controller_ca.pem"; } > octavia.conf
+    ;;
+  certmanager)
+    mkdir -p work certs/server certs/client && cd work
+    ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
+    ext() { printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier=hash\n'; }
+    {
+      # The self-signed roots (cert-manager's selfsigned Issuer), then the CA certificates they issue.
+      for role in server client; do
+        ec "$role-root.key"
+        openssl req -x509 -new -key "$role-root.key" -subj "/CN=octavia-$role-root" -days 3650 -out "$role-root.crt"
+      done
+      ec server.key
+      openssl req -new -key server.key -subj "/CN=octavia-server-ca" -out server.csr
+      openssl x509 -req -in server.csr -CA server-root.crt -CAkey server-root.key -CAcreateserial -days 3650 \
+        -extfile <(ext) -out server.crt
+      ec client.key
+      openssl req -new -key client.key -subj "/CN=octavia-client" -out client.csr
+      openssl x509 -req -in client.csr -CA client-root.crt -CAkey client-root.key -CAcreateserial -days 365 \
+        -extfile <(printf 'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n') -out client.crt
+    } > /dev/null 2>>"$out/work.log"
+    # The Secrets as mounted: tls.crt is the certificate then its issuer's (cert-manager's chain), ca.crt the
+    # issuer; tls-combined.pem is the key, then the chain.
+    cat server.crt server-root.crt > ../certs/server/tls.crt
+    cp server.key ../certs/server/tls.key
+    cat server-root.crt server.crt > ../certs/server/ca.crt
+    cp client-root.crt ../certs/client/ca.crt
+    cat client.key client.crt client-root.crt > ../certs/client/tls-combined.pem
+    cd "$out"
+    c=$out/certs
+    { echo "[certificates]"
+      echo "ca_certificate = $c/server/tls.crt"
+      echo "ca_private_key = $c/server/tls.key"
+      echo "[haproxy_amphora]"
+      echo "server_ca = $c/server/ca.crt"
+      echo "client_cert = $c/client/tls-combined.pem"
+      echo "[controller_worker]"
+      echo "client_ca = $c/client/ca.crt"; } > octavia.conf
+    ;;
+  osa)
+    here=$(cd "$(dirname "$0")" && pwd)
+    peers=$here/../../../../shared/peers/osa
+    [ -x "$peers/run.sh" ] || peers=$here/../../../shared/peers/osa
+    head -c 24 /dev/urandom | base64 | tr -d '+/=' > osa.pass
+    OSA_PASSPHRASE=$(cat osa.pass) bash "$peers/run.sh" "$out" > "$out/work.log" 2>&1
+    # os_octavia's templates/octavia.conf.j2: its certificate options, paths under OUT.
+    grep -E '^\[(certificates|haproxy_amphora|controller_worker)\]|^(ca_certificate|ca_private_key|server_ca|client_cert|client_ca) =' \
+      "$peers/octavia.conf.j2" | sed "s#/etc/octavia/certs#$out/etc/octavia/certs#" > octavia.conf
+    sed -i "s#^\(\[certificates\]\)\$#\1\nca_private_key_passphrase = $(cat osa.pass)#" octavia.conf
+    ;;
+  *) echo "deployers.sh: unknown kind $kind" >&2; exit 2 ;;
+esac
