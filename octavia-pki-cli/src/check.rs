@@ -40,55 +40,53 @@ impl PassphraseArgs {
     }
 }
 
-/// `auto` or a layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LayoutChoice {
-    /// Recognise it by the file names present (and say which).
-    Auto,
-    /// kolla-ansible since Ussuri: server_ca.cert.pem, server_ca.key.pem, client_ca.cert.pem,
-    /// client.cert-and-key.pem.
-    Kolla,
-    /// kolla-ansible Pike to Train, one CA: ca_01.pem, cakey.pem, client.pem.
-    Legacy,
-    /// OpenStack-Ansible: server_ca.pem, ca_key.pem, client_ca.pem, client.pem.
-    Osa,
-    /// The Juju charm: issuing_ca.pem, issuing_ca_key.pem, controller_ca.pem,
-    /// controller_cert.pem.
-    Charm,
-    /// Octavia's gate script, openstack-helm: kolla's names, the issuing CA an intermediate,
-    /// server_ca-chain.cert.pem trusted.
-    Gate,
-    /// devstack: the gate's files, the key and the bundle under private/.
-    Devstack,
-    /// Atmosphere's cert-manager Secrets as mounted: tls.crt, tls.key and ca.crt under server/,
-    /// ca.crt and tls-combined.pem under client/.
-    Atmosphere,
-    /// Octavia's certificate guide: kolla's names, the bundle key first.
-    Guide,
+/// `auto` or a layout: the library's [`Layout::ALL`], by name, each
+/// described by its deployer and file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutChoice(Option<Layout>);
+
+/// `auto`, then every layout.
+const LAYOUT_CHOICES: [LayoutChoice; 1 + Layout::ALL.len()] = {
+    let mut choices = [LayoutChoice(None); 1 + Layout::ALL.len()];
+    let mut i = 0;
+    while i < Layout::ALL.len() {
+        choices[i + 1] = LayoutChoice(Some(Layout::ALL[i]));
+        i += 1;
+    }
+    choices
+};
+
+impl ValueEnum for LayoutChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &LAYOUT_CHOICES
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = match self.0 {
+            None => clap::builder::PossibleValue::new("auto")
+                .help("Recognise it by the file names present (and say which)"),
+            Some(layout) => clap::builder::PossibleValue::new(layout.name()).help(format!(
+                "{}: {}",
+                layout.deployer(),
+                layout.file_names().join(", ")
+            )),
+        };
+        Some(value)
+    }
 }
 
 impl LayoutChoice {
     /// The layout, or `None` for auto-detection.
     pub fn layout(self) -> Option<Layout> {
-        match self {
-            Self::Auto => None,
-            Self::Kolla => Some(Layout::Kolla),
-            Self::Legacy => Some(Layout::Legacy),
-            Self::Osa => Some(Layout::Osa),
-            Self::Charm => Some(Layout::Charm),
-            Self::Gate => Some(Layout::Gate),
-            Self::Devstack => Some(Layout::Devstack),
-            Self::Atmosphere => Some(Layout::Atmosphere),
-            Self::Guide => Some(Layout::Guide),
-        }
+        self.0
     }
 
     /// What the first line of a human report adds after the layout: that it
     /// was recognised, and as whose.
     pub fn said(self, layout: Layout) -> String {
-        match self {
-            Self::Auto => format!(", recognised by its file names: {}", layout.deployer()),
-            _ => String::new(),
+        match self.0 {
+            None => format!(", recognised by its file names: {}", layout.deployer()),
+            Some(_) => String::new(),
         }
     }
 }

@@ -81,7 +81,7 @@ impl Layout {
             Self::Gate => "Octavia's gate script (openstack-helm)",
             Self::Devstack => "devstack",
             Self::Atmosphere => "Atmosphere (cert-manager)",
-            Self::Guide => "Octavia's certificate guide",
+            Self::Guide => "Octavia's certificate guide, by hand (the bundle key first)",
         }
     }
 
@@ -200,6 +200,11 @@ impl Layout {
         } else {
             Self::Kolla
         }
+    }
+
+    /// Its file names, each once, relative to its directory.
+    pub fn file_names(self) -> Vec<&'static str> {
+        self.files().names()
     }
 
     /// Whether one CA plays both roles (kolla's legacy layout; a set read

@@ -101,17 +101,7 @@ pub struct Loaded {
 
 /// Loads the first document of `bytes` (UTF-8) as Ansible does.
 pub fn load(bytes: &[u8]) -> Result<Loaded, YamlError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| YamlError::NotUtf8)?;
-    let mut builder = Builder::default();
-    let parsed = Parser::new_from_str(text).load(&mut builder, false);
-    if let Some(err) = builder.error {
-        return Err(err);
-    }
-    parsed.map_err(|e| YamlError::Syntax {
-        line: e.marker().line(),
-        column: e.marker().col() + 1,
-        message: e.info().to_owned(),
-    })?;
+    let builder = build(bytes, false)?;
     Ok(Loaded {
         doc: builder.doc.unwrap_or(Yaml::Null),
         duplicates: builder.duplicates,
@@ -123,13 +113,18 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, YamlError> {
 /// Every document of `bytes` (a Kubernetes manifest: `---` between
 /// objects), within the same bounds as [`load`], over all of them.
 pub fn load_all(bytes: &[u8]) -> Result<Vec<Yaml>, YamlError> {
+    Ok(build(bytes, true)?.docs)
+}
+
+/// The parse both loaders share: the first document, or every one.
+fn build(bytes: &[u8], every_document: bool) -> Result<Builder, YamlError> {
     let text = std::str::from_utf8(bytes).map_err(|_| YamlError::NotUtf8)?;
     let mut builder = Builder {
-        every_document: true,
+        every_document,
         ..Builder::default()
     };
-    let parsed = Parser::new_from_str(text).load(&mut builder, true);
-    if let Some(err) = builder.error {
+    let parsed = Parser::new_from_str(text).load(&mut builder, every_document);
+    if let Some(err) = builder.error.take() {
         return Err(err);
     }
     parsed.map_err(|e| YamlError::Syntax {
@@ -137,7 +132,7 @@ pub fn load_all(bytes: &[u8]) -> Result<Vec<Yaml>, YamlError> {
         column: e.marker().col() + 1,
         message: e.info().to_owned(),
     })?;
-    Ok(builder.docs)
+    Ok(builder)
 }
 
 /// A scalar typed as Ansible's loader (PyYAML, YAML 1.1) types it.

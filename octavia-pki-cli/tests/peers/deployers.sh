@@ -27,8 +27,23 @@ out=$(realpath -m "$2")
 mkdir -p "$out"
 cd "$out"
 
-# oslo.config's INI, one option at a time (repeated sections are merged, later values win).
+# A stand-in for devstack's iniset (devstack is on no registry): it appends the option, which oslo.config
+# reads as devstack's in-place edit (repeated sections are merged, later values win).
 iniset() { printf '[%s]\n%s = %s\n' "$2" "$3" "$4" >> "$1"; }
+
+# octavia.conf naming CA_CERT CA_KEY PASSPHRASE SERVER_CA CLIENT_CERT CLIENT_CA (no passphrase line when it is
+# empty), as a deployer renders the PKI's options.
+write_conf() {
+  { echo "[certificates]"
+    echo "ca_certificate = $1"
+    echo "ca_private_key = $2"
+    [ -n "$3" ] && echo "ca_private_key_passphrase = $3"
+    echo "[haproxy_amphora]"
+    echo "server_ca = $4"
+    echo "client_cert = $5"
+    echo "[controller_worker]"
+    echo "client_ca = $6"; } > "$out/octavia.conf"
+}
 
 # The gate script, run where it expects to be (beside its openssl.cnf); prints where it left the files.
 gate_script() {
@@ -41,15 +56,8 @@ case "$kind" in
     gate_script create_dual_intermediate_CA.sh
     cp -rp work/dual_ca/etc/octavia/certs "$out/certs"
     c=$out/certs
-    { echo "[certificates]"
-      echo "ca_certificate = $c/server_ca.cert.pem"
-      echo "ca_private_key = $c/server_ca.key.pem"
-      echo "ca_private_key_passphrase = not-secure-passphrase"
-      echo "[haproxy_amphora]"
-      echo "server_ca = $c/server_ca-chain.cert.pem"
-      echo "client_cert = $c/client.cert-and-key.pem"
-      echo "[controller_worker]"
-      echo "client_ca = $c/client_ca.cert.pem"; } > octavia.conf
+    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" not-secure-passphrase "$c/server_ca-chain.cert.pem" \
+      "$c/client.cert-and-key.pem" "$c/client_ca.cert.pem"
     ;;
   devstack)
     gate_script create_dual_intermediate_CA.sh
@@ -66,15 +74,8 @@ case "$kind" in
     gate_script create_single_CA_intermediate_CA.sh
     cp -rp work/single_ca/etc/octavia/certs "$out/certs"
     c=$out/certs
-    { echo "[certificates]"
-      echo "ca_certificate = $c/server_ca.cert.pem"
-      echo "ca_private_key = $c/server_ca.key.pem"
-      echo "ca_private_key_passphrase = not-secure-passphrase"
-      echo "[haproxy_amphora]"
-      echo "server_ca = $c/server_ca.cert.pem"
-      echo "client_cert = $c/client.cert-and-key.pem"
-      echo "[controller_worker]"
-      echo "client_ca = $c/client_ca.cert.pem"; } > octavia.conf
+    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" not-secure-passphrase "$c/server_ca.cert.pem" \
+      "$c/client.cert-and-key.pem" "$c/client_ca.cert.pem"
     ;;
   guide)
     guide=$OCTAVIA_PKI_SDIST/doc/source/admin/guides
@@ -114,15 +115,8 @@ case "$kind" in
     cp client_ca/private/client.cert-and-key.pem "$c/client.cert-and-key.pem"
     chmod 700 "$c/client.cert-and-key.pem"
     cd "$out"
-    { echo "[certificates]"
-      echo "ca_certificate = $c/server_ca.cert.pem"
-      echo "ca_private_key = $c/server_ca.key.pem"
-      echo "ca_private_key_passphrase = $(cat server.pass)"
-      echo "[controller_worker]"
-      echo "client_ca = $c/client_ca.cert.pem"
-      echo "[haproxy_amphora]"
-      echo "client_cert = $c/client.cert-and-key.pem"
-      echo "server_ca = $c/server_ca.cert.pem"; } > octavia.conf
+    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" "$(cat server.pass)" "$c/server_ca.cert.pem" \
+      "$c/client.cert-and-key.pem" "$c/client_ca.cert.pem"
     ;;
   charm)
     mkdir -p work/demoCA/newcerts && cd work
@@ -149,15 +143,8 @@ case "$kind" in
       chmod 0440 "$c/${pair##*:}"
     done
     cd "$out"
-    { echo "[certificates]"
-      echo "ca_certificate = $c/issuing_ca.pem"
-      echo "ca_private_key = $c/issuing_ca_key.pem"
-      echo "ca_private_key_passphrase = foobar"
-      echo "[haproxy_amphora]"
-      echo "server_ca = $c/issuing_ca.pem"
-      echo "client_cert = $c/controller_cert.pem"
-      echo "[controller_worker]"
-      echo "client_ca = $c/controller_ca.pem"; } > octavia.conf
+    write_conf "$c/issuing_ca.pem" "$c/issuing_ca_key.pem" foobar "$c/issuing_ca.pem" "$c/controller_cert.pem" \
+      "$c/controller_ca.pem"
     ;;
   certmanager)
     mkdir -p work certs/server certs/client && cd work
@@ -187,14 +174,8 @@ case "$kind" in
     cat client.key client.crt client-root.crt > ../certs/client/tls-combined.pem
     cd "$out"
     c=$out/certs
-    { echo "[certificates]"
-      echo "ca_certificate = $c/server/tls.crt"
-      echo "ca_private_key = $c/server/tls.key"
-      echo "[haproxy_amphora]"
-      echo "server_ca = $c/server/ca.crt"
-      echo "client_cert = $c/client/tls-combined.pem"
-      echo "[controller_worker]"
-      echo "client_ca = $c/client/ca.crt"; } > octavia.conf
+    write_conf "$c/server/tls.crt" "$c/server/tls.key" "" "$c/server/ca.crt" "$c/client/tls-combined.pem" \
+      "$c/client/ca.crt"
     ;;
   osa)
     here=$(cd "$(dirname "$0")" && pwd)

@@ -417,14 +417,7 @@ fn expiry_and_probe_read_each_deployers_files(root: &Path) {
         let mut agent = Agent::start(&dir, "agent", &amphora, &client_ca, &id, &[]);
         agent.wait_ready(&dir, "agent");
         let out = run(octavia_pki()
-            .args([
-                "probe",
-                "--format",
-                "json",
-                "--timeout",
-                "10",
-                "--config-file",
-            ])
+            .args(["probe", "--format=json", "--timeout=10", "--config-file"])
             .arg(dir.join("octavia.conf"))
             .arg(format!("{id}@{}:{}", agent.host, agent.port)));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -535,14 +528,7 @@ fn node_check_agrees_with_octavia_run_as_the_service_user(root: &Path) {
     let mut refused = 0;
     for (kind, verdict) in KINDS.iter().zip(&verdicts) {
         let out = run(octavia_pki()
-            .args([
-                "node",
-                "check",
-                "--format",
-                "json",
-                "--octavia-version",
-                "19.0.0",
-            ])
+            .args(["node", "check", "--format=json", "--octavia-version=19.0.0"])
             .args(["--service-user", SERVICE_USER, "--config-file"])
             .arg(root.join(kind).join("octavia.conf")));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout)

@@ -231,3 +231,176 @@ fn expiry_and_probe_read_the_files_octavia_conf_names() {
         .arg(&conf));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// An octavia.conf naming the kolla-named files of `dir`, with `passphrase`.
+fn conf_naming(dir: &Path, conf: &Path, passphrase: &str) {
+    let d = |name: &str| dir.join(name).display().to_string();
+    std::fs::write(
+        conf,
+        format!(
+            "[certificates]\nca_certificate = {}\nca_private_key = {}\nca_private_key_passphrase = {passphrase}\n\
+             [haproxy_amphora]\nserver_ca = {}\nclient_cert = {}\n[controller_worker]\nclient_ca = {}\n",
+            d("server_ca.cert.pem"),
+            d("server_ca.key.pem"),
+            d("server_ca.cert.pem"),
+            d("client.cert-and-key.pem"),
+            d("client_ca.cert.pem"),
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn node_check_compares_the_files_each_services_octavia_conf_names() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let other = generate(&["--key-type", "ecdsa-p256"]);
+    // Two services' copies; housekeeping's bundle is another set's.
+    let copies = |name: &str| {
+        let dir = set.tmp.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in [
+            "server_ca.cert.pem",
+            "server_ca.key.pem",
+            "client_ca.cert.pem",
+            "client.cert-and-key.pem",
+        ] {
+            std::fs::copy(set.dir.join(file), dir.join(file)).unwrap();
+        }
+        let conf = set.tmp.path().join(format!("{name}.conf"));
+        conf_naming(&dir, &conf, &set.server_passphrase);
+        (dir, conf)
+    };
+    let (_, worker) = copies("worker");
+    let (housekeeping_dir, housekeeping) = copies("housekeeping");
+    std::fs::copy(
+        other.dir.join("client.cert-and-key.pem"),
+        housekeeping_dir.join("client.cert-and-key.pem"),
+    )
+    .unwrap();
+    let out = run(octavia_pki()
+        .args(["node", "check", "--format=json", "--service-user=root"])
+        .arg(format!("--service-config=worker={}", worker.display()))
+        .arg(format!(
+            "--service-config=housekeeping={}",
+            housekeeping.display()
+        )));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    let differ: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "copies-differ")
+        .collect();
+    assert_eq!(differ.len(), 1, "{report}");
+    assert_eq!(
+        differ[0]["file"], "[haproxy_amphora] client_cert",
+        "{report}"
+    );
+    let message = differ[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("octavia-worker") && message.contains("octavia-housekeeping"),
+        "{message}"
+    );
+    // The worker's own files are a good set; the housekeeping's bundle is not its client CA's.
+    assert!(
+        findings_at(&report, "error")
+            .iter()
+            .any(|f| f.starts_with("client-cert-untrusted@")),
+        "{report}"
+    );
+    assert_eq!(
+        report["services"],
+        serde_json::json!(["octavia-worker", "octavia-housekeeping"])
+    );
+    // A service that is not Octavia's, or a user the host has not: usage errors.
+    let out = run(octavia_pki().args([
+        "node",
+        "check",
+        "--service-config",
+        "api=/etc/octavia/octavia.conf",
+    ]));
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(octavia_pki()
+        .args([
+            "node",
+            "check",
+            "--service-user",
+            "no-such-user-here",
+            "--config-file",
+        ])
+        .arg(&worker));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user no-such-user-here"));
+}
+
+#[test]
+fn renew_and_rotate_write_the_files_octavia_conf_names() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let conf = set.tmp.path().join("octavia.conf");
+    conf_naming(&set.dir, &conf, &set.server_passphrase);
+    let bundle = set.dir.join("client.cert-and-key.pem");
+    let before = std::fs::read(&bundle).unwrap();
+    let out = run(octavia_pki()
+        .args(["renew", "client", "--format", "json", "--config-file"])
+        .arg(&conf)
+        .arg("--work-dir")
+        .arg(&set.work_dir)
+        .arg("--passwords")
+        .arg(&set.passwords));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(std::fs::read(&bundle).unwrap(), before, "{report}");
+    // The services read the files in place: restarted, not kolla-reconfigured.
+    assert!(
+        report["next_steps"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("systemctl restart octavia-worker"),
+        "{report}"
+    );
+    let out = run(octavia_pki()
+        .args(["check", "--format", "json", "--config-file"])
+        .arg(&conf));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // A server_ca file of its own (the gate's chain) is not rewritten: refused, nothing written.
+    let chain = set.tmp.path().join("server_ca-chain.cert.pem");
+    std::fs::copy(set.dir.join("server_ca.cert.pem"), &chain).unwrap();
+    let gate = set.tmp.path().join("gate.conf");
+    std::fs::write(
+        &gate,
+        format!("[haproxy_amphora]\nserver_ca = {}\n", chain.display()),
+    )
+    .unwrap();
+    let server_ca = std::fs::read(set.dir.join("server_ca.cert.pem")).unwrap();
+    let out = run(octavia_pki()
+        .args(["renew", "server-ca", "--config-file"])
+        .arg(&conf)
+        .arg("--config-file")
+        .arg(&gate)
+        .arg("--work-dir")
+        .arg(&set.work_dir)
+        .arg("--passwords")
+        .arg(&set.passwords));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(set.dir.join("server_ca.cert.pem")).unwrap(),
+        server_ca
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is a file of its own"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

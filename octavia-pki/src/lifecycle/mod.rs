@@ -137,6 +137,10 @@ impl Change {
 /// The kolla-ansible reconfigure step every change needs.
 pub const RECONFIGURE: &str = "kolla-ansible -i INVENTORY reconfigure -t octavia";
 
+/// The step instead, where the services read octavia.conf's files in place
+/// (no deployer copies them): they load the files when they start.
+pub const RESTART: &str = "systemctl restart octavia-worker octavia-housekeeping octavia-health-manager (on every controller)";
+
 /// Fail over every load balancer, so amphorae boot with the new client CA and
 /// get certificates from the new server CA.
 pub const FAILOVER: &str =
@@ -185,6 +189,16 @@ impl<'a> WorkDir<'a> {
             }
         });
         Self { to, layout }
+    }
+
+    /// What puts the change in use: kolla's reconfigure, or, for files
+    /// octavia.conf names in place, restarting the services.
+    fn deploy_step(&self) -> &'static str {
+        if self.to.deployed.is_some() {
+            RESTART
+        } else {
+            RECONFIGURE
+        }
     }
 
     fn w(&self, rel: &str) -> std::path::PathBuf {

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, RECONFIGURE, WorkDir, key_type_of};
+use super::{CaRole, CertificateSummary, Change, WorkDir, key_type_of};
 use crate::error::{Error, Result};
 use crate::generate::{
     DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, client_certificate, self_signed_ca,
@@ -69,7 +69,10 @@ pub fn renew_client(
         vec![("client".into(), CertificateSummary::of(&bundle.certificate))],
         wd.client_files(&bundle),
         vec![
-            format!("{RECONFIGURE}   (deploys the new client bundle to the controllers)"),
+            format!(
+                "{}   (deploys the new client bundle to the controllers)",
+                wd.deploy_step()
+            ),
             "No failover is needed: amphorae trust the client CA, which is unchanged.".into(),
         ],
     )
@@ -140,7 +143,10 @@ pub fn renew_ca(
     // the controllers, which get the renewed certificate.)
     let amphorae_trust_it = role == CaRole::ClientCa || wd.layout == Layout::Legacy;
     let deadline = amphorae_trust_it.then(|| cert.not_after());
-    let mut next_steps = vec![format!("{RECONFIGURE}   (deploys the renewed certificate)")];
+    let mut next_steps = vec![format!(
+        "{}   (deploys the renewed certificate)",
+        wd.deploy_step()
+    )];
     if let Some(deadline) = deadline {
         let (at, until) = (history::rfc3339(now), history::rfc3339(deadline));
         next_steps.extend([

@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, FAILOVER, RECONFIGURE, WorkDir, new_key};
+use super::{CaRole, CertificateSummary, Change, FAILOVER, WorkDir, new_key};
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::generate::{
@@ -131,7 +131,7 @@ pub fn rotate(
             .join(", ")
     );
     let next_steps = vec![
-        format!("{RECONFIGURE}   (deploys the new files)"),
+        format!("{}   (deploys the new files)", wd.deploy_step()),
         "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
         format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
     ];

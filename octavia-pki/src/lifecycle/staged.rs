@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::probe::{AmphoraReport, ProbeReport};
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, RECONFIGURE, RotateOptions, WorkDir, subject_of};
+use super::{CaRole, CertificateSummary, Change, RotateOptions, WorkDir, subject_of};
 use crate::cert::Certificate;
 use crate::codes::probe as status;
 use crate::error::{Error, Result};
@@ -123,7 +123,10 @@ fn stage_server_ca(
     let files = wd.ca_files(CaRole::ServerCa, &ca, passphrases, true)?;
     let old_cert = old.certificate();
     let mut next_steps = vec![
-        format!("{RECONFIGURE}   (deploys the server CA file [new, old] and the new key)"),
+        format!(
+            "{}   (deploys the server CA file [new, old] and the new key)",
+            wd.deploy_step()
+        ),
         format!(
             "Nothing else to do now: new amphorae, and every amphora certificate housekeeping \
              re-issues (within about {HOUSEKEEPING_DAYS} days with Octavia's defaults), get \
@@ -221,8 +224,9 @@ fn stage_client_ca(
     let (at, until) = (history::rfc3339(now), history::rfc3339(deadline));
     let next_steps = vec![
         format!(
-            "{RECONFIGURE}   (deploys the new client CA for new amphorae and the bundle with the \
-             cross-certificate to the controllers)"
+            "{}   (deploys the new client CA for new amphorae and the bundle with the \
+             cross-certificate to the controllers)",
+            wd.deploy_step()
         ),
         format!(
             "Amphorae created from now on boot with \"{}\". Every amphora created before {at} \
@@ -424,7 +428,7 @@ pub fn finish_staged(
             )
         }
     };
-    let mut next_steps = vec![format!("{RECONFIGURE}   (deploys the change)")];
+    let mut next_steps = vec![format!("{}   (deploys the change)", wd.deploy_step())];
     match (still_needed, evidence) {
         (Some(needed), Some(e)) if needed.is_empty() && !e.report.targets.is_empty() => {
             next_steps.push(format!(
