@@ -49,8 +49,9 @@ pub struct Setting {
     pub value: String,
     /// Where it was set.
     pub set_in: SetIn,
-    /// Whether oslo.config would substitute a `$name` in it (then Octavia
-    /// gets another value, or fails to start).
+    /// Whether it holds a `$name` reference this reader could not substitute
+    /// (another option than the PKI's): what Octavia gets is then not known
+    /// here, and `value` is as written.
     pub has_reference: bool,
 }
 
@@ -69,6 +70,10 @@ impl Role {
         }
     }
 }
+
+/// How deep references may refer to references (oslo.config recurses until
+/// Python's recursion limit; a cycle fails there).
+const MAX_SUBSTITUTION_DEPTH: usize = 10;
 
 /// The section and key of the CA key's passphrase.
 const CA_PASSPHRASE: (&str, &str) = ("certificates", "ca_private_key_passphrase");
@@ -187,27 +192,64 @@ impl OctaviaConf {
         self.files.iter().map(|(path, _)| path.as_path())
     }
 
-    /// The value of `key` in `[section]`: the last file that sets it wins.
+    /// The value of `key` in `[section]`: the last file that sets it wins,
+    /// read as oslo.config gives it (escapes, and references to the options
+    /// this module knows, substituted).
     pub fn get(&self, section: &str, key: &str) -> Option<Setting> {
-        self.files.iter().rev().find_map(|(path, ini)| {
-            ini.get(section, key).map(|entry| {
-                let has_reference = has_reference(&entry.value);
-                Setting {
-                    // Escapes read as oslo.config reads them; a reference
-                    // is left as written (what it becomes is Octavia's).
-                    value: if has_reference {
-                        entry.value.clone()
-                    } else {
-                        unescape(&entry.value)
-                    },
-                    set_in: SetIn::File {
-                        path: path.clone(),
-                        line: entry.line,
-                    },
-                    has_reference,
-                }
-            })
+        let (path, line, raw) = self.raw(section, key)?;
+        let (value, has_reference) = if has_reference(&raw) {
+            match self.substituted(section, &raw, 0) {
+                Some(value) => (value, false),
+                // What it becomes is Octavia's: left as written.
+                None => (raw, true),
+            }
+        } else {
+            (unescape(&raw), false)
+        };
+        Some(Setting {
+            value,
+            set_in: SetIn::File { path, line },
+            has_reference,
         })
+    }
+
+    /// The text of `key` in `[section]` as written, its file and line.
+    fn raw(&self, section: &str, key: &str) -> Option<(PathBuf, usize, String)> {
+        self.files.iter().rev().find_map(|(path, ini)| {
+            ini.get(section, key)
+                .map(|e| (path.clone(), e.line, e.value.clone()))
+        })
+    }
+
+    /// `raw`, an option of `[section]`, with its references substituted as
+    /// oslo.config does: a name is looked up in the same section, then in
+    /// `[DEFAULT]`; `group.name` in that group. Only the options Octavia
+    /// registers that this module knows (the PKI's, with their defaults)
+    /// are looked up; any other reference, or a cycle, is `None`.
+    fn substituted(&self, section: &str, raw: &str, depth: usize) -> Option<String> {
+        if depth > MAX_SUBSTITUTION_DEPTH {
+            return None;
+        }
+        let mut lookup = |name: &str| {
+            let (group, option) = name.split_once('.').unwrap_or((section, name));
+            [(group, option), ("DEFAULT", name)]
+                .into_iter()
+                .find_map(|(g, o)| self.known(g, o, depth))
+        };
+        crate::oslo_config::substitute(raw, &mut lookup)
+    }
+
+    /// The value of an option this module knows Octavia registers: set in
+    /// a file (substituted in turn), else its default.
+    fn known(&self, section: &str, key: &str, depth: usize) -> Option<String> {
+        let role = Role::ALL.into_iter().find(|r| r.option() == (section, key));
+        if role.is_none() && (section, key) != CA_PASSPHRASE {
+            return None;
+        }
+        match self.raw(section, key) {
+            Some((_, _, raw)) => self.substituted(section, &raw, depth + 1),
+            None => role.map(|r| r.octavia_default().to_owned()),
+        }
     }
 
     /// The file that plays `role`: the option's value, or Octavia's default.

@@ -168,6 +168,51 @@ pub(crate) fn has_reference(value: &str) -> bool {
     value.replace(r"\$", "").replace("$$", "").contains('$')
 }
 
+/// oslo.config's substitution (`ConfigOpts._substitute`: `\$` made `$$`,
+/// then `string.Template.safe_substitute` with the identifier
+/// `[_a-z][._a-z0-9]*`, case-insensitive, matched greedily): `$$` is a `$`,
+/// each `$name` and `${name}` is `lookup(name)`, and a `$` before anything
+/// else stays. `None` when `lookup` cannot give a name's value (then what
+/// Octavia reads is not known here).
+pub(crate) fn substitute(
+    value: &str,
+    lookup: &mut dyn FnMut(&str) -> Option<String>,
+) -> Option<String> {
+    let text = value.replace(r"\$", "$$");
+    let is_start = |c: char| c == '_' || c.is_ascii_alphabetic();
+    let is_part = |c: char| c == '_' || c == '.' || c.is_ascii_alphanumeric();
+    let identifier = |s: &str| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(is_start) && chars.all(is_part)
+    };
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(more) = after.strip_prefix('$') {
+            out.push('$');
+            rest = more;
+        } else if let Some(braced) = after
+            .strip_prefix('{')
+            .and_then(|b| b.split_once('}'))
+            .filter(|(name, _)| identifier(name))
+        {
+            out.push_str(&lookup(braced.0)?);
+            rest = braced.1;
+        } else if after.starts_with(is_start) {
+            let end = after.find(|c: char| !is_part(c)).unwrap_or(after.len());
+            out.push_str(&lookup(&after[..end])?);
+            rest = &after[end..];
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// `value` as oslo.config gives it when it holds no reference: `\$` and
 /// `$$` read as `$` (`\$` is first made `$$`, then string.Template reads
 /// `$$` as `$`).
@@ -232,5 +277,14 @@ mod tests {
         assert!(!has_reference(r"pa\$word"));
         assert_eq!(unescape("pa$$word"), "pa$word");
         assert_eq!(unescape(r"pa\$word"), "pa$word");
+        let mut known = |name: &str| (name == "a" || name == "g.b").then(|| format!("<{name}>"));
+        assert_eq!(substitute("x/$a-y", &mut known).as_deref(), Some("x/<a>-y"));
+        assert_eq!(
+            substitute("${g.b}z $$ \\$a $ 1", &mut known).as_deref(),
+            Some("<g.b>z $ $a $ 1")
+        );
+        // Greedy: `$a.pem` names `a.pem`, which is not known.
+        assert_eq!(substitute("$a.pem", &mut known), None);
+        assert_eq!(substitute("${unknown}", &mut known), None);
     }
 }

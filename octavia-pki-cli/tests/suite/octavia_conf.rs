@@ -72,6 +72,20 @@ fn the_pki_options_read_as_octavias_own_oslo_config_reads_them() {
         "[controller_worker]\nclient_ca = /etc/octavia/certs/client_ca.pem\n[haproxy_amphora]\nclient_cert = /etc/octavia/certs/client\n  bundle.pem\n",
     );
     let bare = write(tmp.path(), "bare.conf", "[DEFAULT]\ndebug = True\n");
+    // oslo.config's substitution of other options' values, in the same
+    // group, by `group.name`, recursively, greedily, and their defaults.
+    let references = write(
+        tmp.path(),
+        "references.conf",
+        "[certificates]\nca_certificate = ${haproxy_amphora.server_ca}\nca_private_key = ${ca_certificate}.key\n\
+         ca_private_key_passphrase = x$$y-${ca_private_key}\n[haproxy_amphora]\nserver_ca = /etc/octavia/certs/ca.pem\n\
+         client_cert = $server_ca-bundle\n[controller_worker]\nclient_ca = ${haproxy_amphora.client_cert}\n",
+    );
+    let to_a_default = write(
+        tmp.path(),
+        "to-a-default.conf",
+        "[controller_worker]\nclient_ca = ${haproxy_amphora.server_ca}\n",
+    );
     // oslo.config's escapes: `$$` and `\$` are a literal `$`.
     let escaped = write(
         tmp.path(),
@@ -85,6 +99,8 @@ fn the_pki_options_read_as_octavias_own_oslo_config_reads_them() {
         vec![drop_in, main],
         vec![bare],
         vec![escaped],
+        vec![references],
+        vec![to_a_default],
     ] {
         let (octavia, ours) = both(&files);
         for (version, read) in octavia {

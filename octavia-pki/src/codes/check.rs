@@ -178,7 +178,7 @@ super::finding_codes! {
         "A certificate option's value in octavia.conf holds a `$`, which oslo.config reads as a reference to another option.",
         Some("oslo_config.cfg.TemplateSubstitutionError, or another file or passphrase than the one written"),
         "Write the value without `$` (or with `$$` for a literal `$`) in the file that sets it.",
-        "oslo.config substitutes `$name` and `${name}` in every value with the value of another registered option (its default when unset), and fails when there is no such option; `$$` and `\\$` are a literal `$`. Octavia then reads another path or passphrase than the one written, which cannot be told from the files alone: the value is checked as written. (In the node namespace before.)";
+        "oslo.config substitutes `$name` and `${name}` in every value with the value of another registered option (its default when unset), and fails when there is no such option; `$$` and `\\$` are a literal `$`. References to the PKI's own options are substituted here as oslo.config does; for any other option Octavia reads another path or passphrase than the one written, which cannot be told from the files alone: the value is checked as written. (In the node namespace before.)";
     SERVER_CERTS_KEY_PASSPHRASE_INSECURE = "server-certs-key-passphrase-insecure", Warning,
         "`[certificates] server_certs_key_passphrase` is unset or Octavia's published default: it encrypts the amphorae's stored keys.",
         None,
