@@ -269,31 +269,23 @@ fn every_status_against_octavias_own_agent() {
         {"id": "e0000000-0000-4000-8000-0000000000aa", "loadbalancer_id": null, "compute_id": null,
          "lb_network_ip": null, "status": "BOOTING", "role": null, "cert_expiration": null, "created_at": "2026-11-20T10:00:00"},
     ]);
-    let mut child = octavia_pki()
-        .arg("probe")
-        .arg("--dir")
-        .arg(&a.dir)
-        .args([
-            "--amphorae",
-            "-",
-            "--format",
-            "json",
-            "--timeout",
-            "5",
-            "--port",
-        ])
-        .arg(port("good").to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(list.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = stdin_output(
+        octavia_pki()
+            .arg("probe")
+            .arg("--dir")
+            .arg(&a.dir)
+            .args([
+                "--amphorae",
+                "-",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+                "--port",
+            ])
+            .arg(port("good").to_string()),
+        list.to_string().as_bytes(),
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         statuses(&report),

@@ -40,21 +40,27 @@ pub fn ok(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Runs `cmd` with `input` on its standard input; its standard output.
-pub fn stdin_ok(cmd: &mut Command, input: &str) -> String {
+/// Runs `cmd` with `input` on its standard input, written from a thread
+/// (a large answer must not block on a full pipe); what it printed and how
+/// it ended.
+pub fn stdin_output(cmd: &mut Command, input: &[u8]) -> Output {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
+/// Runs `cmd` with `input` on its standard input; its standard output.
+pub fn stdin_ok(cmd: &mut Command, input: &str) -> String {
+    let out = stdin_output(cmd, input.as_bytes());
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}",

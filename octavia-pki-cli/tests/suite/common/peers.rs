@@ -1,9 +1,8 @@
 //! The real peers: Python with Octavia and cryptography, each Octavia
 //! release in its own venv, kolla-ansible.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use super::ok;
 
@@ -46,20 +45,12 @@ impl OctaviaPeer {
     /// "amphora_id"}`), in one Python process; one verdict per job. Asserts
     /// that the verdicts come from this release.
     pub fn rehearse_batch(&self, jobs: &[serde_json::Value]) -> Vec<serde_json::Value> {
-        let mut child = Command::new(&self.python)
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
-            .arg("rehearse-batch")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.python.display()));
-        let input = serde_json::to_vec(jobs).unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        // Written from a thread: a large answer must not block on a full pipe.
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
+        let out = super::stdin_output(
+            Command::new(&self.python)
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
+                .arg("rehearse-batch"),
+            &serde_json::to_vec(jobs).unwrap(),
+        );
         assert!(
             out.status.success(),
             "Octavia {} rehearse-batch failed: {}",
