@@ -246,7 +246,6 @@ pub(crate) fn check_sharing(
     let mut checker = Checker {
         sources,
         options,
-        cert_manager,
         now: options.now.unwrap_or_else(OffsetDateTime::now_utc),
         report: Report {
             dir: dir.to_owned(),
@@ -256,7 +255,7 @@ pub(crate) fn check_sharing(
             summary: Summary::default(),
         },
     };
-    checker.run(&load);
+    checker.run(&load, &cert_manager);
     checker.report.finish();
     // A set that works with public secrets is still rehearsed: whether it
     // works is the other half of the verdict.
@@ -324,8 +323,6 @@ fn code_of(problem: &Problem) -> Code {
 struct Checker<'a> {
     sources: &'a Sources,
     options: &'a CheckOptions,
-    /// The CA Certificates of `options.cert_manager`, read.
-    cert_manager: Vec<crate::cert_manager::CaCertificateSpec>,
     now: OffsetDateTime,
     report: Report,
 }
@@ -405,7 +402,9 @@ impl Checker<'_> {
         }
     }
 
-    fn run(&mut self, load: &Load) {
+    /// Every finding but the rehearsal's; `cert_manager`: the CA
+    /// Certificates of `options.cert_manager`, read.
+    fn run(&mut self, load: &Load, cert_manager: &[crate::cert_manager::CaCertificateSpec]) {
         // passwords.yml as the loader read it, for its duplicate keys and
         // the work directory's keys.
         let passwords = load.passwords.as_ref();
@@ -434,7 +433,7 @@ impl Checker<'_> {
             }
         }
         self.conf_options();
-        self.apply_rules(load);
+        self.apply_rules(load, cert_manager);
         self.work_dir_belongs(passwords);
     }
 
@@ -443,12 +442,7 @@ impl Checker<'_> {
         let Some(conf) = &self.sources.conf else {
             return;
         };
-        let value = conf.certs_key_passphrase.as_ref();
-        let judged = crate::octavia_conf::judge_certs_key_passphrase(
-            value.map(|(p, _)| p.expose()),
-            value.map_or("", |(_, at)| at.as_str()),
-            &self.options.octavia.releases(),
-        );
+        let judged = conf.judge_certs_key_passphrase(&self.options.octavia.releases());
         let file = self.sources.dir.display().to_string();
         if let Some(f) = judged {
             self.find_in(f.code, Some(&file), f.message);
@@ -540,15 +534,18 @@ impl Checker<'_> {
     }
 
     /// Every rule of the registry on what the loading pass read.
-    fn apply_rules(&mut self, load: &Load) {
-        let cert_manager = std::mem::take(&mut self.cert_manager);
+    fn apply_rules(
+        &mut self,
+        load: &Load,
+        cert_manager: &[crate::cert_manager::CaCertificateSpec],
+    ) {
         let targeted = self.options.octavia.releases();
         let cx = rules::Context {
             now: self.now,
             warn_days: self.options.warn_days,
             targeted: &targeted,
             files: self.sources,
-            cert_manager: &cert_manager,
+            cert_manager,
         };
         // The bundle's certificates, the client's first: where the CA came
         // first (reported), the rules look at the real client certificate.

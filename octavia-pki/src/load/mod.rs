@@ -389,9 +389,11 @@ fn ca_key(
         (false, Some(_)) => notes.push(Problem::KeyNotEncrypted(encoded.format().to_string())),
         (true, None) => {
             // With no passphrase at hand, those anyone can read: if one
-            // opens the key, it is checked, and that is the finding.
+            // opens the key, it is checked, and that is the finding. Through
+            // `unlocked`, so that node check's services derive it once.
             for (known, source) in crate::published::CA_PASSPHRASES {
-                if let Ok(key) = encoded.decrypt(Some(&Passphrase::new((*known).to_owned()))) {
+                let known = Passphrase::new((*known).to_owned());
+                if let Ok(key) = unlocked.unlock(&encoded, block.contents(), Some(&known)) {
                     notes.push(Problem::PubliclyKnownPassphrase(source));
                     return FileLoad {
                         value: Ok(key),

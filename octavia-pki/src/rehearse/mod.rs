@@ -109,13 +109,9 @@ fn octavia_conf(
     let Some(conf) = &sources.conf else {
         return Vec::new();
     };
-    let value = conf.certs_key_passphrase.as_ref();
-    let judged = crate::octavia_conf::judge_certs_key_passphrase(
-        value.map(|(p, _)| p.expose()),
-        value.map_or("", |(_, at)| at.as_str()),
-        releases,
-    )
-    .filter(|f| !f.refused_by.is_empty());
+    let judged = conf
+        .judge_certs_key_passphrase(releases)
+        .filter(|f| !f.refused_by.is_empty());
     let name = "Octavia reads octavia.conf".to_owned();
     let Some(refused) = judged else {
         r.steps.push(Step {
