@@ -52,11 +52,18 @@ gate_script() {
 }
 
 case "$kind" in
-  gate)
-    gate_script create_dual_intermediate_CA.sh
-    cp -rp work/dual_ca/etc/octavia/certs "$out/certs"
+  gate|single)
+    # The files as the script leaves them. The dual-CA script's controllers trust the chain file; the
+    # single-CA script's only server CA file is the chain.
+    if [ "$kind" = gate ]; then
+      script=create_dual_intermediate_CA.sh made=dual_ca trusted=server_ca-chain.cert.pem
+    else
+      script=create_single_CA_intermediate_CA.sh made=single_ca trusted=server_ca.cert.pem
+    fi
+    gate_script "$script"
+    cp -rp "work/$made/etc/octavia/certs" "$out/certs"
     c=$out/certs
-    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" not-secure-passphrase "$c/server_ca-chain.cert.pem" \
+    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" not-secure-passphrase "$c/$trusted" \
       "$c/client.cert-and-key.pem" "$c/client_ca.cert.pem"
     ;;
   devstack)
@@ -69,13 +76,6 @@ case "$kind" in
       # shellcheck disable=SC2016  # the plugin's text, not an expansion
       grep -E 'iniset \$OCTAVIA_CONF [a-z_]+ (ca_certificate|ca_private_key|ca_private_key_passphrase|client_ca|client_cert|server_ca|server_certs_key_passphrase) ' "$plugin")
     (cd work/dual_ca && eval "$lines")
-    ;;
-  single)
-    gate_script create_single_CA_intermediate_CA.sh
-    cp -rp work/single_ca/etc/octavia/certs "$out/certs"
-    c=$out/certs
-    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" not-secure-passphrase "$c/server_ca.cert.pem" \
-      "$c/client.cert-and-key.pem" "$c/client_ca.cert.pem"
     ;;
   guide)
     guide=$OCTAVIA_PKI_SDIST/doc/source/admin/guides
