@@ -21,6 +21,8 @@
 # OCTAVIA_PKI_SDIST names Octavia's unpacked sdist (scripts/peers.sh sdist). Passphrases this script chooses
 # are written to files and given to openssl as file: arguments, never on a command line.
 set -euo pipefail
+# This script's directory, before the cd below (a relative $0 would not resolve after it).
+here=$(cd "$(dirname "$0")" && pwd)
 kind=$1
 out=$(realpath -m "$2")
 : "${OCTAVIA_PKI_SDIST:?set OCTAVIA_PKI_SDIST to the unpacked Octavia sdist: bash scripts/peers.sh sdist}"
@@ -178,7 +180,6 @@ case "$kind" in
       "$c/client/ca.crt"
     ;;
   osa)
-    here=$(cd "$(dirname "$0")" && pwd)
     peers=$here/../../../../shared/peers/osa
     [ -x "$peers/run.sh" ] || peers=$here/../../../shared/peers/osa
     head -c 24 /dev/urandom | base64 | tr -d '+/=' > osa.pass
