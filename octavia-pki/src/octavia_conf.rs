@@ -296,6 +296,23 @@ impl OctaviaConf {
     }
 }
 
+impl ConfOptions {
+    /// [`judge_certs_key_passphrase`] on this
+    /// octavia.conf's value, for `releases`: what check reports and the
+    /// rehearsal's first step plays.
+    pub(crate) fn judge_certs_key_passphrase(
+        &self,
+        releases: &[&'static crate::release::OctaviaRelease],
+    ) -> Option<CertsKeyFinding> {
+        let value = self.certs_key_passphrase.as_ref();
+        judge_certs_key_passphrase(
+            value.map(|(p, _)| p.expose()),
+            value.map_or("", |(_, at)| at.as_str()),
+            releases,
+        )
+    }
+}
+
 impl std::fmt::Display for SetIn {
     /// `line 12 of /etc/octavia/octavia.conf`, or `Octavia's default`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

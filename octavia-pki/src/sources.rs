@@ -77,23 +77,6 @@ pub(crate) struct ConfOptions {
     pub(crate) references: Vec<String>,
 }
 
-impl ConfOptions {
-    /// [`crate::octavia_conf::judge_certs_key_passphrase`] on this
-    /// octavia.conf's value, for `releases`: what check reports and the
-    /// rehearsal's first step plays.
-    pub(crate) fn judge_certs_key_passphrase(
-        &self,
-        releases: &[&'static crate::release::OctaviaRelease],
-    ) -> Option<crate::octavia_conf::CertsKeyFinding> {
-        let value = self.certs_key_passphrase.as_ref();
-        crate::octavia_conf::judge_certs_key_passphrase(
-            value.map(|(p, _)| p.expose()),
-            value.map_or("", |(_, at)| at.as_str()),
-            releases,
-        )
-    }
-}
-
 impl Sources {
     /// The files of `layout` in `dir`: kolla-ansible's names since Ussuri
     /// (two CAs), or its legacy names (one CA for both roles).
