@@ -9,5 +9,6 @@ echo; echo "== check and rehearse vs openssl by hand";   bash "$here/compare-che
 echo; echo "== check --config-file vs check DIR";      bash "$here/compare-config-file.sh"
 echo; echo "== rehearse vs Octavia's own code path";     bash "$here/compare-rehearse.sh"
 echo; echo "== probe vs the openssl s_client loop";      bash "$here/compare-probe.sh"
+echo; echo "== generate in each deployer's form";       bash "$here/compare-forms.sh"
 echo; echo "== node check of three services";           bash "$here/node-check.sh"
 echo; echo "== peak memory";                              bash "$here/memory.sh"

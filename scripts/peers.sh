@@ -23,13 +23,15 @@ kolla_ansible=kolla-ansible==22.2.0
 # Debian packages: the openssl CLI, shellcheck for the scripts `deploy plan` prints,
 # faketime (libfaketime) to run the amphora agent under a shifted clock, and the
 # shells (zsh, fish; bash is there) and man (groff) that load what `completions` and
-# `man` print.
-for tool in openssl shellcheck faketime zsh fish groff; do
+# `man` print, and promtool (Debian's prometheus package) for the alert rules. COMMAND:PACKAGE
+# where they differ.
+for entry in openssl shellcheck faketime zsh fish groff promtool:prometheus; do
+  tool=${entry%%:*} package=${entry#*:}
   command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2
   else
-    echo "peers.sh: the $tool command is missing; install Debian's $tool package" >&2
+    echo "peers.sh: the $tool command is missing; install Debian's $package package" >&2
     exit 1
   fi
 done
@@ -67,6 +69,9 @@ done
 install "$root/target/peers-kolla" "$kolla_ansible" "ansible==12.3.0" & pids+=($!)
 # ansible-lint, in its own venv (it brings the same ansible-core 2.19), for the role in ansible/.
 install "$root/target/peers-lint" "ansible-lint==26.10.1" & pids+=($!)
+# kubernetes-validate: Kubernetes' own OpenAPI schemas, offline, for the Secret manifests generate writes
+# (`kubectl apply --dry-run=client` asks an API server, and there is none here).
+install "$root/target/peers-k8s" "kubernetes-validate==1.37.0" & pids+=($!)
 # Octavia's source distribution: what no wheel holds (bin/create_*_CA.sh, the
 # devstack plugin, the certificate guide and its openssl.cnf).
 sdist() {
@@ -82,6 +87,8 @@ sdist & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid"; done
 [ -x "$root/target/peers-octavia-sdist/octavia-$main_release/bin/create_dual_intermediate_CA.sh" ] \
   || { echo "peers.sh: Octavia's sdist has no bin/create_dual_intermediate_CA.sh" >&2; exit 1; }
+"$root/target/peers-k8s/bin/kubernetes-validate" --version >/dev/null 2>&1 \
+  || { echo "peers.sh: kubernetes-validate does not run from target/peers-k8s" >&2; exit 1; }
 "$root/target/peers-kolla/bin/ansible-playbook" --version >/dev/null 2>&1 \
   || { echo "peers.sh: ansible-playbook does not run from target/peers-kolla" >&2; exit 1; }
 prove "$root/target/peers-venv"
@@ -94,6 +101,7 @@ case "${1:-}" in
     ;;
   kolla) echo "$root/target/peers-kolla" ;;
   lint) echo "$root/target/peers-lint" ;;
+  k8s) echo "$root/target/peers-k8s" ;;
   sdist) echo "$root/target/peers-octavia-sdist/octavia-$main_release" ;;
   *) echo "$root/target/peers-venv/bin/python" ;;
 esac

@@ -12,7 +12,9 @@ OCTAVIA_PKI_KOLLA=$(bash scripts/peers.sh kolla)
 OCTAVIA_PKI_LINT=$(bash scripts/peers.sh lint)
 # Octavia's sdist: its gate scripts, devstack plugin and certificate guide.
 OCTAVIA_PKI_SDIST=$(bash scripts/peers.sh sdist)
-export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT OCTAVIA_PKI_SDIST
+# kubernetes-validate, for the Secret manifests.
+OCTAVIA_PKI_K8S=$(bash scripts/peers.sh k8s)
+export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT OCTAVIA_PKI_SDIST OCTAVIA_PKI_K8S
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --doc --locked 2>&1 | tee "$log"

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use octavia_pki::check::{self, CheckOptions, Report};
 use octavia_pki::codes;
 use octavia_pki::codes::Code;
+use octavia_pki::packed::{PackedKind, Unpacked};
 use octavia_pki::{Error, Layout, OctaviaVersions, Origin, Passphrase};
 
 use crate::findings::{self, Shown};
@@ -122,6 +123,19 @@ pub const CONFIG_FILE_HELP: &str = "Read the files (and the CA key's passphrase)
     client_ca, with Octavia's defaults where unset. Repeatable: a later file's value wins, as with \
     Octavia's own --config-file. Instead of the directory and its layout";
 
+/// The document of `--charm-config` or `--k8s-secrets`, unpacked as its deployer does.
+pub fn unpack(
+    charm_config: Option<&std::path::Path>,
+    k8s_secrets: Option<&std::path::Path>,
+    vault: Option<&Passphrase>,
+) -> Result<Option<Unpacked>, Error> {
+    match (charm_config, k8s_secrets) {
+        (Some(file), _) => Unpacked::read(file, PackedKind::Charm, vault).map(Some),
+        (None, Some(file)) => Unpacked::read(file, PackedKind::Kubernetes, vault).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
 /// The file map of `--config-file`s: octavia.conf's, with the vault password.
 fn conf_sources(
     files: &[PathBuf],
@@ -149,7 +163,8 @@ pub fn sources_of(
 /// What `check` and `rehearse` look at, and how they print.
 #[derive(Args)]
 pub struct DirArgs {
-    /// The deployed directory.
+    /// The deployed directory, or OpenStack-Ansible's deploy-host tree (octavia_cert_dir: roots/, certs/),
+    /// read as its role installs it.
     #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
     pub dir: PathBuf,
 
@@ -167,6 +182,19 @@ pub struct DirArgs {
         conflicts_with_all = ["dir", "layout", "passwords", "passphrase_file"]
     )]
     pub config_files: Vec<PathBuf>,
+
+    /// Read the files from the Juju charm's options, decoded as charm-octavia does: a `juju config
+    /// octavia --file` YAML, or `juju config octavia --format yaml` output (the passphrase is
+    /// lb-mgmt-issuing-ca-key-passphrase's). Instead of the directory.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files", "passwords", "k8s_secrets"])]
+    pub charm_config: Option<PathBuf>,
+
+    /// Read the files from Kubernetes Secrets as the pods mount them: openstack-helm's
+    /// octavia-certs, or Atmosphere's octavia-server-ca and octavia-client-certs (a manifest file,
+    /// or `kubectl get secret -n NS -o yaml` output). The CA key's passphrase, where encrypted,
+    /// from --passphrase-file. Instead of the directory.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files", "passwords"])]
+    pub k8s_secrets: Option<PathBuf>,
 
     /// The Octavia releases the files must work with: `all` (every release of
     /// the series kolla-ansible maintains, 16.0.0 to 19.0.0), a release
@@ -188,16 +216,48 @@ pub struct DirArgs {
 }
 
 impl DirArgs {
-    /// The files to read from `--config-file`, when given: octavia.conf's
-    /// file map, with the work directory and the vault password.
-    pub fn sources_from_conf(
+    /// Whether the files (and their passphrase) are named by a document
+    /// rather than found in the directory.
+    pub fn names_files(&self) -> bool {
+        !self.config_files.is_empty() || self.charm_config.is_some() || self.k8s_secrets.is_some()
+    }
+
+    /// The document of `--charm-config` or `--k8s-secrets`, or the
+    /// OpenStack-Ansible tree DIR is, unpacked.
+    pub fn unpacked(&self, vault: Option<&Passphrase>) -> Result<Option<Unpacked>, Error> {
+        if self.config_files.is_empty()
+            && matches!(self.layout.layout(), None | Some(Layout::Osa))
+            && octavia_pki::osa_tree::is_tree(&self.dir)
+        {
+            return Unpacked::read(&self.dir, PackedKind::OsaTree, vault).map(Some);
+        }
+        unpack(
+            self.charm_config.as_deref(),
+            self.k8s_secrets.as_deref(),
+            vault,
+        )
+    }
+
+    /// The files to read from `--config-file` (octavia.conf's file map) or
+    /// from `unpacked`, when given, with the work directory and the vault
+    /// password.
+    pub fn sources_named(
         &self,
+        unpacked: Option<&Unpacked>,
         vault: Option<&Passphrase>,
     ) -> Result<Option<octavia_pki::Sources>, Error> {
-        if self.config_files.is_empty() {
-            return Ok(None);
-        }
-        let sources = conf_sources(&self.config_files, vault)?;
+        let sources = match unpacked {
+            Some(unpacked) => {
+                let mut sources = unpacked.sources().with_vault_password(vault.cloned());
+                if let Some(file) = &self.passphrase.passphrase_file {
+                    let given = passphrase::read_passphrase_file(file, vault)?;
+                    sources = sources.with_passphrase(None, Some(given));
+                }
+                sources
+            }
+            None if self.config_files.is_empty() => return Ok(None),
+            None => conf_sources(&self.config_files, vault)?,
+        };
         Ok(Some(sources.with_work_dir(self.work_dir.clone())))
     }
 
@@ -215,10 +275,10 @@ impl DirArgs {
 /// Runs the check; `Ok(true)` when it found an error.
 pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     // With --config-file, the passphrase is octavia.conf's, as Octavia's.
-    let (passwords, passphrase) = if args.target.config_files.is_empty() {
-        args.target.passphrase.resolve(vault)?
-    } else {
+    let (passwords, passphrase) = if args.target.names_files() {
         (None, None)
+    } else {
+        args.target.passphrase.resolve(vault)?
     };
     let options = {
         let mut options = CheckOptions::default();
@@ -235,12 +295,13 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options.vault_password = vault.cloned();
         options
     };
-    let report = match args.target.sources_from_conf(vault)? {
+    let unpacked = args.target.unpacked(vault)?;
+    let report = match args.target.sources_named(unpacked.as_ref(), vault)? {
         Some(sources) => check::check(&sources, &options)?,
         None => check::check_dir(&args.target.dir, &options)?,
     };
     match args.target.format {
-        Format::Json => output::print_json(&report)?,
+        Format::Json => output::print_report(&report, crate::schema::CHECK)?,
         Format::Human => print_human(
             &report,
             args.target.layout.said(report.layout),
@@ -253,7 +314,9 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
 /// Grouped by file, most serious file first, then a one-line verdict.
 fn print_human(report: &Report, recognised: String, colour: bool) {
     match &report.origin {
-        Origin::OctaviaConf(_) => outln!("Checked the files of {}", report.origin),
+        Origin::OctaviaConf(_) | Origin::Packed { .. } => {
+            outln!("Checked the files of {}", report.origin)
+        }
         _ => outln!(
             "Checked {} ({}{recognised})",
             report.dir.display(),

@@ -112,7 +112,7 @@ fn check(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, DeployErro
         vault_password: vault,
     })?;
     match args.format {
-        Format::Json => output::print_json(&report)?,
+        Format::Json => output::print_report(&report, crate::schema::DEPLOY_CHECK)?,
         Format::Human => print_human(&report, std::io::stdout().is_terminal()),
     }
     Ok(report.has_errors())
@@ -171,7 +171,7 @@ fn plan(args: PlanArgs, vault: Option<&Passphrase>) -> Result<(), DeployError> {
     match args.format {
         PlanFormat::Text => out!("{}", plan.to_text()),
         PlanFormat::Shell => out!("{}", plan.to_shell()),
-        PlanFormat::Json => output::print_json(&plan)?,
+        PlanFormat::Json => output::print_report(&plan, crate::schema::DEPLOY_PLAN)?,
     }
     Ok(())
 }

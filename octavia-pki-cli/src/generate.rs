@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::Args;
 use octavia_pki::demo_passwords_yml;
 use octavia_pki::fsio::{self, FsError, PlannedFile};
+use octavia_pki::packed::{K8sStyle, Packing};
 use octavia_pki::{
     CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
     Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
@@ -15,8 +16,16 @@ use serde::Serialize;
 use crate::output::{self, Format};
 use crate::passphrase::{self, Origin, Sources};
 
-const DEFAULT_DIR: &str = "/etc/kolla/config/octavia";
-const DEFAULT_WORK_DIR: &str = "/etc/kolla/octavia-certificates";
+/// Where each written layout goes when --dir and --work-dir are not given.
+fn default_dirs(layout: Layout) -> (&'static str, &'static str) {
+    match layout {
+        Layout::Guide => ("/etc/octavia/certs", "/etc/octavia/ca"),
+        _ => (
+            "/etc/kolla/config/octavia",
+            "/etc/kolla/octavia-certificates",
+        ),
+    }
+}
 
 #[derive(Args)]
 #[command(after_help = "\
@@ -34,14 +43,17 @@ Examples:
   octavia-pki generate --key-type ecdsa-p256 --format json")]
 pub struct GenerateArgs {
     /// Directory of the deployed files (server_ca.cert.pem, server_ca.key.pem, client_ca.cert.pem,
-    /// client.cert-and-key.pem; or ca_01.pem, cakey.pem, client.pem with --layout legacy).
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_DIR)]
-    dir: PathBuf,
+    /// client.cert-and-key.pem; or ca_01.pem, cakey.pem, client.pem with --layout legacy)
+    /// [default: /etc/kolla/config/octavia; /etc/octavia/certs with --layout guide].
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
 
     /// CA work directory, laid out as `kolla-ansible octavia-certificates` makes it (the client CA
-    /// key stays here, never deployed).
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_WORK_DIR)]
-    work_dir: PathBuf,
+    /// key stays here, never deployed) [default: /etc/kolla/octavia-certificates; /etc/octavia/ca
+    /// with --layout guide; octavia-ca beside --output with charm and k8s]. With --layout osa,
+    /// OpenStack-Ansible's deploy-host tree itself [default: /etc/openstack_deploy/pki].
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
 
     /// Kolla's passwords.yml [default: /etc/kolla/passwords.yml, when it exists].
     #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
@@ -52,48 +64,90 @@ pub struct GenerateArgs {
     passphrase_file: Option<PathBuf>,
 
     /// kolla: two CAs (kolla-ansible since Ussuri). legacy: one CA for both roles (Pike to Train).
-    #[arg(long, value_name = "LAYOUT", default_value = "kolla", value_parser = parse_layout)]
-    layout: Layout,
+    /// guide: by hand, as Octavia's certificate guide (kolla's names, the bundle key first) with
+    /// DIR/octavia-pki.conf, the octavia.conf options naming the files (a fresh CA passphrase unless
+    /// --passphrase-file, and a fresh server_certs_key_passphrase).
+    /// charm: the Juju charm's options, in --output for `juju config octavia --file` (a fresh
+    /// passphrase unless --passphrase-file).
+    /// k8s: Kubernetes Secrets in --output (--style helm: openstack-helm's octavia-certs;
+    /// atmosphere: octavia-server-ca and octavia-client-certs, CA key unencrypted).
+    /// devstack, atmosphere: the files as those deployers mount them, in DIR.
+    #[arg(long, value_name = "LAYOUT", default_value = "kolla", value_parser = parse_form)]
+    layout: Form,
 
-    /// Key type of all keys: rsa-2048, rsa-3072, rsa-4096, ecdsa-p256 or ecdsa-p384.
-    #[arg(long, value_name = "TYPE", default_value = "rsa-4096", value_parser = parse_key_type)]
-    key_type: KeyType,
+    /// The document of --layout charm or k8s [default: octavia-certs.yaml for charm,
+    /// octavia-secrets.yaml for k8s]. Written 0600: it holds the CA key.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "demo"])]
+    output: Option<PathBuf>,
 
-    /// Validity of the CA certificates, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CA_DAYS, value_parser = crate::output::days)]
-    ca_days: u32,
+    /// The charm's application name (--layout charm).
+    #[arg(long, value_name = "NAME", default_value = "octavia")]
+    application: String,
 
-    /// Validity of the client certificate, in days.
-    #[arg(long, value_name = "DAYS", default_value_t = octavia_pki::DEFAULT_CLIENT_DAYS, value_parser = crate::output::days)]
-    client_days: u32,
+    /// The Secrets' namespace (--layout k8s).
+    #[arg(long, value_name = "NS", default_value = "openstack")]
+    namespace: String,
 
-    /// Subject country (C) of all certificates.
-    #[arg(long, value_name = "CC", default_value = "US")]
-    country: String,
+    /// Whose Secrets (--layout k8s).
+    #[arg(long, value_enum, default_value = "helm")]
+    style: StyleChoice,
 
-    /// Subject state (ST) of all certificates.
-    #[arg(long, value_name = "TEXT", default_value = "Oregon")]
-    state: String,
+    /// Key type of all keys: rsa-2048, rsa-3072, rsa-4096, ecdsa-p256 or ecdsa-p384
+    /// [default: rsa-4096; ecdsa-p256 for Atmosphere, as cert-manager makes them there].
+    #[arg(long, value_name = "TYPE", value_parser = parse_key_type)]
+    key_type: Option<KeyType>,
 
-    /// Subject organization (O) of all certificates.
-    #[arg(long, value_name = "TEXT", default_value = "OpenStack")]
-    organization: String,
+    /// Validity of the CA certificates, in days [default: 3650, or globals.yml's
+    /// octavia_certs_server_ca_expiry and octavia_certs_client_ca_expiry].
+    #[arg(long, value_name = "DAYS", value_parser = crate::output::days)]
+    ca_days: Option<u32>,
 
-    /// Subject organizational unit (OU) of all certificates.
-    #[arg(long, value_name = "TEXT", default_value = "Octavia")]
-    organizational_unit: String,
+    /// Validity of the client certificate, in days [default: 365, or globals.yml's
+    /// octavia_certs_client_expiry].
+    #[arg(long, value_name = "DAYS", value_parser = crate::output::days)]
+    client_days: Option<u32>,
 
-    /// Common name of the server CA.
-    #[arg(long, value_name = "CN", default_value = "server-ca.example.org")]
-    server_ca_cn: String,
+    /// kolla-ansible's globals.yml: in the kolla and legacy layouts, its octavia_certs_* variables
+    /// (subjects, validity) give the defaults, as kolla-ansible's octavia-certificates role reads
+    /// them; the options above win [default: /etc/kolla/globals.yml, when it exists].
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    globals: Option<PathBuf>,
 
-    /// Common name of the client CA.
-    #[arg(long, value_name = "CN", default_value = "client-ca.example.org")]
-    client_ca_cn: String,
+    /// Subject country (C) of all certificates [default: US].
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
 
-    /// Common name of the client certificate.
-    #[arg(long, value_name = "CN", default_value = "client.example.org")]
-    client_cn: String,
+    /// Subject state (ST) of all certificates [default: Oregon; Denial with --layout osa].
+    #[arg(long, value_name = "TEXT")]
+    state: Option<String>,
+
+    /// Subject locality (L) of all certificates [default: none; Nowhere with --layout osa].
+    #[arg(long, value_name = "TEXT")]
+    locality: Option<String>,
+
+    /// Subject organization (O) of all certificates [default: OpenStack; none with --layout osa].
+    #[arg(long, value_name = "TEXT")]
+    organization: Option<String>,
+
+    /// Subject organizational unit (OU) of all certificates [default: Octavia; none with --layout
+    /// osa].
+    #[arg(long, value_name = "TEXT")]
+    organizational_unit: Option<String>,
+
+    /// Common name of the server CA [default: server-ca.example.org; Octavia Server CA with
+    /// --layout osa, as os_octavia names it].
+    #[arg(long, value_name = "CN")]
+    server_ca_cn: Option<String>,
+
+    /// Common name of the client CA [default: client-ca.example.org; Octavia Client CA with
+    /// --layout osa].
+    #[arg(long, value_name = "CN")]
+    client_ca_cn: Option<String>,
+
+    /// Common name of the client certificate [default: client.example.org; with --layout osa,
+    /// www.example.com: it must be os_octavia's octavia_cert_client_req_common_name].
+    #[arg(long, value_name = "CN")]
+    client_cn: Option<String>,
 
     /// Replace existing files (each is backed up first).
     #[arg(long)]
@@ -113,18 +167,72 @@ pub struct GenerateArgs {
     format: Format,
 }
 
-fn parse_layout(s: &str) -> Result<Layout, String> {
-    s.parse()
+/// What `--layout` writes: a layout's files in a directory, or a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Files(Layout),
+    Charm,
+    K8s,
+    OsaTree,
+}
+
+fn parse_form(s: &str) -> Result<Form, String> {
+    match s {
+        "charm" => Ok(Form::Charm),
+        "k8s" => Ok(Form::K8s),
+        "osa" => Ok(Form::OsaTree),
+        other => other.parse().map(Form::Files).map_err(|e| {
+            format!("{e}; or charm (the charm's options) or k8s (Kubernetes Secrets)")
+        }),
+    }
+}
+
+/// `--style`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StyleChoice {
+    /// openstack-helm: one Secret octavia-certs with the gate script's file names.
+    Helm,
+    /// Atmosphere: kubernetes.io/tls Secrets octavia-server-ca and octavia-client-certs.
+    Atmosphere,
+}
+
+impl GenerateArgs {
+    /// The document `--layout` asks for, if any.
+    fn packing(&self) -> Option<Packing> {
+        match self.layout {
+            Form::Files(_) => None,
+            Form::Charm => Some(Packing::Charm {
+                application: self.application.clone(),
+            }),
+            Form::OsaTree => Some(Packing::OsaTree {
+                client_cn: self
+                    .client_cn
+                    .clone()
+                    .unwrap_or_else(|| octavia_pki::osa_tree::DEFAULT_CLIENT_CN.into()),
+            }),
+            Form::K8s => Some(Packing::Kubernetes {
+                namespace: self.namespace.clone(),
+                style: match self.style {
+                    StyleChoice::Helm => K8sStyle::Helm,
+                    StyleChoice::Atmosphere => K8sStyle::Atmosphere,
+                },
+            }),
+        }
+    }
 }
 
 fn parse_key_type(s: &str) -> Result<KeyType, String> {
     s.parse()
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Report<'a> {
     demo: bool,
     layout: Layout,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<&'a Path>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packing: Option<Packing>,
     key_type: String,
     dir: &'a Path,
     work_dir: &'a Path,
@@ -140,7 +248,7 @@ struct Report<'a> {
     elapsed_ms: u128,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct CertSummary {
     role: &'static str,
     subject: String,
@@ -163,25 +271,102 @@ impl CertSummary {
 
 pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
+    let packing = args.packing();
+    let layout = match (&packing, args.layout) {
+        (Some(packing), _) => packing.layout(),
+        (None, Form::Files(layout)) => layout,
+        (None, _) => unreachable!("a document form has a packing"),
+    };
+    let key_type = args.key_type.unwrap_or(if layout == Layout::Atmosphere {
+        KeyType::EcdsaP256
+    } else {
+        KeyType::Rsa4096
+    });
+    let tree = matches!(packing, Some(Packing::OsaTree { .. }));
+    // OpenStack-Ansible's role regenerates a key of another type or size.
+    if tree && key_type != KeyType::Rsa4096 {
+        return Err(Error::InvalidOptions(format!(
+            "OpenStack-Ansible's role keeps only RSA-4096 keys (community.crypto.openssl_privatekey's \
+             default) and would regenerate {key_type} ones: leave --key-type at rsa-4096"
+        )));
+    }
+    // A document, or the tree (the work directory itself).
+    let document = packing.as_ref().map(|p| match p {
+        Packing::OsaTree { .. } => {
+            let tree = args
+                .work_dir
+                .clone()
+                .unwrap_or_else(|| octavia_pki::osa_tree::DEFAULT_TREE.into());
+            // Named to OpenStack-Ansible (octavia_cert_dir): absolute.
+            std::path::absolute(&tree).unwrap_or(tree)
+        }
+        Packing::Charm { .. } => args.output.clone().unwrap_or("octavia-certs.yaml".into()),
+        _ => args.output.clone().unwrap_or("octavia-secrets.yaml".into()),
+    });
+    if args.output.is_some() && (packing.is_none() || tree) {
+        return Err(Error::InvalidOptions(
+            "--output is for --layout charm or k8s; the other layouts write files in --dir \
+             (osa: the tree in --work-dir)"
+                .into(),
+        ));
+    }
     let (dir, work_dir) = match &args.demo {
         Some(demo) => (
             demo.join("config/octavia"),
             demo.join("octavia-certificates"),
         ),
-        None => (args.dir.clone(), args.work_dir.clone()),
+        None => match &document {
+            // The unpacked files are never written; the work directory beside the document.
+            Some(document) => (
+                octavia_pki::packed::DEPLOYED_DIR.into(),
+                args.work_dir
+                    .clone()
+                    .unwrap_or_else(|| parent_dir(document).join("octavia-ca")),
+            ),
+            None => {
+                let (dir, work_dir) = default_dirs(layout);
+                (
+                    args.dir.clone().unwrap_or_else(|| dir.into()),
+                    args.work_dir.clone().unwrap_or_else(|| work_dir.into()),
+                )
+            }
+        },
     };
     // One writer at a time, from the first look at what exists to the last rename.
     let _lock = if args.dry_run {
         None
     } else {
-        let mut dirs = vec![dir.as_path(), work_dir.as_path()];
+        let mut dirs = vec![work_dir.as_path()];
+        match &document {
+            Some(document) if tree => dirs.push(document.as_path()),
+            Some(document) => dirs.push(parent_dir(document)),
+            None => dirs.push(dir.as_path()),
+        }
         dirs.extend(args.demo.as_deref());
         Some(fsio::DirLock::acquire(&dirs)?)
     };
-    let single_ca = args.layout.is_single_ca();
+    let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();
+    // The guide's drop-in and the charm's options keep the passphrase: made fresh.
+    let kept_in = match (&document, layout) {
+        (Some(document), Layout::Charm) => Some(document.clone()),
+        (None, Layout::Guide) => Some(dir.join(octavia_pki::conf_snippet::FILE_NAME)),
+        _ => None,
+    }
+    .filter(|_| args.passwords.is_none() && args.passphrase_file.is_none());
     let (passphrases, origin) = match &args.demo {
         Some(demo) => demo_passphrases(demo, vault, &mut extra_files)?,
+        // One passphrase for both CA keys, kept where the deployer reads it.
+        None if kept_in.is_some() => {
+            let passphrase = Passphrase::generate();
+            (
+                CaPassphrases {
+                    server_ca: passphrase.clone(),
+                    client_ca: passphrase,
+                },
+                Origin::Generated(kept_in.clone().expect("checked")),
+            )
+        }
         None => passphrase::for_writing(
             &Sources {
                 passwords: args.passwords.as_deref(),
@@ -194,13 +379,23 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
 
     let options = {
         let mut options = GenerateOptions::default();
-        options.layout = args.layout;
-        options.key_type = args.key_type;
-        options.ca_days = args.ca_days;
-        options.client_days = args.client_days;
-        options.server_ca_subject = subject(&args, &args.server_ca_cn);
-        options.client_ca_subject = subject(&args, &args.client_ca_cn);
-        options.client_subject = subject(&args, &args.client_cn);
+        options.layout = layout;
+        options.key_type = key_type;
+        let kolla = kolla_vars(&args, layout, vault)?;
+        let base = GenerateOptions::default();
+        options.ca_days = args
+            .ca_days
+            .or(kolla.as_ref().map(|k| k.server_ca_days))
+            .unwrap_or(base.ca_days);
+        options.client_ca_days = args.ca_days.or(kolla.as_ref().map(|k| k.client_ca_days));
+        options.client_days = args
+            .client_days
+            .or(kolla.as_ref().map(|k| k.client_days))
+            .unwrap_or(base.client_days);
+        let [server_ca, client_ca, client] = subjects(&args, layout, kolla.as_ref());
+        options.server_ca_subject = server_ca;
+        options.client_ca_subject = client_ca;
+        options.client_subject = client;
         options
     };
     let to = Destination {
@@ -209,10 +404,19 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     };
 
     // Refuse before the slow part: nothing is generated if nothing may be written.
+    if tree && !args.force && octavia_pki::osa_tree::is_tree(&work_dir) {
+        return Err(FsError::WouldOverwrite {
+            paths: vec![work_dir.join("roots")],
+        }
+        .into());
+    }
     if !args.force {
         let taken: Vec<PathBuf> = to
-            .paths(args.layout)
+            .paths(layout)
             .into_iter()
+            // A document's unpacked files are never written: the document is.
+            .filter(|p| document.is_none() || !p.starts_with(&dir))
+            .chain(document.clone().filter(|_| !tree))
             .chain(extra_files.iter().map(|f: &PlannedFile| f.path.clone()))
             .filter(|p| fsio::exists(p))
             .collect();
@@ -222,13 +426,21 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     }
 
     // Progress only where there is something to wait for (RSA-3072/4096).
-    let slow = args.key_type.is_slow();
-    let pki = octavia_pki::generate_with_progress(&options, &|p| {
-        if slow {
-            show_progress(p);
+    let keys = if layout.is_single_ca() { 2 } else { 3 };
+    let bar = crate::progress::keys(
+        if key_type.is_slow() { keys } else { 0 },
+        &format!("generating {keys} {key_type} keys in parallel"),
+    );
+    let pki = octavia_pki::generate_with_progress(&options, &|p| show_progress(&bar, p));
+    bar.finish_and_clear();
+    let pki = pki?;
+    let (mut files, links) = match (&packing, &document) {
+        (Some(packing), Some(document)) => {
+            let packed = pki.planned_packed(packing, document, &work_dir, &passphrases)?;
+            (packed.files, packed.links)
         }
-    })?;
-    let mut files = pki.planned_files(&to, &passphrases)?;
+        _ => (pki.planned_files(&to, &passphrases)?, Vec::new()),
+    };
     files.append(&mut extra_files);
     // Replacing a set: the work directory's history records it.
     if args.force {
@@ -240,13 +452,19 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             files.iter().map(|f| f.path.clone()).collect(),
         )
     } else {
-        (fsio::write_all(&files, args.force, vault)?, Vec::new())
+        let written = fsio::write_all(&files, args.force, vault)?;
+        for link in &links {
+            fsio::replace_symlink(&link.path, &link.target)?;
+        }
+        (written, Vec::new())
     };
 
     let report = Report {
         demo: args.demo.is_some(),
-        layout: args.layout,
-        key_type: args.key_type.to_string(),
+        layout,
+        output: document.as_deref(),
+        packing,
+        key_type: key_type.to_string(),
         dir: &dir,
         work_dir: &work_dir,
         passphrases_from: origin.describe(),
@@ -258,7 +476,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         elapsed_ms: started.elapsed().as_millis(),
     };
     match args.format {
-        Format::Json => output::print_json(&report),
+        Format::Json => output::print_report(&report, crate::schema::GENERATE),
         Format::Human => {
             print_human(&report);
             Ok(())
@@ -266,14 +484,88 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     }
 }
 
-fn subject(args: &GenerateArgs, common_name: &str) -> Subject {
-    Subject {
-        country: args.country.clone(),
-        state: args.state.clone(),
-        organization: args.organization.clone(),
-        organizational_unit: args.organizational_unit.clone(),
-        common_name: common_name.to_owned(),
+/// The directory of `path` ("." for a bare name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
+}
+
+/// kolla-ansible's octavia_certs_* variables, in the kolla and legacy
+/// layouts: from --globals, else /etc/kolla/globals.yml when it exists. A
+/// value the role would fail on is an error naming it.
+fn kolla_vars(
+    args: &GenerateArgs,
+    layout: Layout,
+    vault: Option<&Passphrase>,
+) -> Result<Option<octavia_pki::deploy::KollaCertVars>, Error> {
+    if !matches!(layout, Layout::Kolla | Layout::Legacy) || args.demo.is_some() {
+        return Ok(None);
+    }
+    let default = Path::new(octavia_pki::deploy::DEFAULT_GLOBALS);
+    let path = match &args.globals {
+        Some(path) => path.as_path(),
+        None if fsio::exists(default) => default,
+        None => return Ok(None),
+    };
+    let settings = octavia_pki::deploy::Settings::load(path, vault)
+        .map_err(|e| Error::InvalidOptions(e.to_string()))?;
+    let (vars, rejected) = octavia_pki::deploy::KollaCertVars::from_globals(&settings);
+    if rejected.is_empty() {
+        return Ok(Some(vars));
+    }
+    let lines: Vec<String> = rejected
+        .iter()
+        .map(|r| format!("  {}: {}", r.key, r.problem))
+        .collect();
+    Err(Error::InvalidOptions(format!(
+        "{}: kolla-ansible's octavia-certificates role would fail on:\n{}",
+        path.display(),
+        lines.join("\n")
+    )))
+}
+
+/// The server CA's, the client CA's and the client's subjects: the options
+/// given, else kolla's variables (globals.yml), else the deployer's defaults
+/// (kolla-ansible's; os_octavia's for osa).
+fn subjects(
+    args: &GenerateArgs,
+    layout: Layout,
+    kolla: Option<&octavia_pki::deploy::KollaCertVars>,
+) -> [Subject; 3] {
+    let osa = layout == Layout::Osa;
+    let defaults: [Subject; 3] = if let Some(k) = kolla {
+        [k.server_ca.clone(), k.client_ca.clone(), k.client.clone()]
+    } else if osa {
+        [
+            Subject::osa("Octavia Server CA"),
+            Subject::osa("Octavia Client CA"),
+            Subject::osa(octavia_pki::osa_tree::DEFAULT_CLIENT_CN),
+        ]
+    } else {
+        [
+            Subject::kolla("server-ca.example.org"),
+            Subject::kolla("client-ca.example.org"),
+            Subject::kolla("client.example.org"),
+        ]
+    };
+    let cns = [&args.server_ca_cn, &args.client_ca_cn, &args.client_cn];
+    let mut out = defaults;
+    for (subject, cn) in out.iter_mut().zip(cns) {
+        let given = |field: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                field.clone_from(v);
+            }
+        };
+        given(&mut subject.country, &args.country);
+        given(&mut subject.state, &args.state);
+        given(&mut subject.locality, &args.locality);
+        given(&mut subject.organization, &args.organization);
+        given(&mut subject.organizational_unit, &args.organizational_unit);
+        given(&mut subject.common_name, cn);
+    }
+    out
 }
 
 /// A demo set's passphrases: those of DIR/passwords.yml if it exists (so a
@@ -309,16 +601,15 @@ fn summaries(pki: &OctaviaPki) -> Vec<CertSummary> {
     out
 }
 
-fn show_progress(progress: Progress) {
-    match progress {
-        Progress::KeysStarted { count, key_type } => {
-            eprintln!("Generating {count} {key_type} keys in parallel...");
-        }
-        Progress::KeyDone { role, elapsed } => {
-            eprintln!("  {} ready ({:.1} s)", role.name(), elapsed.as_secs_f64());
-        }
-        // Progress the library adds later is not shown.
-        _ => {}
+/// Each key as it is ready, above the bar.
+fn show_progress(bar: &indicatif::ProgressBar, progress: Progress) {
+    if let Progress::KeyDone { role, elapsed } = progress {
+        bar.println(format!(
+            "  {} ready ({:.1} s)",
+            role.name(),
+            elapsed.as_secs_f64()
+        ));
+        bar.inc(1);
     }
 }
 
@@ -352,7 +643,22 @@ fn print_human(report: &Report<'_>) {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "FILE".into())
     );
-    if report.demo {
+    if let (Some(packing), Some(document)) = (&report.packing, report.output) {
+        print_packed_next(packing, document, report);
+    } else if report.layout == Layout::Guide {
+        let snippet = report.dir.join(octavia_pki::conf_snippet::FILE_NAME);
+        outln!(
+            "Check it: octavia-pki check --config-file {}",
+            snippet.display()
+        );
+        outln!(
+            "Next: install {} as /etc/octavia/octavia.conf.d/{} (root:octavia 0640; or merge its \
+             options into octavia.conf), then: {}",
+            snippet.display(),
+            octavia_pki::conf_snippet::FILE_NAME,
+            octavia_pki::lifecycle::RESTART
+        );
+    } else if report.demo {
         outln!(
             "This is a demonstration set: its passphrases sit beside it in passwords.yml. \
              Do not deploy it."
@@ -362,4 +668,57 @@ fn print_human(report: &Report<'_>) {
         outln!("Check it: {check}");
         outln!("Next: kolla-ansible -i INVENTORY reconfigure -t octavia");
     }
+}
+
+/// How to check and deploy a document.
+fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
+    match packing {
+        Packing::Charm { .. } => {
+            outln!(
+                "Check it: octavia-pki check --charm-config {}",
+                document.display()
+            );
+        }
+        Packing::Kubernetes { style, .. } => {
+            let with = if *style == K8sStyle::Helm {
+                " --passphrase-file FILE"
+            } else {
+                ""
+            };
+            outln!(
+                "Check it: octavia-pki check --k8s-secrets {}{with}",
+                document.display()
+            );
+            if *style == K8sStyle::Helm {
+                outln!(
+                    "Set the chart's conf.octavia.certificates.ca_private_key_passphrase to the CA key's \
+                     passphrase ({}), and mount octavia-certs as openstack-helm's CI values do (keys under \
+                     /etc/octavia/certs/private/).",
+                    report.passphrases_from
+                );
+            }
+        }
+        Packing::OsaTree { client_cn } => {
+            outln!(
+                "Check it: octavia-pki check {} --layout osa --passphrase-file FILE",
+                document.display()
+            );
+            outln!(
+                "OpenStack-Ansible's variables must match it: octavia_cert_dir: {} and \
+                 octavia_cert_client_req_common_name: {client_cn} (user_variables.yml), \
+                 octavia_cert_client_password: the CA keys' passphrase ({}; user_secrets.yml, with \
+                 octavia_ca_private_key_passphrase unset or the same).",
+                document.display(),
+                report.passphrases_from
+            );
+            outln!("Next: {}", packing.deploy_step(document));
+            return;
+        }
+        _ => {}
+    }
+    outln!(
+        "The CA work directory (keep it: renew and rotate read it): {}",
+        report.work_dir.display()
+    );
+    outln!("Next: {}", packing.deploy_step(document));
 }

@@ -7,6 +7,8 @@ use octavia_pki::expiry::{ExpiryReport, ExpiryStatus};
 use octavia_pki::lifecycle::{
     self, CaRole, Change, FinishEvidence, RenewKeyId, RenewOptions, RotateOptions,
 };
+use octavia_pki::osa_tree;
+use octavia_pki::packed::{PackedKind, Unpacked};
 use octavia_pki::work_dir;
 use octavia_pki::{Destination, Error, KeyType, Passphrase, fsio};
 use serde::Serialize;
@@ -23,13 +25,12 @@ pub struct Location {
     #[arg(long, value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
     dir: PathBuf,
 
-    /// The CA work directory (kolla-ansible's, or the one `generate` wrote).
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "/etc/kolla/octavia-certificates"
-    )]
-    work_dir: PathBuf,
+    /// The CA work directory (kolla-ansible's, or the one `generate` wrote); with --layout osa,
+    /// OpenStack-Ansible's deploy-host tree (octavia_cert_dir), changed as its role would and read
+    /// as it installs it [default: /etc/kolla/octavia-certificates; octavia-ca beside
+    /// --charm-config or --k8s-secrets].
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
 
     /// The layout of the deployed files.
     #[arg(long, value_enum, default_value = "auto")]
@@ -40,6 +41,17 @@ pub struct Location {
     #[arg(long = "config-file", value_name = "FILE", conflicts_with_all = ["dir", "layout"])]
     config_files: Vec<PathBuf>,
 
+    /// The Juju charm's options (a `juju config octavia --file` YAML, or `juju config octavia
+    /// --format yaml` output; the passphrase is lb-mgmt-issuing-ca-key-passphrase's): a new YAML
+    /// replaces the file, for `juju config octavia --file`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files", "k8s_secrets"])]
+    charm_config: Option<PathBuf>,
+
+    /// Kubernetes Secrets (openstack-helm's octavia-certs or Atmosphere's; a manifest, or `kubectl
+    /// get secret -o yaml` output): new manifests replace the file, for `kubectl apply -f`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files"])]
+    k8s_secrets: Option<PathBuf>,
+
     /// Show what would change; write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -49,32 +61,103 @@ pub struct Location {
     format: Format,
 }
 
-impl Location {
-    /// The deployed files octavia.conf names, with --config-file.
-    fn deployed(&self, vault: Option<&Passphrase>) -> Result<Option<octavia_pki::Sources>, Error> {
-        if self.config_files.is_empty() {
-            return Ok(None);
+/// The deployed files a change reads, when not the directory's, and the work directory.
+struct Deployed {
+    /// The files octavia.conf names, or the document's unpacked.
+    sources: Option<octavia_pki::Sources>,
+    /// The document the files were unpacked from.
+    unpacked: Option<Unpacked>,
+    /// The CA work directory.
+    work_dir: PathBuf,
+}
+
+impl Deployed {
+    /// `change` with the unpacked files it writes packed back into the document.
+    fn repack(&self, change: Change) -> Result<Change, Error> {
+        match &self.unpacked {
+            Some(unpacked) => change.repacked(unpacked),
+            None => Ok(change),
         }
-        crate::check::sources_of(&self.dir, None, &self.config_files, vault).map(Some)
+    }
+}
+
+impl Location {
+    /// The deployed files: octavia.conf's with --config-file, a document's
+    /// with --charm-config or --k8s-secrets, else `None` (--dir's).
+    fn deployed(&self, vault: Option<&Passphrase>) -> Result<Deployed, Error> {
+        // OpenStack-Ansible's tree is the work directory, with the files its role installs.
+        let tree = self.work_dir.as_deref().filter(|w| {
+            self.layout.layout() == Some(octavia_pki::Layout::Osa) && osa_tree::is_tree(w)
+        });
+        let unpacked = match tree {
+            Some(tree) => Some(Unpacked::read(tree, PackedKind::OsaTree, vault)?),
+            None => crate::check::unpack(
+                self.charm_config.as_deref(),
+                self.k8s_secrets.as_deref(),
+                vault,
+            )?,
+        };
+        let sources = match &unpacked {
+            Some(unpacked) => Some(unpacked.sources().with_vault_password(vault.cloned())),
+            None if self.config_files.is_empty() => None,
+            None => Some(crate::check::sources_of(
+                &self.dir,
+                None,
+                &self.config_files,
+                vault,
+            )?),
+        };
+        let work_dir = match (&self.work_dir, &unpacked) {
+            (_, Some(unpacked)) if unpacked.work_dir().is_some() => {
+                unpacked.work_dir().expect("a tree's")
+            }
+            (Some(dir), _) => dir.clone(),
+            (None, Some(unpacked)) => {
+                crate::generate::parent_dir(unpacked.file()).join("octavia-ca")
+            }
+            (None, None) => "/etc/kolla/octavia-certificates".into(),
+        };
+        Ok(Deployed {
+            sources,
+            unpacked,
+            work_dir,
+        })
     }
 
     /// The set's files, read and written with the vault password.
     fn destination<'a>(
         &'a self,
         vault: Option<&'a Passphrase>,
-        deployed: Option<&'a octavia_pki::Sources>,
+        deployed: &'a Deployed,
     ) -> Destination<'a> {
         Destination {
             vault_password: vault,
-            deployed,
-            ..Destination::new(&self.dir, &self.work_dir)
+            deployed: deployed.sources.as_ref(),
+            ..Destination::new(&self.dir, &deployed.work_dir)
         }
     }
 
     /// The lock of the set's directories, held from reading to writing
-    /// (none for a dry run, which writes nothing).
-    fn lock(&self, to: &Destination<'_>) -> Result<Option<fsio::DirLock>, Error> {
-        (!self.dry_run).then(|| to.lock()).transpose()
+    /// (none for a dry run, which writes nothing): a document's directory
+    /// rather than the temporary one it was unpacked into.
+    fn lock(
+        &self,
+        to: &Destination<'_>,
+        deployed: &Deployed,
+    ) -> Result<Option<fsio::DirLock>, Error> {
+        if self.dry_run {
+            return Ok(None);
+        }
+        match &deployed.unpacked {
+            Some(unpacked) if unpacked.work_dir().is_some() => {
+                Ok(Some(fsio::DirLock::acquire(&[unpacked.file()])?))
+            }
+            Some(unpacked) => Ok(Some(fsio::DirLock::acquire(&[
+                to.work_dir,
+                crate::generate::parent_dir(unpacked.file()),
+            ])?)),
+            None => to.lock().map(Some),
+        }
     }
 }
 
@@ -84,7 +167,8 @@ pub struct ChangeArgs {
     #[command(flatten)]
     at: Location,
 
-    /// Kolla's passwords.yml [default: /etc/kolla/passwords.yml, when it exists].
+    /// Kolla's passwords.yml [default: with --config-file, octavia.conf's ca_private_key_passphrase
+    /// for both CA keys; else /etc/kolla/passwords.yml, when it exists].
     #[arg(long, value_name = "FILE", conflicts_with = "passphrase_file")]
     passwords: Option<PathBuf>,
 
@@ -233,8 +317,8 @@ pub enum FinishWhat {
     ClientCa,
 }
 
-#[derive(Serialize)]
-struct ChangeReport<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ChangeReport<'a> {
     dry_run: bool,
     #[serde(flatten)]
     change: &'a Change,
@@ -256,17 +340,17 @@ pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
         RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
     let deployed = args.at.deployed(vault)?;
-    let to = args.at.destination(vault, deployed.as_ref());
-    let lock = args.at.lock(&to)?;
-    let passphrases = passphrases(&args, vault)?;
+    let to = args.at.destination(vault, &deployed);
+    let lock = args.at.lock(&to, &deployed)?;
+    let passphrases = passphrases(&args, &to, vault)?;
     let mut options = RenewOptions::default();
     options.layout = args.at.layout.layout();
     options.days = args.days;
     options.key_id = key_id;
-    let change = match role {
+    let change = deployed.repack(match role {
         None => lifecycle::renew_client(&to, &passphrases, &options)?,
         Some(role) => lifecycle::renew_ca(&to, role, &passphrases, &options)?,
-    };
+    })?;
     finish(&args.at, &change, lock.as_ref())
 }
 
@@ -294,18 +378,18 @@ pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Error>
         ));
     }
     let deployed = c.at.deployed(vault)?;
-    let to = c.at.destination(vault, deployed.as_ref());
-    let lock = c.at.lock(&to)?;
-    let passphrases = passphrases(c, vault)?;
+    let to = c.at.destination(vault, &deployed);
+    let lock = c.at.lock(&to, &deployed)?;
+    let passphrases = passphrases(c, &to, vault)?;
     let mut options = RotateOptions::default();
     options.layout = c.at.layout.layout();
     options.key_type = args.key_type;
     options.ca_days = c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS);
     options.now = now;
-    let change = match (role, staged) {
+    let change = deployed.repack(match (role, staged) {
         (Some(role), true) => lifecycle::rotate_staged(&to, role, &passphrases, &options)?,
         (role, _) => lifecycle::rotate(&to, role, &passphrases, &options)?,
-    };
+    })?;
     finish(&c.at, &change, lock.as_ref())
 }
 
@@ -315,8 +399,8 @@ fn finish_staged(
     now: OffsetDateTime,
 ) -> Result<(), Error> {
     let deployed = args.at.deployed(vault)?;
-    let to = args.at.destination(vault, deployed.as_ref());
-    let lock = args.at.lock(&to)?;
+    let to = args.at.destination(vault, &deployed);
+    let lock = args.at.lock(&to, &deployed)?;
     let evidence = args
         .probe_report
         .as_deref()
@@ -326,23 +410,38 @@ fn finish_staged(
         FinishWhat::ServerCa => CaRole::ServerCa,
         FinishWhat::ClientCa => CaRole::ClientCa,
     };
-    let change = lifecycle::finish_staged(
+    let change = deployed.repack(lifecycle::finish_staged(
         &to,
         args.at.layout.layout(),
         role,
         evidence.as_ref(),
         args.force,
         now,
-    )?;
+    )?)?;
     finish(&args.at, &change, lock.as_ref())
 }
 
-/// Both CA passphrases, or the one of a single-CA work directory.
+/// Both CA passphrases, or the one of a single-CA work directory. With
+/// --config-file or --charm-config and no other source named, the one
+/// octavia.conf or the charm's options give, for both (as the guide
+/// layout's drop-in and the charm's options keep it).
 fn passphrases(
     args: &ChangeArgs,
+    to: &Destination<'_>,
     vault: Option<&Passphrase>,
 ) -> Result<octavia_pki::CaPassphrases, Error> {
-    let single_ca = !fsio::exists(&args.at.work_dir.join(work_dir::CLIENT_CA_CERT));
+    let named = args.passwords.is_some() || args.passphrase_file.is_some();
+    if let Some(passphrase) = to
+        .deployed
+        .and_then(|d| d.passphrase.as_ref())
+        .filter(|_| !named)
+    {
+        return Ok(octavia_pki::CaPassphrases {
+            server_ca: passphrase.clone(),
+            client_ca: passphrase.clone(),
+        });
+    }
+    let single_ca = !fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT));
     let sources = Sources {
         passwords: args.passwords.as_deref(),
         passphrase_file: args.passphrase_file.as_deref(),
@@ -359,7 +458,7 @@ fn finish(args: &Location, change: &Change, lock: Option<&fsio::DirLock>) -> Res
         written,
     };
     match args.format {
-        Format::Json => output::print_json(&report),
+        Format::Json => output::print_report(&report, crate::schema::CHANGE),
         Format::Human => {
             print_change(&report);
             Ok(())
@@ -462,7 +561,7 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
             print_expiry(&report, &shown);
             return Ok(report.status.nagios_code());
         }
-        ExpiryFormat::Json => output::json_text(&report)?,
+        ExpiryFormat::Json => output::report_text(&report, crate::schema::EXPIRY)?,
         ExpiryFormat::Nagios => format!("{}\n", nagios_line(&report)),
         ExpiryFormat::Prometheus => crate::metrics::expiry(&report, started)?,
     };

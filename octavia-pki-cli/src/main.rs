@@ -15,7 +15,9 @@ mod metrics;
 mod node;
 mod passphrase;
 mod probe;
+mod progress;
 mod rehearse;
+mod schema;
 mod shell;
 
 use std::process::ExitCode;
@@ -99,6 +101,20 @@ with `octavia-pki man | man -l -`.")]
         #[arg(long, value_name = "DIR")]
         out_dir: Option<std::path::PathBuf>,
     },
+    /// Print the JSON Schema of a `--format json` report (as committed under schemas/), or list them.
+    #[command(after_help = "\
+Every --format json report carries `schema_version`, the version of its schema; a schema's version \
+goes up with every change to it. Validate a report, for example with Python's jsonschema: \
+`octavia-pki schema check > check.schema.json`.")]
+    Schema {
+        /// The schema: generate, check, rehearse, expiry, probe, node-check, deploy-check,
+        /// deploy-plan or change (renew and rotate).
+        #[arg(value_name = "NAME", required_unless_present = "list")]
+        name: Option<String>,
+        /// List the schemas, with their versions.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 impl Command {
@@ -107,7 +123,7 @@ impl Command {
     fn reads_files(&self) -> bool {
         !matches!(
             self,
-            Self::Explain(_) | Self::Completions { .. } | Self::Man { .. }
+            Self::Explain(_) | Self::Completions { .. } | Self::Man { .. } | Self::Schema { .. }
         )
     }
 }
@@ -200,6 +216,12 @@ fn main() -> ExitCode {
         Command::Completions { shell } => {
             shell::completions(Cli::command(), shell);
             ExitCode::SUCCESS
+        }
+        Command::Schema { name, list } => {
+            match schema::print(if list { None } else { name.as_deref() }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            }
         }
         Command::Man { out_dir } => match shell::man(Cli::command(), out_dir.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,

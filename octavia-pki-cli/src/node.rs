@@ -146,7 +146,7 @@ pub fn run(args: NodeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
 /// Prints the report; `Ok(true)` when it holds an error.
 fn print(report: &NodeReport, format: Format) -> Result<bool, Error> {
     match format {
-        Format::Json => output::print_json(report)?,
+        Format::Json => output::print_report(report, crate::schema::NODE_CHECK)?,
         Format::Human => print_human(report, std::io::stdout().is_terminal()),
     }
     Ok(report.has_errors())

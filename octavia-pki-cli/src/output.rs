@@ -62,6 +62,22 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), octavia_pki::Erro
     Ok(())
 }
 
+/// A report as pretty JSON on standard output, carrying its schema's version.
+pub fn print_report<T: serde::Serialize + schemars::JsonSchema>(
+    report: &T,
+    published: crate::schema::Published,
+) -> Result<(), octavia_pki::Error> {
+    print_json(&crate::schema::versioned(report, published))
+}
+
+/// A report as pretty JSON, carrying its schema's version, with its final newline.
+pub fn report_text<T: serde::Serialize + schemars::JsonSchema>(
+    report: &T,
+    published: crate::schema::Published,
+) -> Result<String, octavia_pki::Error> {
+    json_text(&crate::schema::versioned(report, published))
+}
+
 /// A value as pretty JSON, with its final newline.
 pub fn json_text(value: &impl serde::Serialize) -> Result<String, octavia_pki::Error> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| {

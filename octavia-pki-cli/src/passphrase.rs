@@ -34,6 +34,8 @@ pub enum Origin {
     File(PathBuf),
     /// Typed at a prompt.
     Prompt,
+    /// Made fresh, kept in this file (the guide layout's octavia.conf drop-in).
+    Generated(PathBuf),
 }
 
 impl Origin {
@@ -54,6 +56,7 @@ impl Origin {
             ),
             Self::File(p) => format!("{}", p.display()),
             Self::Prompt => "the prompt".into(),
+            Self::Generated(p) => format!("fresh, one for both CA keys, kept in {}", p.display()),
         }
     }
 }
@@ -185,7 +188,7 @@ fn from_passwords(
 
 /// The first line of the file, without its line ending, as it is: the
 /// checker reports what Octavia would make of it.
-fn read_passphrase_file(path: &Path, vault: Option<&Passphrase>) -> Result<Passphrase, Error> {
+pub fn read_passphrase_file(path: &Path, vault: Option<&Passphrase>) -> Result<Passphrase, Error> {
     let bytes = fsio::read_file(path, vault)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| FsError::Read {
         path: path.to_owned(),

@@ -1,6 +1,6 @@
 //! `octavia-pki probe`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -148,22 +148,20 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         }
         options
     };
-    let show_progress = std::io::stderr().is_terminal() && targets.len() > 1;
-    let report = probe::probe_with_progress(&identity, &targets, &options, &|done, total| {
-        if show_progress {
-            eprint!("\rprobed {done}/{total}");
-            let _ = std::io::stderr().flush();
-        }
-    })?;
-    if show_progress {
-        eprintln!();
-    }
+    let bar = crate::progress::probe(targets.len());
+    bar.set_message("0");
+    let report = probe::probe_with_progress(&identity, &targets, &options, &|p| {
+        bar.set_position(u64::try_from(p.done).unwrap_or(u64::MAX));
+        bar.set_message(p.failed.to_string());
+    });
+    bar.finish_and_clear();
+    let report = report?;
     let text = match args.format {
         ProbeFormat::Human => {
             print_human(&report, &identity);
             return Ok(report.has_errors());
         }
-        ProbeFormat::Json => output::json_text(&report)?,
+        ProbeFormat::Json => output::report_text(&report, crate::schema::PROBE)?,
         ProbeFormat::Prometheus => crate::metrics::probe(&report, started)?,
     };
     output::emit(&text, args.output.as_deref())?;

@@ -29,10 +29,10 @@ pub struct RehearseArgs {
 /// `check` returns `Ok(true)` when it found an error).
 pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     // With --config-file, the passphrase is octavia.conf's, as Octavia's.
-    let (passwords, passphrase) = if args.target.config_files.is_empty() {
-        args.target.passphrase.resolve(vault)?
-    } else {
+    let (passwords, passphrase) = if args.target.names_files() {
         (None, None)
+    } else {
+        args.target.passphrase.resolve(vault)?
     };
     let options = {
         let mut options = RehearseOptions::default();
@@ -46,12 +46,13 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
         options.vault_password = vault.cloned();
         options
     };
-    let rehearsal = match args.target.sources_from_conf(vault)? {
+    let unpacked = args.target.unpacked(vault)?;
+    let rehearsal = match args.target.sources_named(unpacked.as_ref(), vault)? {
         Some(sources) => octavia_pki::rehearse::rehearse(&sources, &options)?,
         None => rehearse_dir(&args.target.dir, &options)?,
     };
     match args.target.format {
-        Format::Json => output::print_json(&rehearsal)?,
+        Format::Json => output::print_report(&rehearsal, crate::schema::REHEARSE)?,
         Format::Human => print_transcript(&rehearsal, args.target.layout.said(rehearsal.layout)),
     }
     Ok(!rehearsal.ok)

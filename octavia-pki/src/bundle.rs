@@ -93,12 +93,48 @@ impl ClientBundle {
     /// The bundle file's contents: certificate, chain, then the unencrypted
     /// key, as kolla-ansible assembles it.
     pub fn to_pem(&self) -> Zeroizing<String> {
-        let mut out = Zeroizing::new(self.certificate.to_pem());
+        self.to_pem_ordered(BundleOrder::CertificateFirst)
+    }
+
+    /// The bundle file's contents in `order` (OpenSSL reads either).
+    pub fn to_pem_ordered(&self, order: BundleOrder) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(String::new());
+        if order == BundleOrder::KeyFirst {
+            out.push_str(&self.key.to_pkcs8_pem());
+        }
+        out.push_str(&self.certificate.to_pem());
         for c in &self.chain {
             out.push_str(&c.to_pem());
         }
-        out.push_str(&self.key.to_pkcs8_pem());
+        if order == BundleOrder::CertificateFirst {
+            out.push_str(&self.key.to_pkcs8_pem());
+        }
         out
+    }
+}
+
+/// The order of a bundle's blocks: OpenSSL takes the first certificate block
+/// and the first key block wherever they are, and deployers differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BundleOrder {
+    /// Certificate, chain, key: kolla-ansible, OpenStack-Ansible, the charm.
+    CertificateFirst,
+    /// Key, certificate, chain: Octavia's certificate guide, cert-manager's
+    /// `tls-combined.pem`.
+    KeyFirst,
+}
+
+impl BundleOrder {
+    /// The order of the bundle `bytes` hold (their first PEM block's kind),
+    /// `None` when they hold no PEM block.
+    pub(crate) fn of(bytes: &[u8]) -> Option<Self> {
+        let first = pem::parse_blocks(bytes).ok()?.into_iter().next()?;
+        Some(if pem::is_key_label(first.label()) {
+            Self::KeyFirst
+        } else {
+            Self::CertificateFirst
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// Which CA: the one enum every command and report uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum CaRole {
@@ -54,7 +54,7 @@ impl fmt::Display for CaRole {
 }
 
 /// A CA whose work-directory copy and deployed copy have different keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Mismatch {
     /// Which CA.

@@ -12,7 +12,7 @@ use crate::lifecycle::CertificateSummary;
 use crate::sources::{Role, Sources};
 
 /// How a certificate's expiry looks to monitoring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub enum ExpiryStatus {
@@ -43,7 +43,7 @@ impl ExpiryStatus {
 pub const DEADLINE_ROLE: &str = "amphorae-deadline";
 
 /// One certificate (or unreadable file) in an expiry report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpiryEntry {
     /// The file.
     pub file: String,
@@ -92,7 +92,7 @@ impl ExpiryEntry {
 }
 
 /// Every deployed and CA certificate, with the worst status first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpiryReport {
     /// The overall status: the worst of the entries (CRITICAL over UNKNOWN over WARNING).
     pub status: ExpiryStatus,

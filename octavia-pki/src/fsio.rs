@@ -397,7 +397,7 @@ impl PlannedFile {
 }
 
 /// What a write did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct WriteReport {
     /// The files written, in order.
     pub written: Vec<WrittenFile>,
@@ -408,7 +408,7 @@ pub struct WriteReport {
 }
 
 /// A file that was written.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct WrittenFile {
     /// The path.
     pub path: PathBuf,
@@ -417,7 +417,7 @@ pub struct WrittenFile {
 }
 
 /// A replaced file and its backup.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct Backup {
     /// The file that was replaced.
     pub original: PathBuf,
@@ -910,6 +910,47 @@ fn timestamp() -> String {
 
 /// Makes a directory's new entries durable. Best effort: some file systems
 /// cannot sync a directory, and the files themselves are already synced.
+/// Points the symbolic link `path` at `target` (a name relative to its
+/// directory) in one step, as `ln -sfn` would in two: a new link beside it,
+/// renamed over it. A link already pointing there is left as it is; a
+/// regular file there is refused (it would be lost).
+pub fn replace_symlink(path: &Path, target: &str) -> Result<()> {
+    let write_err = |source| FsError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            if std::fs::read_link(path).is_ok_and(|t| t == Path::new(target)) {
+                return Ok(());
+            }
+        }
+        Ok(_) => {
+            return Err(write_err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "a file, not a symbolic link, is there: move it away",
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(write_err(e)),
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(write_err)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = dir.join(format!(
+        ".{name}.link.{}.{:08x}",
+        std::process::id(),
+        u32::from_le_bytes(crate::random::bytes())
+    ));
+    std::os::unix::fs::symlink(target, &temp).map_err(write_err)?;
+    if let Err(e) = std::fs::rename(&temp, path) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(write_err(e));
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();

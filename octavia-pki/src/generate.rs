@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use crate::bundle::ClientBundle;
 use crate::ca::CaRole;
 use crate::cert::Certificate;
+use crate::conf_snippet;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::history::Action;
@@ -45,6 +46,8 @@ pub struct Subject {
     pub country: String,
     /// `ST`.
     pub state: String,
+    /// `L` (none when empty).
+    pub locality: String,
     /// `O`.
     pub organization: String,
     /// `OU`.
@@ -59,8 +62,24 @@ impl Subject {
         Self {
             country: "US".into(),
             state: "Oregon".into(),
+            locality: String::new(),
             organization: "OpenStack".into(),
             organizational_unit: "Octavia".into(),
+            common_name: common_name.into(),
+        }
+    }
+
+    /// What OpenStack-Ansible's os_octavia gives its CAs (`octavia_cert_client_req_*`'s
+    /// defaults: `US`, `Denial`, `Nowhere`; its `orgnization_name` typo drops the
+    /// organization) with the given CN, so that a CA the role re-issues
+    /// (`octavia_regenerate_ca`) keeps the name the client certificate names.
+    pub fn osa(common_name: &str) -> Self {
+        Self {
+            country: "US".into(),
+            state: "Denial".into(),
+            locality: "Nowhere".into(),
+            organization: String::new(),
+            organizational_unit: String::new(),
             common_name: common_name.into(),
         }
     }
@@ -89,6 +108,7 @@ impl Subject {
         );
         for (ty, value) in [
             (DnType::StateOrProvinceName, &self.state),
+            (DnType::LocalityName, &self.locality),
             (DnType::OrganizationName, &self.organization),
             (DnType::OrganizationalUnitName, &self.organizational_unit),
             (DnType::CommonName, &self.common_name),
@@ -109,8 +129,12 @@ pub struct GenerateOptions {
     pub layout: Layout,
     /// The type of all three keys.
     pub key_type: KeyType,
-    /// Validity of the CA certificates, in days.
+    /// Validity of the CA certificates, in days (the server CA's, where
+    /// `client_ca_days` is given).
     pub ca_days: u32,
+    /// Validity of the client CA's certificate, in days, when it differs
+    /// from `ca_days` (kolla's `octavia_certs_client_ca_expiry`).
+    pub client_ca_days: Option<u32>,
     /// Validity of the client certificate, in days.
     pub client_days: u32,
     /// The server CA's subject (the one CA's, in the legacy layout).
@@ -128,6 +152,7 @@ impl Default for GenerateOptions {
             layout: Layout::Kolla,
             key_type: KeyType::Rsa4096,
             ca_days: DEFAULT_CA_DAYS,
+            client_ca_days: None,
             client_days: DEFAULT_CLIENT_DAYS,
             server_ca_subject: Subject::kolla("server-ca.example.org"),
             client_ca_subject: Subject::kolla("client-ca.example.org"),
@@ -139,7 +164,11 @@ impl Default for GenerateOptions {
 impl GenerateOptions {
     fn validate(&self) -> Result<()> {
         self.layout.written()?;
-        for (name, days) in [("CA", self.ca_days), ("client", self.client_days)] {
+        for (name, days) in [
+            ("CA", self.ca_days),
+            ("client CA", self.client_ca_days.unwrap_or(self.ca_days)),
+            ("client", self.client_days),
+        ] {
             if days == 0 || days > MAX_DAYS {
                 return Err(Error::InvalidOptions(format!(
                     "the {name} validity must be 1 to {MAX_DAYS} days, not {days}"
@@ -275,7 +304,7 @@ pub fn generate_with_progress(
         Some(self_signed_ca(
             next_key(),
             options.client_ca_subject.to_dn(),
-            options.ca_days,
+            options.client_ca_days.unwrap_or(options.ca_days),
             now,
             None,
         )?)
@@ -580,21 +609,44 @@ impl OctaviaPki {
         let (server_key, client_ca_key) = (server_key?, client_ca_key?);
         let server_cert = self.server_ca.certificates_pem();
         let bundle = self.client.to_pem();
+        let deployed_bundle = self.client.to_pem_ordered(self.layout.bundle_order());
         let files = Sources::of_layout(to.dir, self.layout);
         let d = |role| files.path(role).to_owned();
         let w = |name: &str| to.work_dir.join(name);
 
+        // cert-manager's Secrets hold the CA key unencrypted (Octavia then
+        // reads it with no passphrase); the work directory's copy is encrypted.
+        let deployed_key = if self.layout.ca_key_encrypted() {
+            server_key.clone()
+        } else {
+            self.server_ca.key.to_pkcs8_pem()
+        };
         let mut planned = vec![
             PlannedFile::public(d(Role::CaCertificate), server_cert.clone()),
-            PlannedFile::secret(d(Role::CaPrivateKey), server_key.clone()),
+            PlannedFile::secret(d(Role::CaPrivateKey), deployed_key),
         ];
+        // The controllers' trust file, where it is a file of its own (the
+        // gate's chain file, cert-manager's ca.crt): the same self-signed CA.
+        if files.first_reader(Role::ServerCa) == Role::ServerCa {
+            planned.push(PlannedFile::public(d(Role::ServerCa), server_cert.clone()));
+        }
         if let Some(client_ca) = &self.client_ca {
             planned.push(PlannedFile::public(
                 d(Role::ClientCa),
                 client_ca.certificates_pem(),
             ));
         }
-        planned.push(PlannedFile::secret(d(Role::ClientCert), bundle.clone()));
+        planned.push(PlannedFile::secret(d(Role::ClientCert), deployed_bundle));
+        if self.layout == Layout::Guide {
+            // What names the files to Octavia, which no deployer renders here.
+            let snippet = conf_snippet::path_in(to.dir);
+            let certs_key = conf_snippet::kept_certs_key_passphrase(&snippet, to.vault_password)
+                .unwrap_or_else(Passphrase::generate_server_certs_key);
+            planned.push(PlannedFile::secret(
+                snippet,
+                conf_snippet::render(&files, &passphrases.server_ca, &certs_key),
+            ));
+        }
 
         planned.push(PlannedFile::public(
             w(work_dir::SERVER_CA_CERT),
@@ -694,6 +746,9 @@ impl Destination<'_> {
     pub fn paths(&self, layout: Layout) -> Vec<PathBuf> {
         let sources = Sources::of_layout(self.dir, layout);
         let mut paths: Vec<PathBuf> = sources.paths().into_iter().map(Path::to_owned).collect();
+        if layout == Layout::Guide {
+            paths.push(conf_snippet::path_in(self.dir));
+        }
         let mut work = vec![work_dir::SERVER_CA_CERT, work_dir::SERVER_CA_KEY];
         if !layout.is_single_ca() {
             work.extend([work_dir::CLIENT_CA_CERT, work_dir::CLIENT_CA_KEY]);

@@ -21,7 +21,7 @@ use crate::secret::Passphrase;
 pub const HISTORY_FILE: &str = "octavia-pki-history.jsonl";
 
 /// One renewal or rotation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct HistoryEntry {
     /// When (RFC 3339).
@@ -115,6 +115,17 @@ impl From<&str> for Action {
 impl Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+/// In a report's schema: the action as text (`renew server-ca`, `rotate all`...).
+impl schemars::JsonSchema for Action {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Action".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string"})
     }
 }
 

@@ -8,7 +8,9 @@ use crate::role::Role;
 /// (which this crate also writes), and the layouts other deployers leave on
 /// their controllers, for reading a directory when no octavia.conf is at
 /// hand (`../shared/reference/octavia-deployers.md` in the repository).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Layout {
@@ -54,8 +56,18 @@ impl Layout {
         Self::Guide,
     ];
 
-    /// The layouts this crate writes (generate, renew, rotate, deploy).
-    pub const WRITTEN: [Layout; 2] = [Self::Kolla, Self::Legacy];
+    /// The layouts this crate writes (generate, renew, rotate; deploy
+    /// writes kolla's two): the charm's and the Kubernetes ones packed into
+    /// the document their deployer takes ([`crate::packed`]).
+    pub const WRITTEN: [Layout; 7] = [
+        Self::Kolla,
+        Self::Legacy,
+        Self::Guide,
+        Self::Osa,
+        Self::Charm,
+        Self::Devstack,
+        Self::Atmosphere,
+    ];
 
     /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`, `guide`.
     pub fn name(self) -> &'static str {
@@ -213,6 +225,20 @@ impl Layout {
         self == Self::Legacy
     }
 
+    /// The order of the client bundle's blocks as the deployer writes it.
+    pub fn bundle_order(self) -> crate::BundleOrder {
+        match self {
+            Self::Guide | Self::Atmosphere => crate::BundleOrder::KeyFirst,
+            _ => crate::BundleOrder::CertificateFirst,
+        }
+    }
+
+    /// Whether the deployed CA key is encrypted (cert-manager's Secrets hold
+    /// keys unencrypted, and Octavia reads them with no passphrase).
+    pub fn ca_key_encrypted(self) -> bool {
+        self != Self::Atmosphere
+    }
+
     /// Whether this crate writes the layout ([`Layout::WRITTEN`]).
     pub fn is_written(self) -> bool {
         Self::WRITTEN.contains(&self)
@@ -225,8 +251,9 @@ impl Layout {
         }
         Err(crate::Error::InvalidOptions(format!(
             "the {self} layout ({}) is read (check, rehearse, expiry, probe), not written: \
-             generate, renew and rotate write the kolla and legacy layouts",
-            self.deployer()
+             generate, renew and rotate write the layouts {}",
+            self.deployer(),
+            Self::WRITTEN.map(Self::name).join(", ")
         )))
     }
 }

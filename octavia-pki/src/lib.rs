@@ -169,6 +169,7 @@
 mod cert_manager;
 pub mod check;
 pub mod codes;
+pub mod conf_snippet;
 pub mod deploy;
 pub mod expiry;
 pub mod fsio;
@@ -178,6 +179,8 @@ pub mod lifecycle;
 pub mod load;
 pub mod node;
 pub mod octavia_conf;
+pub mod osa_tree;
+pub mod packed;
 pub mod pem;
 pub mod probe;
 mod published;
@@ -206,7 +209,7 @@ mod sources;
 mod test_support;
 mod x509;
 
-pub use bundle::{BundleError, ClientBundle};
+pub use bundle::{BundleError, BundleOrder, ClientBundle};
 pub use cert::{CertError, Certificate};
 pub use error::{Error, Result};
 pub use fsio::WriteReport;

@@ -19,7 +19,7 @@ use crate::cert::Certificate;
 use crate::key_id;
 
 /// How a release writes the amphora certificate's key identifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum AmphoraKeyIds {
@@ -52,7 +52,7 @@ impl AmphoraKeyIds {
 }
 
 /// One Octavia release, as far as its certificates and TLS differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct OctaviaRelease {
     /// The version on PyPI (`17.0.1`).

@@ -62,15 +62,27 @@ impl Passphrase {
 
     /// A fresh random passphrase of 40 letters and digits, as `kolla-genpwd` makes.
     pub fn generate() -> Self {
+        Self::random_alphanumeric(40)
+    }
+
+    /// A fresh `[certificates] server_certs_key_passphrase`: 32 letters and
+    /// digits, what every Octavia release accepts (exactly 32 characters of
+    /// `[A-Za-z0-9-_=]`, `octavia/certificates/common/local.py`).
+    pub fn generate_server_certs_key() -> Self {
+        Self::random_alphanumeric(32)
+    }
+
+    /// `len` random letters and digits, each equally likely.
+    fn random_alphanumeric(len: usize) -> Self {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let mut out = Zeroizing::new(String::with_capacity(40));
+        let mut out = Zeroizing::new(String::with_capacity(len));
         let mut random = Zeroizing::new([0u8; 64]);
-        while out.len() < 40 {
+        while out.len() < len {
             crate::random::fill(&mut random[..]);
             // Rejection sampling keeps every character equally likely:
             // 248 is the largest multiple of 62 below 256.
             for &byte in random.iter().filter(|&&b| b < 248) {
-                if out.len() == 40 {
+                if out.len() == len {
                     break;
                 }
                 out.push(ALPHABET[usize::from(byte) % ALPHABET.len()] as char);

@@ -13,7 +13,7 @@ pub use crate::role::Role;
 use crate::secret::Passphrase;
 
 /// Where a file map came from, as reports say it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Origin {
@@ -22,6 +22,15 @@ pub enum Origin {
     /// The options of these octavia.conf files (in oslo.config's order:
     /// later files win).
     OctaviaConf(Vec<PathBuf>),
+    /// A document a deployer unpacks into the files ([`crate::packed`]):
+    /// the charm's options, Kubernetes Secrets.
+    Packed {
+        /// The document.
+        file: PathBuf,
+        /// What names each role's file in it, in the order of [`Role::ALL`]
+        /// (`lb-mgmt-issuing-cacert`, `Secret octavia-certs key server_ca.cert.pem`).
+        keys: [String; 5],
+    },
 }
 
 impl std::fmt::Display for Origin {
@@ -33,6 +42,7 @@ impl std::fmt::Display for Origin {
                 let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
                 write!(f, "octavia.conf {}", files.join(", "))
             }
+            Self::Packed { file, .. } => write!(f, "{}", file.display()),
         }
     }
 }
@@ -173,6 +183,9 @@ impl Sources {
     /// (`[haproxy_amphora] server_ca = /etc/octavia/certs/server_ca.pem`).
     pub fn name(&self, role: Role) -> String {
         let path = self.path(role);
+        if let Origin::Packed { file, keys } = &self.origin {
+            return format!("{} in {}", keys[role.index()], file.display());
+        }
         if self.named_by_options() {
             let (section, key) = role.option();
             return format!("[{section}] {key} = {}", path.display());

@@ -129,7 +129,7 @@ fn the_playbook_fails_on_a_stale_copy_naming_it_and_passes_idempotently_once_cle
         format!(
             "[octavia-worker]\n{}\n{}\n[octavia-housekeeping]\nnode1\nnode2\n\
              [octavia-health-manager]\nnode1\nnode2\n[all:vars]\nansible_connection=local\n\
-             octavia_pki_become=false\noctavia_pki_container_engine=none\n\
+             octavia_pki_become=false\noctavia_pki_container_engine=none\noctavia_pki_install=binary\n\
              octavia_pki_binary={}\noctavia_pki_amphorae_file={}\noctavia_pki_probe_port={}\n\
              octavia_pki_deploy_dir={}\noctavia_pki_work_dir={}\n",
             host("node1"),

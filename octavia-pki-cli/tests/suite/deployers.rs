@@ -339,9 +339,27 @@ fn check_and_rehearse_agree_with_every_release_on_every_deployers_set() {
             "{kind}: the directory's verdict is not the conf's: {report}"
         );
     }
+    openstack_ansibles_own_tree_renewed_is_adopted(&tmp.path().join("osa"));
     expiry_and_probe_read_each_deployers_files(tmp.path());
     cert_manager_rekeying_a_ca_is_reported(&tmp.path().join("certmanager"));
     node_check_agrees_with_octavia_run_as_the_service_user(tmp.path());
+}
+
+/// The tree OpenStack-Ansible's own role made (its PKCS#1 keys, its
+/// serials), renewed here (`renew client`, which also ends the role's client
+/// certificate outliving its CA, and `renew server-ca`): a second run of the
+/// role adopts it, and every release works with what it installs.
+fn openstack_ansibles_own_tree_renewed_is_adopted(dir: &Path) {
+    let (tree, pass) = (dir.join("pki"), dir.join("osa.pass"));
+    for what in ["client", "server-ca"] {
+        ok(octavia_pki()
+            .args(["renew", what, "--layout", "osa", "--work-dir"])
+            .arg(&tree)
+            .arg("--passphrase-file")
+            .arg(&pass));
+    }
+    let case = crate::forms::osa_role_adopts(&tree, &dir.join("renewed"), &pass);
+    crate::forms::every_release_works_with(&[case], crate::forms::OSA_RENDERING);
 }
 
 /// `expiry --config-file` gives each certificate's end as `openssl x509

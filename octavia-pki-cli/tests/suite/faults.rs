@@ -125,7 +125,15 @@ fn assert_whole_or_backed_up(set: &GeneratedSet, before: &[(PathBuf, Vec<u8>)]) 
             continue;
         }
         let text = String::from_utf8_lossy(&now);
-        let whole = text.starts_with("-----BEGIN ") && text.trim_end().ends_with("-----");
+        // A whole PEM file, or a whole history (JSON lines, each ended).
+        let whole = if path.extension().is_some_and(|e| e == "jsonl") {
+            text.ends_with('\n')
+                && text
+                    .lines()
+                    .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+        } else {
+            text.starts_with("-----BEGIN ") && text.trim_end().ends_with("-----")
+        };
         assert!(whole, "{} is half-written:\n{text}", path.display());
         assert!(
             backups.contains(old),

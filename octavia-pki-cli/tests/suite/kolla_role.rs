@@ -13,8 +13,8 @@ use crate::common::*;
 use serde_json::Value;
 
 /// `octavia-certificates.yml` on localhost, without inventory, the passwords
-/// from a file (never argv).
-fn run_role(dir: &Path) -> Output {
+/// from a file (never argv), with `extra` arguments for ansible-playbook.
+fn run_role(dir: &Path, extra: &[&str]) -> Output {
     let venv = kolla_venv();
     let playbook = venv.join("share/kolla-ansible/ansible/octavia-certificates.yml");
     run(Command::new(venv.join("bin/ansible-playbook"))
@@ -38,6 +38,7 @@ fn run_role(dir: &Path) -> Output {
             "node_custom_config={}",
             dir.join("config").display()
         ))
+        .args(extra)
         .arg(playbook))
 }
 
@@ -56,7 +57,7 @@ fn pristine() -> &'static Path {
             "RoleServerCa1x",
             "RoleClientCa2y",
         );
-        let out = run_role(tmp.path());
+        let out = run_role(tmp.path(), &[]);
         assert!(
             out.status.success(),
             "the role failed:\n{}",
@@ -121,7 +122,7 @@ fn the_roles_set_checks_clean_and_renews_where_the_role_cannot() {
     assert!(client.exists(), "the role's work directory changed");
     let saved = fs::read(&client).unwrap();
     fs::remove_file(&client).unwrap();
-    let out = run_role(&set.dir);
+    let out = run_role(&set.dir, &[]);
     let log = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
     assert!(
@@ -166,6 +167,79 @@ fn expiry_reads_the_dates_openssl_reads() {
             theirs,
             "{}",
             file.display()
+        );
+    }
+}
+
+/// The role with globals.yml's octavia_certs_* variables set (shared and
+/// per-certificate subjects, each validity): `generate --globals` gives each
+/// certificate the subject the role gives it and the same end, as openssl
+/// reads them.
+#[test]
+fn generate_takes_the_roles_variables_from_globals_yml() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_passwords(
+        &tmp.path().join("passwords.yml"),
+        "RoleServerCa1x",
+        "RoleClientCa2y",
+    );
+    let globals = tmp.path().join("globals.yml");
+    fs::write(
+        &globals,
+        "octavia_certs_country: DE\noctavia_certs_state: Berlin\noctavia_certs_organization: Example\n\
+         octavia_certs_client_ca_organizational_unit: Load Balancing\n\
+         octavia_certs_server_ca_common_name: octavia-server.example.net\n\
+         octavia_certs_client_req_common_name: ctl.example.net\n\
+         octavia_certs_server_ca_expiry: 1000\noctavia_certs_client_ca_expiry: 2000\n\
+         octavia_certs_client_expiry: 90\n",
+    )
+    .unwrap();
+    let out = run_role(tmp.path(), &["-e", &format!("@{}", globals.display())]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let ours = tmp.path().join("ours");
+    ok(octavia_pki()
+        .args(["generate", "--key-type", "ecdsa-p256", "--globals"])
+        .arg(&globals)
+        .arg("--passwords")
+        .arg(tmp.path().join("passwords.yml"))
+        .arg("--dir")
+        .arg(ours.join("deployed"))
+        .arg("--work-dir")
+        .arg(ours.join("work")));
+    let read = |file: &Path| {
+        let text = ok(openssl()
+            .args([
+                "x509", "-noout", "-subject", "-enddate", "-nameopt", "RFC2253", "-dateopt",
+                "iso_8601", "-in",
+            ])
+            .arg(file));
+        let subject = text.lines().next().unwrap().to_owned();
+        let end = text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim_start_matches("notAfter=")
+            .replace(' ', "T");
+        let end = time::OffsetDateTime::parse(&end, &time::format_description::well_known::Rfc3339)
+            .unwrap();
+        (subject, end)
+    };
+    for file in [
+        "server_ca/server_ca.cert.pem",
+        "client_ca/client_ca.cert.pem",
+        "client_ca/client.cert.pem",
+    ] {
+        let (role_subject, role_end) = read(&tmp.path().join("work").join(file));
+        let (our_subject, our_end) = read(&ours.join("work").join(file));
+        assert_eq!(our_subject, role_subject, "{file}");
+        // Made within the same minutes: the same number of days.
+        assert!(
+            (our_end - role_end).abs() < time::Duration::hours(1),
+            "{file}: {our_end} vs {role_end}"
         );
     }
 }

@@ -390,9 +390,34 @@ fn renew_and_rotate_write_the_files_octavia_conf_names() {
         String::from_utf8_lossy(&out.stdout)
     );
 
-    // A server_ca file of its own (the gate's chain) is not rewritten: refused, nothing written.
+    // A server_ca file of its own holding what the issuing CA's file holds
+    // (cert-manager's ca.crt of a self-signed CA) is written with it.
     let chain = set.tmp.path().join("server_ca-chain.cert.pem");
     std::fs::copy(set.dir.join("server_ca.cert.pem"), &chain).unwrap();
+    let own = set.tmp.path().join("own.conf");
+    std::fs::write(
+        &own,
+        format!("[haproxy_amphora]\nserver_ca = {}\n", chain.display()),
+    )
+    .unwrap();
+    ok(octavia_pki()
+        .args(["renew", "server-ca", "--config-file"])
+        .arg(&conf)
+        .arg("--config-file")
+        .arg(&own)
+        .arg("--work-dir")
+        .arg(&set.work_dir)
+        .arg("--passwords")
+        .arg(&set.passwords));
+    assert_eq!(
+        std::fs::read(&chain).unwrap(),
+        std::fs::read(set.dir.join("server_ca.cert.pem")).unwrap()
+    );
+    // One holding more (the gate's chain: the issuing CA and its root) is
+    // not rewritten: refused, nothing written.
+    let mut more = std::fs::read(&chain).unwrap();
+    more.extend(std::fs::read(set.dir.join("client_ca.cert.pem")).unwrap());
+    std::fs::write(&chain, more).unwrap();
     let gate = set.tmp.path().join("gate.conf");
     std::fs::write(
         &gate,

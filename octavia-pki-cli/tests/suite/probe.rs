@@ -684,3 +684,51 @@ fn a_whole_answer_on_a_kept_alive_connection_and_a_silent_anonymous_handshake() 
         .arg(format!("{id}@127.0.0.1:{port}")));
     assert!(human.contains("it may accept anonymous clients"), "{human}");
 }
+
+/// Progress (amphorae done, failures so far, rate) is drawn on standard
+/// error when it is a terminal (here `script`'s pseudo-terminal), never in
+/// the report, and not at all when standard error is not a terminal.
+#[test]
+fn probe_progress_shows_on_a_terminal_only() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let targets: Vec<String> = (1..=3)
+        .map(|i| {
+            format!(
+                "{i:08}-1111-1111-1111-111111111111@127.0.0.1:{}",
+                free_port()
+            )
+        })
+        .collect();
+    let report = set.tmp.path().join("probe.json");
+    let mut args = vec![
+        env!("CARGO_BIN_EXE_octavia-pki").to_owned(),
+        "probe".into(),
+        "--dir".into(),
+        set.dir.display().to_string(),
+        "--timeout".into(),
+        "5".into(),
+        "--format".into(),
+        "json".into(),
+        "--output".into(),
+        report.display().to_string(),
+    ];
+    args.extend(targets);
+    // Not a terminal: nothing on stderr but what the report holds.
+    let out = run(std::process::Command::new(&args[0]).args(&args[1..]));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("amphorae"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // On a terminal.
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let typescript = set.tmp.path().join("typescript");
+    run(std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &quoted.join(" ")])
+        .arg(&typescript));
+    let drawn = std::fs::read_to_string(&typescript).unwrap();
+    assert!(drawn.contains("3/3 amphorae, 3 failed"), "{drawn}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["targets"].as_array().unwrap().len(), 3);
+}

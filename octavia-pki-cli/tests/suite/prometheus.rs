@@ -254,3 +254,112 @@ fn probe_metrics_parse_and_hold_each_amphoras_status_and_certificate() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format json or prometheus"));
 }
+
+/// The alert rules shipped in `monitoring/prometheus` (and in the Debian
+/// package): Debian's `promtool check rules` accepts them and their unit
+/// tests (`promtool test rules`, which feed series and assert which alerts
+/// fire, with what labels and text) pass; and every metric and label a rule
+/// reads is one that `expiry` and `probe` really write (`instance` aside,
+/// which Prometheus adds when it scrapes).
+#[test]
+fn the_alert_rules_pass_promtool_and_read_what_expiry_and_probe_write() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../monitoring/prometheus");
+    let promtool = |args: &[&str]| {
+        let out = run(std::process::Command::new("promtool")
+            .args(args)
+            .current_dir(&dir));
+        assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    promtool(&["check", "rules", "octavia-pki.rules"]);
+    promtool(&["test", "rules", "octavia-pki_test.yml"]);
+
+    // Real metrics: a set with a pending client CA deadline, and a probe of
+    // an address where nothing listens.
+    let work = tempfile::tempdir().unwrap();
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let mut stage = octavia_pki();
+    stage.args([
+        "rotate",
+        "client-ca",
+        "--staged",
+        "--key-type",
+        "ecdsa-p256",
+    ]);
+    ok(stage.args(set.change_args()));
+    let expiry = work.path().join("expiry.prom");
+    run(octavia_pki()
+        .arg("expiry")
+        .arg(&set.dir)
+        .arg("--work-dir")
+        .arg(&set.work_dir)
+        .args(["--format", "prometheus", "--output"])
+        .arg(&expiry));
+    let probe = work.path().join("probe.prom");
+    run(octavia_pki()
+        .arg("probe")
+        .arg("--dir")
+        .arg(&set.dir)
+        .arg(format!(
+            "7d1c0e5b-2a4f-4f7e-8b1a-3c2d4e5f6a7b@127.0.0.1:{}",
+            free_port()
+        ))
+        .args(["--timeout", "5", "--format", "prometheus", "--output"])
+        .arg(&probe));
+    let mut written = parsed(&expiry);
+    written.extend(parsed(&probe));
+
+    // Each rule's metrics, and the labels it reads ($labels.X, matchers).
+    let rules = ok(peer_python()
+        .arg("-c")
+        .arg(
+            "import json, sys, yaml\n\
+             print(json.dumps([r for g in yaml.safe_load(open(sys.argv[1]))['groups'] for r in g['rules']]))\n",
+        )
+        .arg(dir.join("octavia-pki.rules")));
+    let rules: Vec<Value> = serde_json::from_str(&rules).unwrap();
+    let words = |text: &str, prefix: &str| -> Vec<String> {
+        text.match_indices(prefix)
+            .map(|(i, _)| {
+                text[i + prefix.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .collect()
+    };
+    let mut missing = Vec::new();
+    for rule in &rules {
+        let expr = rule["expr"].as_str().unwrap();
+        let text = serde_json::to_string(rule).unwrap();
+        let metrics: Vec<String> = words(expr, "octavia_pki_")
+            .into_iter()
+            .map(|w| format!("octavia_pki_{w}"))
+            .collect();
+        let mut labels = words(&text, "$labels.");
+        // Label matchers: `{name="..."}` and `{name!~"..."}`.
+        for (i, _) in expr.match_indices('{') {
+            let name: String = expr[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            labels.push(name);
+        }
+        for metric in &metrics {
+            let samples = samples(&written, metric);
+            if samples.is_empty() {
+                missing.push(format!("{}: no {metric} written", rule["alert"]));
+            }
+            for label in labels.iter().filter(|l| *l != "instance") {
+                if !samples.iter().all(|s| s["labels"].get(label).is_some()) {
+                    missing.push(format!("{}: {metric} has no label {label}", rule["alert"]));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

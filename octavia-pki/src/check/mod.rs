@@ -84,7 +84,7 @@ impl Default for CheckOptions {
 }
 
 /// One problem (or remark) about the files.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable identifier; `octavia-pki explain CODE` says more.
     pub code: Code,
@@ -101,7 +101,7 @@ pub struct Finding {
 }
 
 /// Counts of findings by severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Error findings: Octavia will fail, or (those counted in `exposing`
     /// too) works with secrets anyone can read.
@@ -133,7 +133,7 @@ impl Summary {
 }
 
 /// The checker's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// The directory checked.
     pub dir: PathBuf,

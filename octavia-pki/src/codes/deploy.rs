@@ -20,6 +20,11 @@ super::finding_codes! {
         None,
         "Nothing to do, or write the value itself to have it audited.",
         "Values such as \"{{ enable_neutron | bool }}\" are rendered by Ansible at deploy time. deploy check reports what it cannot evaluate instead of guessing.";
+    CERTS_VARIABLE_REJECTED = "certs-variable-rejected", Error,
+        "An octavia_certs_* variable has a value kolla-ansible's octavia-certificates role fails on.",
+        Some("`kolla-ansible octavia-certificates` stops at openssl req (\"string too long\", \"string too short\") or openssl's -days, or writes a subject split at a /"),
+        "Give the variable a value the role can use (see the message): a two-letter country code, subject fields within X.520's lengths and without / or \", a whole number of days.",
+        "The role builds each certificate's subject as -subj \"/C=.../ST=.../O=.../OU=.../CN=...\" from the octavia_certs_* variables (the shared octavia_certs_country and the like, or each certificate's own) and gives octavia_certs_*_expiry to -days. OpenSSL refuses a country that is not two letters and fields longer than X.520 allows, and a / starts another attribute. `octavia-pki generate` reads the same variables from globals.yml and refuses the same values.";
     NO_AMPHORA_PROVIDER = "no-amphora-provider", Info,
         "octavia_provider_drivers has no amphora provider: the certificates and amphora resources are not used.",
         None,

@@ -22,7 +22,17 @@ use serde::Serialize;
 /// How serious a finding is: a closed set, published in the JSON and the exit
 /// codes (so, unlike the crate's other enums, not `#[non_exhaustive]`).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -128,6 +138,24 @@ impl fmt::Display for Code {
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.0.id)
+    }
+}
+
+/// In a report's schema: a published id.
+impl schemars::JsonSchema for Code {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Code".into()
+    }
+
+    /// A published id's form, not the list of them: a new code is a new
+    /// finding, not a new report shape (`octavia-pki explain --list` lists
+    /// them, `tests/suite/codes.snapshot` records them).
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A finding's code: `octavia-pki explain CODE` gives its cause, symptom and fix",
+            "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+        })
     }
 }
 

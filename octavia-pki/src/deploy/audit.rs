@@ -29,7 +29,7 @@ const MANUAL_SETTINGS: [&str; 3] = [
 ];
 
 /// How Octavia's resources get registered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// kolla-ansible registers network, security groups, flavor and key pair.
@@ -39,7 +39,7 @@ pub enum Mode {
 }
 
 /// A finding, with the setting or password it is about.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DeployFinding {
     /// The finding, as `check` reports them (`file` names globals.yml,
     /// passwords.yml, or a file under `octavia/`).
@@ -52,7 +52,7 @@ pub struct DeployFinding {
 }
 
 /// The result of `deploy check`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DeployReport {
     /// The globals.yml read.
     pub globals: PathBuf,
@@ -186,6 +186,15 @@ pub fn audit(inputs: &Inputs<'_>) -> Result<DeployReport, DeployError> {
     }
     audit_passwords(&mut audit, &passwords, &file_name(inputs.passwords));
     drop(passwords);
+    // The certificates' variables, as kolla-ansible's octavia-certificates role reads them.
+    for r in super::KollaCertVars::from_globals(&settings).1 {
+        let code = if r.templated {
+            SETTING_TEMPLATE
+        } else {
+            CERTS_VARIABLE_REJECTED
+        };
+        audit.setting(code, &r.key, format!("{}: {}", r.key, r.problem));
+    }
 
     let amphora = amphora_provider(&mut audit);
     let mode = amphora.then(|| {

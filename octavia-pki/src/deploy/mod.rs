@@ -7,12 +7,14 @@
 //! steps, each with the pitfall it avoids, as text, JSON or a bash script.
 
 mod audit;
+mod certs_vars;
 mod plan;
 mod settings;
 
 use std::path::PathBuf;
 
 pub use audit::{DeployFinding, DeployReport, Inputs, KEYSTONE_PASSWORD, Mode, audit};
+pub use certs_vars::{KollaCertVars, RejectedVar};
 pub use plan::{Plan, Step, Variable, plan};
 pub use settings::Settings;
 

@@ -16,7 +16,7 @@ use super::audit::Mode;
 use super::settings::{AMP_LISTEN_PORT, HEALTH_MANAGER_PORT, PortSetting, Settings};
 
 /// A value the operator may change before running the plan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Variable {
     /// Shell variable name.
     pub name: &'static str,
@@ -27,7 +27,7 @@ pub struct Variable {
 }
 
 /// One step.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// What it does.
     pub title: &'static str,
@@ -40,7 +40,7 @@ pub struct Step {
 }
 
 /// The plan.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     /// Manual or automatic resource registration.
     pub mode: Mode,

@@ -42,7 +42,7 @@ const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap(oid::ED25519)
 pub const PBKDF2_ITERATIONS: u32 = 100_000;
 
 /// The algorithm and size of a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 #[non_exhaustive]
 pub enum KeyAlgorithm {

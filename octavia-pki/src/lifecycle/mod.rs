@@ -16,6 +16,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::public_key::PublicKey;
 
+use crate::bundle::BundleOrder;
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
@@ -34,7 +35,7 @@ pub use rotate::{RotateOptions, rotate};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
 
 /// A change to a deployed PKI, not yet written.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// What was done, in a line.
     pub summary: String,
@@ -42,6 +43,7 @@ pub struct Change {
     pub certificates: Vec<(String, CertificateSummary)>,
     /// The files to write (existing ones are backed up when applied).
     #[serde(serialize_with = "paths_of")]
+    #[schemars(with = "Vec<std::path::PathBuf>")]
     pub files: Vec<PlannedFile>,
     /// What the operator must do next.
     pub next_steps: Vec<String>,
@@ -57,10 +59,13 @@ pub struct Change {
     /// What re-encrypts a file that was encrypted with ansible-vault.
     #[serde(skip)]
     vault_password: Option<Passphrase>,
+    /// Symbolic links to point once the files are written (a tree's).
+    #[serde(skip)]
+    links: Vec<crate::osa_tree::Link>,
 }
 
 /// A certificate, as a report shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CertificateSummary {
     /// Subject.
     pub subject: String,
@@ -101,6 +106,7 @@ impl Change {
             history: Vec::new(),
             history_file: None,
             vault_password: None,
+            links: Vec::new(),
         }
     }
 
@@ -112,7 +118,29 @@ impl Change {
         let mut files = self.files.clone();
         files.extend(self.history_file.clone());
         lock.require_covers(&files)?;
-        Ok(fsio::write_all(&files, true, self.vault_password.as_ref())?)
+        let written = fsio::write_all(&files, true, self.vault_password.as_ref())?;
+        for link in &self.links {
+            fsio::replace_symlink(&link.path, &link.target)?;
+        }
+        Ok(written)
+    }
+
+    /// The change with the files of `unpacked` it writes packed back into
+    /// its document, and the step that deploys that document.
+    pub fn repacked(mut self, unpacked: &crate::packed::Unpacked) -> Result<Self> {
+        // A tree's work directory is unpacked too: its history is packed back.
+        let mut files = std::mem::take(&mut self.files);
+        if unpacked.work_dir().is_some() {
+            files.extend(self.history_file.take());
+        }
+        let repacked = unpacked.repacked(files)?;
+        self.files = repacked.files;
+        self.links = repacked.links;
+        let step = unpacked.packing().deploy_step(unpacked.file());
+        for s in &mut self.next_steps {
+            *s = s.replace(RESTART, &step);
+        }
+        Ok(self)
     }
 
     /// Records the change in the work directory's history, when applied.
@@ -162,12 +190,17 @@ impl<'a> WorkDir<'a> {
     ) -> Result<Self> {
         let wd = Self::new(to, layout);
         wd.layout.written()?;
+        // A trust file of its own is written with the issuing CA's file, so
+        // it must hold just what that file holds (a chain would go stale).
         if let Some(deployed) = to.deployed
             && deployed.first_reader(Role::ServerCa) != Role::CaCertificate
+            && fsio::read_file(deployed.path(Role::ServerCa), to.vault_password).ok()
+                != fsio::read_file(deployed.path(Role::CaCertificate), to.vault_password).ok()
         {
             return Err(Error::InvalidOptions(format!(
-                "{} is a file of its own (the issuing CA's chain, as Octavia's gate script makes): \
-                 renew and rotate write the issuing CA's file, {}, and would leave it stale",
+                "{} is a file of its own holding more than the issuing CA's file (its chain, as \
+                 Octavia's gate script makes it): renew and rotate write the issuing CA's file, {}, \
+                 and would leave it stale",
                 deployed.name(Role::ServerCa),
                 deployed.name(Role::CaCertificate)
             )));
@@ -194,10 +227,53 @@ impl<'a> WorkDir<'a> {
     /// What puts the change in use: kolla's reconfigure, or, for files
     /// octavia.conf names in place, restarting the services.
     fn deploy_step(&self) -> &'static str {
-        if self.to.deployed.is_some() {
+        if self.to.deployed.is_some() || self.layout == Layout::Guide {
             RESTART
         } else {
             RECONFIGURE
+        }
+    }
+
+    /// The options that name the set to the next change (`rotate finish`):
+    /// none for the directory's default, else what named it to this one.
+    fn change_args(&self) -> String {
+        let work_dir = format!(" --work-dir {}", self.to.work_dir.display());
+        match self.to.deployed.map(|s| &s.origin) {
+            // The tree is the work directory.
+            Some(crate::sources::Origin::Packed { file, .. }) if self.layout == Layout::Osa => {
+                format!(" --layout osa --work-dir {}", file.display())
+            }
+            Some(crate::sources::Origin::Packed { file, .. }) => {
+                let flag = if self.layout == Layout::Charm {
+                    "--charm-config"
+                } else {
+                    "--k8s-secrets"
+                };
+                format!(" {flag} {}{work_dir}", file.display())
+            }
+            Some(crate::sources::Origin::OctaviaConf(_)) => {
+                format!(" {}{work_dir}", self.location_args())
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The options that name the deployed files to another command: the
+    /// octavia.conf files, else the directory.
+    fn location_args(&self) -> String {
+        match self.to.deployed.map(|s| &s.origin) {
+            Some(crate::sources::Origin::OctaviaConf(files)) => files
+                .iter()
+                .map(|f| format!("--config-file {}", f.display()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            // Run where the deployer unpacked it.
+            Some(crate::sources::Origin::Packed { .. }) => format!(
+                "--dir {} --layout {}",
+                crate::packed::DEPLOYED_DIR,
+                self.layout
+            ),
+            _ => format!("--dir {}", self.to.dir.display()),
         }
     }
 
@@ -300,7 +376,12 @@ impl<'a> WorkDir<'a> {
                 })?;
             files.push(PlannedFile::secret(self.w(key_rel), key.clone()));
             if let Some(k) = deployed_key {
-                files.push(PlannedFile::secret(self.d(k), key));
+                let deployed = if self.layout.ca_key_encrypted() {
+                    key
+                } else {
+                    ca.key.to_pkcs8_pem()
+                };
+                files.push(PlannedFile::secret(self.d(k), deployed));
             }
         }
         Ok(files)
@@ -312,19 +393,28 @@ impl<'a> WorkDir<'a> {
             CaRole::ServerCa => (work_dir::SERVER_CA_CERT, Role::CaCertificate),
             CaRole::ClientCa => (work_dir::CLIENT_CA_CERT, Role::ClientCa),
         };
-        vec![
-            PlannedFile::public(self.w(cert_rel), pem.clone()),
-            PlannedFile::public(self.d(deployed_cert), pem),
-        ]
+        let mut files = vec![PlannedFile::public(self.w(cert_rel), pem.clone())];
+        // The controllers' trust file, where it is a file of its own.
+        let trust = self.d(Role::ServerCa);
+        if role == CaRole::ServerCa && trust != self.d(deployed_cert) {
+            files.push(PlannedFile::public(trust, pem.clone()));
+        }
+        files.push(PlannedFile::public(self.d(deployed_cert), pem));
+        files
     }
 
     fn client_files(&self, bundle: &crate::bundle::ClientBundle) -> Vec<PlannedFile> {
-        let pem = bundle.to_pem();
+        let deployed = self.d(Role::ClientCert);
+        // The order the deployed bundle has (the guide's is key first), else its layout's.
+        let order = fsio::read_file(&deployed, self.to.vault_password)
+            .ok()
+            .and_then(|bytes| BundleOrder::of(&bytes))
+            .unwrap_or(self.layout.bundle_order());
         vec![
             PlannedFile::public(self.w(work_dir::CLIENT_CERT), bundle.certificate.to_pem()),
             PlannedFile::secret(self.w(work_dir::CLIENT_KEY), bundle.key.to_pkcs8_pem()),
-            PlannedFile::secret(self.w(work_dir::CLIENT_BUNDLE), pem.clone()),
-            PlannedFile::secret(self.d(Role::ClientCert), pem),
+            PlannedFile::secret(self.w(work_dir::CLIENT_BUNDLE), bundle.to_pem()),
+            PlannedFile::secret(deployed, bundle.to_pem_ordered(order)),
         ]
     }
 }

@@ -80,7 +80,7 @@ pub fn renew_client(
 }
 
 /// The key identifier a renewed CA certificate gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum RenewKeyId {

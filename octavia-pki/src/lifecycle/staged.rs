@@ -135,11 +135,12 @@ fn stage_server_ca(
             old_cert.subject()
         ),
         format!(
-            "Then: `octavia-pki probe --dir {} --amphorae FILE --format json > probe.json` (FILE \
+            "Then: `octavia-pki probe {} --amphorae FILE --format json > probe.json` (FILE \
              from `openstack loadbalancer amphora list -f json`) and `octavia-pki rotate finish \
-             server-ca --probe-report probe.json`, which removes the old CA once every amphora \
+             server-ca{} --probe-report probe.json`, which removes the old CA once every amphora \
              serves a certificate from the new one.",
-            wd.to.dir.display()
+            wd.location_args(),
+            wd.change_args()
         ),
     ];
     if old_cert.not_after() < now + time::Duration::days(HOUSEKEEPING_DAYS) {
@@ -239,10 +240,13 @@ fn stage_client_ca(
             old_cert.subject(),
             wd.to.work_dir.display()
         ),
-        "When none is left: `octavia-pki probe --amphorae FILE --format json > probe.json` and \
-         `octavia-pki rotate finish client-ca --probe-report probe.json`, which removes the \
-         cross-certificate from the bundle."
-            .into(),
+        format!(
+            "When none is left: `octavia-pki probe {} --amphorae FILE --format json > probe.json` \
+             and `octavia-pki rotate finish client-ca{} --probe-report probe.json`, which removes \
+             the cross-certificate from the bundle.",
+            wd.location_args(),
+            wd.change_args()
+        ),
     ];
     let entry = HistoryEntry::new(
         Action::Staged(CaRole::ClientCa),

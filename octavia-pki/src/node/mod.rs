@@ -82,6 +82,18 @@ impl Serialize for Service {
     }
 }
 
+/// In a report's schema: one of kolla's service names.
+impl schemars::JsonSchema for Service {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Service".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Self::ALL.iter().map(|s| s.dir_name()).collect();
+        schemars::json_schema!({"type": "string", "enum": names})
+    }
+}
+
 impl FromStr for Service {
     type Err = String;
 
@@ -138,7 +150,7 @@ impl Default for NodeOptions {
 }
 
 /// A finding, and the service it is about.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct NodeFinding {
     /// The finding, its file as `<service>/<name>`.
@@ -149,7 +161,7 @@ pub struct NodeFinding {
 }
 
 /// What `node check` found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct NodeReport {
     /// The kolla directory read (empty for a host read through octavia.conf).

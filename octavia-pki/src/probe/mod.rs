@@ -137,7 +137,7 @@ impl ControllerIdentity {
 }
 
 /// Whether the agent let in a connection without a client certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Anonymous {
@@ -154,7 +154,7 @@ pub enum Anonymous {
 }
 
 /// The certificate an amphora served.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct AmphoraCertificate {
     /// Its common name (Octavia writes the amphora id).
@@ -172,7 +172,7 @@ pub struct AmphoraCertificate {
 }
 
 /// What one amphora answered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct AmphoraReport {
     /// The amphora id, if known.
@@ -239,7 +239,7 @@ impl AmphoraReport {
 }
 
 /// What the probe found.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct ProbeReport {
     /// The directory the controllers' identity came from.
@@ -276,15 +276,27 @@ pub fn probe(
     targets: &[Target],
     options: &ProbeOptions,
 ) -> Result<ProbeReport> {
-    probe_with_progress(identity, targets, options, &|_, _| {})
+    probe_with_progress(identity, targets, options, &|_| {})
 }
 
-/// [`probe`], calling `progress(done, total)` as each amphora finishes.
+/// How far a probe is, reported as each amphora finishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProbeProgress {
+    /// Amphorae finished.
+    pub done: usize,
+    /// Amphorae to probe.
+    pub total: usize,
+    /// Of those finished, how many got an error status.
+    pub failed: usize,
+}
+
+/// [`probe`], calling `progress` as each amphora finishes.
 pub fn probe_with_progress(
     identity: &ControllerIdentity,
     targets: &[Target],
     options: &ProbeOptions,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &(dyn Fn(ProbeProgress) + Sync),
 ) -> Result<ProbeReport> {
     if options.concurrency == 0 || options.timeout.is_zero() {
         return Err(Error::InvalidOptions(
@@ -302,6 +314,7 @@ pub fn probe_with_progress(
         let mut running = tokio::task::JoinSet::new();
         let mut next = 0;
         let mut done = 0;
+        let mut failed = 0;
         loop {
             while next < targets_owned.len() && running.len() < options.concurrency {
                 let (shared, target, index) = (shared.clone(), targets_owned[next].clone(), next);
@@ -312,11 +325,19 @@ pub fn probe_with_progress(
                 break;
             };
             // A probe that panicked is a bug; it must not take the others with it.
-            if let Ok((index, report)) = finished {
-                reports[index] = Some(report);
+            match finished {
+                Ok((index, report)) => {
+                    failed += usize::from(report.severity == Severity::Error);
+                    reports[index] = Some(report);
+                }
+                Err(_) => failed += 1,
             }
             done += 1;
-            progress(done, targets_owned.len());
+            progress(ProbeProgress {
+                done,
+                total: targets_owned.len(),
+                failed,
+            });
         }
         reports
     });

@@ -15,7 +15,7 @@ use time::macros::format_description;
 pub const AGENT_PORT: u16 = 9443;
 
 /// One amphora to probe.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Target {
     /// The amphora id: the host name its certificate must carry. Without it,
@@ -31,7 +31,9 @@ pub struct Target {
 }
 
 /// What the amphora list says of one amphora, besides its id and address.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Record {
@@ -49,12 +51,14 @@ pub struct Record {
         skip_serializing_if = "Option::is_none",
         with = "time::serde::rfc3339::option"
     )]
+    #[schemars(with = "Option<String>")]
     pub cert_expiration: Option<OffsetDateTime>,
     /// `created_at`: when the amphora was created (booted with the client CA of that day).
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "time::serde::rfc3339::option"
     )]
+    #[schemars(with = "Option<String>")]
     pub created_at: Option<OffsetDateTime>,
 }
 

@@ -36,7 +36,7 @@ pub struct RehearseOptions {
 }
 
 /// Which side of the connection fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Side {
@@ -47,7 +47,7 @@ pub enum Side {
 }
 
 /// One step of the rehearsal, for the transcript.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// What was done.
     pub name: String,
@@ -58,7 +58,7 @@ pub struct Step {
 }
 
 /// What failed, for programs to match on (the log lines say it for people).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "stage", content = "error")]
 #[non_exhaustive]
 pub enum Cause {
@@ -81,7 +81,7 @@ pub enum Cause {
 }
 
 /// Why Octavia's handshake would fail.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Failure {
     /// The side that refuses (or cannot start).
     pub side: Side,
@@ -109,7 +109,7 @@ pub struct Failure {
 
 /// How one generation of running amphorae, holding an older client CA
 /// copy, takes the controllers' deployed bundle.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GenerationVerdict {
     /// The amphorae: those created before this change (RFC 3339 and action).
     pub amphorae: String,
@@ -122,7 +122,7 @@ pub struct GenerationVerdict {
 }
 
 /// One targeted Octavia release's verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReleaseVerdict {
     /// The release (`17.0.1`).
     pub version: &'static str,
@@ -133,7 +133,7 @@ pub struct ReleaseVerdict {
 }
 
 /// The result of a rehearsal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Rehearsal {
     /// Whether Octavia's handshake would succeed.
     pub ok: bool,

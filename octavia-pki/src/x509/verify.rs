@@ -30,7 +30,7 @@ pub(crate) enum Purpose {
 /// An OpenSSL verification error (`X509_V_ERR_*`): what the refusing side
 /// logs ([`openssl`](Self::openssl)) and the alert the other side then logs
 /// ([`alert`](Self::alert)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum VerifyError {

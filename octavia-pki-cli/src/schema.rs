@@ -1,0 +1,208 @@
+//! The published JSON schemas of the `--format json` reports, generated from
+//! the Rust types the reports serialize (schemars), so they cannot drift.
+//! Each report carries its schema's version as `schema_version`; the
+//! schemas are committed under `schemas/` and a test fails when one changes
+//! without its version going up (`tests/suite/schemas.rs`).
+
+use schemars::{JsonSchema, Schema};
+use serde::Serialize;
+
+/// A published report: its schema's name, the version its reports carry,
+/// and the schema of its body.
+#[derive(Clone, Copy)]
+pub struct Published {
+    /// The schema's name: `schemas/<name>.schema.json`, `octavia-pki schema <name>`.
+    pub name: &'static str,
+    /// Which command prints it.
+    pub command: &'static str,
+    /// The version of the schema; raised with every change to it.
+    pub version: u32,
+    body: fn() -> Schema,
+}
+
+/// `generate --format json`.
+pub const GENERATE: Published = Published {
+    name: "generate",
+    command: "generate",
+    version: 1,
+    body: body::<crate::generate::Report<'static>>,
+};
+/// `check --format json`.
+pub const CHECK: Published = Published {
+    name: "check",
+    command: "check",
+    version: 1,
+    body: body::<octavia_pki::check::Report>,
+};
+/// `rehearse --format json`.
+pub const REHEARSE: Published = Published {
+    name: "rehearse",
+    command: "rehearse",
+    version: 1,
+    body: body::<octavia_pki::rehearse::Rehearsal>,
+};
+/// `expiry --format json`.
+pub const EXPIRY: Published = Published {
+    name: "expiry",
+    command: "expiry",
+    version: 1,
+    body: body::<octavia_pki::expiry::ExpiryReport>,
+};
+/// `probe --format json`.
+pub const PROBE: Published = Published {
+    name: "probe",
+    command: "probe",
+    version: 1,
+    body: body::<octavia_pki::probe::ProbeReport>,
+};
+/// `node check --format json`.
+pub const NODE_CHECK: Published = Published {
+    name: "node-check",
+    command: "node check",
+    version: 1,
+    body: body::<octavia_pki::node::NodeReport>,
+};
+/// `deploy check --format json`.
+pub const DEPLOY_CHECK: Published = Published {
+    name: "deploy-check",
+    command: "deploy check",
+    version: 1,
+    body: body::<octavia_pki::deploy::DeployReport>,
+};
+/// `deploy plan --format json`.
+pub const DEPLOY_PLAN: Published = Published {
+    name: "deploy-plan",
+    command: "deploy plan",
+    version: 1,
+    body: body::<octavia_pki::deploy::Plan>,
+};
+/// `renew` and `rotate --format json` (`rotate finish` too).
+pub const CHANGE: Published = Published {
+    name: "change",
+    command: "renew, rotate",
+    version: 1,
+    body: body::<crate::lifecycle::ChangeReport<'static>>,
+};
+
+/// The schema of `T` as it is serialized (a field skipped when empty is
+/// not required), Draft 2020-12.
+fn body<T: JsonSchema>() -> Schema {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>();
+    let mut value = schema.to_value();
+    closed(&mut value);
+    Schema::try_from(value).expect("a schema stays an object")
+}
+
+/// Every object schema with its properties listed refuses others: a field
+/// a report gains without its schema fails validation.
+fn closed(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+                object.insert("additionalProperties".into(), false.into());
+            }
+            object.values_mut().for_each(closed);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(closed),
+        _ => {}
+    }
+}
+
+/// Every published schema.
+pub const ALL: [Published; 9] = [
+    GENERATE,
+    CHECK,
+    REHEARSE,
+    EXPIRY,
+    PROBE,
+    NODE_CHECK,
+    DEPLOY_CHECK,
+    DEPLOY_PLAN,
+    CHANGE,
+];
+
+impl Published {
+    /// The schema of the report as printed: its body with `schema_version`.
+    pub fn schema(&self) -> Schema {
+        let mut schema = (self.body)();
+        let object = schema.ensure_object();
+        object.insert(
+            "$id".into(),
+            format!(
+                "https://octavia-pki.invalid/schemas/{}.schema.json",
+                self.name
+            )
+            .into(),
+        );
+        object.insert(
+            "description".into(),
+            format!(
+                "octavia-pki {} --format json, schema version {}",
+                self.command, self.version
+            )
+            .into(),
+        );
+        if let Some(properties) = object
+            .get_mut("properties")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            properties.insert(
+                "schema_version".into(),
+                serde_json::json!({
+                    "description": "The version of this schema the report follows",
+                    "const": self.version,
+                }),
+            );
+        }
+        let required = object
+            .entry("required")
+            .or_insert_with(|| serde_json::json!([]));
+        if let Some(required) = required.as_array_mut() {
+            required.insert(0, "schema_version".into());
+        }
+        schema
+    }
+}
+
+/// A report with its schema's version, first.
+#[derive(Serialize)]
+pub struct Versioned<'a, T: Serialize + JsonSchema> {
+    schema_version: u32,
+    #[serde(flatten)]
+    report: &'a T,
+}
+
+/// `report`, carrying `published`'s version.
+pub fn versioned<T: Serialize + JsonSchema>(report: &T, published: Published) -> Versioned<'_, T> {
+    Versioned {
+        schema_version: published.version,
+        report,
+    }
+}
+
+/// `octavia-pki schema NAME`: the schema, as committed under `schemas/`;
+/// `--list`: every name, with its version and command.
+pub fn print(name: Option<&str>) -> Result<(), octavia_pki::Error> {
+    let Some(name) = name else {
+        for p in ALL {
+            outln!(
+                "{:<14} version {}  ({} --format json)",
+                p.name,
+                p.version,
+                p.command
+            );
+        }
+        return Ok(());
+    };
+    let published = ALL.iter().find(|p| p.name == name).ok_or_else(|| {
+        let names: Vec<&str> = ALL.iter().map(|p| p.name).collect();
+        octavia_pki::Error::InvalidOptions(format!(
+            "no schema \"{name}\" (expected {})",
+            names.join(", ")
+        ))
+    })?;
+    crate::output::print_json(&published.schema())
+}

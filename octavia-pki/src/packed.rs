@@ -1,0 +1,785 @@
+//! Sets packed into the one document a deployer takes instead of files: the
+//! Juju charm's options (`juju config octavia --file`), and Kubernetes
+//! Secrets (openstack-helm's `octavia-certs`, Atmosphere's cert-manager-style
+//! TLS Secrets). Reading a document unpacks it as its deployer does into the
+//! files Octavia then reads, in a private temporary directory, so that every
+//! reader and writer of files serves it; writing packs files back.
+//! Facts: `../shared/reference/octavia-deployers.md` in the repository.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::fsio::PlannedFile;
+use crate::layout::Layout;
+use crate::osa_tree::Files;
+use crate::role::Role;
+use crate::secret::Passphrase;
+use crate::sources::{Origin, Sources};
+use crate::yaml::Yaml;
+
+/// Where the deployer puts the unpacked files on a controller (the charm's
+/// `OCTAVIA_CACERT_DIR`, the pods' mounts), for commands run there.
+pub const DEPLOYED_DIR: &str = "/etc/octavia/certs";
+
+/// The charm's options, by the role of the file each becomes
+/// (`src/lib/charm/openstack/octavia.py` writes each, base64-decoded, to
+/// the charm layout's file).
+const CHARM_OPTIONS: [(&str, Role); 4] = [
+    ("lb-mgmt-issuing-cacert", Role::CaCertificate),
+    ("lb-mgmt-issuing-ca-private-key", Role::CaPrivateKey),
+    ("lb-mgmt-controller-cacert", Role::ClientCa),
+    ("lb-mgmt-controller-cert", Role::ClientCert),
+];
+
+/// The charm's passphrase option, given plain.
+const CHARM_PASSPHRASE: &str = "lb-mgmt-issuing-ca-key-passphrase";
+
+/// openstack-helm's Secret (its CI's `octavia_certs.yaml`): the gate
+/// script's file names as keys, mounted as devstack lays them out.
+const HELM_SECRET: &str = "octavia-certs";
+
+/// Atmosphere's Secrets and the directory each is mounted as.
+const ATMOSPHERE_SECRETS: [(&str, &str); 2] = [
+    ("octavia-server-ca", "server"),
+    ("octavia-client-certs", "client"),
+];
+
+/// Which Kubernetes Secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum K8sStyle {
+    /// openstack-helm: one Opaque Secret `octavia-certs`, the gate
+    /// script's names (the CA key encrypted, its passphrase in the chart's
+    /// values).
+    Helm,
+    /// Atmosphere: `kubernetes.io/tls` Secrets `octavia-server-ca` (the
+    /// issuing CA, its key unencrypted) and `octavia-client-certs` (with
+    /// `tls-combined.pem`, key first).
+    Atmosphere,
+}
+
+/// A document a deployer takes, and what names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Packing {
+    /// `juju config APPLICATION --file FILE`.
+    Charm {
+        /// The application's name (`octavia`).
+        application: String,
+    },
+    /// `kubectl apply -f FILE`.
+    Kubernetes {
+        /// The Secrets' namespace.
+        namespace: String,
+        /// Whose Secrets.
+        style: K8sStyle,
+    },
+    /// OpenStack-Ansible's deploy-host PKI tree ([`crate::osa_tree`]), which
+    /// its role adopts and installs.
+    OsaTree {
+        /// The client CSR's CN: os_octavia's `octavia_cert_client_req_common_name`.
+        client_cn: String,
+    },
+}
+
+impl Packing {
+    /// The layout of the files the deployer unpacks the document into.
+    pub fn layout(&self) -> Layout {
+        match self {
+            Self::Charm { .. } => Layout::Charm,
+            Self::Kubernetes {
+                style: K8sStyle::Helm,
+                ..
+            } => Layout::Devstack,
+            Self::Kubernetes {
+                style: K8sStyle::Atmosphere,
+                ..
+            } => Layout::Atmosphere,
+            Self::OsaTree { .. } => Layout::Osa,
+        }
+    }
+
+    /// What puts a new `file` in use.
+    pub fn deploy_step(&self, file: &Path) -> String {
+        match self {
+            Self::Charm { application } => format!(
+                "juju config {application} --file {} (the charm writes the files and restarts Octavia's services)",
+                file.display()
+            ),
+            Self::Kubernetes { namespace, .. } => format!(
+                "kubectl apply -n {namespace} -f {}, then restart Octavia's pods (kubectl -n {namespace} \
+                 rollout restart deployment/octavia-worker deployment/octavia-housekeeping \
+                 daemonset/octavia-health-manager; Secrets mounted with subPath are never refreshed)",
+                file.display()
+            ),
+            Self::OsaTree { client_cn } => format!(
+                "openstack-ansible openstack.osa.octavia (os-octavia-install.yml before 2024.1), with \
+                 octavia_cert_dir: {} and octavia_cert_client_req_common_name: {client_cn} (its role \
+                 installs the files on every controller and restarts Octavia's services)",
+                file.display()
+            ),
+        }
+    }
+
+    /// How reports name the file of `role`: the option or the Secret's key.
+    fn key(&self, role: Role) -> String {
+        match self {
+            Self::Charm { .. } => {
+                let role = if role == Role::ServerCa {
+                    Role::CaCertificate
+                } else {
+                    role
+                };
+                CHARM_OPTIONS
+                    .iter()
+                    .find(|(_, r)| *r == role)
+                    .map(|(option, _)| (*option).to_owned())
+                    .unwrap_or_default()
+            }
+            Self::Kubernetes { .. } => {
+                let name = self.layout().files().of(role);
+                let (secret, key) = self.secret_key(name);
+                format!("Secret {secret} key {key}")
+            }
+            Self::OsaTree { .. } => crate::osa_tree::names()[role.index()].clone(),
+        }
+    }
+
+    /// The Secret and key of the unpacked file `name` (relative to the layout's directory).
+    fn secret_key(&self, name: &str) -> (&'static str, String) {
+        let base = name.rsplit('/').next().unwrap_or(name).to_owned();
+        match self {
+            Self::Kubernetes {
+                style: K8sStyle::Atmosphere,
+                ..
+            } => {
+                let dir = name.split('/').next().unwrap_or_default();
+                let secret = ATMOSPHERE_SECRETS
+                    .iter()
+                    .find(|(_, d)| *d == dir)
+                    .map_or("", |(s, _)| *s);
+                (secret, base)
+            }
+            _ => (HELM_SECRET, base),
+        }
+    }
+
+    /// The document holding `files` (by their names in [`Packing::layout`]),
+    /// and, for the charm, the CA key's passphrase.
+    fn pack(&self, files: &Files, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let mut out = Zeroizing::new(String::new());
+        match self {
+            Self::Charm { application } => {
+                out.push_str(&format!(
+                    "# The Octavia PKI as charm-octavia's options, written by octavia-pki {}:\n\
+                     #   juju config {application} --file THIS-FILE\n\
+                     # It holds the issuing CA's key and passphrase: keep it private (0600).\n{}:\n",
+                    env!("CARGO_PKG_VERSION"),
+                    quoted(application)
+                ));
+                let layout = self.layout().files();
+                for (option, role) in CHARM_OPTIONS {
+                    let file = files
+                        .get(layout.of(role))
+                        .ok_or_else(|| missing(layout.of(role)))?;
+                    out.push_str(&format!("  {option}: \"{}\"\n", b64(file)));
+                }
+                let passphrase = passphrase.ok_or_else(|| {
+                    Error::InvalidOptions("the charm's options need the CA key's passphrase".into())
+                })?;
+                out.push_str(&format!(
+                    "  {CHARM_PASSPHRASE}: {}\n",
+                    quoted(passphrase.expose())
+                ));
+            }
+            Self::Kubernetes { namespace, style } => {
+                out.push_str(&format!(
+                    "# The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:\n\
+                     #   kubectl apply -n {namespace} -f THIS-FILE\n\
+                     # They hold the CA keys: keep this file private (0600).\n",
+                    env!("CARGO_PKG_VERSION")
+                ));
+                let mut secrets: BTreeMap<&str, Vec<(String, &[u8])>> = BTreeMap::new();
+                for (name, bytes) in files {
+                    let (secret, key) = self.secret_key(name);
+                    secrets.entry(secret).or_default().push((key, bytes));
+                }
+                let client = files.get("client/tls-combined.pem");
+                for (secret, mut keys) in secrets {
+                    let tls = *style == K8sStyle::Atmosphere;
+                    // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
+                    // client's, split from the combined file; the CA's, as deployed.
+                    let split;
+                    if tls && secret == "octavia-client-certs" {
+                        let bundle = client.ok_or_else(|| missing("client/tls-combined.pem"))?;
+                        split = split_bundle(bundle)?;
+                        keys.push(("tls.crt".into(), split.0.as_bytes()));
+                        keys.push(("tls.key".into(), split.1.as_bytes()));
+                    }
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    out.push_str(&format!(
+                        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret}\n  namespace: {}\n\
+                         type: {}\ndata:\n",
+                        quoted(namespace),
+                        if tls { "kubernetes.io/tls" } else { "Opaque" }
+                    ));
+                    for (key, bytes) in keys {
+                        out.push_str(&format!("  {key}: {}\n", b64(bytes)));
+                    }
+                }
+            }
+            Self::OsaTree { .. } => unreachable!("a tree is files, not a document"),
+        }
+        Ok(out)
+    }
+}
+
+fn missing(name: &str) -> Error {
+    Error::InvalidOptions(format!("no {name} to pack"))
+}
+
+/// A YAML double-quoted scalar.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A bundle's certificates and its key, as `tls.crt` and `tls.key`.
+fn split_bundle(bytes: &[u8]) -> Result<(String, Zeroizing<String>)> {
+    let bundle = crate::bundle::ClientBundle::from_file_bytes(bytes)
+        .map_err(|e| Error::InvalidOptions(format!("the client bundle to pack: {e}")))?;
+    let mut certs = bundle.certificate.to_pem();
+    for c in &bundle.chain {
+        certs.push_str(&c.to_pem());
+    }
+    Ok((certs, bundle.key.to_pkcs8_pem()))
+}
+
+/// What writes a packed set: files, and, for a tree, links.
+#[derive(Debug, Default)]
+pub struct Repacked {
+    /// The files to write.
+    pub files: Vec<PlannedFile>,
+    /// The symbolic links to point, after the files are written.
+    pub links: Vec<crate::osa_tree::Link>,
+}
+
+/// `files` with those under `base` packed into `file` (a document, or a
+/// tree): the others (a work directory's) as they are, then what packs
+/// them. `original` holds the unpacked files there were, for those not changed.
+pub(crate) fn pack_into(
+    packing: &Packing,
+    file: &Path,
+    base: &Path,
+    original: &Files,
+    files: Vec<PlannedFile>,
+    passphrase: Option<&Passphrase>,
+    vault: Option<&Passphrase>,
+) -> Result<Repacked> {
+    let mut packed = original.clone();
+    let mut changed = Vec::new();
+    let mut rest = Vec::new();
+    for f in files {
+        match f.path.strip_prefix(base) {
+            Ok(rel) => {
+                let rel = rel.to_string_lossy().into_owned();
+                packed.insert(rel.clone(), f.contents);
+                changed.push(rel);
+            }
+            Err(_) => rest.push(f),
+        }
+    }
+    let mut links = Vec::new();
+    match packing {
+        Packing::OsaTree { client_cn } => {
+            let (files, tree_links) =
+                crate::osa_tree::pack(file, &packed, &changed, client_cn, vault)?;
+            rest.extend(files);
+            links = tree_links;
+        }
+        _ => rest.push(PlannedFile::secret(
+            file.to_owned(),
+            packing.pack(&packed, passphrase)?,
+        )),
+    }
+    Ok(Repacked { files: rest, links })
+}
+
+/// Which kind of document to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PackedKind {
+    /// The charm's options: a `juju config --file` YAML (`APPLICATION:
+    /// {option: value}`), or `juju config APPLICATION --format yaml` output.
+    Charm,
+    /// Secret manifests (`---` between them) or `kubectl get secret -o yaml` output (a `List`).
+    Kubernetes,
+    /// OpenStack-Ansible's deploy-host PKI tree (a directory).
+    OsaTree,
+}
+
+/// A document unpacked as its deployer does, into a private temporary
+/// directory (removed on drop).
+#[derive(Debug)]
+pub struct Unpacked {
+    packing: Packing,
+    file: PathBuf,
+    dir: tempfile::TempDir,
+    files: Files,
+    passphrase: Option<Passphrase>,
+}
+
+impl Unpacked {
+    /// Reads `file` (`vault`: its ansible-vault password) and unpacks it.
+    pub fn read(file: &Path, kind: PackedKind, vault: Option<&Passphrase>) -> Result<Self> {
+        let invalid = |what: String| Error::InvalidOptions(format!("{}: {what}", file.display()));
+        let (packing, files, passphrase) = if kind == PackedKind::OsaTree {
+            let (files, cn) = crate::osa_tree::unpack(file, vault)?;
+            let client_cn = cn.unwrap_or_else(|| crate::osa_tree::DEFAULT_CLIENT_CN.into());
+            (Packing::OsaTree { client_cn }, files, None)
+        } else {
+            let bytes = crate::fsio::read_file(file, vault)?;
+            let docs =
+                crate::yaml::load_all(&bytes).map_err(|e| invalid(format!("not YAML: {e}")))?;
+            match kind {
+                PackedKind::Charm => unpack_charm(&docs).map_err(invalid)?,
+                _ => unpack_secrets(&docs).map_err(invalid)?,
+            }
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("octavia-pki-unpacked.")
+            .tempdir()
+            .map_err(|e| invalid(format!("cannot make a temporary directory: {e}")))?;
+        let planned = files
+            .iter()
+            .map(|(name, bytes)| PlannedFile {
+                path: dir.path().join(name),
+                contents: bytes.clone(),
+                mode: crate::fsio::SECRET_MODE,
+            })
+            .collect::<Vec<_>>();
+        crate::fsio::write_all(&planned, false, None)?;
+        // A tree is named where the deployer is told of it: absolute.
+        let file = match packing {
+            Packing::OsaTree { .. } => {
+                std::path::absolute(file).unwrap_or_else(|_| file.to_owned())
+            }
+            _ => file.to_owned(),
+        };
+        Ok(Self {
+            packing,
+            file,
+            dir,
+            files,
+            passphrase,
+        })
+    }
+
+    /// What the document is.
+    pub fn packing(&self) -> &Packing {
+        &self.packing
+    }
+
+    /// The document's file.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// The unpacked files, named in reports by the option or Secret key
+    /// each came from, with the charm's passphrase.
+    pub fn sources(&self) -> Sources {
+        let deployed = match self.packing {
+            Packing::OsaTree { .. } => self.dir.path().join(crate::osa_tree::DEPLOYED),
+            _ => self.dir.path().to_owned(),
+        };
+        let mut sources = Sources::of_layout(&deployed, self.packing.layout());
+        sources.origin = Origin::Packed {
+            file: self.file.clone(),
+            keys: Role::ALL.map(|role| self.packing.key(role)),
+        };
+        sources.with_passphrase(None, self.passphrase.clone())
+    }
+
+    /// The work directory unpacked with the files (a tree's), in kolla's layout.
+    pub fn work_dir(&self) -> Option<PathBuf> {
+        matches!(self.packing, Packing::OsaTree { .. })
+            .then(|| self.dir.path().join(crate::osa_tree::WORK))
+    }
+
+    /// The CA key's passphrase the document holds (the charm's).
+    pub fn passphrase(&self) -> Option<&Passphrase> {
+        self.passphrase.as_ref()
+    }
+
+    /// `files` with the unpacked files among them packed back into the
+    /// document (replacing its file), the rest as they are.
+    pub fn repacked(&self, files: Vec<PlannedFile>) -> Result<Repacked> {
+        pack_into(
+            &self.packing,
+            &self.file,
+            self.dir.path(),
+            &self.files,
+            files,
+            self.passphrase.as_ref(),
+            None,
+        )
+    }
+}
+
+/// Python's `base64.b64decode(s)` as the charm calls it: characters outside
+/// the alphabet are dropped, then the rest must be whole, padded groups.
+fn python_b64decode(text: &str) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
+    let kept: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "+/=".contains(*c))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(kept)
+        .map(Zeroizing::new)
+        .map_err(|e| format!("not base64 ({e}): binascii.Error, the charm's hook fails"))
+}
+
+/// What `unpack_*` read: the document's kind, its files, the passphrase it holds.
+type Unpacking = (Packing, Files, Option<Passphrase>);
+
+fn unpack_charm(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
+    let doc = docs.first().ok_or("empty")?;
+    let text = |y: &Yaml| y.as_str().map(str::to_owned);
+    // The options' values, by name.
+    let (application, values): (String, BTreeMap<String, Zeroizing<String>>) =
+        if let Some(settings) = doc["settings"].as_hash() {
+            // `juju config APP --format yaml`: {application, settings: {option: {value}}}.
+            let values = settings
+                .iter()
+                .filter_map(|(k, v)| Some((text(k)?, Zeroizing::new(text(&v["value"])?))))
+                .collect();
+            (
+                text(&doc["application"]).unwrap_or("octavia".into()),
+                values,
+            )
+        } else {
+            // `juju config --file`'s: {application: {option: value}}.
+            let apps = doc
+                .as_hash()
+                .ok_or("not a mapping of application to options")?;
+            let (name, options) = match apps.len() {
+                1 => apps.iter().next().expect("one"),
+                _ => apps
+                    .iter()
+                    .find(|(k, _)| k.as_str() == Some("octavia"))
+                    .ok_or("options of several applications, none named octavia")?,
+            };
+            let values = options
+                .as_hash()
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| Some((text(k)?, Zeroizing::new(text(v)?))))
+                .collect();
+            (
+                text(name).ok_or("an application name that is not text")?,
+                values,
+            )
+        };
+    let value = |option: &str| values.get(option).filter(|v| !v.is_empty());
+    let layout = Layout::Charm.files();
+    let mut files = Files::new();
+    for (option, role) in CHARM_OPTIONS {
+        // An option unset: the charm writes no file (and blocks).
+        if let Some(value) = value(option) {
+            let bytes = python_b64decode(value).map_err(|e| format!("{option}: {e}"))?;
+            files.insert(layout.of(role).to_owned(), bytes);
+        }
+    }
+    let passphrase = value(CHARM_PASSPHRASE).map(|v| Passphrase::new(v.to_string()));
+    Ok((Packing::Charm { application }, files, passphrase))
+}
+
+fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
+    let mut secrets: Vec<&Yaml> = Vec::new();
+    for doc in docs {
+        if doc["kind"].as_str() == Some("List") {
+            secrets.extend(doc["items"].as_vec().into_iter().flatten());
+        } else {
+            secrets.push(doc);
+        }
+    }
+    let secrets: Vec<&Yaml> = secrets
+        .into_iter()
+        .filter(|d| d["kind"].as_str() == Some("Secret"))
+        .collect();
+    let name = |d: &Yaml| {
+        d["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let style = if secrets.iter().any(|d| name(d) == HELM_SECRET) {
+        K8sStyle::Helm
+    } else if secrets
+        .iter()
+        .any(|d| ATMOSPHERE_SECRETS.iter().any(|(s, _)| name(d) == *s))
+    {
+        K8sStyle::Atmosphere
+    } else {
+        return Err(format!(
+            "no Secret named {HELM_SECRET} (openstack-helm) or {} (Atmosphere)",
+            ATMOSPHERE_SECRETS.map(|(s, _)| s).join(" and ")
+        ));
+    };
+    let namespace = secrets
+        .iter()
+        .find_map(|d| d["metadata"]["namespace"].as_str())
+        .unwrap_or("openstack")
+        .to_owned();
+    let packing = Packing::Kubernetes { namespace, style };
+    let layout = packing.layout().files();
+    let mut files = Files::new();
+    for secret in secrets {
+        let secret_name = name(secret);
+        // The file each key is mounted as, in the layout.
+        let mounted = |key: &str| -> Option<String> {
+            layout
+                .names()
+                .into_iter()
+                .find(|n| {
+                    let (s, k) = packing.secret_key(n);
+                    s == secret_name && k == key
+                })
+                .map(str::to_owned)
+        };
+        // data (base64), then stringData, which the API server lays over it.
+        for (field, encoded) in [("data", true), ("stringData", false)] {
+            for (key, value) in secret[field].as_hash().into_iter().flatten() {
+                let (Some(key), Some(value)) = (key.as_str(), value.as_str()) else {
+                    continue;
+                };
+                let Some(path) = mounted(key) else { continue };
+                let bytes = if encoded {
+                    let clean: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                    base64::engine::general_purpose::STANDARD
+                        .decode(clean)
+                        .map(Zeroizing::new)
+                        .map_err(|e| {
+                            format!("Secret {secret_name} key {key}: not base64 ({e}): the API server refuses it")
+                        })?
+                } else {
+                    Zeroizing::new(value.as_bytes().to_vec())
+                };
+                files.insert(path, bytes);
+            }
+        }
+    }
+    Ok((packing, files, None))
+}
+
+impl crate::model::OctaviaPki {
+    /// The files that write this PKI packed into `file` as `packing` says:
+    /// the document, and the work directory's files in `work_dir` (the
+    /// client CA's key, never deployed, stays there, encrypted). Its
+    /// [`layout`](crate::OctaviaPki::layout) must be `packing`'s.
+    pub fn planned_packed(
+        &self,
+        packing: &Packing,
+        file: &Path,
+        work_dir: &Path,
+        passphrases: &crate::CaPassphrases,
+    ) -> Result<Repacked> {
+        if self.layout != packing.layout() {
+            return Err(Error::InvalidOptions(format!(
+                "a {} set cannot be packed as {} files",
+                self.layout,
+                packing.layout()
+            )));
+        }
+        // The unpacked files' paths are where the deployer puts them; never
+        // written. A tree packs the work directory's files too.
+        let base = Path::new(DEPLOYED_DIR);
+        let (deployed, work) = match packing {
+            Packing::OsaTree { .. } => (
+                base.join(crate::osa_tree::DEPLOYED),
+                base.join(crate::osa_tree::WORK),
+            ),
+            _ => (base.to_owned(), work_dir.to_owned()),
+        };
+        let to = crate::Destination::new(&deployed, &work);
+        let files = self.planned_files(&to, passphrases)?;
+        // The charm's options carry the passphrase; Secrets do not.
+        pack_into(
+            packing,
+            file,
+            base,
+            &Files::new(),
+            files,
+            Some(&passphrases.server_ca),
+            None,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unpack(kind: PackedKind, text: &str) -> Result<Unpacked> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doc.yaml");
+        std::fs::write(&file, text).unwrap();
+        let unpacked = Unpacked::read(&file, kind, None);
+        drop(dir);
+        unpacked
+    }
+
+    fn b64(text: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(text)
+    }
+
+    #[test]
+    fn charm_options_decode_as_python_b64decode_does() {
+        // `base64 FILE` wraps at 76 columns: the charm's b64decode drops the line breaks.
+        let wrapped = b64(&"x".repeat(100));
+        let wrapped = format!("{}\n{}", &wrapped[..76], &wrapped[76..]);
+        let text = format!(
+            "octavia:\n  lb-mgmt-issuing-cacert: |\n    {}\n  lb-mgmt-issuing-ca-key-passphrase: foo\n",
+            wrapped.replace('\n', "\n    ")
+        );
+        let u = unpack(PackedKind::Charm, &text).unwrap();
+        assert_eq!(*u.files["issuing_ca.pem"], "x".repeat(100).into_bytes());
+        assert_eq!(u.passphrase().unwrap().expose(), "foo");
+        assert_eq!(
+            u.packing,
+            Packing::Charm {
+                application: "octavia".into()
+            }
+        );
+        // An option unset is a file the charm does not write; named by its option.
+        let s = u.sources();
+        assert!(!s.path(Role::ClientCa).exists());
+        assert!(
+            s.name(Role::ClientCa)
+                .starts_with("lb-mgmt-controller-cacert in ")
+        );
+        let err = unpack(
+            PackedKind::Charm,
+            "octavia:\n  lb-mgmt-issuing-cacert: \"abc\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("lb-mgmt-issuing-cacert") && err.contains("doc.yaml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn juju_config_output_and_several_applications_are_read() {
+        let juju = format!(
+            "application: lb\ncharm: octavia\nsettings:\n  lb-mgmt-controller-cacert:\n    \
+             type: string\n    value: {}\n",
+            b64("ca")
+        );
+        let u = unpack(PackedKind::Charm, &juju).unwrap();
+        assert_eq!(*u.files["controller_ca.pem"], b"ca".to_vec());
+        assert_eq!(
+            u.packing,
+            Packing::Charm {
+                application: "lb".into()
+            }
+        );
+        let two = format!(
+            "other:\n  x: y\noctavia:\n  lb-mgmt-controller-cacert: {}\n",
+            b64("ca")
+        );
+        assert!(unpack(PackedKind::Charm, &two).is_ok());
+        let err = unpack(PackedKind::Charm, "a: {}\nb: {}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("none named octavia"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_mounted_as_each_deployer_mounts_them() {
+        let list = format!(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    \
+             name: octavia-certs\n    namespace: lb\n  data:\n    server_ca.key.pem: {}\n    \
+             client_ca.cert.pem: {}\n  stringData:\n    client_ca.cert.pem: plain\n",
+            b64("key"),
+            b64("ignored")
+        );
+        let u = unpack(PackedKind::Kubernetes, &list).unwrap();
+        assert_eq!(u.packing.layout(), Layout::Devstack);
+        assert_eq!(*u.files["private/server_ca.key.pem"], b"key".to_vec());
+        // stringData is laid over data, as the API server does.
+        assert_eq!(*u.files["client_ca.cert.pem"], b"plain".to_vec());
+        assert_eq!(
+            u.sources().name(Role::CaPrivateKey),
+            format!(
+                "Secret octavia-certs key server_ca.key.pem in {}",
+                u.file().display()
+            )
+        );
+        let atmosphere = format!(
+            "kind: Secret\nmetadata:\n  name: octavia-server-ca\ntype: kubernetes.io/tls\ndata:\n  \
+             tls.crt: {}\n---\nkind: Secret\nmetadata:\n  name: octavia-client-certs\ndata:\n  \
+             tls-combined.pem: {}\n",
+            b64("server"),
+            b64("client")
+        );
+        let u = unpack(PackedKind::Kubernetes, &atmosphere).unwrap();
+        assert_eq!(u.packing.layout(), Layout::Atmosphere);
+        assert_eq!(*u.files["server/tls.crt"], b"server".to_vec());
+        assert_eq!(*u.files["client/tls-combined.pem"], b"client".to_vec());
+        let err = unpack(
+            PackedKind::Kubernetes,
+            "kind: Secret\nmetadata:\n  name: octavia-certs\ndata:\n  server_ca.cert.pem: \"*\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("Secret octavia-certs key server_ca.cert.pem"),
+            "{err}"
+        );
+        let err = unpack(
+            PackedKind::Kubernetes,
+            "kind: Secret\nmetadata:\n  name: x\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("no Secret named octavia-certs"), "{err}");
+    }
+
+    #[test]
+    fn a_packed_document_unpacks_to_the_same_files() {
+        let files: Files = Layout::Charm
+            .files()
+            .names()
+            .into_iter()
+            .map(|n| (n.to_owned(), Zeroizing::new(format!("<{n}>").into_bytes())))
+            .collect();
+        let charm = Packing::Charm {
+            application: "octa via".into(),
+        };
+        let text = charm
+            .pack(&files, Some(&Passphrase::new("p\"q\\r".into())))
+            .unwrap();
+        let u = unpack(PackedKind::Charm, &text).unwrap();
+        assert_eq!(u.files, files);
+        assert_eq!(u.passphrase().unwrap().expose(), "p\"q\\r");
+        assert_eq!(u.packing, charm);
+    }
+}
