@@ -21,68 +21,60 @@ pub struct Published {
 }
 
 /// `generate --format json`.
-pub const GENERATE: Published = Published {
-    name: "generate",
-    command: "generate",
-    version: 1,
-    body: body::<crate::generate::Report<'static>>,
-};
+pub const GENERATE: Published = Published::new(
+    "generate",
+    "generate",
+    1,
+    body::<crate::generate::Report<'static>>,
+);
 /// `check --format json`.
-pub const CHECK: Published = Published {
-    name: "check",
-    command: "check",
-    version: 1,
-    body: body::<octavia_pki::check::Report>,
-};
+pub const CHECK: Published =
+    Published::new("check", "check", 1, body::<octavia_pki::check::Report>);
 /// `rehearse --format json`.
-pub const REHEARSE: Published = Published {
-    name: "rehearse",
-    command: "rehearse",
-    version: 1,
-    body: body::<octavia_pki::rehearse::Rehearsal>,
-};
+pub const REHEARSE: Published = Published::new(
+    "rehearse",
+    "rehearse",
+    1,
+    body::<octavia_pki::rehearse::Rehearsal>,
+);
 /// `expiry --format json`.
-pub const EXPIRY: Published = Published {
-    name: "expiry",
-    command: "expiry",
-    version: 1,
-    body: body::<octavia_pki::expiry::ExpiryReport>,
-};
+pub const EXPIRY: Published = Published::new(
+    "expiry",
+    "expiry",
+    1,
+    body::<octavia_pki::expiry::ExpiryReport>,
+);
 /// `probe --format json`.
-pub const PROBE: Published = Published {
-    name: "probe",
-    command: "probe",
-    version: 1,
-    body: body::<octavia_pki::probe::ProbeReport>,
-};
+pub const PROBE: Published =
+    Published::new("probe", "probe", 1, body::<octavia_pki::probe::ProbeReport>);
 /// `node check --format json`.
-pub const NODE_CHECK: Published = Published {
-    name: "node-check",
-    command: "node check",
-    version: 1,
-    body: body::<octavia_pki::node::NodeReport>,
-};
+pub const NODE_CHECK: Published = Published::new(
+    "node-check",
+    "node check",
+    1,
+    body::<octavia_pki::node::NodeReport>,
+);
 /// `deploy check --format json`.
-pub const DEPLOY_CHECK: Published = Published {
-    name: "deploy-check",
-    command: "deploy check",
-    version: 1,
-    body: body::<octavia_pki::deploy::DeployReport>,
-};
+pub const DEPLOY_CHECK: Published = Published::new(
+    "deploy-check",
+    "deploy check",
+    1,
+    body::<octavia_pki::deploy::DeployReport>,
+);
 /// `deploy plan --format json`.
-pub const DEPLOY_PLAN: Published = Published {
-    name: "deploy-plan",
-    command: "deploy plan",
-    version: 1,
-    body: body::<octavia_pki::deploy::Plan>,
-};
+pub const DEPLOY_PLAN: Published = Published::new(
+    "deploy-plan",
+    "deploy plan",
+    1,
+    body::<octavia_pki::deploy::Plan>,
+);
 /// `renew` and `rotate --format json` (`rotate finish` too).
-pub const CHANGE: Published = Published {
-    name: "change",
-    command: "renew, rotate",
-    version: 1,
-    body: body::<crate::lifecycle::ChangeReport<'static>>,
-};
+pub const CHANGE: Published = Published::new(
+    "change",
+    "renew, rotate",
+    1,
+    body::<crate::lifecycle::ChangeReport<'static>>,
+);
 
 /// The schema of `T` as it is serialized (a field skipped when empty is
 /// not required), Draft 2020-12.
@@ -125,6 +117,20 @@ pub const ALL: [Published; 9] = [
 ];
 
 impl Published {
+    const fn new(
+        name: &'static str,
+        command: &'static str,
+        version: u32,
+        body: fn() -> Schema,
+    ) -> Self {
+        Self {
+            name,
+            command,
+            version,
+            body,
+        }
+    }
+
     /// The schema of the report as printed: its body with `schema_version`.
     pub fn schema(&self) -> Schema {
         let mut schema = (self.body)();

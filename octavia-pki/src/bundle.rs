@@ -96,16 +96,23 @@ impl ClientBundle {
         self.to_pem_ordered(BundleOrder::CertificateFirst)
     }
 
+    /// The certificate, then its chain, without the key: a TLS Secret's
+    /// `tls.crt`, OpenStack-Ansible's `octavia_client.crt`.
+    pub fn certificates_to_pem(&self) -> String {
+        let mut out = self.certificate.to_pem();
+        for c in &self.chain {
+            out.push_str(&c.to_pem());
+        }
+        out
+    }
+
     /// The bundle file's contents in `order` (OpenSSL reads either).
     pub fn to_pem_ordered(&self, order: BundleOrder) -> Zeroizing<String> {
         let mut out = Zeroizing::new(String::new());
         if order == BundleOrder::KeyFirst {
             out.push_str(&self.key.to_pkcs8_pem());
         }
-        out.push_str(&self.certificate.to_pem());
-        for c in &self.chain {
-            out.push_str(&c.to_pem());
-        }
+        out.push_str(&self.certificates_to_pem());
         if order == BundleOrder::CertificateFirst {
             out.push_str(&self.key.to_pkcs8_pem());
         }

@@ -63,6 +63,16 @@ fn serial(root: &str) -> String {
     format!("roots/{root}/serial")
 }
 
+/// The unpacked name of the file the role installs for `role`.
+fn deployed(role: Role) -> String {
+    format!("{DEPLOYED}/{}", Layout::Osa.files().of(role))
+}
+
+/// The unpacked name of kolla's work-directory file `rel`.
+fn work(rel: &str) -> String {
+    format!("{WORK}/{rel}")
+}
+
 /// Whether `dir` is such a tree (it has the server root's directory).
 pub fn is_tree(dir: &Path) -> bool {
     dir.join("roots").join(SERVER_ROOT).is_dir()
@@ -98,9 +108,6 @@ pub(crate) fn unpack(
             fsio::read_file(&path, vault)?.to_vec(),
         )))
     };
-    let osa = Layout::Osa.files();
-    let deployed = |role: Role| format!("{DEPLOYED}/{}", osa.of(role));
-    let work = |rel: &str| format!("{WORK}/{rel}");
     let mut files = Files::new();
     let mut put = |name: String, bytes: Option<Zeroizing<Vec<u8>>>| {
         if let Some(bytes) = bytes {
@@ -175,9 +182,6 @@ pub(crate) fn pack(
     client_cn: &str,
     vault: Option<&crate::Passphrase>,
 ) -> Result<(Vec<PlannedFile>, Vec<Link>)> {
-    let osa = Layout::Osa.files();
-    let deployed = |role: Role| format!("{DEPLOYED}/{}", osa.of(role));
-    let work = |rel: &str| format!("{WORK}/{rel}");
     let was_changed = |name: &str| changed.iter().any(|c| c == name);
     let get = |name: &str| {
         merged.get(name).ok_or_else(|| {
@@ -244,17 +248,15 @@ pub(crate) fn pack(
     if was_changed(&bundle_name) {
         let bundle = ClientBundle::from_file_bytes(get(&bundle_name)?)
             .map_err(|e| Error::InvalidOptions(format!("the client bundle to write: {e}")))?;
-        let mut certs = bundle.certificate.to_pem();
-        for c in &bundle.chain {
-            certs.push_str(&c.to_pem());
-        }
-        let client_ca = String::from_utf8_lossy(get(&deployed(Role::ClientCa))?).into_owned();
-        let first_ca = crate::pem::parse_blocks(client_ca.as_bytes())
-            .ok()
-            .and_then(|b| b.into_iter().next())
-            .map(|b| crate::pem::encode(b.label(), b.contents()))
-            .unwrap_or_default();
-        files.push(PlannedFile::public(tree.join(CLIENT_CRT), certs.clone()));
+        let certs = bundle.certificates_to_pem();
+        let client_ca = get(&deployed(Role::ClientCa))?;
+        // The role's chain file: the client certificate, then its CA (the
+        // first certificate of the CA file, which holds two mid-rotation).
+        let first_ca = crate::Certificate::all_from_file_bytes(client_ca)
+            .map_err(|e| Error::InvalidOptions(format!("the client CA to write: {e}")))?
+            .remove(0) // never empty when read
+            .to_pem();
+        files.push(PlannedFile::public(tree.join(CLIENT_CRT), certs));
         files.push(PlannedFile::secret(
             tree.join(CLIENT_KEY),
             bundle.key.to_pkcs8_pem(),
@@ -267,7 +269,10 @@ pub(crate) fn pack(
             tree.join(CLIENT_CHAIN),
             format!("{}{first_ca}", bundle.certificate.to_pem()),
         ));
-        files.push(PlannedFile::public(tree.join(CLIENT_CA_BUNDLE), client_ca));
+        files.push(PlannedFile::public(
+            tree.join(CLIENT_CA_BUNDLE),
+            String::from_utf8_lossy(client_ca).into_owned(),
+        ));
     }
     let history = work(crate::history::HISTORY_FILE);
     if was_changed(&history) {

@@ -142,133 +142,137 @@ impl Packing {
                     .map(|(option, _)| (*option).to_owned())
                     .unwrap_or_default()
             }
-            Self::Kubernetes { .. } => {
+            Self::Kubernetes { style, .. } => {
                 let name = self.layout().files().of(role);
-                let (secret, key) = self.secret_key(name);
+                let (secret, key) = secret_key(*style, name);
                 format!("Secret {secret} key {key}")
             }
             Self::OsaTree { .. } => crate::osa_tree::names()[role.index()].clone(),
         }
     }
+}
 
-    /// The Secret and key of the unpacked file `name` (relative to the layout's directory).
-    fn secret_key(&self, name: &str) -> (&'static str, String) {
-        let base = name.rsplit('/').next().unwrap_or(name).to_owned();
-        match self {
-            Self::Kubernetes {
-                style: K8sStyle::Atmosphere,
-                ..
-            } => {
-                let dir = name.split('/').next().unwrap_or_default();
-                let secret = ATMOSPHERE_SECRETS
-                    .iter()
-                    .find(|(_, d)| *d == dir)
-                    .map_or("", |(s, _)| *s);
-                (secret, base)
-            }
-            _ => (HELM_SECRET, base),
+/// The Secret and key of the unpacked file `name` (relative to the layout's
+/// directory) in `style`'s Secrets.
+fn secret_key(style: K8sStyle, name: &str) -> (&'static str, String) {
+    let base = name.rsplit('/').next().unwrap_or(name).to_owned();
+    match style {
+        K8sStyle::Atmosphere => {
+            let dir = name.split('/').next().unwrap_or_default();
+            let secret = ATMOSPHERE_SECRETS
+                .iter()
+                .find(|(_, d)| *d == dir)
+                .map_or("", |(s, _)| *s);
+            (secret, base)
+        }
+        K8sStyle::Helm => (HELM_SECRET, base),
+    }
+}
+
+/// Base64, into a zeroized string: keys and the passphrase go straight into
+/// the zeroized document, never through a plain String.
+fn b64(bytes: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// The charm's options for `application`: `files` (by their names in
+/// [`Layout::Charm`]) and the CA key's passphrase.
+fn charm_options(
+    application: &str,
+    files: &Files,
+    passphrase: Option<&Passphrase>,
+) -> Result<Zeroizing<String>> {
+    let mut out = Zeroizing::new(format!(
+        "# The Octavia PKI as charm-octavia's options, written by octavia-pki {}:\n\
+         #   juju config {application} --file THIS-FILE\n\
+         # It holds the issuing CA's key and passphrase: keep it private (0600).\n{}:\n",
+        env!("CARGO_PKG_VERSION"),
+        quoted(application)?.as_str()
+    ));
+    let layout = Layout::Charm.files();
+    for (option, role) in CHARM_OPTIONS {
+        let file = files
+            .get(layout.of(role))
+            .ok_or_else(|| missing(layout.of(role)))?;
+        for part in ["  ", option, ": \"", &b64(file), "\"\n"] {
+            out.push_str(part);
         }
     }
-
-    /// The document holding `files` (by their names in [`Packing::layout`]),
-    /// and, for the charm, the CA key's passphrase.
-    fn pack(&self, files: &Files, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
-        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-        let mut out = Zeroizing::new(String::new());
-        match self {
-            Self::Charm { application } => {
-                out.push_str(&format!(
-                    "# The Octavia PKI as charm-octavia's options, written by octavia-pki {}:\n\
-                     #   juju config {application} --file THIS-FILE\n\
-                     # It holds the issuing CA's key and passphrase: keep it private (0600).\n{}:\n",
-                    env!("CARGO_PKG_VERSION"),
-                    quoted(application)
-                ));
-                let layout = self.layout().files();
-                for (option, role) in CHARM_OPTIONS {
-                    let file = files
-                        .get(layout.of(role))
-                        .ok_or_else(|| missing(layout.of(role)))?;
-                    out.push_str(&format!("  {option}: \"{}\"\n", b64(file)));
-                }
-                let passphrase = passphrase.ok_or_else(|| {
-                    Error::InvalidOptions("the charm's options need the CA key's passphrase".into())
-                })?;
-                out.push_str(&format!(
-                    "  {CHARM_PASSPHRASE}: {}\n",
-                    quoted(passphrase.expose())
-                ));
-            }
-            Self::Kubernetes { namespace, style } => {
-                out.push_str(&format!(
-                    "# The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:\n\
-                     #   kubectl apply -n {namespace} -f THIS-FILE\n\
-                     # They hold the CA keys: keep this file private (0600).\n",
-                    env!("CARGO_PKG_VERSION")
-                ));
-                let mut secrets: BTreeMap<&str, Vec<(String, &[u8])>> = BTreeMap::new();
-                for (name, bytes) in files {
-                    let (secret, key) = self.secret_key(name);
-                    secrets.entry(secret).or_default().push((key, bytes));
-                }
-                let client = files.get("client/tls-combined.pem");
-                for (secret, mut keys) in secrets {
-                    let tls = *style == K8sStyle::Atmosphere;
-                    // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
-                    // client's, split from the combined file; the CA's, as deployed.
-                    let split;
-                    if tls && secret == "octavia-client-certs" {
-                        let bundle = client.ok_or_else(|| missing("client/tls-combined.pem"))?;
-                        split = split_bundle(bundle)?;
-                        keys.push(("tls.crt".into(), split.0.as_bytes()));
-                        keys.push(("tls.key".into(), split.1.as_bytes()));
-                    }
-                    keys.sort_by(|a, b| a.0.cmp(&b.0));
-                    out.push_str(&format!(
-                        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret}\n  namespace: {}\n\
-                         type: {}\ndata:\n",
-                        quoted(namespace),
-                        if tls { "kubernetes.io/tls" } else { "Opaque" }
-                    ));
-                    for (key, bytes) in keys {
-                        out.push_str(&format!("  {key}: {}\n", b64(bytes)));
-                    }
-                }
-            }
-            Self::OsaTree { .. } => unreachable!("a tree is files, not a document"),
-        }
-        Ok(out)
+    let passphrase = passphrase.ok_or_else(|| {
+        Error::InvalidOptions("the charm's options need the CA key's passphrase".into())
+    })?;
+    for part in [
+        "  ",
+        CHARM_PASSPHRASE,
+        ": ",
+        &quoted(passphrase.expose())?,
+        "\n",
+    ] {
+        out.push_str(part);
     }
+    Ok(out)
+}
+
+/// `style`'s Secrets in `namespace`, holding `files` (by their names in the
+/// style's layout).
+fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Zeroizing<String>> {
+    let mut out = Zeroizing::new(format!(
+        "# The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:\n\
+         #   kubectl apply -n {namespace} -f THIS-FILE\n\
+         # They hold the CA keys: keep this file private (0600).\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    let mut secrets: BTreeMap<&str, Vec<(String, &[u8])>> = BTreeMap::new();
+    for (name, bytes) in files {
+        let (secret, key) = secret_key(style, name);
+        secrets.entry(secret).or_default().push((key, bytes));
+    }
+    let client = files.get("client/tls-combined.pem");
+    let tls = style == K8sStyle::Atmosphere;
+    for (secret, mut keys) in secrets {
+        // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
+        // client's, split from the combined file; the CA's, as deployed.
+        let split;
+        if tls && secret == "octavia-client-certs" {
+            let bundle = client.ok_or_else(|| missing("client/tls-combined.pem"))?;
+            split = split_bundle(bundle)?;
+            keys.push(("tls.crt".into(), split.0.as_bytes()));
+            keys.push(("tls.key".into(), split.1.as_bytes()));
+        }
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        out.push_str(&format!(
+            "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret}\n  namespace: {}\n\
+             type: {}\ndata:\n",
+            quoted(namespace)?.as_str(),
+            if tls { "kubernetes.io/tls" } else { "Opaque" }
+        ));
+        for (key, bytes) in keys {
+            for part in ["  ", &key, ": ", &b64(bytes), "\n"] {
+                out.push_str(part);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn missing(name: &str) -> Error {
     Error::InvalidOptions(format!("no {name} to pack"))
 }
 
-/// A YAML double-quoted scalar.
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// `text` as a YAML double-quoted scalar: a JSON string is one (YAML 1.2,
+/// section 7.3.1: its escapes include all of JSON's). Zeroized, as it may
+/// be a passphrase.
+fn quoted(text: &str) -> Result<Zeroizing<String>> {
+    serde_json::to_string(text)
+        .map(Zeroizing::new)
+        .map_err(|e| Error::InvalidOptions(format!("a value to pack: {e}")))
 }
 
 /// A bundle's certificates and its key, as `tls.crt` and `tls.key`.
 fn split_bundle(bytes: &[u8]) -> Result<(String, Zeroizing<String>)> {
     let bundle = crate::bundle::ClientBundle::from_file_bytes(bytes)
         .map_err(|e| Error::InvalidOptions(format!("the client bundle to pack: {e}")))?;
-    let mut certs = bundle.certificate.to_pem();
-    for c in &bundle.chain {
-        certs.push_str(&c.to_pem());
-    }
-    Ok((certs, bundle.key.to_pkcs8_pem()))
+    Ok((bundle.certificates_to_pem(), bundle.key.to_pkcs8_pem()))
 }
 
 /// What writes a packed set: files, and, for a tree, links.
@@ -313,9 +317,13 @@ pub(crate) fn pack_into(
             rest.extend(files);
             links = tree_links;
         }
-        _ => rest.push(PlannedFile::secret(
+        Packing::Charm { application } => rest.push(PlannedFile::secret(
             file.to_owned(),
-            packing.pack(&packed, passphrase)?,
+            charm_options(application, &packed, passphrase)?,
+        )),
+        Packing::Kubernetes { namespace, style } => rest.push(PlannedFile::secret(
+            file.to_owned(),
+            secrets_manifest(namespace, *style, &packed)?,
         )),
     }
     Ok(Repacked { files: rest, links })
@@ -558,7 +566,7 @@ fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
                 .names()
                 .into_iter()
                 .find(|n| {
-                    let (s, k) = packing.secret_key(n);
+                    let (s, k) = secret_key(style, n);
                     s == secret_name && k == key
                 })
                 .map(str::to_owned)
@@ -774,9 +782,8 @@ mod tests {
         let charm = Packing::Charm {
             application: "octa via".into(),
         };
-        let text = charm
-            .pack(&files, Some(&Passphrase::new("p\"q\\r".into())))
-            .unwrap();
+        let text =
+            charm_options("octa via", &files, Some(&Passphrase::new("p\"q\\r".into()))).unwrap();
         let u = unpack(PackedKind::Charm, &text).unwrap();
         assert_eq!(u.files, files);
         assert_eq!(u.passphrase().unwrap().expose(), "p\"q\\r");
