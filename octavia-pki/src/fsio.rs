@@ -604,7 +604,11 @@ fn remove_stale_temps(dir: &Path, name: &str) {
         };
         let is_ours =
             hex.len() == 2 * TEMP_SUFFIX_BYTES && hex.bytes().all(|b| b.is_ascii_hexdigit());
-        if is_ours && !process_is_running(pid) && entry.file_type().is_ok_and(|t| t.is_file()) {
+        // A file, or a link (`replace_symlink`'s); never a directory.
+        let removable = entry
+            .file_type()
+            .is_ok_and(|t| t.is_file() || t.is_symlink());
+        if is_ours && !process_is_running(pid) && removable {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -616,6 +620,14 @@ fn process_is_running(pid: u32) -> bool {
     pid == std::process::id()
         || !Path::new("/proc/self").exists()
         || Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// A fresh temporary name for `name` in `dir`: `.<name>.<pid>.<hex>.tmp`,
+/// the form [`remove_stale_temps`] recognises.
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    let suffix: [u8; TEMP_SUFFIX_BYTES] = crate::random::bytes();
+    let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+    dir.join(format!(".{name}.{}.{hex}.tmp", std::process::id()))
 }
 
 /// Writes `contents` to a fresh temporary file beside `f`'s path, with its
@@ -634,9 +646,7 @@ fn stage(f: &PlannedFile, contents: &[u8]) -> Result<PathBuf> {
     };
     remove_stale_temps(dir, &name);
     for _ in 0..16 {
-        let suffix: [u8; TEMP_SUFFIX_BYTES] = crate::random::bytes();
-        let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-        let temp = dir.join(format!(".{name}.{}.{hex}.tmp", std::process::id()));
+        let temp = temp_path(dir, &name);
         let opened = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -908,8 +918,6 @@ fn timestamp() -> String {
     )
 }
 
-/// Makes a directory's new entries durable. Best effort: some file systems
-/// cannot sync a directory, and the files themselves are already synced.
 /// Points the symbolic link `path` at `target` (a name relative to its
 /// directory) in one step, as `ln -sfn` would in two: a new link beside it,
 /// renamed over it. A link already pointing there is left as it is; a
@@ -937,20 +945,31 @@ pub fn replace_symlink(path: &Path, target: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(write_err)?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(
-        ".{name}.link.{}.{:08x}",
-        std::process::id(),
-        u32::from_le_bytes(crate::random::bytes())
-    ));
-    std::os::unix::fs::symlink(target, &temp).map_err(write_err)?;
-    if let Err(e) = std::fs::rename(&temp, path) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(write_err(e));
+    // A temporary name as a file's, so that a killed run's link is removed
+    // by the next run as its files are.
+    remove_stale_temps(dir, &name);
+    for _ in 0..16 {
+        let temp = temp_path(dir, &name);
+        match std::os::unix::fs::symlink(target, &temp) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(write_err(e)),
+        }
+        if let Err(e) = std::fs::rename(&temp, path) {
+            let _ = std::fs::remove_file(&temp);
+            return Err(write_err(e));
+        }
+        sync_dir(dir);
+        return Ok(());
     }
-    sync_dir(dir);
-    Ok(())
+    Err(write_err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free temporary name",
+    )))
 }
 
+/// Makes a directory's new entries durable. Best effort: some file systems
+/// cannot sync a directory, and the files themselves are already synced.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -1042,6 +1061,31 @@ mod tests {
                 .contains("is not a regular file (a directory)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_link_is_pointed_in_one_step_and_a_file_there_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let link = tmp.path().join("Root.crt");
+        // A killed run's temporary link (a pid that cannot run) is removed.
+        let stale = tmp.path().join(".Root.crt.4194305.0123456789ab.tmp");
+        std::os::unix::fs::symlink("Root-999.crt", &stale).unwrap();
+        replace_symlink(&link, "Root-1000.crt").unwrap();
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("Root-1000.crt"));
+        assert!(fs::symlink_metadata(&stale).is_err());
+        replace_symlink(&link, "Root-1001.crt").unwrap();
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("Root-1001.crt"));
+        // Nothing else is left beside it.
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["Root.crt"]);
+        let file = tmp.path().join("file.crt");
+        fs::write(&file, "kept").unwrap();
+        assert!(replace_symlink(&file, "Root-1001.crt").is_err());
+        assert_eq!(fs::read_to_string(&file).unwrap(), "kept");
     }
 
     #[test]
