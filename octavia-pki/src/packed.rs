@@ -351,6 +351,8 @@ pub struct Unpacked {
     dir: tempfile::TempDir,
     files: Files,
     passphrase: Option<Passphrase>,
+    /// What reads the tree's files again when it is packed back (its serials).
+    vault: Option<Passphrase>,
 }
 
 impl Unpacked {
@@ -396,6 +398,7 @@ impl Unpacked {
             dir,
             files,
             passphrase,
+            vault: vault.cloned(),
         })
     }
 
@@ -445,7 +448,7 @@ impl Unpacked {
             &self.files,
             files,
             self.passphrase.as_ref(),
-            None,
+            self.vault.as_ref(),
         )
     }
 }
