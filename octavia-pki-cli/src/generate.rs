@@ -453,9 +453,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         )
     } else {
         let written = fsio::write_all(&files, args.force, vault)?;
-        for link in &links {
-            fsio::replace_symlink(&link.path, &link.target)?;
-        }
+        octavia_pki::osa_tree::point_links(&links)?;
         (written, Vec::new())
     };
 

@@ -171,6 +171,14 @@ pub struct Link {
     pub target: String,
 }
 
+/// Points each of `links`, once the files they point at are written.
+pub fn point_links(links: &[Link]) -> Result<()> {
+    for link in links {
+        fsio::replace_symlink(&link.path, &link.target)?;
+    }
+    Ok(())
+}
+
 /// The tree's files and links for the unpacked files `merged` (the
 /// originals with the changes laid over), writing only what `changed` names
 /// (paths under the unpacking directory, as in `merged`), and the client

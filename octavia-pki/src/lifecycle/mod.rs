@@ -119,9 +119,7 @@ impl Change {
         files.extend(self.history_file.clone());
         lock.require_covers(&files)?;
         let written = fsio::write_all(&files, true, self.vault_password.as_ref())?;
-        for link in &self.links {
-            fsio::replace_symlink(&link.path, &link.target)?;
-        }
+        crate::osa_tree::point_links(&self.links)?;
         Ok(written)
     }
 
