@@ -35,6 +35,15 @@ pub const DEFAULT_CLIENT_DAYS: u32 = 365;
 /// The longest validity accepted, in days (about 100 years).
 pub const MAX_DAYS: u32 = 36_500;
 
+/// X.520's upper bounds on subject fields, in characters (RFC 5280,
+/// appendix A.1: ub-state-name, ub-organization-name,
+/// ub-organizational-unit-name, ub-common-name): OpenSSL refuses longer
+/// values ("string too long").
+pub(crate) const UB_STATE_NAME: usize = 128;
+pub(crate) const UB_ORGANIZATION_NAME: usize = 64;
+pub(crate) const UB_ORGANIZATIONAL_UNIT_NAME: usize = 64;
+pub(crate) const UB_COMMON_NAME: usize = 64;
+
 /// `notBefore` is set this far in the past, so that a controller or amphora
 /// whose clock runs a little behind does not see `certificate is not yet valid`.
 const BACKDATE: time::Duration = time::Duration::hours(1);
@@ -616,11 +625,9 @@ impl OctaviaPki {
 
         // cert-manager's Secrets hold the CA key unencrypted (Octavia then
         // reads it with no passphrase); the work directory's copy is encrypted.
-        let deployed_key = if self.layout.ca_key_encrypted() {
-            server_key.clone()
-        } else {
-            self.server_ca.key.to_pkcs8_pem()
-        };
+        let deployed_key = self
+            .layout
+            .deployed_ca_key(&self.server_ca.key, server_key.clone());
         let mut planned = vec![
             PlannedFile::public(d(Role::CaCertificate), server_cert.clone()),
             PlannedFile::secret(d(Role::CaPrivateKey), deployed_key),

@@ -239,6 +239,20 @@ impl Layout {
         self != Self::Atmosphere
     }
 
+    /// The deployed CA key's file: `encrypted` (the work directory's copy),
+    /// or `key` unencrypted where the deployer keeps it so.
+    pub(crate) fn deployed_ca_key(
+        self,
+        key: &crate::PrivateKey,
+        encrypted: zeroize::Zeroizing<String>,
+    ) -> zeroize::Zeroizing<String> {
+        if self.ca_key_encrypted() {
+            encrypted
+        } else {
+            key.to_pkcs8_pem()
+        }
+    }
+
     /// Whether this crate writes the layout ([`Layout::WRITTEN`]).
     pub fn is_written(self) -> bool {
         Self::WRITTEN.contains(&self)

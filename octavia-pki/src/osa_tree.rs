@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use crate::bundle::ClientBundle;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile};
+use crate::generate::UB_COMMON_NAME;
 use crate::layout::{Layout, work_dir};
 use crate::role::Role;
 
@@ -309,9 +310,9 @@ fn client_csr(key: &crate::PrivateKey, cn: &str) -> Result<String> {
         .distinguished_name
         .push(DnType::CommonName, cn.to_owned());
     // X.520's upper bound for a common name; the role's CSR has no other.
-    if cn.is_empty() || cn.len() > 64 || !cn.is_ascii() {
+    if cn.is_empty() || cn.len() > UB_COMMON_NAME || !cn.is_ascii() {
         return Err(failed(format!(
-            "the client CN \"{cn}\" must be 1 to 64 ASCII characters"
+            "the client CN \"{cn}\" must be 1 to {UB_COMMON_NAME} ASCII characters"
         )));
     }
     // SEQUENCE { [2] IA5String cn }

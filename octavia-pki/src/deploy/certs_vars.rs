@@ -5,7 +5,9 @@
 //! a value the role would fail on.
 
 use super::settings::{Settings, Value};
-use crate::generate::Subject;
+use crate::generate::{
+    Subject, UB_COMMON_NAME, UB_ORGANIZATION_NAME, UB_ORGANIZATIONAL_UNIT_NAME, UB_STATE_NAME,
+};
 
 /// The subjects and validity kolla-ansible's role gives a set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +68,14 @@ const CERTIFICATES: [(&str, &str, &str, u32); 3] = [
 /// refuses longer: "string too long").
 const FIELDS: [(&str, &str, usize); 5] = [
     ("country", "US", 2),
-    ("state", "Oregon", 128),
-    ("organization", "OpenStack", 64),
-    ("organizational_unit", "Octavia", 64),
-    ("common_name", "", 64),
+    ("state", "Oregon", UB_STATE_NAME),
+    ("organization", "OpenStack", UB_ORGANIZATION_NAME),
+    (
+        "organizational_unit",
+        "Octavia",
+        UB_ORGANIZATIONAL_UNIT_NAME,
+    ),
+    ("common_name", "", UB_COMMON_NAME),
 ];
 
 impl KollaCertVars {

@@ -374,12 +374,10 @@ impl<'a> WorkDir<'a> {
                 })?;
             files.push(PlannedFile::secret(self.w(key_rel), key.clone()));
             if let Some(k) = deployed_key {
-                let deployed = if self.layout.ca_key_encrypted() {
-                    key
-                } else {
-                    ca.key.to_pkcs8_pem()
-                };
-                files.push(PlannedFile::secret(self.d(k), deployed));
+                files.push(PlannedFile::secret(
+                    self.d(k),
+                    self.layout.deployed_ca_key(&ca.key, key),
+                ));
             }
         }
         Ok(files)
