@@ -16,15 +16,22 @@ use serde::Serialize;
 use crate::output::{self, Format};
 use crate::passphrase::{self, Origin, Sources};
 
+/// kolla-ansible's CA work directory: where the set's work directory is by
+/// default, but for the guide's and a document's.
+pub const KOLLA_WORK_DIR: &str = "/etc/kolla/octavia-certificates";
+
 /// Where each written layout goes when --dir and --work-dir are not given.
 fn default_dirs(layout: Layout) -> (&'static str, &'static str) {
     match layout {
         Layout::Guide => ("/etc/octavia/certs", "/etc/octavia/ca"),
-        _ => (
-            "/etc/kolla/config/octavia",
-            "/etc/kolla/octavia-certificates",
-        ),
+        _ => ("/etc/kolla/config/octavia", KOLLA_WORK_DIR),
     }
+}
+
+/// The CA work directory of a document (the charm's options, Secrets) when
+/// --work-dir is not given: `octavia-ca` beside it.
+pub fn work_dir_beside(document: &Path) -> PathBuf {
+    parent_dir(document).join("octavia-ca")
 }
 
 #[derive(Args)]
@@ -197,27 +204,28 @@ enum StyleChoice {
 }
 
 impl GenerateArgs {
-    /// The document `--layout` asks for, if any.
-    fn packing(&self) -> Option<Packing> {
-        match self.layout {
-            Form::Files(_) => None,
-            Form::Charm => Some(Packing::Charm {
+    /// The layout `--layout` writes, and the document it is packed into, if any.
+    fn form(&self) -> (Layout, Option<Packing>) {
+        let packing = match self.layout {
+            Form::Files(layout) => return (layout, None),
+            Form::Charm => Packing::Charm {
                 application: self.application.clone(),
-            }),
-            Form::OsaTree => Some(Packing::OsaTree {
+            },
+            Form::OsaTree => Packing::OsaTree {
                 client_cn: self
                     .client_cn
                     .clone()
                     .unwrap_or_else(|| octavia_pki::osa_tree::DEFAULT_CLIENT_CN.into()),
-            }),
-            Form::K8s => Some(Packing::Kubernetes {
+            },
+            Form::K8s => Packing::Kubernetes {
                 namespace: self.namespace.clone(),
                 style: match self.style {
                     StyleChoice::Helm => K8sStyle::Helm,
                     StyleChoice::Atmosphere => K8sStyle::Atmosphere,
                 },
-            }),
-        }
+            },
+        };
+        (packing.layout(), Some(packing))
     }
 }
 
@@ -271,12 +279,7 @@ impl CertSummary {
 
 pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
-    let packing = args.packing();
-    let layout = match (&packing, args.layout) {
-        (Some(packing), _) => packing.layout(),
-        (None, Form::Files(layout)) => layout,
-        (None, _) => unreachable!("a document form has a packing"),
-    };
+    let (layout, packing) = args.form();
     let key_type = args.key_type.unwrap_or(if layout == Layout::Atmosphere {
         KeyType::EcdsaP256
     } else {
@@ -321,7 +324,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
                 octavia_pki::packed::DEPLOYED_DIR.into(),
                 args.work_dir
                     .clone()
-                    .unwrap_or_else(|| parent_dir(document).join("octavia-ca")),
+                    .unwrap_or_else(|| work_dir_beside(document)),
             ),
             None => {
                 let (dir, work_dir) = default_dirs(layout);
@@ -354,20 +357,20 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         _ => None,
     }
     .filter(|_| args.passwords.is_none() && args.passphrase_file.is_none());
-    let (passphrases, origin) = match &args.demo {
-        Some(demo) => demo_passphrases(demo, vault, &mut extra_files)?,
+    let (passphrases, origin) = match (&args.demo, kept_in) {
+        (Some(demo), _) => demo_passphrases(demo, vault, &mut extra_files)?,
         // One passphrase for both CA keys, kept where the deployer reads it.
-        None if kept_in.is_some() => {
+        (None, Some(kept_in)) => {
             let passphrase = Passphrase::generate();
             (
                 CaPassphrases {
                     server_ca: passphrase.clone(),
                     client_ca: passphrase,
                 },
-                Origin::Generated(kept_in.clone().expect("checked")),
+                Origin::Generated(kept_in),
             )
         }
-        None => passphrase::for_writing(
+        (None, None) => passphrase::for_writing(
             &Sources {
                 passwords: args.passwords.as_deref(),
                 passphrase_file: args.passphrase_file.as_deref(),

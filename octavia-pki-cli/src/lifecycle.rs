@@ -107,15 +107,13 @@ impl Location {
                 vault,
             )?),
         };
-        let work_dir = match (&self.work_dir, &unpacked) {
-            (_, Some(unpacked)) if unpacked.work_dir().is_some() => {
-                unpacked.work_dir().expect("a tree's")
-            }
-            (Some(dir), _) => dir.clone(),
-            (None, Some(unpacked)) => {
-                crate::generate::parent_dir(unpacked.file()).join("octavia-ca")
-            }
-            (None, None) => "/etc/kolla/octavia-certificates".into(),
+        // A tree's own, else the one given, else the default.
+        let work_dir = match unpacked.as_ref().and_then(Unpacked::work_dir) {
+            Some(tree) => tree,
+            None => self.work_dir.clone().unwrap_or_else(|| match &unpacked {
+                Some(unpacked) => crate::generate::work_dir_beside(unpacked.file()),
+                None => crate::generate::KOLLA_WORK_DIR.into(),
+            }),
         };
         Ok(Deployed {
             sources,

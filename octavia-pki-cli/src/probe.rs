@@ -149,7 +149,6 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options
     };
     let bar = crate::progress::probe(targets.len());
-    bar.set_message("0");
     let report = probe::probe_with_progress(&identity, &targets, &options, &|p| {
         bar.set_position(u64::try_from(p.done).unwrap_or(u64::MAX));
         bar.set_message(p.failed.to_string());

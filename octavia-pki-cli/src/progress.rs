@@ -27,11 +27,12 @@ pub fn bar(total: usize, what: &str, template: &str) -> ProgressBar {
     bar
 }
 
-/// The probe's bar: amphorae done of all, failures so far, rate, time left.
+/// The probe's bar: amphorae done of all, failures so far (its message,
+/// none at first), rate, time left.
 pub fn probe(total: usize) -> ProgressBar {
     bar(
         total,
-        "",
+        "0",
         "probing [{bar:30}] {pos}/{len} amphorae, {msg} failed, {per_sec}, {eta} left",
     )
 }
