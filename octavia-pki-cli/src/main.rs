@@ -22,7 +22,7 @@ mod shell;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Exit status of a command that changes files (generate, renew, rotate, man --out-dir) and could
 /// not do its job (bad input, a refused overwrite, a lock held by another run...).
@@ -136,13 +136,99 @@ const EXIT_COULD_NOT_RUN: u8 = 2;
 /// `expiry` follows the Nagios convention: 3 is UNKNOWN.
 const EXPIRY_UNKNOWN: u8 = 3;
 
-fn fail(err: &dyn std::fmt::Display, status: u8) -> ExitCode {
-    eprintln!("octavia-pki: error: {err}");
-    ExitCode::from(status)
+/// How a failure is reported: on stderr, and, when the command was asked for
+/// JSON, as a JSON error on stdout too, so that a reader of the report
+/// always gets JSON.
+#[derive(Clone, Copy)]
+struct Failures {
+    json: bool,
+}
+
+impl Failures {
+    fn fail(self, err: &dyn Failed, status: u8) -> ExitCode {
+        eprintln!("octavia-pki: error: {err}");
+        if self.json {
+            output::print_error(&err.to_string(), err.file(), status);
+        }
+        ExitCode::from(status)
+    }
+}
+
+/// A failure a command reports, and the file it is about.
+trait Failed: std::fmt::Display {
+    fn file(&self) -> Option<&std::path::Path>;
+}
+
+impl Failed for octavia_pki::Error {
+    fn file(&self) -> Option<&std::path::Path> {
+        octavia_pki::Error::file(self)
+    }
+}
+
+impl Failed for octavia_pki::vault::VaultError {
+    fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::PasswordFile { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl Failed for octavia_pki::deploy::DeployError {
+    fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Pki(err) => err.file(),
+            Self::Yaml { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the (sub)command `matches` ends in was given `--format json`.
+fn wants_json(matches: &clap::ArgMatches) -> bool {
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    leaf.try_get_raw("format")
+        .ok()
+        .flatten()
+        .is_some_and(|mut values| values.any(|v| v == "json"))
+}
+
+/// Whether the raw arguments ask for JSON, for errors clap finds before
+/// the command is known.
+fn argv_wants_json() -> bool {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    args.iter().any(|a| a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => {
+            if err.use_stderr() && argv_wants_json() {
+                let text = err.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                output::print_error(
+                    first.trim_start_matches("error: "),
+                    None,
+                    EXIT_COULD_NOT_RUN,
+                );
+            }
+            err.exit()
+        }
+    };
+    let failures = Failures {
+        json: wants_json(&matches),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     // As Ansible: an empty ANSIBLE_VAULT_PASSWORD_FILE is unset. The
     // password is read (a script run) only by commands that read files.
     let vault_file = cli
@@ -161,7 +247,7 @@ fn main() -> ExitCode {
                     Command::Expiry(_) => EXPIRY_UNKNOWN,
                     _ => EXIT_COULD_NOT_RUN,
                 };
-                return fail(&err, status);
+                return failures.fail(&err, status);
             }
         }
     }
@@ -171,7 +257,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => match generate::run(*args, vault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                let status = fail(&err, EXIT_FAILURE);
+                let status = failures.fail(&err, EXIT_FAILURE);
                 if matches!(
                     err,
                     octavia_pki::Error::Fs(octavia_pki::fsio::FsError::WouldOverwrite { .. })
@@ -184,34 +270,34 @@ fn main() -> ExitCode {
         Command::Check(args) => match check::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
-            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Rehearse(args) => match rehearse::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
-            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Renew(args) => match lifecycle::renew(args, vault) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => fail(&err, EXIT_FAILURE),
+            Err(err) => failures.fail(&err, EXIT_FAILURE),
         },
         Command::Rotate(args) => match lifecycle::rotate(*args, vault) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => fail(&err, EXIT_FAILURE),
+            Err(err) => failures.fail(&err, EXIT_FAILURE),
         },
         Command::Expiry(args) => match lifecycle::expiry(args, vault) {
             Ok(code) => ExitCode::from(code),
-            Err(err) => fail(&err, EXPIRY_UNKNOWN),
+            Err(err) => failures.fail(&err, EXPIRY_UNKNOWN),
         },
         Command::Deploy(args) => match deploy::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
-            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Probe(args) => match probe::run(*args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
-            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Completions { shell } => {
             shell::completions(Cli::command(), shell);
@@ -220,21 +306,21 @@ fn main() -> ExitCode {
         Command::Schema { name, list } => {
             match schema::print(if list { None } else { name.as_deref() }) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+                Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
             }
         }
         Command::Man { out_dir } => match shell::man(Cli::command(), out_dir.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => fail(&err, EXIT_FAILURE),
+            Err(err) => failures.fail(&err, EXIT_FAILURE),
         },
         Command::Node(args) => match node::run(args, vault) {
             Ok(false) => ExitCode::SUCCESS,
             Ok(true) => ExitCode::from(EXIT_FINDINGS),
-            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Explain(args) => match check::explain(args) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => fail(&err, EXIT_COULD_NOT_RUN),
+            Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
     }
 }

@@ -70,6 +70,40 @@ pub fn print_report<T: serde::Serialize + schemars::JsonSchema>(
     print_json(&crate::schema::versioned(report, published))
 }
 
+/// What a command asked for JSON prints on standard output when it fails
+/// (the message is on standard error too).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorReport {
+    /// The failure.
+    error: Failure,
+}
+
+/// A failure, as `ErrorReport` holds it.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct Failure {
+    /// What went wrong, as the message on standard error says it.
+    message: String,
+    /// The file it is about, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<std::path::PathBuf>,
+    /// The command's exit status.
+    exit_status: u8,
+}
+
+/// Prints the JSON error report of a failure.
+pub fn print_error(message: &str, file: Option<&std::path::Path>, exit_status: u8) {
+    let report = ErrorReport {
+        error: Failure {
+            message: message.to_owned(),
+            file: file.map(std::path::Path::to_owned),
+            exit_status,
+        },
+    };
+    // The failure is already on standard error; a report that cannot be
+    // printed adds nothing to it.
+    let _ = print_report(&report, crate::schema::ERROR);
+}
+
 /// A report as pretty JSON, carrying its schema's version, with its final newline.
 pub fn report_text<T: serde::Serialize + schemars::JsonSchema>(
     report: &T,

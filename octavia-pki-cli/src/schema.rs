@@ -72,8 +72,16 @@ pub const DEPLOY_PLAN: Published = Published::new(
 pub const CHANGE: Published = Published::new(
     "change",
     "renew, rotate",
-    1,
+    2,
     body::<crate::lifecycle::ChangeReport<'static>>,
+);
+
+/// What any command given `--format json` prints on standard output when it fails.
+pub const ERROR: Published = Published::new(
+    "error",
+    "any command",
+    1,
+    body::<crate::output::ErrorReport>,
 );
 
 /// The schema of `T` as it is serialized (a field skipped when empty is
@@ -104,7 +112,7 @@ fn closed(value: &mut serde_json::Value) {
 }
 
 /// Every published schema.
-pub const ALL: [Published; 9] = [
+pub const ALL: [Published; 10] = [
     GENERATE,
     CHECK,
     REHEARSE,
@@ -114,6 +122,7 @@ pub const ALL: [Published; 9] = [
     DEPLOY_CHECK,
     DEPLOY_PLAN,
     CHANGE,
+    ERROR,
 ];
 
 impl Published {

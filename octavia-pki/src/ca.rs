@@ -45,6 +45,16 @@ impl CaRole {
             Self::ClientCa => "client CA",
         }
     }
+
+    /// What a staged rotation of this CA keeps in the set while in flight,
+    /// in a sentence: the old server CA in the controllers' trust file, or
+    /// the cross-certificate in the bundle.
+    pub fn staged_keeps(self) -> &'static str {
+        match self {
+            Self::ServerCa => "the old server CA",
+            Self::ClientCa => "the cross-certificate",
+        }
+    }
 }
 
 impl fmt::Display for CaRole {

@@ -83,9 +83,61 @@ pub enum Error {
     /// A directory whose file names fit two deployers' layouts.
     #[error(transparent)]
     AmbiguousLayout(#[from] crate::layout::Ambiguous),
+    /// The work directory's history records a staged rotation in flight
+    /// whose files no longer carry what it needs: the old server CA in the
+    /// trust file, or the cross-certificate in the bundle.
+    #[error(
+        "refusing to change the set, nothing was written: the history records a staged rotation \
+         of the {} from \"{subject}\" at {at}, not finished, but {} no longer holds {}, so the \
+         amphorae that rotation kept working are refused by the controllers. Restore {} from its \
+         backup (`octavia-pki backups`), or, once those amphorae are failed over, record the end \
+         of the rotation with `octavia-pki rotate finish {ca} --force`",
+        ca.words(),
+        file.display(),
+        ca.staged_keeps(),
+        file.display()
+    )]
+    StagedRotationLost {
+        /// The CA of the rotation.
+        ca: crate::ca::CaRole,
+        /// The file that lost it.
+        file: PathBuf,
+        /// The replaced CA's subject, as the history records it.
+        subject: String,
+        /// When the rotation was staged (RFC 3339).
+        at: String,
+    },
     /// Options that cannot work together, or out of range.
     #[error("invalid options: {0}")]
     InvalidOptions(String),
+}
+
+impl Error {
+    /// The file the failure is about, when it names one (the first, when
+    /// it names several).
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Fs(fs) => match fs {
+                FsError::Read { path, .. }
+                | FsError::PermissionDenied { path }
+                | FsError::Write { path, .. }
+                | FsError::SameTarget { path }
+                | FsError::Locked { path, .. }
+                | FsError::NotLocked { path }
+                | FsError::NotAFile { path, .. } => Some(path),
+                FsError::WouldOverwrite { paths } => paths.first().map(PathBuf::as_path),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            },
+            Self::Key { path, .. }
+            | Self::Certificate { path, .. }
+            | Self::Bundle { path, .. }
+            | Self::Passwords { path, .. } => Some(path),
+            Self::KeyMismatch { key_path, .. } => Some(key_path),
+            Self::StagedRotationLost { file, .. } => Some(file),
+            _ => None,
+        }
+    }
 }
 
 /// This crate's `Result`.

@@ -184,6 +184,22 @@ impl GenerateOptions {
                 )));
             }
         }
+        // OpenSSL refuses a certificate once its issuer has expired: a client
+        // certificate that outlives its CA is dead for its last days (what
+        // `check` reports as ca-expires-before-client).
+        let issuer_days = if self.layout.is_single_ca() {
+            self.ca_days
+        } else {
+            self.client_ca_days.unwrap_or(self.ca_days)
+        };
+        if self.client_days > issuer_days {
+            return Err(Error::InvalidOptions(format!(
+                "the client certificate's validity ({} days) would outlive the CA that issues it \
+                 ({issuer_days} days), and OpenSSL refuses it once that CA expires: give a client \
+                 validity of at most {issuer_days} days, or a longer CA validity",
+                self.client_days
+            )));
+        }
         self.server_ca_subject.validate("server CA")?;
         self.client_ca_subject.validate("client CA")?;
         self.client_subject.validate("client")

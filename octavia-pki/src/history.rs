@@ -162,6 +162,19 @@ impl HistoryEntry {
         }
     }
 
+    /// The `rotate finish` of `ca`'s staged rotation this entry records, at
+    /// `now`, when its certificates are no longer in the set: the entry's
+    /// own subject, dates and keys.
+    pub(crate) fn ended(&self, ca: CaRole, now: OffsetDateTime) -> Self {
+        Self {
+            at: rfc3339(now),
+            action: Action::Finish(ca),
+            amphorae_deadline: None,
+            old_certificate: None,
+            ..self.clone()
+        }
+    }
+
     /// The replaced certificate, when the entry keeps it.
     pub fn old_certificate(&self) -> Option<Certificate> {
         let base64 = self.old_certificate.as_deref()?;
@@ -316,11 +329,15 @@ pub fn unfinished(history: &[HistoryEntry], ca: CaRole) -> Option<&HistoryEntry>
     (!finished_after(history, last, ca)).then(|| &history[last])
 }
 
-/// Whether a `rotate finish` of `ca` follows entry `i`.
+/// Whether a change that ends a staged rotation of `ca` follows entry `i`:
+/// its `rotate finish`, or a replacement of that CA at once (an immediate
+/// rotation, a set generated anew), which abandons it.
 fn finished_after(history: &[HistoryEntry], i: usize, ca: CaRole) -> bool {
-    history[i + 1..]
-        .iter()
-        .any(|e| e.action == Action::Finish(ca))
+    history[i + 1..].iter().any(|e| {
+        e.action == Action::Finish(ca)
+            || e.action == Action::Rotate(ca)
+            || e.action == Action::Generated(ca)
+    })
 }
 
 #[cfg(test)]

@@ -40,8 +40,17 @@ Each command runs the Octavia release installed in the Python that runs it
       verification flags to both sides; --amphora-cert serves a certificate
       issued earlier instead of issuing one.
 
+      In a batch job, also: "amphora_client_ca", the client CA file the
+      amphora booted with (its config drive's copy; default: the one
+      octavia.conf names now); "amphora_id" without "amphora_cert", the id a
+      new certificate is issued for (housekeeping's re-issue); "keep_amphora",
+      a file the issued certificate and key are copied to.
+
   octavia_peer.py rehearse-batch < jobs.json
       The same for many directories in one process (see rehearse_batch).
+
+  octavia_peer.py rehearse-stream
+      One batch per line of stdin, one line of verdicts each (see rehearse_stream).
 
 Passphrases come from files, never argv. Exit status 1 with Octavia's own
 message on stderr when Octavia would fail.
@@ -197,21 +206,23 @@ def rehearse_one(job):
             # An amphora certificate issued earlier (before a renewal, say).
             amp_pem, amphora_id = job["amphora_cert"], job["amphora_id"]
         else:
-            amphora_id = str(uuid.uuid4())
+            amphora_id = job.get("amphora_id") or str(uuid.uuid4())
             try:
                 amp = local.LocalCertGenerator.generate_cert_key_pair(
                     cn=amphora_id, validity=conf.certificates.cert_validity_time)
             except Exception as e:
                 return failed("controller signs the amphora certificate", e)
-            amp_pem = os.path.join(tmp, "amphora.pem")
+            amp_pem = job.get("keep_amphora") or os.path.join(tmp, "amphora.pem")
             with open(amp_pem, "wb") as f:
                 f.write(amp.get_certificate() + amp.get_private_key())
+        verdict["amphora_id"] = amphora_id
 
         # The amphora agent: gunicorn's default_ssl_context_factory with the
         # options octavia/cmd/agent.py passes (certfile, ca_certs, CERT_REQUIRED);
         # gunicorn ignores its ssl_version, so TLS 1.2 and 1.3 are offered.
         try:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=conf.controller_worker.client_ca)
+            client_ca = job.get("amphora_client_ca") or conf.controller_worker.client_ca
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=client_ca)
             context.load_cert_chain(certfile=amp_pem)
             context.verify_mode = ssl.CERT_REQUIRED
             context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -337,6 +348,17 @@ def rehearse_batch(_args):
     print(json.dumps([rehearse_one(job) for job in jobs]))
 
 
+def rehearse_stream(_args):
+    """As rehearse-batch, one batch per line: a JSON list of jobs on a line of
+    stdin, its verdicts as one JSON line on stdout, until stdin closes. One
+    Python start-up (and one import of Octavia) for a whole test."""
+    import json
+
+    strict_verification()
+    for line in sys.stdin:
+        print(json.dumps([rehearse_one(job) for job in json.loads(line)]), flush=True)
+
+
 def conf(args):
     """The PKI's options as Octavia reads them from args.files, in order."""
     import hashlib
@@ -386,6 +408,7 @@ def main():
     p.add_argument("--amphora-cert")
     p.add_argument("--amphora-id")
     sub.add_parser("rehearse-batch")
+    sub.add_parser("rehearse-stream")
     p = sub.add_parser("conf")
     p.add_argument("files", nargs="+")
     p = sub.add_parser("load-key")
@@ -394,7 +417,8 @@ def main():
     args = parser.parse_args()
     try:
         {"issue": issue, "load-key": load_key, "controller": controller, "rehearse": rehearse,
-         "rehearse-batch": rehearse_batch, "conf": conf}[args.command](args)
+         "rehearse-batch": rehearse_batch, "rehearse-stream": rehearse_stream,
+         "conf": conf}[args.command](args)
     except SystemExit:
         raise
     except Exception as e:  # report Octavia's own message, as its log would show it

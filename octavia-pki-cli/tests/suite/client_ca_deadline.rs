@@ -36,7 +36,14 @@ fn not_after(file: &Path) -> String {
 
 #[test]
 fn renew_client_ca_gives_the_deadline_and_the_history_and_expiry_keep_it() {
-    let set = generate(&["--key-type", "ecdsa-p256", "--ca-days", "1"]);
+    let set = generate(&[
+        "--key-type",
+        "ecdsa-p256",
+        "--ca-days",
+        "1",
+        "--client-days",
+        "1",
+    ]);
     let old_not_after = not_after(&set.dir.join("client_ca.cert.pem"));
     let human = ok(octavia_pki()
         .args(["renew", "client-ca"])
@@ -111,7 +118,14 @@ fn renew_client_ca_gives_the_deadline_and_the_history_and_expiry_keep_it() {
 #[test]
 fn an_amphora_booted_before_the_renewal_fails_after_the_old_not_after() {
     let work = tempfile::tempdir().unwrap();
-    let set = generate(&["--key-type", "ecdsa-p256", "--ca-days", "1"]);
+    let set = generate(&[
+        "--key-type",
+        "ecdsa-p256",
+        "--ca-days",
+        "1",
+        "--client-days",
+        "1",
+    ]);
     let (amphora, id) = set.octavia_amphora();
     // What the amphora got at boot: the client CA certificate of that day.
     let booted_with = work.path().join("client_ca-at-boot.pem");

@@ -21,6 +21,7 @@ mod probe;
 mod prometheus;
 mod releases;
 mod schemas;
+mod seams;
 mod shell;
 mod staged_rotation;
 mod trust;

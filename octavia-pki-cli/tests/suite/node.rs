@@ -213,3 +213,73 @@ fn services_narrow_the_check_and_bad_arguments_are_usage_errors() {
         "{text}"
     );
 }
+
+/// On a host without containers, the services read octavia.conf itself as
+/// their user: a conf that user cannot read is reported, and each fix names
+/// the service user's own group and the path (here `nobody`, whose group is
+/// not `octavia`).
+#[test]
+fn a_conf_the_service_user_cannot_read_is_reported_with_its_group_and_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let conf = set.tmp.path().join("octavia.conf");
+    let d = |name: &str| set.dir.join(name).display().to_string();
+    fs::write(
+        &conf,
+        format!(
+            "[certificates]\nca_certificate = {}\nca_private_key = {}\n\
+             ca_private_key_passphrase = {}\n[haproxy_amphora]\nserver_ca = {}\nclient_cert = {}\n\
+             [controller_worker]\nclient_ca = {}\n",
+            d("server_ca.cert.pem"),
+            d("server_ca.key.pem"),
+            set.server_passphrase,
+            d("server_ca.cert.pem"),
+            d("client.cert-and-key.pem"),
+            d("client_ca.cert.pem"),
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&conf, fs::Permissions::from_mode(0o600)).unwrap();
+    for dir in [set.tmp.path(), set.dir.parent().unwrap(), &set.dir] {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let group = ok(Command::new("id").args(["-gn", "nobody"]))
+        .trim()
+        .to_owned();
+    assert_ne!(group, "octavia");
+    let out = run(octavia_pki()
+        .args([
+            "node",
+            "check",
+            "--format",
+            "json",
+            "--service-user",
+            "nobody",
+        ])
+        .arg("--config-file")
+        .arg(&conf));
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unreadable: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "service-user-cannot-read")
+        .collect();
+    let on_conf = unreadable
+        .iter()
+        .find(|f| f["file"] == conf.display().to_string().as_str())
+        .unwrap_or_else(|| panic!("octavia.conf not reported: {unreadable:#?}"));
+    let message = on_conf["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("chgrp {group} {}", conf.display())),
+        "{message}"
+    );
+    for finding in &unreadable {
+        let message = finding["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("chgrp {group} ")) && !message.contains("octavia "),
+            "{message}"
+        );
+    }
+}

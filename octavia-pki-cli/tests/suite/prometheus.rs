@@ -67,6 +67,8 @@ fn expiry_metrics_parse_and_hold_the_dates_openssl_reads() {
         "ecdsa-p256",
         "--ca-days",
         "20",
+        "--client-days",
+        "20",
         "--client-cn",
         r#"controller "one" \ two"#,
     ]);

@@ -211,6 +211,35 @@ fn every_commands_json_reports_follow_their_schema() {
             ),
         );
     }
+    // Failures asked for JSON print JSON: a file that cannot be read, a
+    // change refused, and a usage error clap finds.
+    let missing = tmp.path().join("no-such-dir");
+    for (args, status) in [
+        (vec!["check".as_ref(), missing.as_os_str()], 2),
+        (
+            vec![
+                "renew".as_ref(),
+                "client".as_ref(),
+                "--dir".as_ref(),
+                missing.as_os_str(),
+            ],
+            1,
+        ),
+        (vec!["check".as_ref(), "--no-such-option".as_ref()], 2),
+    ] {
+        let out = run(octavia_pki().args(&args).args(["--format", "json"]));
+        assert_eq!(out.status.code(), Some(status), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        valid("error", &text);
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(report["error"]["exit_status"], status, "{text}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let message = report["error"]["message"].as_str().unwrap();
+        assert!(
+            !message.is_empty() && stderr.contains(message),
+            "{text}\n{stderr}"
+        );
+    }
     let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/deploy");
     valid(
         "deploy-check",

@@ -52,9 +52,9 @@ super::finding_codes! {
         "Restart the container (`kolla-ansible -i INVENTORY reconfigure -t octavia`, or `docker restart <container>`).",
         "kolla_set_configs copies the files into the container when it starts; a container started before the files changed still runs the old ones.";
     SERVICE_USER_CANNOT_READ = "service-user-cannot-read", Error,
-        "The user the Octavia services run as cannot read a file octavia.conf names (its mode, its owner, or a directory above it).",
+        "The user the Octavia services run as cannot read octavia.conf or a file it names (its mode, its owner, or a directory above it).",
         Some("Failed to load CA Certificate <path> / [Errno 13] Permission denied"),
-        "Give the file to the service user's group and make it group-readable (`chgrp octavia FILE; chmod 0640 FILE`), and let the group enter the directories above it (`chmod 0750 DIR`).",
+        "Give the file to the service user's primary group and make it group-readable, and let the group enter the directories above it: the finding gives the `chgrp` and `chmod` commands with the group and the path.",
         "On hosts with no container (OpenStack-Ansible on metal, charms, devstack, by hand) the services open the files as their own user, commonly octavia. Octavia's certificate guide makes /etc/octavia/certs mode 0700 as root, which the services cannot enter; a root-owned 0600 key is as bad. Checked with --service-user (node check --config-file).";
     KEY_READABLE_BEYOND_SERVICE = "key-readable-beyond-service", Error,
         "A private key octavia.conf names is readable by users other than the service user (and root).",

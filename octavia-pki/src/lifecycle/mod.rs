@@ -11,6 +11,7 @@ mod belongs;
 mod renew;
 mod rotate;
 mod staged;
+mod state;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -33,6 +34,7 @@ pub use belongs::{certificate_mismatches, mismatches};
 pub use renew::{RenewKeyId, RenewOptions, renew_ca, renew_client};
 pub use rotate::{RotateOptions, rotate};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
+pub use state::{Failover, SetState, StagedClientCa, StagedServerCa};
 
 /// A change to a deployed PKI, not yet written.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -47,6 +49,9 @@ pub struct Change {
     pub files: Vec<PlannedFile>,
     /// What the operator must do next.
     pub next_steps: Vec<String>,
+    /// Which running amphorae this change leaves needing a failover (the
+    /// next steps say it in words).
+    pub failover: Failover,
     /// When the client CA changed: amphorae created before now refuse the
     /// controllers from this time (RFC 3339) and must be failed over before.
     pub amphorae_deadline: Option<String>,
@@ -90,18 +95,25 @@ fn paths_of<S: serde::Serializer>(
 }
 
 impl Change {
-    /// A change, its history not yet recorded ([`Change::recorded`]).
+    /// A change, its history not yet recorded ([`Change::recorded`]). The
+    /// words of `failover`, for the set `wd` opened, follow the first of
+    /// `next_steps`, the step that deploys the change.
     fn new(
+        wd: &WorkDir<'_>,
         summary: String,
         certificates: Vec<(String, CertificateSummary)>,
         files: Vec<PlannedFile>,
-        next_steps: Vec<String>,
+        mut next_steps: Vec<String>,
+        failover: Failover,
     ) -> Self {
+        let at = next_steps.len().min(1);
+        next_steps.insert(at, failover.words(&wd.state, wd.to.work_dir));
         Self {
             summary,
             certificates,
             files,
             next_steps,
+            failover,
             amphorae_deadline: None,
             history: Vec::new(),
             history_file: None,
@@ -175,18 +187,26 @@ pub const FAILOVER: &str =
 struct WorkDir<'a> {
     to: &'a Destination<'a>,
     layout: Layout,
+    /// What the set is in the middle of.
+    state: SetState,
 }
 
 impl<'a> WorkDir<'a> {
-    /// The work directory of `to`, refused unless it and the deployed
-    /// directory are one set ([`mismatches`]): a change planned from another
-    /// set's CA would leave a set Octavia refuses.
+    /// The work directory of `to` and the set's state at `now`, refused
+    /// unless it and the deployed directory are one set ([`mismatches`]): a
+    /// change planned from another set's CA would leave a set Octavia
+    /// refuses. A staged rotation whose files lost what it needs is refused
+    /// too ([`Error::StagedRotationLost`]), except for `ending`: the
+    /// rotations a change ends (an immediate rotation of that CA, a forced
+    /// `rotate finish`), which are then read as not in flight.
     fn open(
         to: &'a Destination<'a>,
         layout: Option<Layout>,
         passphrases: Option<&CaPassphrases>,
+        now: OffsetDateTime,
+        ending: &[CaRole],
     ) -> Result<Self> {
-        let wd = Self::new(to, layout);
+        let mut wd = Self::new(to, layout);
         wd.layout.written()?;
         // A trust file of its own is written with the issuing CA's file, so
         // it must hold just what that file holds (a chain would go stale).
@@ -203,10 +223,11 @@ impl<'a> WorkDir<'a> {
                 deployed.name(Role::CaCertificate)
             )));
         }
-        match mismatches(to, wd.layout, passphrases).into_iter().next() {
-            None => Ok(wd),
-            Some(mismatch) => Err(Error::NotOneSet(Box::new(mismatch))),
+        if let Some(mismatch) = mismatches(to, wd.layout, passphrases).into_iter().next() {
+            return Err(Error::NotOneSet(Box::new(mismatch)));
         }
+        wd.state = SetState::read(&wd, now, ending)?;
+        Ok(wd)
     }
 
     fn new(to: &'a Destination<'a>, layout: Option<Layout>) -> Self {
@@ -219,7 +240,11 @@ impl<'a> WorkDir<'a> {
                 Layout::Legacy
             }
         });
-        Self { to, layout }
+        Self {
+            to,
+            layout,
+            state: SetState::default(),
+        }
     }
 
     /// What puts the change in use: kolla's reconfigure, or, for files

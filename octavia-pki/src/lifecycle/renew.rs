@@ -6,7 +6,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, WorkDir, key_type_of};
+use super::{CaRole, CertificateSummary, Change, Failover, WorkDir, key_type_of};
 use crate::error::{Error, Result};
 use crate::generate::{
     DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, client_certificate, self_signed_ca,
@@ -52,29 +52,33 @@ pub fn renew_client(
     options: &RenewOptions,
 ) -> Result<Change> {
     let (days, now) = (options.days.unwrap_or(DEFAULT_CLIENT_DAYS), options.now);
-    let wd = WorkDir::open(to, options.layout, Some(passphrases))?;
+    let wd = WorkDir::open(to, options.layout, Some(passphrases), now, &[])?;
     let issuer = wd.client_issuer(passphrases)?;
     let old = wd.client_certificate()?;
     let key = PrivateKey::generate(key_type_of(&old)).map_err(|e| Error::Generate {
         what: "client key".into(),
         detail: e.to_string(),
     })?;
-    let bundle = client_certificate(key, &issuer, subject_of(&old)?, days, now)?;
+    let mut bundle = client_certificate(key, &issuer, subject_of(&old)?, days, now)?;
+    // Amphorae booted with the old client CA of a staged rotation reach the
+    // controllers through its cross-certificate: the new bundle keeps it.
+    if let Some(staged) = &wd.state.client_ca {
+        bundle.chain.push(staged.cross.clone());
+    }
     let entry = HistoryEntry::new(Action::RenewClient, &old, &bundle.certificate, None, now);
     Change::new(
+        &wd,
         format!(
             "renewed the client certificate \"{}\" for {days} days",
             old.subject()
         ),
         vec![("client".into(), CertificateSummary::of(&bundle.certificate))],
         wd.client_files(&bundle),
-        vec![
-            format!(
-                "{}   (deploys the new client bundle to the controllers)",
-                wd.deploy_step()
-            ),
-            "No failover is needed: amphorae trust the client CA, which is unchanged.".into(),
-        ],
+        vec![format!(
+            "{}   (deploys the new client bundle to the controllers)",
+            wd.deploy_step()
+        )],
+        Failover::None,
     )
     .recorded(to, entry)
 }
@@ -110,7 +114,7 @@ pub fn renew_ca(
         options.key_id,
         options.now,
     );
-    let wd = WorkDir::open(to, options.layout, Some(passphrases))?;
+    let wd = WorkDir::open(to, options.layout, Some(passphrases), now, &[])?;
     let old = wd.ca(role, passphrases)?;
     let cert = old.certificate().clone();
     if !cert.is_signed_by(&cert) {
@@ -136,6 +140,16 @@ pub fn renew_ca(
         }
     }
     let kept = renewed.certificates.len() - 1;
+    // A staged server CA rotation in flight: the older CAs stay after the
+    // renewed one, or the controllers would refuse every amphora certificate
+    // they issued.
+    if role == CaRole::ServerCa
+        && let Some(staged) = &wd.state.server_ca
+    {
+        renewed
+            .certificates
+            .extend(staged.older.iter().filter(|c| c.not_after() > now).cloned());
+    }
     let files = wd.ca_files(role, &renewed, passphrases, false)?;
     // Amphorae hold a copy of the client CA certificate from their boot, and
     // OpenSSL checks a trust anchor's dates: they accept the controllers only
@@ -148,27 +162,16 @@ pub fn renew_ca(
         wd.deploy_step()
     )];
     if let Some(deadline) = deadline {
-        let (at, until) = (history::rfc3339(now), history::rfc3339(deadline));
-        next_steps.extend([
-            format!(
-                "Nothing else to do now: running amphorae keep accepting the controllers until {until}, \
-                 when the client CA certificate they booted with expires (OpenSSL checks the dates of a \
-                 trust anchor; the renewal does not reach them)."
-            ),
-            format!(
-                "Every amphora created before {at} must be failed over before {until}: \
-                 `openstack loadbalancer amphora failover AMPHORA_ID` for each. To list them: \
-                 `openstack loadbalancer amphora list -f value -c id | xargs -n1 openstack \
-                 loadbalancer amphora show -f json > amphorae.json` (only `show` gives created_at), \
-                 then `octavia-pki probe --work-dir {} --amphorae amphorae.json`. `octavia-pki \
-                 expiry --work-dir` reports this deadline until it passes.",
-                crate::text::shell_quote(&to.work_dir.display().to_string())
-            ),
-        ]);
+        next_steps.push(format!(
+            "Until then they keep accepting the controllers: the client CA certificate they \
+             booted with expires at {} (OpenSSL checks the dates of a trust anchor; the renewal \
+             does not reach them).",
+            history::rfc3339(deadline)
+        ));
     } else {
         next_steps.push(
-            "No failover is needed: the key and subject are unchanged, so the amphora certificates \
-             it issued keep verifying."
+            "The key and subject are unchanged, so the amphora certificates it issued keep \
+             verifying."
                 .into(),
         );
     }
@@ -187,6 +190,7 @@ pub fn renew_ca(
         now,
     );
     Change::new(
+        &wd,
         format!(
             "renewed the CA \"{}\" with its key for {days} days{}",
             cert.subject(),
@@ -204,6 +208,7 @@ pub fn renew_ca(
         )],
         files,
         next_steps,
+        deadline.map_or(Failover::None, |by| Failover::created_before(now, by)),
     )
     .recorded(to, entry)
 }

@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, FAILOVER, WorkDir, new_key};
+use super::{CaRole, CertificateSummary, Change, Failover, WorkDir, new_key};
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::generate::{
@@ -53,7 +53,8 @@ pub fn rotate(
     passphrases: &CaPassphrases,
     options: &RotateOptions,
 ) -> Result<Change> {
-    let wd = WorkDir::open(to, options.layout, Some(passphrases))?;
+    let ending = role.map_or(CaRole::ALL.to_vec(), |r| vec![r]);
+    let wd = WorkDir::open(to, options.layout, Some(passphrases), options.now, &ending)?;
     let (key_type, ca_days, client_days, now) = (
         options.key_type,
         options.ca_days,
@@ -130,12 +131,20 @@ pub fn rotate(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let next_steps = vec![
-        format!("{}   (deploys the new files)", wd.deploy_step()),
-        "Running amphorae still hold the old CA and fail every connection until they are failed over:".into(),
-        format!("{FAILOVER}   (one load balancer at a time; each failover rebuilds its amphorae)"),
-    ];
-    Change::new(summary, certificates, files, next_steps).recorded_all(to, entries)
+    let mut next_steps = vec![format!("{}   (deploys the new files)", wd.deploy_step())];
+    // What an immediate rotation abandons: the amphorae a staged rotation
+    // kept working are failed over with the others.
+    for (ca, rotated) in [(CaRole::ServerCa, server), (CaRole::ClientCa, client)] {
+        if rotated && wd.state.staged(ca) {
+            next_steps.push(format!(
+                "This ends the staged rotation of the {} in flight: {} leaves the set.",
+                ca.words(),
+                ca.staged_keeps()
+            ));
+        }
+    }
+    Change::new(&wd, summary, certificates, files, next_steps, Failover::All)
+        .recorded_all(to, entries)
 }
 
 /// One CA of an immediate rotation: the new CA (same name, new key) and

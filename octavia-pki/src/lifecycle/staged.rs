@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::probe::{AmphoraReport, ProbeReport};
 use time::OffsetDateTime;
 
-use super::{CaRole, CertificateSummary, Change, RotateOptions, WorkDir, subject_of};
+use super::{CaRole, CertificateSummary, Change, Failover, RotateOptions, WorkDir, subject_of};
 use crate::cert::Certificate;
 use crate::codes::probe as status;
 use crate::error::{Error, Result};
@@ -53,7 +53,14 @@ pub fn rotate_staged(
     passphrases: &CaPassphrases,
     options: &RotateOptions,
 ) -> Result<Change> {
-    let wd = two_cas(to, options.layout, Some(passphrases), "rotate")?;
+    let wd = two_cas(
+        to,
+        options.layout,
+        Some(passphrases),
+        "rotate",
+        options.now,
+        &[],
+    )?;
     let (key_type, now) = (options.key_type, options.now);
     let days = (options.ca_days, options.client_days);
     match role {
@@ -68,8 +75,10 @@ fn two_cas<'a>(
     layout: Option<Layout>,
     passphrases: Option<&CaPassphrases>,
     what: &str,
+    now: OffsetDateTime,
+    ending: &[CaRole],
 ) -> Result<WorkDir<'a>> {
-    let wd = WorkDir::open(to, layout, passphrases)?;
+    let wd = WorkDir::open(to, layout, passphrases, now, ending)?;
     if wd.layout == Layout::Legacy {
         return Err(Error::InvalidOptions(format!(
             "a staged rotation needs the kolla layout's two CAs; in the legacy layout one CA \
@@ -77,16 +86,6 @@ fn two_cas<'a>(
         )));
     }
     Ok(wd)
-}
-
-/// The certificates of a CA file that are not of its first certificate's
-/// key: the older CAs a staged rotation keeps.
-fn older_cas(certificates: &[Certificate]) -> Vec<&Certificate> {
-    let key = certificates[0].public_key_raw();
-    certificates
-        .iter()
-        .filter(|c| c.public_key_raw() != key)
-        .collect()
 }
 
 fn stage_server_ca(
@@ -104,7 +103,7 @@ fn stage_server_ca(
         now,
         next_generation,
     )?;
-    if let Some(older) = older_cas(&old.certificates).first() {
+    if let Some(older) = wd.state.server_ca.as_ref().and_then(|s| s.older.first()) {
         return Err(Error::InvalidOptions(format!(
             "a staged rotation of the server CA is not finished: {} still holds \"{}\" after the \
              current CA; finish it first (`octavia-pki rotate finish server-ca`)",
@@ -152,6 +151,7 @@ fn stage_server_ca(
     }
     let entry = HistoryEntry::new(Action::Staged(CaRole::ServerCa), old_cert, &new, None, now);
     Change::new(
+        wd,
         format!(
             "staged a new server CA \"{}\" ({key_type}) before \"{}\"",
             new.subject(),
@@ -160,6 +160,7 @@ fn stage_server_ca(
         vec![("server_ca".into(), CertificateSummary::of(&new))],
         files,
         next_steps,
+        Failover::None,
     )
     .recorded(wd.to, entry)
 }
@@ -184,18 +185,13 @@ fn stage_client_ca(
         now,
         next_generation,
     )?;
-    let deployed = bundle_path(wd);
-    if fsio::exists(&deployed)
-        && let Some(cross) = crate::model::read_bundle(&deployed, wd.to.vault_password)?
-            .chain
-            .first()
-    {
+    if let Some(staged) = &wd.state.client_ca {
         return Err(Error::InvalidOptions(format!(
             "a staged rotation of the client CA is not finished: {} still carries \"{}\" \
              (issued by \"{}\"); finish it first (`octavia-pki rotate finish client-ca`)",
-            deployed.display(),
-            cross.subject(),
-            cross.issuer()
+            bundle_path(wd).display(),
+            staged.cross.subject(),
+            staged.cross.issuer()
         )));
     }
     let old_cert = old.certificate();
@@ -222,7 +218,6 @@ fn stage_client_ca(
     // Old amphorae reach the old root through the cross-certificate, and
     // hold a copy of the old root: the earlier of the two ends it.
     let deadline = cross.not_after().min(old_cert.not_after());
-    let (at, until) = (history::rfc3339(now), history::rfc3339(deadline));
     let next_steps = vec![
         format!(
             "{}   (deploys the new client CA for new amphorae and the bundle with the \
@@ -230,15 +225,11 @@ fn stage_client_ca(
             wd.deploy_step()
         ),
         format!(
-            "Amphorae created from now on boot with \"{}\". Every amphora created before {at} \
-             holds \"{}\" and accepts the controllers through the cross-certificate until \
-             {until}: fail each over before then (`openstack loadbalancer amphora failover ID`; \
-             `octavia-pki probe --work-dir {} --amphorae FILE` lists them, FILE from `openstack \
-             loadbalancer amphora list -f json`). `octavia-pki expiry --work-dir` reports this \
-             deadline until it passes.",
+            "Amphorae created from now on boot with \"{}\"; those created before hold \"{}\" \
+             and accept the controllers through the cross-certificate until {}.",
             new.certificate().subject(),
             old_cert.subject(),
-            wd.to.work_dir.display()
+            history::rfc3339(deadline)
         ),
         format!(
             "When none is left: `octavia-pki probe {} --amphorae FILE --format json > probe.json` \
@@ -256,6 +247,7 @@ fn stage_client_ca(
         now,
     );
     Change::new(
+        wd,
         format!(
             "staged a new client CA \"{}\" ({key_type}), cross-signed by \"{}\", and a client \
              certificate from it",
@@ -272,6 +264,7 @@ fn stage_client_ca(
         ],
         files,
         next_steps,
+        Failover::created_before(now, deadline),
     )
     .recorded(wd.to, entry)
 }
@@ -363,49 +356,45 @@ pub fn finish_staged(
     force: bool,
     now: OffsetDateTime,
 ) -> Result<Change> {
-    let wd = two_cas(to, layout, None, "finish")?;
-    let (old, new, files, still_needed, what_goes) = match role {
-        CaRole::ServerCa => {
+    // Forced, a rotation whose files already lost what it kept can be ended.
+    let ending: &[CaRole] = if force { &[role] } else { &[] };
+    let wd = two_cas(to, layout, None, "finish", now, ending)?;
+    let vault = wd.to.vault_password;
+    let finishing = match role {
+        CaRole::ServerCa => wd.state.server_ca.as_ref().map(|staged| {
             let file = wd.w(work_dir::SERVER_CA_CERT);
-            let certificates = crate::model::read_certificates(&file, wd.to.vault_password)?;
+            let certificates = crate::model::read_certificates(&file, vault)?;
             let current = certificates[0].clone();
-            let older: Vec<Certificate> = older_cas(&certificates).into_iter().cloned().collect();
-            let Some(old) = older.first().cloned() else {
-                return Err(Error::InvalidOptions(format!(
-                    "no staged rotation of the server CA to finish: {} holds no CA of another key",
-                    file.display()
-                )));
-            };
             let kept: String = certificates
                 .iter()
-                .filter(|c| !older.contains(c))
+                .filter(|c| !staged.older.contains(c))
                 .map(Certificate::to_pem)
                 .collect();
-            let still_needed = evidence.map(|e| e.server_ca_still_needed(&current));
-            let goes = format!("the old server CA \"{}\"", old.subject());
-            (
-                old,
+            Ok::<_, Error>(Finishing {
+                goes: format!("the old server CA \"{}\"", staged.older[0].subject()),
+                still_needed: evidence.map(|e| e.server_ca_still_needed(&current)),
+                files: wd.ca_cert_files(CaRole::ServerCa, kept),
+                if_forced: Failover::ServingFrom {
+                    issuers: staged
+                        .older
+                        .iter()
+                        .map(|c| c.subject().to_owned())
+                        .collect(),
+                },
+                entry: HistoryEntry::new(
+                    Action::Finish(role),
+                    &staged.older[0],
+                    &current,
+                    None,
+                    now,
+                ),
                 current,
-                wd.ca_cert_files(CaRole::ServerCa, kept),
-                still_needed,
-                goes,
-            )
-        }
-        CaRole::ClientCa => {
-            let deployed = bundle_path(&wd);
-            let mut bundle = crate::model::read_bundle(&deployed, wd.to.vault_password)?;
-            if bundle.chain.is_empty() {
-                return Err(Error::InvalidOptions(format!(
-                    "no staged rotation of the client CA to finish: {} carries no cross-certificate",
-                    deployed.display()
-                )));
-            }
-            let cross = bundle.chain.remove(0);
-            bundle.chain.clear();
-            let history = history::read_history(wd.to.work_dir, wd.to.vault_password)?;
-            let rotated =
-                history::unfinished(&history, CaRole::ClientCa).and_then(HistoryEntry::at);
-            let still_needed = match (evidence, rotated) {
+            })
+        }),
+        CaRole::ClientCa => wd.state.client_ca.as_ref().map(|staged| {
+            let mut bundle = crate::model::read_bundle(&bundle_path(&wd), vault)?;
+            bundle.chain.retain(|c| c != &staged.cross);
+            let still_needed = match (evidence, staged.at) {
                 (Some(e), Some(at)) => Some(e.cross_still_needed(at)),
                 (Some(_), None) => Some(vec![format!(
                     "{} records no unfinished staged rotation of the client CA, so the probe \
@@ -414,38 +403,48 @@ pub fn finish_staged(
                 )]),
                 (None, _) => None,
             };
-            let goes = format!(
-                "the cross-certificate \"{}\" (issued by \"{}\")",
-                cross.subject(),
-                cross.issuer()
-            );
-            let client_ca = crate::model::read_certificates(
-                &wd.w(work_dir::CLIENT_CA_CERT),
-                wd.to.vault_password,
-            )?;
-            (
-                cross,
-                client_ca[0].clone(),
-                wd.client_files(&bundle),
+            let current =
+                crate::model::read_certificates(&wd.w(work_dir::CLIENT_CA_CERT), vault)?.remove(0);
+            Ok(Finishing {
+                goes: format!(
+                    "the cross-certificate \"{}\" (issued by \"{}\")",
+                    staged.cross.subject(),
+                    staged.cross.issuer()
+                ),
                 still_needed,
-                goes,
-            )
-        }
+                files: wd.client_files(&bundle),
+                if_forced: Failover::created_before(staged.at.unwrap_or(now), now),
+                entry: HistoryEntry::new(Action::Finish(role), &staged.cross, &current, None, now),
+                current,
+            })
+        }),
     };
+    let Some(finishing) = finishing.transpose()? else {
+        return ended_without_files(&wd, role, force, now);
+    };
+    let Finishing {
+        goes,
+        still_needed,
+        files,
+        if_forced,
+        entry,
+        current,
+    } = finishing;
     let mut next_steps = vec![format!("{}   (deploys the change)", wd.deploy_step())];
-    match (still_needed, evidence) {
+    let failover = match (still_needed, evidence) {
         (Some(needed), Some(e)) if needed.is_empty() && !e.report.targets.is_empty() => {
             next_steps.push(format!(
-                "{} shows none of its {} needs {what_goes}. It covers only the amphorae \
+                "{} shows none of its {} needs {goes}. It covers only the amphorae \
                  it was given: it must come from the whole `openstack loadbalancer amphora list`.",
                 e.path.display(),
                 crate::text::count(e.report.targets.len(), "amphora", "amphorae")
             ));
+            Failover::None
         }
         (needed, _) => {
             let why = match (needed, evidence) {
                 (Some(needed), Some(e)) if !needed.is_empty() => format!(
-                    "{} shows {} still {} {what_goes}: {}",
+                    "{} shows {} still {} {goes}: {}",
                     e.path.display(),
                     crate::text::count(needed.len(), "amphora", "amphorae"),
                     if needed.len() == 1 { "needs" } else { "need" },
@@ -464,23 +463,80 @@ pub fn finish_staged(
                     role.words()
                 )));
             }
-            next_steps.push(format!(
-                "Forced: {why}. Amphorae that still need {what_goes} fail every connection from \
-                 the controllers once this is deployed: fail them over."
-            ));
+            next_steps.push(format!("Forced: {why}."));
+            if_forced
         }
-    }
-    let entry = HistoryEntry::new(Action::Finish(role), &old, &new, None, now);
+    };
     Change::new(
-        format!(
-            "finished the {} rotation: removed {what_goes}",
-            role.words()
-        ),
-        vec![(role.key().into(), CertificateSummary::of(&new))],
+        &wd,
+        format!("finished the {} rotation: removed {goes}", role.words()),
+        vec![(role.key().into(), CertificateSummary::of(&current))],
         files,
         next_steps,
+        failover,
     )
     .recorded(wd.to, entry)
+}
+
+/// What `rotate finish` removes, and what it means for running amphorae.
+struct Finishing {
+    /// What leaves the set, in words.
+    goes: String,
+    /// Why amphorae still need it, by the probe report, when one was given.
+    still_needed: Option<Vec<String>>,
+    files: Vec<fsio::PlannedFile>,
+    /// The amphorae refused once it is deployed, when forced.
+    if_forced: Failover,
+    entry: HistoryEntry,
+    /// The CA that stays.
+    current: Certificate,
+}
+
+/// `rotate finish` where the files carry no staged rotation: forced, and the
+/// history records one in flight, it records its end (what it kept already
+/// left the set: the amphorae it concerned are refused now); else there is
+/// nothing to finish.
+fn ended_without_files(
+    wd: &WorkDir<'_>,
+    role: CaRole,
+    force: bool,
+    now: OffsetDateTime,
+) -> Result<Change> {
+    let history = history::read_history(wd.to.work_dir, wd.to.vault_password)?;
+    let Some(staged) = history::unfinished(&history, role).filter(|_| force) else {
+        return Err(Error::InvalidOptions(match role {
+            CaRole::ServerCa => format!(
+                "no staged rotation of the server CA to finish: {} holds no CA of another key",
+                wd.w(work_dir::SERVER_CA_CERT).display()
+            ),
+            CaRole::ClientCa => format!(
+                "no staged rotation of the client CA to finish: {} carries no cross-certificate",
+                bundle_path(wd).display()
+            ),
+        }));
+    };
+    let failover = match role {
+        CaRole::ServerCa => Failover::ServingFrom {
+            issuers: vec![staged.subject.clone()],
+        },
+        CaRole::ClientCa => Failover::created_before(staged.at().unwrap_or(now), now),
+    };
+    Change::new(
+        wd,
+        format!(
+            "recorded the end of the staged {} rotation from \"{}\" ({}), whose files had \
+             already lost {}",
+            role.words(),
+            staged.subject,
+            staged.at,
+            role.staged_keeps()
+        ),
+        Vec::new(),
+        Vec::new(),
+        vec!["Nothing to deploy: no file changes.".into()],
+        failover,
+    )
+    .recorded(wd.to, staged.ended(role, now))
 }
 
 /// The first ten of `items`, and how many more.

@@ -87,6 +87,8 @@ struct ServiceUser {
     name: String,
     uid: u32,
     gids: Vec<u32>,
+    /// Its primary group's name: the group a file it must read is given to.
+    group: String,
 }
 
 impl ServiceUser {
@@ -109,6 +111,7 @@ impl ServiceUser {
             name: name.to_owned(),
             uid: user.uid(),
             gids,
+            group: group_name(user.primary_group_id()),
         })
     }
 
@@ -141,17 +144,25 @@ impl ServiceUser {
                 continue;
             };
             if !self.may(meta.uid(), meta.gid(), meta.mode(), 1) {
+                let dir = crate::text::shell_quote(&dir.display().to_string()).to_string();
                 return Some(format!(
-                    "{} cannot enter {} ({})",
+                    "{} cannot enter {dir} ({}): `chgrp {} {dir}; chmod 0750 {dir}`",
                     self.name,
-                    dir.display(),
-                    owner_and_mode(&meta)
+                    owner_and_mode(&meta),
+                    self.group
                 ));
             }
         }
         let meta = std::fs::metadata(path).ok()?;
-        (!self.may(meta.uid(), meta.gid(), meta.mode(), 4))
-            .then(|| format!("{} cannot read it ({})", self.name, owner_and_mode(&meta)))
+        let file = crate::text::shell_quote(&path.display().to_string()).to_string();
+        (!self.may(meta.uid(), meta.gid(), meta.mode(), 4)).then(|| {
+            format!(
+                "{} cannot read it ({}): `chgrp {} {file}; chmod 0640 {file}`",
+                self.name,
+                owner_and_mode(&meta),
+                self.group
+            )
+        })
     }
 
     /// Who besides this user (and root) can read the key file, if anyone.
@@ -220,6 +231,17 @@ pub fn host_check(options: &HostOptions) -> Result<NodeReport> {
                     continue;
                 }
             };
+        // The service reads octavia.conf itself, before any file it names.
+        for file in &host_service.config_files {
+            if let Some(why) = user.cannot_read(file) {
+                findings.push(
+                    codes::SERVICE_USER_CANNOT_READ,
+                    service,
+                    Some(file.display().to_string()),
+                    why,
+                );
+            }
+        }
         let first = host_service.config_files[0].display().to_string();
         heartbeat_key(
             &|section, key| {
@@ -358,6 +380,7 @@ mod tests {
             name: "octavia".into(),
             uid: 999,
             gids: vec![998],
+            group: "octavia".into(),
         }
     }
 
@@ -378,6 +401,7 @@ mod tests {
             name: "root".into(),
             uid: 0,
             gids: vec![0],
+            group: "root".into(),
         };
         assert!(root.may(5, 5, 0o000, 4));
     }

@@ -65,6 +65,25 @@ impl OctaviaPeer {
         verdicts
     }
 
+    /// Its `rehearse-stream`: one Python, started once, for many batches.
+    pub fn stream(&self) -> OctaviaStream {
+        let mut child = Command::new(&self.python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
+            .arg("rehearse-stream")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start Octavia {}: {e}", self.version));
+        let stdin = child.stdin.take().unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        OctaviaStream {
+            version: self.version.clone(),
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
     /// This release's `LocalCertGenerator` issues an amphora certificate
     /// (certificate and key in `out`); returns the amphora id.
     pub fn issue(&self, ca_cert: &Path, ca_key: &Path, pass_file: &Path, out: &Path) -> String {
@@ -73,6 +92,42 @@ impl OctaviaPeer {
         let mut peer = Command::new(&self.python);
         peer.args(cmd.get_args());
         ok(&mut peer).trim().to_owned()
+    }
+}
+
+/// A release's `octavia_peer.py rehearse-stream`, running: batches go in
+/// one line each, verdicts come back one line each. Stopped when dropped.
+pub struct OctaviaStream {
+    version: String,
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl OctaviaStream {
+    /// The verdicts of `jobs` (as [`OctaviaPeer::rehearse_batch`]'s).
+    pub fn batch(&mut self, jobs: &[serde_json::Value]) -> Vec<serde_json::Value> {
+        use std::io::{BufRead, Write};
+        let mut line = serde_json::to_string(jobs).unwrap();
+        line.push('\n');
+        self.stdin.write_all(line.as_bytes()).unwrap();
+        self.stdin.flush().unwrap();
+        let mut answer = String::new();
+        self.stdout.read_line(&mut answer).unwrap();
+        let verdicts: Vec<serde_json::Value> = serde_json::from_str(&answer)
+            .unwrap_or_else(|e| panic!("Octavia {} rehearse-stream stopped ({e})", self.version));
+        assert_eq!(verdicts.len(), jobs.len());
+        for v in &verdicts {
+            assert_eq!(v["octavia"], self.version.as_str(), "the wrong Octavia ran");
+        }
+        verdicts
+    }
+}
+
+impl Drop for OctaviaStream {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
