@@ -6,12 +6,29 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// `text` with every control character (C0, DEL, C1: newlines, ESC...) and
-/// the backslash written as an escape (`\n`, `\t`, `\\`, `\x1b`, `\u{9b}`),
-/// so that it prints on one line and nothing in it reaches a terminal as a
-/// command. Text without any comes back as it is.
+/// Characters that change how the text around them is shown without being
+/// seen: the bidirectional controls (U+202E turns `exe.pdf` into
+/// `fdp.exe`), the zero-width ones, and the separators that end a line in
+/// some terminals and formats.
+fn is_invisible_control(c: char) -> bool {
+    matches!(c,
+        '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// Whether `c` is written as an escape by [`escape`].
+pub fn needs_escape(c: char) -> bool {
+    c.is_control() || is_invisible_control(c)
+}
+
+/// `text` with every control character (C0, DEL, C1: newlines, ESC...), every
+/// invisible formatting control (bidirectional overrides such as U+202E,
+/// zero-width characters, line and paragraph separators) and the backslash
+/// written as an escape (`\n`, `\t`, `\\`, `\x1b`, `\u{9b}`, `\u{202e}`),
+/// so that it prints on one line, reads as what it is, and nothing in it
+/// reaches a terminal as a command. Text without any comes back as it is.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() || c == '\\') {
+    if !text.chars().any(|c| needs_escape(c) || c == '\\') {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -24,7 +41,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             c if (c as u32) < 0x80 && c.is_control() => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if c.is_control() => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -79,6 +96,15 @@ mod tests {
             "CN=x\\n| days_left_min=999\\x1b[2J\\u{9b}"
         );
         assert_eq!(escape("a\\nb"), "a\\\\nb");
+        // What reorders or hides text on a terminal is shown, not obeyed.
+        assert_eq!(
+            escape("CN=evil\u{202e}fdp.exe\u{200b}\u{2028}"),
+            "CN=evil\\u{202e}fdp.exe\\u{200b}\\u{2028}"
+        );
+        assert_eq!(
+            escape("CN=serveur-ca.exemple.fr é"),
+            "CN=serveur-ca.exemple.fr é"
+        );
     }
 
     #[test]
