@@ -366,7 +366,8 @@ pub fn explain(args: ExplainArgs) -> Result<(), Error> {
     match Code::find(&id) {
         Some(code) => {
             if code.id() != id {
-                outln!("({id} is now {})\n", code.id());
+                outln!("({id} is now {})", code.id());
+                outln!();
             }
             out!("{}", code.explanation());
             Ok(())

@@ -5,25 +5,14 @@ use octavia_pki::check::{Finding, Summary};
 use octavia_pki::codes::Severity;
 use octavia_pki::text::count;
 
+use crate::output::{Segment, write_line};
+
 /// One finding as printed, under the group (a file, or a file and a key) it belongs to.
 pub struct Shown<'a> {
     /// The heading it is printed under.
     pub group: String,
     /// The finding.
     pub finding: &'a Finding,
-}
-
-/// `text` in the colour of `severity`, when `colour`.
-pub fn paint(text: &str, severity: Severity, colour: bool) -> String {
-    if !colour {
-        return text.to_owned();
-    }
-    let code = match severity {
-        Severity::Error => "31",
-        Severity::Warning => "33",
-        Severity::Info => "36",
-    };
-    format!("\x1b[1;{code}m{text}\x1b[0m")
 }
 
 /// Prints the findings grouped in the order given (callers sort them most
@@ -36,14 +25,18 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
         }
     }
     for group in groups {
-        outln!("\n{}", octavia_pki::text::escape(group));
+        outln!();
+        outln!("{group}");
         for f in shown.iter().filter(|s| s.group == group).map(|s| s.finding) {
-            let label = paint(&format!("{:<7}", f.severity), f.severity, colour);
-            // Messages quote subjects and file names: printed escaped.
-            outln!(
-                "  {label} {}: {}",
-                f.code,
-                octavia_pki::text::escape(&f.message)
+            let label = format!("{:<7}", f.severity);
+            let rest = format!(" {}: {}", f.code, f.message);
+            write_line(
+                &[
+                    Segment::Plain("  "),
+                    Segment::Painted(&label, f.severity),
+                    Segment::Plain(&rest),
+                ],
+                colour,
             );
             if f.severity == Severity::Info {
                 continue;
@@ -57,43 +50,49 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
     let unchecked = shown
         .iter()
         .any(|s| s.finding.code == octavia_pki::codes::check::PASSPHRASE_NOT_AVAILABLE);
-    let verdict = if summary.errors > 0 && summary.errors == summary.exposing {
-        paint(
-            &format!(
+    let (verdict, severity) = if summary.errors > 0 && summary.errors == summary.exposing {
+        (
+            format!(
                 "UNSAFE: Octavia will work with {subject}, but anyone can read their secrets: replace them"
             ),
             Severity::Error,
-            colour,
         )
     } else if summary.errors > 0 {
-        paint(
-            &format!("FAIL: Octavia will not work with {subject}"),
+        (
+            format!("FAIL: Octavia will not work with {subject}"),
             Severity::Error,
-            colour,
         )
     } else if unchecked {
         // Not "will work": the key was not opened, so that much is unknown.
-        paint(
-            &format!(
+        (
+            format!(
                 "OK as far as checked: no error in {subject}, but the server CA key was not \
                  opened (no passphrase: give --passwords)"
             ),
             Severity::Warning,
-            colour,
         )
     } else if summary.warnings > 0 {
-        paint(
-            &format!("OK with warnings: Octavia will work with {subject}"),
+        (
+            format!("OK with warnings: Octavia will work with {subject}"),
             Severity::Warning,
-            colour,
         )
     } else {
-        format!("OK: Octavia will work with {subject}")
+        (
+            format!("OK: Octavia will work with {subject}"),
+            Severity::Info,
+        )
     };
-    outln!(
-        "\n{verdict} ({}, {}, {})",
+    let counts = format!(
+        " ({}, {}, {})",
         count(summary.errors, "error", "errors"),
         count(summary.warnings, "warning", "warnings"),
         count(summary.infos, "note", "notes")
     );
+    outln!();
+    // The plain OK is not painted.
+    let verdict = match severity {
+        Severity::Info => Segment::Plain(&verdict),
+        severity => Segment::Painted(&verdict, severity),
+    };
+    write_line(&[verdict, Segment::Plain(&counts)], colour);
 }

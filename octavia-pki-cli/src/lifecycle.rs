@@ -620,8 +620,8 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
                     "  {:<8?} {:>6} days  {}  {}{}",
                     e.status,
                     days,
-                    octavia_pki::text::escape(&e.file),
-                    octavia_pki::text::escape(subject),
+                    e.file,
+                    subject,
                     e.not_before
                         .as_deref()
                         .map(|t| format!("  (not valid until {t}: refused until then)"))
@@ -631,8 +631,8 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
             _ => outln!(
                 "  {:<8?}              {}  {}",
                 e.status,
-                octavia_pki::text::escape(&e.file),
-                octavia_pki::text::escape(e.error.as_deref().unwrap_or(""))
+                e.file,
+                e.error.as_deref().unwrap_or("")
             ),
         }
     }

@@ -146,7 +146,12 @@ struct Failures {
 
 impl Failures {
     fn fail(self, err: &dyn Failed, status: u8) -> ExitCode {
-        eprintln!("octavia-pki: error: {err}");
+        // Errors quote file names, subjects and what peers said: escaped,
+        // on one line, as every line for a person is (output::write_line).
+        eprintln!(
+            "octavia-pki: error: {}",
+            octavia_pki::text::escape(&err.to_string())
+        );
         if self.json {
             output::print_error(&err.to_string(), err.file(), status);
         }

@@ -13,14 +13,57 @@ macro_rules! out {
     };
 }
 
-/// `println!`, ending quietly when the reader has gone away (see [`out!`]).
+/// One line for a person (see [`write_line`]: everything in it that is not
+/// plain text is written as an escape), ending quietly when the reader has
+/// gone away (see [`out!`]).
 macro_rules! outln {
     () => {
-        $crate::output::write_stdout(format_args!(""), true)
+        $crate::output::write_line(&[$crate::output::Segment::Plain("")], false)
     };
     ($($arg:tt)*) => {
-        $crate::output::write_stdout(format_args!($($arg)*), true)
+        $crate::output::write_line(
+            &[$crate::output::Segment::Plain(&format!($($arg)*))],
+            false,
+        )
     };
+}
+
+/// A piece of a line for a person: plain, or painted in a severity's colour.
+pub enum Segment<'a> {
+    /// Text as it is.
+    Plain(&'a str),
+    /// Text in the colour of the severity, on a terminal that shows colours.
+    Painted(&'a str, octavia_pki::codes::Severity),
+}
+
+/// Writes one line for a person: the one place where text meets the
+/// terminal. Every control character and invisible formatting control in
+/// the segments (a newline or an escape sequence in a certificate subject,
+/// a peer's answer, a file name; U+202E) is written as an escape
+/// ([`octavia_pki::text::escape`]), so nothing read from a file or the
+/// network reaches the terminal raw or adds a line; lines meant apart are
+/// separate calls. Painted segments get their colour's codes around the
+/// escaped text when `colour`.
+pub fn write_line(segments: &[Segment<'_>], colour: bool) {
+    let mut line = String::new();
+    for segment in segments {
+        match *segment {
+            Segment::Plain(text) => line.push_str(&octavia_pki::text::escape(text)),
+            Segment::Painted(text, severity) if colour => {
+                let code = match severity {
+                    octavia_pki::codes::Severity::Error => "31",
+                    octavia_pki::codes::Severity::Warning => "33",
+                    octavia_pki::codes::Severity::Info => "36",
+                };
+                line.push_str(&format!(
+                    "\x1b[1;{code}m{}\x1b[0m",
+                    octavia_pki::text::escape(text)
+                ));
+            }
+            Segment::Painted(text, _) => line.push_str(&octavia_pki::text::escape(text)),
+        }
+    }
+    write_stdout(format_args!("{line}"), true);
 }
 
 /// Exit status when standard output's reader has gone away: the shell's
@@ -112,13 +155,27 @@ pub fn report_text<T: serde::Serialize + schemars::JsonSchema>(
     json_text(&crate::schema::versioned(report, published))
 }
 
-/// A value as pretty JSON, with its final newline.
+/// A value as pretty JSON, with its final newline. JSON escapes the C0
+/// controls in strings; what it leaves raw (DEL, the C1 controls such as
+/// U+009B, the invisible formatting controls such as U+202E) is written as
+/// `\uXXXX` too, so a report shown on a terminal reads as what it holds
+/// (the same strings, once parsed).
 pub fn json_text(value: &impl serde::Serialize) -> Result<String, octavia_pki::Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| {
+    let text = serde_json::to_string_pretty(value).map_err(|e| {
         octavia_pki::Error::InvalidOptions(format!("cannot encode the JSON report: {e}"))
     })?;
-    text.push('\n');
-    Ok(text)
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        // The C0 controls left are the layout's own newlines.
+        if octavia_pki::text::needs_escape(c) && u32::from(c) >= 0x7f {
+            // Outside strings JSON holds only ASCII, so `c` is in a string.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    Ok(out)
 }
 
 /// A machine-readable report: on standard output, or in `file`, replaced

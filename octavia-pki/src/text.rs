@@ -10,7 +10,7 @@ use std::fmt::Write;
 /// seen: the bidirectional controls (U+202E turns `exe.pdf` into
 /// `fdp.exe`), the zero-width ones, and the separators that end a line in
 /// some terminals and formats.
-fn is_invisible_control(c: char) -> bool {
+pub fn is_invisible_control(c: char) -> bool {
     matches!(c,
         '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
         | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')

@@ -769,7 +769,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 key = ec.generate_private_key(ec.SECP256R1())
 name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
-    "evil\n| days_left_min=9999 \x1b[2J\x1b]0;pwned\x07\u009b")])
+    "evil\n| days_left_min=9999 \x1b[2J\x1b]0;pwned\x07\u009b \u202efdp.exe")])
 now = datetime.datetime.now(datetime.timezone.utc)
 cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
     .public_key(key.public_key()).serial_number(x509.random_serial_number())
@@ -806,19 +806,20 @@ fn forged_subjects_cannot_add_lines_fake_data_or_reach_the_terminal() {
         nagios.trim_end().ends_with("| days_left_min=19"),
         "{nagios}"
     );
+    let raw =
+        |text: &str| text.contains('\x1b') || text.contains('\u{9b}') || text.contains('\u{202e}');
     for (format, text) in [("nagios", nagios), ("human", expiry("human"))] {
-        assert!(
-            !text.contains('\x1b') && !text.contains('\u{9b}'),
-            "{format}: {text:?}"
-        );
+        assert!(!raw(&text), "{format}: {text:?}");
         assert!(
             !text.lines().any(|l| l.starts_with("| ")),
             "{format}: {text}"
         );
         assert!(text.contains("evil\\n"), "{format}: {text}");
     }
-    // JSON keeps the subject exactly, escaped by JSON itself.
-    let json: Value = serde_json::from_str(&expiry("json")).unwrap();
+    // JSON keeps the subject exactly, escaped by JSON itself (U+202E too).
+    let json = expiry("json");
+    assert!(!raw(&json), "{json:?}");
+    let json: Value = serde_json::from_str(&json).unwrap();
     assert!(
         json["entries"]
             .as_array()
@@ -827,7 +828,8 @@ fn forged_subjects_cannot_add_lines_fake_data_or_reach_the_terminal() {
             .any(|e| e["subject"]
                 .as_str()
                 .unwrap_or("")
-                .contains("\n| days_left_min=9999 \x1b[2J")),
+                .contains("\n| days_left_min=9999 \x1b[2J")
+                && e["subject"].as_str().unwrap_or("").contains('\u{202e}')),
         "{json}"
     );
     // Prometheus: one sample per line, the label escaped.
@@ -840,10 +842,20 @@ fn forged_subjects_cannot_add_lines_fake_data_or_reach_the_terminal() {
         .arg("--passwords")
         .arg(&set.passwords));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        !text.contains('\x1b') && !text.contains('\u{9b}'),
-        "{text:?}"
-    );
+    assert!(!raw(&text), "{text:?}");
+    assert!(text.contains("\\u{202e}fdp.exe"), "{text}");
+    // And errors on standard error: a change refused over it names it escaped.
+    let out = run(octavia_pki()
+        .args([
+            "rotate",
+            "server-ca",
+            "--staged",
+            "--key-type",
+            "ecdsa-p256",
+        ])
+        .args(set.change_args()));
+    let text = stderr(&out);
+    assert!(!raw(&text), "{text:?}");
 }
 
 #[test]
