@@ -121,18 +121,10 @@ fn an_amphora_booted_before_the_renewal_fails_after_the_old_not_after() {
         .args(["renew", "client-ca"])
         .args(set.change_args()));
 
-    let faketime = std::process::Command::new("dpkg")
-        .args(["-L", "libfaketime"])
-        .output()
-        .ok()
-        .and_then(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .find(|l| l.ends_with("/libfaketime.so.1"))
-                .map(str::to_owned)
-        })
-        .expect("libfaketime (Debian's faketime package; scripts/peers.sh installs it)");
-    let later = [("LD_PRELOAD", faketime), ("FAKETIME", "+2d".to_owned())];
+    let later = [
+        ("LD_PRELOAD", libfaketime()),
+        ("FAKETIME", "+2d".to_owned()),
+    ];
     let mut now = Agent::start(work.path(), "now", &amphora, &booted_with, &id, &[]);
     let mut after = Agent::start_with(
         work.path(),
