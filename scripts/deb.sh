@@ -14,9 +14,9 @@ cd "$root"
 check=false
 [ "${1:-}" = --check ] && check=true
 
-# Debian's tools (dpkg-dev for dpkg-shlibdeps; lintian for --check).
+# Debian's tools (dpkg-dev for dpkg-shlibdeps; lintian and promtool, of prometheus, for --check).
 need=(dpkg-dev)
-$check && need+=(lintian)
+$check && need+=(lintian prometheus)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -49,10 +49,9 @@ install -d "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/
 "$bin" completions fish > "$stage/usr/share/fish/vendor_completions.d/octavia-pki.fish"
 chmod 0644 "$stage"/usr/share/*/completions/* "$stage"/usr/share/zsh/vendor-completions/* \
   "$stage"/usr/share/fish/vendor_completions.d/*
-if [ -d monitoring/prometheus ]; then
-  install -d "$stage/usr/share/octavia-pki/prometheus"
-  install -m 0644 monitoring/prometheus/*.rules "$stage/usr/share/octavia-pki/prometheus/"
-fi
+# The alert rules, as tests/suite/prometheus.rs proves them (not their unit tests).
+install -d "$stage/usr/share/octavia-pki/prometheus"
+install -m 0644 monitoring/prometheus/*.rules "$stage/usr/share/octavia-pki/prometheus/"
 
 install -d "$doc"
 for f in README.md SECURITY.md ARCHITECTURE.md; do
@@ -142,6 +141,11 @@ changes=$(DEBIAN_FRONTEND=noninteractive apt-get install -f -s 2>/dev/null | gre
 [ "$(/usr/bin/octavia-pki --version)" = "octavia-pki $upstream" ]
 man -w octavia-pki | grep -q '^/usr/share/man/man1/octavia-pki.1.gz$'
 man -w octavia-pki-generate >/dev/null
+# The alert rules installed are the tree's, and Debian's promtool loads them from there.
+for rules in monitoring/prometheus/*.rules; do
+  cmp "$rules" "/usr/share/octavia-pki/prometheus/$(basename "$rules")"
+  promtool check rules "/usr/share/octavia-pki/prometheus/$(basename "$rules")" >&2
+done
 # A completion, through the installed bash file.
 completed=$(bash -c 'source /usr/share/bash-completion/completions/octavia-pki
   fn=$(complete -p octavia-pki | sed -n "s/.* -F \([^ ]*\) .*/\1/p")

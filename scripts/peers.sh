@@ -23,9 +23,9 @@ kolla_ansible=kolla-ansible==22.2.0
 # Debian packages: the openssl CLI, shellcheck for the scripts `deploy plan` prints,
 # faketime (libfaketime) to run the amphora agent under a shifted clock, and the
 # shells (zsh, fish; bash is there) and man (groff) that load what `completions` and
-# `man` print, and promtool (Debian's prometheus package) for the alert rules. COMMAND:PACKAGE
-# where they differ.
-for entry in openssl shellcheck faketime zsh fish groff promtool:prometheus; do
+# `man` print, promtool (Debian's prometheus package) for the alert rules, and node_exporter
+# (prometheus-node-exporter) whose textfile collector reads the metrics. COMMAND:PACKAGE where they differ.
+for entry in openssl shellcheck faketime zsh fish groff promtool:prometheus prometheus-node-exporter; do
   tool=${entry%%:*} package=${entry#*:}
   command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ]; then

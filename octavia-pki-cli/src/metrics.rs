@@ -106,17 +106,33 @@ pub fn expiry(report: &ExpiryReport, started: Instant) -> Result<String, Error> 
             }),
     );
     m.gauge(
+        "octavia_pki_certificate_not_before_seconds",
+        "When each certificate not yet valid at the run becomes valid (Unix time): OpenSSL refuses it until then (none for a certificate already valid)",
+        report.entries.iter().filter_map(|e| {
+            let not_before = parsed(e.not_before.as_deref()?)?;
+            let subject = e.subject.as_deref().unwrap_or("");
+            let l = labels([("file", &e.file), ("role", e.role), ("subject", subject)]);
+            Some((l, seconds(not_before)))
+        }),
+    );
+    // Every client CA change, its deadline passed or not: with the probe's
+    // octavia_pki_amphora_created_seconds they say whether amphorae created
+    // before it still run, which is what the alert rules need.
+    let changes = || {
+        report.client_ca_changes.iter().filter_map(|c| {
+            let l = labels([("created_before", &c.at)]);
+            Some((l, parsed(&c.at)?, parsed(&c.amphorae_deadline)?))
+        })
+    };
+    m.gauge(
         "octavia_pki_amphorae_deadline_seconds",
-        "When amphorae created before a client CA change stop accepting the controllers (Unix time): each must be failed over before",
-        report
-            .entries
-            .iter()
-            .filter(|e| e.role == octavia_pki::expiry::DEADLINE_ROLE)
-            .filter_map(|e| {
-                let deadline = parsed(e.not_after.as_deref()?)?;
-                let l = labels([("created_before", e.created_before.as_deref()?)]);
-                Some((l, seconds(deadline)))
-            }),
+        "When amphorae created before a client CA change stop accepting the controllers, at the latest (Unix time), ahead or passed: each must be failed over by then",
+        changes().map(|(l, _, deadline)| (l, seconds(deadline))),
+    );
+    m.gauge(
+        "octavia_pki_client_ca_change_seconds",
+        "When the client CA changed (Unix time; the created_before label as a number): amphorae created before hold an older client CA certificate",
+        changes().map(|(l, at, _)| (l, seconds(at))),
     );
     // A file is readable when none of its entries has an error.
     let mut files: std::collections::BTreeMap<&str, bool> = std::collections::BTreeMap::new();
@@ -170,6 +186,26 @@ pub fn probe(report: &ProbeReport, started: Instant) -> Result<String, Error> {
         report.targets.iter().filter_map(|t| {
             Some((labels([("amphora_id", &id(t))]), t.issuer_index? as f64))
         }),
+    );
+    m.gauge(
+        "octavia_pki_amphora_created_seconds",
+        "When each amphora was created (Unix time), from the amphora list's created_at: it holds the client CA certificate of that day",
+        report.targets.iter().filter_map(|t| {
+            let created = t.record.as_ref()?.created_at?;
+            Some((labels([("amphora_id", &id(t))]), seconds(created)))
+        }),
+    );
+    m.gauge(
+        "octavia_pki_amphorae_created_unknown",
+        "How many amphorae the list gave no created_at for (`amphora list` gives none, `amphora show` does): whether they predate a client CA change is unknown",
+        [(
+            Labels::new(),
+            report
+                .targets
+                .iter()
+                .filter(|t| t.record.as_ref().and_then(|r| r.created_at).is_none())
+                .count() as f64,
+        )],
     );
     m.gauge(
         "octavia_pki_amphorae",

@@ -41,7 +41,7 @@ pub const REHEARSE: Published = Published::new(
 pub const EXPIRY: Published = Published::new(
     "expiry",
     "expiry",
-    1,
+    2,
     body::<octavia_pki::expiry::ExpiryReport>,
 );
 /// `probe --format json`.

@@ -91,6 +91,25 @@ impl ExpiryEntry {
     }
 }
 
+/// A client CA change the history records, its deadline ahead or passed:
+/// amphorae created before it hold an older client CA certificate and accept
+/// the controllers until the deadline at the latest. Whether any of them
+/// still runs is for the amphora list to say (`created_at`, which `probe`
+/// exports): monitoring alerts from the two together.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ClientCaChange {
+    /// When the client CA changed (RFC 3339, as the history writes it): the
+    /// amphorae concerned are those created before.
+    pub at: String,
+    /// What changed it (`renew client-ca`, `rotate client-ca --staged`...).
+    pub action: String,
+    /// When those amphorae stop accepting the controllers, at the latest
+    /// (RFC 3339): the change's own deadline, or the moment a later change
+    /// cut them off (an immediate rotation, the `rotate finish client-ca` of
+    /// a staged one), if that came first.
+    pub amphorae_deadline: String,
+}
+
 /// Every deployed and CA certificate, with the worst status first.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpiryReport {
@@ -98,6 +117,9 @@ pub struct ExpiryReport {
     pub status: ExpiryStatus,
     /// The certificates, soonest expiry first.
     pub entries: Vec<ExpiryEntry>,
+    /// Every client CA change of the work directory's history, oldest first,
+    /// its deadline passed or not (the entries hold those still ahead).
+    pub client_ca_changes: Vec<ClientCaChange>,
 }
 
 /// Expiry of the deployed certificates `f` names and of the CA certificates
@@ -147,12 +169,19 @@ pub fn expiry(
         }
     };
     let mut entries = Vec::new();
+    let mut client_ca_changes = Vec::new();
     // Older client CA generations running amphorae still hold, until their deadline.
     if let Some(w) = work_dir {
         match history::read_history(w, vault) {
             Ok(history) => {
-                for change in history::pending_deadlines(&history, now) {
-                    let deadline = change.deadline().unwrap_or(now);
+                let deadlines = history::amphorae_deadlines(&history);
+                client_ca_changes.extend(deadlines.iter().map(|d| ClientCaChange {
+                    at: d.change.at.clone(),
+                    action: d.change.action.to_string(),
+                    amphorae_deadline: history::rfc3339(d.deadline),
+                }));
+                for d in deadlines.into_iter().filter(|d| d.deadline > now) {
+                    let (change, deadline) = (d.change, d.deadline);
                     let days = (deadline - now).whole_days();
                     entries.push(ExpiryEntry {
                         file: history::history_file(w).display().to_string(),
@@ -161,7 +190,7 @@ pub fn expiry(
                             "{} as amphorae created before {} hold it (fail them over before its not-after)",
                             change.subject, change.at
                         )),
-                        not_after: change.amphorae_deadline.clone(),
+                        not_after: Some(history::rfc3339(deadline)),
                         days_left: Some(days),
                         left: Some(deadline - now),
                         not_before: None,
@@ -210,5 +239,9 @@ pub fn expiry(
         .map(|e| e.status)
         .max()
         .unwrap_or(ExpiryStatus::Unknown);
-    ExpiryReport { status, entries }
+    ExpiryReport {
+        status,
+        entries,
+        client_ca_changes,
+    }
 }

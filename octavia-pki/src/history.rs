@@ -291,34 +291,68 @@ pub(crate) fn appended(
     Ok(PlannedFile::public(path, text))
 }
 
-/// The client CA changes whose deadline is still ahead: amphorae created
-/// before each must be failed over by then. A staged client CA rotation
-/// followed by its `rotate finish` no longer counts: the amphorae it
-/// concerned are gone (or, when forced, already cut off).
-pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&HistoryEntry> {
+/// A client CA change and the moment the amphorae created before it stop
+/// accepting the controllers, at the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AmphoraeDeadline<'a> {
+    /// The change: amphorae created before its `at` hold an older client CA
+    /// certificate.
+    pub change: &'a HistoryEntry,
+    /// Its own deadline ([`HistoryEntry::deadline`]) or, when earlier, the
+    /// moment a later change cut those amphorae off.
+    pub deadline: OffsetDateTime,
+}
+
+/// Every client CA change of the history, in order, with its deadline, ahead
+/// or passed: its own, or the moment a later change cut the amphorae created
+/// before it off, if that came first. Whether any such amphora still runs
+/// is the amphora list's to say (its `created_at`).
+pub fn amphorae_deadlines(history: &[HistoryEntry]) -> Vec<AmphoraeDeadline<'_>> {
     history
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.deadline().is_some_and(|d| d > now))
-        .filter(|(i, e)| {
-            e.action != Action::Staged(CaRole::ClientCa)
-                || !finished_after(history, *i, CaRole::ClientCa)
+        .filter_map(|(i, change)| {
+            let own = change.deadline()?;
+            let deadline = cut_off_after(history, i).map_or(own, |cut| cut.min(own));
+            Some(AmphoraeDeadline { change, deadline })
         })
-        .filter(|(i, _)| !cut_off_after(history, *i))
-        .map(|(_, e)| e)
         .collect()
 }
 
-/// Whether an immediate change of the CA amphorae trust (a rotation, or a
-/// set generated anew: its deadline is its own time) follows entry `i`:
-/// every amphora booted before refused the controllers from that moment and
-/// must be failed over at once, so no earlier generation is still held by an
-/// amphora that works.
-fn cut_off_after(history: &[HistoryEntry], i: usize) -> bool {
-    history[i + 1..].iter().any(|e| {
-        e.deadline()
-            .is_some_and(|d| e.at().is_some_and(|at| d <= at))
-    })
+/// The client CA changes whose deadline is still ahead: amphorae created
+/// before each must be failed over by then. A change whose amphorae a later
+/// one cut off (an immediate rotation, the `rotate finish` of a staged client
+/// CA rotation) no longer counts: the amphorae it concerned are gone (or,
+/// when forced, already cut off).
+pub fn pending_deadlines(history: &[HistoryEntry], now: OffsetDateTime) -> Vec<&HistoryEntry> {
+    amphorae_deadlines(history)
+        .into_iter()
+        .filter(|d| d.deadline > now)
+        .map(|d| d.change)
+        .collect()
+}
+
+/// When the first change after entry `i` cut off every amphora created
+/// before it, if one did: an immediate change of the CA amphorae trust (a
+/// rotation, or a set generated anew: its deadline is its own time, and every
+/// amphora booted before refused the controllers from that moment), or the
+/// `rotate finish client-ca` of a staged rotation at or after `i` (the
+/// cross-certificate those amphorae verified the controllers through left
+/// the bundle; one created before an earlier renewal verified through it too).
+fn cut_off_after(history: &[HistoryEntry], i: usize) -> Option<OffsetDateTime> {
+    let mut staged = history[i].action == Action::Staged(CaRole::ClientCa);
+    for e in &history[i + 1..] {
+        let immediate = e
+            .deadline()
+            .is_some_and(|d| e.at().is_some_and(|at| d <= at));
+        let finish = staged && e.action == Action::Finish(CaRole::ClientCa);
+        if let Some(at) = e.at().filter(|_| immediate || finish) {
+            return Some(at);
+        }
+        staged |= e.action == Action::Staged(CaRole::ClientCa);
+    }
+    None
 }
 
 /// The latest staged rotation of `ca` not yet finished.
@@ -359,22 +393,55 @@ mod tests {
     }
 
     #[test]
-    fn finishing_a_staged_client_ca_rotation_ends_its_deadline_and_nothing_else() {
+    fn finishing_a_staged_client_ca_rotation_ends_the_deadlines_up_to_it_and_no_later_one() {
         let now = OffsetDateTime::parse("2027-01-01T00:00:00Z", &Rfc3339).unwrap();
         let ahead = Some("2030-01-01T00:00:00Z");
         let renewed = entry("renew client-ca", ahead);
         let staged = entry("rotate client-ca --staged", ahead);
-        let finished = entry("rotate finish client-ca", None);
+        let mut finished = entry("rotate finish client-ca", None);
+        finished.at = "2026-06-01T00:00:00Z".into();
         let server = entry("rotate finish server-ca", None);
+        let mut later = entry("renew client-ca", Some("2031-01-01T00:00:00Z"));
+        later.at = "2026-07-01T00:00:00Z".into();
         assert_eq!(staged.action, Action::Staged(CaRole::ClientCa));
         assert_eq!(server.action, Action::Finish(CaRole::ServerCa));
         let history = [renewed.clone(), staged.clone()];
         assert_eq!(pending_deadlines(&history, now), [&renewed, &staged]);
-        let history = [renewed.clone(), staged.clone(), server, finished];
-        assert_eq!(pending_deadlines(&history, now), [&renewed]);
-        // A deadline passed is no longer pending.
+        // The finish drops the cross-certificate: amphorae created before the
+        // staged rotation, and so before the earlier renewal, are cut off then.
+        let history = [
+            renewed.clone(),
+            staged.clone(),
+            server.clone(),
+            finished.clone(),
+            later.clone(),
+        ];
+        assert_eq!(pending_deadlines(&history, now), [&later]);
+        let cut = finished.at().unwrap();
+        let deadlines: Vec<_> = amphorae_deadlines(&history)
+            .iter()
+            .map(|d| (d.change.action.to_string(), d.deadline))
+            .collect();
+        assert_eq!(
+            deadlines,
+            [
+                ("renew client-ca".to_owned(), cut),
+                ("rotate client-ca --staged".to_owned(), cut),
+                ("renew client-ca".to_owned(), later.deadline().unwrap()),
+            ]
+        );
+        // A server CA rotation's finish ends nothing.
+        assert_eq!(
+            pending_deadlines(&[renewed.clone(), staged.clone(), server], now),
+            [&renewed, &staged]
+        );
+        // A deadline passed is no longer pending, and is still a deadline.
         let history = [entry("renew client-ca", Some("2026-06-01T00:00:00Z"))];
         assert!(pending_deadlines(&history, now).is_empty());
+        assert_eq!(
+            amphorae_deadlines(&history)[0].deadline,
+            history[0].deadline().unwrap()
+        );
     }
 
     #[test]
@@ -384,7 +451,15 @@ mod tests {
         // The rotation's own deadline is its time: amphorae before it are cut off.
         let mut rotated = entry("rotate client-ca", Some("2026-12-01T00:00:00Z"));
         rotated.at = "2026-12-01T00:00:00Z".into();
-        assert!(pending_deadlines(&[renewed.clone(), rotated], now).is_empty());
+        let history = [renewed.clone(), rotated.clone()];
+        assert!(pending_deadlines(&history, now).is_empty());
+        // Both deadlines are the rotation's moment: it cut off every amphora before.
+        let cut = rotated.at().unwrap();
+        assert!(
+            amphorae_deadlines(&history)
+                .iter()
+                .all(|d| d.deadline == cut)
+        );
         // A server CA rotation (no deadline) ends nothing.
         let server = entry("rotate server-ca", None);
         assert_eq!(

@@ -135,18 +135,10 @@ fn an_amphora_booted_before_the_renewal_fails_after_the_old_not_after() {
         .args(["renew", "client-ca"])
         .args(set.change_args()));
 
-    let faketime = std::process::Command::new("dpkg")
-        .args(["-L", "libfaketime"])
-        .output()
-        .ok()
-        .and_then(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .find(|l| l.ends_with("/libfaketime.so.1"))
-                .map(str::to_owned)
-        })
-        .expect("libfaketime (Debian's faketime package; scripts/peers.sh installs it)");
-    let later = [("LD_PRELOAD", faketime), ("FAKETIME", "+2d".to_owned())];
+    let later = [
+        ("LD_PRELOAD", libfaketime()),
+        ("FAKETIME", "+2d".to_owned()),
+    ];
     let mut now = Agent::start(work.path(), "now", &amphora, &booted_with, &id, &[]);
     let mut after = Agent::start_with(
         work.path(),
@@ -227,4 +219,50 @@ fn an_amphora_booted_before_the_renewal_fails_after_the_old_not_after() {
     );
     let report = probe_at(booted_after.port);
     assert_eq!(report["targets"][0]["status"], "ok", "{report:#}");
+}
+
+#[test]
+fn rotate_finish_client_ca_ends_an_earlier_renewals_deadline_too() {
+    // Amphorae created before the renewal verify the controllers through the
+    // staged rotation's cross-certificate too: once it leaves the bundle,
+    // they are cut off like those of the rotation, and no generation of
+    // theirs is left to rehearse (check said client-cert-untrusted here).
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    ok(octavia_pki()
+        .args(["renew", "client-ca"])
+        .args(set.change_args()));
+    set.stage("client-ca");
+    ok(octavia_pki()
+        .args(["rotate", "finish", "client-ca", "--force", "--dir"])
+        .arg(&set.dir)
+        .arg("--work-dir")
+        .arg(&set.work_dir));
+    let (report, code) = set.report("check");
+    assert_eq!(code, Some(0), "{report:#}");
+    assert!(findings_at(&report, "error").is_empty(), "{report:#}");
+
+    // expiry: no deadline ahead; both changes kept, cut off at the finish.
+    let out = run(octavia_pki()
+        .arg("expiry")
+        .arg(&set.dir)
+        .arg("--work-dir")
+        .arg(&set.work_dir)
+        .args(["--format", "json"]));
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finished = history(&set)[2]["at"].clone();
+    let changes: Vec<(&str, &Value)> = report["client_ca_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["action"].as_str().unwrap(), &c["amphorae_deadline"]))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("renew client-ca", &finished),
+            ("rotate client-ca --staged", &finished)
+        ],
+        "{report:#}"
+    );
 }

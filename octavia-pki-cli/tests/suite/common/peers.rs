@@ -31,6 +31,22 @@ pub fn peer_python() -> Command {
     Command::new(python)
 }
 
+/// Debian's libfaketime, which runs a program under a shifted clock
+/// (`LD_PRELOAD` it with `FAKETIME`); `scripts/peers.sh` installs it.
+pub fn libfaketime() -> String {
+    Command::new("dpkg")
+        .args(["-L", "libfaketime"])
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .find(|l| l.ends_with("/libfaketime.so.1"))
+                .map(str::to_owned)
+        })
+        .expect("libfaketime (Debian's faketime package; scripts/peers.sh installs it)")
+}
+
 /// One Octavia release installed beside the others (by `scripts/peers.sh`).
 pub struct OctaviaPeer {
     /// Its version (`17.0.1`).
