@@ -72,10 +72,18 @@ impl Metrics {
     }
 }
 
+/// Label values come from certificates and amphora lists: what a line-based
+/// format or a dashboard would show raw (controls, U+202E) is written as an
+/// escape, as every line for a person is.
 fn labels<const N: usize>(pairs: [(&str, &str); N]) -> Labels {
     pairs
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .map(|(k, v)| {
+            (
+                (*k).to_owned(),
+                octavia_pki::text::escape_controls(v).into_owned(),
+            )
+        })
         .collect()
 }
 

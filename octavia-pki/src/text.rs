@@ -28,7 +28,21 @@ pub fn needs_escape(c: char) -> bool {
 /// so that it prints on one line, reads as what it is, and nothing in it
 /// reaches a terminal as a command. Text without any comes back as it is.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| needs_escape(c) || c == '\\') {
+    escaped(text, true)
+}
+
+/// As [`escape`], but a backslash stays as it is: for a format that
+/// escapes backslashes itself (a Prometheus label value), where the value
+/// must stay the text it was but for what cannot be shown.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escaped(text, false)
+}
+
+fn escaped(text: &str, backslash: bool) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| needs_escape(c) || (backslash && c == '\\'))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -37,7 +51,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\\' => out.push_str("\\\\"),
+            '\\' if backslash => out.push_str("\\\\"),
             c if (c as u32) < 0x80 && c.is_control() => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }

@@ -72,7 +72,7 @@ fn expiry_metrics_parse_and_hold_the_dates_openssl_reads() {
         "--ca-days",
         "20",
         "--client-days",
-        "20",
+        "19",
         "--client-cn",
         r#"controller "one" \ two"#,
     ]);
