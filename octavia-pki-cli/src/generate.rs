@@ -336,7 +336,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         },
     };
     // One writer at a time, from the first look at what exists to the last rename.
-    let _lock = if args.dry_run {
+    let lock = if args.dry_run {
         None
     } else {
         let mut dirs = vec![work_dir.as_path()];
@@ -346,7 +346,15 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             None => dirs.push(dir.as_path()),
         }
         dirs.extend(args.demo.as_deref());
-        Some(fsio::DirLock::acquire(&dirs)?)
+        let lock = fsio::DirLock::acquire(&dirs)?;
+        // A write a killed run left half done is brought back first.
+        for recovery in fsio::recover(&lock, false)? {
+            eprintln!(
+                "octavia-pki: {}",
+                crate::lifecycle::recovery_line(&recovery)
+            );
+        }
+        Some(lock)
     };
     let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();
@@ -449,15 +457,17 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     if args.force {
         files.extend(pki.history_of_replacing(&to, time::OffsetDateTime::now_utc())?);
     }
-    let (write, would_write) = if args.dry_run {
-        (
+    let (write, would_write) = match &lock {
+        None => (
             WriteReport::default(),
             files.iter().map(|f| f.path.clone()).collect(),
-        )
-    } else {
-        let written = fsio::write_all(&files, args.force, vault)?;
-        octavia_pki::osa_tree::point_links(&links)?;
-        (written, Vec::new())
+        ),
+        Some(lock) => {
+            let mut plan = fsio::WritePlan::new(format!("Generated a new set ({layout})"), files);
+            plan.links = links;
+            plan.force = args.force;
+            (fsio::write_all(&plan, vault, lock)?, Vec::new())
+        }
     };
 
     let report = Report {

@@ -16,6 +16,7 @@ mod node;
 mod passphrase;
 mod probe;
 mod progress;
+mod recover;
 mod rehearse;
 mod schema;
 mod shell;
@@ -72,6 +73,11 @@ enum Command {
     /// Replace CA keys: at once (then fail every load balancer over) or staged (no failover now; a
     /// client CA rotation sets a failover deadline).
     Rotate(Box<lifecycle::RotateArgs>),
+    /// Bring a set back to a whole state after a write was interrupted (the next generate, renew or
+    /// rotate does it first too).
+    Recover(recover::RecoverArgs),
+    /// List a set's backups (each run's replaced files), or restore one.
+    Backups(recover::BackupsArgs),
     /// Report certificate expiry, for people and for monitoring (Nagios exit codes).
     Expiry(lifecycle::ExpiryArgs),
     /// The deployment around the certificates: audit a Kolla configuration, plan the setup.
@@ -141,8 +147,29 @@ fn fail(err: &dyn std::fmt::Display, status: u8) -> ExitCode {
     ExitCode::from(status)
 }
 
+/// On SIGINT, SIGTERM or SIGHUP, the private directories documents were
+/// unpacked into (keys among their files) are removed before the process
+/// ends as the signal would have ended it; a run killed outright leaves
+/// them to the next run, which removes them (`fsio::PrivateDir`).
+fn remove_private_dirs_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            octavia_pki::fsio::remove_private_dirs();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    remove_private_dirs_on_signals();
+    // What killed runs of this user left unpacked, whatever the command.
+    octavia_pki::fsio::remove_stale_private_dirs();
     // As Ansible: an empty ANSIBLE_VAULT_PASSWORD_FILE is unset. The
     // password is read (a script run) only by commands that read files.
     let vault_file = cli
@@ -196,6 +223,14 @@ fn main() -> ExitCode {
             Err(err) => fail(&err, EXIT_FAILURE),
         },
         Command::Rotate(args) => match lifecycle::rotate(*args, vault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_FAILURE),
+        },
+        Command::Recover(args) => match recover::recover(args, vault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(&err, EXIT_FAILURE),
+        },
+        Command::Backups(args) => match recover::backups(args, vault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(&err, EXIT_FAILURE),
         },

@@ -24,7 +24,7 @@ pub struct Published {
 pub const GENERATE: Published = Published::new(
     "generate",
     "generate",
-    1,
+    2,
     body::<crate::generate::Report<'static>>,
 );
 /// `check --format json`.
@@ -72,8 +72,22 @@ pub const DEPLOY_PLAN: Published = Published::new(
 pub const CHANGE: Published = Published::new(
     "change",
     "renew, rotate",
-    1,
+    2,
     body::<crate::lifecycle::ChangeReport<'static>>,
+);
+/// `recover --format json`.
+pub const RECOVER: Published = Published::new(
+    "recover",
+    "recover",
+    1,
+    body::<crate::recover::RecoverReport>,
+);
+/// `backups list` and `backups restore --format json`.
+pub const BACKUPS: Published = Published::new(
+    "backups",
+    "backups",
+    1,
+    body::<crate::recover::BackupsReport>,
 );
 
 /// The schema of `T` as it is serialized (a field skipped when empty is
@@ -104,7 +118,7 @@ fn closed(value: &mut serde_json::Value) {
 }
 
 /// Every published schema.
-pub const ALL: [Published; 9] = [
+pub const ALL: [Published; 11] = [
     GENERATE,
     CHECK,
     REHEARSE,
@@ -114,6 +128,8 @@ pub const ALL: [Published; 9] = [
     DEPLOY_CHECK,
     DEPLOY_PLAN,
     CHANGE,
+    RECOVER,
+    BACKUPS,
 ];
 
 impl Published {
