@@ -23,6 +23,7 @@
 //!   the new contents, the links' previous targets, the directories
 //!   created; no secret); a run killed between two renames is brought back
 //!   to a whole state by [`recover`], forward or back.
+//! - `recover.rs`: [`recover`], forward or back from a pending journal.
 //! - `lock.rs`: one writer at a time is the caller's [`DirLock`], an
 //!   advisory lock on each directory, taken before reading and held until
 //!   written; recovery runs under it, so a journal's writer is surely dead.
@@ -37,6 +38,7 @@ mod journal;
 mod lock;
 mod private_dir;
 mod read;
+mod recover;
 mod write;
 
 use std::fs::{self, File};
@@ -47,13 +49,14 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 pub use backup::{BackedUpFile, BackupRun, list_backups, restore_plan};
-pub use journal::{Direction, RecoveredFile, Recovery, RecoveryAction, pending_journals, recover};
+pub use journal::pending_journals;
 pub use lock::DirLock;
 pub use private_dir::{PrivateDir, remove_private_dirs, remove_stale_private_dirs};
 pub(crate) use read::read_limited;
 pub use read::{
     FileKind, MAX_FILE_SIZE, read_file, read_file_of, read_json_of, require_dir, require_readable,
 };
+pub use recover::{Direction, RecoveredFile, Recovery, RecoveryAction, recover};
 pub use write::{WritePlan, replace, write_all};
 
 /// This module's `Result`.
