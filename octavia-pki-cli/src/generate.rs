@@ -42,7 +42,9 @@ client CA key), else --passphrase-file (its first line, for both CA keys), else 
 if it exists, else a prompt on the terminal.
 
 Nothing existing is overwritten without --force; with --force, replaced files are kept under \
-.backup/<UTC time>.<pid>.<random>/ beside them (one per run). Key files are written 0600, new directories 0700, each file atomically.
+.backup/<UTC time>.<pid>.<random>/ beside them (one per run; `octavia-pki backups list`). Key files are written \
+0600, new directories 0700, each file atomically, the whole write journalled: a run killed midway is \
+completed or undone by the next run, or by `octavia-pki recover`.
 
 Examples:
   octavia-pki generate --demo ./octavia-demo

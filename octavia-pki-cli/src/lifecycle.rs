@@ -315,8 +315,10 @@ pub enum KeyIdChoice {
 
 #[derive(Args)]
 #[command(after_help = "\
-Every replaced file is kept under .backup/<UTC time>.<pid>.<random>/ beside it, one directory per run; \
-writes are atomic; one run at a time writes a set (an advisory lock on both directories). Then run \
+Every replaced file is kept under .backup/<UTC time>.<pid>.<random>/ beside it, one directory per run \
+(`octavia-pki backups list` shows them, `backups restore` puts one back); writes are atomic and \
+journalled: a run killed midway is completed or undone by the next run, or by `octavia-pki recover`; \
+one run at a time writes a set (an advisory lock on both directories). Then run \
 `kolla-ansible -i INVENTORY reconfigure -t octavia`.")]
 pub struct RenewArgs {
     #[command(subcommand)]

@@ -37,8 +37,8 @@ const EXIT_FAILURE: u8 = 1;
     long_about = "Generates and checks the certificates OpenStack Octavia's controllers and \
                   amphorae use for mutual TLS (server CA, client CA, client certificate-and-key \
                   bundle) in the layouts kolla-ansible deploys.",
-    after_help = "Exit status. Every command: 2 for a usage error. generate, renew, rotate, man \
-                  --out-dir: 0 done, 1 failed (the message names the file and the cause; nothing \
+    after_help = "Exit status. Every command: 2 for a usage error. generate, renew, rotate, recover, \
+                  backups, man --out-dir: 0 done, 1 failed (the message names the file and the cause; nothing \
                   was changed, or what was is backed up). check, rehearse, deploy check, deploy \
                   plan, node check, probe: 0 no error, 1 errors found, 2 could not run (an \
                   unreadable file, a directory this user may not read, a vault password that \

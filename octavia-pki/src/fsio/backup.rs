@@ -11,13 +11,11 @@ use time::OffsetDateTime;
 
 use super::journal::{Journal, Previous};
 use super::read::read_limited_raw;
-use super::write::{WritePlan, create_dirs};
+use super::stage::{absolute, create_dirs};
 use super::{
-    Backup, DIR_MODE, FileKind, FsError, PlannedFile, PlannedLink, Result, random_hex, timestamp,
+    BACKUP_DIR, Backup, DIR_MODE, FileKind, FsError, PlannedFile, PlannedLink, Result, WritePlan,
+    random_hex, timestamp,
 };
-
-/// The name of each run's backup directories.
-pub(super) const BACKUP_DIR: &str = ".backup";
 
 /// The backup directories of one write: `.backup/<UTC time>.<pid>.<random>/`
 /// beside each directory that has a replaced file, each created exclusively
@@ -217,7 +215,7 @@ fn find_backup_dirs(dir: &Path, depth: usize, budget: &mut usize, out: &mut Vec<
     *budget -= 1;
     let root = dir.join(BACKUP_DIR);
     if root.is_dir() {
-        out.push(super::write::absolute(&root));
+        out.push(absolute(&root));
     }
     if depth == 0 {
         return;

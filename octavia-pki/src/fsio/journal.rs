@@ -23,11 +23,11 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::backup::BACKUP_DIR;
 use super::read::read_limited_raw;
-use super::recover::Direction;
-use super::write::{WritePlan, create_dirs, stage};
-use super::{FileKind, FsError, PlannedFile, Result, SECRET_MODE, fault, sync_dir};
+use super::stage::{create_dirs, stage};
+use super::{
+    BACKUP_DIR, FileKind, FsError, PlannedFile, Result, SECRET_MODE, WritePlan, fault, sync_dir,
+};
 
 /// The journal's format version.
 const VERSION: u32 = 1;
@@ -36,6 +36,28 @@ const RECORD: &str = ".json";
 /// How deep below a locked directory a recovery removes stale temporary
 /// files (OpenStack-Ansible's tree keeps files three levels down).
 pub(super) const SWEEP_DEPTH: usize = 4;
+
+/// Which way a recovery went.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The interrupted write was completed: the new set.
+    Forward,
+    /// The interrupted write was undone: the set as it was before.
+    Back,
+}
+
+impl Direction {
+    /// The run's state once recovered this way, as `backups list` says it.
+    pub(super) fn past(self) -> &'static str {
+        match self {
+            Self::Forward => "completed",
+            Self::Back => "undone",
+        }
+    }
+}
 
 /// A write's journal.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -11,6 +11,9 @@
 //!   replaces a symlink rather than following it). Without `force`, files
 //!   are placed with `link`, which fails rather than replace anything that
 //!   appeared meanwhile.
+//! - `stage.rs`: what the writer and a recovery share: files and links
+//!   staged under temporary names beside their targets, the stale ones of
+//!   killed runs removed, directories made.
 //! - `backup.rs`: backups never overwrite anything: each write makes its own
 //!   backup directory, `.backup/<UTC time>.<pid>.<random>/`, created
 //!   exclusively, and each backup is a new name (a hard link, or a copy
@@ -39,6 +42,7 @@ mod lock;
 mod private_dir;
 mod read;
 mod recover;
+mod stage;
 mod write;
 
 use std::fs::{self, File};
@@ -49,15 +53,15 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 pub use backup::{BackedUpFile, BackupRun, list_backups, restore_plan};
-pub use journal::pending_journals;
+pub use journal::{Direction, pending_journals};
 pub use lock::DirLock;
 pub use private_dir::{PrivateDir, remove_private_dirs, remove_stale_private_dirs};
 pub(crate) use read::read_limited;
 pub use read::{
     FileKind, MAX_FILE_SIZE, read_file, read_file_of, read_json_of, require_dir, require_readable,
 };
-pub use recover::{Direction, RecoveredFile, Recovery, RecoveryAction, recover};
-pub use write::{WritePlan, replace, write_all};
+pub use recover::{RecoveredFile, Recovery, RecoveryAction, recover};
+pub use write::{replace, write_all};
 
 /// This module's `Result`.
 pub type Result<T, E = FsError> = std::result::Result<T, E>;
@@ -165,6 +169,9 @@ fn display_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// The name of each directory's backups, beside its files.
+const BACKUP_DIR: &str = ".backup";
+
 /// Mode of files that hold a private key.
 pub const SECRET_MODE: u32 = 0o600;
 /// Mode of files that hold only certificates.
@@ -227,6 +234,40 @@ pub struct PlannedLink {
     pub path: PathBuf,
     /// What it points at, relative to its directory.
     pub target: String,
+}
+
+/// What one journalled write ([`write_all`]) writes, and what it is.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct WritePlan {
+    /// The files.
+    pub files: Vec<PlannedFile>,
+    /// The symbolic links (a link replaces only a link).
+    pub links: Vec<PlannedLink>,
+    /// Replace existing files, each backed up first; without it, an
+    /// existing file at any target stops everything before anything is
+    /// written.
+    pub force: bool,
+    /// Write each file's contents as given, never encrypted again with
+    /// ansible-vault (a restored backup already is what it was).
+    pub verbatim: bool,
+    /// What the write is, in a line (`renew client`), kept in its journal:
+    /// `octavia-pki backups list` and a recovery say it.
+    pub what: String,
+    /// What the operator must do once it is written (no secret): a
+    /// recovery that completes the write says it again.
+    pub notes: Vec<String>,
+}
+
+impl WritePlan {
+    /// A plan to write `files`, described as `what`.
+    pub fn new(what: impl Into<String>, files: Vec<PlannedFile>) -> Self {
+        Self {
+            files,
+            what: what.into(),
+            ..Self::default()
+        }
+    }
 }
 
 /// What a write did.

@@ -6,35 +6,13 @@ use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use super::journal::{Entry, Journal, New, Previous, Recovered, SWEEP_DEPTH, now};
+use super::journal::{Direction, Entry, Journal, New, Previous, Recovered, SWEEP_DEPTH, now};
 use super::read::read_limited_raw;
-use super::write::{stage, stage_link, sweep_stale_temps, sync_parents};
+use super::stage::{stage, stage_link, sweep_stale_temps, sync_parents};
 use super::{
     DirLock, FileKind, FsError, PlannedFile, PlannedLink, Result, fault, pending_journals,
     sha256_hex,
 };
-
-/// Which way a recovery went.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// The interrupted write was completed: the new set.
-    Forward,
-    /// The interrupted write was undone: the set as it was before.
-    Back,
-}
-
-impl Direction {
-    /// The run's state once recovered this way, as `backups list` says it.
-    pub(super) fn past(self) -> &'static str {
-        match self {
-            Self::Forward => "completed",
-            Self::Back => "undone",
-        }
-    }
-}
 
 /// What a recovery did (or, dry, would do).
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
