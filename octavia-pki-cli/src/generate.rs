@@ -42,7 +42,9 @@ client CA key), else --passphrase-file (its first line, for both CA keys), else 
 if it exists, else a prompt on the terminal.
 
 Nothing existing is overwritten without --force; with --force, replaced files are kept under \
-.backup/<UTC time>.<pid>.<random>/ beside them (one per run). Key files are written 0600, new directories 0700, each file atomically.
+.backup/<UTC time>.<pid>.<random>/ beside them (one per run; `octavia-pki backups list`). Key files are written \
+0600, new directories 0700, each file atomically, the whole write journalled: a run killed midway is \
+completed or undone by the next run, or by `octavia-pki recover`.
 
 Examples:
   octavia-pki generate --demo ./octavia-demo
@@ -336,7 +338,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         },
     };
     // One writer at a time, from the first look at what exists to the last rename.
-    let _lock = if args.dry_run {
+    let lock = if args.dry_run {
         None
     } else {
         let mut dirs = vec![work_dir.as_path()];
@@ -346,7 +348,15 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             None => dirs.push(dir.as_path()),
         }
         dirs.extend(args.demo.as_deref());
-        Some(fsio::DirLock::acquire(&dirs)?)
+        let lock = fsio::DirLock::acquire(&dirs)?;
+        // A write a killed run left half done is brought back first.
+        for recovery in fsio::recover(&lock, false)? {
+            errln!(
+                "octavia-pki: {}",
+                crate::lifecycle::recovery_line(&recovery)
+            );
+        }
+        Some(lock)
     };
     let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();
@@ -449,15 +459,17 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     if args.force {
         files.extend(pki.history_of_replacing(&to, time::OffsetDateTime::now_utc())?);
     }
-    let (write, would_write) = if args.dry_run {
-        (
+    let (write, would_write) = match &lock {
+        None => (
             WriteReport::default(),
             files.iter().map(|f| f.path.clone()).collect(),
-        )
-    } else {
-        let written = fsio::write_all(&files, args.force, vault)?;
-        octavia_pki::osa_tree::point_links(&links)?;
-        (written, Vec::new())
+        ),
+        Some(lock) => {
+            let mut plan = fsio::WritePlan::new(format!("Generated a new set ({layout})"), files);
+            plan.links = links;
+            plan.force = args.force;
+            (fsio::write_all(&plan, vault, lock)?, Vec::new())
+        }
     };
 
     let report = Report {

@@ -18,9 +18,10 @@ use crate::check::LayoutChoice;
 use crate::output::{self, Format};
 use crate::passphrase::{self, Sources};
 
-/// Where a change reads and writes, and how.
+/// Which set: where a change reads and writes it, and where `recover` and
+/// `backups` find its journal and backups.
 #[derive(Args)]
-pub struct Location {
+pub struct SetArgs {
     /// The deployed files' directory.
     #[arg(long, value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
     dir: PathBuf,
@@ -51,6 +52,13 @@ pub struct Location {
     /// get secret -o yaml` output): new manifests replace the file, for `kubectl apply -f`.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files"])]
     k8s_secrets: Option<PathBuf>,
+}
+
+/// Where a change reads and writes, and how.
+#[derive(Args)]
+pub struct Location {
+    #[command(flatten)]
+    set: SetArgs,
 
     /// Show what would change; write nothing.
     #[arg(long)]
@@ -81,15 +89,91 @@ impl Deployed {
     }
 }
 
-impl Location {
+impl SetArgs {
+    /// OpenStack-Ansible's tree, when --work-dir is one and --layout osa.
+    fn tree(&self) -> Option<&Path> {
+        self.work_dir.as_deref().filter(|w| {
+            self.layout.layout() == Some(octavia_pki::Layout::Osa) && osa_tree::is_tree(w)
+        })
+    }
+
+    /// The document given (--charm-config, --k8s-secrets).
+    fn document(&self) -> Option<&Path> {
+        self.charm_config.as_deref().or(self.k8s_secrets.as_deref())
+    }
+
+    /// The CA work directory: the one given, else beside the document,
+    /// else kolla's (a tree is its own: [`Self::deployed`]).
+    fn work_dir(&self) -> PathBuf {
+        self.work_dir
+            .clone()
+            .unwrap_or_else(|| match self.document() {
+                Some(document) => crate::generate::work_dir_beside(document),
+                None => crate::generate::KOLLA_WORK_DIR.into(),
+            })
+    }
+
+    /// The directories a change of this set locks, known before anything
+    /// is unpacked, the work directory (or tree) first, where journals are
+    /// kept: a tree; the work directory and a document's directory (rather
+    /// than the temporary one it is unpacked into); the work directory and
+    /// octavia.conf's files' directories; the work directory and --dir.
+    pub(crate) fn lock_dirs(&self, vault: Option<&Passphrase>) -> Result<Vec<PathBuf>, Error> {
+        if let Some(tree) = self.tree() {
+            return Ok(vec![std::path::absolute(tree).unwrap_or(tree.to_owned())]);
+        }
+        let mut dirs = vec![self.work_dir()];
+        match self.document() {
+            Some(document) => dirs.push(crate::generate::parent_dir(document).to_owned()),
+            None if self.config_files.is_empty() => dirs.push(self.dir.clone()),
+            None => {
+                let sources = crate::check::sources_of(&self.dir, None, &self.config_files, vault)?;
+                dirs.extend(
+                    sources
+                        .paths()
+                        .into_iter()
+                        .filter_map(Path::parent)
+                        .map(Path::to_owned),
+                );
+            }
+        }
+        Ok(dirs)
+    }
+
+    /// Locks the set (one writer at a time, from reading to writing) and
+    /// brings back any write a killed run left half done, saying so on
+    /// standard error; none for a dry run, which writes nothing (it warns
+    /// of an interrupted write instead).
+    pub(crate) fn lock(
+        &self,
+        dry_run: bool,
+        vault: Option<&Passphrase>,
+    ) -> Result<Option<fsio::DirLock>, Error> {
+        let dirs = self.lock_dirs(vault)?;
+        if dry_run {
+            if let Some(journal) = fsio::pending_journals(&dirs).first() {
+                errln!(
+                    "octavia-pki: an interrupted write is pending ({}): the next run completes or \
+                     undoes it first, and the plan below may change then; see `octavia-pki \
+                     recover --dry-run`",
+                    journal.display()
+                );
+            }
+            return Ok(None);
+        }
+        let lock = fsio::DirLock::acquire(&dirs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+        for recovery in fsio::recover(&lock, false)? {
+            errln!("octavia-pki: {}", recovery_line(&recovery));
+        }
+        Ok(Some(lock))
+    }
+
     /// The deployed files: octavia.conf's with --config-file, a document's
-    /// with --charm-config or --k8s-secrets, else `None` (--dir's).
+    /// with --charm-config or --k8s-secrets, else `None` (--dir's). Read
+    /// after [`Self::lock`], so that what is read is whole.
     fn deployed(&self, vault: Option<&Passphrase>) -> Result<Deployed, Error> {
         // OpenStack-Ansible's tree is the work directory, with the files its role installs.
-        let tree = self.work_dir.as_deref().filter(|w| {
-            self.layout.layout() == Some(octavia_pki::Layout::Osa) && osa_tree::is_tree(w)
-        });
-        let unpacked = match tree {
+        let unpacked = match self.tree() {
             Some(tree) => Some(Unpacked::read(tree, PackedKind::OsaTree, vault)?),
             None => crate::check::unpack(
                 self.charm_config.as_deref(),
@@ -110,10 +194,7 @@ impl Location {
         // A tree's own, else the one given, else the default.
         let work_dir = match unpacked.as_ref().and_then(Unpacked::work_dir) {
             Some(tree) => tree,
-            None => self.work_dir.clone().unwrap_or_else(|| match &unpacked {
-                Some(unpacked) => crate::generate::work_dir_beside(unpacked.file()),
-                None => crate::generate::KOLLA_WORK_DIR.into(),
-            }),
+            None => self.work_dir(),
         };
         Ok(Deployed {
             sources,
@@ -134,27 +215,68 @@ impl Location {
             ..Destination::new(&self.dir, &deployed.work_dir)
         }
     }
+}
 
-    /// The lock of the set's directories, held from reading to writing
-    /// (none for a dry run, which writes nothing): a document's directory
-    /// rather than the temporary one it was unpacked into.
-    fn lock(
-        &self,
-        to: &Destination<'_>,
-        deployed: &Deployed,
-    ) -> Result<Option<fsio::DirLock>, Error> {
-        if self.dry_run {
-            return Ok(None);
+/// A recovery, in a line.
+pub fn recovery_line(r: &fsio::Recovery) -> String {
+    let done = match (r.direction, r.dry_run) {
+        (fsio::Direction::Forward, false) => "completed",
+        (fsio::Direction::Forward, true) => "would complete",
+        (fsio::Direction::Back, false) => "undid",
+        (fsio::Direction::Back, true) => "would undo",
+    };
+    format!(
+        "{done} the write that process {} began at {} and did not finish ({}; journal {})",
+        r.pid,
+        r.started,
+        r.what,
+        r.journal.display()
+    )
+}
+
+/// A command's failure, its temporary paths named as the operator knows
+/// them: a document's by option or Secret key, a tree's by its files.
+pub struct Failure {
+    message: String,
+    /// The file it is about, as the operator knows it.
+    pub file: Option<PathBuf>,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Self {
+            message: error.to_string(),
+            file: error.file().map(Path::to_owned),
         }
-        match &deployed.unpacked {
-            Some(unpacked) if unpacked.work_dir().is_some() => {
-                Ok(Some(fsio::DirLock::acquire(&[unpacked.file()])?))
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Deployed {
+    /// `error`, any path of the unpacked files in it named as its document's
+    /// (a file of the unpacked ones is the document itself).
+    fn named(&self, error: Error) -> Failure {
+        match &self.unpacked {
+            Some(unpacked) => {
+                let file = error.file().map(|f| {
+                    let shown = f.display().to_string();
+                    if unpacked.name_paths(&shown) == shown {
+                        f.to_owned()
+                    } else {
+                        unpacked.file().to_owned()
+                    }
+                });
+                Failure {
+                    message: unpacked.name_paths(&error.to_string()),
+                    file,
+                }
             }
-            Some(unpacked) => Ok(Some(fsio::DirLock::acquire(&[
-                to.work_dir,
-                crate::generate::parent_dir(unpacked.file()),
-            ])?)),
-            None => to.lock().map(Some),
+            None => error.into(),
         }
     }
 }
@@ -216,8 +338,10 @@ pub enum KeyIdChoice {
 
 #[derive(Args)]
 #[command(after_help = "\
-Every replaced file is kept under .backup/<UTC time>.<pid>.<random>/ beside it, one directory per run; \
-writes are atomic; one run at a time writes a set (an advisory lock on both directories). Then run \
+Every replaced file is kept under .backup/<UTC time>.<pid>.<random>/ beside it, one directory per run \
+(`octavia-pki backups list` shows them, `backups restore` puts one back); writes are atomic and \
+journalled: a run killed midway is completed or undone by the next run, or by `octavia-pki recover`; \
+one run at a time writes a set (an advisory lock on both directories). Then run \
 `kolla-ansible -i INVENTORY reconfigure -t octavia`.")]
 pub struct RenewArgs {
     #[command(subcommand)]
@@ -324,7 +448,7 @@ pub struct ChangeReport<'a> {
     written: Option<fsio::WriteReport>,
 }
 
-pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
+pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Failure> {
     let (args, role, key_id) = match args.what {
         RenewWhat::Client(a) => (a, None, RenewKeyId::Keep),
         RenewWhat::ServerCa(a) => (
@@ -337,22 +461,25 @@ pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
         ),
         RenewWhat::ClientCa(a) => (a, Some(CaRole::ClientCa), RenewKeyId::Keep),
     };
-    let deployed = args.at.deployed(vault)?;
-    let to = args.at.destination(vault, &deployed);
-    let lock = args.at.lock(&to, &deployed)?;
-    let passphrases = passphrases(&args, &to, vault)?;
-    let mut options = RenewOptions::default();
-    options.layout = args.at.layout.layout();
-    options.days = args.days;
-    options.key_id = key_id;
-    let change = deployed.repack(match role {
-        None => lifecycle::renew_client(&to, &passphrases, &options)?,
-        Some(role) => lifecycle::renew_ca(&to, role, &passphrases, &options)?,
-    })?;
-    finish(&args.at, &change, lock.as_ref())
+    let lock = args.at.set.lock(args.at.dry_run, vault)?;
+    let deployed = args.at.set.deployed(vault)?;
+    let renewed = || {
+        let to = args.at.set.destination(vault, &deployed);
+        let passphrases = passphrases(&args, &to, vault)?;
+        let mut options = RenewOptions::default();
+        options.layout = args.at.set.layout.layout();
+        options.days = args.days;
+        options.key_id = key_id;
+        let change = deployed.repack(match role {
+            None => lifecycle::renew_client(&to, &passphrases, &options)?,
+            Some(role) => lifecycle::renew_ca(&to, role, &passphrases, &options)?,
+        })?;
+        finish(&args.at, &change, lock.as_ref())
+    };
+    renewed().map_err(|e| deployed.named(e))
 }
 
-pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
+pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Failure> {
     let now = OffsetDateTime::now_utc();
     let (args, role, staged) = match args.what {
         RotateWhat::Finish(f) => return finish_staged(f, vault, now),
@@ -362,61 +489,71 @@ pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Error>
     };
     let c = &args.change;
     if !staged && !args.confirm_failover && !c.at.dry_run {
-        eprintln!(
+        errln!(
             "Rotating CA keys at once strands every running amphora: each holds the old client CA (given at \
              boot) and a certificate from the old server CA, so after deploying, every load balancer must be \
-             failed over:\n  {}\n  {}\nNothing was changed. Run again with \
-             --confirm-failover to rotate, --staged (server-ca, client-ca) to rotate without failovers, or \
-             --dry-run to see the plan; `renew` extends validity without failovers.",
-            lifecycle::RECONFIGURE,
-            lifecycle::FAILOVER
+             failed over:"
+        );
+        errln!("  {}", lifecycle::RECONFIGURE);
+        errln!("  {}", lifecycle::FAILOVER);
+        errln!(
+            "Nothing was changed. Run again with --confirm-failover to rotate, --staged (server-ca, \
+             client-ca) to rotate without failovers, or --dry-run to see the plan; `renew` extends \
+             validity without failovers."
         );
         return Err(Error::InvalidOptions(
             "rotation needs --confirm-failover (or --staged)".into(),
-        ));
+        )
+        .into());
     }
-    let deployed = c.at.deployed(vault)?;
-    let to = c.at.destination(vault, &deployed);
-    let lock = c.at.lock(&to, &deployed)?;
-    let passphrases = passphrases(c, &to, vault)?;
-    let mut options = RotateOptions::default();
-    options.layout = c.at.layout.layout();
-    options.key_type = args.key_type;
-    options.ca_days = c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS);
-    options.now = now;
-    let change = deployed.repack(match (role, staged) {
-        (Some(role), true) => lifecycle::rotate_staged(&to, role, &passphrases, &options)?,
-        (role, _) => lifecycle::rotate(&to, role, &passphrases, &options)?,
-    })?;
-    finish(&c.at, &change, lock.as_ref())
+    let lock = c.at.set.lock(c.at.dry_run, vault)?;
+    let deployed = c.at.set.deployed(vault)?;
+    let rotated = || {
+        let to = c.at.set.destination(vault, &deployed);
+        let passphrases = passphrases(c, &to, vault)?;
+        let mut options = RotateOptions::default();
+        options.layout = c.at.set.layout.layout();
+        options.key_type = args.key_type;
+        options.ca_days = c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS);
+        options.now = now;
+        let change = deployed.repack(match (role, staged) {
+            (Some(role), true) => lifecycle::rotate_staged(&to, role, &passphrases, &options)?,
+            (role, _) => lifecycle::rotate(&to, role, &passphrases, &options)?,
+        })?;
+        finish(&c.at, &change, lock.as_ref())
+    };
+    rotated().map_err(|e| deployed.named(e))
 }
 
 fn finish_staged(
     args: FinishArgs,
     vault: Option<&Passphrase>,
     now: OffsetDateTime,
-) -> Result<(), Error> {
-    let deployed = args.at.deployed(vault)?;
-    let to = args.at.destination(vault, &deployed);
-    let lock = args.at.lock(&to, &deployed)?;
-    let evidence = args
-        .probe_report
-        .as_deref()
-        .map(|report| FinishEvidence::read(report, vault))
-        .transpose()?;
-    let role = match args.ca {
-        FinishWhat::ServerCa => CaRole::ServerCa,
-        FinishWhat::ClientCa => CaRole::ClientCa,
+) -> Result<(), Failure> {
+    let lock = args.at.set.lock(args.at.dry_run, vault)?;
+    let deployed = args.at.set.deployed(vault)?;
+    let finished = || {
+        let to = args.at.set.destination(vault, &deployed);
+        let evidence = args
+            .probe_report
+            .as_deref()
+            .map(|report| FinishEvidence::read(report, vault))
+            .transpose()?;
+        let role = match args.ca {
+            FinishWhat::ServerCa => CaRole::ServerCa,
+            FinishWhat::ClientCa => CaRole::ClientCa,
+        };
+        let change = deployed.repack(lifecycle::finish_staged(
+            &to,
+            args.at.set.layout.layout(),
+            role,
+            evidence.as_ref(),
+            args.force,
+            now,
+        )?)?;
+        finish(&args.at, &change, lock.as_ref())
     };
-    let change = deployed.repack(lifecycle::finish_staged(
-        &to,
-        args.at.layout.layout(),
-        role,
-        evidence.as_ref(),
-        args.force,
-        now,
-    )?)?;
-    finish(&args.at, &change, lock.as_ref())
+    finished().map_err(|e| deployed.named(e))
 }
 
 /// Both CA passphrases, or the one of a single-CA work directory. With

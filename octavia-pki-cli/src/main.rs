@@ -16,6 +16,7 @@ mod node;
 mod passphrase;
 mod probe;
 mod progress;
+mod recover;
 mod rehearse;
 mod schema;
 mod shell;
@@ -36,8 +37,8 @@ const EXIT_FAILURE: u8 = 1;
     long_about = "Generates and checks the certificates OpenStack Octavia's controllers and \
                   amphorae use for mutual TLS (server CA, client CA, client certificate-and-key \
                   bundle) in the layouts kolla-ansible deploys.",
-    after_help = "Exit status. Every command: 2 for a usage error. generate, renew, rotate, man \
-                  --out-dir: 0 done, 1 failed (the message names the file and the cause; nothing \
+    after_help = "Exit status. Every command: 2 for a usage error. generate, renew, rotate, recover, \
+                  backups, man --out-dir: 0 done, 1 failed (the message names the file and the cause; nothing \
                   was changed, or what was is backed up). check, rehearse, deploy check, deploy \
                   plan, node check, probe: 0 no error, 1 errors found, 2 could not run (an \
                   unreadable file, a directory this user may not read, a vault password that \
@@ -72,6 +73,11 @@ enum Command {
     /// Replace CA keys: at once (then fail every load balancer over) or staged (no failover now; a
     /// client CA rotation sets a failover deadline).
     Rotate(Box<lifecycle::RotateArgs>),
+    /// Bring a set back to a whole state after a write was interrupted (the next generate, renew or
+    /// rotate does it first too).
+    Recover(recover::RecoverArgs),
+    /// List a set's backups (each run's replaced files), or restore one.
+    Backups(recover::BackupsArgs),
     /// Report certificate expiry, for people and for monitoring (Nagios exit codes).
     Expiry(lifecycle::ExpiryArgs),
     /// The deployment around the certificates: audit a Kolla configuration, plan the setup.
@@ -148,10 +154,7 @@ impl Failures {
     fn fail(self, err: &dyn Failed, status: u8) -> ExitCode {
         // Errors quote file names, subjects and what peers said: escaped,
         // on one line, as every line for a person is (output::write_line).
-        eprintln!(
-            "octavia-pki: error: {}",
-            octavia_pki::text::escape(&err.to_string())
-        );
+        errln!("octavia-pki: error: {err}");
         if self.json {
             output::print_error(&err.to_string(), err.file(), status);
         }
@@ -167,6 +170,12 @@ trait Failed: std::fmt::Display {
 impl Failed for octavia_pki::Error {
     fn file(&self) -> Option<&std::path::Path> {
         octavia_pki::Error::file(self)
+    }
+}
+
+impl Failed for lifecycle::Failure {
+    fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
     }
 }
 
@@ -211,6 +220,24 @@ fn argv_wants_json() -> bool {
             .any(|w| w[0] == "--format" && w[1] == "json")
 }
 
+/// On SIGINT, SIGTERM or SIGHUP, the private directories documents were
+/// unpacked into (keys among their files) are removed before the process
+/// ends as the signal would have ended it; a run killed outright leaves
+/// them to the next run, which removes them (`fsio::PrivateDir`).
+fn remove_private_dirs_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            octavia_pki::fsio::remove_private_dirs();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 fn main() -> ExitCode {
     let matches = match Cli::command().try_get_matches() {
         Ok(matches) => matches,
@@ -234,6 +261,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => err.exit(),
     };
+    remove_private_dirs_on_signals();
+    // What killed runs of this user left unpacked, whatever the command.
+    octavia_pki::fsio::remove_stale_private_dirs();
     // As Ansible: an empty ANSIBLE_VAULT_PASSWORD_FILE is unset. The
     // password is read (a script run) only by commands that read files.
     let vault_file = cli
@@ -267,7 +297,7 @@ fn main() -> ExitCode {
                     err,
                     octavia_pki::Error::Fs(octavia_pki::fsio::FsError::WouldOverwrite { .. })
                 ) {
-                    eprintln!("octavia-pki: give --force to replace them");
+                    errln!("octavia-pki: give --force to replace them");
                 }
                 status
             }
@@ -287,6 +317,14 @@ fn main() -> ExitCode {
             Err(err) => failures.fail(&err, EXIT_FAILURE),
         },
         Command::Rotate(args) => match lifecycle::rotate(*args, vault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => failures.fail(&err, EXIT_FAILURE),
+        },
+        Command::Recover(args) => match recover::recover(args, vault) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => failures.fail(&err, EXIT_FAILURE),
+        },
+        Command::Backups(args) => match recover::backups(args, vault) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => failures.fail(&err, EXIT_FAILURE),
         },

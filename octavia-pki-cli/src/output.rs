@@ -28,6 +28,13 @@ macro_rules! outln {
     };
 }
 
+/// One line for a person on standard error, escaped as [`outln!`]'s are.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        eprintln!("{}", octavia_pki::text::escape(&format!($($arg)*)))
+    };
+}
+
 /// A piece of a line for a person: plain, or painted in a severity's colour.
 pub enum Segment<'a> {
     /// Text as it is.

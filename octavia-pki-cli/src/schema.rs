@@ -24,7 +24,7 @@ pub struct Published {
 pub const GENERATE: Published = Published::new(
     "generate",
     "generate",
-    1,
+    2,
     body::<crate::generate::Report<'static>>,
 );
 /// `check --format json`.
@@ -75,6 +75,20 @@ pub const CHANGE: Published = Published::new(
     2,
     body::<crate::lifecycle::ChangeReport<'static>>,
 );
+/// `recover --format json`.
+pub const RECOVER: Published = Published::new(
+    "recover",
+    "recover",
+    1,
+    body::<crate::recover::RecoverReport>,
+);
+/// `backups list` and `backups restore --format json`.
+pub const BACKUPS: Published = Published::new(
+    "backups",
+    "backups",
+    1,
+    body::<crate::recover::BackupsReport>,
+);
 
 /// What any command given `--format json` prints on standard output when it fails.
 pub const ERROR: Published = Published::new(
@@ -112,7 +126,7 @@ fn closed(value: &mut serde_json::Value) {
 }
 
 /// Every published schema.
-pub const ALL: [Published; 10] = [
+pub const ALL: [Published; 12] = [
     GENERATE,
     CHECK,
     REHEARSE,
@@ -122,6 +136,8 @@ pub const ALL: [Published; 10] = [
     DEPLOY_CHECK,
     DEPLOY_PLAN,
     CHANGE,
+    RECOVER,
+    BACKUPS,
     ERROR,
 ];
 

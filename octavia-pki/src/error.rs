@@ -126,8 +126,8 @@ impl Error {
                 | FsError::NotLocked { path }
                 | FsError::NotAFile { path, .. } => Some(path),
                 FsError::WouldOverwrite { paths } => paths.first().map(PathBuf::as_path),
-                #[allow(unreachable_patterns)]
-                _ => None,
+                FsError::Unrecoverable { journal, .. } => Some(journal),
+                FsError::NoSuchBackup { .. } => None,
             },
             Self::Key { path, .. }
             | Self::Certificate { path, .. }

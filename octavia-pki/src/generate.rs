@@ -708,10 +708,13 @@ impl OctaviaPki {
         passphrases: &CaPassphrases,
         force: bool,
     ) -> Result<WriteReport> {
-        let _lock = to.lock()?;
+        let lock = to.lock()?;
+        fsio::recover(&lock, false)?;
         let mut planned = self.planned_files(to, passphrases)?;
         planned.extend(self.history_of_replacing(to, OffsetDateTime::now_utc())?);
-        Ok(fsio::write_all(&planned, force, to.vault_password)?)
+        let mut plan = fsio::WritePlan::new("generate", planned);
+        plan.force = force;
+        Ok(fsio::write_all(&plan, to.vault_password, &lock)?)
     }
 
     /// When this set replaces one in `to`'s work directory: its history with

@@ -15,7 +15,7 @@
 //! role's own renewal would leave them (a CA certificate under the next
 //! serial, `<Name>.crt` linked to it).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rcgen::{CertificateParams, CustomExtension, DistinguishedName, DnType};
 use zeroize::Zeroizing;
@@ -87,6 +87,28 @@ pub(crate) fn names() -> [String; 5] {
         Role::ClientCa => ca_cert(CLIENT_ROOT),
         Role::ClientCert => format!("{CLIENT_CRT} + {CLIENT_KEY}"),
     })
+}
+
+/// The tree's file each unpacked work-directory file comes from (paths
+/// under the unpacking directory, and in the tree), so that messages name
+/// the tree's files, never the temporary ones.
+pub(crate) fn unpacked_sources() -> Vec<(String, String)> {
+    vec![
+        (work(work_dir::SERVER_CA_CERT), ca_cert(SERVER_ROOT)),
+        (work(work_dir::SERVER_CA_KEY), ca_key(SERVER_ROOT)),
+        (work(work_dir::CLIENT_CA_CERT), ca_cert(CLIENT_ROOT)),
+        (work(work_dir::CLIENT_CA_KEY), ca_key(CLIENT_ROOT)),
+        (work(work_dir::CLIENT_CERT), CLIENT_CRT.into()),
+        (work(work_dir::CLIENT_KEY), CLIENT_KEY.into()),
+        (
+            work(work_dir::CLIENT_BUNDLE),
+            format!("{CLIENT_CRT} + {CLIENT_KEY}"),
+        ),
+        (
+            work(crate::history::HISTORY_FILE),
+            crate::history::HISTORY_FILE.into(),
+        ),
+    ]
 }
 
 /// Unpacked files, by their path under the unpacking directory (for a tree:
@@ -163,22 +185,9 @@ fn csr_common_name(pem: &[u8]) -> Option<String> {
 }
 
 /// A symbolic link to make: `link` (a path in the tree) pointing at `target`
-/// (a name beside it), as the role's `file: state=link` tasks make them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    /// The link.
-    pub path: PathBuf,
-    /// What it points at, relative to its directory.
-    pub target: String,
-}
-
-/// Points each of `links`, once the files they point at are written.
-pub fn point_links(links: &[Link]) -> Result<()> {
-    for link in links {
-        fsio::replace_symlink(&link.path, &link.target)?;
-    }
-    Ok(())
-}
+/// (a name beside it), as the role's `file: state=link` tasks make them; it
+/// is written with the files, journalled as they are.
+pub use crate::fsio::PlannedLink as Link;
 
 /// The tree's files and links for the unpacked files `merged` (the
 /// originals with the changes laid over), writing only what `changed` names

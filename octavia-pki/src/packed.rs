@@ -280,7 +280,7 @@ fn split_bundle(bytes: &[u8]) -> Result<(String, Zeroizing<String>)> {
 pub struct Repacked {
     /// The files to write.
     pub files: Vec<PlannedFile>,
-    /// The symbolic links to point, after the files are written.
+    /// The symbolic links to point, written with the files.
     pub links: Vec<crate::osa_tree::Link>,
 }
 
@@ -343,12 +343,13 @@ pub enum PackedKind {
 }
 
 /// A document unpacked as its deployer does, into a private temporary
-/// directory (removed on drop).
+/// directory ([`crate::fsio::PrivateDir`]: removed on drop, on a signal the
+/// CLI catches, or by the next run when this one is killed).
 #[derive(Debug)]
 pub struct Unpacked {
     packing: Packing,
     file: PathBuf,
-    dir: tempfile::TempDir,
+    dir: crate::fsio::PrivateDir,
     files: Files,
     passphrase: Option<Passphrase>,
     /// What reads the tree's files again when it is packed back (its serials).
@@ -372,19 +373,12 @@ impl Unpacked {
                 _ => unpack_secrets(&docs).map_err(invalid)?,
             }
         };
-        let dir = tempfile::Builder::new()
-            .prefix("octavia-pki-unpacked.")
-            .tempdir()
-            .map_err(|e| invalid(format!("cannot make a temporary directory: {e}")))?;
-        let planned = files
-            .iter()
-            .map(|(name, bytes)| PlannedFile {
-                path: dir.path().join(name),
-                contents: bytes.clone(),
-                mode: crate::fsio::SECRET_MODE,
-            })
-            .collect::<Vec<_>>();
-        crate::fsio::write_all(&planned, false, None)?;
+        // Private (0700, files 0600), removed on drop, on a signal, or by
+        // the next run when this one is killed.
+        let dir = crate::fsio::PrivateDir::new()?;
+        for (name, bytes) in &files {
+            dir.write(name, bytes)?;
+        }
         // A tree is named where the deployer is told of it: absolute.
         let file = match packing {
             Packing::OsaTree { .. } => {
@@ -436,6 +430,43 @@ impl Unpacked {
     /// The CA key's passphrase the document holds (the charm's).
     pub fn passphrase(&self) -> Option<&Passphrase> {
         self.passphrase.as_ref()
+    }
+
+    /// `text` (a message) with every path of the temporary directory named
+    /// as the operator knows it: by the option, Secret key or tree file it
+    /// was unpacked from, else as the document's, never by a path that is
+    /// gone once this run ends.
+    pub fn name_paths(&self, text: &str) -> String {
+        let dir = self.dir.path();
+        let sources = self.sources();
+        let mut names: Vec<(String, String)> = Role::ALL
+            .iter()
+            .map(|role| {
+                (
+                    sources.path(*role).display().to_string(),
+                    sources.name(*role),
+                )
+            })
+            .collect();
+        if matches!(self.packing, Packing::OsaTree { .. }) {
+            names.extend(crate::osa_tree::unpacked_sources().into_iter().map(
+                |(unpacked, tree)| {
+                    (
+                        dir.join(unpacked).display().to_string(),
+                        self.file.join(tree).display().to_string(),
+                    )
+                },
+            ));
+        }
+        // The longest first: a file's path before its directory's.
+        names.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+        names.push((
+            dir.display().to_string(),
+            format!("{} (as unpacked)", self.file.display()),
+        ));
+        names.iter().fold(text.to_owned(), |text, (path, name)| {
+            text.replace(path, name)
+        })
     }
 
     /// `files` with the unpacked files among them packed back into the

@@ -19,6 +19,7 @@ mod node;
 mod octavia_conf;
 mod probe;
 mod prometheus;
+mod recovery;
 mod releases;
 mod schemas;
 mod seams;

@@ -172,6 +172,36 @@ fn every_commands_json_reports_follow_their_schema() {
             "ecdsa-p256",
         ]),
     );
+    // The way back: an interrupted write recovered, the backups listed, one restored.
+    let at = |args: &[&str]| {
+        json_of(
+            octavia_pki()
+                .args(args)
+                .arg("--dir")
+                .arg(&dir)
+                .arg("--work-dir")
+                .arg(&work)
+                .args(["--format", "json"]),
+        )
+    };
+    let killed = run(octavia_pki()
+        .args(["renew", "client", "--dir"])
+        .arg(&dir)
+        .arg("--work-dir")
+        .arg(&work)
+        .arg("--passwords")
+        .arg(&passwords)
+        .env("OCTAVIA_PKI_FAULT", "rename:2"));
+    assert_eq!(killed.status.code(), None);
+    let recovered = at(&["recover"]);
+    assert!(recovered.contains("\"forward\""), "{recovered}");
+    valid("recover", &recovered);
+    valid("recover", &at(&["recover", "--dry-run"]));
+    let backups = at(&["backups", "list"]);
+    valid("backups", &backups);
+    let runs: serde_json::Value = serde_json::from_str(&backups).unwrap();
+    let name = runs["runs"][0]["name"].as_str().unwrap().to_owned();
+    valid("backups", &at(&["backups", "restore", &name]));
     // A set with findings: the client CA's file missing, a key others can read.
     std::fs::remove_file(dir.join("client_ca.cert.pem")).unwrap();
     valid("check", &with_set(&["check"]));

@@ -122,17 +122,21 @@ impl Change {
         }
     }
 
-    /// Writes the files and the history entry atomically, all or nothing,
-    /// backing up every file it replaces. `lock` ([`Destination::lock`],
-    /// taken before the change was planned) must cover every file: what was
-    /// read to plan it cannot have changed meanwhile.
+    /// Writes the files, the links and the history entry as one journalled
+    /// write ([`fsio::write_all`]), all or nothing, backing up every file it
+    /// replaces; its journal names it by its summary and keeps its next
+    /// steps, which a recovery that completes it says again. `lock`
+    /// ([`Destination::lock`], taken before the change was planned, and
+    /// [`fsio::recover`]ed under) must cover every file: what was read to
+    /// plan it cannot have changed meanwhile.
     pub fn apply(&self, lock: &fsio::DirLock) -> Result<WriteReport> {
         let mut files = self.files.clone();
         files.extend(self.history_file.clone());
-        lock.require_covers(&files)?;
-        let written = fsio::write_all(&files, true, self.vault_password.as_ref())?;
-        crate::osa_tree::point_links(&self.links)?;
-        Ok(written)
+        let mut plan = fsio::WritePlan::new(self.summary.clone(), files);
+        plan.links = self.links.clone();
+        plan.force = true;
+        plan.notes = self.next_steps.clone();
+        Ok(fsio::write_all(&plan, self.vault_password.as_ref(), lock)?)
     }
 
     /// The change with the files of `unpacked` it writes packed back into
