@@ -445,3 +445,107 @@ fn renew_and_rotate_write_the_files_octavia_conf_names() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `check --config-file` on `conf`: its exit code and JSON report.
+fn check_conf(conf: &Path) -> (Option<i32>, serde_json::Value) {
+    let out = run(octavia_pki()
+        .args(["check", "--format", "json", "--config-file"])
+        .arg(conf));
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
+/// Each reading the issue reported wrong: the library reads what every
+/// release's oslo.config reads, and the check's verdict follows (a wrong
+/// passphrase or another set's server CA where Octavia reads them is a
+/// failure; a section Octavia never reads changes nothing).
+#[test]
+fn section_names_and_continuation_lines_are_judged_as_octavia_reads_them() {
+    let (set, _) = generated_with_conf();
+    let other = generate(&["--key-type", "ecdsa-p256"]);
+    let d = |name: &str| set.dir.join(name).display().to_string();
+    let certificates = format!(
+        "ca_certificate = {}\nca_private_key = {}\nca_private_key_passphrase = {}\n",
+        d("server_ca.cert.pem"),
+        d("server_ca.key.pem"),
+        set.server_passphrase
+    );
+    let others = format!(
+        "[haproxy_amphora]\nserver_ca = {}\nclient_cert = {}\n[controller_worker]\nclient_ca = {}\n",
+        d("server_ca.cert.pem"),
+        d("client.cert-and-key.pem"),
+        d("client_ca.cert.pem"),
+    );
+    let good = format!("[certificates]\n{certificates}{others}");
+    let cases = [
+        // oslo.config lower-cases section names: this is [certificates].
+        (
+            "certificates-case",
+            format!("{good}[Certificates]\nca_private_key_passphrase = wrong\n"),
+            Some("wrong-passphrase@[certificates] ca_private_key"),
+        ),
+        (
+            "haproxy-amphora-case",
+            format!(
+                "{good}[HAPROXY_AMPHORA]\nserver_ca = {}\n",
+                other.dir.join("server_ca.cert.pem").display()
+            ),
+            Some("[haproxy_amphora] server_ca"),
+        ),
+        // Spaces inside the brackets are part of the name: Octavia reads
+        // none of these options and uses its defaults.
+        (
+            "spaced",
+            format!("[ certificates ]\n{certificates}{others}"),
+            Some("@[certificates] ca_certificate = /etc/ssl/certs/ssl-cert-snakeoil.pem"),
+        ),
+        // ... or never reads the wrong passphrase.
+        (
+            "trailing-space",
+            format!("{good}[certificates ]\nca_private_key_passphrase = wrong\n"),
+            None,
+        ),
+        // An indented comment after a value continues it: the passphrase
+        // is `P\n# a comment`.
+        (
+            "indented-comment",
+            format!("[certificates]\n{certificates}    # rotated in May\n{others}"),
+            Some("wrong-passphrase@[certificates] ca_private_key"),
+        ),
+    ];
+    // Every case is tried; the failures are listed together.
+    let mut wrong = Vec::new();
+    for (name, text, failure) in cases {
+        let conf = write(set.tmp.path(), &format!("{name}.conf"), &text);
+        let (octavia, ours) = both(std::slice::from_ref(&conf));
+        for (version, read) in octavia {
+            if ours != read {
+                wrong.push(format!(
+                    "{name}: Octavia {version} reads {read}, the library {ours}"
+                ));
+            }
+        }
+        let (code, report) = check_conf(&conf);
+        let errors = findings_at(&report, "error");
+        let judged = match failure {
+            None => code == Some(0) && errors.is_empty(),
+            Some(finding) => code == Some(1) && errors.iter().any(|e| e.contains(finding)),
+        };
+        // A value that goes on over an indented line is named as such.
+        let continued = findings_at(&report, "warning")
+            .contains(&format!("config-continuation@{}", conf.display()));
+        if continued != (name == "indented-comment") {
+            wrong.push(format!("{name}: config-continuation {continued}"));
+        }
+        if !judged {
+            wrong.push(format!("{name}: check exits {code:?} with {errors:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
