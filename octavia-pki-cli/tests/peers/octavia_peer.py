@@ -18,10 +18,11 @@ Each command runs the Octavia release installed in the Python that runs it
       rotation: update_cert_for_rotation, PUT /1.0/certificate). Prints a JSON
       verdict with the driver's own log lines (its ERROR line holds the reason).
 
-  octavia_peer.py conf FILE...
+  octavia_peer.py conf [--each] FILE...
       The options that name the PKI's files, and the SHA-256 of the CA key's
       passphrase, as Octavia's own oslo.config reads them from FILEs
-      (--config-file, in order), as JSON.
+      (--config-file, in order), as JSON; with --each, each FILE read alone,
+      as a JSON list.
 
   octavia_peer.py oslo-batch < cases.json
       oslo.config itself on many lists of files (one list per case, read as
@@ -344,29 +345,34 @@ def rehearse_batch(_args):
 
 
 def conf(args):
-    """The PKI's options as Octavia reads them from args.files, in order."""
+    """The PKI's options as Octavia reads them from args.files, in order (or
+    from each alone, with args.each)."""
     import hashlib
     import json
     from oslo_config import cfg
     from octavia.common import config  # noqa: F401  (registers the options)
     from octavia.certificates.common import local  # noqa: F401  ([certificates])
 
-    argv = []
-    for path in args.files:
-        argv += ["--config-file", path]
-    cfg.CONF(argv, project="octavia", default_config_files=[])
-    c = cfg.CONF
-    passphrase = c.certificates.ca_private_key_passphrase
-    print(json.dumps({
-        "ca_certificate": c.certificates.ca_certificate,
-        "ca_private_key": c.certificates.ca_private_key,
-        "server_ca": c.haproxy_amphora.server_ca,
-        "client_cert": c.haproxy_amphora.client_cert,
-        "client_ca": c.controller_worker.client_ca,
-        # Never the passphrase itself: its SHA-256.
-        "ca_private_key_passphrase_sha256":
-            None if passphrase is None else hashlib.sha256(passphrase.encode()).hexdigest(),
-    }))
+    def read(files):
+        argv = [a for path in files for a in ("--config-file", path)]
+        cfg.CONF(argv, project="octavia", default_config_files=[])
+        c = cfg.CONF
+        passphrase = c.certificates.ca_private_key_passphrase
+        return {
+            "ca_certificate": c.certificates.ca_certificate,
+            "ca_private_key": c.certificates.ca_private_key,
+            "server_ca": c.haproxy_amphora.server_ca,
+            "client_cert": c.haproxy_amphora.client_cert,
+            "client_ca": c.controller_worker.client_ca,
+            # Never the passphrase itself: its SHA-256.
+            "ca_private_key_passphrase_sha256":
+                None if passphrase is None else hashlib.sha256(passphrase.encode()).hexdigest(),
+        }
+
+    if args.each:
+        print(json.dumps([read([path]) for path in args.files]))
+    else:
+        print(json.dumps(read(args.files)))
 
 
 # The options of the PKI, by group: the ones the library substitutes in
@@ -490,6 +496,7 @@ def main():
     sub.add_parser("rehearse-batch")
     sub.add_parser("oslo-batch")
     p = sub.add_parser("conf")
+    p.add_argument("--each", action="store_true")
     p.add_argument("files", nargs="+")
     p = sub.add_parser("load-key")
     p.add_argument("--key", required=True)

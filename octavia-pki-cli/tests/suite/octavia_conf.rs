@@ -549,3 +549,117 @@ fn section_names_and_continuation_lines_are_judged_as_octavia_reads_them() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// `generate --layout guide` writes its drop-in so that oslo.config reads
+/// exactly the passphrase of `--passphrase-file` and the paths of the files,
+/// whatever one line holds (white space at either end, quotes, `#`, `\`; a
+/// directory with `$`, `\$` and quotes in its name): each release's
+/// oslo.config reads them, and Octavia's whole path (the CA key unlocked
+/// with what oslo.config read, an amphora certificate issued, the handshake)
+/// works. What no line can carry is refused, naming the file, never the
+/// passphrase.
+#[test]
+fn the_guide_drop_in_is_read_by_oslo_config_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("a $b \\$c ${d} #e 'f\"");
+    let passphrases = [
+        " lead",
+        "trail\t",
+        "\"quoted\"",
+        "'",
+        "#hash ;semi = x",
+        "back\\slash",
+        "nbsp\u{a0}",
+    ];
+    let generate = |name: &str, passphrase: &str| {
+        let pass_file = tmp.path().join(format!("{name}.pass"));
+        std::fs::write(&pass_file, format!("{passphrase}\n")).unwrap();
+        let certs = root.join(name).join("certs");
+        let out = run(octavia_pki()
+            .args(["generate", "--layout", "guide", "--key-type", "ecdsa-p256"])
+            .arg("--passphrase-file")
+            .arg(&pass_file)
+            .arg("--dir")
+            .arg(&certs)
+            .arg("--work-dir")
+            .arg(root.join(name).join("ca")));
+        (out, pass_file, certs)
+    };
+    let mut sets = Vec::new();
+    for (i, passphrase) in passphrases.iter().enumerate() {
+        let (out, _, certs) = generate(&i.to_string(), passphrase);
+        assert!(
+            out.status.success(),
+            "{passphrase:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Where the services read it (a `$` in the path of a --config-file
+        // is itself substituted by oslo.config).
+        let conf = tmp.path().join(format!("octavia-pki-{i}.conf"));
+        std::fs::copy(certs.join("octavia-pki.conf"), &conf).unwrap();
+        sets.push((*passphrase, conf, certs));
+    }
+    let drop_ins: Vec<&PathBuf> = sets.iter().map(|(_, conf, _)| conf).collect();
+    let releases = octavia_releases();
+    let read = for_each_release(&releases, |release| {
+        let mut cmd = std::process::Command::new(&release.python);
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
+            .args(["conf", "--each"])
+            .args(&drop_ins);
+        serde_json::from_str::<Vec<serde_json::Value>>(ok(&mut cmd).trim()).unwrap()
+    });
+    let jobs: Vec<serde_json::Value> = drop_ins
+        .iter()
+        .map(|conf| serde_json::json!({"conf": [conf]}))
+        .collect();
+    let verdicts = for_each_release(&releases, |r| r.rehearse_batch(&jobs));
+    let mut wrong = Vec::new();
+    for (i, (passphrase, conf, certs)) in sets.iter().enumerate() {
+        let file = |name: &str| certs.join(name).display().to_string();
+        let expected = serde_json::json!({
+            "ca_certificate": file("server_ca.cert.pem"),
+            "ca_private_key": file("server_ca.key.pem"),
+            "server_ca": file("server_ca.cert.pem"),
+            "client_cert": file("client.cert-and-key.pem"),
+            "client_ca": file("client_ca.cert.pem"),
+            "ca_private_key_passphrase_sha256": sha256(passphrase),
+        });
+        for (release, (read, verdicts)) in releases.iter().zip(read.iter().zip(&verdicts)) {
+            if read[i] != expected {
+                wrong.push(format!(
+                    "{passphrase:?}: Octavia {} reads {}, not {expected}",
+                    release.version, read[i]
+                ));
+            }
+            if verdicts[i]["ok"] != true {
+                wrong.push(format!(
+                    "{passphrase:?}: Octavia {} fails: {}",
+                    release.version, verdicts[i]
+                ));
+            }
+        }
+        // And the library reads it as oslo.config does.
+        let (code, report) = check_conf(conf);
+        if code != Some(0) {
+            wrong.push(format!("{passphrase:?}: check exits {code:?}: {report}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+
+    // A line break (a lone carriage return stays in the file's first line)
+    // and a `$` (oslo.config would read a reference) are refused.
+    for (name, passphrase, why) in [
+        ("cr", "one\rtwo", "line break"),
+        ("dollar", "pa$word", "'$'"),
+    ] {
+        let (out, pass_file, certs) = generate(name, passphrase);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&pass_file.display().to_string()) && stderr.contains(why),
+            "{name}: {stderr}"
+        );
+        assert!(!stderr.contains(passphrase), "{name}: {stderr}");
+        assert!(!certs.join("octavia-pki.conf").exists(), "{name}");
+    }
+}
