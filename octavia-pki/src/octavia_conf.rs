@@ -458,11 +458,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("octavia.conf");
         std::fs::write(&bad, "[certificates]\njust words\n").unwrap();
-        let err = OctaviaConf::read(&[bad], None).unwrap_err().to_string();
+        let err = OctaviaConf::read(std::slice::from_ref(&bad), None)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("octavia.conf") && err.contains("line 2"),
             "{err}"
         );
+        // oslo.config reads UTF-8 only (UnicodeDecodeError: no service starts).
+        std::fs::write(&bad, b"[certificates]\n# caf\xe9\n").unwrap();
+        let err = OctaviaConf::read(&[bad], None).unwrap_err().to_string();
+        assert!(err.contains("line 2: not UTF-8"), "{err}");
     }
 
     #[test]

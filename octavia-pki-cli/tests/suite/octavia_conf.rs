@@ -483,6 +483,16 @@ fn section_names_and_continuation_lines_are_judged_as_octavia_reads_them() {
         d("client_ca.cert.pem"),
     );
     let good = format!("[certificates]\n{certificates}{others}");
+    // The key encrypted with `pa$word`, which octavia.conf writes `pa$$word`.
+    let dollar_key = set.tmp.path().join("dollar.key.pem");
+    let dollar_pass = write(set.tmp.path(), "dollar.pass", "pa$word\n");
+    let file = |path: &Path| format!("file:{}", path.display());
+    ok(openssl()
+        .args(["pkey", "-aes256", "-in"])
+        .arg(set.dir.join("server_ca.key.pem"))
+        .args(["-passin", &file(&set.server_pass_file)])
+        .args(["-passout", &file(&dollar_pass), "-out"])
+        .arg(&dollar_key));
     let cases = [
         // oslo.config lower-cases section names: this is [certificates].
         (
@@ -509,6 +519,17 @@ fn section_names_and_continuation_lines_are_judged_as_octavia_reads_them() {
         (
             "trailing-space",
             format!("{good}[certificates ]\nca_private_key_passphrase = wrong\n"),
+            None,
+        ),
+        // `$$` is oslo.config's `$`: Octavia unlocks with `pa$word`, no
+        // reference.
+        (
+            "escaped-dollar",
+            format!(
+                "[certificates]\nca_certificate = {}\nca_private_key = {}\nca_private_key_passphrase = pa$$word\n{others}",
+                d("server_ca.cert.pem"),
+                dollar_key.display()
+            ),
             None,
         ),
         // An indented comment after a value continues it: the passphrase
