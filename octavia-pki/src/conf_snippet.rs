@@ -6,65 +6,102 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
+use crate::error::{Error, Result};
 use crate::octavia_conf::{CERTS_KEY_PASSPHRASE, OctaviaConf};
+use crate::oslo_config::{LineBreak, write_value};
 use crate::role::Role;
-use crate::secret::Passphrase;
+use crate::secret::{Passphrase, PassphraseProblem};
 use crate::sources::Sources;
 
 /// The drop-in's name, beside the files it names.
 pub const FILE_NAME: &str = "octavia-pki.conf";
 
 /// The drop-in for `files`: each role's option, the CA key's passphrase, and
-/// `server_certs_key_passphrase`. Paths are made absolute (the services do
-/// not run where this was written) and `$` doubled, so that oslo.config reads
-/// each value as written.
+/// `server_certs_key_passphrase`, each written so that oslo.config reads it
+/// exactly ([`write_value`]: `$` escaped, quoted where oslo.config would strip
+/// white space or quotes). Paths are made absolute (the services do not run
+/// where this was written). A value no octavia.conf line can carry (a line
+/// break; a path that is not UTF-8) is refused, naming what it is, never a
+/// passphrase.
 pub(crate) fn render(
     files: &Sources,
     ca_passphrase: &Passphrase,
     certs_key_passphrase: &Passphrase,
-) -> Zeroizing<String> {
+) -> Result<Zeroizing<String>> {
     let path = |role: Role| {
         let path = files.path(role);
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-        absolute.display().to_string().replace('$', "$$")
+        let refused = |why: &str| {
+            Error::InvalidOptions(format!(
+                "{}: {why}, so {FILE_NAME} cannot name it for oslo.config",
+                crate::text::escape(&absolute.to_string_lossy())
+            ))
+        };
+        let text = absolute
+            .to_str()
+            .ok_or_else(|| refused("the path is not UTF-8"))?;
+        write_value(text).map_err(|LineBreak| refused("the path holds a line break"))
     };
-    let mut out = Zeroizing::new(String::new());
-    out.push_str(&format!(
+    let passphrase = |what: &str, passphrase: &Passphrase| {
+        write_value(passphrase.expose()).map_err(|LineBreak| Error::Passphrase {
+            what: what.into(),
+            problem: PassphraseProblem::LineBreak,
+        })
+    };
+    let (section, certs_key) = CERTS_KEY_PASSPHRASE;
+    debug_assert_eq!(section, "certificates");
+    let ca_passphrase = passphrase(crate::passwords::CA_PASSWORD, ca_passphrase)?;
+    let certs_key_passphrase = passphrase(certs_key, certs_key_passphrase)?;
+    let header = format!(
         "# Octavia's control-plane PKI, written by octavia-pki {}.\n\
          # Readable by Octavia's services only (root:octavia 0640): it holds the CA key's passphrase.\n\
          # Keep server_certs_key_passphrase: Octavia decrypts the amphorae's stored certificates with it\n\
          # (from Octavia 17.0.0 a list: a new value first, the previous after it).\n",
         env!("CARGO_PKG_VERSION")
-    ));
-    let (section, certs_key) = CERTS_KEY_PASSPHRASE;
-    debug_assert_eq!(section, "certificates");
-    let mut group = |name: &str, options: &[(&str, &str)]| {
-        out.push_str(&format!("\n[{name}]\n"));
+    );
+    let [
+        ca_certificate,
+        ca_private_key,
+        server_ca,
+        client_cert,
+        client_ca,
+    ] = [
+        Role::CaCertificate,
+        Role::CaPrivateKey,
+        Role::ServerCa,
+        Role::ClientCert,
+        Role::ClientCa,
+    ]
+    .map(path);
+    let groups = [
+        (
+            "certificates",
+            vec![
+                ("ca_certificate", ca_certificate?),
+                ("ca_private_key", ca_private_key?),
+                ("ca_private_key_passphrase", ca_passphrase),
+                (certs_key, certs_key_passphrase),
+            ],
+        ),
+        (
+            "haproxy_amphora",
+            vec![("server_ca", server_ca?), ("client_cert", client_cert?)],
+        ),
+        ("controller_worker", vec![("client_ca", client_ca?)]),
+    ];
+    let mut pieces = vec![header.as_str()];
+    for (name, options) in &groups {
+        pieces.extend(["\n[", name, "]\n"]);
         for (key, value) in options {
-            out.push_str(&format!("{key} = {value}\n"));
+            pieces.extend([key, " = ", value.as_str(), "\n"]);
         }
-    };
-    group(
-        "certificates",
-        &[
-            ("ca_certificate", &path(Role::CaCertificate)),
-            ("ca_private_key", &path(Role::CaPrivateKey)),
-            (
-                "ca_private_key_passphrase",
-                &ca_passphrase.expose().replace('$', "$$"),
-            ),
-            (certs_key, certs_key_passphrase.expose()),
-        ],
-    );
-    group(
-        "haproxy_amphora",
-        &[
-            ("server_ca", &path(Role::ServerCa)),
-            ("client_cert", &path(Role::ClientCert)),
-        ],
-    );
-    group("controller_worker", &[("client_ca", &path(Role::ClientCa))]);
-    out
+    }
+    // Sized once: no reallocation leaves a copy of a passphrase behind.
+    let mut out = Zeroizing::new(String::with_capacity(pieces.iter().map(|p| p.len()).sum()));
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    Ok(out)
 }
 
 /// The drop-in of the set in `dir`.

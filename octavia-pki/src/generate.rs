@@ -667,7 +667,7 @@ impl OctaviaPki {
                 .unwrap_or_else(Passphrase::generate_server_certs_key);
             planned.push(PlannedFile::secret(
                 snippet,
-                conf_snippet::render(&files, &passphrases.server_ca, &certs_key),
+                conf_snippet::render(&files, &passphrases.server_ca, &certs_key)?,
             ));
         }
 

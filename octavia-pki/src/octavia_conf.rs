@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::codes::{Code, check as codes};
 use crate::error::{Error, Result};
-use crate::oslo_config::{Ini, has_reference, unescape};
+use crate::oslo_config::Ini;
 use crate::published::SERVER_CERTS_KEY_PASSPHRASE_DEFAULT;
 use crate::release::OctaviaRelease;
 use crate::secret::Passphrase;
@@ -178,10 +178,21 @@ impl OctaviaConf {
         let mut parsed = Vec::new();
         for path in files {
             let bytes = crate::fsio::read_file(path, vault)?;
-            let text = String::from_utf8_lossy(&bytes);
-            let ini = Ini::parse(&text).map_err(|e| {
+            let not_ini = |e: &dyn std::fmt::Display| {
                 Error::InvalidOptions(format!("{}: not oslo.config INI: {e}", path.display()))
+            };
+            // oslo.config reads the file as UTF-8 text: anything else stops
+            // the service (UnicodeDecodeError) before a line is parsed.
+            let text = std::str::from_utf8(&bytes).map_err(|e| {
+                let line = 1 + bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                not_ini(&format_args!(
+                    "line {line}: not UTF-8 (UnicodeDecodeError: Octavia does not start)"
+                ))
             })?;
+            let ini = Ini::parse(text).map_err(|e| not_ini(&e))?;
             parsed.push((path.clone(), ini));
         }
         Ok(Self { files: parsed })
@@ -197,19 +208,12 @@ impl OctaviaConf {
     /// this module knows, substituted).
     pub fn get(&self, section: &str, key: &str) -> Option<Setting> {
         let (path, line, raw) = self.raw(section, key)?;
-        let (value, has_reference) = if has_reference(&raw) {
-            match self.substituted(section, &raw, 0) {
-                Some(value) => (value, false),
-                // What it becomes is Octavia's: left as written.
-                None => (raw, true),
-            }
-        } else {
-            (unescape(&raw), false)
-        };
+        let substituted = self.substituted(section, &raw, 0);
         Some(Setting {
-            value,
+            has_reference: substituted.is_none(),
+            // What it becomes is Octavia's: left as written.
+            value: substituted.unwrap_or(raw),
             set_in: SetIn::File { path, line },
-            has_reference,
         })
     }
 
@@ -246,9 +250,12 @@ impl OctaviaConf {
         if role.is_none() && (section, key) != CA_PASSPHRASE {
             return None;
         }
-        match self.raw(section, key) {
-            Some((_, _, raw)) => self.substituted(section, &raw, depth + 1),
-            None => role.map(|r| r.octavia_default().to_owned()),
+        match (self.raw(section, key), role) {
+            (Some((_, _, raw)), _) => self.substituted(section, &raw, depth + 1),
+            (None, Some(role)) => Some(role.octavia_default().to_owned()),
+            // The passphrase's default is None, which substitutes as nothing
+            // (`StrSubWrapper`; its OS_OCTAVIA_CA_KEY_PASS is not read here).
+            (None, None) => Some(String::new()),
         }
     }
 
@@ -269,30 +276,77 @@ impl OctaviaConf {
         let files = Role::ALL.map(|role| PathBuf::from(self.file(role).value));
         let read = self.files().map(Path::to_owned).collect();
         let (section, key) = CERTS_KEY_PASSPHRASE;
-        let options = Role::ALL
-            .map(Role::option)
-            .into_iter()
-            .chain([CA_PASSPHRASE, CERTS_KEY_PASSPHRASE]);
-        let references = options
-            .filter_map(|(section, key)| {
-                let s = self.get(section, key).filter(|s| s.has_reference)?;
-                Some(format!("[{section}] {key} ({}) holds a `$`", s.set_in))
-            })
-            .collect();
         let conf = ConfOptions {
             certs_key_passphrase: self
                 .get(section, key)
                 .map(|s| (Passphrase::new(s.value), s.set_in.to_string())),
-            references,
+            notes: self.notes(),
         };
-        Sources::by_option(read, files, self.ca_private_key_passphrase(), conf)
+        let (passphrase, exact) = self.passphrase_for_check();
+        let mut sources = Sources::by_option(read, files, passphrase, conf);
+        sources.passphrase_is_octavias = exact;
+        sources
     }
 
-    /// `[certificates] ca_private_key_passphrase`, when set: the string
-    /// Octavia unlocks the CA key with.
+    /// `[certificates] ca_private_key_passphrase` for the checker, and
+    /// whether it is exactly the string Octavia uses: as written when it
+    /// holds a reference this reader cannot substitute (the checker then
+    /// judges its `$`, and [`OctaviaConf::notes`] names it).
+    pub(crate) fn passphrase_for_check(&self) -> (Option<Passphrase>, bool) {
+        let (section, key) = CA_PASSPHRASE;
+        match self.get(section, key) {
+            Some(s) => (Some(Passphrase::new(s.value)), !s.has_reference),
+            None => (None, true),
+        }
+    }
+
+    /// What the checker notes on the options of the PKI (its files and
+    /// passphrases): a value holding a reference this reader cannot
+    /// substitute (`config-reference`), a value that goes on over indented
+    /// lines (`config-continuation`). What and where, never the value
+    /// (`[certificates] ca_certificate (line 3 of /etc/octavia/octavia.conf)
+    /// holds a `$``).
+    pub(crate) fn notes(&self) -> Vec<(Code, String)> {
+        let mut notes = Vec::new();
+        let options = Role::ALL
+            .map(Role::option)
+            .into_iter()
+            .chain([CA_PASSPHRASE, CERTS_KEY_PASSPHRASE]);
+        for (section, key) in options {
+            let Some(setting) = self.get(section, key) else {
+                continue;
+            };
+            let at = &setting.set_in;
+            if setting.has_reference {
+                let note = format!("[{section}] {key} ({at}) holds a `$`");
+                notes.push((codes::CONFIG_REFERENCE, note));
+            }
+            let more = self
+                .raw(section, key)
+                .map_or(0, |(_, _, raw)| raw.matches('\n').count());
+            if more > 0 {
+                let lines = crate::text::count(more, "indented line", "indented lines");
+                notes.push((
+                    codes::CONFIG_CONTINUATION,
+                    format!(
+                        "[{section}] {key} ({at}) goes on over the next {lines}: oslo.config reads them \
+                         as part of the value, with a line break before each"
+                    ),
+                ));
+            }
+        }
+        notes
+    }
+
+    /// `[certificates] ca_private_key_passphrase`, when set and known: the
+    /// string Octavia unlocks the CA key with, exactly (continuation lines
+    /// included). `None` when unset, or when it holds a reference this
+    /// reader cannot substitute ([`OctaviaConf::sources`] reports it).
     pub fn ca_private_key_passphrase(&self) -> Option<Passphrase> {
         let (section, key) = CA_PASSPHRASE;
-        self.get(section, key).map(|s| Passphrase::new(s.value))
+        self.get(section, key)
+            .filter(|s| !s.has_reference)
+            .map(|s| Passphrase::new(s.value))
     }
 }
 
@@ -404,11 +458,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("octavia.conf");
         std::fs::write(&bad, "[certificates]\njust words\n").unwrap();
-        let err = OctaviaConf::read(&[bad], None).unwrap_err().to_string();
+        let err = OctaviaConf::read(std::slice::from_ref(&bad), None)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("octavia.conf") && err.contains("line 2"),
             "{err}"
         );
+        // oslo.config reads UTF-8 only (UnicodeDecodeError: no service starts).
+        std::fs::write(&bad, b"[certificates]\n# caf\xe9\n").unwrap();
+        let err = OctaviaConf::read(&[bad], None).unwrap_err().to_string();
+        assert!(err.contains("line 2: not UTF-8"), "{err}");
     }
 
     #[test]
@@ -462,8 +522,13 @@ mod tests {
         let ca = read.file(Role::CaCertificate);
         assert!(ca.has_reference && ca.value == "$state_path/ca.pem");
         let sources = read.sources();
-        let references = &sources.conf.as_ref().unwrap().references;
-        assert_eq!(references.len(), 1, "{references:?}");
-        assert!(references[0].starts_with("[certificates] ca_certificate (line 3 of"));
+        let notes = &sources.conf.as_ref().unwrap().notes;
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].0, codes::CONFIG_REFERENCE);
+        assert!(
+            notes[0]
+                .1
+                .starts_with("[certificates] ca_certificate (line 3 of")
+        );
     }
 }

@@ -74,6 +74,10 @@ pub struct Sources {
     pub vault_password: Option<Passphrase>,
     /// What octavia.conf says beyond the files, for a set read from it.
     pub(crate) conf: Option<ConfOptions>,
+    /// `passphrase` is exactly the string Octavia uses, as oslo.config
+    /// read it from octavia.conf: rendered into no file again, a `$` in it
+    /// is no reference (and a line break no end of line).
+    pub(crate) passphrase_is_octavias: bool,
 }
 
 /// The options of octavia.conf the checker judges besides the files.
@@ -82,9 +86,10 @@ pub(crate) struct ConfOptions {
     /// `[certificates] server_certs_key_passphrase` (a secret), and where
     /// it is set (`line 12 of /etc/octavia/octavia.conf`); `None`: unset.
     pub(crate) certs_key_passphrase: Option<(Passphrase, String)>,
-    /// The options that name a file or a passphrase and hold a `$`
-    /// reference oslo.config substitutes: what and where, never the value.
-    pub(crate) references: Vec<String>,
+    /// What the checker notes on the options that name a file or a
+    /// passphrase (a `$` reference, a continuation line): the code, and
+    /// what and where, never the value.
+    pub(crate) notes: Vec<(crate::codes::Code, String)>,
 }
 
 impl Sources {
@@ -103,6 +108,7 @@ impl Sources {
             work_dir: None,
             vault_password: None,
             conf: None,
+            passphrase_is_octavias: false,
         }
     }
 
@@ -131,6 +137,7 @@ impl Sources {
             work_dir: None,
             vault_password: None,
             conf: Some(conf),
+            passphrase_is_octavias: false,
         }
     }
 

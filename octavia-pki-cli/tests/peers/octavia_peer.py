@@ -18,10 +18,17 @@ Each command runs the Octavia release installed in the Python that runs it
       rotation: update_cert_for_rotation, PUT /1.0/certificate). Prints a JSON
       verdict with the driver's own log lines (its ERROR line holds the reason).
 
-  octavia_peer.py conf FILE...
+  octavia_peer.py conf [--each] FILE...
       The options that name the PKI's files, and the SHA-256 of the CA key's
       passphrase, as Octavia's own oslo.config reads them from FILEs
-      (--config-file, in order), as JSON.
+      (--config-file, in order), as JSON; with --each, each FILE read alone,
+      as a JSON list.
+
+  octavia_peer.py oslo-batch < cases.json
+      oslo.config itself on many lists of files (one list per case, read as
+      --config-file in order), in one process: per case the line of the
+      first ParseError, or every option the files set (and Octavia's PKI
+      options) as oslo.config gives it (see oslo_batch).
 
   octavia_peer.py load-key --key F [--passphrase-file F]
       Loads a key with cryptography's load_pem_private_key, as Octavia does, and
@@ -360,29 +367,130 @@ def rehearse_stream(_args):
 
 
 def conf(args):
-    """The PKI's options as Octavia reads them from args.files, in order."""
+    """The PKI's options as Octavia reads them from args.files, in order (or
+    from each alone, with args.each)."""
     import hashlib
     import json
     from oslo_config import cfg
     from octavia.common import config  # noqa: F401  (registers the options)
     from octavia.certificates.common import local  # noqa: F401  ([certificates])
 
-    argv = []
-    for path in args.files:
-        argv += ["--config-file", path]
-    cfg.CONF(argv, project="octavia", default_config_files=[])
-    c = cfg.CONF
-    passphrase = c.certificates.ca_private_key_passphrase
-    print(json.dumps({
-        "ca_certificate": c.certificates.ca_certificate,
-        "ca_private_key": c.certificates.ca_private_key,
-        "server_ca": c.haproxy_amphora.server_ca,
-        "client_cert": c.haproxy_amphora.client_cert,
-        "client_ca": c.controller_worker.client_ca,
-        # Never the passphrase itself: its SHA-256.
-        "ca_private_key_passphrase_sha256":
-            None if passphrase is None else hashlib.sha256(passphrase.encode()).hexdigest(),
-    }))
+    def read(files):
+        argv = [a for path in files for a in ("--config-file", path)]
+        cfg.CONF(argv, project="octavia", default_config_files=[])
+        c = cfg.CONF
+        passphrase = c.certificates.ca_private_key_passphrase
+        return {
+            "ca_certificate": c.certificates.ca_certificate,
+            "ca_private_key": c.certificates.ca_private_key,
+            "server_ca": c.haproxy_amphora.server_ca,
+            "client_cert": c.haproxy_amphora.client_cert,
+            "client_ca": c.controller_worker.client_ca,
+            # Never the passphrase itself: its SHA-256.
+            "ca_private_key_passphrase_sha256":
+                None if passphrase is None else hashlib.sha256(passphrase.encode()).hexdigest(),
+        }
+
+    if args.each:
+        print(json.dumps([read([path]) for path in args.files]))
+    else:
+        print(json.dumps(read(args.files)))
+
+
+# The options of the PKI, by group: the ones the library substitutes in
+# references (octavia_conf.rs), as Octavia registers them.
+PKI_OPTIONS = (
+    ("certificates", "ca_certificate"),
+    ("certificates", "ca_private_key"),
+    ("certificates", "ca_private_key_passphrase"),
+    ("haproxy_amphora", "server_ca"),
+    ("haproxy_amphora", "client_cert"),
+    ("controller_worker", "client_ca"),
+)
+
+
+def oslo_batch(_args):
+    """oslo.config on each case of stdin (a JSON list of lists of files).
+
+    Prints {"oslo_config": VERSION, "results": [...]}, one result per case:
+    {"error": {"file": I, "line": N}} for the first file oslo.config's parser
+    refuses (N is None when the file is not UTF-8), else {"inventory": [[G, K],
+    ...], "options": [[G, K, VALUE, STATUS], ...]}: the inventory is every
+    (section as oslo.config normalises it, key) the files set; the options are
+    those and Octavia's PKI options, each read through a ConfigOpts where
+    Octavia's own definitions of the PKI options and a StrOpt for every other
+    key are registered. STATUS is "ok" when the value's `$` references reached
+    only PKI options (VALUE is then what the library must read), "foreign" when
+    one reached another option, "error" when reading raised (no such option, a
+    cycle...)."""
+    import json
+    from importlib.metadata import version
+    from oslo_config import cfg, iniparser
+    from octavia.common import config  # noqa: F401  (registers the options)
+    from octavia.certificates.common import local  # noqa: F401  ([certificates])
+
+    pki = {key: cfg.CONF._get_opt_info(key[1], key[0])["opt"] for key in PKI_OPTIONS}
+    reached = {"foreign": False}
+    original = cfg.ConfigOpts.StrSubWrapper.__getitem__
+
+    def getitem(self, key):
+        # Which option `$key` names, as StrSubWrapper looks it up: in the
+        # group (or `group.name`), else in DEFAULT.
+        try:
+            try:
+                group_name, option = key.split(".", 1)
+            except ValueError:
+                group, option = self.group, key
+            else:
+                group = cfg.OptGroup(name=group_name)
+            try:
+                opt = self.conf._get_opt_info(option, group)["opt"]
+            except cfg.NoSuchOptError:
+                opt = self.conf._get_opt_info(key)["opt"]
+            if not any(opt is o for o in pki.values()):
+                reached["foreign"] = True
+        except Exception:
+            reached["foreign"] = True
+        return original(self, key)
+
+    cfg.ConfigOpts.StrSubWrapper.__getitem__ = getitem
+
+    def read_case(files):
+        inventory = []
+        for i, path in enumerate(files):
+            sections, normalized = {}, {}
+            parser = cfg.ConfigParser(path, sections)
+            parser._add_normalized(normalized)
+            try:
+                parser.parse()
+            except iniparser.ParseError as e:
+                return {"error": {"file": i, "line": e.lineno}}
+            except UnicodeDecodeError:
+                return {"error": {"file": i, "line": None}}
+            for group, keys in normalized.items():
+                inventory += [[group, key] for key in keys if [group, key] not in inventory]
+        conf = cfg.ConfigOpts()
+        for (group, key), opt in pki.items():
+            conf.register_opt(opt, group=group)
+        for group, key in inventory:
+            if (group, key) not in pki:
+                conf.register_opt(cfg.StrOpt(key, dest=key), group=None if group == "DEFAULT" else group)
+        argv = [a for path in files for a in ("--config-file", path)]
+        conf(argv, default_config_files=[], default_config_dirs=[])
+        options = []
+        for group, key in inventory + [list(k) for k in PKI_OPTIONS if list(k) not in inventory]:
+            reached["foreign"] = False
+            conf._ConfigOpts__cache.clear()
+            try:
+                value = conf[key] if group == "DEFAULT" else conf[group][key]
+                status = "foreign" if reached["foreign"] else "ok"
+            except Exception:
+                value, status = None, "error"
+            options.append([group, key, value, status])
+        return {"inventory": inventory, "options": options}
+
+    cases = json.load(sys.stdin)
+    print(json.dumps({"oslo_config": version("oslo.config"), "results": [read_case(c) for c in cases]}))
 
 
 def main():
@@ -409,7 +517,9 @@ def main():
     p.add_argument("--amphora-id")
     sub.add_parser("rehearse-batch")
     sub.add_parser("rehearse-stream")
+    sub.add_parser("oslo-batch")
     p = sub.add_parser("conf")
+    p.add_argument("--each", action="store_true")
     p.add_argument("files", nargs="+")
     p = sub.add_parser("load-key")
     p.add_argument("--key", required=True)
@@ -418,7 +528,7 @@ def main():
     try:
         {"issue": issue, "load-key": load_key, "controller": controller, "rehearse": rehearse,
          "rehearse-batch": rehearse_batch, "rehearse-stream": rehearse_stream,
-         "conf": conf}[args.command](args)
+         "conf": conf, "oslo-batch": oslo_batch}[args.command](args)
     except SystemExit:
         raise
     except Exception as e:  # report Octavia's own message, as its log would show it

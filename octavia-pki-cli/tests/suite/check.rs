@@ -548,6 +548,10 @@ const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
     // Read from octavia.conf, or about a server_ca file of its own: the
     // deployers' sets and their variants, against every Octavia release.
     (
+        "config-continuation",
+        "section_names_and_continuation_lines_are_judged_as_octavia_reads_them in tests/suite/octavia_conf.rs",
+    ),
+    (
         "config-reference",
         "check_and_rehearse_agree_with_every_release_on_every_deployers_set in tests/suite/deployers.rs",
     ),

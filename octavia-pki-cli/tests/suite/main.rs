@@ -17,6 +17,7 @@ mod kolla_role;
 mod lifecycle;
 mod node;
 mod octavia_conf;
+mod oslo_config;
 mod probe;
 mod prometheus;
 mod recovery;

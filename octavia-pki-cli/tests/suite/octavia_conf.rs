@@ -445,3 +445,242 @@ fn renew_and_rotate_write_the_files_octavia_conf_names() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `check --config-file` on `conf`: its exit code and JSON report.
+fn check_conf(conf: &Path) -> (Option<i32>, serde_json::Value) {
+    let out = run(octavia_pki()
+        .args(["check", "--format", "json", "--config-file"])
+        .arg(conf));
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
+/// Each reading the issue reported wrong: the library reads what every
+/// release's oslo.config reads, and the check's verdict follows (a wrong
+/// passphrase or another set's server CA where Octavia reads them is a
+/// failure; a section Octavia never reads changes nothing).
+#[test]
+fn section_names_and_continuation_lines_are_judged_as_octavia_reads_them() {
+    let (set, _) = generated_with_conf();
+    let other = generate(&["--key-type", "ecdsa-p256"]);
+    let d = |name: &str| set.dir.join(name).display().to_string();
+    let certificates = format!(
+        "ca_certificate = {}\nca_private_key = {}\nca_private_key_passphrase = {}\n",
+        d("server_ca.cert.pem"),
+        d("server_ca.key.pem"),
+        set.server_passphrase
+    );
+    let others = format!(
+        "[haproxy_amphora]\nserver_ca = {}\nclient_cert = {}\n[controller_worker]\nclient_ca = {}\n",
+        d("server_ca.cert.pem"),
+        d("client.cert-and-key.pem"),
+        d("client_ca.cert.pem"),
+    );
+    let good = format!("[certificates]\n{certificates}{others}");
+    // The key encrypted with `pa$word`, which octavia.conf writes `pa$$word`.
+    let dollar_key = set.tmp.path().join("dollar.key.pem");
+    let dollar_pass = write(set.tmp.path(), "dollar.pass", "pa$word\n");
+    let file = |path: &Path| format!("file:{}", path.display());
+    ok(openssl()
+        .args(["pkey", "-aes256", "-in"])
+        .arg(set.dir.join("server_ca.key.pem"))
+        .args(["-passin", &file(&set.server_pass_file)])
+        .args(["-passout", &file(&dollar_pass), "-out"])
+        .arg(&dollar_key));
+    let cases = [
+        // oslo.config lower-cases section names: this is [certificates].
+        (
+            "certificates-case",
+            format!("{good}[Certificates]\nca_private_key_passphrase = wrong\n"),
+            Some("wrong-passphrase@[certificates] ca_private_key"),
+        ),
+        (
+            "haproxy-amphora-case",
+            format!(
+                "{good}[HAPROXY_AMPHORA]\nserver_ca = {}\n",
+                other.dir.join("server_ca.cert.pem").display()
+            ),
+            Some("[haproxy_amphora] server_ca"),
+        ),
+        // Spaces inside the brackets are part of the name: Octavia reads
+        // none of these options and uses its defaults.
+        (
+            "spaced",
+            format!("[ certificates ]\n{certificates}{others}"),
+            Some("@[certificates] ca_certificate = /etc/ssl/certs/ssl-cert-snakeoil.pem"),
+        ),
+        // ... or never reads the wrong passphrase.
+        (
+            "trailing-space",
+            format!("{good}[certificates ]\nca_private_key_passphrase = wrong\n"),
+            None,
+        ),
+        // `$$` is oslo.config's `$`: Octavia unlocks with `pa$word`, no
+        // reference.
+        (
+            "escaped-dollar",
+            format!(
+                "[certificates]\nca_certificate = {}\nca_private_key = {}\nca_private_key_passphrase = pa$$word\n{others}",
+                d("server_ca.cert.pem"),
+                dollar_key.display()
+            ),
+            None,
+        ),
+        // An indented comment after a value continues it: the passphrase
+        // is `P\n# a comment`.
+        (
+            "indented-comment",
+            format!("[certificates]\n{certificates}    # rotated in May\n{others}"),
+            Some("wrong-passphrase@[certificates] ca_private_key"),
+        ),
+    ];
+    // Every case is tried; the failures are listed together.
+    let mut wrong = Vec::new();
+    for (name, text, failure) in cases {
+        let conf = write(set.tmp.path(), &format!("{name}.conf"), &text);
+        let (octavia, ours) = both(std::slice::from_ref(&conf));
+        for (version, read) in octavia {
+            if ours != read {
+                wrong.push(format!(
+                    "{name}: Octavia {version} reads {read}, the library {ours}"
+                ));
+            }
+        }
+        let (code, report) = check_conf(&conf);
+        let errors = findings_at(&report, "error");
+        let judged = match failure {
+            None => code == Some(0) && errors.is_empty(),
+            Some(finding) => code == Some(1) && errors.iter().any(|e| e.contains(finding)),
+        };
+        // A value that goes on over an indented line is named as such.
+        let continued = findings_at(&report, "warning")
+            .contains(&format!("config-continuation@{}", conf.display()));
+        if continued != (name == "indented-comment") {
+            wrong.push(format!("{name}: config-continuation {continued}"));
+        }
+        if !judged {
+            wrong.push(format!("{name}: check exits {code:?} with {errors:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// `generate --layout guide` writes its drop-in so that oslo.config reads
+/// exactly the passphrase of `--passphrase-file` and the paths of the files,
+/// whatever one line holds (white space at either end, quotes, `#`, `\`; a
+/// directory with `$`, `\$` and quotes in its name): each release's
+/// oslo.config reads them, and Octavia's whole path (the CA key unlocked
+/// with what oslo.config read, an amphora certificate issued, the handshake)
+/// works. What no line can carry is refused, naming the file, never the
+/// passphrase.
+#[test]
+fn the_guide_drop_in_is_read_by_oslo_config_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("a $b \\$c ${d} #e 'f\"");
+    let passphrases = [
+        " lead",
+        "trail\t",
+        "\"quoted\"",
+        "'",
+        "#hash ;semi = x",
+        "back\\slash",
+        "nbsp\u{a0}",
+    ];
+    let generate = |name: &str, passphrase: &str| {
+        let pass_file = tmp.path().join(format!("{name}.pass"));
+        std::fs::write(&pass_file, format!("{passphrase}\n")).unwrap();
+        let certs = root.join(name).join("certs");
+        let out = run(octavia_pki()
+            .args(["generate", "--layout", "guide", "--key-type", "ecdsa-p256"])
+            .arg("--passphrase-file")
+            .arg(&pass_file)
+            .arg("--dir")
+            .arg(&certs)
+            .arg("--work-dir")
+            .arg(root.join(name).join("ca")));
+        (out, pass_file, certs)
+    };
+    let mut sets = Vec::new();
+    for (i, passphrase) in passphrases.iter().enumerate() {
+        let (out, _, certs) = generate(&i.to_string(), passphrase);
+        assert!(
+            out.status.success(),
+            "{passphrase:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Where the services read it (a `$` in the path of a --config-file
+        // is itself substituted by oslo.config).
+        let conf = tmp.path().join(format!("octavia-pki-{i}.conf"));
+        std::fs::copy(certs.join("octavia-pki.conf"), &conf).unwrap();
+        sets.push((*passphrase, conf, certs));
+    }
+    let drop_ins: Vec<&PathBuf> = sets.iter().map(|(_, conf, _)| conf).collect();
+    let releases = octavia_releases();
+    let read = for_each_release(&releases, |release| {
+        let mut cmd = std::process::Command::new(&release.python);
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/octavia_peer.py"))
+            .args(["conf", "--each"])
+            .args(&drop_ins);
+        serde_json::from_str::<Vec<serde_json::Value>>(ok(&mut cmd).trim()).unwrap()
+    });
+    let jobs: Vec<serde_json::Value> = drop_ins
+        .iter()
+        .map(|conf| serde_json::json!({"conf": [conf]}))
+        .collect();
+    let verdicts = for_each_release(&releases, |r| r.rehearse_batch(&jobs));
+    let mut wrong = Vec::new();
+    for (i, (passphrase, conf, certs)) in sets.iter().enumerate() {
+        let file = |name: &str| certs.join(name).display().to_string();
+        let expected = serde_json::json!({
+            "ca_certificate": file("server_ca.cert.pem"),
+            "ca_private_key": file("server_ca.key.pem"),
+            "server_ca": file("server_ca.cert.pem"),
+            "client_cert": file("client.cert-and-key.pem"),
+            "client_ca": file("client_ca.cert.pem"),
+            "ca_private_key_passphrase_sha256": sha256(passphrase),
+        });
+        for (release, (read, verdicts)) in releases.iter().zip(read.iter().zip(&verdicts)) {
+            if read[i] != expected {
+                wrong.push(format!(
+                    "{passphrase:?}: Octavia {} reads {}, not {expected}",
+                    release.version, read[i]
+                ));
+            }
+            if verdicts[i]["ok"] != true {
+                wrong.push(format!(
+                    "{passphrase:?}: Octavia {} fails: {}",
+                    release.version, verdicts[i]
+                ));
+            }
+        }
+        // And the library reads it as oslo.config does.
+        let (code, report) = check_conf(conf);
+        if code != Some(0) {
+            wrong.push(format!("{passphrase:?}: check exits {code:?}: {report}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+
+    // A line break (a lone carriage return stays in the file's first line)
+    // and a `$` (oslo.config would read a reference) are refused.
+    for (name, passphrase, why) in [
+        ("cr", "one\rtwo", "line break"),
+        ("dollar", "pa$word", "'$'"),
+    ] {
+        let (out, pass_file, certs) = generate(name, passphrase);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&pass_file.display().to_string()) && stderr.contains(why),
+            "{name}: {stderr}"
+        );
+        assert!(!stderr.contains(passphrase), "{name}: {stderr}");
+        assert!(!certs.join("octavia-pki.conf").exists(), "{name}");
+    }
+}

@@ -62,6 +62,9 @@ pub struct CheckOptions {
     /// yaml` output) of the set's CAs: whether cert-manager will re-key them
     /// (`cert-manager-rotates-ca-key`).
     pub cert_manager: Vec<PathBuf>,
+    /// `passphrase` is exactly what oslo.config reads from the service's
+    /// octavia.conf (`node check`), not one to be written there.
+    pub(crate) passphrase_is_octavias: bool,
 }
 
 impl Default for CheckOptions {
@@ -79,6 +82,7 @@ impl Default for CheckOptions {
             work_dir: None,
             vault_password: None,
             cert_manager: Vec::new(),
+            passphrase_is_octavias: false,
         }
     }
 }
@@ -210,10 +214,11 @@ pub(crate) fn check_dir_sharing(
 ) -> Result<Report> {
     crate::fsio::require_dir(dir)?;
     refuse_work_dir(dir, options.layout)?;
-    let sources = Sources::in_dir(dir, options.layout)?
+    let mut sources = Sources::in_dir(dir, options.layout)?
         .with_passphrase(options.passwords.clone(), options.passphrase.clone())
         .with_work_dir(options.work_dir.clone())
         .with_vault_password(options.vault_password.clone());
+    sources.passphrase_is_octavias = options.passphrase_is_octavias;
     check_sharing(&sources, options, unlocked)
 }
 
@@ -447,8 +452,8 @@ impl Checker<'_> {
         if let Some(f) = judged {
             self.find_in(f.code, Some(&file), f.message);
         }
-        for reference in conf.references.clone() {
-            self.find_in(codes::CONFIG_REFERENCE, Some(&file), reference);
+        for (code, note) in conf.notes.clone() {
+            self.find_in(code, Some(&file), note);
         }
     }
 

@@ -179,6 +179,11 @@ super::finding_codes! {
         Some("oslo_config.cfg.TemplateSubstitutionError, or another file or passphrase than the one written"),
         "Write the value without `$` (or with `$$` for a literal `$`) in the file that sets it.",
         "oslo.config substitutes `$name` and `${name}` in every value with the value of another registered option (its default when unset), and fails when there is no such option; `$$` and `\\$` are a literal `$`. References to the PKI's own options are substituted here as oslo.config does; for any other option Octavia reads another path or passphrase than the one written, which cannot be told from the files alone: the value is checked as written. (In the node namespace before.)";
+    CONFIG_CONTINUATION = "config-continuation", Warning,
+        "A certificate option's value in octavia.conf goes on over an indented line (an indented `# comment` too), which oslo.config makes part of the value.",
+        Some("Octavia: \"Failed to load CA Certificate <path>\", or a passphrase that does not open the key"),
+        "Start the line after the option in the first column (a comment there is a comment), or remove it, in the file that sets the option.",
+        "oslo.config reads a line that starts with a space or a tab as the continuation of the value above it, whatever the line holds: `ca_private_key_passphrase = secret` followed by `    # rotated in May` is the passphrase `secret`, a line break and `# rotated in May`. The checker reads the value as Octavia does, line break included; this says why it may not be the one meant.";
     SERVER_CERTS_KEY_PASSPHRASE_INSECURE = "server-certs-key-passphrase-insecure", Warning,
         "`[certificates] server_certs_key_passphrase` is unset or Octavia's published default: it encrypts the amphorae's stored keys.",
         None,

@@ -303,7 +303,11 @@ fn passphrase(
     let found = crate::passwords::server_ca_passphrase(sources.passphrase.as_ref(), passwords);
     let (value, issue) = match found {
         Ok(Some(p)) => {
+            // A `$` matters in a passphrase still to be written into
+            // octavia.conf (or read from it with a reference this crate
+            // cannot substitute); one oslo.config read is Octavia's as is.
             let dollar = sources.passphrase.is_some()
+                && !sources.passphrase_is_octavias
                 && p.octavia_problem() == Some(PassphraseProblem::DollarSign);
             (Some(p), dollar.then_some(PassphraseIssue::DollarGiven))
         }

@@ -29,7 +29,7 @@ use crate::codes::{Code, Severity, node as codes};
 use crate::error::Result;
 use crate::fsio;
 use crate::layout::Layout;
-use crate::oslo_config::{self as ini, Ini};
+use crate::octavia_conf::{OctaviaConf, SetIn, Setting};
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
@@ -402,36 +402,32 @@ fn check_service(
     }
 }
 
+/// The service's octavia.conf, read as oslo.config reads it.
 fn read_conf(
     dir: &Path,
     service: Service,
     vault: Option<&Passphrase>,
     findings: &mut Findings,
-) -> Option<Ini> {
-    let file = file_of(service, "octavia.conf");
-    let text = match fsio::read_file(&dir.join("octavia.conf"), vault) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+) -> Option<OctaviaConf> {
+    match OctaviaConf::read(&[dir.join("octavia.conf")], vault) {
+        Ok(conf) => Some(conf),
         Err(e) => {
             findings.push(
                 codes::CONFIG_UNREADABLE,
                 Some(service),
-                Some(file),
+                Some(file_of(service, "octavia.conf")),
                 e.to_string(),
-            );
-            return None;
-        }
-    };
-    match Ini::parse(&text) {
-        Ok(ini) => Some(ini),
-        Err(e) => {
-            findings.push(
-                codes::CONFIG_UNREADABLE,
-                Some(service),
-                Some(file),
-                format!("not oslo.config INI: {e}"),
             );
             None
         }
+    }
+}
+
+/// `line 12`: where a setting of the service's one octavia.conf is.
+fn line_of(setting: &Setting) -> String {
+    match &setting.set_in {
+        SetIn::File { line, .. } => format!("line {line}"),
+        other => other.to_string(),
     }
 }
 
@@ -469,12 +465,15 @@ fn read_config_json(
 /// Resolves each certificate option to the host copy; `true` when every one
 /// is the file kolla's template names (the service's view is the kolla layout).
 fn resolve_paths(
-    conf: &Ini,
+    conf: &OctaviaConf,
     copies: &BTreeMap<String, String>,
     service: Service,
     findings: &mut Findings,
 ) -> bool {
     let file = || Some(file_of(service, "octavia.conf"));
+    for (code, note) in conf.notes() {
+        findings.push(code, Some(service), file(), note);
+    }
     let mut standard = true;
     // The options of octavia.conf that name a certificate file, and the
     // file kolla's template points each at.
@@ -491,14 +490,6 @@ fn resolve_paths(
             standard = false;
             continue;
         };
-        if ini::has_reference(&entry.value) {
-            findings.push(
-                crate::codes::check::CONFIG_REFERENCE,
-                Some(service),
-                file(),
-                format!("[{section}] {key} (line {}) holds a `$`", entry.line),
-            );
-        }
         match copies.get(&entry.value) {
             Some(name) if *name == expected => {}
             Some(name) => {
@@ -507,8 +498,9 @@ fn resolve_paths(
                     Some(service),
                     file(),
                     format!(
-                        "[{section}] {key} = {} (line {}) is the container's copy of {name}, not of {expected}",
-                        entry.value, entry.line
+                        "[{section}] {key} = {} ({}) is the container's copy of {name}, not of {expected}",
+                        entry.value,
+                        line_of(&entry)
                     ),
                 );
                 standard = false;
@@ -524,9 +516,9 @@ fn resolve_paths(
                     Some(service),
                     file(),
                     format!(
-                        "[{section}] {key} = {} (line {}): config.json copies no file there (the container has {})",
+                        "[{section}] {key} = {} ({}): config.json copies no file there (the container has {})",
                         entry.value,
-                        entry.line,
+                        line_of(&entry),
                         provided.join(", ")
                     ),
                 );
@@ -542,16 +534,16 @@ fn resolve_paths(
 fn run_checker(
     options: &NodeOptions,
     dir: &Path,
-    conf: &Ini,
+    conf: &OctaviaConf,
     service: Service,
     unlocked: &crate::load::UnlockedKeys,
     findings: &mut Findings,
 ) {
+    let (passphrase, passphrase_is_octavias) = conf.passphrase_for_check();
     let check = CheckOptions {
         layout: Some(Layout::Kolla),
-        passphrase: conf
-            .get("certificates", "ca_private_key_passphrase")
-            .map(|e| Passphrase::new(e.value.clone())),
+        passphrase,
+        passphrase_is_octavias,
         strict: options.strict,
         warn_days: options.warn_days,
         now: options.now,
@@ -660,7 +652,7 @@ fn heartbeat_key(
 /// kolla's template leaves the heartbeat key and Octavia's key passphrase at
 /// published values.
 fn insecure_defaults(
-    conf: &Ini,
+    conf: &OctaviaConf,
     service: Service,
     releases: &[&'static crate::release::OctaviaRelease],
     findings: &mut Findings,
@@ -670,7 +662,7 @@ fn insecure_defaults(
         heartbeat_key(
             &|section, key| {
                 conf.get(section, key)
-                    .map(|e| (e.value.clone(), format!("line {}", e.line)))
+                    .map(|s| (s.value.clone(), line_of(&s)))
             },
             Some(service),
             file(),
@@ -682,10 +674,8 @@ fn insecure_defaults(
     }
     let (section, key) = crate::octavia_conf::CERTS_KEY_PASSPHRASE;
     let entry = conf.get(section, key);
-    let at = entry
-        .map(|e| format!("line {}", e.line))
-        .unwrap_or_default();
-    let value = entry.map(|e| e.value.as_str());
+    let at = entry.as_ref().map(line_of).unwrap_or_default();
+    let value = entry.as_ref().map(|e| e.value.as_str());
     if let Some(f) = crate::octavia_conf::judge_certs_key_passphrase(value, &at, releases) {
         findings.push(f.code, Some(service), file(), f.message);
     }

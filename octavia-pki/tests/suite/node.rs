@@ -241,3 +241,61 @@ fn overrides_oslo_config_or_octavia_refuse_are_reported_with_their_line() {
         invalid.finding.message
     );
 }
+
+/// Each service's octavia.conf is read as oslo.config reads it: an indented
+/// comment after the passphrase is part of it (the worker cannot sign), a
+/// `[CERTIFICATES]` section is `[certificates]`, and `[ certificates ]` is
+/// a section Octavia never reads.
+#[test]
+fn each_services_octavia_conf_is_read_as_oslo_config_reads_it() {
+    let node = copy_of("secured");
+    let conf = |service: &str| node.path().join("kolla").join(service).join("octavia.conf");
+    let edit = |service: &str, from: &str, to: &str| {
+        let text = fs::read_to_string(conf(service)).unwrap();
+        assert!(text.contains(from), "{service}: {from}");
+        fs::write(conf(service), text.replacen(from, to, 1)).unwrap();
+    };
+    let passphrase = "ca_private_key_passphrase = NodeFixtureCa1\n";
+    edit(
+        "octavia-worker",
+        passphrase,
+        &format!("{passphrase}    # rotated in May\n"),
+    );
+    // A wrong passphrase Octavia never reads, and one it does.
+    let append = |service: &str, text: &str| {
+        let mut conf_text = fs::read_to_string(conf(service)).unwrap();
+        conf_text.push_str(text);
+        fs::write(conf(service), conf_text).unwrap();
+    };
+    append(
+        "octavia-housekeeping",
+        "[ certificates ]\nca_private_key_passphrase = wrong\n",
+    );
+    append(
+        "octavia-health-manager",
+        "[CERTIFICATES]\nca_private_key_passphrase = wrong\n",
+    );
+    let report = node_check(&options(node.path())).unwrap();
+    let errors = codes(&report, Severity::Error);
+    let warnings = codes(&report, Severity::Warning);
+    let has = |list: &[String], code: &str, service: &str| {
+        list.iter()
+            .any(|f| f.starts_with(&format!("{code}@{service}/")))
+    };
+    assert!(
+        has(&errors, "wrong-passphrase", "octavia-worker"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&warnings, "config-continuation", "octavia-worker"),
+        "{warnings:?}"
+    );
+    assert!(
+        !has(&errors, "wrong-passphrase", "octavia-housekeeping"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&errors, "wrong-passphrase", "octavia-health-manager"),
+        "{errors:?}"
+    );
+}
