@@ -17,6 +17,7 @@ mod kolla_role;
 mod lifecycle;
 mod node;
 mod octavia_conf;
+mod passwords;
 mod probe;
 mod prometheus;
 mod releases;
