@@ -74,6 +74,20 @@ pub struct Sources {
     pub vault_password: Option<Passphrase>,
     /// What octavia.conf says beyond the files, for a set read from it.
     pub(crate) conf: Option<ConfOptions>,
+    /// The deployer's option the given passphrase comes from, when its
+    /// template writes it into octavia.conf (the charm's).
+    pub(crate) passphrase_option: Option<PassphraseOption>,
+}
+
+/// A passphrase given through a deployer's option that its template writes
+/// into octavia.conf (the charm's `lb-mgmt-issuing-ca-key-passphrase`): the
+/// given passphrase is the string Octavia reads of it.
+#[derive(Debug, Clone)]
+pub(crate) struct PassphraseOption {
+    /// The option.
+    pub(crate) name: &'static str,
+    /// How the string Octavia reads differs from the option's text.
+    pub(crate) changed: Vec<crate::passwords::problem::Rendering>,
 }
 
 /// The options of octavia.conf the checker judges besides the files.
@@ -103,6 +117,7 @@ impl Sources {
             work_dir: None,
             vault_password: None,
             conf: None,
+            passphrase_option: None,
         }
     }
 
@@ -131,6 +146,7 @@ impl Sources {
             work_dir: None,
             vault_password: None,
             conf: Some(conf),
+            passphrase_option: None,
         }
     }
 
@@ -194,6 +210,17 @@ impl Sources {
             .unwrap_or(path)
             .to_string_lossy()
             .into_owned()
+    }
+
+    /// Where the given passphrase's option is, as reports name it
+    /// (`lb-mgmt-issuing-ca-key-passphrase in octavia-certs.yaml`), when it
+    /// comes from a deployer's option.
+    pub(crate) fn passphrase_option_name(&self) -> Option<String> {
+        let option = self.passphrase_option.as_ref()?;
+        Some(match &self.origin {
+            Origin::Packed { file, .. } => format!("{} in {}", option.name, file.display()),
+            _ => option.name.to_owned(),
+        })
     }
 
     /// The role that reads `role`'s file first: roles sharing one file

@@ -2,7 +2,8 @@
 //! than our word: passwords.yml as kolla-ansible's own Ansible loads it
 //! (YAML 1.1, explicit tags, `!unsafe`, `!vault`, merge keys, and what it
 //! refuses to load) and renders it into kolla's octavia.conf line, read
-//! back by oslo.config.
+//! back by oslo.config; and the charm's passphrase option as charm-octavia's
+//! template writes it.
 
 use std::fs;
 use std::path::Path;
@@ -552,4 +553,253 @@ fn what_ansible_refuses_to_load_is_refused_naming_the_file_the_key_and_the_reaso
             );
         }
     }
+}
+
+/// The string Octavia's own oslo.config reads as the CA key's passphrase
+/// from the octavia.conf charm-octavia renders for `document`
+/// (`tests/peers/unpack.py`, the charm's template's line, then oslo.config).
+fn charm_octavia_reads(document: &Path, out: &Path) -> Result<String, String> {
+    ok(python_script("tests/peers/unpack.py")
+        .arg("charm")
+        .arg(document)
+        .arg(out));
+    let script = "import sys\nfrom oslo_config import cfg\nc = cfg.ConfigOpts()\n\
+                  c.register_opts([cfg.StrOpt('ca_private_key_passphrase')], group='certificates')\n\
+                  try:\n    c(['--config-file', sys.argv[1]], default_config_files=[])\n    \
+                  sys.stdout.write(c.certificates.ca_private_key_passphrase)\n\
+                  except BaseException as e:\n    sys.stderr.write(type(e).__name__)\n    sys.exit(3)\n";
+    let result = run(peer_python()
+        .args(["-c", script])
+        .arg(out.join("octavia.conf")));
+    match result.status.code() {
+        Some(0) => Ok(String::from_utf8(result.stdout).unwrap()),
+        _ => Err(String::from_utf8_lossy(&result.stderr).into_owned()),
+    }
+}
+
+/// `document` (the charm's options, as `generate --layout charm` writes
+/// them) with the passphrase option set to `option` and the CA key
+/// re-encrypted from `old` to `new`.
+fn charm_document(
+    document: &str,
+    option: &str,
+    key_pem: &[u8],
+    old: &Path,
+    new: &Path,
+    tmp: &Path,
+) -> String {
+    let plain = tmp.join("key.pem");
+    let encrypted = tmp.join("key.enc.pem");
+    fs::write(&plain, key_pem).unwrap();
+    ok(openssl()
+        .args(["pkey", "-aes256", "-in"])
+        .arg(&plain)
+        .arg("-passin")
+        .arg(format!("file:{}", old.display()))
+        .arg("-passout")
+        .arg(format!("file:{}", new.display()))
+        .arg("-out")
+        .arg(&encrypted));
+    let encoded = ok(openssl().args(["base64", "-A", "-in"]).arg(&encrypted));
+    document
+        .lines()
+        .map(|line| {
+            let (indent, rest) = line.split_at(line.len() - line.trim_start().len());
+            match rest.split_once(": ") {
+                Some(("lb-mgmt-issuing-ca-private-key", _)) => {
+                    format!(
+                        "{indent}lb-mgmt-issuing-ca-private-key: \"{}\"",
+                        encoded.trim()
+                    )
+                }
+                Some(("lb-mgmt-issuing-ca-key-passphrase", _)) => format!(
+                    "{indent}lb-mgmt-issuing-ca-key-passphrase: {}",
+                    serde_json::to_string(option).unwrap()
+                ),
+                _ => line.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The charm writes `lb-mgmt-issuing-ca-key-passphrase` into octavia.conf
+/// as it is (charm-octavia's template), and oslo.config strips it: with the
+/// CA key encrypted with what Octavia really reads, `check --charm-config`
+/// names the option when that is not the option's text (never a wrong
+/// passphrase, and never the value), and is OK when it is; `generate
+/// --layout charm --passphrase-file` refuses a passphrase Octavia would read
+/// otherwise, naming the file, and `renew` refuses to write such an option
+/// back; a value that is not a string, which `juju config` refuses, is
+/// refused naming the option.
+#[test]
+fn the_charms_passphrase_is_judged_as_its_template_writes_it_and_oslo_config_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pass = tmp.path().join("ca.pass");
+    fs::write(&pass, "Charm0Passphrase\n").unwrap();
+    // The same again: OpenSSL reads -passin and -passout of one file as two lines.
+    let same = tmp.path().join("same.pass");
+    fs::copy(&pass, &same).unwrap();
+    let document = tmp.path().join("octavia-certs.yaml");
+    ok(octavia_pki()
+        .args([
+            "generate",
+            "--layout",
+            "charm",
+            "--key-type",
+            "ecdsa-p256",
+            "--output",
+        ])
+        .arg(&document)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    let generated = fs::read_to_string(&document).unwrap();
+    // The CA key as the charm writes it, encrypted with the passphrase file's.
+    ok(python_script("tests/peers/unpack.py")
+        .arg("charm")
+        .arg(&document)
+        .arg(tmp.path().join("first")));
+    let key_pem = fs::read(tmp.path().join("first/certs/issuing_ca_key.pem")).unwrap();
+    let forms = [
+        (" Lead7x", true),
+        ("Trail7x ", true),
+        ("\"Qu0ted7x\"", true),
+        ("'S1ngle7x'", true),
+        ("\" Sp4ce7x\"", true),
+        ("Abc123xyz", false),
+        ("yes", false),
+        ("{{ x }}", false),
+        ("1_000", false),
+    ];
+    for (i, (option, changed)) in forms.iter().enumerate() {
+        let case = tmp.path().join(format!("case-{i}"));
+        fs::create_dir(&case).unwrap();
+        let file = case.join("octavia-certs.yaml");
+        // The text as written first, to learn what Octavia reads of it...
+        fs::write(
+            &file,
+            charm_document(&generated, option, &key_pem, &pass, &same, &case),
+        )
+        .unwrap();
+        let octavia = charm_octavia_reads(&file, &case.join("unpacked")).unwrap();
+        assert_eq!(
+            octavia != *option,
+            *changed,
+            "{option:?}: Octavia reads {octavia:?}"
+        );
+        // ...then the key encrypted with that, as a working deployment has it.
+        let octavia_pass = case.join("octavia.pass");
+        fs::write(&octavia_pass, format!("{octavia}\n")).unwrap();
+        fs::write(
+            &file,
+            charm_document(&generated, option, &key_pem, &pass, &octavia_pass, &case),
+        )
+        .unwrap();
+        let out = run(octavia_pki()
+            .args(["check", "--format", "json", "--charm-config"])
+            .arg(&file));
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{option:?}: {}", String::from_utf8_lossy(&out.stderr)));
+        let errors = findings_at(&report, "error");
+        let named = format!(
+            "password-not-as-written@lb-mgmt-issuing-ca-key-passphrase in {}",
+            file.display()
+        );
+        if *changed {
+            assert_eq!(errors, [named], "{option:?}: {report}");
+            assert_eq!(out.status.code(), Some(1), "{option:?}");
+        } else {
+            assert!(errors.is_empty(), "{option:?}: {report}");
+            assert_eq!(out.status.code(), Some(0), "{option:?}: {report}");
+        }
+        let said = String::from_utf8_lossy(&out.stdout);
+        let core = option.trim_matches([' ', '"', '\'']);
+        assert!(core.len() < 6 || !said.contains(core), "{said}");
+        // generate with that passphrase in a file.
+        let pass_file = case.join("option.pass");
+        fs::write(&pass_file, format!("{option}\n")).unwrap();
+        let out = run(octavia_pki()
+            .args([
+                "generate",
+                "--layout",
+                "charm",
+                "--key-type",
+                "ecdsa-p256",
+                "--dry-run",
+            ])
+            .arg("--output")
+            .arg(case.join("fresh.yaml"))
+            .arg("--passphrase-file")
+            .arg(&pass_file));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.success(), !changed, "{option:?}: {err}");
+        if *changed {
+            assert!(
+                err.contains(&format!(
+                    "{}: lb-mgmt-issuing-ca-key-passphrase ",
+                    pass_file.display()
+                )),
+                "{err}"
+            );
+        }
+    }
+    // renew writes the option back: refused while Octavia reads it
+    // otherwise, though the keys open with what Octavia reads.
+    let lead = tmp.path().join("lead");
+    fs::create_dir(&lead).unwrap();
+    let lead_pass = lead.join("lead.pass");
+    fs::write(&lead_pass, "lead\n").unwrap();
+    let file = lead.join("octavia-certs.yaml");
+    ok(octavia_pki()
+        .args([
+            "generate",
+            "--layout",
+            "charm",
+            "--key-type",
+            "ecdsa-p256",
+            "--output",
+        ])
+        .arg(&file)
+        .arg("--passphrase-file")
+        .arg(&lead_pass));
+    let text = fs::read_to_string(&file).unwrap().replace(
+        "lb-mgmt-issuing-ca-key-passphrase: \"lead\"",
+        "lb-mgmt-issuing-ca-key-passphrase: \" lead\"",
+    );
+    fs::write(&file, &text).unwrap();
+    let out = run(octavia_pki()
+        .args(["renew", "client", "--charm-config"])
+        .arg(&file));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: lb-mgmt-issuing-ca-key-passphrase has leading or trailing whitespace",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        text,
+        "the document was written"
+    );
+    // A number where Juju's string option wants a string.
+    let file = tmp.path().join("number.yaml");
+    fs::write(
+        &file,
+        generated.replace(
+            "lb-mgmt-issuing-ca-key-passphrase: \"Charm0Passphrase\"",
+            "lb-mgmt-issuing-ca-key-passphrase: 12345",
+        ),
+    )
+    .unwrap();
+    let out = run(octavia_pki().args(["check", "--charm-config"]).arg(&file));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("lb-mgmt-issuing-ca-key-passphrase is a YAML number, not a string"),
+        "{err}"
+    );
 }

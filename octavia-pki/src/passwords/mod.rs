@@ -1,6 +1,7 @@
-//! Kolla's `passwords.yml`: where the CA passphrases come from, and the path
-//! each takes to the string Octavia uses (loaded by Ansible, rendered by
-//! kolla's template, read by oslo.config).
+//! Where the CA passphrases come from, and the path each takes to the
+//! string Octavia uses: Kolla's `passwords.yml` (loaded by Ansible, rendered
+//! by kolla's template, read by oslo.config), and the charm's passphrase
+//! option (`charm.rs`).
 
 use std::fmt;
 use std::path::Path;
@@ -9,10 +10,12 @@ use std::collections::HashMap;
 
 use zeroize::{Zeroize, Zeroizing};
 
+mod charm;
 pub(crate) mod problem;
 
 use crate::vault::VaultError;
 use crate::yaml::{RawScalar, Typed, Yaml};
+pub use charm::{CHARM_PASSPHRASE, charm_octavia_value, charm_passphrase};
 pub use problem::{PasswordsError, Rendering};
 
 use crate::error::{Error, Result};
@@ -252,14 +255,14 @@ impl KollaPasswords {
 }
 
 /// What oslo.config reads of `ca_private_key_passphrase = TEXT` where a
-/// template writes `text` as it is (kolla's), and how that
+/// template writes `text` as it is (kolla's and the charm's), and how that
 /// differs from `text`, after the changes `changed` the rendering made.
 ///
 /// oslo.config reads the line as a whole: a line break ends the value (the
 /// lines after it that are blank are nothing; any other is a continuation
 /// or an error, which this cannot tell), surrounding whitespace and one
 /// pair of quotes are stripped, and `$name` is a reference (`$$` a `$`).
-fn read_from_conf(text: &str, mut changed: Vec<Rendering>) -> OctaviaValue {
+pub(crate) fn read_from_conf(text: &str, mut changed: Vec<Rendering>) -> OctaviaValue {
     // Python's universal newlines, and `str.isspace` for blank lines.
     let (line, rest) = match text.find(['\n', '\r']) {
         Some(at) => (&text[..at], &text[at..]),

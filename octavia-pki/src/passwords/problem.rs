@@ -48,6 +48,20 @@ pub enum PasswordsError {
         /// How Octavia's value differs.
         how: Rendering,
     },
+    /// The charm's passphrase option reaches Octavia as another string
+    /// ([`Rendering`]): charm-octavia's template writes it into octavia.conf
+    /// as it is.
+    #[error(
+        "{option} {how}: charm-octavia's template writes the option into octavia.conf as it \
+         is, so Octavia uses another passphrase than the option's text; give it a passphrase \
+         of letters and digits only, with the CA key encrypted with that"
+    )]
+    CharmNotAsWritten {
+        /// The option (`lb-mgmt-issuing-ca-key-passphrase`).
+        option: &'static str,
+        /// How Octavia's value differs.
+        how: Rendering,
+    },
     /// The value is encrypted inline with ansible-vault (`!vault`) and
     /// cannot be decrypted (no vault password, another one).
     #[error("{key} is encrypted inline with ansible-vault (!vault): {source}")]
