@@ -342,11 +342,57 @@ const DOCUMENTS: &[&str] = &[
     "other: 0b_\noctavia_ca_password: Abc\n",
 ];
 
+/// JSON values, which Ansible reads before trying YAML: JSON's numbers
+/// (`1e3` a float), Python's `NaN` and `Infinity`, Ansible's `__ansible_unsafe`
+/// and `__ansible_vault` objects, and what Python's `json` refuses (then
+/// read as YAML).
+const JSON_VALUES: &[&str] = &[
+    "1e3",
+    "1E+3",
+    "1.5e3",
+    "1.5",
+    "-0",
+    "-0.0",
+    "0",
+    "017",
+    "1.",
+    ".5",
+    "12345678901234567890123",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "true",
+    "null",
+    "\"\\ud83d\\ude00\"",
+    "\"\\ud800\"",
+    "\"a\\u0000b\"",
+    "\"a\\nb\"",
+    "\"a\tb\"",
+    "{\"__ansible_unsafe\": \"{{ 1 }}\"}",
+    "{\"__ansible_unsafe\": 1}",
+    "{\"a\": 1, \"__ansible_unsafe\": \"Abc\"}",
+    "{\"__ansible_vault\": \"x\"}",
+    "[1]",
+    "{\"a\": 1}",
+    "1,",
+    "1 x",
+];
+
 /// The many passwords.yml files: every tag on every text in every style,
-/// whole documents, and random texts with random tags and styles.
+/// whole documents, JSON, and random texts with random tags and styles.
 fn sweep() -> Vec<String> {
     let doc = |value: &str| format!("{CA_PASSWORD}: {value}\n");
     let mut texts: Vec<String> = DOCUMENTS.iter().map(|d| (*d).to_owned()).collect();
+    let json = |value: &str| format!("{{\"{CA_PASSWORD}\": {value}, \"other\": 1}}\n");
+    texts.extend(JSON_VALUES.iter().map(|v| json(v)));
+    texts.extend(
+        TEXTS
+            .iter()
+            .map(|t| json(&serde_json::to_string(t).unwrap())),
+    );
+    texts.push(format!(
+        "{{\"{CA_PASSWORD}\": \"a\", \"{CA_PASSWORD}\": 1e3}}"
+    ));
     for (i, tag) in TAGS.iter().enumerate() {
         let styles: &[usize] = if i < 3 { &[0, 1, 2, 3, 4] } else { &[1, 3] };
         for text in TEXTS {

@@ -3,6 +3,8 @@
 //! documents (Kubernetes manifests, the charm's options) with the same
 //! typing and bounds.
 //!
+//! - **JSON first.** Ansible reads a file that is JSON as JSON (`json.rs`),
+//!   with JSON's types (`1e3` is a float), and any other as YAML.
 //! - **Ansible's typing.** Ansible loads with PyYAML (YAML 1.1) and its own
 //!   constructors (`construct.rs`): a plain `yes`, `on` or `true` is a
 //!   boolean, `1_000` and `0x1F` are integers, `017` is octal, `1:20`
@@ -39,6 +41,7 @@ use yaml_rust2::yaml::Hash;
 pub use yaml_rust2::Yaml;
 
 mod construct;
+mod json;
 mod python;
 
 /// The most nodes an expanded document may have (a passwords.yml has a few
@@ -176,8 +179,12 @@ pub struct Loaded {
 }
 
 /// Loads `bytes` (UTF-8, one document) as Ansible does, refusing what it
-/// refuses.
+/// refuses: as JSON when Python's `json` takes it, else as YAML.
 pub fn load(bytes: &[u8]) -> Result<Loaded, YamlError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| YamlError::NotUtf8)?;
+    if let Some(loaded) = json::load(text) {
+        return Ok(loaded);
+    }
     let builder = build(bytes, false)?;
     Ok(Loaded {
         doc: builder.doc.unwrap_or(Yaml::Null),
