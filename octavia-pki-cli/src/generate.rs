@@ -389,6 +389,18 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             single_ca,
         )?,
     };
+    // The charm's template writes the passphrase into octavia.conf as it is:
+    // one Octavia would read otherwise is refused, naming the file it came from.
+    if let (Some(Packing::Charm { .. }), Origin::File(path) | Origin::Passwords(path)) =
+        (&packing, &origin)
+    {
+        octavia_pki::charm_passphrase(&passphrases.server_ca).map_err(|source| {
+            Error::Passwords {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
 
     let options = {
         let mut options = GenerateOptions::default();

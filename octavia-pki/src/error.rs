@@ -53,7 +53,8 @@ pub enum Error {
         /// The key's file.
         key_path: PathBuf,
     },
-    /// Kolla's passwords.yml could not be used.
+    /// A passphrase in a file could not be used: Kolla's passwords.yml, a
+    /// passphrase file, or a deployer's document (the charm's options).
     #[error("{}: {source}", path.display())]
     Passwords {
         /// The file.

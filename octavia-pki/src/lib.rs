@@ -227,8 +227,8 @@ pub use model::{
     read_certificates, read_private_key,
 };
 pub use passwords::{
-    CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, OctaviaValue, PasswordsError, Rendering,
-    demo_passwords_yml,
+    CA_PASSWORD, CHARM_PASSPHRASE, CLIENT_CA_PASSWORD, KollaPasswords, OctaviaValue,
+    PasswordsError, Rendering, charm_octavia_value, charm_passphrase, demo_passwords_yml,
 };
 pub use release::{OctaviaRelease, OctaviaVersions};
 pub use secret::{Passphrase, PassphraseProblem};

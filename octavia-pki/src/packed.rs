@@ -35,8 +35,7 @@ const CHARM_OPTIONS: [(&str, Role); 4] = [
     ("lb-mgmt-controller-cert", Role::ClientCert),
 ];
 
-/// The charm's passphrase option, given plain.
-const CHARM_PASSPHRASE: &str = "lb-mgmt-issuing-ca-key-passphrase";
+use crate::passwords::CHARM_PASSPHRASE;
 
 /// openstack-helm's Secret (its CI's `octavia_certs.yaml`): the gate
 /// script's file names as keys, mounted as devstack lays them out.
@@ -317,10 +316,22 @@ pub(crate) fn pack_into(
             rest.extend(files);
             links = tree_links;
         }
-        Packing::Charm { application } => rest.push(PlannedFile::secret(
-            file.to_owned(),
-            charm_options(application, &packed, passphrase)?,
-        )),
+        Packing::Charm { application } => {
+            // The charm's template writes the passphrase into octavia.conf
+            // as it is: refused unless Octavia reads exactly it.
+            if let Some(passphrase) = passphrase {
+                crate::passwords::charm_passphrase(passphrase).map_err(|source| {
+                    Error::Passwords {
+                        path: file.to_owned(),
+                        source,
+                    }
+                })?;
+            }
+            rest.push(PlannedFile::secret(
+                file.to_owned(),
+                charm_options(application, &packed, passphrase)?,
+            ))
+        }
         Packing::Kubernetes { namespace, style } => rest.push(PlannedFile::secret(
             file.to_owned(),
             secrets_manifest(namespace, *style, &packed)?,
@@ -418,7 +429,17 @@ impl Unpacked {
             file: self.file.clone(),
             keys: Role::ALL.map(|role| self.packing.key(role)),
         };
-        sources.with_passphrase(None, self.passphrase.clone())
+        // The charm's option reaches Octavia through its template: the
+        // passphrase is the string Octavia reads of it.
+        let Some(option) = &self.passphrase else {
+            return sources;
+        };
+        let octavia = crate::passwords::charm_octavia_value(option);
+        sources.passphrase_option = Some(crate::sources::PassphraseOption {
+            name: CHARM_PASSPHRASE,
+            changed: octavia.changed,
+        });
+        sources.with_passphrase(None, octavia.passphrase)
     }
 
     /// The work directory unpacked with the files (a tree's), in kolla's layout.
@@ -427,7 +448,8 @@ impl Unpacked {
             .then(|| self.dir.path().join(crate::osa_tree::WORK))
     }
 
-    /// The CA key's passphrase the document holds (the charm's).
+    /// The CA key's passphrase the document holds (the charm's option's
+    /// text; [`Unpacked::sources`] gives the string Octavia reads of it).
     pub fn passphrase(&self) -> Option<&Passphrase> {
         self.passphrase.as_ref()
     }
@@ -503,41 +525,46 @@ type Unpacking = (Packing, Files, Option<Passphrase>);
 fn unpack_charm(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
     let doc = docs.first().ok_or("empty")?;
     let text = |y: &Yaml| y.as_str().map(str::to_owned);
-    // The options' values, by name.
-    let (application, values): (String, BTreeMap<String, Zeroizing<String>>) =
-        if let Some(settings) = doc["settings"].as_hash() {
-            // `juju config APP --format yaml`: {application, settings: {option: {value}}}.
-            let values = settings
+    // The options' values, by name, and the passphrase option as written.
+    let (application, values, passphrase_node): (
+        String,
+        BTreeMap<String, Zeroizing<String>>,
+        &Yaml,
+    ) = if let Some(settings) = doc["settings"].as_hash() {
+        // `juju config APP --format yaml`: {application, settings: {option: {value}}}.
+        let values = settings
+            .iter()
+            .filter_map(|(k, v)| Some((text(k)?, Zeroizing::new(text(&v["value"])?))))
+            .collect();
+        (
+            text(&doc["application"]).unwrap_or("octavia".into()),
+            values,
+            &doc["settings"][CHARM_PASSPHRASE]["value"],
+        )
+    } else {
+        // `juju config --file`'s: {application: {option: value}}.
+        let apps = doc
+            .as_hash()
+            .ok_or("not a mapping of application to options")?;
+        let (name, options) = match apps.len() {
+            1 => apps.iter().next().expect("one"),
+            _ => apps
                 .iter()
-                .filter_map(|(k, v)| Some((text(k)?, Zeroizing::new(text(&v["value"])?))))
-                .collect();
-            (
-                text(&doc["application"]).unwrap_or("octavia".into()),
-                values,
-            )
-        } else {
-            // `juju config --file`'s: {application: {option: value}}.
-            let apps = doc
-                .as_hash()
-                .ok_or("not a mapping of application to options")?;
-            let (name, options) = match apps.len() {
-                1 => apps.iter().next().expect("one"),
-                _ => apps
-                    .iter()
-                    .find(|(k, _)| k.as_str() == Some("octavia"))
-                    .ok_or("options of several applications, none named octavia")?,
-            };
-            let values = options
-                .as_hash()
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, v)| Some((text(k)?, Zeroizing::new(text(v)?))))
-                .collect();
-            (
-                text(name).ok_or("an application name that is not text")?,
-                values,
-            )
+                .find(|(k, _)| k.as_str() == Some("octavia"))
+                .ok_or("options of several applications, none named octavia")?,
         };
+        let values = options
+            .as_hash()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((text(k)?, Zeroizing::new(text(v)?))))
+            .collect();
+        (
+            text(name).ok_or("an application name that is not text")?,
+            values,
+            &options[CHARM_PASSPHRASE],
+        )
+    };
     let value = |option: &str| values.get(option).filter(|v| !v.is_empty());
     let layout = Layout::Charm.files();
     let mut files = Files::new();
@@ -549,7 +576,25 @@ fn unpack_charm(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
         }
     }
     let passphrase = value(CHARM_PASSPHRASE).map(|v| Passphrase::new(v.to_string()));
+    if let Some(found) = not_a_string(passphrase_node) {
+        return Err(format!(
+            "{CHARM_PASSPHRASE} is {found}, not a string: `juju config` refuses it (option \
+             expected string); quote the value"
+        ));
+    }
     Ok((Packing::Charm { application }, files, passphrase))
+}
+
+/// What a string option holds when it is set to something else (a YAML
+/// boolean or number, a list), which Juju refuses (`option "..." expected
+/// string`); `None` for a string, or unset.
+fn not_a_string(value: &Yaml) -> Option<&'static str> {
+    match value {
+        Yaml::Boolean(_) => Some("a YAML boolean"),
+        Yaml::Integer(_) | Yaml::Real(_) => Some("a YAML number"),
+        Yaml::Array(_) | Yaml::Hash(_) => Some("a list or mapping"),
+        _ => None,
+    }
 }
 
 fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
@@ -726,6 +771,54 @@ mod tests {
             err.contains("lb-mgmt-issuing-cacert") && err.contains("doc.yaml"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_charms_passphrase_is_the_string_octavia_reads_through_its_template() {
+        let u = unpack(
+            PackedKind::Charm,
+            "octavia:\n  lb-mgmt-issuing-ca-key-passphrase: \" Lead\"\n",
+        )
+        .unwrap();
+        // The option as written; the sources carry what Octavia reads of it.
+        assert_eq!(u.passphrase().unwrap().expose(), " Lead");
+        let sources = u.sources();
+        assert_eq!(sources.passphrase.as_ref().unwrap().expose(), "Lead");
+        assert_eq!(
+            sources.passphrase_option.unwrap().changed,
+            [crate::Rendering::SurroundingWhitespace]
+        );
+        // Juju's string option refuses a number.
+        let err = unpack(
+            PackedKind::Charm,
+            "octavia:\n  lb-mgmt-issuing-ca-key-passphrase: 12345\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("lb-mgmt-issuing-ca-key-passphrase is a YAML number, not a string"),
+            "{err}"
+        );
+        // Written back, it is refused, naming the document.
+        let charm = Packing::Charm {
+            application: "octavia".into(),
+        };
+        let err = pack_into(
+            &charm,
+            Path::new("/x/doc.yaml"),
+            Path::new(DEPLOYED_DIR),
+            &Files::new(),
+            Vec::new(),
+            Some(&Passphrase::new(" Lead".into())),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("/x/doc.yaml: lb-mgmt-issuing-ca-key-passphrase has leading"),
+            "{err}"
+        );
+        assert!(!err.contains("Lead"), "{err}");
     }
 
     #[test]

@@ -78,6 +78,20 @@ pub struct Sources {
     /// read it from octavia.conf: rendered into no file again, a `$` in it
     /// is no reference (and a line break no end of line).
     pub(crate) passphrase_is_octavias: bool,
+    /// The deployer's option the given passphrase comes from, when its
+    /// template writes it into octavia.conf (the charm's).
+    pub(crate) passphrase_option: Option<PassphraseOption>,
+}
+
+/// A passphrase given through a deployer's option that its template writes
+/// into octavia.conf (the charm's `lb-mgmt-issuing-ca-key-passphrase`): the
+/// given passphrase is the string Octavia reads of it.
+#[derive(Debug, Clone)]
+pub(crate) struct PassphraseOption {
+    /// The option.
+    pub(crate) name: &'static str,
+    /// How the string Octavia reads differs from the option's text.
+    pub(crate) changed: Vec<crate::passwords::problem::Rendering>,
 }
 
 /// The options of octavia.conf the checker judges besides the files.
@@ -109,6 +123,7 @@ impl Sources {
             vault_password: None,
             conf: None,
             passphrase_is_octavias: false,
+            passphrase_option: None,
         }
     }
 
@@ -138,6 +153,7 @@ impl Sources {
             vault_password: None,
             conf: Some(conf),
             passphrase_is_octavias: false,
+            passphrase_option: None,
         }
     }
 
@@ -201,6 +217,17 @@ impl Sources {
             .unwrap_or(path)
             .to_string_lossy()
             .into_owned()
+    }
+
+    /// Where the given passphrase's option is, as reports name it
+    /// (`lb-mgmt-issuing-ca-key-passphrase in octavia-certs.yaml`), when it
+    /// comes from a deployer's option.
+    pub(crate) fn passphrase_option_name(&self) -> Option<String> {
+        let option = self.passphrase_option.as_ref()?;
+        Some(match &self.origin {
+            Origin::Packed { file, .. } => format!("{} in {}", option.name, file.display()),
+            _ => option.name.to_owned(),
+        })
     }
 
     /// The role that reads `role`'s file first: roles sharing one file

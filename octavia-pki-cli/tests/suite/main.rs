@@ -18,6 +18,7 @@ mod lifecycle;
 mod node;
 mod octavia_conf;
 mod oslo_config;
+mod passwords;
 mod probe;
 mod prometheus;
 mod recovery;

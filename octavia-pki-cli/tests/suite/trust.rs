@@ -352,7 +352,8 @@ fn the_history_records_both_cas_and_an_immediate_rotation_ends_older_deadlines()
 }
 
 /// Odd but legal passwords.yml values, and whether Octavia reads another
-/// string than the text (judged below by the real Ansible and oslo.config).
+/// string than the text (judged below by the real Ansible and oslo.config;
+/// `passwords.rs` sweeps thousands more through Ansible's loader).
 const PASSWORD_FORMS: &[(&str, bool)] = &[
     ("yes", true),
     ("On", true),
@@ -364,6 +365,17 @@ const PASSWORD_FORMS: &[(&str, bool)] = &[
     ("12345", false),
     ("\"True\"", false),
     ("Abc123xyz", false),
+    // Explicit tags type the value whatever its quotes.
+    ("!!bool 'yes'", true),
+    ("! 'yes'", true),
+    ("!!float '1.50'", true),
+    ("!!int '0o17'", true),
+    ("!!binary QWJjMTIzeHl6", true),
+    ("2001-12-14 21:59:43.10 -5", true),
+    ("!!str yes", false),
+    ("!!python/unicode Abc123xyz", false),
+    ("'2001-12-14'", false),
+    ("!unsafe 'Abc{{ x }}'", false),
 ];
 
 #[test]

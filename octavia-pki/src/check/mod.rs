@@ -490,11 +490,22 @@ impl Checker<'_> {
         let Some(issue) = &passphrase.issue else {
             return;
         };
+        let option = self.sources.passphrase_option_name();
+        let then = |known: bool| {
+            if known {
+                "; the key is checked with the string Octavia reads"
+            } else {
+                "; which string that is cannot be told here, so the key is not checked"
+            }
+        };
         let (code, file, message) = match issue {
             PassphraseIssue::DollarGiven => (
                 codes::PASSWORD_UNUSABLE,
-                None,
-                "the server CA passphrase contains '$'".to_owned(),
+                option.as_deref(),
+                match &self.sources.passphrase_option {
+                    Some(o) => format!("{} contains '$'", o.name),
+                    None => "the server CA passphrase contains '$'".to_owned(),
+                },
             ),
             PassphraseIssue::DollarInPasswords => (
                 codes::PASSWORD_UNUSABLE,
@@ -504,18 +515,20 @@ impl Checker<'_> {
             PassphraseIssue::Missing(what) => {
                 (codes::PASSWORD_MISSING, Some(PASSWORDS_FILE), what.clone())
             }
-            PassphraseIssue::NotAsWritten(how, known) => {
-                let then = if *known {
-                    "; the key is checked with the string Octavia reads"
-                } else {
-                    "; which string that is cannot be told here, so the key is not checked"
-                };
-                (
-                    codes::PASSWORD_NOT_AS_WRITTEN,
-                    Some(PASSWORDS_FILE),
-                    format!("{CA_PASSWORD} {how}{then}"),
-                )
-            }
+            PassphraseIssue::NotAsWritten(how, known) => (
+                codes::PASSWORD_NOT_AS_WRITTEN,
+                Some(PASSWORDS_FILE),
+                format!("{CA_PASSWORD} {how}{}", then(*known)),
+            ),
+            PassphraseIssue::OptionNotAsWritten {
+                option: name,
+                how,
+                known,
+            } => (
+                codes::PASSWORD_NOT_AS_WRITTEN,
+                option.as_deref(),
+                format!("{name} {how}{}", then(*known)),
+            ),
         };
         self.find_in(code, file, message);
     }

@@ -130,22 +130,22 @@ super::finding_codes! {
         "Set octavia_ca_password in passwords.yml to the passphrase the key was encrypted with, or re-encrypt the key with it.",
         "Octavia unlocks the server CA key with ca_private_key_passphrase every time it signs an amphora certificate: load balancer creation fails.";
     PASSWORD_UNUSABLE = "password-unusable", Error,
-        "A password in passwords.yml holds a character octavia.conf cannot carry (a `$`, a line break).",
+        "A password in passwords.yml, or the charm's lb-mgmt-issuing-ca-key-passphrase, holds a character octavia.conf cannot carry (a `$`).",
         Some("oslo.config reads `$name` as a reference to another option: oslo_config.cfg.TemplateSubstitutionError / \"no such option ... in group [DEFAULT]\""),
         "Replace it with letters and digits (kolla-genpwd makes 40 of them) and, for a CA password, re-encrypt the CA key with the new one.",
-        "kolla-ansible writes octavia_ca_password into octavia.conf as ca_private_key_passphrase, and octavia_keystone_password into its service auth. oslo.config substitutes `$name` and `${name}` in octavia.conf values, so the passphrase Octavia gets is not what was written; a line break ends the value. (Formerly passphrase-dollar, for the CA passphrase.)";
+        "kolla-ansible writes octavia_ca_password into octavia.conf as ca_private_key_passphrase, and octavia_keystone_password into its service auth. oslo.config substitutes `$name` and `${name}` in octavia.conf values, so the passphrase Octavia gets is not what was written. The charm writes lb-mgmt-issuing-ca-key-passphrase into ca_private_key_passphrase the same way. (Formerly passphrase-dollar, for the CA passphrase.)";
     PASSWORD_NOT_AS_WRITTEN = "password-not-as-written", Error,
-        "A password in passwords.yml reaches Octavia as another string: a YAML boolean or number, surrounding whitespace or quotes, Jinja markup.",
+        "A CA passphrase reaches Octavia as another string than the one written: in passwords.yml a YAML boolean, number, time stamp or !!binary, surrounding whitespace or quotes, Jinja markup, a line break; in the charm's lb-mgmt-issuing-ca-key-passphrase surrounding whitespace or quotes, a line break.",
         Some("Could not sign the certificate request: Incorrect password, could not decrypt key (when the key was encrypted with the text as written)"),
-        "Write the password as a quoted string of letters and digits (kolla-genpwd makes 40), re-encrypt the CA key with it, and reconfigure.",
-        "Ansible loads passwords.yml as YAML 1.1, where a plain yes, on or true is a boolean (rendered True) and 1_000, 0x1F, 017 or 1:20 are numbers (rendered in decimal); kolla writes the rendered value into octavia.conf, and oslo.config strips surrounding whitespace and one pair of quotes. So Octavia uses another passphrase than the text in the file, and a key encrypted with that text does not open. generate, renew and rotate refuse such a value; the checker unlocks the key with the string Octavia reads.";
+        "Write the passphrase as letters and digits (in passwords.yml, a quoted string without a tag; kolla-genpwd makes 40), re-encrypt the CA key with it, and reconfigure.",
+        "Ansible loads passwords.yml as YAML 1.1 with its tags: a plain yes, on or true is a boolean (rendered True), 1_000, 0x1F, 017 or 1:20 are numbers (rendered in decimal), an explicit tag types the value whatever its quotes (!!bool 'yes' is True, !!float '1.50' is 1.5, !!binary is the decoded bytes), and strings are rendered as Jinja unless tagged !unsafe. kolla writes the rendered value into octavia.conf, and charm-octavia's template writes lb-mgmt-issuing-ca-key-passphrase as it is; both unquoted. oslo.config then strips surrounding whitespace and one pair of quotes, and a line break ends the value. So Octavia uses another passphrase than the one written, and a key encrypted with the text as written does not open. generate, renew and rotate refuse such a value; the checker unlocks the key with the string Octavia reads, when it can be told.";
     DUPLICATE_KEY = "duplicate-key", Warning,
         "A key is given twice in passwords.yml: Ansible warns and uses the last value.",
         Some("[WARNING]: While constructing a mapping ... found a duplicate dict key ... Using last defined value only."),
         "Remove the earlier occurrences, keeping the value you mean.",
         "YAML mappings should not repeat a key. Ansible (and this tool, which reads passwords.yml as Ansible does) keeps the last value; an editor's search, or another YAML reader, may find the first.";
     PASSWORD_MISSING = "password-missing", Error,
-        "A password Octavia needs is missing or empty in passwords.yml, or passwords.yml cannot be read.",
+        "A password Octavia needs is missing or empty in passwords.yml, or passwords.yml cannot be read (Ansible refuses to load it, an inline !vault value cannot be decrypted).",
         Some("kolla-ansible fails to render octavia.conf, or renders an empty passphrase"),
         "Fix passwords.yml; `kolla-genpwd` fills in missing passwords.",
         "kolla-ansible takes octavia_ca_password from passwords.yml for ca_private_key_passphrase, octavia_keystone_password for the service auth, and octavia_client_ca_password encrypts the client CA key. (Formerly passwords-unusable, in the checker.)";

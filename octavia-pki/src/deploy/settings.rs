@@ -87,7 +87,8 @@ impl Settings {
             path: path.to_owned(),
             line: match e {
                 crate::yaml::YamlError::Syntax { line, .. }
-                | crate::yaml::YamlError::TooLarge { line, .. } => Some(line),
+                | crate::yaml::YamlError::TooLarge { line, .. }
+                | crate::yaml::YamlError::Refused { line, .. } => Some(line),
                 _ => None,
             },
             message: e.to_string(),

@@ -201,6 +201,16 @@ pub enum PassphraseIssue {
     /// Octavia reads another string than the one written (how); whether
     /// that string is known (it is then the passphrase used).
     NotAsWritten(Rendering, bool),
+    /// Octavia reads another string than the deployer's option's text
+    /// (the charm's, which its template writes into octavia.conf as it is).
+    OptionNotAsWritten {
+        /// The option.
+        option: &'static str,
+        /// How Octavia's string differs.
+        how: Rendering,
+        /// Whether that string is known (it is then the passphrase used).
+        known: bool,
+    },
 }
 
 /// The server CA passphrase Octavia will be given.
@@ -300,6 +310,18 @@ fn passphrase(
     sources: &Sources,
     passwords: Option<&crate::Result<crate::KollaPasswords>>,
 ) -> PassphraseLoad {
+    if let Some(option) = &sources.passphrase_option
+        && let Some(&how) = option.changed.first()
+    {
+        return PassphraseLoad {
+            value: sources.passphrase.clone(),
+            issue: Some(PassphraseIssue::OptionNotAsWritten {
+                option: option.name,
+                how,
+                known: sources.passphrase.is_some(),
+            }),
+        };
+    }
     let found = crate::passwords::server_ca_passphrase(sources.passphrase.as_ref(), passwords);
     let (value, issue) = match found {
         Ok(Some(p)) => {

@@ -1,4 +1,7 @@
-//! Kolla's `passwords.yml`: where the CA passphrases come from.
+//! Where the CA passphrases come from, and the path each takes to the
+//! string Octavia uses: Kolla's `passwords.yml` (loaded by Ansible, rendered
+//! by kolla's template, read by oslo.config), and the charm's passphrase
+//! option (`charm.rs`).
 
 use std::fmt;
 use std::path::Path;
@@ -7,9 +10,12 @@ use std::collections::HashMap;
 
 use zeroize::{Zeroize, Zeroizing};
 
+mod charm;
 pub(crate) mod problem;
 
+use crate::vault::VaultError;
 use crate::yaml::{RawScalar, Typed, Yaml};
+pub use charm::{CHARM_PASSPHRASE, charm_octavia_value, charm_passphrase};
 pub use problem::{PasswordsError, Rendering};
 
 use crate::error::{Error, Result};
@@ -40,6 +46,8 @@ pub struct KollaPasswords {
     doc: Yaml,
     raw: HashMap<String, RawScalar>,
     duplicates: Vec<crate::yaml::Duplicate>,
+    /// The vault password, for values encrypted inline (`!vault`).
+    vault: Option<Passphrase>,
 }
 
 impl fmt::Debug for KollaPasswords {
@@ -53,6 +61,9 @@ impl Drop for KollaPasswords {
         wipe(&mut self.doc);
         for raw in self.raw.values_mut() {
             raw.text.zeroize();
+            if let Some(rendered) = raw.resolved.rendered.as_mut() {
+                rendered.zeroize();
+            }
         }
     }
 }
@@ -76,10 +87,18 @@ impl KollaPasswords {
     /// encrypted with ansible-vault, as kolla's passwords.yml often is).
     pub fn load(path: &Path, vault: Option<&Passphrase>) -> Result<Self> {
         let bytes = crate::fsio::read_file(path, vault)?;
-        Self::parse(&bytes).map_err(|source| Error::Passwords {
+        let parsed = Self::parse(&bytes).map_err(|source| Error::Passwords {
             path: path.to_owned(),
             source,
-        })
+        })?;
+        Ok(parsed.with_vault_password(vault.cloned()))
+    }
+
+    /// With the vault password, for values encrypted inline (`!vault`), as
+    /// kolla-ansible's `--vault-password-file` gives Ansible.
+    pub fn with_vault_password(mut self, vault: Option<Passphrase>) -> Self {
+        self.vault = vault;
+        self
     }
 
     /// Parses the file's bytes, as Ansible loads a vars file
@@ -96,12 +115,14 @@ impl KollaPasswords {
                 doc,
                 raw,
                 duplicates,
+                vault: None,
             }),
             // An empty file: no passwords yet.
             Yaml::Null => Ok(Self {
                 doc: Yaml::Hash(Default::default()),
                 raw,
                 duplicates,
+                vault: None,
             }),
             mut other => {
                 wipe(&mut other);
@@ -117,7 +138,8 @@ impl KollaPasswords {
     }
 
     /// What Octavia reads for `key` through kolla's octavia.conf
-    /// ([`Rendering`]), and how that differs from the text in the file.
+    /// ([`Rendering`]), and how that differs from the text in the file (for
+    /// a value encrypted inline with `!vault`, from its plaintext).
     pub fn octavia_value(&self, key: &str) -> Result<OctaviaValue, PasswordsError> {
         let missing = || PasswordsError::Missing { key: key.into() };
         match &self.doc[key] {
@@ -131,44 +153,66 @@ impl KollaPasswords {
             _ => {}
         }
         let raw = self.raw.get(key).ok_or_else(missing)?;
-        let resolved = crate::yaml::resolve(raw);
+        let resolved = &raw.resolved;
+        // What the operator wrote, and what Ansible renders of it.
+        let (written, rendered): (Zeroizing<String>, Option<Zeroizing<String>>) =
+            match resolved.typed {
+                Typed::Null => return Err(PasswordsError::Empty { key: key.into() }),
+                Typed::Vault => {
+                    let plain = self.decrypted(key, raw)?;
+                    (plain.clone(), Some(plain))
+                }
+                _ => (
+                    Zeroizing::new(raw.text.clone()),
+                    resolved.rendered.clone().map(Zeroizing::new),
+                ),
+            };
         let mut changed = Vec::new();
-        match resolved.typed {
-            Typed::Null => return Err(PasswordsError::Empty { key: key.into() }),
-            Typed::Bool(_) => changed.push(Rendering::YamlBoolean),
-            Typed::Int | Typed::Float if resolved.rendered.as_deref() != Some(&raw.text) => {
-                changed.push(Rendering::YamlNumber)
-            }
-            Typed::Timestamp if resolved.rendered.is_none() => {
-                changed.push(Rendering::YamlTimestamp)
-            }
-            _ => {}
+        let differs = rendered.as_ref().map(|r| r.as_str()) != Some(written.as_str());
+        let by_type = match resolved.typed {
+            Typed::Bool(_) => Some(Rendering::YamlBoolean),
+            Typed::Int | Typed::Float => Some(Rendering::YamlNumber),
+            Typed::Timestamp => Some(Rendering::YamlTimestamp),
+            Typed::Binary => Some(Rendering::YamlBinary),
+            _ => None,
+        };
+        if let Some(how) = by_type.filter(|_| differs) {
+            changed.push(how);
         }
-        let unsafe_tag = raw.tag.as_deref() == Some("!unsafe");
-        if !unsafe_tag && ["{{", "{%", "{#"].iter().any(|m| raw.text.contains(m)) {
+        if matches!(resolved.typed, Typed::Binary | Typed::Vault) && rendered.is_none() {
+            changed.push(Rendering::NotText);
+        }
+        let jinja = ["{{", "{%", "{#"].iter().any(|m| written.contains(m));
+        if resolved.template && jinja {
             changed.push(Rendering::Jinja);
-            return Ok(OctaviaValue {
-                passphrase: None,
-                changed,
-            });
         }
-        let Some(rendered) = resolved.rendered.map(Zeroizing::new) else {
+        let Some(rendered) = rendered.filter(|_| !(resolved.template && jinja)) else {
             return Ok(OctaviaValue {
                 passphrase: None,
                 changed,
             });
         };
-        let read = crate::oslo_config::oslo_value(&rendered);
-        if read.trimmed {
-            changed.push(Rendering::SurroundingWhitespace);
-        }
-        if read.unquoted {
-            changed.push(Rendering::SurroundingQuotes);
-        }
-        Ok(OctaviaValue {
-            passphrase: Some(Passphrase::new(read.value)),
-            changed,
-        })
+        Ok(read_from_conf(&rendered, changed))
+    }
+
+    /// The plaintext of a value encrypted inline with ansible-vault, as
+    /// Ansible decrypts it (UTF-8 text; never typed, never rendered).
+    fn decrypted(&self, key: &str, raw: &RawScalar) -> Result<Zeroizing<String>, PasswordsError> {
+        let vaulted = |source: VaultError| PasswordsError::Vault {
+            key: key.into(),
+            source,
+        };
+        let (plain, _) = crate::vault::decrypt(raw.text.trim().as_bytes(), self.vault.as_ref())
+            .map_err(vaulted)?;
+        String::from_utf8(plain.to_vec())
+            .map(Zeroizing::new)
+            .map_err(|e| {
+                let mut bytes = e.into_bytes();
+                bytes.zeroize();
+                vaulted(VaultError::Malformed(
+                    "the plaintext is not UTF-8 text".into(),
+                ))
+            })
     }
 
     /// The passphrase stored under `key`, to write or unlock CA keys with:
@@ -176,10 +220,16 @@ impl KollaPasswords {
     /// use it.
     pub fn passphrase(&self, key: &str) -> Result<Passphrase, PasswordsError> {
         let value = self.octavia_value(key)?;
-        if let Some(&how) = value.changed.first() {
+        if let Some(&how) = value.changed.iter().find(|&&c| c != Rendering::Reference) {
             return Err(PasswordsError::NotAsWritten {
                 key: key.into(),
                 how,
+            });
+        }
+        if value.changed.contains(&Rendering::Reference) {
+            return Err(PasswordsError::Unusable {
+                key: key.into(),
+                problem: PassphraseProblem::DollarSign,
             });
         }
         let passphrase = value
@@ -201,6 +251,55 @@ impl KollaPasswords {
             server_ca: self.passphrase(CA_PASSWORD)?,
             client_ca: self.passphrase(CLIENT_CA_PASSWORD)?,
         })
+    }
+}
+
+/// What oslo.config reads of `ca_private_key_passphrase = TEXT` where a
+/// template writes `text` as it is (kolla's and the charm's), and how that
+/// differs from `text`, after the changes `changed` the rendering made.
+///
+/// oslo.config reads the line as a whole: a line break ends the value (the
+/// lines after it that are blank are nothing; any other is a continuation
+/// or an error, which this cannot tell), surrounding whitespace and one
+/// pair of quotes are stripped, and `$name` is a reference (`$$` a `$`).
+pub(crate) fn read_from_conf(text: &str, mut changed: Vec<Rendering>) -> OctaviaValue {
+    // Python's universal newlines, and `str.isspace` for blank lines.
+    let (line, rest) = match text.find(['\n', '\r']) {
+        Some(at) => (&text[..at], &text[at..]),
+        None => (text, ""),
+    };
+    let blank = |c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c);
+    if !rest.chars().all(blank) {
+        changed.push(Rendering::LineBreak);
+        return OctaviaValue {
+            passphrase: None,
+            changed,
+        };
+    }
+    let read = crate::oslo_config::oslo_value(line);
+    if read.trimmed || !rest.is_empty() {
+        changed.push(Rendering::SurroundingWhitespace);
+    }
+    if read.unquoted {
+        changed.push(Rendering::SurroundingQuotes);
+    }
+    // oslo.config substitutes `$name`, and reads `$$` as `$`: what Octavia
+    // gets then depends on other options, or it fails.
+    let mut value = read.value;
+    if value.contains('$') {
+        let substituted = crate::oslo_config::substitute(&value, &mut |_| None);
+        if substituted.as_deref() != Some(value.as_str()) {
+            changed.push(Rendering::Reference);
+        }
+        value.zeroize();
+        return OctaviaValue {
+            passphrase: substituted.map(Passphrase::new),
+            changed,
+        };
+    }
+    OctaviaValue {
+        passphrase: Some(Passphrase::new(value)),
+        changed,
     }
 }
 

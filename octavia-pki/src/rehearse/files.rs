@@ -147,8 +147,13 @@ fn passphrase_line(issue: Option<&PassphraseIssue>) -> Option<String> {
         PassphraseIssue::NotAsWritten(how, false) => {
             Some(format!("{} {how}", crate::passwords::CA_PASSWORD))
         }
+        PassphraseIssue::OptionNotAsWritten {
+            option,
+            how,
+            known: false,
+        } => Some(format!("{option} {how}")),
         // Octavia gets another string than the file's text: played with that string.
-        PassphraseIssue::NotAsWritten(_, true) => None,
+        PassphraseIssue::NotAsWritten(_, true) | PassphraseIssue::OptionNotAsWritten { .. } => None,
     }
 }
 
