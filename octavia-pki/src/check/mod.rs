@@ -50,8 +50,12 @@ pub struct CheckOptions {
     pub octavia: OctaviaVersions,
     /// End with the rehearsed handshake when no rule found an error.
     pub rehearse: bool,
-    /// The work directory's history: the rehearsal also plays each older
-    /// client CA copy running amphorae hold ([`crate::rehearse::RehearseOptions::history`]).
+    /// The work directory's history ([`crate::history::read_history`] of
+    /// `work_dir`): the rehearsal also plays each older client CA copy
+    /// running amphorae hold ([`crate::rehearse::RehearseOptions::history`]),
+    /// and, with a work directory, a CA of another key in the server CA file
+    /// is a staged rotation's old CA only when it records one in flight
+    /// (`foreign-certificate-trusted`).
     pub history: Vec<crate::history::HistoryEntry>,
     /// The CA work directory, to check that it holds the deployed set's CAs
     /// ([`crate::lifecycle::certificate_mismatches`]).
@@ -104,9 +108,10 @@ pub struct Finding {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Error findings: Octavia will fail, or (those counted in `exposing`
-    /// too) works with secrets anyone can read.
+    /// too) works but is open to others.
     pub errors: usize,
-    /// Errors of [`crate::codes::EXPOSING`]: Octavia works, but its CA is not secret.
+    /// Errors of [`crate::codes::EXPOSING`]: Octavia works, but others can
+    /// get in (its CA is not secret, or it trusts a certificate not the set's).
     pub exposing: usize,
     /// Findings that will hurt later or elsewhere.
     pub warnings: usize,
@@ -149,8 +154,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether any finding is an error: Octavia will fail, or works with
-    /// secrets anyone can read (the exit status says so).
+    /// Whether any finding is an error: Octavia will fail, or works but is
+    /// open to others (the exit status says so).
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
@@ -546,6 +551,11 @@ impl Checker<'_> {
             targeted: &targeted,
             files: self.sources,
             cert_manager,
+            history: self
+                .sources
+                .work_dir
+                .as_ref()
+                .map(|_| self.options.history.as_slice()),
         };
         // The bundle's certificates, the client's first: where the CA came
         // first (reported), the rules look at the real client certificate.
