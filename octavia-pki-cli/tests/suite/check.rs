@@ -1190,3 +1190,82 @@ fn what_staged_rotations_and_renewals_leave_belongs_and_the_history_vouches_for_
     clean(&with_work_dir(&[]), "renewed, with the work directory");
     clean(&without, "renewed, without it");
 }
+
+/// A `--work-dir` that is not there is a usage error naming it, on every
+/// command that reads one (it said a plain OK, judging the set without it),
+/// and nothing is written.
+#[test]
+fn a_work_dir_that_does_not_exist_is_a_usage_error_everywhere() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let missing = set.tmp.path().join("no-such-work-dir");
+    let not_a_dir = set.passwords.clone();
+    let dir = set.dir.display().to_string();
+    let before = snapshot(set.tmp.path());
+    for work_dir in [&missing, &not_a_dir] {
+        let work_dir = work_dir.display().to_string();
+        let change = |args: &[&str]| -> Vec<String> {
+            let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+            all.extend([
+                "--dir".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ]);
+            all.extend(["--passwords".into(), set.passwords.display().to_string()]);
+            all
+        };
+        for args in [
+            vec![
+                "check".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ],
+            vec![
+                "rehearse".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ],
+            vec![
+                "expiry".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ],
+            vec![
+                "probe".into(),
+                "--dir".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+                "127.0.0.1:9".into(),
+            ],
+            change(&["renew", "client"]),
+            change(&["renew", "server-ca"]),
+            change(&["rotate", "server-ca", "--staged"]),
+            change(&["rotate", "all", "--confirm-failover"]),
+        ] {
+            let out = run(octavia_pki().args(&args));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("--work-dir") && stderr.contains(&work_dir),
+                "{args:?}: {stderr}"
+            );
+        }
+        let out = run(octavia_pki()
+            .args([
+                "rotate",
+                "finish",
+                "server-ca",
+                "--force",
+                "--dir",
+                &dir,
+                "--work-dir",
+            ])
+            .arg(&work_dir));
+        assert_eq!(out.status.code(), Some(2));
+    }
+    assert_eq!(snapshot(set.tmp.path()), before, "a refused command wrote");
+}

@@ -240,6 +240,11 @@ pub(crate) fn check_sharing(
     // A file this process may not read is no finding about the set: the
     // check cannot run (as a user other than root or the owner).
     crate::fsio::require_readable(sources.every_input())?;
+    // Nor is a work directory that is not there: judged without it, the set
+    // would lose what the history vouches for and the CAs compared.
+    if let Some(work_dir) = &sources.work_dir {
+        crate::fsio::require_dir(work_dir)?;
+    }
     let load = load_sharing(sources, unlocked);
     let mut cert_manager = Vec::new();
     for manifest in &options.cert_manager {
