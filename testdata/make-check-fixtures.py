@@ -314,6 +314,12 @@ def main(out):
           errors=["foreign-certificate-trusted@server_ca.cert.pem"])
     write(out, "client-ca-foreign-root", {**good, KOLLA[2]: pem(client_ca) + pem(evil)},
           errors=["foreign-certificate-trusted@client_ca.cert.pem"])
+    # ... with, in the bundle, a certificate of the client CA's name and key that the root
+    # signed: the amphora's path stops at the client CA (trusted first), never at the root.
+    evil_cross = cert("client-ca.example.org", ck, (evil, evil_k))
+    write(out, "client-ca-foreign-root-cross", {**good, KOLLA[2]: pem(client_ca) + pem(evil),
+                                                KOLLA[3]: pem(client) + pem(evil_cross) + key_pem(lk)},
+          errors=["foreign-certificate-trusted@client_ca.cert.pem"])
     write(out, "legacy-foreign-root", {"ca_01.pem": pem(server) + pem(evil), "cakey.pem": good_server_key,
                                        "client.pem": pem(l_client) + key_pem(lk)}, layout="legacy",
           errors=["foreign-certificate-trusted@ca_01.pem"])

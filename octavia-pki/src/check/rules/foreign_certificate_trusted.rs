@@ -333,6 +333,14 @@ mod tests {
             CLIENT_CA,
             "failed over",
         );
+        // A certificate of the client CA's key the root signed, in the
+        // bundle, leads no path to the root: trusted first, it stops at the CA.
+        assert_fires(
+            &RULE,
+            "client-ca-foreign-root-cross",
+            CLIENT_CA,
+            "client_ca trusts \"O=Evil Corp, CN=Evil Corp Root\" (certificate 2 of 2",
+        );
         // The legacy layout's one file, against both roles.
         assert_fires(
             &RULE,
