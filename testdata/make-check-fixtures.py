@@ -62,15 +62,17 @@ def name(cn):
 
 
 def cert(cn, subject_key, issuer=None, *, ca=True, days=3650, start=-1, digest=hashes.SHA256(),
-         bc="critical", ku="default", eku=(ExtendedKeyUsageOID.CLIENT_AUTH,), ski=True, aki=True):
+         bc="critical", ku="default", eku=(ExtendedKeyUsageOID.CLIENT_AUTH,), ski=True, aki=True, dn=None):
     """issuer: (certificate, key) or None for self-signed. start: days from now.
+    dn: the subject (an x509.Name), instead of name(cn).
     ski: True (SHA-1 of the key, RFC 5280 method 1), "sha256" (the leftmost 160
     bits of its SHA-256, RFC 7093 method 1, as rcgen writes) or False. The
     authority key identifier is the issuer's subject key identifier."""
     issuer_cert, issuer_key = issuer if issuer else (None, subject_key)
+    subject = dn or name(cn)
     b = (x509.CertificateBuilder()
-         .subject_name(name(cn))
-         .issuer_name(issuer_cert.subject if issuer_cert else name(cn))
+         .subject_name(subject)
+         .issuer_name(issuer_cert.subject if issuer_cert else subject)
          .public_key(subject_key.public_key())
          .serial_number(x509.random_serial_number())
          .not_valid_before(NOW + datetime.timedelta(days=start))
@@ -299,6 +301,36 @@ def main(out):
     sha1_client = openssl_client(out, client_ca, ck, lk, "sha1", CLIENT_EXTENSIONS, 4096)
     write(out, "client-signed-with-sha1", {**good, KOLLA[3]: pem(sha1_client) + key_pem(lk)},
           errors=["weak-signature@client.cert-and-key.pem"])
+
+    # --- what the trust files hold ---------------------------------------------------------
+    # A foreign root (ten years, self-signed, unrelated to the set) appended to a trust file:
+    # Octavia works, and whoever holds its key is trusted as an amphora or as the controllers.
+    evil_k = key("p256", 40)
+    evil = cert("Evil Corp Root", evil_k, dn=x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Evil Corp"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "Evil Corp Root"),
+    ]))
+    write(out, "server-ca-foreign-root", {**good, KOLLA[0]: pem(server) + pem(evil)},
+          errors=["foreign-certificate-trusted@server_ca.cert.pem"])
+    write(out, "client-ca-foreign-root", {**good, KOLLA[2]: pem(client_ca) + pem(evil)},
+          errors=["foreign-certificate-trusted@client_ca.cert.pem"])
+    # ... with, in the bundle, a certificate of the client CA's name and key that the root
+    # signed: the amphora's path stops at the client CA (trusted first), never at the root.
+    evil_cross = cert("client-ca.example.org", ck, (evil, evil_k))
+    write(out, "client-ca-foreign-root-cross", {**good, KOLLA[2]: pem(client_ca) + pem(evil),
+                                                KOLLA[3]: pem(client) + pem(evil_cross) + key_pem(lk)},
+          errors=["foreign-certificate-trusted@client_ca.cert.pem"])
+    write(out, "legacy-foreign-root", {"ca_01.pem": pem(server) + pem(evil), "cakey.pem": good_server_key,
+                                       "client.pem": pem(l_client) + key_pem(lk)}, layout="legacy",
+          errors=["foreign-certificate-trusted@ca_01.pem"])
+    # What belongs: a renewal keeps the earlier certificate of the same key (another key
+    # identifier) after the renewed one; a staged server CA rotation keeps the old CA after
+    # the new one, whose name is the old one's with the next generation suffix.
+    earlier = cert("server-ca.example.org", sk, ski="sha256", start=-1000, days=200)
+    write(out, "good-renewed-server-ca", {**good, KOLLA[0]: pem(server) + pem(earlier)})
+    g2_k = key("p256", 41)
+    g2 = cert("server-ca.example.org G2", g2_k)
+    write(out, "good-staged-server-ca", {**good, KOLLA[0]: pem(g2) + pem(server), KOLLA[1]: key_pem(g2_k, PASS)})
 
     # --- time -------------------------------------------------------------------------------
     expired = cert("client.example.org", lk, (client_ca, ck), ca=False, start=-400, days=-2)

@@ -123,6 +123,15 @@ pub const CONFIG_FILE_HELP: &str = "Read the files (and the CA key's passphrase)
     client_ca, with Octavia's defaults where unset. Repeatable: a later file's value wins, as with \
     Octavia's own --config-file. Instead of the directory and its layout";
 
+/// `--work-dir` where a command reads it: a directory that exists and can
+/// be listed, else a usage error naming it (never a set judged as if it had
+/// no history and no CAs to compare).
+pub fn existing_dir(text: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(text);
+    octavia_pki::fsio::require_dir(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
 /// The document of `--charm-config` or `--k8s-secrets`, unpacked as its deployer does.
 pub fn unpack(
     charm_config: Option<&std::path::Path>,
@@ -207,7 +216,7 @@ pub struct DirArgs {
     /// history (octavia-pki-history.jsonl, written by renew and rotate) says which older client
     /// CA copies running amphorae still hold; the rehearsal plays each of them as the amphora's
     /// trust store too.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     pub work_dir: Option<PathBuf>,
 
     /// Output format.

@@ -15,6 +15,27 @@ pub struct Shown<'a> {
     pub finding: &'a Finding,
 }
 
+/// Why a set Octavia works with is unsafe, from its exposing errors: its
+/// secrets are public, it trusts a certificate not its own, or both.
+fn unsafe_why(shown: &[Shown<'_>]) -> &'static str {
+    let foreign = octavia_pki::codes::check::FOREIGN_CERTIFICATE_TRUSTED;
+    let errors = shown
+        .iter()
+        .map(|s| s.finding)
+        .filter(|f| f.severity == Severity::Error);
+    let (trusts, public) = errors.fold((false, false), |(trusts, public), f| {
+        (trusts || f.code == foreign, public || f.code != foreign)
+    });
+    match (public, trusts) {
+        (true, false) => "anyone can read their secrets: replace them",
+        (false, true) => "they trust a certificate that is not the set's: remove it",
+        _ => {
+            "anyone can read their secrets, and they trust a certificate that is not the set's: \
+              replace them, and remove it"
+        }
+    }
+}
+
 /// Prints the findings grouped in the order given (callers sort them most
 /// serious first), then a one-line verdict about `subject` ("these files").
 pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colour: bool) {
@@ -53,7 +74,8 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
     let (verdict, severity) = if summary.errors > 0 && summary.errors == summary.exposing {
         (
             format!(
-                "UNSAFE: Octavia will work with {subject}, but anyone can read their secrets: replace them"
+                "UNSAFE: Octavia will work with {subject}, but {}",
+                unsafe_why(shown)
             ),
             Severity::Error,
         )

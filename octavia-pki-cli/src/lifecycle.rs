@@ -30,7 +30,7 @@ pub struct SetArgs {
     /// OpenStack-Ansible's deploy-host tree (octavia_cert_dir), changed as its role would and read
     /// as it installs it [default: /etc/kolla/octavia-certificates; octavia-ca beside
     /// --charm-config or --k8s-secrets].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
     work_dir: Option<PathBuf>,
 
     /// The layout of the deployed files.
@@ -648,7 +648,7 @@ pub struct ExpiryArgs {
     config_files: Vec<PathBuf>,
 
     /// Also the CA certificates of this work directory.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
     work_dir: Option<PathBuf>,
 
     /// WARNING when a certificate expires within this many days.

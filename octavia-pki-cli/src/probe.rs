@@ -74,7 +74,7 @@ pub struct ProbeArgs {
 
     /// The CA work directory: its history flags amphorae created before a client CA change
     /// (needs created_at, from --amphorae).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
     work_dir: Option<PathBuf>,
 
     /// Skip the second connection, without a client certificate, that the agent must refuse.

@@ -29,7 +29,7 @@ pub const GENERATE: Published = Published::new(
 );
 /// `check --format json`.
 pub const CHECK: Published =
-    Published::new("check", "check", 1, body::<octavia_pki::check::Report>);
+    Published::new("check", "check", 2, body::<octavia_pki::check::Report>);
 /// `rehearse --format json`.
 pub const REHEARSE: Published = Published::new(
     "rehearse",
@@ -51,14 +51,14 @@ pub const PROBE: Published =
 pub const NODE_CHECK: Published = Published::new(
     "node-check",
     "node check",
-    1,
+    2,
     body::<octavia_pki::node::NodeReport>,
 );
 /// `deploy check --format json`.
 pub const DEPLOY_CHECK: Published = Published::new(
     "deploy-check",
     "deploy check",
-    1,
+    2,
     body::<octavia_pki::deploy::DeployReport>,
 );
 /// `deploy plan --format json`.

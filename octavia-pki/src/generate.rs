@@ -496,6 +496,15 @@ pub(crate) fn next_generation(cert: &Certificate) -> Result<DistinguishedName> {
     Ok(dn)
 }
 
+/// Whether `newer`'s subject is the one [`next_generation`] gives `older`:
+/// how a staged rotation names the CA it puts before the old one.
+pub(crate) fn is_next_generation(older: &Certificate, newer: &Certificate) -> bool {
+    matches!(
+        (next_generation(older), subject_of(newer)),
+        (Ok(next), Ok(subject)) if next == subject
+    )
+}
+
 /// `Octavia CA` to `Octavia CA G2`, `Octavia CA G2` to `Octavia CA G3`.
 fn with_next_suffix(cn: &str) -> String {
     let generation = cn

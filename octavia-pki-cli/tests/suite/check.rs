@@ -802,3 +802,474 @@ fn rehearse_exits_2_when_it_cannot_run() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/octavia"));
 }
+
+/// A foreign root as anyone makes one with OpenSSL: "Evil Corp Root",
+/// self-signed, ten years, a CA in every respect; its PEM, and its key's file.
+fn evil_root(dir: &Path) -> (Vec<u8>, PathBuf) {
+    let (cert, key) = (dir.join("evil.pem"), dir.join("evil.key"));
+    ok(openssl()
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
+        .args(["ec_paramgen_curve:P-256", "-nodes", "-days", "3650"])
+        .args(["-subj", "/O=Evil Corp/CN=Evil Corp Root"])
+        .args(["-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert));
+    (fs::read(&cert).unwrap(), key)
+}
+
+/// `file` with `pem` appended; the file as it was.
+fn append(file: &Path, pem: &[u8]) -> Vec<u8> {
+    let before = fs::read(file).unwrap();
+    fs::write(file, [before.as_slice(), pem].concat()).unwrap();
+    before
+}
+
+/// `check ARGS --format json`: the report and the exit status.
+fn check_with(args: &[&std::ffi::OsStr]) -> (Value, Option<i32>) {
+    let out = run(octavia_pki().args(["check", "--format", "json"]).args(args));
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check {args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (report, out.status.code())
+}
+
+/// The messages of the report's `foreign-certificate-trusted` findings.
+fn foreign(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "foreign-certificate-trusted")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The foreign root appended to `trust` (the file `option` names) is the
+/// one finding of `check ARGS` (besides `also`, what the set itself
+/// causes): an error counted as exposing, naming the option, the root's
+/// subject, issuer and not-after, what its key holder can do, the path to
+/// remove it from, and how the staged rotation was judged.
+fn assert_foreign_root_reported(
+    args: &[&std::ffi::OsStr],
+    trust: &Path,
+    option: &str,
+    judged: &str,
+    also: &[&str],
+) {
+    let (report, status) = check_with(args);
+    assert_eq!(status, Some(1), "{report:#}");
+    let messages = foreign(&report);
+    assert_eq!(messages.len(), 1, "{args:?}: {report:#}");
+    let message = &messages[0];
+    for needle in [
+        &format!("{option} trusts \"O=Evil Corp, CN=Evil Corp Root\""),
+        "issued by \"O=Evil Corp, CN=Evil Corp Root\", valid until 20",
+        "Whoever holds its key can",
+        &format!("Remove it from {} and deploy", trust.display()),
+        judged,
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in {message}");
+    }
+    let errors: Vec<String> = findings_at(&report, "error")
+        .into_iter()
+        .filter(|f| !f.starts_with("foreign-certificate-trusted@"))
+        .filter(|f| !also.iter().any(|a| f.starts_with(&format!("{a}@"))))
+        .collect();
+    assert!(errors.is_empty(), "{args:?}: {report:#}");
+    assert_eq!(
+        report["summary"]["exposing"], report["summary"]["errors"],
+        "Octavia works: {report:#}"
+    );
+}
+
+/// The issue's case: an "Evil Corp Root" appended to the server CA file or
+/// the client CA file passed `check --work-dir` with no finding. Reported in
+/// kolla's layout and through the certificate guide's octavia.conf drop-in,
+/// with and without the work directory; and OpenSSL, given the file, does
+/// accept what the root's key signs.
+#[test]
+fn a_foreign_root_in_a_trust_file_is_reported_with_and_without_the_work_dir() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let (evil, evil_key) = evil_root(set.tmp.path());
+    let pass = set.server_pass_file.as_os_str();
+    let dir = set.dir.as_os_str();
+    let work = set.work_dir.as_os_str();
+    for (file, option, side) in [
+        (
+            "server_ca.cert.pem",
+            "[haproxy_amphora] server_ca",
+            "pose as one",
+        ),
+        (
+            "client_ca.cert.pem",
+            "[controller_worker] client_ca",
+            "command their agents",
+        ),
+    ] {
+        let trust = set.dir.join(file);
+        let before = append(&trust, &evil);
+        let staged_note = |with: bool| match (with, file) {
+            (_, "client_ca.cert.pem") => side.to_owned(),
+            (true, _) => format!(
+                "history, {}, records no unfinished `rotate server-ca --staged`",
+                set.work_dir.join("octavia-pki-history.jsonl").display()
+            ),
+            (false, _) => "without --work-dir".to_owned(),
+        };
+        let with_work_dir = [
+            dir,
+            "--work-dir".as_ref(),
+            work,
+            "--passphrase-file".as_ref(),
+            pass,
+        ];
+        assert_foreign_root_reported(&with_work_dir, &trust, option, &staged_note(true), &[]);
+        let without = [dir, "--passphrase-file".as_ref(), pass];
+        assert_foreign_root_reported(&without, &trust, option, &staged_note(false), &[]);
+        assert_foreign_root_reported(&without, &trust, option, side, &[]);
+        // For people: Octavia works, but not for it alone.
+        let out = run(octavia_pki().arg("check").args(without));
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(
+                "UNSAFE: Octavia will work with these files, but they trust a certificate that \
+                 is not the set's: remove it"
+            ),
+            "{text}"
+        );
+        fs::write(&trust, before).unwrap();
+    }
+    // What the finding says, OpenSSL does: a leaf the root's key signs
+    // verifies against the file with the root appended.
+    let (leaf_key, csr, leaf) = (
+        set.tmp.path().join("leaf.key"),
+        set.tmp.path().join("leaf.csr"),
+        set.tmp.path().join("leaf.pem"),
+    );
+    ok(openssl()
+        .args(["req", "-new", "-newkey", "ec", "-pkeyopt"])
+        .args(["ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=impostor"])
+        .arg("-keyout")
+        .arg(&leaf_key)
+        .arg("-out")
+        .arg(&csr));
+    ok(openssl()
+        .args(["x509", "-req", "-days", "30", "-in"])
+        .arg(&csr)
+        .arg("-CA")
+        .arg(set.tmp.path().join("evil.pem"))
+        .arg("-CAkey")
+        .arg(&evil_key)
+        .arg("-out")
+        .arg(&leaf));
+    let trust = set.dir.join("server_ca.cert.pem");
+    let verify = |cmd: &mut std::process::Command| run(cmd.arg(&leaf)).status.success();
+    assert!(!verify(openssl().args(["verify", "-CAfile"]).arg(&trust)));
+    let before = append(&trust, &evil);
+    assert!(verify(openssl().args(["verify", "-CAfile"]).arg(&trust)));
+    fs::write(&trust, before).unwrap();
+
+    // The certificate guide's files, named by its octavia.conf drop-in.
+    let tmp = tempfile::tempdir().unwrap();
+    let (certs, ca) = (tmp.path().join("certs"), tmp.path().join("ca"));
+    ok(octavia_pki()
+        .args(["generate", "--layout", "guide", "--key-type", "ecdsa-p256"])
+        .arg("--dir")
+        .arg(&certs)
+        .arg("--work-dir")
+        .arg(&ca));
+    let conf = certs.join("octavia-pki.conf");
+    for (file, option) in [
+        ("server_ca.cert.pem", "[haproxy_amphora] server_ca"),
+        ("client_ca.cert.pem", "[controller_worker] client_ca"),
+    ] {
+        let trust = certs.join(file);
+        let before = append(&trust, &evil);
+        let with_conf = ["--config-file".as_ref(), conf.as_os_str()];
+        let judged = if file.starts_with("server") {
+            "without --work-dir"
+        } else {
+            "failed over"
+        };
+        assert_foreign_root_reported(&with_conf, &trust, option, judged, &[]);
+        let with_work_dir = [
+            "--config-file".as_ref(),
+            conf.as_os_str(),
+            "--work-dir".as_ref(),
+            ca.as_os_str(),
+        ];
+        let judged = if file.starts_with("server") {
+            "records no unfinished"
+        } else {
+            "failed over"
+        };
+        assert_foreign_root_reported(&with_work_dir, &trust, option, judged, &[]);
+        fs::write(&trust, before).unwrap();
+    }
+}
+
+/// Octavia's gate script's set (its own openssl recipe): the controllers
+/// trust the issuing intermediate and its root, the amphorae the client
+/// root and an intermediate beside it. That is the set's chain, no finding;
+/// a foreign root appended to either file is one, through its octavia.conf
+/// and by its directory.
+#[test]
+fn the_gate_scripts_chains_belong_and_a_foreign_root_beside_them_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gate = tmp.path().join("gate");
+    crate::deployers::make("gate", &gate);
+    let (evil, _) = evil_root(tmp.path());
+    let conf = gate.join("octavia.conf");
+    let with_conf = ["--config-file".as_ref(), conf.as_os_str()];
+    let pass = tmp.path().join("gate.pass");
+    fs::write(&pass, "not-secure-passphrase\n").unwrap();
+    let certs = gate.join("certs");
+    let by_dir = [
+        certs.as_os_str(),
+        "--passphrase-file".as_ref(),
+        pass.as_os_str(),
+    ];
+    // The gate's published passphrase is its one error, with or without a root appended.
+    let published = ["publicly-known-passphrase"];
+    for args in [&with_conf[..], &by_dir[..]] {
+        let (report, _) = check_with(args);
+        assert!(foreign(&report).is_empty(), "{args:?}: {report:#}");
+        let errors = findings_at(&report, "error");
+        assert!(
+            errors.len() == 1 && errors[0].starts_with("publicly-known-passphrase@"),
+            "{args:?}: {report:#}"
+        );
+    }
+    for (file, option) in [
+        ("server_ca-chain.cert.pem", "[haproxy_amphora] server_ca"),
+        ("client_ca.cert.pem", "[controller_worker] client_ca"),
+    ] {
+        let trust = certs.join(file);
+        let before = append(&trust, &evil);
+        for args in [&with_conf[..], &by_dir[..]] {
+            assert_foreign_root_reported(args, &trust, option, "(certificate 3 of 3", &published);
+        }
+        fs::write(&trust, before).unwrap();
+    }
+}
+
+/// What the lifecycle leaves in the trust files is the set's: a staged
+/// server CA rotation in flight (the old CA after the new one) and a renewal
+/// that keeps the earlier certificate of the key (another key identifier)
+/// are no finding, with or without the work directory. The history is what
+/// vouches for a staged rotation's old CA when the work directory is given:
+/// without it, or once the rotation is finished, the old CA is one.
+#[test]
+fn what_staged_rotations_and_renewals_leave_belongs_and_the_history_vouches_for_it() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let with_work_dir = |extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            set.dir.clone().into(),
+            "--work-dir".into(),
+            set.work_dir.clone().into(),
+            "--passwords".into(),
+            set.passwords.clone().into(),
+        ];
+        args.extend(extra.iter().map(Into::into));
+        args
+    };
+    let without = vec![
+        set.dir.clone().into_os_string(),
+        "--passwords".into(),
+        set.passwords.clone().into(),
+    ];
+    let judge = |args: &[std::ffi::OsString]| {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        check_with(&args)
+    };
+    let clean = |args: &[std::ffi::OsString], what: &str| {
+        let (report, status) = judge(args);
+        assert_eq!(status, Some(0), "{what}: {report:#}");
+        assert_eq!(report["summary"]["warnings"], 0, "{what}: {report:#}");
+        assert!(foreign(&report).is_empty(), "{what}: {report:#}");
+    };
+    let trust = set.dir.join("server_ca.cert.pem");
+    let certificates = || {
+        fs::read_to_string(&trust)
+            .unwrap()
+            .matches("-----BEGIN CERTIFICATE-----")
+            .count()
+    };
+
+    set.stage("server-ca");
+    assert_eq!(certificates(), 2);
+    clean(&with_work_dir(&[]), "staged, with the work directory");
+    clean(&without, "staged, without it");
+    // A foreign root beside the staged pair is still one.
+    let (evil, _) = evil_root(set.tmp.path());
+    let staged = append(&trust, &evil);
+    for args in [with_work_dir(&[]), without.clone()] {
+        let (report, status) = judge(&args);
+        assert_eq!((status, foreign(&report).len()), (Some(1), 1), "{report:#}");
+        assert!(
+            foreign(&report)[0].contains("certificate 3 of 3"),
+            "{report:#}"
+        );
+    }
+    fs::write(&trust, &staged).unwrap();
+    // The history is what vouches: without its record, the old CA is foreign.
+    let history = set.work_dir.join("octavia-pki-history.jsonl");
+    let recorded = fs::read(&history).unwrap();
+    fs::remove_file(&history).unwrap();
+    let (report, status) = judge(&with_work_dir(&[]));
+    assert_eq!(status, Some(1), "{report:#}");
+    let messages = foreign(&report);
+    assert!(
+        messages.len() == 1
+            && messages[0].contains("(certificate 2 of 2")
+            && messages[0].contains("CN=server-ca.example.org\"")
+            && messages[0].contains("records no unfinished"),
+        "{report:#}"
+    );
+    fs::write(&history, recorded).unwrap();
+    // Finished: the old CA put back (from the file before) has no business there.
+    ok(octavia_pki()
+        .args(["rotate", "finish", "server-ca", "--force", "--dir"])
+        .arg(&set.dir)
+        .arg("--work-dir")
+        .arg(&set.work_dir));
+    assert_eq!(certificates(), 1);
+    let finished = fs::read(&trust).unwrap();
+    fs::write(&trust, &staged).unwrap();
+    let (report, status) = judge(&with_work_dir(&[]));
+    assert_eq!((status, foreign(&report).len()), (Some(1), 1), "{report:#}");
+    // Without the work directory the file alone cannot tell it from a
+    // rotation in flight (which the finding and `explain` say).
+    clean(
+        &without,
+        "the finished rotation's old CA, without the work directory",
+    );
+    fs::write(&trust, &finished).unwrap();
+    clean(&with_work_dir(&[]), "finished");
+
+    // A renewal with another key identifier keeps the earlier certificate of
+    // the key after the renewed one. The CA as an older tool wrote it (a key
+    // identifier not the SHA-1 of its key), re-signed by OpenSSL with its key.
+    let ca_cert = set.work_dir.join("server_ca/server_ca.cert.pem");
+    let ext = set.tmp.path().join("old-ca.ext");
+    fs::write(
+        &ext,
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n\
+         subjectKeyIdentifier=0102030405060708090a0b0c0d0e0f1011121314\n\
+         authorityKeyIdentifier=keyid:always\n",
+    )
+    .unwrap();
+    let older = set.tmp.path().join("older-ca.pem");
+    ok(openssl()
+        .args(["x509", "-days", "800", "-clrext", "-in"])
+        .arg(&ca_cert)
+        .arg("-signkey")
+        .arg(set.work_dir.join("server_ca/server_ca.key.pem"))
+        .arg("-passin")
+        .arg(format!("file:{}", set.server_pass_file.display()))
+        .arg("-extfile")
+        .arg(&ext)
+        .arg("-out")
+        .arg(&older));
+    fs::copy(&older, &ca_cert).unwrap();
+    fs::copy(&older, &trust).unwrap();
+    // (Octavia 16.1.0 and 17.0.1 refuse it: server-ca-key-id-not-sha1, which
+    // the renewal below mends; it is all of the set's.)
+    let (report, _) = judge(&with_work_dir(&[]));
+    assert!(foreign(&report).is_empty(), "{report:#}");
+    ok(octavia_pki()
+        .args(["renew", "server-ca", "--key-id", "sha1"])
+        .args(set.change_args()));
+    assert_eq!(
+        certificates(),
+        2,
+        "the renewal keeps the earlier certificate"
+    );
+    clean(&with_work_dir(&[]), "renewed, with the work directory");
+    clean(&without, "renewed, without it");
+}
+
+/// A `--work-dir` that is not there is a usage error naming it, on every
+/// command that reads one (it said a plain OK, judging the set without it),
+/// and nothing is written.
+#[test]
+fn a_work_dir_that_does_not_exist_is_a_usage_error_everywhere() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let missing = set.tmp.path().join("no-such-work-dir");
+    let not_a_dir = set.passwords.clone();
+    let dir = set.dir.display().to_string();
+    let before = snapshot(set.tmp.path());
+    for work_dir in [&missing, &not_a_dir] {
+        let work_dir = work_dir.display().to_string();
+        let change = |args: &[&str]| -> Vec<String> {
+            let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+            all.extend([
+                "--dir".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ]);
+            all.extend(["--passwords".into(), set.passwords.display().to_string()]);
+            all
+        };
+        for args in [
+            vec![
+                "check".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ],
+            vec![
+                "rehearse".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ],
+            vec![
+                "expiry".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+            ],
+            vec![
+                "probe".into(),
+                "--dir".into(),
+                dir.clone(),
+                "--work-dir".into(),
+                work_dir.clone(),
+                "127.0.0.1:9".into(),
+            ],
+            change(&["renew", "client"]),
+            change(&["renew", "server-ca"]),
+            change(&["rotate", "server-ca", "--staged"]),
+            change(&["rotate", "all", "--confirm-failover"]),
+        ] {
+            let out = run(octavia_pki().args(&args));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("--work-dir") && stderr.contains(&work_dir),
+                "{args:?}: {stderr}"
+            );
+        }
+        let out = run(octavia_pki()
+            .args([
+                "rotate",
+                "finish",
+                "server-ca",
+                "--force",
+                "--dir",
+                &dir,
+                "--work-dir",
+            ])
+            .arg(&work_dir));
+        assert_eq!(out.status.code(), Some(2));
+    }
+    assert_eq!(snapshot(set.tmp.path()), before, "a refused command wrote");
+}

@@ -24,7 +24,7 @@ const KINDS: [&str; 7] = [
 ];
 
 /// Makes `kind`'s set in `out` with the deployer's own code.
-fn make(kind: &str, out: &Path) {
+pub(crate) fn make(kind: &str, out: &Path) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/deployers.sh");
     let sdist = std::env::var_os("OCTAVIA_PKI_SDIST").unwrap_or_else(|| {
         panic!("OCTAVIA_PKI_SDIST is not set: run the tests with `bash scripts/test.sh`")

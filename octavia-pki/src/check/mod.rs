@@ -50,8 +50,12 @@ pub struct CheckOptions {
     pub octavia: OctaviaVersions,
     /// End with the rehearsed handshake when no rule found an error.
     pub rehearse: bool,
-    /// The work directory's history: the rehearsal also plays each older
-    /// client CA copy running amphorae hold ([`crate::rehearse::RehearseOptions::history`]).
+    /// The work directory's history ([`crate::history::read_history`] of
+    /// `work_dir`): the rehearsal also plays each older client CA copy
+    /// running amphorae hold ([`crate::rehearse::RehearseOptions::history`]),
+    /// and, with a work directory, a CA of another key in the server CA file
+    /// is a staged rotation's old CA only when it records one in flight
+    /// (`foreign-certificate-trusted`).
     pub history: Vec<crate::history::HistoryEntry>,
     /// The CA work directory, to check that it holds the deployed set's CAs
     /// ([`crate::lifecycle::certificate_mismatches`]).
@@ -108,9 +112,10 @@ pub struct Finding {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Error findings: Octavia will fail, or (those counted in `exposing`
-    /// too) works with secrets anyone can read.
+    /// too) works but is open to others.
     pub errors: usize,
-    /// Errors of [`crate::codes::EXPOSING`]: Octavia works, but its CA is not secret.
+    /// Errors of [`crate::codes::EXPOSING`]: Octavia works, but others can
+    /// get in (its CA is not secret, or it trusts a certificate not the set's).
     pub exposing: usize,
     /// Findings that will hurt later or elsewhere.
     pub warnings: usize,
@@ -153,8 +158,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether any finding is an error: Octavia will fail, or works with
-    /// secrets anyone can read (the exit status says so).
+    /// Whether any finding is an error: Octavia will fail, or works but is
+    /// open to others (the exit status says so).
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
@@ -240,6 +245,11 @@ pub(crate) fn check_sharing(
     // A file this process may not read is no finding about the set: the
     // check cannot run (as a user other than root or the owner).
     crate::fsio::require_readable(sources.every_input())?;
+    // Nor is a work directory that is not there: judged without it, the set
+    // would lose what the history vouches for and the CAs compared.
+    if let Some(work_dir) = &sources.work_dir {
+        crate::fsio::require_dir(work_dir)?;
+    }
     let load = load_sharing(sources, unlocked);
     let mut cert_manager = Vec::new();
     for manifest in &options.cert_manager {
@@ -564,6 +574,11 @@ impl Checker<'_> {
             targeted: &targeted,
             files: self.sources,
             cert_manager,
+            history: self
+                .sources
+                .work_dir
+                .as_ref()
+                .map(|_| self.options.history.as_slice()),
         };
         // The bundle's certificates, the client's first: where the CA came
         // first (reported), the rules look at the real client certificate.

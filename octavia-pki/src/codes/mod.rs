@@ -224,11 +224,13 @@ pub(crate) const fn concat<const N: usize>(a: &[Code], b: &[Code]) -> [Code; N] 
     out
 }
 
-/// The errors that leave Octavia working but its secrets public: the set
-/// works, and must still be replaced (its keys, or who can read them).
+/// The errors that leave Octavia working but open to others: its secrets
+/// public, or a certificate not the set's trusted. The set works, and must
+/// still be mended (its keys replaced, who can read them, what it trusts).
 pub const EXPOSING: &[Code] = &[
     check::PUBLICLY_KNOWN_KEY,
     check::PUBLICLY_KNOWN_PASSPHRASE,
+    check::FOREIGN_CERTIFICATE_TRUSTED,
     node::KEY_READABLE_BEYOND_SERVICE,
 ];
 

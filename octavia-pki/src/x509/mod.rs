@@ -12,8 +12,9 @@ mod path;
 pub(crate) mod tls;
 mod verify;
 
+pub(crate) use budget::Exhausted;
 pub(crate) use issuer::{is_self_signed, issued};
-pub(crate) use path::{auto_chain, chain_to, complete_in_file};
+pub(crate) use path::{auto_chain, chain_to, complete_in_file, trusted_paths};
 pub use verify::VerifyError;
 
 use crate::cert::Certificate;

@@ -100,3 +100,47 @@ pub(crate) fn auto_chain(leaf: &Certificate, store: &[Certificate]) -> Vec<Certi
     }
     chain
 }
+
+/// The certificates of `trusted` on the paths up from `start` as OpenSSL
+/// builds them (`X509_V_FLAG_TRUSTED_FIRST`, the default since 1.1.0, and
+/// its search for alternative chains): each certificate's issuers sought in
+/// `trusted` first, every one there that issued it (a CA cross-signed by two
+/// roots); in `untrusted` (the first that issued it) only when none of
+/// `trusted` did; up to self-signed roots, [`MAX_DEPTH`] deep, within one
+/// budget. `start` itself is not included.
+pub(crate) fn trusted_paths<'a>(
+    start: &'a Certificate,
+    trusted: &'a [Certificate],
+    untrusted: &'a [Certificate],
+) -> Result<Vec<&'a Certificate>, Exhausted> {
+    let mut budget = Budget::default();
+    let mut found: Vec<&'a Certificate> = Vec::new();
+    let mut frontier = vec![start];
+    for _ in 0..MAX_DEPTH {
+        let mut next = Vec::new();
+        for current in frontier {
+            if issued_by(current, current, &mut budget)? {
+                continue; // a root: its path ends here
+            }
+            let mut anchored = false;
+            for candidate in trusted {
+                if !std::ptr::eq(candidate, current) && issued_by(current, candidate, &mut budget)?
+                {
+                    anchored = true;
+                    if !found.iter().any(|f| std::ptr::eq(*f, candidate)) {
+                        found.push(candidate);
+                        next.push(candidate);
+                    }
+                }
+            }
+            if !anchored && let Some(issuer) = issuer_in(current, untrusted, &mut budget)? {
+                next.push(issuer);
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        frontier = next;
+    }
+    Ok(found)
+}

@@ -36,6 +36,9 @@ pub(crate) enum Applies {
     ClientCertificate(fn(&Certificate) -> Option<String>),
     /// The files together: keys to certificates, chains across files.
     Set(fn(&Set<'_>, &Context<'_>) -> Option<Hit>),
+    /// The trust files (`server_ca`, `client_ca`) against the set they
+    /// serve: a finding per certificate that does not belong.
+    TrustFiles(fn(&Set<'_>, &Context<'_>) -> Vec<Hit>),
     /// The outcome of the rehearsed handshake ([`rehearsal_failed::code_of`]).
     Rehearsal,
 }
@@ -53,6 +56,7 @@ macro_rules! registry {
             rsa_key_too_small: RSA_KEY_TOO_SMALL,
             ed25519_server_ca_key: ED25519_SERVER_CA_KEY,
             client_cert_untrusted: CLIENT_CERT_UNTRUSTED,
+            foreign_certificate_trusted: FOREIGN_CERTIFICATE_TRUSTED,
             ca_chain_incomplete: CA_CHAIN_INCOMPLETE,
             server_ca_missing_issuer: SERVER_CA_MISSING_ISSUER,
             server_ca_key_id_not_sha1: SERVER_CA_KEY_ID_NOT_SHA1,
@@ -120,6 +124,9 @@ pub(crate) struct Context<'a> {
     pub(crate) files: &'a Sources,
     /// cert-manager's CA Certificates, when a manifest was given.
     pub(crate) cert_manager: &'a [crate::cert_manager::CaCertificateSpec],
+    /// The work directory's history, when a work directory was given
+    /// (`None`: the files alone): which staged rotation is in flight.
+    pub(crate) history: Option<&'a [crate::history::HistoryEntry]>,
 }
 
 /// What the loading pass could read of each file (`None`: unreadable, and
@@ -221,6 +228,7 @@ pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dy
                 found(hit);
             }
         }
+        Applies::TrustFiles(f) => f(set, cx).into_iter().for_each(found),
         Applies::Rehearsal => {}
     }
 }
@@ -303,6 +311,7 @@ pub(crate) mod fixture {
             targeted: every,
             files,
             cert_manager: &[],
+            history: None,
         }
     }
 
