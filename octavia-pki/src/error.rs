@@ -83,6 +83,10 @@ pub enum Error {
     /// A directory whose file names fit two deployers' layouts.
     #[error(transparent)]
     AmbiguousLayout(#[from] crate::layout::Ambiguous),
+    /// This host lacks what the operation needs (file descriptors, a
+    /// temporary file, threads): the fix is here, not in the files.
+    #[error("{0}")]
+    Local(String),
     /// Options that cannot work together, or out of range.
     #[error("invalid options: {0}")]
     InvalidOptions(String),

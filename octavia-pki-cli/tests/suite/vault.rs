@@ -358,7 +358,7 @@ fn a_vault_password_script_is_read_as_ansible_reads_it_and_within_bounds() {
             "encrypt",
             &format!("--vault-password-file={}", spaced.display()),
         ],
-        &[set.passwords.clone()],
+        std::slice::from_ref(&set.passwords),
     );
     let out = check(&spaced);
     assert_eq!(
