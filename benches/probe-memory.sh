@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Peak memory of `octavia-pki probe` over large amphora lists, in every format: the maximum
 # resident set size `/usr/bin/time -v` reports, for 5,000 and 50,000 amphorae (target: at most
-# 64 MiB at 50,000, whatever the format), and whether the run completes under a 64 MiB address
-# space limit (`prlimit --as`, what `ulimit -v 65536` sets). The amphorae are stand-ins on
-# loopback (benches/standin-amphorae.py: one Python ssl process, the agent's TLS settings, amphora
-# certificates from Octavia's LocalCertGenerator, each on its own 127.0.1.x address), given as
-# the JSON of `openstack loadbalancer amphora list -f json` (--amphorae), default options
-# (anonymous check on, 64 at once). Every run must report every amphora `ok`, or it counts for
-# nothing. Prints the median of RUNS runs per binary, format and size.
-#   bash benches/probe-memory.sh                                   # this tree's release binary
-#   BEFORE=/path/to/an/older/octavia-pki bash benches/probe-memory.sh    # and that one, interleaved
-#   SCALE="5000 50000" RUNS=3 CERTS=100 to change them
+# 64 MiB at 50,000, whatever the format), whether the run completes under a 64 MiB address space
+# limit (`prlimit --as`, what `ulimit -v 65536` sets), and the peak of `rotate finish
+# --probe-report` reading the JSON report back. The amphorae are stand-ins on loopback
+# (benches/standin-amphorae.py: one Python ssl process, the agent's TLS settings, amphora
+# certificates from Octavia's LocalCertGenerator, each on its own 127.0.1.x address), given as the
+# JSON of `openstack loadbalancer amphora list -f json` (--amphorae); default options (anonymous
+# check on, 64 at once) unless PROBE_ARGS adds some. Every run must report every amphora `ok`, or
+# the benchmark stops. Prints the median of RUNS runs per binary, format and size.
+#   bash benches/probe-memory.sh                                       # this tree's release binary
+#   BEFORE=/path/to/an/older/octavia-pki bash benches/probe-memory.sh  # and that one, interleaved
+#   SCALE="5000 50000" RUNS=3 CERTS=100 PROBE_ARGS=--no-anonymous-check to change them
 . "$(dirname "$0")/common.sh" 3
 python=$(bash "$root/scripts/peers.sh")
 certs=${CERTS:-100}
@@ -36,7 +37,8 @@ done
 
 binaries=("after=$bin")
 [ -n "${BEFORE:-}" ] && binaries=("before=$BEFORE" "${binaries[@]}")
-formats=(human json json-output prometheus prometheus-output)
+formats=(human json json-output prometheus-output)
+read -r -a probe_args <<< "${PROBE_ARGS:-}"
 
 # One run: prints its peak RSS in KiB, after checking that every amphora was reported ok.
 measure() {
@@ -50,11 +52,12 @@ measure() {
   esac
   rm -f "$tmp/out.json" "$tmp/out.prom"
   /usr/bin/time -v -o "$tmp/time" "$exe" probe --dir "$tmp/d" --amphorae "$tmp/list-$k.json" --port "$port" \
-    "${args[@]}" > "$out" 2>"$tmp/err" || { echo "$exe $format $k failed: $(tail -3 "$tmp/err")" >&2; return 1; }
+    "${probe_args[@]}" "${args[@]}" > "$out" 2>"$tmp/err" || { echo "$exe $format $k failed: $(tail -3 "$tmp/err")" >&2; return 1; }
   case $format in
     human) grep -q "^Summary: $k ok$" "$tmp/out" ;;
     json) "$python" -c 'import json, sys; assert json.load(open(sys.argv[1]))["summary"] == {"ok": int(sys.argv[2])}' "$tmp/out" "$k" ;;
-    json-output) "$python" -c 'import json, sys; assert json.load(open(sys.argv[1]))["summary"] == {"ok": int(sys.argv[2])}' "$tmp/out.json" "$k" ;;
+    json-output) "$python" -c 'import json, sys; assert json.load(open(sys.argv[1]))["summary"] == {"ok": int(sys.argv[2])}' "$tmp/out.json" "$k" \
+      && cp "$tmp/out.json" "$tmp/report-$k.json" ;;
     prometheus) grep -q "^octavia_pki_amphorae{status=\"ok\"} $k" "$tmp/out" ;;
     prometheus-output) grep -q "^octavia_pki_amphorae{status=\"ok\"} $k" "$tmp/out.prom" ;;
   esac || { echo "$exe $format $k: not every amphora ok" >&2; return 1; }
@@ -65,11 +68,22 @@ measure() {
 limited() {
   local exe=$1 k=$2
   if prlimit --as=$((64 * 1024 * 1024)) "$exe" probe --dir "$tmp/d" --amphorae "$tmp/list-$k.json" \
-    --port "$port" --format json >/dev/null 2>"$tmp/err"; then echo completes; else echo "fails ($?)"; fi
+    --port "$port" "${probe_args[@]}" --format json >/dev/null 2>"$tmp/err"; then echo completes; else echo "fails ($?)"; fi
 }
 
-echo "machine: $(nproc) cores; stand-in amphorae: $certs LocalCertGenerator certificates; runs: $runs (interleaved)"
-printf '%-8s %-18s %8s  %s\n' binary format amphorae "peak RSS, MiB (median)"
+# `rotate finish` reading the report back: it reads it whole, then refuses (no staged rotation here).
+finish_rss() {
+  local exe=$1 k=$2
+  /usr/bin/time -v -o "$tmp/time" "$exe" rotate finish server-ca --dir "$tmp/d" --work-dir "$tmp/w" \
+    --probe-report "$tmp/report-$k.json" >/dev/null 2>"$tmp/err" || true
+  grep -q "no staged rotation" "$tmp/err" || { echo "rotate finish did not read the report: $(cat "$tmp/err")" >&2; return 1; }
+  awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time"
+}
+
+median_mib() { awk -v m="$(median "$1")" 'BEGIN { printf "%.1f", m / 1024 }'; }
+
+echo "machine: $(nproc) cores; stand-in amphorae: $certs LocalCertGenerator certificates; runs: $runs (interleaved); probe options: ${PROBE_ARGS:-defaults}"
+printf '%-8s %-24s %8s  %s\n' binary what amphorae "peak RSS, MiB (median)"
 for k in "${scale[@]}"; do
   for format in "${formats[@]}"; do
     for b in "${binaries[@]}"; do : > "$tmp/rss-${b%%=*}"; done
@@ -79,10 +93,15 @@ for k in "${scale[@]}"; do
       done
     done
     for b in "${binaries[@]}"; do
-      printf '%-8s %-18s %8d  %.1f\n' "${b%%=*}" "$format" "$k" "$(awk -v m="$(median "$tmp/rss-${b%%=*}")" 'BEGIN { print m / 1024 }')"
+      printf '%-8s %-24s %8d  %s\n' "${b%%=*}" "probe $format" "$k" "$(median_mib "$tmp/rss-${b%%=*}")"
     done
   done
   for b in "${binaries[@]}"; do
-    printf '%-8s %-18s %8d  under prlimit --as=64MiB: %s\n' "${b%%=*}" json "$k" "$(limited "${b#*=}" "$k")"
+    : > "$tmp/rss-${b%%=*}"
+    for _ in $(seq "$runs"); do finish_rss "${b#*=}" "$k" >> "$tmp/rss-${b%%=*}"; done
+    printf '%-8s %-24s %8d  %s\n' "${b%%=*}" "rotate finish (report)" "$k" "$(median_mib "$tmp/rss-${b%%=*}")"
+  done
+  for b in "${binaries[@]}"; do
+    printf '%-8s %-24s %8d  under prlimit --as=64MiB: %s\n' "${b%%=*}" "probe json" "$k" "$(limited "${b#*=}" "$k")"
   done
 done

@@ -311,9 +311,13 @@ impl Spool {
         })
     }
 
-    /// Puts a line aside.
+    /// Puts a line aside (whatever it holds, line breaks included).
     pub fn line(&mut self, line: &str) -> Result<(), octavia_pki::Error> {
-        writeln!(self.file, "{line}").map_err(spool_failed)
+        // As a JSON string: one line on disk, whatever it holds.
+        serde_json::to_writer(&mut self.file, line)
+            .map_err(std::io::Error::from)
+            .and_then(|()| self.file.write_all(b"\n"))
+            .map_err(spool_failed)
     }
 
     /// Every line put aside, in order (again at each call).
@@ -325,9 +329,10 @@ impl Spool {
         self.file.flush().map_err(spool_failed)?;
         let mut file = self.file.get_ref();
         file.rewind().map_err(spool_failed)?;
-        Ok(std::io::BufReader::new(file)
-            .lines()
-            .map(|line| line.map_err(spool_failed)))
+        Ok(std::io::BufReader::new(file).lines().map(|line| {
+            line.and_then(|l| serde_json::from_str(&l).map_err(std::io::Error::from))
+                .map_err(spool_failed)
+        }))
     }
 }
 
