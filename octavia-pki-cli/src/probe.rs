@@ -165,19 +165,6 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
     if let Some(work_dir) = &args.work_dir {
         options.history = octavia_pki::history::read_history(work_dir, vault)?;
     }
-    let allowed = probe::concurrency(options.concurrency)
-        .map_err(|e| Error::Local(format!("{e} (`ulimit -n`; LimitNOFILE= in a systemd unit)")))?;
-    if allowed.allowed < options.concurrency.min(total) {
-        eprintln!(
-            "octavia-pki: notice: probing {} amphorae at once, not {}: the file-descriptor limit \
-             (`ulimit -n`) is {}, {} are open and {} kept for the rest; raise it to probe more at once",
-            allowed.allowed,
-            options.concurrency,
-            allowed.fd_limit.unwrap_or_default(),
-            allowed.open_fds,
-            probe::RESERVED_FDS
-        );
-    }
     let mut list_targets = list
         .as_ref()
         .map(AmphoraList::targets)
@@ -192,6 +179,21 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
         ProbeFormat::Json => Box::new(Json { written: 0 }),
         ProbeFormat::Prometheus => Box::new(crate::metrics::ProbeMetrics::new(started)?),
     };
+    // Measured once everything this run holds open is open.
+    let allowed = probe::concurrency(options.concurrency)
+        .map_err(|e| Error::Local(format!("{e} (`ulimit -n`; LimitNOFILE= in a systemd unit)")))?;
+    if allowed.allowed < options.concurrency.min(total) {
+        eprintln!(
+            "octavia-pki: notice: probing {} amphorae at once, not {}: the file-descriptor limit \
+             (`ulimit -n`) is {}, {} are open and {} kept for the rest; raise it to probe more at once",
+            allowed.allowed,
+            options.concurrency,
+            allowed.fd_limit.unwrap_or_default(),
+            allowed.open_fds,
+            probe::RESERVED_FDS
+        );
+    }
+    options.concurrency = allowed.allowed;
     report.start(&mut out, &identity, total)?;
     let bar = crate::progress::probe(total);
     let tally = probe::probe_each(
