@@ -9,7 +9,16 @@ LocalCertGenerator's (DIR/<amphora id>.pem), shared round-robin.
 
 Writes one AMPHORA_ID@127.0.0.1:PORT line per stand-in to OUT once all
 listen, then serves until killed.
+
+    python3 standin-amphorae.py --certs DIR --client-ca PEM --count N --amphora-list OUT
+
+For lists larger than the loopback ports available: one stand-in per
+certificate, each on its own loopback address (127.0.1.1, 127.0.1.2...) and
+all on one port, and OUT the JSON of `openstack loadbalancer amphora list -f
+json` for N amphorae (each certificate's amphora at its address, round-robin),
+with the port in OUT.port, once all listen.
 """
+import json
 import argparse
 import asyncio
 import os
@@ -39,6 +48,9 @@ async def main(args):
         ctx.load_verify_locations(args.client_ca)
         ctx.verify_mode = ssl.CERT_REQUIRED
         contexts.append((name[:-4], ctx))
+    if args.amphora_list:
+        await amphora_list(args, contexts)
+        return
     lines = []
     servers = []
     for i in range(args.count):
@@ -52,10 +64,39 @@ async def main(args):
     await asyncio.Event().wait()
 
 
+async def amphora_list(args, contexts):
+    first = await asyncio.start_server(handle, "127.0.1.1", 0, ssl=contexts[0][1], backlog=1024)
+    port = first.sockets[0].getsockname()[1]
+    servers = [first]
+    for i, (_, ctx) in enumerate(contexts[1:], start=2):
+        servers.append(await asyncio.start_server(handle, f"127.0.1.{i}", port, ssl=ctx, backlog=1024))
+    with open(args.amphora_list + ".tmp", "w") as f:
+        f.write("[")
+        for i in range(args.count):
+            amphora_id = contexts[i % len(contexts)][0]
+            row = {
+                "id": amphora_id, "loadbalancer_id": f"7f1e5a52-3a3c-4f0e-b6a5-{i:012d}",
+                "compute_id": f"2d9f8b7e-8c2a-4e9b-9d7c-{i:012d}",
+                "lb_network_ip": f"127.0.1.{i % len(contexts) + 1}",
+                "vrrp_ip": None, "ha_ip": None, "vrrp_port_id": None, "ha_port_id": None,
+                "cert_expiration": None, "cert_busy": False, "role": "STANDALONE", "status": "ALLOCATED",
+                "vrrp_interface": None, "vrrp_id": None, "vrrp_priority": None, "cached_zone": "nova",
+                "created_at": "2026-11-20T10:00:00", "updated_at": "2026-11-21T10:00:00",
+                "image_id": "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "compute_flavor": "65",
+            }
+            f.write(("," if i else "") + "\n  " + json.dumps(row))
+        f.write("\n]\n")
+    with open(args.amphora_list + ".port", "w") as f:
+        f.write(f"{port}\n")
+    os.rename(args.amphora_list + ".tmp", args.amphora_list)
+    await asyncio.Event().wait()
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--certs", required=True)
     p.add_argument("--client-ca", required=True)
     p.add_argument("--count", type=int, required=True)
-    p.add_argument("--targets", required=True)
+    p.add_argument("--targets")
+    p.add_argument("--amphora-list")
     asyncio.run(main(p.parse_args()))

@@ -338,8 +338,9 @@ fn main() -> ExitCode {
             Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Probe(args) => match probe::run(*args, vault) {
-            Ok(false) => ExitCode::SUCCESS,
-            Ok(true) => ExitCode::from(EXIT_FINDINGS),
+            Ok(probe::Outcome::Clean) => ExitCode::SUCCESS,
+            Ok(probe::Outcome::Errors) => ExitCode::from(EXIT_FINDINGS),
+            Ok(probe::Outcome::NotWhole) => ExitCode::from(EXIT_COULD_NOT_RUN),
             Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
         },
         Command::Completions { shell } => {

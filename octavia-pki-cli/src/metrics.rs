@@ -2,18 +2,22 @@
 //! (Prometheus text exposition, with HELP and TYPE lines and escaped label
 //! values, written by the `prometheus-client` crate), for `expiry` and `probe`.
 
-use std::sync::atomic::AtomicU64;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 use octavia_pki::Error;
 use octavia_pki::expiry::ExpiryReport;
-use octavia_pki::probe::ProbeReport;
+use octavia_pki::probe::{AmphoraReport, ProbeTally};
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::DescriptorEncoder;
 use prometheus_client::encoding::text::encode_registry;
-use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use crate::output::Spool;
 
 /// A sample's labels, in order.
 type Labels = Vec<(String, String)>;
@@ -35,19 +39,33 @@ impl Metrics {
         }
     }
 
-    /// A gauge with its samples.
+    /// A gauge with its samples (one per label set: the last one given).
     fn gauge(&mut self, name: &str, help: &str, samples: impl IntoIterator<Item = (Labels, f64)>) {
-        let family = Family::<Labels, Gauge<f64, AtomicU64>>::default();
+        let mut kept: Vec<(Labels, f64)> = Vec::new();
         for (labels, value) in samples {
-            family.get_or_create(&labels).set(value);
+            match kept.iter_mut().find(|(l, _)| *l == labels) {
+                Some(sample) => sample.1 = value,
+                None => kept.push((labels, value)),
+            }
         }
-        self.registry.register(name, help, family);
+        self.registry.register_collector(Box::new(Samples {
+            name: name.to_owned(),
+            help: help.to_owned(),
+            samples: kept,
+        }));
     }
 
     /// The text (a help text ends without a full stop: the encoder adds one),
     /// with the run's own metrics: when, how long, and whether it
     /// could read everything it was given.
-    pub fn finish(mut self, success: bool) -> Result<String, Error> {
+    pub fn finish(self, success: bool) -> Result<String, Error> {
+        let mut text = String::new();
+        self.finish_into(success, &mut text)?;
+        Ok(text)
+    }
+
+    /// [`Metrics::finish`], written to `out` as it is encoded.
+    fn finish_into(mut self, success: bool, out: &mut dyn std::fmt::Write) -> Result<(), Error> {
         let command = vec![("command".to_owned(), self.command.to_owned())];
         let now = OffsetDateTime::now_utc();
         self.gauge(
@@ -65,10 +83,94 @@ impl Metrics {
             "1 when the run could read everything it was given, 0 when not",
             [(command, if success { 1.0 } else { 0.0 })],
         );
-        let mut text = String::new();
-        encode_registry(&mut text, &self.registry)
+        encode_registry(&mut &mut *out, &self.registry)
+            .map_err(|e| Error::InvalidOptions(format!("cannot encode the metrics: {e}")))
+    }
+}
+
+/// A gauge's samples, encoded as the registry's other metrics are, in the
+/// order the gauges were made (a registry encodes its collectors after its
+/// metrics: every gauge here is one).
+#[derive(Debug)]
+struct Samples {
+    name: String,
+    help: String,
+    samples: Vec<(Labels, f64)>,
+}
+
+impl Collector for Samples {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        // As a registry leaves out a family without samples.
+        if self.samples.is_empty() {
+            return Ok(());
+        }
+        let mut metric =
+            encoder.encode_descriptor(&self.name, &self.help, None, MetricType::Gauge)?;
+        for (labels, value) in &self.samples {
+            metric.encode_family(labels)?.encode_gauge(value)?;
+        }
+        Ok(())
+    }
+}
+
+/// A gauge with one sample per amphora, put aside on disk ([`Spool`]) as
+/// the probe goes and encoded at its end: its memory does not grow with the
+/// amphorae. A label set given twice (an amphora listed twice) keeps its
+/// first sample: the textfile collector refuses a file that repeats one.
+struct SpooledGauge {
+    name: &'static str,
+    help: &'static str,
+    spool: Spool,
+    /// A hash of each label set given, to find repeats.
+    seen: HashSet<u64>,
+}
+
+impl SpooledGauge {
+    fn new(name: &'static str, help: &'static str) -> Result<Self, Error> {
+        Ok(Self {
+            name,
+            help,
+            spool: Spool::new()?,
+            seen: HashSet::new(),
+        })
+    }
+
+    fn sample(&mut self, labels: Labels, value: f64) -> Result<(), Error> {
+        let mut hasher = std::hash::DefaultHasher::new();
+        labels.hash(&mut hasher);
+        if !self.seen.insert(hasher.finish()) {
+            return Ok(());
+        }
+        let line = serde_json::to_string(&(labels, value))
             .map_err(|e| Error::InvalidOptions(format!("cannot encode the metrics: {e}")))?;
-        Ok(text)
+        self.spool.line(&line)
+    }
+}
+
+/// A [`SpooledGauge`], read back as it is encoded.
+struct SpooledSamples(std::sync::Mutex<SpooledGauge>);
+
+impl std::fmt::Debug for SpooledSamples {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpooledSamples").finish_non_exhaustive()
+    }
+}
+
+impl Collector for SpooledSamples {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let mut gauge = self.0.lock().map_err(|_| std::fmt::Error)?;
+        if gauge.seen.is_empty() {
+            return Ok(());
+        }
+        let (name, help) = (gauge.name, gauge.help);
+        let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+        for line in gauge.spool.lines().map_err(|_| std::fmt::Error)? {
+            let line = line.map_err(|_| std::fmt::Error)?;
+            let (labels, value): (Labels, f64) =
+                serde_json::from_str(&line).map_err(|_| std::fmt::Error)?;
+            metric.encode_family(&labels)?.encode_gauge(&value)?;
+        }
+        Ok(())
     }
 }
 
@@ -163,65 +265,94 @@ pub fn expiry(report: &ExpiryReport, started: Instant) -> Result<String, Error> 
     m.finish(success)
 }
 
-/// `probe --format prometheus`.
-pub fn probe(report: &ProbeReport, started: Instant) -> Result<String, Error> {
-    let mut m = Metrics::new("probe", started);
-    let id = |t: &octavia_pki::probe::AmphoraReport| t.amphora_id.clone().unwrap_or_default();
-    m.gauge(
-        "octavia_pki_amphora_status",
-        "1 for each amphora, labelled with the status the probe gave it (`octavia-pki explain STATUS`)",
-        report.targets.iter().map(|t| {
-            let l = labels([
-                ("amphora_id", &id(t)),
+/// `probe --format prometheus`, made one amphora at a time: the samples of
+/// each wait on disk, and every metric is written at the end, as it is
+/// encoded.
+pub struct ProbeMetrics {
+    started: Instant,
+    status: SpooledGauge,
+    not_after: SpooledGauge,
+    issuer_index: SpooledGauge,
+    created: SpooledGauge,
+    /// The amphorae the list gave no `created_at` for.
+    created_unknown: u64,
+}
+
+impl ProbeMetrics {
+    /// The metrics of a probe that started at `started`.
+    pub fn new(started: Instant) -> Result<Self, Error> {
+        Ok(Self {
+            started,
+            status: SpooledGauge::new(
+                "octavia_pki_amphora_status",
+                "1 for each amphora, labelled with the status the probe gave it (`octavia-pki explain STATUS`)",
+            )?,
+            not_after: SpooledGauge::new(
+                "octavia_pki_amphora_certificate_not_after_seconds",
+                "When the certificate each amphora serves expires (Unix time)",
+            )?,
+            issuer_index: SpooledGauge::new(
+                "octavia_pki_amphora_issuer_index",
+                "Which certificate of the server CA file issued the amphora's: 0 is the one Octavia issues with now",
+            )?,
+            created: SpooledGauge::new(
+                "octavia_pki_amphora_created_seconds",
+                "When each amphora was created (Unix time), from the amphora list's created_at: it holds the client CA certificate of that day",
+            )?,
+            created_unknown: 0,
+        })
+    }
+
+    /// One amphora's samples.
+    pub fn amphora(&mut self, t: &AmphoraReport) -> Result<(), Error> {
+        let id = t.amphora_id.as_deref().unwrap_or_default();
+        self.status.sample(
+            labels([
+                ("amphora_id", id),
                 ("address", t.address.as_deref().unwrap_or("")),
                 ("status", t.status.id()),
                 ("severity", &t.severity.to_string()),
-            ]);
-            (l, 1.0)
-        }),
-    );
-    m.gauge(
-        "octavia_pki_amphora_certificate_not_after_seconds",
-        "When the certificate each amphora serves expires (Unix time)",
-        report.targets.iter().filter_map(|t| {
-            let not_after = parsed(&t.certificate.as_ref()?.not_after)?;
-            Some((labels([("amphora_id", &id(t))]), seconds(not_after)))
-        }),
-    );
-    m.gauge(
-        "octavia_pki_amphora_issuer_index",
-        "Which certificate of the server CA file issued the amphora's: 0 is the one Octavia issues with now",
-        report.targets.iter().filter_map(|t| {
-            Some((labels([("amphora_id", &id(t))]), t.issuer_index? as f64))
-        }),
-    );
-    m.gauge(
-        "octavia_pki_amphora_created_seconds",
-        "When each amphora was created (Unix time), from the amphora list's created_at: it holds the client CA certificate of that day",
-        report.targets.iter().filter_map(|t| {
-            let created = t.record.as_ref()?.created_at?;
-            Some((labels([("amphora_id", &id(t))]), seconds(created)))
-        }),
-    );
-    m.gauge(
-        "octavia_pki_amphorae_created_unknown",
-        "How many amphorae the list gave no created_at for (`amphora list` gives none, `amphora show` does): whether they predate a client CA change is unknown",
-        [(
-            Labels::new(),
-            report
-                .targets
+            ]),
+            1.0,
+        )?;
+        if let Some(not_after) = t.certificate.as_ref().and_then(|c| parsed(&c.not_after)) {
+            self.not_after
+                .sample(labels([("amphora_id", id)]), seconds(not_after))?;
+        }
+        if let Some(index) = t.issuer_index {
+            self.issuer_index
+                .sample(labels([("amphora_id", id)]), index as f64)?;
+        }
+        match t.record.as_ref().and_then(|r| r.created_at) {
+            Some(created) => self
+                .created
+                .sample(labels([("amphora_id", id)]), seconds(created))?,
+            None => self.created_unknown += 1,
+        }
+        Ok(())
+    }
+
+    /// Every metric, written to `out`; the run succeeded when every amphora
+    /// could be tested.
+    pub fn write(self, tally: &ProbeTally, out: &mut dyn std::fmt::Write) -> Result<(), Error> {
+        let mut m = Metrics::new("probe", self.started);
+        for gauge in [self.status, self.not_after, self.issuer_index, self.created] {
+            m.registry
+                .register_collector(Box::new(SpooledSamples(std::sync::Mutex::new(gauge))));
+        }
+        m.gauge(
+            "octavia_pki_amphorae_created_unknown",
+            "How many amphorae the list gave no created_at for (`amphora list` gives none, `amphora show` does): whether they predate a client CA change is unknown",
+            [(Labels::new(), self.created_unknown as f64)],
+        );
+        m.gauge(
+            "octavia_pki_amphorae",
+            "How many amphorae got each status",
+            tally
+                .summary
                 .iter()
-                .filter(|t| t.record.as_ref().and_then(|r| r.created_at).is_none())
-                .count() as f64,
-        )],
-    );
-    m.gauge(
-        "octavia_pki_amphorae",
-        "How many amphorae got each status",
-        report
-            .summary
-            .iter()
-            .map(|(status, n)| (labels([("status", status)]), *n as f64)),
-    );
-    m.finish(true)
+                .map(|(status, n)| (labels([("status", status)]), *n as f64)),
+        );
+        m.finish_into(tally.not_tested == 0, out)
+    }
 }

@@ -1,6 +1,7 @@
 //! Output formats shared by the commands, and the one way they print.
 
 use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 
 use clap::ValueEnum;
 
@@ -199,6 +200,249 @@ pub fn emit(text: &str, file: Option<&std::path::Path>) -> Result<(), octavia_pk
         }
     }
     Ok(())
+}
+
+/// Where a report too long to hold goes as it is made: standard output, or a
+/// file (`--output`) replaced atomically once the report is whole (a
+/// collector reading the directory at any moment sees the previous report or
+/// the new one, never a part), as [`emit`] replaces it.
+pub struct ReportOut {
+    to: To,
+}
+
+enum To {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File {
+        path: std::path::PathBuf,
+        staged: std::io::BufWriter<tempfile::NamedTempFile>,
+    },
+}
+
+impl ReportOut {
+    /// Standard output, or a temporary file beside `file` (mode 0644, the
+    /// mode [`emit`] gives), moved into place by [`ReportOut::finish`].
+    pub fn open(file: Option<&std::path::Path>) -> Result<Self, octavia_pki::Error> {
+        let Some(path) = file else {
+            return Ok(Self {
+                to: To::Stdout(std::io::BufWriter::new(std::io::stdout())),
+            });
+        };
+        let failed = |source| {
+            octavia_pki::Error::Fs(octavia_pki::fsio::FsError::Write {
+                path: path.to_owned(),
+                source,
+            })
+        };
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err(octavia_pki::Error::Fs(
+                octavia_pki::fsio::FsError::NotAFile {
+                    path: path.to_owned(),
+                    kind: "a directory",
+                },
+            ));
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => std::path::Path::new("."),
+        };
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(octavia_pki::fsio::DIR_MODE)
+            .create(dir)
+            .map_err(failed)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        remove_stale_reports(dir, &name);
+        let staged = tempfile::Builder::new()
+            .prefix(&format!(".{name}.{}.", std::process::id()))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(failed)?;
+        // Exactly, whatever the umask.
+        staged
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(
+                octavia_pki::fsio::PUBLIC_MODE,
+            ))
+            .map_err(failed)?;
+        Ok(Self {
+            to: To::File {
+                path: path.to_owned(),
+                staged: std::io::BufWriter::new(staged),
+            },
+        })
+    }
+
+    /// Writes `text`. Standard output's reader gone away ends the process
+    /// quietly, as [`write_stdout`] does.
+    pub fn write(&mut self, text: &str) -> Result<(), octavia_pki::Error> {
+        let written = match &mut self.to {
+            To::Stdout(out) => out.write_all(text.as_bytes()),
+            To::File { staged, .. } => staged.write_all(text.as_bytes()),
+        };
+        written.map_err(|e| self.failed(e))
+    }
+
+    /// Writes one line for a person, escaped as [`write_line`]'s are: text
+    /// read from a file or the network adds no line and moves no cursor.
+    pub fn line(&mut self, text: &str) -> Result<(), octavia_pki::Error> {
+        self.write(&octavia_pki::text::escape(text))?;
+        self.write("\n")
+    }
+
+    /// Flushes the report; a file is synced and moved into place.
+    pub fn finish(self) -> Result<(), octavia_pki::Error> {
+        match self.to {
+            To::Stdout(mut out) => out.flush().map_err(stdout_failed),
+            To::File { path, staged } => {
+                let failed = |source| {
+                    octavia_pki::Error::Fs(octavia_pki::fsio::FsError::Write {
+                        path: path.clone(),
+                        source,
+                    })
+                };
+                let staged = staged.into_inner().map_err(|e| failed(e.into_error()))?;
+                staged.as_file().sync_all().map_err(failed)?;
+                staged.persist(&path).map_err(|e| failed(e.error))?;
+                if let Some(dir) = path.parent()
+                    && let Ok(dir) = std::fs::File::open(if dir.as_os_str().is_empty() {
+                        std::path::Path::new(".")
+                    } else {
+                        dir
+                    })
+                {
+                    // Best effort, as fsio: the file itself is synced.
+                    let _ = dir.sync_all();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn failed(&self, e: std::io::Error) -> octavia_pki::Error {
+        match &self.to {
+            To::Stdout(_) => stdout_failed(e),
+            To::File { path, .. } => octavia_pki::Error::Fs(octavia_pki::fsio::FsError::Write {
+                path: path.clone(),
+                source: e,
+            }),
+        }
+    }
+}
+
+/// A [`ReportOut`] as a `fmt::Write`, for encoders that write text: a failed
+/// write is kept, to be told rather than a bare `fmt::Error`.
+pub struct FmtOut<'a> {
+    out: &'a mut ReportOut,
+    failed: Option<octavia_pki::Error>,
+}
+
+impl<'a> FmtOut<'a> {
+    /// Writes to `out`.
+    pub fn new(out: &'a mut ReportOut) -> Self {
+        Self { out, failed: None }
+    }
+
+    /// The write that failed, if one did.
+    pub fn failure(self) -> Option<octavia_pki::Error> {
+        self.failed
+    }
+}
+
+impl std::fmt::Write for FmtOut<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.write(s).map_err(|e| {
+            self.failed = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
+/// A failed write to standard output: its reader gone away ends the process
+/// quietly (status 141), as [`write_stdout`] does; any other failure is an
+/// error.
+fn stdout_failed(e: std::io::Error) -> octavia_pki::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(EXIT_READER_GONE);
+    }
+    octavia_pki::Error::Local(format!("cannot write to standard output: {e}"))
+}
+
+/// Removes the temporary reports of killed runs for the file `name` in
+/// `dir` (`.<name>.<pid>.<random>.tmp`, as [`ReportOut::open`] names them):
+/// one whose process still runs is that run's own and is left alone.
+fn remove_stale_reports(dir: &std::path::Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let running = pid == std::process::id()
+            || !std::path::Path::new("/proc/self").exists()
+            || std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if !running && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Lines put aside while a long report is written, read back at its end:
+/// in a temporary file (unlinked at once: nothing is left behind), not in
+/// memory.
+pub struct Spool {
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl Spool {
+    /// An empty spool.
+    pub fn new() -> Result<Self, octavia_pki::Error> {
+        let file = tempfile::tempfile().map_err(|e| {
+            octavia_pki::Error::Local(format!("cannot create a temporary file: {e}"))
+        })?;
+        Ok(Self {
+            file: std::io::BufWriter::new(file),
+        })
+    }
+
+    /// Puts a line aside (whatever it holds, line breaks included).
+    pub fn line(&mut self, line: &str) -> Result<(), octavia_pki::Error> {
+        // As a JSON string: one line on disk, whatever it holds.
+        serde_json::to_writer(&mut self.file, line)
+            .map_err(std::io::Error::from)
+            .and_then(|()| self.file.write_all(b"\n"))
+            .map_err(spool_failed)
+    }
+
+    /// Every line put aside, in order (again at each call).
+    pub fn lines(
+        &mut self,
+    ) -> Result<impl Iterator<Item = Result<String, octavia_pki::Error>> + '_, octavia_pki::Error>
+    {
+        use std::io::{BufRead, Seek};
+        self.file.flush().map_err(spool_failed)?;
+        let mut file = self.file.get_ref();
+        file.rewind().map_err(spool_failed)?;
+        Ok(std::io::BufReader::new(file).lines().map(|line| {
+            line.and_then(|l| serde_json::from_str(&l).map_err(std::io::Error::from))
+                .map_err(spool_failed)
+        }))
+    }
+}
+
+fn spool_failed(e: std::io::Error) -> octavia_pki::Error {
+    octavia_pki::Error::Local(format!("cannot use a temporary file: {e}"))
 }
 
 /// Prints what a write did: each file with its mode, then the backups of

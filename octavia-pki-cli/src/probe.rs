@@ -8,7 +8,8 @@ use clap::Args;
 use octavia_pki::codes::Severity;
 use octavia_pki::fsio::{self, FsError};
 use octavia_pki::probe::{
-    self, AGENT_PORT, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeReport, Target,
+    self, AGENT_PORT, AmphoraList, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeTally,
+    Target,
 };
 use octavia_pki::text;
 use octavia_pki::{Error, Passphrase};
@@ -28,7 +29,13 @@ of `openstack loadbalancer amphora list -f json`, or of one or more `amphora sho
 other (only `show` gives created_at, which --work-dir's deadlines need: `openstack loadbalancer amphora \
 list -f value -c id | xargs -n1 openstack loadbalancer amphora show -f json`); - reads standard input.
 
-Exit status: 0 every amphora ok or only warned, 1 an error status, 2 the probe could not run.")]
+The report is written as the amphorae answer, in the order given, in memory that does not grow with \
+their number; at most --concurrency at once, and fewer when the file-descriptor limit (`ulimit -n`) \
+does not allow as many connections (said on standard error). An amphora this host could not test \
+(local-resources-exhausted, local-name-unresolved) is never called for a failover.
+
+Exit status: 0 every amphora ok or only warned, 1 an error status, 2 the probe could not run, or \
+could not test some amphora on this host (and none got an error status).")]
 pub struct ProbeArgs {
     /// Amphorae to probe: AMPHORA_ID@HOST[:PORT] or HOST[:PORT].
     #[arg(value_name = "TARGET")]
@@ -112,8 +119,19 @@ fn seconds(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(s))
 }
 
-/// Runs the probe; `Ok(true)` when an amphora got an error status.
-pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
+/// How a probe ended, for its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every amphora ok, or only warned.
+    Clean,
+    /// An amphora got an error status.
+    Errors,
+    /// No error, but some amphorae could not be tested on this host.
+    NotWhole,
+}
+
+/// Runs the probe, writing the report as the amphorae answer.
+pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error> {
     let started = std::time::Instant::now();
     if args.output.is_some() && args.format == ProbeFormat::Human {
         return Err(Error::InvalidOptions(
@@ -126,10 +144,12 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
             Target::parse(text, args.port).map_err(|e| Error::InvalidOptions(e.to_string()))?,
         );
     }
-    if let Some(file) = &args.amphorae {
-        targets.extend(read_amphora_list(file, args.port, vault)?);
-    }
-    if targets.is_empty() {
+    let list = match &args.amphorae {
+        Some(file) => Some(read_amphora_list(file, args.port, vault)?),
+        None => None,
+    };
+    let total = targets.len() + list.as_ref().map_or(0, AmphoraList::len);
+    if total == 0 {
         return Err(Error::InvalidOptions(
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
@@ -137,121 +157,368 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     let sources =
         crate::check::sources_of(&args.dir, args.layout.layout(), &args.config_files, vault)?;
     let identity = ControllerIdentity::read(&sources)?;
-    let options = {
-        let mut options = ProbeOptions::default();
-        options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
-        options.timeout = args.timeout;
-        options.warn_days = args.warn_days;
-        options.anonymous_check = !args.no_anonymous_check;
-        if let Some(work_dir) = &args.work_dir {
-            options.history = octavia_pki::history::read_history(work_dir, vault)?;
-        }
-        options
+    let mut options = ProbeOptions::default();
+    options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
+    options.timeout = args.timeout;
+    options.warn_days = args.warn_days;
+    options.anonymous_check = !args.no_anonymous_check;
+    if let Some(work_dir) = &args.work_dir {
+        options.history = octavia_pki::history::read_history(work_dir, vault)?;
+    }
+    let mut list_targets = list
+        .as_ref()
+        .map(AmphoraList::targets)
+        .transpose()
+        .map_err(|e| {
+            Error::InvalidOptions(format!("{}: {e}", list_name(args.amphorae.as_deref())))
+        })?;
+    let all = targets.into_iter().chain(list_targets.iter_mut().flatten());
+    let mut out = output::ReportOut::open(args.output.as_deref())?;
+    let mut report: Box<dyn Report> = match args.format {
+        ProbeFormat::Human => Box::new(Human::new()?),
+        ProbeFormat::Json => Box::new(Json { written: 0 }),
+        ProbeFormat::Prometheus => Box::new(crate::metrics::ProbeMetrics::new(started)?),
     };
-    let bar = crate::progress::probe(targets.len());
-    let report = probe::probe_with_progress(&identity, &targets, &options, &|p| {
-        bar.set_position(u64::try_from(p.done).unwrap_or(u64::MAX));
-        bar.set_message(p.failed.to_string());
-    });
+    // Measured once everything this run holds open is open.
+    let allowed = probe::concurrency(options.concurrency)
+        .map_err(|e| Error::Local(format!("{e} (`ulimit -n`; LimitNOFILE= in a systemd unit)")))?;
+    if allowed.allowed < options.concurrency.min(total) {
+        eprintln!(
+            "octavia-pki: notice: probing {} amphorae at once, not {}: the file-descriptor limit \
+             (`ulimit -n`) is {}, {} are open and {} kept for the rest; raise it to probe more at once",
+            allowed.allowed,
+            options.concurrency,
+            allowed.fd_limit.unwrap_or_default(),
+            allowed.open_fds,
+            probe::RESERVED_FDS
+        );
+    }
+    options.concurrency = allowed.allowed;
+    report.start(&mut out, &identity, total)?;
+    let bar = crate::progress::probe(total);
+    let tally = probe::probe_each(
+        &identity,
+        all,
+        total,
+        &options,
+        &|p| {
+            bar.set_position(u64::try_from(p.done).unwrap_or(u64::MAX));
+            bar.set_message(p.failed.to_string());
+        },
+        &mut |amphora| report.amphora(&mut out, &amphora),
+    );
     bar.finish_and_clear();
-    let report = report?;
-    let text = match args.format {
-        ProbeFormat::Human => {
-            print_human(&report, &identity);
-            return Ok(report.has_errors());
-        }
-        ProbeFormat::Json => output::report_text(&report, crate::schema::PROBE)?,
-        ProbeFormat::Prometheus => crate::metrics::probe(&report, started)?,
-    };
-    output::emit(&text, args.output.as_deref())?;
-    Ok(report.has_errors())
+    let tally = tally?;
+    if let Some(list_targets) = list_targets {
+        list_targets.finish().map_err(|e| {
+            Error::InvalidOptions(format!("{}: {e}", list_name(args.amphorae.as_deref())))
+        })?;
+    }
+    report.finish(&mut out, &tally)?;
+    out.finish()?;
+    if tally.not_tested > 0 {
+        let untested: Vec<&str> = octavia_pki::codes::probe::COULD_NOT_RUN
+            .iter()
+            .map(|c| c.id())
+            .filter(|id| tally.summary.contains_key(*id))
+            .collect();
+        eprintln!(
+            "octavia-pki: {} of {} could not be tested on this host ({}): the fix is here, not a \
+             failover; `octavia-pki explain {}`",
+            tally.not_tested,
+            text::count(total, "amphora", "amphorae"),
+            untested.join(", "),
+            untested.first().copied().unwrap_or_default()
+        );
+    }
+    Ok(if tally.errors > 0 {
+        Outcome::Errors
+    } else if tally.not_tested > 0 {
+        Outcome::NotWhole
+    } else {
+        Outcome::Clean
+    })
 }
 
+/// How the amphora list is named in messages.
+fn list_name(file: Option<&std::path::Path>) -> String {
+    match file {
+        Some(f) if f.as_os_str() != "-" => f.display().to_string(),
+        _ => "standard input".to_owned(),
+    }
+}
+
+/// The amphora list of `--amphorae`, held in a private temporary file and
+/// read in bounded memory ([`AmphoraList`]); a vaulted one is decrypted
+/// first.
 fn read_amphora_list(
     file: &std::path::Path,
     port: u16,
     vault: Option<&Passphrase>,
-) -> Result<Vec<Target>, Error> {
-    let (bytes, name) = if file.as_os_str() == "-" {
-        let limit = fsio::FileKind::AmphoraList.limit();
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|source| FsError::Read {
-                path: PathBuf::from("standard input"),
+) -> Result<AmphoraList, Error> {
+    let name = list_name(Some(file));
+    let invalid = |e: probe::TargetError| Error::InvalidOptions(format!("{name}: {e}"));
+    if file.as_os_str() == "-" {
+        return AmphoraList::read(std::io::stdin().lock(), port).map_err(invalid);
+    }
+    let read_err = |source: std::io::Error| {
+        Error::Fs(if source.kind() == std::io::ErrorKind::PermissionDenied {
+            FsError::PermissionDenied {
+                path: file.to_owned(),
+            }
+        } else {
+            FsError::Read {
+                path: file.to_owned(),
                 source,
-            })?;
-        if bytes.len() as u64 > limit {
-            return Err(Error::InvalidOptions(format!(
-                "standard input: more than {limit} bytes, the most {} can be here",
-                fsio::FileKind::AmphoraList.name()
-            )));
-        }
-        (bytes, "standard input".to_owned())
-    } else {
-        (
-            fsio::read_file_of(file, fsio::FileKind::AmphoraList, vault)?.to_vec(),
-            file.display().to_string(),
-        )
+            }
+        })
     };
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::InvalidOptions(format!("{name}: the amphora list is not UTF-8 text"))
-    })?;
-    probe::targets_from_amphora_json(&text, port)
-        .map_err(|e| Error::InvalidOptions(format!("{name}: {e}")))
+    if std::fs::metadata(file).map_err(read_err)?.is_dir() {
+        return Err(Error::Fs(FsError::NotAFile {
+            path: file.to_owned(),
+            kind: "a directory",
+        }));
+    }
+    let mut opened = std::fs::File::open(file).map_err(read_err)?;
+    let mut head = [0u8; 64];
+    let n = opened.read(&mut head).map_err(read_err)?;
+    if octavia_pki::vault::is_vaulted(&head[..n]) {
+        // Decrypted whole: the vault format is one authenticated block.
+        let plain = fsio::read_file_of(file, fsio::FileKind::AmphoraList, vault)?;
+        return AmphoraList::read(&plain[..], port).map_err(invalid);
+    }
+    AmphoraList::read(std::io::Cursor::new(&head[..n]).chain(opened), port).map_err(invalid)
 }
 
-fn print_human(report: &ProbeReport, identity: &ControllerIdentity) {
-    outln!(
-        "Probed {} as the controllers of {} (client certificate \"{}\", {})",
-        text::count(report.targets.len(), "amphora", "amphorae"),
-        report.dir.display(),
-        text::escape(identity.client_certificate().subject()),
-        text::count(
-            identity.server_ca().len(),
-            "server CA certificate",
-            "server CA certificates"
-        )
-    );
-    let mut ordered: Vec<&AmphoraReport> = report.targets.iter().collect();
-    ordered.sort_by_key(|t| t.severity);
-    for t in &ordered {
-        outln!(
+/// One format of the report, written as the amphorae are done.
+trait Report {
+    /// Before the first amphora.
+    fn start(
+        &mut self,
+        out: &mut output::ReportOut,
+        identity: &ControllerIdentity,
+        total: usize,
+    ) -> Result<(), Error>;
+    /// One amphora, in the order given.
+    fn amphora(&mut self, out: &mut output::ReportOut, t: &AmphoraReport) -> Result<(), Error>;
+    /// After the last.
+    fn finish(
+        self: Box<Self>,
+        out: &mut output::ReportOut,
+        tally: &ProbeTally,
+    ) -> Result<(), Error>;
+}
+
+/// `--format json`: the report `output::report_text` would print for the
+/// whole [`probe::ProbeReport`], byte for byte, written one amphora at a time.
+struct Json {
+    written: usize,
+}
+
+/// `value` as pretty JSON, each line after the first indented by `indent`:
+/// as it is printed nested that deep (JSON text never holds a raw line break).
+fn nested_json(value: &impl serde::Serialize, indent: &str) -> Result<String, Error> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::InvalidOptions(format!("cannot encode the JSON report: {e}")))?;
+    Ok(text.replace('\n', &format!("\n{indent}")))
+}
+
+impl Json {
+    /// Up to the first report.
+    fn head(dir: &std::path::Path) -> Result<String, Error> {
+        Ok(format!(
+            "{{\n  \"schema_version\": {},\n  \"dir\": {},\n  \"targets\": [",
+            crate::schema::PROBE.version,
+            nested_json(&dir, "  ")?
+        ))
+    }
+
+    /// One report, after those before it.
+    fn item(&mut self, t: &AmphoraReport) -> Result<String, Error> {
+        let separator = if self.written == 0 {
+            "\n    "
+        } else {
+            ",\n    "
+        };
+        self.written += 1;
+        Ok(format!("{separator}{}", nested_json(t, "    ")?))
+    }
+
+    /// After the last report.
+    fn tail(&self, summary: &std::collections::BTreeMap<String, usize>) -> Result<String, Error> {
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        Ok(format!(
+            "{close},\n  \"summary\": {}\n}}\n",
+            nested_json(summary, "  ")?
+        ))
+    }
+}
+
+impl Report for Json {
+    fn start(
+        &mut self,
+        out: &mut output::ReportOut,
+        identity: &ControllerIdentity,
+        _: usize,
+    ) -> Result<(), Error> {
+        out.write(&Self::head(&identity.dir)?)
+    }
+
+    fn amphora(&mut self, out: &mut output::ReportOut, t: &AmphoraReport) -> Result<(), Error> {
+        let item = self.item(t)?;
+        out.write(&item)
+    }
+
+    fn finish(
+        self: Box<Self>,
+        out: &mut output::ReportOut,
+        tally: &ProbeTally,
+    ) -> Result<(), Error> {
+        out.write(&self.tail(&tally.summary)?)
+    }
+}
+
+impl Report for crate::metrics::ProbeMetrics {
+    fn start(
+        &mut self,
+        _: &mut output::ReportOut,
+        _: &ControllerIdentity,
+        _: usize,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn amphora(&mut self, _: &mut output::ReportOut, t: &AmphoraReport) -> Result<(), Error> {
+        crate::metrics::ProbeMetrics::amphora(self, t)
+    }
+
+    fn finish(
+        self: Box<Self>,
+        out: &mut output::ReportOut,
+        tally: &ProbeTally,
+    ) -> Result<(), Error> {
+        let mut text = output::FmtOut::new(out);
+        let encoded = self.write(tally, &mut text);
+        text.failure().map_or(encoded, Err)
+    }
+}
+
+/// `--format human`: the header, then one line per amphora, errors first (as
+/// they come: warnings and the rest wait on disk), then per status the fix
+/// and the amphorae to act on, then the summary.
+struct Human {
+    warnings: output::Spool,
+    others: output::Spool,
+    /// Per severity (error, warning), `STATUS\tline` to act on.
+    actions: [output::Spool; 2],
+    /// Per severity (error, warning), the statuses in the order first seen.
+    statuses: [Vec<octavia_pki::codes::Code>; 2],
+}
+
+impl Human {
+    fn new() -> Result<Self, Error> {
+        Ok(Self {
+            warnings: output::Spool::new()?,
+            others: output::Spool::new()?,
+            actions: [output::Spool::new()?, output::Spool::new()?],
+            statuses: [Vec::new(), Vec::new()],
+        })
+    }
+}
+
+impl Report for Human {
+    fn start(
+        &mut self,
+        out: &mut output::ReportOut,
+        identity: &ControllerIdentity,
+        total: usize,
+    ) -> Result<(), Error> {
+        out.line(&format!(
+            "Probed {} as the controllers of {} (client certificate \"{}\", {})",
+            text::count(total, "amphora", "amphorae"),
+            identity.dir.display(),
+            identity.client_certificate().subject(),
+            text::count(
+                identity.server_ca().len(),
+                "server CA certificate",
+                "server CA certificates"
+            )
+        ))
+    }
+
+    fn amphora(&mut self, out: &mut output::ReportOut, t: &AmphoraReport) -> Result<(), Error> {
+        let line = format!(
             "{:<7}  {:<26}  {}  {}",
             t.severity,
             t.status,
             target_name(t),
             details(t)
         );
-    }
-    // Per status: the fix, and the amphorae to act on.
-    // Each status once, in the order first seen.
-    let mut statuses = Vec::new();
-    for t in ordered.iter().filter(|t| t.severity != Severity::Info) {
-        if !statuses.contains(&t.status) {
-            statuses.push(t.status);
+        let tier = match t.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => return self.others.line(&line),
+        };
+        if tier == 0 {
+            out.line(&line)?;
+        } else {
+            self.warnings.line(&line)?;
         }
+        if !self.statuses[tier].contains(&t.status) {
+            self.statuses[tier].push(t.status);
+        }
+        // Nothing to fail over where the probe could not test the amphora.
+        let act = match &t.amphora_id {
+            Some(id) if !octavia_pki::codes::probe::COULD_NOT_RUN.contains(&t.status) => format!(
+                "  openstack loadbalancer amphora failover {}",
+                text::shell_quote(id)
+            ),
+            _ => format!("  {}", target_name(t)),
+        };
+        self.actions[tier].line(&format!("{}\t{act}", t.status.id()))
     }
-    for status in statuses {
-        let of: Vec<&&AmphoraReport> = ordered.iter().filter(|t| t.status == status).collect();
-        outln!("\n{status} ({}): {}", of.len(), status.info().fix);
-        for t in of {
-            match &t.amphora_id {
-                Some(id) => outln!(
-                    "  openstack loadbalancer amphora failover {}",
-                    text::shell_quote(id)
-                ),
-                None => outln!("  {}", target_name(t)),
+
+    fn finish(
+        mut self: Box<Self>,
+        out: &mut output::ReportOut,
+        tally: &ProbeTally,
+    ) -> Result<(), Error> {
+        for spool in [&mut self.warnings, &mut self.others] {
+            for line in spool.lines()? {
+                out.line(&line?)?;
             }
         }
+        // Each status once: those of errors first, in the order first seen.
+        let mut statuses = self.statuses[0].clone();
+        for status in &self.statuses[1] {
+            if !statuses.contains(status) {
+                statuses.push(*status);
+            }
+        }
+        for status in statuses {
+            let count = tally.summary.get(status.id()).copied().unwrap_or_default();
+            out.line("")?;
+            out.line(&format!("{status} ({count}): {}", status.info().fix))?;
+            for spool in &mut self.actions {
+                for line in spool.lines()? {
+                    let line = line?;
+                    if let Some(act) = line
+                        .strip_prefix(status.id())
+                        .and_then(|rest| rest.strip_prefix('\t'))
+                    {
+                        out.line(act)?;
+                    }
+                }
+            }
+        }
+        let summary: Vec<String> = tally
+            .summary
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        out.line("")?;
+        out.line(&format!("Summary: {}", summary.join(", ")))
     }
-    let summary: Vec<String> = report
-        .summary
-        .iter()
-        .map(|(status, n)| format!("{n} {status}"))
-        .collect();
-    outln!("\nSummary: {}", summary.join(", "));
 }
 
 fn target_name(t: &AmphoraReport) -> String {
@@ -260,9 +527,8 @@ fn target_name(t: &AmphoraReport) -> String {
         Some(a) => format!("{a}:{}", t.port),
         None => "(no address)".into(),
     };
-    // Read from the amphora list: printed escaped.
     match &t.amphora_id {
-        Some(id) => format!("{}@{address}", text::escape(id)),
+        Some(id) => format!("{id}@{address}"),
         None => address,
     }
 }
@@ -270,7 +536,7 @@ fn target_name(t: &AmphoraReport) -> String {
 fn details(t: &AmphoraReport) -> String {
     let mut parts = Vec::new();
     if !t.message.is_empty() {
-        parts.push(text::escape(&t.message).into_owned());
+        parts.push(t.message.clone());
     }
     if let Some(c) = &t.certificate {
         let issuer = t
@@ -278,7 +544,7 @@ fn details(t: &AmphoraReport) -> String {
             .map(|i| format!(", issuer #{i}"))
             .unwrap_or_default();
         let cn = if t.amphora_id.is_none() {
-            format!("CN {}, ", text::escape(c.cn.as_deref().unwrap_or("none")))
+            format!("CN {}, ", c.cn.as_deref().unwrap_or("none"))
         } else {
             String::new()
         };
@@ -296,4 +562,51 @@ fn details(t: &AmphoraReport) -> String {
     }
     parts.push(format!("{} ms", t.elapsed_ms));
     parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report written one amphora at a time is the one the whole
+    /// report prints, byte for byte, with one amphora and with several.
+    #[test]
+    fn the_json_written_as_it_goes_is_the_whole_reports() {
+        let amphora = |id: &str, status: &str| {
+            serde_json::json!({
+                "amphora_id": id, "address": "192.0.2.7", "port": 9443, "status": status,
+                "severity": "error", "message": "say \"what\"\nagain", "fix": "",
+                "certificate": {"cn": id, "san": [id, "192.0.2.7"], "issuer": "CN=ca",
+                    "serial": "01", "not_after": "2026-12-20T10:00:00Z", "days_left": 3},
+                "issuer_index": 0, "tls_version": "TLSv1.3", "api_version": "1.0",
+                "anonymous": "refused", "serves_database_certificate": null,
+                "record": {"status": "ALLOCATED", "created_at": "2026-11-20T10:00:00Z"},
+                "elapsed_ms": 12
+            })
+        };
+        for targets in [
+            vec![amphora("a1", "connect-refused")],
+            vec![
+                amphora("a1", "ok"),
+                amphora("a2", "tls-failure"),
+                amphora("é\u{202e}", "ok"),
+            ],
+        ] {
+            let report: probe::ProbeReport = serde_json::from_value(serde_json::json!({
+                "dir": "/etc/kolla/config/\"octavia\"", "targets": targets,
+                "summary": {"connect-refused": 1, "ok": 2}
+            }))
+            .unwrap();
+            let mut json = Json { written: 0 };
+            let mut streamed = Json::head(&report.dir).unwrap();
+            for t in &report.targets {
+                streamed.push_str(&json.item(t).unwrap());
+            }
+            streamed.push_str(&json.tail(&report.summary).unwrap());
+            assert_eq!(
+                streamed,
+                output::report_text(&report, crate::schema::PROBE).unwrap()
+            );
+        }
+    }
 }

@@ -108,6 +108,10 @@ pub enum Error {
         /// When the rotation was staged (RFC 3339).
         at: String,
     },
+    /// This host lacks what the operation needs (file descriptors, a
+    /// temporary file, threads): the fix is here, not in the files.
+    #[error("{0}")]
+    Local(String),
     /// Options that cannot work together, or out of range.
     #[error("invalid options: {0}")]
     InvalidOptions(String),

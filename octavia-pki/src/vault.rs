@@ -230,12 +230,37 @@ fn unhex(text: &[u8]) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// The most of a vault password file, or of a vault password script's
+/// output, that is read: 64 KiB. Ansible reads either whole (`f.read()`,
+/// `Popen.communicate()`), without a bound; a password is a line, and even a
+/// generated key file (`openssl rand -base64 2048`, 2.7 KiB) is far below
+/// this, while a script that floods its output (a `yes`, a `cat` of the
+/// wrong file) is stopped before it costs memory.
+pub const MAX_PASSWORD_OUTPUT: usize = 64 * 1024;
+
+/// How long a vault password script may run: 60 seconds. Ansible waits for
+/// it without a limit. A script that looks a password up (HashiCorp Vault,
+/// `pass`, a keyring) answers in well under a second, and one that asks a
+/// person on the terminal (pinentry) within a minute; a script that hangs
+/// (an unreachable server, a prompt no one sees under cron) is stopped with
+/// an error naming it, before a monitoring check's own timeout (Nagios
+/// gives a check 60 seconds) kills the run without a word.
+pub const PASSWORD_SCRIPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The Ansible Vault password in `file`, read as Ansible reads a vault
-/// password file: an executable file is run (no arguments) and its output
-/// taken; either way, surrounding white space is dropped.
+/// password file (`get_file_vault_secret`): an executable file is run (no
+/// arguments, standard error left to the terminal, as Ansible does so that
+/// the script may prompt there) and its output taken without its leading and
+/// trailing line breaks; a file is read without its surrounding white space.
+/// At most [`MAX_PASSWORD_OUTPUT`] bytes are read, and a script is stopped
+/// after [`PASSWORD_SCRIPT_TIMEOUT`]: more output, a hang, a failure or a
+/// signal is an error naming the file.
 pub fn password_from_file(file: &Path) -> Result<Passphrase, VaultError> {
-    /// More than any password, and small enough to hold.
-    const MAX_PASSWORD_FILE: u64 = 64 * 1024;
+    password_within(file, PASSWORD_SCRIPT_TIMEOUT)
+}
+
+/// [`password_from_file`], with a script stopped after `timeout`.
+fn password_within(file: &Path, timeout: std::time::Duration) -> Result<Passphrase, VaultError> {
     use std::os::unix::fs::PermissionsExt;
     let invalid = |why: String| VaultError::PasswordFile {
         path: file.to_owned(),
@@ -244,42 +269,138 @@ pub fn password_from_file(file: &Path) -> Result<Passphrase, VaultError> {
     let executable = std::fs::metadata(file)
         .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         .unwrap_or(false);
-    let bytes = if executable {
-        // A bare name is a file in the current directory, as Ansible reads
-        // it, never a command looked up on PATH.
-        let program = if file.is_relative() {
-            Path::new(".").join(file)
-        } else {
-            file.to_owned()
-        };
-        let out = std::process::Command::new(program)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
+    let (bytes, strip): (_, &[char]) = if executable {
+        // Python's `bytes.strip(b'\r\n')`: a script's spaces are its password's.
+        (
+            run_password_script(file, timeout).map_err(invalid)?,
+            &['\r', '\n'],
+        )
+    } else {
+        // Read as it is (a vault password file is never itself vaulted).
+        let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_OUTPUT + 1));
+        std::fs::File::open(file)
+            .and_then(|f| {
+                f.take(MAX_PASSWORD_OUTPUT as u64 + 1)
+                    .read_to_end(&mut bytes)
+            })
             .map_err(|e| invalid(e.to_string()))?;
-        if !out.status.success() {
+        if bytes.len() > MAX_PASSWORD_OUTPUT {
             return Err(invalid(format!(
-                "the vault password script failed ({})",
-                out.status
+                "the file is larger than {MAX_PASSWORD_OUTPUT} bytes: no vault password is"
             )));
         }
-        Zeroizing::new(out.stdout)
-    } else {
-        // Read as it is (a vault password file is never itself vaulted), and
-        // no more of it than a password could need.
-        let mut bytes = Zeroizing::new(Vec::new());
-        std::fs::File::open(file)
-            .and_then(|f| f.take(MAX_PASSWORD_FILE).read_to_end(&mut bytes))
-            .map_err(|e| invalid(e.to_string()))?;
-        bytes
+        // Python's `bytes.strip()`: ASCII white space.
+        (bytes, &[' ', '\t', '\n', '\r', '\x0b', '\x0c'])
     };
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| invalid("the vault password is not UTF-8 text".into()))?;
-    let password = text.trim();
+    let password = text.trim_matches(strip);
     if password.is_empty() {
         return Err(invalid("the vault password is empty".into()));
     }
     Ok(Passphrase::new(password.to_owned()))
+}
+
+/// Runs a vault password script and returns its output: at most
+/// [`MAX_PASSWORD_OUTPUT`] bytes, within `timeout`. A script that prints
+/// more, runs longer, fails or is killed is stopped (killed and reaped) and
+/// the error says which of these it did.
+fn run_password_script(
+    file: &Path,
+    timeout: std::time::Duration,
+) -> Result<Zeroizing<Vec<u8>>, String> {
+    use std::sync::mpsc;
+    let deadline = std::time::Instant::now() + timeout;
+    // A bare name is a file in the current directory, as Ansible reads it,
+    // never a command looked up on PATH.
+    let program = if file.is_relative() {
+        Path::new(".").join(file)
+    } else {
+        file.to_owned()
+    };
+    let mut child = std::process::Command::new(program)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("the vault password script cannot be run: {e}"))?;
+    let mut stdout = child.stdout.take().expect("standard output is piped");
+    // Read on a thread, so that a script that neither writes nor exits
+    // cannot hold this one past the deadline. The buffer is allocated once,
+    // whole: no copy of the password is left behind by a reallocation.
+    let (sender, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_PASSWORD_OUTPUT + 1));
+        let read = (&mut stdout)
+            .take(MAX_PASSWORD_OUTPUT as u64 + 1)
+            .read_to_end(&mut bytes);
+        // Closing the pipe makes a script still writing get SIGPIPE.
+        drop(stdout);
+        let _ = sender.send(read.map(|_| bytes));
+    });
+    let stop = |child: &mut std::process::Child| {
+        let _ = child.kill();
+        let _ = child.wait();
+    };
+    let seconds = timeout.as_secs_f64();
+    let output = match received
+        .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        Ok(Ok(bytes)) if bytes.len() > MAX_PASSWORD_OUTPUT => {
+            stop(&mut child);
+            return Err(format!(
+                "the vault password script printed more than {MAX_PASSWORD_OUTPUT} bytes: \
+                 a vault password is one line"
+            ));
+        }
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            stop(&mut child);
+            return Err(format!(
+                "cannot read the vault password script's output: {e}"
+            ));
+        }
+        Err(_) => {
+            // Ansible would wait for ever; here the script is stopped.
+            let exited = matches!(child.try_wait(), Ok(Some(_)));
+            stop(&mut child);
+            return Err(if exited {
+                format!(
+                    "the vault password script exited, but what it started still held its \
+                     output open after {seconds} s"
+                )
+            } else {
+                format!(
+                    "the vault password script did not finish within {seconds} s (it was stopped)"
+                )
+            });
+        }
+    };
+    // Its output is whole; it has until the deadline to exit.
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Ok(None) => {
+                stop(&mut child);
+                return Err(format!(
+                    "the vault password script closed its output but did not exit within \
+                     {seconds} s (it was stopped)"
+                ));
+            }
+            Err(e) => return Err(format!("cannot wait for the vault password script: {e}")),
+        }
+    };
+    match status.code() {
+        Some(0) => Ok(output),
+        Some(code) => Err(format!(
+            "the vault password script failed (exit status {code})"
+        )),
+        // std names the signal: "signal: 9 (SIGKILL)".
+        None => Err(format!("the vault password script was killed ({status})")),
+    }
 }
 
 #[cfg(test)]
@@ -313,5 +434,64 @@ mod tests {
         assert!(err.to_string().contains("1.0"), "{err}");
         let err = decrypt(b"$ANSIBLE_VAULT;1.1;AES256\nzz\n", None).unwrap_err();
         assert!(err.to_string().contains("hexadecimal"), "{err}");
+    }
+
+    /// An executable vault password file with `body` after its `#!/bin/sh`.
+    fn script(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("vault-pass.sh");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_script_and_a_file_are_stripped_as_ansible_strips_them() {
+        let dir = tempfile::tempdir().unwrap();
+        // ScriptVaultSecret: `stdout.strip(b'\r\n')`, spaces kept.
+        let run = script(dir.path(), "printf '\\r\\n  pass word \\r\\n'");
+        assert_eq!(password_from_file(&run).unwrap().expose(), "  pass word ");
+        // FileVaultSecret: `f.read().strip()`.
+        let file = dir.path().join("vault-pass");
+        std::fs::write(&file, " \tpass word\x0b\n").unwrap();
+        assert_eq!(password_from_file(&file).unwrap().expose(), "pass word");
+    }
+
+    #[test]
+    fn a_script_that_floods_hangs_fails_or_is_killed_is_stopped_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = |body: &str, timeout: u64| {
+            let file = script(dir.path(), body);
+            let started = std::time::Instant::now();
+            let err = password_within(&file, std::time::Duration::from_secs(timeout))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("vault-pass.sh"), "{err}");
+            (err, started.elapsed())
+        };
+        // Endless output: stopped at the bound, not at the memory's end.
+        let (flood, _) = err("exec yes", 60);
+        assert!(flood.contains("printed more than 65536 bytes"), "{flood}");
+        // Endless output from a child of the script's shell.
+        let (flood, _) = err("yes; echo done", 60);
+        assert!(flood.contains("printed more than 65536 bytes"), "{flood}");
+        let (hang, took) = err("sleep 30", 1);
+        assert!(hang.contains("did not finish within 1 s"), "{hang}");
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+        let (held, took) = err("echo pass; sleep 30 &", 1);
+        assert!(held.contains("held its output open"), "{held}");
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+        let (killed, _) = err("kill -KILL $$", 60);
+        assert!(
+            killed.contains("killed") && killed.contains("SIGKILL"),
+            "{killed}"
+        );
+        let (failed, _) = err("echo pass; exit 3", 60);
+        assert!(failed.contains("exit status 3"), "{failed}");
+        // A file larger than any password is refused, not cut.
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'p'; MAX_PASSWORD_OUTPUT + 1]).unwrap();
+        let too_big = password_from_file(&big).unwrap_err().to_string();
+        assert!(too_big.contains("larger than 65536 bytes"), "{too_big}");
     }
 }

@@ -732,3 +732,120 @@ fn probe_progress_shows_on_a_terminal_only() {
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(json["targets"].as_array().unwrap().len(), 3);
 }
+
+/// A name that cannot resolve (`.invalid`, RFC 6761) is this host's failure,
+/// not the amphora's: `local-name-unresolved`, a warning with no failover
+/// advised, and exit 2 (the probe is not whole), in every format.
+#[test]
+fn a_name_that_does_not_resolve_is_no_reason_to_fail_an_amphora_over() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let unresolved = "0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@amphora.invalid";
+    let refused = format!(
+        "a1b2c3d4-0000-4000-8000-000000000001@127.0.0.1:{}",
+        free_port()
+    );
+    let (report, code) = probe_json(&set.dir, &[unresolved.to_owned(), refused.clone()]);
+    assert_eq!(
+        statuses(&report),
+        ["local-name-unresolved", "connect-refused"],
+        "{report:#}"
+    );
+    let target = &report["targets"][0];
+    assert_eq!(target["severity"], "warning", "{report:#}");
+    assert!(
+        target["message"]
+            .as_str()
+            .unwrap()
+            .contains("amphora.invalid")
+            && !target["fix"].as_str().unwrap().contains("failover ID"),
+        "{report:#}"
+    );
+    // An error status found elsewhere is still exit 1.
+    assert_eq!(code, Some(1));
+    let out = run(octavia_pki().arg("probe").arg("--dir").arg(&set.dir).args([
+        "--timeout",
+        "5",
+        unresolved,
+    ]));
+    let human = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{human}{stderr}");
+    assert!(!human.contains("failover 0b9a5d43"), "{human}");
+    assert!(
+        human.contains(
+            "local-name-unresolved (1): Nothing is known of the amphora: do not fail it over"
+        ) && human.contains("\n  0b9a5d43-5c3f-4a2e-9e3e-1f4b2c6d7e8f@amphora.invalid:9443\n"),
+        "{human}"
+    );
+    assert!(
+        stderr.contains("1 of 1 amphora could not be tested on this host (local-name-unresolved)"),
+        "{stderr}"
+    );
+    let out = run(octavia_pki().arg("probe").arg("--dir").arg(&set.dir).args([
+        "--timeout",
+        "5",
+        "--format",
+        "prometheus",
+        unresolved,
+    ]));
+    let metrics = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{metrics}");
+    assert!(
+        metrics.contains("status=\"local-name-unresolved\",severity=\"warning\"} 1")
+            && metrics.contains("octavia_pki_run_success{command=\"probe\"} 0"),
+        "{metrics}"
+    );
+}
+
+/// Under a file-descriptor limit too low for `--concurrency`, fewer amphorae
+/// are probed at once (said on standard error) and none is reported for this
+/// host's want of descriptors; under one too low for any, a clear error.
+/// The limit is set on the child by util-linux's `prlimit`.
+#[test]
+fn the_file_descriptor_limit_bounds_the_amphorae_in_flight() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    // Connections complete in the listen queue, then nothing answers: each
+    // amphora holds its descriptor for the whole --timeout.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let targets: Vec<String> = (0..60).map(|_| format!("127.0.0.1:{port}")).collect();
+    let probe = |limit: u32| {
+        run(std::process::Command::new("prlimit")
+            .arg(format!("--nofile={limit}:{limit}"))
+            .arg(env!("CARGO_BIN_EXE_octavia-pki"))
+            .arg("probe")
+            .arg("--dir")
+            .arg(&set.dir)
+            .args(["--timeout", "1", "--format", "json"])
+            .args(&targets))
+    };
+    let out = probe(48);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert!(
+        stderr.contains("notice: probing")
+            && stderr.contains(
+                "amphorae at once, not 64: the file-descriptor limit (`ulimit -n`) is 48"
+            ),
+        "{stderr}"
+    );
+    assert_eq!(
+        statuses(&report),
+        vec!["handshake-timeout"; 60],
+        "{report:#}\n{stderr}"
+    );
+    assert!(!report.to_string().contains("Too many open files"));
+    assert_eq!(out.status.code(), Some(1));
+    let out = probe(16);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the file-descriptor limit is 16")
+            && stderr.contains("raise the limit to at least")
+            && stderr.contains("ulimit -n"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    drop(silent);
+}

@@ -328,3 +328,71 @@ fn one_process_reads_two_vaults_with_two_passwords() {
         crossed.findings
     );
 }
+
+/// A vault password script is read as Ansible's `ScriptVaultSecret` reads
+/// it (only line breaks stripped: the real `ansible-vault` encrypts with the
+/// spaces the script prints), and up to a bound: a script that floods its
+/// output, or is killed, is an error naming it (exit 2; expiry's UNKNOWN, 3),
+/// never a password, a panic or a hang.
+#[test]
+fn a_vault_password_script_is_read_as_ansible_reads_it_and_within_bounds() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let script = |name: &str, body: &str| {
+        let path = set.tmp.path().join(name);
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o700)).unwrap();
+        path
+    };
+    let check = |password_file: &Path| {
+        run(octavia_pki()
+            .arg("check")
+            .arg(&set.dir)
+            .arg("--passwords")
+            .arg(&set.passwords)
+            .arg(format!("--vault-password-file={}", password_file.display()))
+            .env_remove("ANSIBLE_VAULT_PASSWORD_FILE"))
+    };
+    let spaced = script("spaced.sh", "printf '  pass word  \\n'");
+    ansible_vault(
+        &[
+            "encrypt",
+            &format!("--vault-password-file={}", spaced.display()),
+        ],
+        std::slice::from_ref(&set.passwords),
+    );
+    let out = check(&spaced);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (name, body, said) in [
+        (
+            "flood.sh",
+            "head -c 1048576 /dev/zero | tr '\\0' p",
+            "printed more than 65536 bytes",
+        ),
+        ("endless.sh", "exec yes", "printed more than 65536 bytes"),
+        (
+            "killed.sh",
+            "kill -TERM $$",
+            "killed (signal: 15 (SIGTERM))",
+        ),
+    ] {
+        let file = script(name, body);
+        let out = check(&file);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&file.display().to_string()) && stderr.contains(said),
+            "{name}: {stderr}"
+        );
+        let out = run(octavia_pki()
+            .arg("expiry")
+            .arg(&set.dir)
+            .arg(format!("--vault-password-file={}", file.display())));
+        assert_eq!(out.status.code(), Some(3), "{name}");
+    }
+}

@@ -81,9 +81,24 @@ super::finding_codes! {
         Some("after the deadline: tlsv1 alert certificate expired / unknown ca"),
         "Fail the amphora over before the deadline (`openstack loadbalancer amphora failover ID`).",
         "An amphora copies [controller_worker] client_ca when it boots and never again. After a renewal of the client CA, the copy it holds is the previous certificate, which OpenSSL stops accepting at its not-after; after a rotation it trusts a key the controllers no longer use. The work directory's history (probe --work-dir) says when each change happened; the amphora list's created_at says which amphorae came before.";
+    LOCAL_RESOURCES_EXHAUSTED = "local-resources-exhausted", Warning,
+        "The probe could not test the amphora: the host it runs on had no file descriptor, memory or local port left for the connection.",
+        None,
+        "Nothing is known of the amphora: do not fail it over for this. Raise the probe's file-descriptor limit (`ulimit -n`; LimitNOFILE= in a systemd unit) or lower --concurrency, and probe again.",
+        "Opening the connection failed on this host before anything reached the amphora: too many open files in the process (EMFILE) or the system (ENFILE), no buffer space (ENOBUFS), no memory (ENOMEM) or no free local port (EADDRNOTAVAIL). The controllers, with their own limits, are not concerned; only a probe that runs can say how the amphora is.";
+    LOCAL_NAME_UNRESOLVED = "local-name-unresolved", Warning,
+        "The probe could not test the amphora: the host name it was given does not resolve on the host the probe runs on.",
+        None,
+        "Nothing is known of the amphora: do not fail it over for this. Give its address (the amphora list's lb_network_ip), or fix this host's name resolution (/etc/hosts, resolv.conf), and probe again.",
+        "The target is a host name, and looking it up failed, or did not finish within --timeout, here. The controllers connect to lb_network_ip, an address, so a name that does not resolve says nothing of the amphora.";
     SKIPPED = "skipped", Info,
         "The amphora was not probed (no address).",
         None,
         "Nothing to probe: an amphora without lb_network_ip is being created, deleted, or in ERROR.",
         "The amphora list gave no management address for this amphora.";
 }
+
+/// The statuses of an amphora the probe could not test, for a reason on the
+/// host it runs on: never the amphora's fault, never a failover, and a run
+/// with one of them is not a whole probe.
+pub const COULD_NOT_RUN: &[super::Code] = &[LOCAL_RESOURCES_EXHAUSTED, LOCAL_NAME_UNRESOLVED];

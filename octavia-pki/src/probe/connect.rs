@@ -4,6 +4,7 @@
 //! without a client certificate, which the agent must refuse. Every step is
 //! bounded by the one deadline of the amphora.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 use x509_parser::extensions::GeneralName;
 
+use super::fds::is_local_exhaustion;
 use super::{AmphoraCertificate, AmphoraReport, Anonymous, Target};
 use crate::cert::Certificate;
 use crate::codes::Code;
@@ -43,7 +45,8 @@ pub(super) struct Shared {
 
 /// How one connection ended.
 enum Connection {
-    /// TCP failed: a status, and why.
+    /// No TCP connection: a status (the peer's, or this host's failure to
+    /// try), and why.
     Unreachable(Code, String),
     /// TCP worked, TLS or the request did not.
     Failed {
@@ -86,7 +89,20 @@ pub(super) async fn probe(shared: &Shared, target: &Target) -> AmphoraReport {
     judge(shared, target, connection, &mut report);
     if reached && shared.anonymous_check {
         let anonymous = connect(shared, address, target.port, None, false, deadline).await;
+        let not_run = match &anonymous {
+            Connection::Unreachable(code, why) if status::COULD_NOT_RUN.contains(code) => Some(
+                format!("the check without a client certificate could not run here: {why}"),
+            ),
+            _ => None,
+        };
         report.anonymous = Some(anonymity(anonymous));
+        if let Some(note) = not_run {
+            if report.message.is_empty() {
+                report.message = note;
+            } else {
+                report.message.push_str(&format!("; also, {note}"));
+            }
+        }
         match report.anonymous {
             Some(Anonymous::Accepted) => {
                 let what =
@@ -112,7 +128,10 @@ pub(super) async fn probe(shared: &Shared, target: &Target) -> AmphoraReport {
             _ => {}
         }
     }
-    if report.severity != crate::codes::Severity::Error {
+    // An amphora not tested here keeps saying so.
+    if report.severity != crate::codes::Severity::Error
+        && !status::COULD_NOT_RUN.contains(&report.status)
+    {
         old_client_ca(shared, target, &mut report);
     }
     report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -156,7 +175,37 @@ async fn connect(
     deadline: Deadline,
 ) -> Connection {
     let seconds = shared.timeout.as_secs_f64();
-    let tcp = match timeout_at(deadline, TcpStream::connect((address, port))).await {
+    // Looked up apart from the connection: a name that does not resolve is
+    // this host's failure, not the amphora's (an address resolves at once).
+    let addresses: Vec<SocketAddr> =
+        match timeout_at(deadline, tokio::net::lookup_host((address, port))).await {
+            Err(_) => {
+                return Connection::Unreachable(
+                    status::LOCAL_NAME_UNRESOLVED,
+                    format!("looking \"{address}\" up did not finish here within {seconds} s"),
+                );
+            }
+            Ok(Err(e)) if is_local_exhaustion(&e) => {
+                return Connection::Unreachable(
+                    status::LOCAL_RESOURCES_EXHAUSTED,
+                    format!("this host cannot look \"{address}\" up: {e}"),
+                );
+            }
+            Ok(Err(e)) => {
+                return Connection::Unreachable(
+                    status::LOCAL_NAME_UNRESOLVED,
+                    format!("\"{address}\" does not resolve here: {e}"),
+                );
+            }
+            Ok(Ok(found)) => found.collect(),
+        };
+    if addresses.is_empty() {
+        return Connection::Unreachable(
+            status::LOCAL_NAME_UNRESOLVED,
+            format!("\"{address}\" resolves to no address here"),
+        );
+    }
+    let tcp = match timeout_at(deadline, TcpStream::connect(&addresses[..])).await {
         Err(_) => {
             return Connection::Unreachable(
                 status::CONNECT_TIMEOUT,
@@ -167,6 +216,12 @@ async fn connect(
             return Connection::Unreachable(
                 status::CONNECT_REFUSED,
                 format!("connection refused on port {port}"),
+            );
+        }
+        Ok(Err(e)) if is_local_exhaustion(&e) => {
+            return Connection::Unreachable(
+                status::LOCAL_RESOURCES_EXHAUSTED,
+                format!("this host cannot open a connection: {e}"),
             );
         }
         Ok(Err(e)) => {

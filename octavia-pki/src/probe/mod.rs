@@ -26,6 +26,8 @@
 //! ```
 
 mod connect;
+mod fds;
+mod reorder;
 mod target;
 
 use std::collections::BTreeMap;
@@ -45,7 +47,11 @@ use crate::model::{read_bundle, read_certificates};
 use crate::sources::{Role, Sources};
 use crate::x509::Purpose;
 use crate::x509::tls::{OpenSslVerifier, client_certificate, presented, provider};
-pub use target::{AGENT_PORT, Record, Target, TargetError, targets_from_amphora_json};
+pub use fds::{Concurrency, RESERVED_FDS, concurrency};
+pub use target::{
+    AGENT_PORT, AmphoraList, AmphoraTargets, Record, Target, TargetError, read_amphora_json,
+    targets_from_amphora_json,
+};
 
 /// Default of `--timeout`, per amphora.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -298,72 +304,165 @@ pub fn probe_with_progress(
     options: &ProbeOptions,
     progress: &(dyn Fn(ProbeProgress) + Sync),
 ) -> Result<ProbeReport> {
+    let mut reports = Vec::with_capacity(targets.len());
+    let tally = probe_each(
+        identity,
+        targets.iter().cloned(),
+        targets.len(),
+        options,
+        progress,
+        &mut |report| {
+            reports.push(report);
+            Ok(())
+        },
+    )?;
+    Ok(ProbeReport {
+        dir: identity.dir.clone(),
+        targets: reports,
+        summary: tally.summary,
+    })
+}
+
+/// What a probe found besides each amphora's report ([`probe_each`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProbeTally {
+    /// How many amphorae got each status.
+    pub summary: BTreeMap<String, usize>,
+    /// How many got an error status.
+    pub errors: usize,
+    /// How many could not be tested on this host
+    /// ([`crate::codes::probe::COULD_NOT_RUN`]).
+    pub not_tested: usize,
+    /// How many were probed at once: the concurrency asked for, or fewer
+    /// under the file-descriptor limit ([`concurrency`]).
+    pub concurrency: usize,
+}
+
+impl ProbeTally {
+    fn count(&mut self, report: &AmphoraReport) {
+        *self
+            .summary
+            .entry(report.status.id().to_owned())
+            .or_insert(0) += 1;
+        self.errors += usize::from(report.severity == Severity::Error);
+        self.not_tested += usize::from(crate::codes::probe::COULD_NOT_RUN.contains(&report.status));
+    }
+}
+
+/// [`probe`] for any number of amphorae, in memory that does not grow with
+/// them: the targets are taken from `targets` as they are probed (`total` of
+/// them, for `progress`), at most `options.concurrency` at once, or fewer
+/// when the file-descriptor limit allows fewer connections ([`concurrency`]);
+/// each amphora's report is handed to `each` once it and every report before
+/// it are done, in the order of `targets`. An error from `each` stops the
+/// probe and is returned.
+pub fn probe_each(
+    identity: &ControllerIdentity,
+    targets: impl IntoIterator<Item = Target>,
+    total: usize,
+    options: &ProbeOptions,
+    progress: &(dyn Fn(ProbeProgress) + Sync),
+    each: &mut dyn FnMut(AmphoraReport) -> Result<()>,
+) -> Result<ProbeTally> {
     if options.concurrency == 0 || options.timeout.is_zero() {
         return Err(Error::InvalidOptions(
             "the concurrency and the timeout must be more than 0".into(),
         ));
     }
+    let at_once = concurrency(options.concurrency)?.allowed;
     let shared = Arc::new(shared(identity, options)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::InvalidOptions(format!("cannot start the probe's runtime: {e}")))?;
-    let targets_owned: Vec<Target> = targets.to_vec();
-    let reports = runtime.block_on(async move {
-        let mut reports: Vec<Option<AmphoraReport>> = vec![None; targets_owned.len()];
+        .map_err(|e| Error::Local(format!("cannot start the probe's runtime: {e}")))?;
+    let mut tally = ProbeTally {
+        concurrency: at_once,
+        ..ProbeTally::default()
+    };
+    let run = Run {
+        runtime: &runtime,
+        shared,
+        at_once,
+        total,
+        progress,
+    };
+    let outcome = run.drive(targets.into_iter(), &mut |report| {
+        tally.count(&report);
+        each(report)
+    });
+    // A name lookup may still run on a blocking thread: not waited for.
+    runtime.shutdown_background();
+    outcome.map(|()| tally)
+}
+
+/// One probe's runtime and settings.
+struct Run<'a> {
+    runtime: &'a tokio::runtime::Runtime,
+    shared: Arc<connect::Shared>,
+    at_once: usize,
+    total: usize,
+    progress: &'a (dyn Fn(ProbeProgress) + Sync),
+}
+
+impl Run<'_> {
+    /// Keeps `at_once` amphorae in flight and hands their reports over in
+    /// order. The targets are taken, and the reports handed over, on this
+    /// thread: the runtime's threads only probe.
+    fn drive(
+        &self,
+        targets: impl Iterator<Item = Target>,
+        each: &mut dyn FnMut(AmphoraReport) -> Result<()>,
+    ) -> Result<()> {
+        let mut targets = targets.enumerate();
         let mut running = tokio::task::JoinSet::new();
-        let mut next = 0;
-        let mut done = 0;
-        let mut failed = 0;
+        // Each task's target: a probe that panicked is a bug, reported as
+        // its amphora's failure, and must not take the others with it.
+        let mut in_flight = std::collections::HashMap::new();
+        let mut order = reorder::Reorder::new();
+        let (mut done, mut failed) = (0, 0);
         loop {
-            while next < targets_owned.len() && running.len() < options.concurrency {
-                let (shared, target, index) = (shared.clone(), targets_owned[next].clone(), next);
-                running.spawn(async move { (index, connect::probe(&shared, &target).await) });
-                next += 1;
+            while running.len() < self.at_once {
+                let Some((index, target)) = targets.next() else {
+                    break;
+                };
+                let (shared, probed) = (self.shared.clone(), target.clone());
+                let task = running.spawn_on(
+                    async move { connect::probe(&shared, &probed).await },
+                    self.runtime.handle(),
+                );
+                in_flight.insert(task.id(), (index, target));
             }
-            let Some(finished) = running.join_next().await else {
+            let Some(finished) = self.runtime.block_on(running.join_next_with_id()) else {
                 break;
             };
-            // A probe that panicked is a bug; it must not take the others with it.
-            match finished {
-                Ok((index, report)) => {
-                    failed += usize::from(report.severity == Severity::Error);
-                    reports[index] = Some(report);
-                }
-                Err(_) => failed += 1,
-            }
-            done += 1;
-            progress(ProbeProgress {
-                done,
-                total: targets_owned.len(),
-                failed,
-            });
-        }
-        reports
-    });
-    let targets: Vec<AmphoraReport> = reports
-        .into_iter()
-        .zip(targets)
-        .map(|(report, target)| {
-            report.unwrap_or_else(|| {
-                let mut r = AmphoraReport::new(target);
+            let (id, report) = match finished {
+                Ok((id, report)) => (id, Some(report)),
+                Err(e) => (e.id(), None),
+            };
+            let (index, target) = in_flight
+                .remove(&id)
+                .expect("every task's target is kept until it ends");
+            let report = report.unwrap_or_else(|| {
+                let mut r = AmphoraReport::new(&target);
                 r.set(
                     crate::codes::probe::TLS_FAILURE,
                     "the probe of this amphora failed internally".into(),
                 );
                 r
-            })
-        })
-        .collect();
-    let mut summary = BTreeMap::new();
-    for t in &targets {
-        *summary.entry(t.status.id().to_owned()).or_insert(0) += 1;
+            });
+            done += 1;
+            failed += usize::from(report.severity == Severity::Error);
+            order.push(index, report, each)?;
+            (self.progress)(ProbeProgress {
+                done,
+                total: self.total,
+                failed,
+            });
+        }
+        debug_assert_eq!(order.waiting(), 0, "every report was handed over");
+        Ok(())
     }
-    Ok(ProbeReport {
-        dir: identity.dir.clone(),
-        targets,
-        summary,
-    })
 }
 
 /// The TLS settings of the controllers, once for every connection.

@@ -3,13 +3,16 @@
 //! `amphora show -f json`) prints.
 
 use std::fmt;
+use std::io::{Read, Seek};
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
+
+use crate::fsio::FileKind;
 
 /// The amphora agent's port (`[haproxy_amphora] bind_port`).
 pub const AGENT_PORT: u16 = 9443;
@@ -87,6 +90,15 @@ pub enum TargetError {
         "{0} (expected the JSON of `openstack loadbalancer amphora list -f json`, or of one or more `amphora show -f json`)"
     )]
     AmphoraList(String),
+    /// The amphora list could not be read, or held while it is probed.
+    #[error("cannot read the amphora list: {0}")]
+    Unreadable(String),
+    /// An amphora list larger than any this reads.
+    #[error("more than {limit} bytes, the most {} can be here", FileKind::AmphoraList.name())]
+    TooLarge {
+        /// The cap, in bytes.
+        limit: u64,
+    },
 }
 
 impl Target {
@@ -189,35 +201,252 @@ impl fmt::Display for Target {
 /// present `status`, `role`, `loadbalancer_id`, `cert_expiration`,
 /// `created_at`). Every amphora gets `port`.
 pub fn targets_from_amphora_json(text: &str, port: u16) -> Result<Vec<Target>, TargetError> {
+    let mut targets = Vec::new();
+    read_amphora_json(text.as_bytes(), port, &mut |t| {
+        targets.push(t);
+        true
+    })?;
+    Ok(targets)
+}
+
+/// Reads an amphora list from `reader` as [`targets_from_amphora_json`]
+/// reads its text, streaming: each amphora is handed to `each` as soon as it
+/// is read, and only one is in memory at a time. `each` returns `false` to
+/// stop the reading there. Returns how many amphorae were handed over.
+pub fn read_amphora_json(
+    reader: impl Read,
+    port: u16,
+    each: &mut dyn FnMut(Target) -> bool,
+) -> Result<usize, TargetError> {
     // One list, one object, or several documents one after the other: what
     // `amphora list -f value -c id | xargs -n1 openstack loadbalancer amphora
     // show -f json` prints (only `show` gives created_at).
-    let mut items = Vec::new();
-    let mut documents = 0;
-    for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
-        documents += 1;
-        match value.map_err(|e| TargetError::AmphoraList(format!("not JSON: {e}")))? {
-            Value::Array(list) => items.extend(list),
-            object @ Value::Object(_) => items.push(object),
-            _ => {
-                return Err(TargetError::AmphoraList(
-                    "neither a list nor an object".into(),
-                ));
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    let mut documents = Documents {
+        port,
+        each,
+        count: 0,
+        failed: None,
+        stopped: false,
+    };
+    let mut read = 0;
+    // `end` fails while anything but white space is left.
+    while de.end().is_err() {
+        if let Err(e) = serde::de::DeserializeSeed::deserialize(&mut documents, &mut de) {
+            if let Some(failed) = documents.failed.take() {
+                return Err(failed);
             }
+            if documents.stopped {
+                return Ok(documents.count);
+            }
+            if e.is_io() {
+                return Err(TargetError::Unreadable(e.to_string()));
+            }
+            return Err(TargetError::AmphoraList(format!("not JSON: {e}")));
         }
+        read += 1;
     }
-    if documents == 0 {
+    if read == 0 {
         return Err(TargetError::AmphoraList("empty".into()));
     }
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            amphora(item, port).map_err(|why| {
-                TargetError::AmphoraList(format!("amphora {} of the list: {why}", i + 1))
-            })
+    Ok(documents.count)
+}
+
+/// The documents of an amphora list, read one amphora at a time.
+struct Documents<'a> {
+    port: u16,
+    each: &'a mut dyn FnMut(Target) -> bool,
+    /// Amphorae read so far.
+    count: usize,
+    /// Why the list is refused, when the JSON itself is fine.
+    failed: Option<TargetError>,
+    /// Whether `each` asked to stop.
+    stopped: bool,
+}
+
+impl Documents<'_> {
+    /// One amphora, as the JSON gives it.
+    fn take<E: serde::de::Error>(&mut self, item: &Value) -> Result<(), E> {
+        self.count += 1;
+        match amphora(item, self.port) {
+            Ok(target) => {
+                if (self.each)(target) {
+                    Ok(())
+                } else {
+                    self.stopped = true;
+                    Err(E::custom("stopped"))
+                }
+            }
+            Err(why) => self.fail(format!("amphora {} of the list: {why}", self.count)),
+        }
+    }
+
+    fn fail<E: serde::de::Error>(&mut self, why: String) -> Result<(), E> {
+        let error = E::custom(&why);
+        self.failed = Some(TargetError::AmphoraList(why));
+        Err(error)
+    }
+
+    fn neither<E: serde::de::Error>(&mut self) -> Result<(), E> {
+        self.fail("neither a list nor an object".into())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Documents<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Documents<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of amphorae or one amphora")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<Value>()? {
+            self.take(&item)?;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let item = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        self.take(&item)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.neither()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.neither()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.neither()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.neither()
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.neither()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.neither()
+    }
+}
+
+/// How many amphorae are read ahead of the probe.
+const READ_AHEAD: usize = 64;
+
+/// An amphora list of any length (up to [`FileKind::AmphoraList`]'s cap),
+/// read in bounded memory. [`AmphoraList::read`] copies it into a private
+/// temporary file (unlinked at once: nothing is left behind, and nothing
+/// else can change it) and reads it through, checking every amphora and
+/// counting them, so that a malformed list is refused before any amphora is
+/// probed; [`AmphoraList::targets`] reads it again, one amphora at a time, as
+/// the probe takes them.
+#[derive(Debug)]
+pub struct AmphoraList {
+    file: std::fs::File,
+    len: usize,
+    port: u16,
+}
+
+impl AmphoraList {
+    /// Reads the amphora list `reader` gives (standard input, a file, a
+    /// decrypted vault): each amphora gets `port`.
+    pub fn read(reader: impl Read, port: u16) -> Result<Self, TargetError> {
+        let unreadable = |e: std::io::Error| TargetError::Unreadable(e.to_string());
+        let limit = FileKind::AmphoraList.limit();
+        let mut file = tempfile::tempfile().map_err(|e| {
+            TargetError::Unreadable(format!("cannot hold it in a temporary file: {e}"))
+        })?;
+        let copied = std::io::copy(&mut reader.take(limit + 1), &mut file).map_err(unreadable)?;
+        if copied > limit {
+            return Err(TargetError::TooLarge { limit });
+        }
+        file.rewind().map_err(unreadable)?;
+        let len = read_amphora_json(&file, port, &mut |_| true)?;
+        Ok(Self { file, len, port })
+    }
+
+    /// How many amphorae it holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it holds none (never: an empty list is refused).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The amphorae, in order, read a few ahead of the caller by a thread of
+    /// their own.
+    pub fn targets(&self) -> Result<AmphoraTargets, TargetError> {
+        let unreadable = |e: std::io::Error| TargetError::Unreadable(e.to_string());
+        let mut file = self.file.try_clone().map_err(unreadable)?;
+        file.rewind().map_err(unreadable)?;
+        let port = self.port;
+        let (sender, receiver) = std::sync::mpsc::sync_channel(READ_AHEAD);
+        let reader = std::thread::spawn(move || {
+            // A closed channel: the caller stopped taking them.
+            read_amphora_json(file, port, &mut |t| sender.send(t).is_ok())
+        });
+        Ok(AmphoraTargets {
+            receiver: Some(receiver),
+            reader: Some(reader),
         })
-        .collect()
+    }
+}
+
+/// The amphorae of an [`AmphoraList`], as they are read.
+#[derive(Debug)]
+pub struct AmphoraTargets {
+    receiver: Option<std::sync::mpsc::Receiver<Target>>,
+    reader: Option<std::thread::JoinHandle<Result<usize, TargetError>>>,
+}
+
+impl Iterator for AmphoraTargets {
+    type Item = Target;
+
+    fn next(&mut self) -> Option<Target> {
+        self.receiver.as_ref()?.recv().ok()
+    }
+}
+
+impl AmphoraTargets {
+    /// Stops the reading; the error that ended it early, if one did (the
+    /// list is read a second time: a disk can fail in between).
+    pub fn finish(mut self) -> Result<(), TargetError> {
+        self.stop().map(|_| ())
+    }
+
+    fn stop(&mut self) -> Result<usize, TargetError> {
+        // Unblocks a reader waiting to hand over the next amphora.
+        self.receiver = None;
+        match self.reader.take().map(std::thread::JoinHandle::join) {
+            None => Ok(0),
+            Some(Ok(read)) => read,
+            Some(Err(_)) => Err(TargetError::Unreadable(
+                "the thread reading it failed".into(),
+            )),
+        }
+    }
+}
+
+impl Drop for AmphoraTargets {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
 }
 
 fn amphora(item: &Value, port: u16) -> Result<Target, String> {
@@ -339,5 +568,33 @@ mod tests {
         ] {
             assert!(targets_from_amphora_json(bad, 1).is_err(), "{bad:?} read");
         }
+    }
+
+    #[test]
+    fn a_long_list_is_checked_whole_then_read_again_one_amphora_at_a_time() {
+        let row = |i: usize| {
+            format!(
+                "{{\"id\": \"a{i}\", \"lb_network_ip\": \"192.0.2.{}\", \"created_at\": \"2026-11-20T10:00:00\"}}",
+                i % 250
+            )
+        };
+        let rows: Vec<String> = (0..5000).map(row).collect();
+        let text = format!("[{}]\n{}\n", rows.join(",\n"), row(5000));
+        let list = AmphoraList::read(text.as_bytes(), 9443).unwrap();
+        assert_eq!(list.len(), 5001);
+        let mut targets = list.targets().unwrap();
+        let read: Vec<Target> = (&mut targets).collect();
+        targets.finish().unwrap();
+        assert_eq!(read, targets_from_amphora_json(&text, 9443).unwrap());
+        // Taken again, and left after a few: the reader stops.
+        let few: Vec<Target> = list.targets().unwrap().take(3).collect();
+        assert_eq!(few[2].amphora_id.as_deref(), Some("a2"));
+        // A bad amphora far down the list refuses the whole list at once.
+        let bad = format!("[{}, {{\"lb_network_ip\": \"192.0.2.1\"}}]", rows.join(","));
+        let err = AmphoraList::read(bad.as_bytes(), 9443).unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::AmphoraList("amphora 5001 of the list: no \"id\"".into())
+        );
     }
 }

@@ -180,7 +180,7 @@ impl Parser<'_> {
         if matches!(self.s.get(self.at), Some(b'e' | b'E')) {
             let mark = self.at;
             self.at += 1;
-            self.eat("+") || self.eat("-");
+            let _sign = self.eat("+") || self.eat("-");
             if digits(self) == 0 {
                 self.at = mark;
             } else {
