@@ -7,6 +7,7 @@ use clap::Args;
 use octavia_pki::demo_passwords_yml;
 use octavia_pki::fsio::{self, FsError, PlannedFile};
 use octavia_pki::packed::{K8sStyle, Packing};
+use octavia_pki::text;
 use octavia_pki::{
     CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
     Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
@@ -207,27 +208,25 @@ enum StyleChoice {
 
 impl GenerateArgs {
     /// The layout `--layout` writes, and the document it is packed into, if any.
-    fn form(&self) -> (Layout, Option<Packing>) {
+    fn form(&self) -> octavia_pki::Result<(Layout, Option<Packing>)> {
         let packing = match self.layout {
-            Form::Files(layout) => return (layout, None),
-            Form::Charm => Packing::Charm {
-                application: self.application.clone(),
-            },
+            Form::Files(layout) => return Ok((layout, None)),
+            Form::Charm => Packing::charm(&self.application)?,
             Form::OsaTree => Packing::OsaTree {
                 client_cn: self
                     .client_cn
                     .clone()
                     .unwrap_or_else(|| octavia_pki::osa_tree::DEFAULT_CLIENT_CN.into()),
             },
-            Form::K8s => Packing::Kubernetes {
-                namespace: self.namespace.clone(),
-                style: match self.style {
+            Form::K8s => Packing::kubernetes(
+                &self.namespace,
+                match self.style {
                     StyleChoice::Helm => K8sStyle::Helm,
                     StyleChoice::Atmosphere => K8sStyle::Atmosphere,
                 },
-            },
+            )?,
         };
-        (packing.layout(), Some(packing))
+        Ok((packing.layout(), Some(packing)))
     }
 }
 
@@ -281,7 +280,7 @@ impl CertSummary {
 
 pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
-    let (layout, packing) = args.form();
+    let (layout, packing) = args.form()?;
     let key_type = args.key_type.unwrap_or(if layout == Layout::Atmosphere {
         KeyType::EcdsaP256
     } else {
@@ -661,11 +660,11 @@ fn print_human(report: &Report<'_>) {
     output::print_written(&report.write);
     let check = format!(
         "octavia-pki check {} --passwords {}",
-        report.dir.display(),
+        text::shell_path(report.dir),
         report
             .passphrases_path
             .as_deref()
-            .map(|p| p.display().to_string())
+            .map(text::shell_path)
             .unwrap_or_else(|| "FILE".into())
     );
     if let (Some(packing), Some(document)) = (&report.packing, report.output) {
@@ -674,7 +673,7 @@ fn print_human(report: &Report<'_>) {
         let snippet = report.dir.join(octavia_pki::conf_snippet::FILE_NAME);
         outln!(
             "Check it: octavia-pki check --config-file {}",
-            snippet.display()
+            text::shell_path(&snippet)
         );
         outln!(
             "Next: install {} as /etc/octavia/octavia.conf.d/{} (root:octavia 0640; or merge its \
@@ -701,7 +700,7 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
         Packing::Charm { .. } => {
             outln!(
                 "Check it: octavia-pki check --charm-config {}",
-                document.display()
+                text::shell_path(document)
             );
         }
         Packing::Kubernetes { style, .. } => {
@@ -712,7 +711,7 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
             };
             outln!(
                 "Check it: octavia-pki check --k8s-secrets {}{with}",
-                document.display()
+                text::shell_path(document)
             );
             if *style == K8sStyle::Helm {
                 outln!(
@@ -726,7 +725,7 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
         Packing::OsaTree { client_cn } => {
             outln!(
                 "Check it: octavia-pki check {} --layout osa --passphrase-file FILE",
-                document.display()
+                text::shell_path(document)
             );
             outln!(
                 "OpenStack-Ansible's variables must match it: octavia_cert_dir: {} and \

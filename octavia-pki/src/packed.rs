@@ -104,24 +104,41 @@ impl Packing {
         }
     }
 
+    /// The charm's document for the Juju application `application`,
+    /// refused unless Juju takes the name: it is written into the document
+    /// and the commands printed with it.
+    pub fn charm(application: &str) -> Result<Self> {
+        Ok(Self::Charm {
+            application: valid_application(application)?.to_owned(),
+        })
+    }
+
+    /// `style`'s Secrets in `namespace`, refused unless Kubernetes takes the
+    /// name (an RFC 1123 label): it is written into the manifest and the
+    /// commands printed with it.
+    pub fn kubernetes(namespace: &str, style: K8sStyle) -> Result<Self> {
+        Ok(Self::Kubernetes {
+            namespace: valid_namespace(namespace)?.to_owned(),
+            style,
+        })
+    }
+
     /// What puts a new `file` in use.
     pub fn deploy_step(&self, file: &Path) -> String {
+        let file = crate::text::shell_path(file);
         match self {
             Self::Charm { application } => format!(
-                "juju config {application} --file {} (the charm writes the files and restarts Octavia's services)",
-                file.display()
+                "juju config {application} --file {file} (the charm writes the files and restarts Octavia's services)"
             ),
             Self::Kubernetes { namespace, .. } => format!(
-                "kubectl apply -n {namespace} -f {}, then restart Octavia's pods (kubectl -n {namespace} \
+                "kubectl apply -n {namespace} -f {file}, then restart Octavia's pods (kubectl -n {namespace} \
                  rollout restart deployment/octavia-worker deployment/octavia-housekeeping \
-                 daemonset/octavia-health-manager; Secrets mounted with subPath are never refreshed)",
-                file.display()
+                 daemonset/octavia-health-manager; Secrets mounted with subPath are never refreshed)"
             ),
             Self::OsaTree { client_cn } => format!(
                 "openstack-ansible openstack.osa.octavia (os-octavia-install.yml before 2024.1), with \
-                 octavia_cert_dir: {} and octavia_cert_client_req_common_name: {client_cn} (its role \
-                 installs the files on every controller and restarts Octavia's services)",
-                file.display()
+                 octavia_cert_dir: {file} and octavia_cert_client_req_common_name: {client_cn} (its role \
+                 installs the files on every controller and restarts Octavia's services)"
             ),
         }
     }
@@ -174,6 +191,49 @@ fn b64(bytes: &[u8]) -> Zeroizing<String> {
     Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
+/// `name` when Juju takes it as an application name (juju/names:
+/// lower-case letters, digits and single hyphens, starting with a letter, no
+/// part after a hyphen all digits).
+fn valid_application(name: &str) -> Result<&str> {
+    let parts_ok = name.split('-').enumerate().all(|(i, part)| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && part.bytes().any(|b| b.is_ascii_lowercase())
+            && (i > 0 || part.as_bytes()[0].is_ascii_lowercase())
+    });
+    if parts_ok {
+        Ok(name)
+    } else {
+        Err(Error::InvalidOptions(format!(
+            "{name:?} is not a Juju application name (lower-case letters, digits and single \
+             hyphens, starting with a letter, e.g. octavia)"
+        )))
+    }
+}
+
+/// `name` when Kubernetes takes it as a namespace: an RFC 1123 label (at
+/// most 63 lower-case letters, digits and hyphens, starting and ending with
+/// a letter or digit).
+fn valid_namespace(name: &str) -> Result<&str> {
+    let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let bytes = name.as_bytes();
+    let ok = !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes.iter().all(|b| alnum(b) || *b == b'-')
+        && bytes.first().is_some_and(alnum)
+        && bytes.last().is_some_and(alnum);
+    if ok {
+        Ok(name)
+    } else {
+        Err(Error::InvalidOptions(format!(
+            "{name:?} is not a Kubernetes namespace (at most 63 lower-case letters, digits and \
+             hyphens, starting and ending with a letter or digit, e.g. openstack)"
+        )))
+    }
+}
+
 /// The charm's options for `application`: `files` (by their names in
 /// [`Layout::Charm`]) and the CA key's passphrase.
 fn charm_options(
@@ -181,6 +241,7 @@ fn charm_options(
     files: &Files,
     passphrase: Option<&Passphrase>,
 ) -> Result<Zeroizing<String>> {
+    let application = valid_application(application)?;
     let mut out = Zeroizing::new(format!(
         "# The Octavia PKI as charm-octavia's options, written by octavia-pki {}:\n\
          #   juju config {application} --file THIS-FILE\n\
@@ -215,6 +276,7 @@ fn charm_options(
 /// `style`'s Secrets in `namespace`, holding `files` (by their names in the
 /// style's layout).
 fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Zeroizing<String>> {
+    let namespace = valid_namespace(namespace)?;
     let mut out = Zeroizing::new(format!(
         "# The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:\n\
          #   kubectl apply -n {namespace} -f THIS-FILE\n\
@@ -582,7 +644,8 @@ fn unpack_charm(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
              expected string); quote the value"
         ));
     }
-    Ok((Packing::Charm { application }, files, passphrase))
+    let packing = Packing::charm(&application).map_err(|e| e.to_string())?;
+    Ok((packing, files, passphrase))
 }
 
 /// What a string option holds when it is set to something else (a YAML
@@ -632,9 +695,9 @@ fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
     let namespace = secrets
         .iter()
         .find_map(|d| d["metadata"]["namespace"].as_str())
-        .unwrap_or("openstack")
-        .to_owned();
-    let packing = Packing::Kubernetes { namespace, style };
+        .unwrap_or("openstack");
+    let packing =
+        Packing::kubernetes(namespace, style).map_err(|e| format!("metadata.namespace: {e}"))?;
     let layout = packing.layout().files();
     let mut files = Files::new();
     for secret in secrets {
@@ -907,10 +970,14 @@ mod tests {
             .map(|n| (n.to_owned(), Zeroizing::new(format!("<{n}>").into_bytes())))
             .collect();
         let charm = Packing::Charm {
-            application: "octa via".into(),
+            application: "octa-via2".into(),
         };
-        let text =
-            charm_options("octa via", &files, Some(&Passphrase::new("p\"q\\r".into()))).unwrap();
+        let text = charm_options(
+            "octa-via2",
+            &files,
+            Some(&Passphrase::new("p\"q\\r".into())),
+        )
+        .unwrap();
         let u = unpack(PackedKind::Charm, &text).unwrap();
         assert_eq!(u.files, files);
         assert_eq!(u.passphrase().unwrap().expose(), "p\"q\\r");

@@ -74,6 +74,11 @@ pub fn shell_quote(word: &str) -> Cow<'_, str> {
     Cow::Owned(format!("'{}'", word.replace('\'', "'\"'\"'")))
 }
 
+/// `path` as one shell word, for a command printed to be run as it is.
+pub fn shell_path(path: &std::path::Path) -> String {
+    shell_quote(&path.to_string_lossy()).into_owned()
+}
+
 /// When something comes, `left` from now, in words: `in 3 days`, `in 1
 /// day`, `in less than a day`, `1 day ago`; never "in 0 days" with hours left.
 pub fn in_days(left: time::Duration) -> String {

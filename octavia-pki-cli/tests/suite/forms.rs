@@ -589,3 +589,69 @@ pub(crate) const OSA_RENDERING: &[&str] = &[
     "key-file-permissions",
     "server-certs-key-passphrase-insecure",
 ];
+
+/// A namespace or application name goes into the document and into the
+/// commands printed with it: one that Kubernetes or Juju would refuse (a
+/// line break that would add a key to the manifest, a space, a quote) is
+/// refused before anything is written; one they take is written and read
+/// back as it was.
+#[test]
+fn names_written_into_documents_are_those_their_deployers_take() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pass = tmp.path().join("ca.pass");
+    std::fs::write(&pass, "a-names-test-passphrase\n").unwrap();
+    let generate = |layout: &str, option: &str, name: &str, out: &Path| {
+        let mut cmd = octavia_pki();
+        cmd.args(["generate", "--layout", layout, option, name, "--output"])
+            .arg(out)
+            .arg("--work-dir")
+            .arg(out.with_extension("ca"))
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .args(["--key-type", "ecdsa-p256"]);
+        run(&mut cmd)
+    };
+    let refused = [
+        ("k8s", "--namespace", "x\nkind: Evil"),
+        ("k8s", "--namespace", "Openstack"),
+        ("k8s", "--namespace", "lb-"),
+        ("k8s", "--namespace", &"a".repeat(64)),
+        ("charm", "--application", "octavia\nevil:"),
+        ("charm", "--application", "octavia; rm -rf /"),
+        ("charm", "--application", "1octavia"),
+        ("charm", "--application", "octavia-1"),
+    ];
+    for (i, (layout, option, name)) in refused.iter().enumerate() {
+        let out = tmp.path().join(format!("refused-{i}.yaml"));
+        let ran = generate(layout, option, name, &out);
+        let stderr = String::from_utf8_lossy(&ran.stderr);
+        assert_eq!(ran.status.code(), Some(1), "{name:?}: {stderr}");
+        assert!(stderr.contains("is not a"), "{name:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            !out.exists() && !out.with_extension("ca").exists(),
+            "{name:?}"
+        );
+    }
+    for (layout, option, name, flag) in [
+        ("k8s", "--namespace", "lb-2", "--k8s-secrets"),
+        ("charm", "--application", "octavia-lb", "--charm-config"),
+    ] {
+        let out = tmp.path().join(format!("{layout}.yaml"));
+        let ran = generate(layout, option, name, &out);
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&ran.stdout);
+        assert!(stdout.contains(&format!(" {name} ")), "{stdout}");
+        let read = ok(octavia_pki()
+            .args(["check", flag])
+            .arg(&out)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .args(["--format", "json"]));
+        assert!(read.contains("\"errors\": 0"), "{read}");
+    }
+}

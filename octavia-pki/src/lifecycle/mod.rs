@@ -13,6 +13,7 @@ mod rotate;
 mod staged;
 mod state;
 
+use crate::text::shell_path;
 use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::public_key::PublicKey;
@@ -264,11 +265,11 @@ impl<'a> WorkDir<'a> {
     /// The options that name the set to the next change (`rotate finish`):
     /// none for the directory's default, else what named it to this one.
     fn change_args(&self) -> String {
-        let work_dir = format!(" --work-dir {}", self.to.work_dir.display());
+        let work_dir = format!(" --work-dir {}", shell_path(self.to.work_dir));
         match self.to.deployed.map(|s| &s.origin) {
             // The tree is the work directory.
             Some(crate::sources::Origin::Packed { file, .. }) if self.layout == Layout::Osa => {
-                format!(" --layout osa --work-dir {}", file.display())
+                format!(" --layout osa --work-dir {}", shell_path(file))
             }
             Some(crate::sources::Origin::Packed { file, .. }) => {
                 let flag = if self.layout == Layout::Charm {
@@ -276,7 +277,7 @@ impl<'a> WorkDir<'a> {
                 } else {
                     "--k8s-secrets"
                 };
-                format!(" {flag} {}{work_dir}", file.display())
+                format!(" {flag} {}{work_dir}", shell_path(file))
             }
             Some(crate::sources::Origin::OctaviaConf(_)) => {
                 format!(" {}{work_dir}", self.location_args())
@@ -291,7 +292,7 @@ impl<'a> WorkDir<'a> {
         match self.to.deployed.map(|s| &s.origin) {
             Some(crate::sources::Origin::OctaviaConf(files)) => files
                 .iter()
-                .map(|f| format!("--config-file {}", f.display()))
+                .map(|f| format!("--config-file {}", shell_path(f)))
                 .collect::<Vec<_>>()
                 .join(" "),
             // Run where the deployer unpacked it.
@@ -300,7 +301,7 @@ impl<'a> WorkDir<'a> {
                 crate::packed::DEPLOYED_DIR,
                 self.layout
             ),
-            _ => format!("--dir {}", self.to.dir.display()),
+            _ => format!("--dir {}", shell_path(self.to.dir)),
         }
     }
 
