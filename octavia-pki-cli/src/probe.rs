@@ -318,9 +318,11 @@ struct Json {
 /// `value` as pretty JSON, each line after the first indented by `indent`:
 /// as it is printed nested that deep (JSON text never holds a raw line break).
 fn nested_json(value: &impl serde::Serialize, indent: &str) -> Result<String, Error> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::InvalidOptions(format!("cannot encode the JSON report: {e}")))?;
-    Ok(text.replace('\n', &format!("\n{indent}")))
+    // Escaped as every JSON report is (`output::json_text`).
+    let text = output::json_text(value)?;
+    Ok(text
+        .trim_end_matches('\n')
+        .replace('\n', &format!("\n{indent}")))
 }
 
 impl Json {

@@ -20,6 +20,7 @@ use crate::role::Role;
 use crate::secret::Passphrase;
 use crate::sources::{Origin, Sources};
 use crate::yaml::Yaml;
+use crate::yaml::write::{self, Node};
 
 /// Where the deployer puts the unpacked files on a controller (the charm's
 /// `OCTAVIA_CACERT_DIR`, the pods' mounts), for commands run there.
@@ -242,34 +243,31 @@ fn charm_options(
     passphrase: Option<&Passphrase>,
 ) -> Result<Zeroizing<String>> {
     let application = valid_application(application)?;
-    let mut out = Zeroizing::new(format!(
-        "# The Octavia PKI as charm-octavia's options, written by octavia-pki {}:\n\
-         #   juju config {application} --file THIS-FILE\n\
-         # It holds the issuing CA's key and passphrase: keep it private (0600).\n{}:\n",
-        env!("CARGO_PKG_VERSION"),
-        quoted(application)?.as_str()
-    ));
     let layout = Layout::Charm.files();
+    let mut options = Vec::new();
     for (option, role) in CHARM_OPTIONS {
         let file = files
             .get(layout.of(role))
             .ok_or_else(|| missing(layout.of(role)))?;
-        for part in ["  ", option, ": \"", &b64(file), "\"\n"] {
-            out.push_str(part);
-        }
+        options.push((option, Node::Text(b64(file))));
     }
     let passphrase = passphrase.ok_or_else(|| {
         Error::InvalidOptions("the charm's options need the CA key's passphrase".into())
     })?;
-    for part in [
-        "  ",
-        CHARM_PASSPHRASE,
-        ": ",
-        &quoted(passphrase.expose())?,
-        "\n",
-    ] {
-        out.push_str(part);
-    }
+    options.push((CHARM_PASSPHRASE, Node::text(passphrase.expose())));
+    let mut out = Zeroizing::new(String::new());
+    write::document(
+        &mut out,
+        &[
+            &format!(
+                "The Octavia PKI as charm-octavia's options, written by octavia-pki {}:",
+                env!("CARGO_PKG_VERSION")
+            ),
+            &format!("  juju config {application} --file THIS-FILE"),
+            "It holds the issuing CA's key and passphrase: keep it private (0600).",
+        ],
+        &Node::Map(vec![(application, Node::Map(options))]),
+    );
     Ok(out)
 }
 
@@ -277,12 +275,15 @@ fn charm_options(
 /// style's layout).
 fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Zeroizing<String>> {
     let namespace = valid_namespace(namespace)?;
-    let mut out = Zeroizing::new(format!(
-        "# The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:\n\
-         #   kubectl apply -n {namespace} -f THIS-FILE\n\
-         # They hold the CA keys: keep this file private (0600).\n",
-        env!("CARGO_PKG_VERSION")
-    ));
+    let head = [
+        format!(
+            "The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:",
+            env!("CARGO_PKG_VERSION")
+        ),
+        format!("  kubectl apply -n {namespace} -f THIS-FILE"),
+        "They hold the CA keys: keep this file private (0600).".to_owned(),
+    ];
+    let mut comment: Vec<&str> = head.iter().map(String::as_str).collect();
     let mut secrets: BTreeMap<&str, Vec<(String, &[u8])>> = BTreeMap::new();
     for (name, bytes) in files {
         let (secret, key) = secret_key(style, name);
@@ -290,6 +291,7 @@ fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Z
     }
     let client = files.get("client/tls-combined.pem");
     let tls = style == K8sStyle::Atmosphere;
+    let mut out = Zeroizing::new(String::new());
     for (secret, mut keys) in secrets {
         // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
         // client's, split from the combined file; the CA's, as deployed.
@@ -301,32 +303,34 @@ fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Z
             keys.push(("tls.key".into(), split.1.as_bytes()));
         }
         keys.sort_by(|a, b| a.0.cmp(&b.0));
-        out.push_str(&format!(
-            "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret}\n  namespace: {}\n\
-             type: {}\ndata:\n",
-            quoted(namespace)?.as_str(),
-            if tls { "kubernetes.io/tls" } else { "Opaque" }
-        ));
-        for (key, bytes) in keys {
-            for part in ["  ", &key, ": ", &b64(bytes), "\n"] {
-                out.push_str(part);
-            }
-        }
+        let data = keys
+            .iter()
+            .map(|(key, bytes)| (key.as_str(), Node::Text(b64(bytes))))
+            .collect();
+        let doc = Node::Map(vec![
+            ("apiVersion", Node::text("v1")),
+            ("kind", Node::text("Secret")),
+            (
+                "metadata",
+                Node::Map(vec![
+                    ("name", Node::text(secret)),
+                    ("namespace", Node::text(namespace)),
+                ]),
+            ),
+            (
+                "type",
+                Node::text(if tls { "kubernetes.io/tls" } else { "Opaque" }),
+            ),
+            ("data", Node::Map(data)),
+        ]);
+        write::document(&mut out, &comment, &doc);
+        comment.clear();
     }
     Ok(out)
 }
 
 fn missing(name: &str) -> Error {
     Error::InvalidOptions(format!("no {name} to pack"))
-}
-
-/// `text` as a YAML double-quoted scalar: a JSON string is one (YAML 1.2,
-/// section 7.3.1: its escapes include all of JSON's). Zeroized, as it may
-/// be a passphrase.
-fn quoted(text: &str) -> Result<Zeroizing<String>> {
-    serde_json::to_string(text)
-        .map(Zeroizing::new)
-        .map_err(|e| Error::InvalidOptions(format!("a value to pack: {e}")))
 }
 
 /// A bundle's certificates and its key, as `tls.crt` and `tls.key`.

@@ -654,4 +654,27 @@ fn names_written_into_documents_are_those_their_deployers_take() {
             .args(["--format", "json"]));
         assert!(read.contains("\"errors\": 0"), "{read}");
     }
+    // The charm's document as PyYAML (YAML 1.1, the charm's and Ansible's
+    // reader) reads it: the passphrase is the text given, not a boolean,
+    // a comment or a second key.
+    let hostile = "yes: #no 'q' \"d\" \\ \u{202e}";
+    let hostile_pass = tmp.path().join("hostile.pass");
+    std::fs::write(&hostile_pass, format!("{hostile}\n")).unwrap();
+    let out = tmp.path().join("hostile.yaml");
+    ok(octavia_pki()
+        .args(["generate", "--layout", "charm", "--output"])
+        .arg(&out)
+        .arg("--work-dir")
+        .arg(tmp.path().join("hostile-ca"))
+        .arg("--passphrase-file")
+        .arg(&hostile_pass)
+        .args(["--key-type", "ecdsa-p256"]));
+    let read = ok(peer_python()
+        .args([
+            "-c",
+            "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); \
+             o = d['octavia']; sys.stdout.write(o['lb-mgmt-issuing-ca-key-passphrase'] + '|' + str(len(o)))",
+        ])
+        .arg(&out));
+    assert_eq!(read, format!("{hostile}|5"));
 }

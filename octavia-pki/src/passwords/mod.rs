@@ -356,13 +356,23 @@ pub(crate) fn server_ca_passphrase(
 /// A `passwords.yml` holding only the two CA passphrases, for demonstration
 /// sets; the header says so.
 pub fn demo_passwords_yml(passphrases: &CaPassphrases) -> Zeroizing<String> {
-    Zeroizing::new(format!(
-        "---\n# DEMO passwords made by `octavia-pki generate --demo`: not for production.\n\
-         # In a real deployment these come from /etc/kolla/passwords.yml (kolla-genpwd).\n\
-         {CA_PASSWORD}: {}\n{CLIENT_CA_PASSWORD}: {}\n",
-        passphrases.server_ca.expose(),
-        passphrases.client_ca.expose()
-    ))
+    use crate::yaml::write::{self, Node};
+    let mut out = Zeroizing::new(String::new());
+    write::document(
+        &mut out,
+        &[
+            "DEMO passwords made by `octavia-pki generate --demo`: not for production.",
+            "In a real deployment these come from /etc/kolla/passwords.yml (kolla-genpwd).",
+        ],
+        &Node::Map(vec![
+            (CA_PASSWORD, Node::text(passphrases.server_ca.expose())),
+            (
+                CLIENT_CA_PASSWORD,
+                Node::text(passphrases.client_ca.expose()),
+            ),
+        ]),
+    );
+    out
 }
 
 #[cfg(test)]

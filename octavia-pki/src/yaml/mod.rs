@@ -30,6 +30,8 @@
 //!   expanded document is capped at [`MAX_NODES`] nodes and
 //!   [`MAX_SCALAR_BYTES`] bytes of text, and nesting at [`MAX_DEPTH`], each
 //!   an error that says so, before memory is spent.
+//! - **Writing.** The documents this crate generates are written by one
+//!   writer from a tree (`write.rs`), every text double-quoted.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -43,6 +45,7 @@ pub use yaml_rust2::Yaml;
 mod construct;
 mod json;
 mod python;
+pub(crate) mod write;
 
 /// The most nodes an expanded document may have (a passwords.yml has a few
 /// hundred; kolla's globals.yml a few thousand).
