@@ -363,6 +363,25 @@ pub fn unfinished(history: &[HistoryEntry], ca: CaRole) -> Option<&HistoryEntry>
     (!finished_after(history, last, ca)).then(|| &history[last])
 }
 
+/// The staged server CA rotation `history` records in flight at `now` whose
+/// server CA file (`server_ca`, its certificates) no longer holds the
+/// replaced CA: every amphora issued before the rotation serves a
+/// certificate the controllers then refuse. `None` once the replaced CA has
+/// expired (those amphorae are refused anyway), or when the file holds it.
+pub(crate) fn server_ca_rotation_lost<'h>(
+    history: &'h [HistoryEntry],
+    server_ca: &[Certificate],
+    now: OffsetDateTime,
+) -> Option<&'h HistoryEntry> {
+    let entry = unfinished(history, CaRole::ServerCa)?;
+    let replaced_valid = OffsetDateTime::parse(&entry.old_not_after, &Rfc3339)
+        .is_ok_and(|not_after| not_after > now);
+    let kept = server_ca
+        .iter()
+        .any(|c| c.public_key_sha256() == entry.old_key_sha256);
+    (replaced_valid && !kept).then_some(entry)
+}
+
 /// Whether a change that ends a staged rotation of `ca` follows entry `i`:
 /// its `rotate finish`, or a replacement of that CA at once (an immediate
 /// rotation, a set generated anew), which abandons it.

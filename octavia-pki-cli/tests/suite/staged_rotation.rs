@@ -372,6 +372,42 @@ fn check_reports_the_generation_a_bundle_without_its_cross_certificate_strands()
 }
 
 #[test]
+fn check_reports_a_staged_server_ca_rotation_whose_old_ca_was_dropped() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    set.stage("server-ca");
+    let (report, code) = set.report("check");
+    assert_eq!(code, Some(0), "{report:#}");
+
+    // The old CA removed by hand (an older version's renewal did the same):
+    // every amphora issued before the rotation is refused.
+    let server_ca = set.dir.join("server_ca.cert.pem");
+    let text = fs::read_to_string(&server_ca).unwrap();
+    let first = text
+        .split_inclusive("-----END CERTIFICATE-----\n")
+        .next()
+        .unwrap();
+    fs::write(&server_ca, first).unwrap();
+    let (report, code) = set.report("check");
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(
+        findings_at(&report, "error"),
+        ["staged-rotation-lost@server_ca.cert.pem"]
+    );
+    assert!(
+        report.to_string().contains("octavia-pki-history.jsonl"),
+        "{report:#}"
+    );
+    // Without the work directory, no history says what belongs: the file
+    // alone is a plain set.
+    let out = run(octavia_pki()
+        .arg("check")
+        .arg(&set.dir)
+        .arg("--passwords")
+        .arg(&set.passwords));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
 fn every_release_issues_from_the_staged_server_ca_file_with_the_new_ca() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
     set.stage("server-ca");

@@ -78,12 +78,15 @@ impl SetState {
         let vault = wd.to.vault_password;
         let history = history::read_history(wd.to.work_dir, vault)?;
         let server_file = wd.w(work_dir::SERVER_CA_CERT);
-        let older = if fsio::exists(&server_file) {
-            let certificates = crate::model::read_certificates(&server_file, vault)?;
-            older_cas(&certificates).into_iter().cloned().collect()
+        let server_certificates = if fsio::exists(&server_file) {
+            crate::model::read_certificates(&server_file, vault)?
         } else {
             Vec::new()
         };
+        let older: Vec<Certificate> = older_cas(&server_certificates)
+            .into_iter()
+            .cloned()
+            .collect();
         // The cross-certificate: in the bundle's chain, the current client
         // CA's key certified by another (a chain of the CA's own issuers is not one).
         let bundle = wd.d(Role::ClientCert);
@@ -98,12 +101,8 @@ impl SetState {
             None
         };
         let staged_client = history::unfinished(&history, CaRole::ClientCa);
-        if let Some(entry) = history::unfinished(&history, CaRole::ServerCa)
+        if let Some(entry) = history::server_ca_rotation_lost(&history, &server_certificates, now)
             && !ending.contains(&CaRole::ServerCa)
-            && !older
-                .iter()
-                .any(|c| c.public_key_sha256() == entry.old_key_sha256)
-            && entry_old_not_after(entry).is_some_and(|t| t > now)
         {
             return Err(lost(CaRole::ServerCa, entry, &server_file));
         }
@@ -152,14 +151,6 @@ pub(super) fn older_cas(certificates: &[Certificate]) -> Vec<&Certificate> {
         .iter()
         .filter(|c| c.public_key_raw() != key)
         .collect()
-}
-
-fn entry_old_not_after(entry: &HistoryEntry) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(
-        &entry.old_not_after,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .ok()
 }
 
 fn lost(role: CaRole, entry: &HistoryEntry, file: &std::path::Path) -> Error {

@@ -57,6 +57,7 @@ macro_rules! registry {
             ed25519_server_ca_key: ED25519_SERVER_CA_KEY,
             client_cert_untrusted: CLIENT_CERT_UNTRUSTED,
             foreign_certificate_trusted: FOREIGN_CERTIFICATE_TRUSTED,
+            staged_rotation_lost: STAGED_ROTATION_LOST,
             ca_chain_incomplete: CA_CHAIN_INCOMPLETE,
             server_ca_missing_issuer: SERVER_CA_MISSING_ISSUER,
             server_ca_key_id_not_sha1: SERVER_CA_KEY_ID_NOT_SHA1,
