@@ -524,6 +524,11 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
 
 /// Codes no committed fixture directory can show, and the test that shows each instead.
 const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
+    // A work directory's history and a staged rotation made by this tool.
+    (
+        "staged-rotation-lost",
+        "check_reports_a_staged_server_ca_rotation_whose_old_ca_was_dropped in tests/suite/staged_rotation.rs",
+    ),
     // Judged against the real Ansible and oslo.config (the peers' venvs).
     (
         "password-not-as-written",

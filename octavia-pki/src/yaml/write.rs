@@ -1,7 +1,8 @@
 //! The one YAML writer for the documents this crate generates (the charm's
 //! options, Kubernetes Secrets): a document is built as a tree of mappings
 //! and texts, never by pasting values into YAML, and every text (keys
-//! included) is written double-quoted with its escapes. That style reads
+//! included) that is not a plain name is written double-quoted with its
+//! escapes. That style reads
 //! the same in YAML 1.1 (PyYAML, Ansible) and 1.2 (go-yaml: kubectl, Juju):
 //! no value is typed (`yes`, `1e3`, `0x1F` stay text), and no character of a
 //! value can end the line, the mapping or the document.
@@ -69,8 +70,25 @@ fn mapping(out: &mut Zeroizing<String>, entries: &[(&str, Node<'_>)], indent: us
     }
 }
 
-/// `text` as a YAML double-quoted scalar.
+/// `text` plain when it reads as that text in YAML 1.1 and 1.2 alike (a
+/// name such as `octavia_ca_password` or `tls.crt`: a letter, then letters,
+/// digits and `_-./`, and no word YAML 1.1 types), else double-quoted.
 fn scalar(out: &mut Zeroizing<String>, text: &str) {
+    let typed = ["y", "yes", "n", "no", "true", "false", "on", "off", "null"];
+    let plain = text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c))
+        && !typed.iter().any(|w| w.eq_ignore_ascii_case(text));
+    if plain {
+        out.push_str(text);
+    } else {
+        quoted(out, text);
+    }
+}
+
+/// `text` as a YAML double-quoted scalar.
+fn quoted(out: &mut Zeroizing<String>, text: &str) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -112,6 +130,12 @@ mod tests {
             "\u{1b}[31m\u{7f}\u{85}\u{2028}\u{2029}\u{feff}\u{202e}",
             "--- \n...",
             "é ☃ 😀",
+            "Yes",
+            "NULL",
+            "octavia_ca_password",
+            "a.b-c_d/e",
+            "1.5",
+            "x:y",
         ];
         for text in hostile {
             let doc = Node::Map(vec![("outer", Node::Map(vec![(text, Node::text(text))]))]);
