@@ -524,6 +524,11 @@ fn explain_prints_cause_symptom_and_fix_for_every_code() {
 
 /// Codes no committed fixture directory can show, and the test that shows each instead.
 const SHOWN_ELSEWHERE: &[(&str, &str)] = &[
+    // A run of this tool killed half-way.
+    (
+        "interrupted-write",
+        "check_reports_an_interrupted_write_until_it_is_recovered in tests/suite/recovery.rs",
+    ),
     // A work directory's history and a staged rotation made by this tool.
     (
         "staged-rotation-lost",

@@ -755,3 +755,31 @@ fn messages_name_the_trees_files_never_the_temporary_ones() {
     assert!(!err.contains("octavia-pki-unpacked"), "{err}");
     assert!(err.contains(&key.display().to_string()), "{err}");
 }
+
+/// A write killed half-way leaves its journal pending: `check` says so (the
+/// files may mix two states that its rules do not all see) until `recover`
+/// closes it.
+#[test]
+fn check_reports_an_interrupted_write_until_it_is_recovered() {
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let killed = run(octavia_pki()
+        .args(["renew", "client"])
+        .args(set.change_args())
+        .env("OCTAVIA_PKI_FAULT", "rename:1"));
+    assert!(!killed.status.success());
+    let (report, _) = set.report("check");
+    assert_eq!(
+        findings_at(&report, "warning"),
+        ["interrupted-write@-"],
+        "{report:#}"
+    );
+    assert!(report.to_string().contains(".journal.json"), "{report:#}");
+    ok(octavia_pki().arg("recover").args(
+        set.change_args()
+            .iter()
+            .filter(|a| !a.contains("passwords")),
+    ));
+    let (report, code) = set.report("check");
+    assert_eq!(code, Some(0), "{report:#}");
+    assert!(findings_at(&report, "warning").is_empty(), "{report:#}");
+}

@@ -450,6 +450,28 @@ impl Checker<'_> {
         self.conf_options();
         self.apply_rules(load, cert_manager);
         self.work_dir_belongs(passwords);
+        self.interrupted_writes();
+    }
+
+    /// A write of this tool's that was interrupted (its journal still
+    /// pending, in the directory or the work directory): the files may mix
+    /// the states before and after it, which the rules above may not see.
+    fn interrupted_writes(&mut self) {
+        let dirs = [
+            Some(self.sources.dir.as_path()),
+            self.sources.work_dir.as_deref(),
+        ];
+        for journal in crate::fsio::pending_journals(dirs.into_iter().flatten()) {
+            self.find_in(
+                codes::INTERRUPTED_WRITE,
+                None,
+                format!(
+                    "{} records a write of octavia-pki that did not finish: the files may mix the \
+                     set before and after it",
+                    journal.display()
+                ),
+            );
+        }
     }
 
     /// octavia.conf's options besides the files, for a set read from it.

@@ -34,6 +34,11 @@ super::finding_codes! {
         Some("after a renewal from it: \"tlsv1 alert unknown ca\" / \"certificate verify failed\""),
         "Give the work directory of this set (--work-dir), or restore the replaced files from the .backup/ directories beside them.",
         "renew and rotate issue from the work directory's CA keys and rewrite some deployed files but not others. With another set's work directory, or after a run stopped between writing the deployed files and the work directory, the result mixes two sets: renew and rotate refuse it, and check --work-dir reports it. Compared by public key, so a renewed certificate (same key) is the same CA.";
+    INTERRUPTED_WRITE = "interrupted-write", Warning,
+        "A write of octavia-pki to these files was interrupted (killed, power lost): its journal is still pending.",
+        None,
+        "Run `octavia-pki recover` (with the same directories): it brings the files back to one whole state, before or after the write, and says which; renew, rotate and generate do it first by themselves.",
+        "Every write of generate, renew and rotate is journalled (.backup/<run>.journal.json) before its first rename and the journal is closed when the last file is in place. A journal still pending means the run stopped in between: some files may be new and others old, a mix the other findings judge only as far as they see it (a new client certificate beside an old CA shows, an old trust file beside a new work directory may not).";
     FILE_TOO_LARGE = "file-too-large", Error,
         "The file is far larger than any certificate or key file.",
         None,
