@@ -810,8 +810,8 @@ fn the_charms_passphrase_is_judged_as_its_template_writes_it_and_oslo_config_rea
         .arg("--passphrase-file")
         .arg(&lead_pass));
     let text = fs::read_to_string(&file).unwrap().replace(
-        "lb-mgmt-issuing-ca-key-passphrase: \"lead\"",
-        "lb-mgmt-issuing-ca-key-passphrase: \" lead\"",
+        "lb-mgmt-issuing-ca-key-passphrase: lead\n",
+        "lb-mgmt-issuing-ca-key-passphrase: \" lead\"\n",
     );
     fs::write(&file, &text).unwrap();
     let out = run(octavia_pki()
@@ -836,8 +836,8 @@ fn the_charms_passphrase_is_judged_as_its_template_writes_it_and_oslo_config_rea
     fs::write(
         &file,
         generated.replace(
-            "lb-mgmt-issuing-ca-key-passphrase: \"Charm0Passphrase\"",
-            "lb-mgmt-issuing-ca-key-passphrase: 12345",
+            "lb-mgmt-issuing-ca-key-passphrase: Charm0Passphrase\n",
+            "lb-mgmt-issuing-ca-key-passphrase: 12345\n",
         ),
     )
     .unwrap();

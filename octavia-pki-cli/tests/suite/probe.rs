@@ -846,6 +846,13 @@ fn the_file_descriptor_limit_bounds_the_amphorae_in_flight() {
             && stderr.contains("ulimit -n"),
         "{stderr}"
     );
-    assert!(out.stdout.is_empty());
+    // --format json: the failure as the error report, nothing else.
+    let error: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("file-descriptor limit")),
+        "{error:#}"
+    );
     drop(silent);
 }
