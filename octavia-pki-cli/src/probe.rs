@@ -149,7 +149,9 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
         None => None,
     };
     let total = targets.len() + list.as_ref().map_or(0, AmphoraList::len);
-    if total == 0 {
+    // An amphora list that lists none is a cloud without amphorae (yet): a
+    // probe of nothing, which monitoring reads as all well.
+    if total == 0 && args.amphorae.is_none() {
         return Err(Error::InvalidOptions(
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
@@ -519,6 +521,9 @@ impl Report for Human {
             .map(|(status, n)| format!("{n} {status}"))
             .collect();
         out.line("")?;
+        if summary.is_empty() {
+            return out.line("Summary: the amphora list holds no amphora");
+        }
         out.line(&format!("Summary: {}", summary.join(", ")))
     }
 }

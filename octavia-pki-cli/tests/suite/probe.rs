@@ -599,6 +599,27 @@ fn bad_targets_and_missing_files_are_usage_errors_naming_the_cause() {
     let (code, err) = probe(&[]);
     assert_eq!(code, Some(2));
     assert!(err.contains("no amphora to probe"), "{err}");
+    // An amphora list of none is a cloud without amphorae: all well, in
+    // every format, not an error every monitoring run would raise.
+    let empty = set.tmp.path().join("empty.json");
+    std::fs::write(&empty, "[]\n").unwrap();
+    for format in ["human", "json", "prometheus"] {
+        let out = run(octavia_pki()
+            .arg("probe")
+            .arg("--dir")
+            .arg(&set.dir)
+            .arg("--amphorae")
+            .arg(&empty)
+            .args(["--format", format]));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stdout}");
+        let whole = match format {
+            "human" => "Summary: the amphora list holds no amphora",
+            "json" => "\"targets\": []",
+            _ => "octavia_pki_run_success{command=\"probe\"} 1",
+        };
+        assert!(stdout.contains(whole), "{format}: {stdout}");
+    }
     let not_json = set.tmp.path().join("amphorae.json");
     std::fs::write(&not_json, "id  lb_network_ip\nabc 10.0.0.1\n").unwrap();
     let (code, err) = probe(&["--amphorae", not_json.to_str().unwrap()]);
