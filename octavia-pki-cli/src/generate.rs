@@ -337,25 +337,15 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         },
     };
     // One writer at a time, from the first look at what exists to the last rename.
-    let lock = if args.dry_run {
-        None
-    } else {
-        let mut dirs = vec![work_dir.as_path()];
+    let lock = {
+        let mut dirs = vec![work_dir.clone()];
         match &document {
-            Some(document) if tree => dirs.push(document.as_path()),
-            Some(document) => dirs.push(parent_dir(document)),
-            None => dirs.push(dir.as_path()),
+            Some(document) if tree => dirs.push(document.clone()),
+            Some(document) => dirs.push(parent_dir(document).to_owned()),
+            None => dirs.push(dir.clone()),
         }
-        dirs.extend(args.demo.as_deref());
-        let lock = fsio::DirLock::acquire(&dirs)?;
-        // A write a killed run left half done is brought back first.
-        for recovery in fsio::recover(&lock, false)? {
-            errln!(
-                "octavia-pki: {}",
-                crate::lifecycle::recovery_line(&recovery)
-            );
-        }
-        Some(lock)
+        dirs.extend(args.demo.clone());
+        crate::lifecycle::lock_set(&dirs, args.dry_run)?
     };
     let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();

@@ -149,23 +149,7 @@ impl SetArgs {
         dry_run: bool,
         vault: Option<&Passphrase>,
     ) -> Result<Option<fsio::DirLock>, Error> {
-        let dirs = self.lock_dirs(vault)?;
-        if dry_run {
-            if let Some(journal) = fsio::pending_journals(&dirs).first() {
-                errln!(
-                    "octavia-pki: an interrupted write is pending ({}): the next run completes or \
-                     undoes it first, and the plan below may change then; see `octavia-pki \
-                     recover --dry-run`",
-                    journal.display()
-                );
-            }
-            return Ok(None);
-        }
-        let lock = fsio::DirLock::acquire(&dirs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-        for recovery in fsio::recover(&lock, false)? {
-            errln!("octavia-pki: {}", recovery_line(&recovery));
-        }
-        Ok(Some(lock))
+        lock_set(&self.lock_dirs(vault)?, dry_run)
     }
 
     /// The deployed files: octavia.conf's with --config-file, a document's
@@ -774,4 +758,27 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
         }
     }
     outln!("{}", nagios_line(r));
+}
+
+/// Locks the directories of a set (one writer at a time, from reading to
+/// writing) and brings back any write a killed run left half done, saying so
+/// on standard error; none for a dry run, which writes nothing (it warns of
+/// an interrupted write instead). Every writing command starts here.
+pub(crate) fn lock_set(dirs: &[PathBuf], dry_run: bool) -> Result<Option<fsio::DirLock>, Error> {
+    if dry_run {
+        if let Some(journal) = fsio::pending_journals(dirs).first() {
+            errln!(
+                "octavia-pki: an interrupted write is pending ({}): the next run completes or \
+                 undoes it first, and the plan below may change then; see `octavia-pki \
+                 recover --dry-run`",
+                journal.display()
+            );
+        }
+        return Ok(None);
+    }
+    let lock = fsio::DirLock::acquire(&dirs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    for recovery in fsio::recover(&lock, false)? {
+        errln!("octavia-pki: {}", recovery_line(&recovery));
+    }
+    Ok(Some(lock))
 }

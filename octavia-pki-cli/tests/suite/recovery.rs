@@ -757,8 +757,8 @@ fn messages_name_the_trees_files_never_the_temporary_ones() {
 }
 
 /// A write killed half-way leaves its journal pending: `check` says so (the
-/// files may mix two states that its rules do not all see) until `recover`
-/// closes it.
+/// files may mix two states that its rules do not all see), and a dry run
+/// warns of it, until `recover` closes it.
 #[test]
 fn check_reports_an_interrupted_write_until_it_is_recovered() {
     let set = generate(&["--key-type", "ecdsa-p256"]);
@@ -774,6 +774,18 @@ fn check_reports_an_interrupted_write_until_it_is_recovered() {
         "{report:#}"
     );
     assert!(report.to_string().contains(".journal.json"), "{report:#}");
+    // A dry run writes nothing, so recovers nothing: it says so.
+    let dry = run(&mut generate_into(
+        &set.dir,
+        &set.work_dir,
+        &set.passwords,
+        &["--force", "--dry-run", "--key-type", "ecdsa-p256"],
+    ));
+    let stderr = String::from_utf8_lossy(&dry.stderr);
+    assert!(
+        dry.status.success() && stderr.contains("an interrupted write is pending"),
+        "{stderr}"
+    );
     ok(octavia_pki().arg("recover").args(
         set.change_args()
             .iter()
