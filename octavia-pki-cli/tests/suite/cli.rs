@@ -285,11 +285,13 @@ fn demo_makes_a_self_contained_set_and_reuses_its_passphrases() {
         .find(|l| l.starts_with("octavia_ca_password: "))
         .unwrap();
     let pass_file = tmp.path().join("p");
-    fs::write(
-        &pass_file,
-        pass_line.trim_start_matches("octavia_ca_password: "),
-    )
-    .unwrap();
+    // Written plain, or double-quoted when YAML would read it otherwise
+    // (a passphrase starting with a digit): alphanumeric either way.
+    let passphrase = pass_line
+        .trim_start_matches("octavia_ca_password: ")
+        .trim_matches('"');
+    assert!(passphrase.chars().all(|c| c.is_ascii_alphanumeric()));
+    fs::write(&pass_file, passphrase).unwrap();
     let passin = format!("file:{}", pass_file.display());
     ok(openssl()
         .args(["pkey", "-noout", "-passin", &passin, "-in"])
