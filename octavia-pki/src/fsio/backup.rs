@@ -8,6 +8,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::journal::{Journal, Previous};
 use super::read::read_limited_raw;
@@ -165,6 +166,9 @@ pub fn list_backups(deep: &[&Path], shallow: &[&Path]) -> Result<Vec<BackupRun>>
     backup_dirs.sort();
     backup_dirs.dedup();
     let mut runs: BTreeMap<String, BackupRun> = BTreeMap::new();
+    // When each recorded run started, to the nanosecond: names order runs
+    // to the second only (and then by process and chance).
+    let mut started: BTreeMap<String, OffsetDateTime> = BTreeMap::new();
     for root in &backup_dirs {
         let Ok(entries) = fs::read_dir(root) else {
             continue;
@@ -174,9 +178,9 @@ pub fn list_backups(deep: &[&Path], shallow: &[&Path]) -> Result<Vec<BackupRun>>
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if let Some(run) = name.strip_suffix(".journal.json") {
-                record_run(&mut runs, run, &path, true);
+                record_run(&mut runs, &mut started, run, &path, true);
             } else if let Some(run) = name.strip_suffix(".json") {
-                record_run(&mut runs, run, &path, false);
+                record_run(&mut runs, &mut started, run, &path, false);
             } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 let Some(run) = new_run(&mut runs, &name) else {
                     continue;
@@ -202,7 +206,11 @@ pub fn list_backups(deep: &[&Path], shallow: &[&Path]) -> Result<Vec<BackupRun>>
     for run in &mut out {
         run.files.sort_by(|a, b| a.original.cmp(&b.original));
     }
-    out.reverse();
+    // Newest first: by the second in the name, then by the recorded start.
+    out.sort_by(|a, b| {
+        let key = |r: &BackupRun| (r.time.clone(), started.get(&r.name).copied());
+        key(b).cmp(&key(a)).then_with(|| b.name.cmp(&a.name))
+    });
     Ok(out)
 }
 
@@ -267,13 +275,22 @@ fn new_run<'a>(runs: &'a mut BTreeMap<String, BackupRun>, name: &str) -> Option<
 }
 
 /// What a run's journal or record says of it.
-fn record_run(runs: &mut BTreeMap<String, BackupRun>, name: &str, path: &Path, pending: bool) {
+fn record_run(
+    runs: &mut BTreeMap<String, BackupRun>,
+    started: &mut BTreeMap<String, OffsetDateTime>,
+    name: &str,
+    path: &Path,
+    pending: bool,
+) {
     let Ok(journal) = Journal::read(path) else {
         return;
     };
     let Some(run) = new_run(runs, name) else {
         return;
     };
+    if let Ok(at) = OffsetDateTime::parse(&journal.started, &Rfc3339) {
+        started.insert(name.to_owned(), at);
+    }
     run.what = Some(journal.what.clone());
     run.state = match (pending, &journal.recovered) {
         (true, _) => "interrupted".into(),

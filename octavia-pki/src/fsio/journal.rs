@@ -66,7 +66,8 @@ pub(super) struct Journal {
     /// The run's name (`<UTC time>.<pid>.<random>`), its backups'.
     pub(super) name: String,
     pub(super) pid: u32,
-    /// When it started (RFC 3339).
+    /// When it started (RFC 3339, to the nanosecond: runs named in the same
+    /// second are listed in the order they ran by it).
     pub(super) started: String,
     /// What it is.
     pub(super) what: String,
@@ -174,7 +175,9 @@ impl Journal {
             version: VERSION,
             name: name.to_owned(),
             pid: std::process::id(),
-            started: now(),
+            started: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
             what: plan.what.clone(),
             notes: plan.notes.clone(),
             force: plan.force,
@@ -284,9 +287,20 @@ impl Journal {
     }
 }
 
+/// Now, to the second (RFC 3339): what reports show.
 pub(super) fn now() -> String {
-    OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
+    to_the_second(OffsetDateTime::now_utc())
+}
+
+/// A recorded time (RFC 3339) as reports show it: to the second.
+pub(super) fn shown(recorded: &str) -> String {
+    OffsetDateTime::parse(recorded, &Rfc3339)
+        .map(to_the_second)
+        .unwrap_or_else(|_| recorded.to_owned())
+}
+
+fn to_the_second(t: OffsetDateTime) -> String {
+    t.replace_nanosecond(0)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_default()

@@ -6,7 +6,9 @@ use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use super::journal::{Direction, Entry, Journal, New, Previous, Recovered, SWEEP_DEPTH, now};
+use super::journal::{
+    Direction, Entry, Journal, New, Previous, Recovered, SWEEP_DEPTH, now, shown,
+};
 use super::read::read_limited_raw;
 use super::stage::{stage, stage_link, sweep_stale_temps, sync_parents};
 use super::{
@@ -147,7 +149,7 @@ impl Journal {
             journal: path.to_owned(),
             name: self.name.clone(),
             what: self.what.clone(),
-            started: self.started.clone(),
+            started: shown(&self.started),
             pid: self.pid,
             direction,
             files,

@@ -404,3 +404,22 @@ fn a_backup_is_restored_as_a_journalled_write_that_backs_up_in_turn() {
             .starts_with("Restored the backup")
     );
 }
+
+#[test]
+fn runs_of_the_same_second_are_listed_newest_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("a"), "0").unwrap();
+    // Twelve runs of one process in a row: most share a second, and their
+    // names' random parts order them by chance alone.
+    for i in 1..=12 {
+        write(dir, vec![plan(dir, "a", &i.to_string())], vec![], true).unwrap();
+    }
+    let runs = list_backups(&[dir], &[]).unwrap();
+    let replaced: Vec<String> = runs
+        .iter()
+        .map(|r| fs::read_to_string(&r.files[0].backup).unwrap())
+        .collect();
+    let expected: Vec<String> = (0..12).rev().map(|i| i.to_string()).collect();
+    assert_eq!(replaced, expected);
+}
