@@ -81,9 +81,23 @@ pub enum Error {
         /// The backend's message.
         detail: String,
     },
+    /// A layout this crate reads and never writes (generate, renew and
+    /// rotate were asked to write it).
+    #[error(
+        "the {layout} layout ({}) is read (check, rehearse, expiry, probe), not written: \
+         generate, renew and rotate write the layouts {}",
+        layout.deployer(),
+        written.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+    )]
+    NotWritten {
+        /// The layout.
+        layout: crate::deployers::Layout,
+        /// The layouts this crate writes.
+        written: Vec<crate::deployers::Layout>,
+    },
     /// A directory whose file names fit two deployers' layouts.
     #[error(transparent)]
-    AmbiguousLayout(#[from] crate::layout::Ambiguous),
+    AmbiguousLayout(#[from] crate::deployers::Ambiguous),
     /// The work directory's history records a staged rotation in flight
     /// whose files no longer carry what it needs: the old server CA in the
     /// trust file, or the cross-certificate in the bundle.

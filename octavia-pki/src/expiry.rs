@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::fsio;
 use crate::history;
-use crate::layout::work_dir;
+use crate::deployers::work_dir;
 use crate::lifecycle::CertificateSummary;
 use crate::sources::{Role, Sources};
 

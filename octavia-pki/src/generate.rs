@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::history::Action;
 use crate::key::{KeyType, PrivateKey};
-use crate::layout::{Layout, work_dir};
+use crate::deployers::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority, OctaviaPki};
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
@@ -172,7 +172,7 @@ impl Default for GenerateOptions {
 
 impl GenerateOptions {
     fn validate(&self) -> Result<()> {
-        self.layout.written()?;
+        self.layout.require_written()?;
         for (name, days) in [
             ("CA", self.ca_days),
             ("client CA", self.client_ca_days.unwrap_or(self.ca_days)),
@@ -849,7 +849,7 @@ mod tests {
             server_ca: Passphrase::generate(),
             client_ca: Passphrase::generate(),
         };
-        for layout in Layout::WRITTEN {
+        for layout in Layout::written() {
             let options = GenerateOptions {
                 layout,
                 key_type: KeyType::EcdsaP256,

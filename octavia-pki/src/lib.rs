@@ -171,6 +171,7 @@ pub mod check;
 pub mod codes;
 pub mod conf_snippet;
 pub mod deploy;
+pub mod deployers;
 pub mod expiry;
 pub mod fsio;
 pub mod history;
@@ -197,7 +198,6 @@ mod cert;
 mod error;
 mod generate;
 mod key;
-mod layout;
 mod model;
 mod oid;
 mod oslo_config;
@@ -221,7 +221,7 @@ pub use key::{
     EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, LegacyCipher, MAX_PBKDF2_ITERATIONS,
     MAX_SCRYPT_MEMORY, PBKDF2_ITERATIONS, PrivateKey,
 };
-pub use layout::{Ambiguous, Layout, work_dir};
+pub use deployers::{Ambiguous, Layout, work_dir};
 pub use model::{
     CaPassphrases, CertificateAuthority, ClientCa, DeployedPki, OctaviaPki, ServerCa, read_bundle,
     read_certificates, read_private_key,

@@ -8,7 +8,7 @@ use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::key::PrivateKey;
-use crate::layout::{Layout, work_dir};
+use crate::deployers::{Layout, work_dir};
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 
@@ -245,7 +245,7 @@ impl DeployedPki {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::Layout;
+    use crate::deployers::Layout;
     use crate::test_support::testdata;
 
     /// The passphrases `testdata/kolla-recipe.sh` encrypted the recipe's CA keys with.

@@ -24,7 +24,7 @@ use crate::bundle::ClientBundle;
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile};
 use crate::generate::UB_COMMON_NAME;
-use crate::layout::{Layout, work_dir};
+use crate::deployers::{Layout, work_dir};
 use crate::role::Role;
 
 /// Where OpenStack-Ansible keeps the tree by default (`openstack_pki_dir`).

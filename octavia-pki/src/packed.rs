@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::fsio::PlannedFile;
-use crate::layout::Layout;
+use crate::deployers::Layout;
 use crate::osa_tree::Files;
 use crate::role::Role;
 use crate::secret::Passphrase;

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::layout::Layout;
+use crate::deployers::Layout;
 pub use crate::role::Role;
 use crate::secret::Passphrase;
 

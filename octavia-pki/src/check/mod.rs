@@ -18,7 +18,7 @@ use crate::codes::check as codes;
 use crate::codes::{Code, Severity};
 
 use crate::error::Result;
-use crate::layout::Layout;
+use crate::deployers::Layout;
 use crate::load::{Load, PassphraseIssue, PassphraseLoad, Problem, UnlockedKeys, load_sharing};
 use crate::passwords::CA_PASSWORD;
 use crate::release::OctaviaVersions;
@@ -292,7 +292,7 @@ fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
             .into_iter()
             .any(crate::fsio::exists)
     });
-    if has_deployed || !crate::fsio::exists(&dir.join(crate::layout::work_dir::SERVER_CA_CERT)) {
+    if has_deployed || !crate::fsio::exists(&dir.join(crate::deployers::work_dir::SERVER_CA_CERT)) {
         return Ok(());
     }
     Err(crate::Error::InvalidOptions(format!(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ca::{CaRole, Mismatch};
 use crate::generate::Destination;
-use crate::layout::{Layout, work_dir};
+use crate::deployers::{Layout, work_dir};
 use crate::model::{CaPassphrases, first_certificate as first};
 use crate::secret::Passphrase;
 use crate::sources::Role;

@@ -25,7 +25,7 @@ use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::generate::{Destination, self_signed_ca, subject_of};
 use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
-use crate::layout::{Layout, work_dir};
+use crate::deployers::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
 use crate::secret::Passphrase;
 use crate::sources::Role;
@@ -212,7 +212,7 @@ impl<'a> WorkDir<'a> {
         ending: &[CaRole],
     ) -> Result<Self> {
         let mut wd = Self::new(to, layout);
-        wd.layout.written()?;
+        wd.layout.require_written()?;
         // A trust file of its own is written with the issuing CA's file, so
         // it must hold just what that file holds (a chain would go stale).
         if let Some(deployed) = to.deployed

@@ -14,7 +14,7 @@ use crate::generate::{
 };
 use crate::history::{self, Action, HistoryEntry};
 use crate::key::PrivateKey;
-use crate::layout::Layout;
+use crate::deployers::Layout;
 use crate::model::CaPassphrases;
 
 /// How to renew.

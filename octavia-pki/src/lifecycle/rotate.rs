@@ -12,7 +12,7 @@ use crate::generate::{
 };
 use crate::history::{self, Action};
 use crate::key::KeyType;
-use crate::layout::Layout;
+use crate::deployers::Layout;
 use crate::model::{CaPassphrases, CertificateAuthority};
 
 /// How to rotate, at once or staged.

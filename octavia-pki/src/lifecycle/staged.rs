@@ -30,7 +30,7 @@ use crate::fsio;
 use crate::generate::{Destination, client_certificate, cross_certificate, next_generation};
 use crate::history::{self, Action, HistoryEntry};
 use crate::key::KeyType;
-use crate::layout::{Layout, work_dir};
+use crate::deployers::{Layout, work_dir};
 use crate::model::CaPassphrases;
 use crate::sources::Role;
 

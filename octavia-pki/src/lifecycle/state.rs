@@ -14,7 +14,7 @@ use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::history::{self, HistoryEntry};
-use crate::layout::work_dir;
+use crate::deployers::work_dir;
 use crate::sources::Role;
 
 /// A set's lifecycle state: steady, or with staged rotations in flight and
@@ -62,7 +62,7 @@ impl SetState {
     /// lost what it needs ([`Error::StagedRotationLost`]).
     pub fn open(
         to: &crate::generate::Destination<'_>,
-        layout: Option<crate::layout::Layout>,
+        layout: Option<crate::deployers::Layout>,
         now: OffsetDateTime,
     ) -> Result<Self> {
         Self::read(&WorkDir::new(to, layout), now, &[])
@@ -299,7 +299,7 @@ fn quoted_subjects(certificates: &[Certificate]) -> String {
 mod tests {
     use super::*;
     use crate::generate::Destination;
-    use crate::layout::Layout;
+    use crate::deployers::Layout;
     use crate::lifecycle::renew::tests::written;
     use crate::lifecycle::{
         RenewOptions, RotateOptions, finish_staged, renew_ca, renew_client, rotate_staged,

@@ -42,7 +42,7 @@ use crate::bundle::ClientBundle;
 use crate::cert::Certificate;
 use crate::codes::{Code, Severity};
 use crate::error::{Error, Result};
-use crate::layout::Layout;
+use crate::deployers::Layout;
 use crate::model::{read_bundle, read_certificates};
 use crate::sources::{Role, Sources};
 use crate::x509::Purpose;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::history::HistoryEntry;
-use crate::layout::Layout;
+use crate::deployers::Layout;
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
 use crate::x509::VerifyError;

@@ -243,10 +243,10 @@ pub(crate) mod fixture {
     use time::format_description::well_known::Rfc3339;
 
     use super::*;
-    use crate::layout::Layout;
+    use crate::deployers::Layout;
     use crate::release::RELEASES;
 
-    const KOLLA: crate::layout::DeployedFiles = Layout::Kolla.files();
+    const KOLLA: crate::deployers::DeployedFiles = Layout::Kolla.files();
     pub(crate) const SERVER_CA: &str = KOLLA.of(Role::CaCertificate);
     pub(crate) const SERVER_CA_KEY: &str = KOLLA.of(Role::CaPrivateKey);
     pub(crate) const CLIENT_CA: &str = KOLLA.of(Role::ClientCa);

@@ -1,0 +1,36 @@
+//! devstack's Octavia plugin: the gate script's files in
+//! `/etc/octavia/certs`, the keys under `private/`.
+
+use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use crate::bundle::BundleOrder;
+use crate::key::KeyType;
+
+/// devstack's files, as openstack-helm's pods mount its Secret too.
+pub(super) const FILES: DeployedFiles = DeployedFiles([
+    "server_ca.cert.pem",
+    "private/server_ca.key.pem",
+    "server_ca-chain.cert.pem",
+    "private/client.cert-and-key.pem",
+    "client_ca.cert.pem",
+]);
+
+pub(super) const DEPLOYER: Deployer = Deployer {
+    id: "devstack",
+    title: "devstack",
+    layout: Layout::Devstack,
+    files: FILES,
+    recognised: true,
+    form: Form::Directory,
+    bundle_order: BundleOrder::CertificateFirst,
+    ca_key_encrypted: true,
+    single_ca: false,
+    deployed_dir: "/etc/octavia/certs",
+    writes: Some(WriteDefaults {
+        dir: "/etc/octavia/certs",
+        work_dir: Some("/etc/octavia/ca"),
+        key_type: KeyType::Rsa4096,
+        only_key_type: None,
+    }),
+    passphrase: PassphraseFrom::GateScript,
+    put_in_use: PutInUse::RestartServices,
+};

@@ -1,0 +1,29 @@
+//! Octavia's gate script (`bin/create_dual_intermediate_CA.sh`, its
+//! `etc/octavia/certs`): the issuing CA `server_ca.cert.pem` is an
+//! intermediate, the controllers trust `server_ca-chain.cert.pem`; the
+//! passphrase `not-secure-passphrase`. Read, never written.
+
+use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse};
+use crate::bundle::BundleOrder;
+
+pub(super) const DEPLOYER: Deployer = Deployer {
+    id: "gate",
+    title: "Octavia's gate script",
+    layout: Layout::Gate,
+    files: DeployedFiles([
+        "server_ca.cert.pem",
+        "server_ca.key.pem",
+        "server_ca-chain.cert.pem",
+        "client.cert-and-key.pem",
+        "client_ca.cert.pem",
+    ]),
+    recognised: true,
+    form: Form::Directory,
+    bundle_order: BundleOrder::CertificateFirst,
+    ca_key_encrypted: true,
+    single_ca: false,
+    deployed_dir: "/etc/octavia/certs",
+    writes: None,
+    passphrase: PassphraseFrom::GateScript,
+    put_in_use: PutInUse::RestartServices,
+};

@@ -1,0 +1,381 @@
+//! The deployers: each one module here (`kolla.rs`, `osa.rs`, `charm.rs`...)
+//! holding everything this crate knows of that deployer, and one registry
+//! (below) listing them, as `check/rules/mod.rs` lists the rules.
+//!
+//! A deployer module owns a [`Deployer`]: the names of its files by role
+//! (its [`Layout`]), whether a directory is recognised as its by those
+//! names, the form it takes the set in ([`Form`]: files in a directory, the
+//! charm's options, Kubernetes Secrets, OpenStack-Ansible's tree), what
+//! this crate writes for it by default ([`WriteDefaults`]), and its words:
+//! its name in reports, where its operators keep the CA key's passphrase
+//! ([`PassphraseFrom`]), and how a changed set is put in use
+//! ([`PutInUse`]). Readers and writers ask the deployer of the set they
+//! hold ([`crate::Sources::deployer`]); nothing else says "kolla".
+//!
+//! **Adding a deployer**: a file `<name>.rs` with its `DEPLOYER` (copy the
+//! nearest one) and its unit test, one line in [`registry!`] below (a new
+//! file layout also names its [`Layout`] variant there), its fixtures and
+//! its rows in the CLI's matrix test (`octavia-pki-cli/tests/suite/matrix.rs`).
+//! Facts: `../shared/reference/octavia-deployers.md` in the repository.
+
+mod files;
+mod recognise;
+pub mod work_dir;
+
+use std::fmt;
+
+use crate::bundle::BundleOrder;
+use crate::key::KeyType;
+use crate::role::Role;
+
+pub use files::DeployedFiles;
+pub use recognise::Ambiguous;
+
+/// The one registry: each deployer's module, and for each file layout (the
+/// names `--layout` takes) its variant and the deployer whose names they
+/// are. A deployer whose files are laid out as another's (openstack-helm's
+/// Secret, mounted as devstack lays the files out) has a module and no
+/// layout of its own.
+macro_rules! registry {
+    (
+        layouts { $( $(#[$doc:meta])* $variant:ident => $module:ident, )* }
+        others { $( $other:ident, )* }
+    ) => {
+        $( mod $module; )*
+        $( mod $other; )*
+
+        /// How a deployer names the deployed files (`--layout`): one per
+        /// deployer module that has names of its own ([`Deployer::layout`]).
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize,
+            schemars::JsonSchema,
+        )]
+        #[serde(rename_all = "lowercase")]
+        #[non_exhaustive]
+        pub enum Layout {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Layout {
+            /// Every layout.
+            pub const ALL: &'static [Layout] = &[ $( Self::$variant, )* ];
+
+            /// The deployer whose names these are.
+            pub const fn owner(self) -> &'static Deployer {
+                match self {
+                    $( Self::$variant => &$module::DEPLOYER, )*
+                }
+            }
+        }
+
+        /// Every deployer, those with a layout of their own first.
+        pub static ALL: &[&Deployer] = &[ $( &$module::DEPLOYER, )* $( &$other::DEPLOYER, )* ];
+    };
+}
+
+registry! {
+    layouts {
+        /// kolla-ansible since Ussuri: two CAs (`/etc/kolla/config/octavia`).
+        #[default]
+        Kolla => kolla,
+        /// kolla-ansible Pike to Train: one CA for both roles.
+        Legacy => legacy,
+        /// OpenStack-Ansible's `os_octavia` (`/etc/octavia/certs`).
+        Osa => osa,
+        /// The Juju charm (`/etc/octavia/certs`).
+        Charm => charm,
+        /// Octavia's gate script (`bin/create_dual_intermediate_CA.sh`): the
+        /// issuing CA is an intermediate, the controllers trust its chain.
+        Gate => gate,
+        /// devstack: the gate script's files, keys under `private/`.
+        Devstack => devstack,
+        /// Atmosphere's cert-manager Secrets as mounted.
+        Atmosphere => atmosphere,
+        /// Octavia's certificate guide, by hand: kolla's names (so never
+        /// recognised by [`Layout::detect`]; name it), the bundle key first.
+        Guide => guide,
+    }
+    others {
+        openstack_helm,
+    }
+}
+
+/// Everything this crate knows of one deployer. Each is a `DEPLOYER` in its
+/// module, listed in the registry ([`ALL`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Deployer {
+    /// How reports and `--layout` name it (`kolla`, `openstack-helm`).
+    pub id: &'static str,
+    /// Who it is, in a report's words (`kolla-ansible (Ussuri and later)`).
+    pub title: &'static str,
+    /// The layout its controllers have the files in.
+    pub layout: Layout,
+    /// Its files, relative to its directory, by role.
+    pub(crate) files: DeployedFiles,
+    /// Whether a directory is recognised as its by the names present (the
+    /// guide's are kolla's; openstack-helm's mounts are devstack's).
+    pub recognised: bool,
+    /// The form it takes the set in.
+    pub form: Form,
+    /// The order of the client bundle's blocks as it writes it.
+    pub bundle_order: BundleOrder,
+    /// Whether the deployed CA key is encrypted (cert-manager's Secrets hold
+    /// keys unencrypted, and Octavia reads them with no passphrase).
+    pub ca_key_encrypted: bool,
+    /// Whether one CA plays both roles.
+    pub single_ca: bool,
+    /// Where its controllers read the files.
+    pub deployed_dir: &'static str,
+    /// What this crate writes for it; `None`: read only.
+    pub writes: Option<WriteDefaults>,
+    /// Where its operators keep the CA key's passphrase.
+    pub passphrase: PassphraseFrom,
+    /// How a changed set is put in use.
+    pub put_in_use: PutInUse,
+}
+
+/// The form a deployer takes a set in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Form {
+    /// Files in a directory.
+    Directory,
+    /// The Juju charm's options (`juju config octavia --file`).
+    CharmOptions,
+    /// Kubernetes Secrets (`kubectl apply -f`).
+    KubernetesSecrets,
+    /// OpenStack-Ansible's deploy-host tree, which its role installs.
+    OsaTree,
+}
+
+/// Where a deployer's operators keep the server CA key's passphrase, which
+/// it writes into octavia.conf's `[certificates] ca_private_key_passphrase`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PassphraseFrom {
+    /// Kolla's passwords.yml, `octavia_ca_password`.
+    KollaPasswords,
+    /// octavia.conf itself, written by hand.
+    OctaviaConf,
+    /// The charm's option `lb-mgmt-issuing-ca-key-passphrase`.
+    CharmOption,
+    /// OpenStack-Ansible's `user_secrets.yml`, `octavia_ca_private_key_passphrase`.
+    OsaSecrets,
+    /// The chart's values (`conf.octavia.certificates.ca_private_key_passphrase`),
+    /// which must match the script that encrypted the key.
+    HelmValues,
+    /// The gate script's and devstack's fixed passphrase (`not-secure-passphrase`).
+    GateScript,
+    /// None: the key is deployed unencrypted (cert-manager).
+    Unencrypted,
+}
+
+impl PassphraseFrom {
+    /// Where the passphrase is, in the deployer's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::KollaPasswords => "octavia_ca_password in passwords.yml",
+            Self::OctaviaConf => "[certificates] ca_private_key_passphrase in octavia.conf",
+            Self::CharmOption => "the charm's option lb-mgmt-issuing-ca-key-passphrase",
+            Self::OsaSecrets => "octavia_ca_private_key_passphrase in user_secrets.yml",
+            Self::HelmValues => {
+                "the chart's conf.octavia.certificates.ca_private_key_passphrase value"
+            }
+            Self::GateScript => {
+                "the gate script's passphrase (not-secure-passphrase), in octavia.conf"
+            }
+            Self::Unencrypted => "none: the CA key is deployed unencrypted",
+        }
+    }
+}
+
+/// How a deployer puts a changed set in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PutInUse {
+    /// `kolla-ansible -i INVENTORY reconfigure -t octavia`.
+    KollaReconfigure,
+    /// Restart Octavia's services on every controller.
+    RestartServices,
+    /// `juju config` with the new options (the charm restarts the services).
+    JujuConfig,
+    /// `kubectl apply` the Secrets, then restart Octavia's pods.
+    KubectlApply,
+    /// Run OpenStack-Ansible's Octavia playbook (its role installs the files).
+    OsaPlaybook,
+}
+
+/// What this crate writes for a deployer by default.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct WriteDefaults {
+    /// The deployed files' directory (`--dir`), for a deployer of files.
+    pub dir: &'static str,
+    /// The CA work directory (`--work-dir`); `None`: beside the document.
+    pub work_dir: Option<&'static str>,
+    /// The key type.
+    pub key_type: KeyType,
+    /// The only key type the deployer keeps (OpenStack-Ansible's role
+    /// regenerates any other), with why.
+    pub only_key_type: Option<(KeyType, &'static str)>,
+}
+
+impl Deployer {
+    /// The deployer `id` names (`kolla`, `openstack-helm`).
+    pub fn by_id(id: &str) -> Option<&'static Deployer> {
+        ALL.iter().copied().find(|d| d.id == id)
+    }
+
+    /// Whether this crate writes it.
+    pub fn is_written(&self) -> bool {
+        self.writes.is_some()
+    }
+
+    /// The file that plays `role`, relative to its directory.
+    pub fn file(&self, role: Role) -> &'static str {
+        self.files.of(role)
+    }
+}
+
+impl Layout {
+    /// The deployers whose layouts this crate writes (generate, renew,
+    /// rotate; deploy writes kolla's two): the charm's and the Kubernetes
+    /// ones packed into the document their deployer takes ([`crate::packed`]).
+    pub fn written() -> impl Iterator<Item = Layout> {
+        Self::ALL.iter().copied().filter(|l| l.owner().is_written())
+    }
+
+    /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`, `guide`.
+    pub const fn name(self) -> &'static str {
+        self.owner().id
+    }
+
+    /// Who lays the files out so.
+    pub fn deployer(self) -> &'static str {
+        self.owner().title
+    }
+
+    /// The names of the deployed files, relative to the directory, by
+    /// [`Role`] ([`crate::Sources::of_layout`] is what readers and writers use).
+    pub(crate) const fn files(self) -> DeployedFiles {
+        self.owner().files
+    }
+
+    /// Its file names, each once, relative to its directory.
+    pub fn file_names(self) -> Vec<&'static str> {
+        self.files().names()
+    }
+
+    /// Whether one CA plays both roles (kolla's legacy layout; a set read
+    /// from octavia.conf when `client_ca` is the `ca_certificate` file).
+    pub fn is_single_ca(self) -> bool {
+        self.owner().single_ca
+    }
+
+    /// The order of the client bundle's blocks as the deployer writes it.
+    pub fn bundle_order(self) -> BundleOrder {
+        self.owner().bundle_order
+    }
+
+    /// Whether the deployed CA key is encrypted.
+    pub fn ca_key_encrypted(self) -> bool {
+        self.owner().ca_key_encrypted
+    }
+
+    /// The deployed CA key's file: `encrypted` (the work directory's copy),
+    /// or `key` unencrypted where the deployer keeps it so.
+    pub(crate) fn deployed_ca_key(
+        self,
+        key: &crate::key::PrivateKey,
+        encrypted: zeroize::Zeroizing<String>,
+    ) -> zeroize::Zeroizing<String> {
+        if self.ca_key_encrypted() {
+            encrypted
+        } else {
+            key.to_pkcs8_pem()
+        }
+    }
+
+    /// Whether this crate writes the layout.
+    pub fn is_written(self) -> bool {
+        self.owner().is_written()
+    }
+
+    /// `Ok` for a layout this crate writes; else the error a writer gives.
+    pub(crate) fn require_written(self) -> crate::error::Result<Self> {
+        if self.is_written() {
+            return Ok(self);
+        }
+        Err(crate::error::Error::NotWritten {
+            layout: self,
+            written: Self::written().collect(),
+        })
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Layout {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.iter().copied().find(|l| l.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|l| l.name()).collect();
+            format!("unknown layout \"{s}\" (expected {})", names.join(", "))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_deployer_is_registered_once_and_every_layout_has_its_owner() {
+        let mut ids: Vec<&str> = ALL.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), ALL.len(), "an id twice");
+        for layout in Layout::ALL {
+            assert_eq!(layout.owner().layout, *layout, "{layout}");
+            assert_eq!(Deployer::by_id(layout.name()).unwrap().layout, *layout);
+        }
+        for deployer in ALL {
+            if deployer.form == Form::Directory {
+                assert_eq!(deployer.layout.owner().id, deployer.id);
+            }
+            if let Some(w) = deployer.writes {
+                if let Some((only, _)) = w.only_key_type {
+                    assert_eq!(only, w.key_type, "{}", deployer.id);
+                }
+            }
+            assert_eq!(
+                deployer.ca_key_encrypted,
+                deployer.passphrase != PassphraseFrom::Unencrypted,
+                "{}",
+                deployer.id
+            );
+        }
+    }
+
+    #[test]
+    fn names_parse_back() {
+        for layout in Layout::ALL {
+            assert_eq!(layout.name().parse::<Layout>(), Ok(*layout));
+        }
+        assert!(
+            "kayobe"
+                .parse::<Layout>()
+                .unwrap_err()
+                .contains("atmosphere")
+        );
+    }
+}
