@@ -7,51 +7,23 @@ use octavia_pki::expiry::{ExpiryReport, ExpiryStatus};
 use octavia_pki::lifecycle::{
     self, CaRole, Change, FinishEvidence, RenewKeyId, RenewOptions, RotateOptions,
 };
-use octavia_pki::osa_tree;
-use octavia_pki::packed::{PackedKind, Unpacked};
+use octavia_pki::packed::Unpacked;
+use octavia_pki::target::Target;
 use octavia_pki::work_dir;
 use octavia_pki::{Destination, Error, KeyType, Passphrase, fsio};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::check::LayoutChoice;
 use crate::output::{self, Format};
 use crate::passphrase::{self, Sources};
+use crate::target::TargetWithDir;
 
 /// Which set: where a change reads and writes it, and where `recover` and
 /// `backups` find its journal and backups.
 #[derive(Args)]
 pub struct SetArgs {
-    /// The deployed files' directory.
-    #[arg(long, value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
-    dir: PathBuf,
-
-    /// The CA work directory (kolla-ansible's, or the one `generate` wrote); with --layout osa,
-    /// OpenStack-Ansible's deploy-host tree (octavia_cert_dir), changed as its role would and read
-    /// as it installs it [default: /etc/kolla/octavia-certificates; octavia-ca beside
-    /// --charm-config or --k8s-secrets].
-    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
-    work_dir: Option<PathBuf>,
-
-    /// The layout of the deployed files.
-    #[arg(long, value_enum, default_value = "auto")]
-    layout: LayoutChoice,
-
-    /// The deployed files are those octavia.conf names (repeatable: a later file wins, as with
-    /// Octavia's own --config-file), instead of --dir's; their CA keys come from --work-dir.
-    #[arg(long = "config-file", value_name = "FILE", conflicts_with_all = ["dir", "layout"])]
-    config_files: Vec<PathBuf>,
-
-    /// The Juju charm's options (a `juju config octavia --file` YAML, or `juju config octavia
-    /// --format yaml` output; the passphrase is lb-mgmt-issuing-ca-key-passphrase's): a new YAML
-    /// replaces the file, for `juju config octavia --file`.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files", "k8s_secrets"])]
-    charm_config: Option<PathBuf>,
-
-    /// Kubernetes Secrets (openstack-helm's octavia-certs or Atmosphere's; a manifest, or `kubectl
-    /// get secret -o yaml` output): new manifests replace the file, for `kubectl apply -f`.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files"])]
-    k8s_secrets: Option<PathBuf>,
+    #[command(flatten)]
+    target: TargetWithDir,
 }
 
 /// Where a change reads and writes, and how.
@@ -71,6 +43,8 @@ pub struct Location {
 
 /// The deployed files a change reads, when not the directory's, and the work directory.
 struct Deployed {
+    /// The deployed directory (of the unpacked files, for a document).
+    dir: PathBuf,
     /// The files octavia.conf names, or the document's unpacked.
     sources: Option<octavia_pki::Sources>,
     /// The document the files were unpacked from.
@@ -90,54 +64,24 @@ impl Deployed {
 }
 
 impl SetArgs {
-    /// OpenStack-Ansible's tree, when --work-dir is one and --layout osa.
-    fn tree(&self) -> Option<&Path> {
-        self.work_dir.as_deref().filter(|w| {
-            self.layout.layout() == Some(octavia_pki::Layout::Osa) && osa_tree::is_tree(w)
-        })
+    /// The layout named (`None`: recognised).
+    fn layout(&self) -> Option<octavia_pki::Layout> {
+        self.target.layout().layout()
     }
 
-    /// The document given (--charm-config, --k8s-secrets).
-    fn document(&self) -> Option<&Path> {
-        self.charm_config.as_deref().or(self.k8s_secrets.as_deref())
-    }
-
-    /// The CA work directory: the one given, else beside the document,
-    /// else kolla's (a tree is its own: [`Self::deployed`]).
+    /// The CA work directory: the one given, else the target's default
+    /// (a tree's own, beside a document, the deployer's).
     fn work_dir(&self) -> PathBuf {
-        self.work_dir
-            .clone()
-            .unwrap_or_else(|| match self.document() {
-                Some(document) => crate::generate::work_dir_beside(document),
-                None => crate::generate::KOLLA_WORK_DIR.into(),
-            })
+        self.target
+            .work_dir()
+            .map_or_else(|| self.target.target().default_work_dir(), Path::to_owned)
     }
 
     /// The directories a change of this set locks, known before anything
     /// is unpacked, the work directory (or tree) first, where journals are
-    /// kept: a tree; the work directory and a document's directory (rather
-    /// than the temporary one it is unpacked into); the work directory and
-    /// octavia.conf's files' directories; the work directory and --dir.
+    /// kept ([`octavia_pki::target::Target::lock_dirs`]).
     pub(crate) fn lock_dirs(&self, vault: Option<&Passphrase>) -> Result<Vec<PathBuf>, Error> {
-        if let Some(tree) = self.tree() {
-            return Ok(vec![std::path::absolute(tree).unwrap_or(tree.to_owned())]);
-        }
-        let mut dirs = vec![self.work_dir()];
-        match self.document() {
-            Some(document) => dirs.push(crate::generate::parent_dir(document).to_owned()),
-            None if self.config_files.is_empty() => dirs.push(self.dir.clone()),
-            None => {
-                let sources = crate::check::sources_of(&self.dir, None, &self.config_files, vault)?;
-                dirs.extend(
-                    sources
-                        .paths()
-                        .into_iter()
-                        .filter_map(Path::parent)
-                        .map(Path::to_owned),
-                );
-            }
-        }
-        Ok(dirs)
+        self.target.target().lock_dirs(&self.work_dir(), vault)
     }
 
     /// Locks the set (one writer at a time, from reading to writing) and
@@ -152,28 +96,21 @@ impl SetArgs {
         lock_set(&self.lock_dirs(vault)?, dry_run)
     }
 
-    /// The deployed files: octavia.conf's with --config-file, a document's
-    /// with --charm-config or --k8s-secrets, else `None` (--dir's). Read
-    /// after [`Self::lock`], so that what is read is whole.
+    /// The deployed files: octavia.conf's, a document's or a tree's, else
+    /// `None` (a directory's, in the layout its names say). Read after
+    /// [`Self::lock`], so that what is read is whole.
     fn deployed(&self, vault: Option<&Passphrase>) -> Result<Deployed, Error> {
-        // OpenStack-Ansible's tree is the work directory, with the files its role installs.
-        let unpacked = match self.tree() {
-            Some(tree) => Some(Unpacked::read(tree, PackedKind::OsaTree, vault)?),
-            None => crate::check::unpack(
-                self.charm_config.as_deref(),
-                self.k8s_secrets.as_deref(),
-                vault,
-            )?,
+        let target = self.target.target();
+        let (dir, opened) = match &target {
+            Target::Directory { dir, .. } if target.tree().is_none() => (dir.clone(), None),
+            _ => {
+                let opened = target.open(vault)?;
+                (opened.sources.dir.clone(), Some(opened))
+            }
         };
-        let sources = match &unpacked {
-            Some(unpacked) => Some(unpacked.sources().with_vault_password(vault.cloned())),
-            None if self.config_files.is_empty() => None,
-            None => Some(crate::check::sources_of(
-                &self.dir,
-                None,
-                &self.config_files,
-                vault,
-            )?),
+        let (sources, unpacked) = match opened {
+            Some(opened) => (Some(opened.sources), opened.unpacked),
+            None => (None, None),
         };
         // A tree's own, else the one given, else the default.
         let work_dir = match unpacked.as_ref().and_then(Unpacked::work_dir) {
@@ -181,22 +118,21 @@ impl SetArgs {
             None => self.work_dir(),
         };
         Ok(Deployed {
+            dir,
             sources,
             unpacked,
             work_dir,
         })
     }
+}
 
+impl Deployed {
     /// The set's files, read and written with the vault password.
-    fn destination<'a>(
-        &'a self,
-        vault: Option<&'a Passphrase>,
-        deployed: &'a Deployed,
-    ) -> Destination<'a> {
+    fn destination<'a>(&'a self, vault: Option<&'a Passphrase>) -> Destination<'a> {
         Destination {
             vault_password: vault,
-            deployed: deployed.sources.as_ref(),
-            ..Destination::new(&self.dir, &deployed.work_dir)
+            deployed: self.sources.as_ref(),
+            ..Destination::new(&self.dir, &self.work_dir)
         }
     }
 }
@@ -448,10 +384,10 @@ pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Failure>
     let lock = args.at.set.lock(args.at.dry_run, vault)?;
     let deployed = args.at.set.deployed(vault)?;
     let renewed = || {
-        let to = args.at.set.destination(vault, &deployed);
+        let to = deployed.destination(vault);
         let passphrases = passphrases(&args, &to, vault)?;
         let mut options = RenewOptions::default();
-        options.layout = args.at.set.layout.layout();
+        options.layout = args.at.set.layout();
         options.days = args.days;
         options.key_id = key_id;
         let change = deployed.repack(match role {
@@ -493,10 +429,10 @@ pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Failur
     let lock = c.at.set.lock(c.at.dry_run, vault)?;
     let deployed = c.at.set.deployed(vault)?;
     let rotated = || {
-        let to = c.at.set.destination(vault, &deployed);
+        let to = deployed.destination(vault);
         let passphrases = passphrases(c, &to, vault)?;
         let mut options = RotateOptions::default();
-        options.layout = c.at.set.layout.layout();
+        options.layout = c.at.set.layout();
         options.key_type = args.key_type;
         options.ca_days = c.days.unwrap_or(octavia_pki::DEFAULT_CA_DAYS);
         options.now = now;
@@ -517,7 +453,7 @@ fn finish_staged(
     let lock = args.at.set.lock(args.at.dry_run, vault)?;
     let deployed = args.at.set.deployed(vault)?;
     let finished = || {
-        let to = args.at.set.destination(vault, &deployed);
+        let to = deployed.destination(vault);
         let evidence = args
             .probe_report
             .as_deref()
@@ -529,7 +465,7 @@ fn finish_staged(
         };
         let change = deployed.repack(lifecycle::finish_staged(
             &to,
-            args.at.set.layout.layout(),
+            args.at.set.layout(),
             role,
             evidence.as_ref(),
             args.force,
@@ -619,21 +555,8 @@ pub enum ExpiryFormat {
     after_help = "Exit status (the Nagios convention): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
 )]
 pub struct ExpiryArgs {
-    /// The deployed directory.
-    #[arg(value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
-    dir: PathBuf,
-
-    #[arg(
-        long = "config-file",
-        value_name = "FILE",
-        help = crate::check::CONFIG_FILE_HELP,
-        conflicts_with = "dir"
-    )]
-    config_files: Vec<PathBuf>,
-
-    /// Also the CA certificates of this work directory.
-    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
-    work_dir: Option<PathBuf>,
+    #[command(flatten)]
+    target: TargetWithDir,
 
     /// WARNING when a certificate expires within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
@@ -666,9 +589,11 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
             "--output writes a machine format: give --format json, nagios or prometheus".into(),
         ));
     }
-    let sources = crate::check::sources_of(&args.dir, None, &args.config_files, vault)?;
-    let shown = sources.dir.clone();
-    let sources = sources.with_work_dir(args.work_dir.clone());
+    let opened = args.target.target().open(vault)?;
+    let shown = opened.sources.dir.clone();
+    let sources = opened
+        .sources
+        .with_work_dir(args.target.work_dir().map(Path::to_owned));
     let report = octavia_pki::expiry::expiry(
         &sources,
         args.warn_days,

@@ -20,6 +20,7 @@ mod recover;
 mod rehearse;
 mod schema;
 mod shell;
+mod target;
 
 use std::process::ExitCode;
 

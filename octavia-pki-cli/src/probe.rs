@@ -14,8 +14,8 @@ use octavia_pki::probe::{
 use octavia_pki::text;
 use octavia_pki::{Error, Passphrase};
 
-use crate::check::LayoutChoice;
 use crate::output;
+use crate::target::TargetArgs;
 
 #[derive(Args)]
 #[command(after_help = "\
@@ -46,21 +46,11 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "FILE")]
     amphorae: Option<PathBuf>,
 
-    /// The controllers' files: the client bundle and the server CA file (no passphrase needed).
-    #[arg(long, value_name = "DIR", default_value = "/etc/kolla/config/octavia")]
-    dir: PathBuf,
-
-    /// The layout of DIR.
-    #[arg(long, value_enum, default_value = "auto")]
-    layout: LayoutChoice,
-
-    #[arg(
-        long = "config-file",
-        value_name = "FILE",
-        help = crate::check::CONFIG_FILE_HELP,
-        conflicts_with_all = ["dir", "layout"]
-    )]
-    config_files: Vec<PathBuf>,
+    /// The controllers' files (the client bundle and the server CA file; no passphrase needed)
+    /// and the CA work directory, whose history flags amphorae created before a client CA
+    /// change (needs created_at, from --amphorae).
+    #[command(flatten)]
+    set: TargetArgs,
 
     /// The agent's port, where a target names none.
     #[arg(long, value_name = "N", default_value_t = AGENT_PORT)]
@@ -78,11 +68,6 @@ pub struct ProbeArgs {
     /// Warn about amphora certificates that expire within this many days.
     #[arg(long, value_name = "N", default_value_t = probe::DEFAULT_WARN_DAYS)]
     warn_days: u32,
-
-    /// The CA work directory: its history flags amphorae created before a client CA change
-    /// (needs created_at, from --amphorae).
-    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
-    work_dir: Option<PathBuf>,
 
     /// Skip the second connection, without a client certificate, that the agent must refuse.
     #[arg(long)]
@@ -156,15 +141,14 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
     }
-    let sources =
-        crate::check::sources_of(&args.dir, args.layout.layout(), &args.config_files, vault)?;
-    let identity = ControllerIdentity::read(&sources)?;
+    let opened = args.set.target().open(vault)?;
+    let identity = ControllerIdentity::read(&opened.sources)?;
     let mut options = ProbeOptions::default();
     options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
     options.timeout = args.timeout;
     options.warn_days = args.warn_days;
     options.anonymous_check = !args.no_anonymous_check;
-    if let Some(work_dir) = &args.work_dir {
+    if let Some(work_dir) = args.set.work_dir() {
         options.history = octavia_pki::history::read_history(work_dir, vault)?;
     }
     let mut list_targets = list

@@ -4,7 +4,7 @@ use clap::Args;
 use octavia_pki::rehearse::{Rehearsal, RehearseOptions, rehearse_dir};
 use octavia_pki::{Error, Origin, Passphrase};
 
-use crate::check::DirArgs;
+use crate::check::{DirArgs, Judged};
 use crate::output::{self, Format};
 
 #[derive(Args)]
@@ -36,7 +36,7 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
     };
     let options = {
         let mut options = RehearseOptions::default();
-        options.layout = args.target.layout.layout();
+        options.layout = args.target.target.layout().layout();
         options.passwords = passwords;
         options.passphrase = passphrase;
         options.strict = args.strict;
@@ -46,14 +46,16 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
         options.vault_password = vault.cloned();
         options
     };
-    let unpacked = args.target.unpacked(vault)?;
-    let rehearsal = match args.target.sources_named(unpacked.as_ref(), vault)? {
-        Some(sources) => octavia_pki::rehearse::rehearse(&sources, &options)?,
-        None => rehearse_dir(&args.target.dir, &options)?,
+    let rehearsal = match args.target.judged(vault)? {
+        Judged::Named(opened) => octavia_pki::rehearse::rehearse(&opened.sources, &options)?,
+        Judged::Dir(dir) => rehearse_dir(&dir, &options)?,
     };
     match args.target.format {
         Format::Json => output::print_report(&rehearsal, crate::schema::REHEARSE)?,
-        Format::Human => print_transcript(&rehearsal, args.target.layout.said(rehearsal.layout)),
+        Format::Human => print_transcript(
+            &rehearsal,
+            args.target.target.layout().said(rehearsal.layout),
+        ),
     }
     Ok(!rehearsal.ok)
 }

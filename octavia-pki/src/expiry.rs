@@ -5,9 +5,9 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::deployers::work_dir;
 use crate::fsio;
 use crate::history;
-use crate::deployers::work_dir;
 use crate::lifecycle::CertificateSummary;
 use crate::sources::{Role, Sources};
 

@@ -188,6 +188,7 @@ mod published;
 pub mod rehearse;
 pub mod release;
 mod role;
+pub mod target;
 pub mod text;
 pub mod vault;
 pub mod yaml;
@@ -211,6 +212,7 @@ mod x509;
 
 pub use bundle::{BundleError, BundleOrder, ClientBundle};
 pub use cert::{CertError, Certificate};
+pub use deployers::{Ambiguous, Layout, work_dir};
 pub use error::{Error, Result};
 pub use fsio::WriteReport;
 pub use generate::{
@@ -221,7 +223,6 @@ pub use key::{
     EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, LegacyCipher, MAX_PBKDF2_ITERATIONS,
     MAX_SCRYPT_MEMORY, PBKDF2_ITERATIONS, PrivateKey,
 };
-pub use deployers::{Ambiguous, Layout, work_dir};
 pub use model::{
     CaPassphrases, CertificateAuthority, ClientCa, DeployedPki, OctaviaPki, ServerCa, read_bundle,
     read_certificates, read_private_key,

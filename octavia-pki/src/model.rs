@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crate::bundle::ClientBundle;
 use crate::cert::Certificate;
+use crate::deployers::{Layout, work_dir};
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::key::PrivateKey;
-use crate::deployers::{Layout, work_dir};
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 

@@ -21,10 +21,10 @@ use rcgen::{CertificateParams, CustomExtension, DistinguishedName, DnType};
 use zeroize::Zeroizing;
 
 use crate::bundle::ClientBundle;
+use crate::deployers::{Layout, work_dir};
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile};
 use crate::generate::UB_COMMON_NAME;
-use crate::deployers::{Layout, work_dir};
 use crate::role::Role;
 
 /// Where OpenStack-Ansible keeps the tree by default (`openstack_pki_dir`).

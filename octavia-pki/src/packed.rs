@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use zeroize::Zeroizing;
 
+use crate::deployers::{Deployer, Layout};
 use crate::error::{Error, Result};
 use crate::fsio::PlannedFile;
-use crate::deployers::Layout;
 use crate::osa_tree::Files;
 use crate::role::Role;
 use crate::secret::Passphrase;
@@ -102,6 +102,17 @@ impl Packing {
                 ..
             } => Layout::Atmosphere,
             Self::OsaTree { .. } => Layout::Osa,
+        }
+    }
+
+    /// Whose document it is.
+    pub fn deployer(&self) -> &'static Deployer {
+        match self {
+            Self::Kubernetes {
+                style: K8sStyle::Helm,
+                ..
+            } => crate::deployers::OPENSTACK_HELM,
+            other => other.layout().owner(),
         }
     }
 
@@ -490,7 +501,8 @@ impl Unpacked {
             Packing::OsaTree { .. } => self.dir.path().join(crate::osa_tree::DEPLOYED),
             _ => self.dir.path().to_owned(),
         };
-        let mut sources = Sources::of_layout(&deployed, self.packing.layout());
+        let mut sources = Sources::of_layout(&deployed, self.packing.layout())
+            .of_deployer(self.packing.deployer());
         sources.origin = Origin::Packed {
             file: self.file.clone(),
             keys: Role::ALL.map(|role| self.packing.key(role)),

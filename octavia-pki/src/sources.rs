@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::deployers::Layout;
+use crate::deployers::{Deployer, Layout};
 pub use crate::role::Role;
 use crate::secret::Passphrase;
 
@@ -61,6 +61,8 @@ pub struct Sources {
     pub layout: Layout,
     /// The file of each role, in the order of [`Role::ALL`].
     files: [PathBuf; 5],
+    /// Whose set it is, for the words of reports ([`Sources::deployer`]).
+    deployer: &'static Deployer,
     /// A directory's layout, or octavia.conf (then reports name a file by
     /// its option: `[haproxy_amphora] server_ca = /etc/octavia/certs/server_ca.pem`).
     pub origin: Origin,
@@ -116,6 +118,7 @@ impl Sources {
             dir: dir.to_owned(),
             layout,
             files: Role::ALL.map(file),
+            deployer: layout.owner(),
             origin: Origin::Layout(layout),
             passwords: None,
             passphrase: None,
@@ -146,6 +149,10 @@ impl Sources {
                 Layout::Kolla
             },
             files,
+            // Files named in octavia.conf, whoever wrote it: its passphrase
+            // is octavia.conf's, and a change is put in use by restarting
+            // the services, in the words of a set kept by hand.
+            deployer: Layout::Guide.owner(),
             origin: Origin::OctaviaConf(config_files),
             passwords: None,
             passphrase,
@@ -193,6 +200,19 @@ impl Sources {
     /// With the CA work directory.
     pub fn with_work_dir(mut self, work_dir: Option<PathBuf>) -> Self {
         self.work_dir = work_dir;
+        self
+    }
+
+    /// Whose set it is: the deployer of the layout, of the document it was
+    /// unpacked from; for files octavia.conf names, one kept by hand.
+    pub fn deployer(&self) -> &'static Deployer {
+        self.deployer
+    }
+
+    /// As `deployer`'s (a document's deployer, whose files are laid out as
+    /// another's).
+    pub(crate) fn of_deployer(mut self, deployer: &'static Deployer) -> Self {
+        self.deployer = deployer;
         self
     }
 

@@ -17,8 +17,8 @@ use time::OffsetDateTime;
 use crate::codes::check as codes;
 use crate::codes::{Code, Severity};
 
-use crate::error::Result;
 use crate::deployers::Layout;
+use crate::error::Result;
 use crate::load::{Load, PassphraseIssue, PassphraseLoad, Problem, UnlockedKeys, load_sharing};
 use crate::passwords::CA_PASSWORD;
 use crate::release::OctaviaVersions;

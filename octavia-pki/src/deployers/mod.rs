@@ -19,6 +19,7 @@
 //! Facts: `../shared/reference/octavia-deployers.md` in the repository.
 
 mod files;
+pub(crate) use kolla::WORK_DIR as KOLLA_WORK_DIR;
 mod recognise;
 pub mod work_dir;
 
@@ -29,6 +30,9 @@ use crate::key::KeyType;
 use crate::role::Role;
 
 pub use files::DeployedFiles;
+
+/// openstack-helm, whose files are laid out as devstack's (no layout of its own).
+pub static OPENSTACK_HELM: &Deployer = &openstack_helm::DEPLOYER;
 pub use recognise::Ambiguous;
 
 /// The one registry: each deployer's module, and for each file layout (the
@@ -327,10 +331,14 @@ impl std::str::FromStr for Layout {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.iter().copied().find(|l| l.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Self::ALL.iter().map(|l| l.name()).collect();
-            format!("unknown layout \"{s}\" (expected {})", names.join(", "))
-        })
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|l| l.name()).collect();
+                format!("unknown layout \"{s}\" (expected {})", names.join(", "))
+            })
     }
 }
 

@@ -64,7 +64,6 @@ impl Layout {
             Self::Kolla
         }
     }
-
 }
 
 /// A directory whose file names fit two layouts equally well.
@@ -134,5 +133,4 @@ mod tests {
             "{text}"
         );
     }
-
 }

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::ca::{CaRole, Mismatch};
-use crate::generate::Destination;
 use crate::deployers::{Layout, work_dir};
+use crate::generate::Destination;
 use crate::model::{CaPassphrases, first_certificate as first};
 use crate::secret::Passphrase;
 use crate::sources::Role;

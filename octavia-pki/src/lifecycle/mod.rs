@@ -20,12 +20,12 @@ use x509_parser::public_key::PublicKey;
 
 use crate::bundle::BundleOrder;
 use crate::cert::Certificate;
+use crate::deployers::{Layout, work_dir};
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::generate::{Destination, self_signed_ca, subject_of};
 use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
-use crate::deployers::{Layout, work_dir};
 use crate::model::{CaPassphrases, CertificateAuthority};
 use crate::secret::Passphrase;
 use crate::sources::Role;

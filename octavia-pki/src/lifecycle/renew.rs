@@ -7,6 +7,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::{CaRole, CertificateSummary, Change, Failover, WorkDir, key_type_of};
+use crate::deployers::Layout;
 use crate::error::{Error, Result};
 use crate::generate::{
     DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, client_certificate, self_signed_ca,
@@ -14,7 +15,6 @@ use crate::generate::{
 };
 use crate::history::{self, Action, HistoryEntry};
 use crate::key::PrivateKey;
-use crate::deployers::Layout;
 use crate::model::CaPassphrases;
 
 /// How to renew.

@@ -6,13 +6,13 @@ use time::OffsetDateTime;
 
 use super::{CaRole, CertificateSummary, Change, Failover, WorkDir, new_key};
 use crate::cert::Certificate;
+use crate::deployers::Layout;
 use crate::error::{Error, Result};
 use crate::generate::{
     DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, client_certificate, subject_of,
 };
 use crate::history::{self, Action};
 use crate::key::KeyType;
-use crate::deployers::Layout;
 use crate::model::{CaPassphrases, CertificateAuthority};
 
 /// How to rotate, at once or staged.

@@ -25,12 +25,12 @@ use time::OffsetDateTime;
 use super::{CaRole, CertificateSummary, Change, Failover, RotateOptions, WorkDir, subject_of};
 use crate::cert::Certificate;
 use crate::codes::probe as status;
+use crate::deployers::{Layout, work_dir};
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::generate::{Destination, client_certificate, cross_certificate, next_generation};
 use crate::history::{self, Action, HistoryEntry};
 use crate::key::KeyType;
-use crate::deployers::{Layout, work_dir};
 use crate::model::CaPassphrases;
 use crate::sources::Role;
 

@@ -11,10 +11,10 @@ use time::OffsetDateTime;
 
 use super::{CaRole, WorkDir};
 use crate::cert::Certificate;
+use crate::deployers::work_dir;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::history::{self, HistoryEntry};
-use crate::deployers::work_dir;
 use crate::sources::Role;
 
 /// A set's lifecycle state: steady, or with staged rotations in flight and
@@ -298,8 +298,8 @@ fn quoted_subjects(certificates: &[Certificate]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::Destination;
     use crate::deployers::Layout;
+    use crate::generate::Destination;
     use crate::lifecycle::renew::tests::written;
     use crate::lifecycle::{
         RenewOptions, RotateOptions, finish_staged, renew_ca, renew_client, rotate_staged,

@@ -26,9 +26,9 @@ use time::OffsetDateTime;
 
 use crate::check::{self, CheckOptions, Finding, Summary};
 use crate::codes::{Code, Severity, node as codes};
+use crate::deployers::Layout;
 use crate::error::Result;
 use crate::fsio;
-use crate::deployers::Layout;
 use crate::octavia_conf::{OctaviaConf, SetIn, Setting};
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;

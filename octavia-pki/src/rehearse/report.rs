@@ -4,8 +4,8 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::history::HistoryEntry;
 use crate::deployers::Layout;
+use crate::history::HistoryEntry;
 use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
 use crate::x509::VerifyError;

@@ -1,0 +1,140 @@
+//! The one way every command that reads a set names it: `TargetArgs`
+//! (`--dir`, `--layout`, `--config-file`, `--charm-config`, `--k8s-secrets`,
+//! `--work-dir`), with the directory also as the first argument where the
+//! command takes no other (`TargetWithDir`), turned into the library's
+//! [`Target`].
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use octavia_pki::packed::PackedKind;
+use octavia_pki::target::Target;
+use octavia_pki::{Layout, osa_tree};
+
+use crate::check::LayoutChoice;
+
+/// `--config-file`'s help, for every command that takes it.
+pub const CONFIG_FILE_HELP: &str = "Read the files (and the CA key's passphrase) from the options of \
+    octavia.conf, as Octavia does: [certificates] ca_certificate, ca_private_key, \
+    ca_private_key_passphrase, [haproxy_amphora] server_ca, client_cert, [controller_worker] \
+    client_ca, with Octavia's defaults where unset. Repeatable: a later file's value wins, as with \
+    Octavia's own --config-file. Instead of the directory and its layout";
+
+/// The set a command reads: a directory in a layout, octavia.conf's files,
+/// a deployer's document, or OpenStack-Ansible's tree.
+#[derive(Args)]
+pub struct TargetArgs {
+    /// The deployed files' directory, or OpenStack-Ansible's deploy-host tree (octavia_cert_dir:
+    /// roots/, certs/), read as its role installs it [default: the --layout deployer's,
+    /// /etc/kolla/config/octavia when auto].
+    #[arg(long = "dir", value_name = "DIR")]
+    dir: Option<PathBuf>,
+
+    /// The layout of the directory.
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: LayoutChoice,
+
+    #[arg(
+        long = "config-file",
+        value_name = "FILE",
+        help = CONFIG_FILE_HELP,
+        conflicts_with_all = ["dir", "layout"]
+    )]
+    config_files: Vec<PathBuf>,
+
+    /// Read the files from the Juju charm's options, decoded as charm-octavia does: a `juju config
+    /// octavia --file` YAML, or `juju config octavia --format yaml` output (the passphrase is
+    /// lb-mgmt-issuing-ca-key-passphrase's); a change writes a new YAML in its place, for `juju
+    /// config octavia --file`. Instead of the directory.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files", "k8s_secrets"])]
+    charm_config: Option<PathBuf>,
+
+    /// Read the files from Kubernetes Secrets as the pods mount them: openstack-helm's
+    /// octavia-certs, or Atmosphere's octavia-server-ca and octavia-client-certs (a manifest file,
+    /// or `kubectl get secret -n NS -o yaml` output); a change writes new manifests in its place,
+    /// for `kubectl apply -f`. Instead of the directory.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "layout", "config_files"])]
+    k8s_secrets: Option<PathBuf>,
+
+    /// The CA work directory (kolla-ansible's, or the one `generate` wrote): its CAs must be the
+    /// deployed ones, and its history (octavia-pki-history.jsonl) says which older client CA copies
+    /// running amphorae still hold. A change reads the CA keys there [default for a change:
+    /// /etc/kolla/octavia-certificates, the --layout deployer's, octavia-ca beside --charm-config
+    /// or --k8s-secrets; an OpenStack-Ansible tree is its own].
+    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
+    work_dir: Option<PathBuf>,
+}
+
+/// [`TargetArgs`] with the directory also as the first argument.
+#[derive(Args)]
+pub struct TargetWithDir {
+    /// The deployed files' directory, or OpenStack-Ansible's deploy-host tree (as --dir).
+    #[arg(value_name = "DIR", conflicts_with_all = ["dir", "config_files", "charm_config", "k8s_secrets"])]
+    dir_argument: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub args: TargetArgs,
+}
+
+impl TargetWithDir {
+    /// The target named.
+    pub fn target(&self) -> Target {
+        self.args.target_with(self.dir_argument.as_deref())
+    }
+
+    /// The work directory given.
+    pub fn work_dir(&self) -> Option<&Path> {
+        self.args.work_dir()
+    }
+
+    /// `--layout`.
+    pub fn layout(&self) -> LayoutChoice {
+        self.args.layout
+    }
+}
+
+impl TargetArgs {
+    /// The target named.
+    pub fn target(&self) -> Target {
+        self.target_with(None)
+    }
+
+    /// The work directory given.
+    pub fn work_dir(&self) -> Option<&Path> {
+        self.work_dir.as_deref()
+    }
+
+    fn target_with(&self, dir_argument: Option<&Path>) -> Target {
+        if let Some(file) = &self.charm_config {
+            return Target::Document {
+                file: file.clone(),
+                kind: PackedKind::Charm,
+            };
+        }
+        if let Some(file) = &self.k8s_secrets {
+            return Target::Document {
+                file: file.clone(),
+                kind: PackedKind::Kubernetes,
+            };
+        }
+        if !self.config_files.is_empty() {
+            return Target::OctaviaConf(self.config_files.clone());
+        }
+        let layout = self.layout.layout();
+        let given = dir_argument.or(self.dir.as_deref());
+        // OpenStack-Ansible's tree named as the work directory, as a change
+        // has always taken it (`--layout osa --work-dir TREE`).
+        let tree = self
+            .work_dir
+            .as_deref()
+            .filter(|w| layout == Some(Layout::Osa) && given.is_none() && osa_tree::is_tree(w));
+        let dir = match (given, tree) {
+            (Some(dir), _) => dir.to_owned(),
+            (None, Some(tree)) => tree.to_owned(),
+            (None, None) => PathBuf::from(layout.map_or(Layout::Kolla.owner().deployed_dir, |l| {
+                l.owner().writes.map_or(l.owner().deployed_dir, |w| w.dir)
+            })),
+        };
+        Target::Directory { dir, layout }
+    }
+}
