@@ -153,7 +153,7 @@ pub enum Judged {
     /// A directory in a layout (named, or recognised).
     Dir(PathBuf),
     /// Files named by octavia.conf, a document or a tree, opened.
-    Named(Opened),
+    Named(Box<Opened>),
 }
 
 impl DirArgs {
@@ -182,7 +182,7 @@ impl DirArgs {
         opened.sources = opened
             .sources
             .with_work_dir(self.target.work_dir().map(Path::to_owned));
-        Ok(Judged::Named(opened))
+        Ok(Judged::Named(Box::new(opened)))
     }
 
     /// The work directory's history, when one was given.

@@ -360,10 +360,10 @@ mod tests {
             if deployer.form == Form::Directory {
                 assert_eq!(deployer.layout.owner().id, deployer.id);
             }
-            if let Some(w) = deployer.writes {
-                if let Some((only, _)) = w.only_key_type {
-                    assert_eq!(only, w.key_type, "{}", deployer.id);
-                }
+            if let Some(w) = deployer.writes
+                && let Some((only, _)) = w.only_key_type
+            {
+                assert_eq!(only, w.key_type, "{}", deployer.id);
             }
             assert_eq!(
                 deployer.ca_key_encrypted,
