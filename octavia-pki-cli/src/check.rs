@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use octavia_pki::check::{self, CheckOptions, Report};
 use octavia_pki::codes;
 use octavia_pki::codes::Code;
+use octavia_pki::deployers::Deployer;
 use octavia_pki::target::{Opened, Target};
 use octavia_pki::{Error, Layout, OctaviaVersions, Origin, Passphrase};
 
@@ -33,11 +34,13 @@ impl PassphraseArgs {
     pub fn resolve(
         &self,
         vault: Option<&Passphrase>,
+        deployer: &'static Deployer,
     ) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
         passphrase::for_reading(&passphrase::Sources {
             passwords: self.passwords.as_deref(),
             passphrase_file: self.passphrase_file.as_deref(),
             vault,
+            deployer,
         })
     }
 }
@@ -185,6 +188,19 @@ impl DirArgs {
         Ok(Judged::Named(Box::new(opened)))
     }
 
+    /// Whose set it is, as far as known before it is read: the layout
+    /// named, else the one its names say; kolla-ansible's when unknown.
+    pub fn deployer(&self) -> &'static Deployer {
+        let target = self.target.target();
+        if let Some(deployer) = target.known_deployer() {
+            return deployer;
+        }
+        match &target {
+            Target::Directory { dir, .. } => Layout::detect(dir).unwrap_or_default().owner(),
+            _ => Layout::Kolla.owner(),
+        }
+    }
+
     /// The work directory's history, when one was given.
     pub fn history(
         &self,
@@ -202,7 +218,9 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
     let (passwords, passphrase) = if args.target.names_files() {
         (None, None)
     } else {
-        args.target.passphrase.resolve(vault)?
+        args.target
+            .passphrase
+            .resolve(vault, args.target.deployer())?
     };
     let options = {
         let mut options = CheckOptions::default();

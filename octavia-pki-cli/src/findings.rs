@@ -68,9 +68,11 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
             outln!("          fix: {}", f.fix);
         }
     }
+    // Its fix says how this deployer's operators give the passphrase.
     let unchecked = shown
         .iter()
-        .any(|s| s.finding.code == octavia_pki::codes::check::PASSPHRASE_NOT_AVAILABLE);
+        .find(|s| s.finding.code == octavia_pki::codes::check::PASSPHRASE_NOT_AVAILABLE)
+        .map(|s| lower_first(s.finding.fix.trim_end_matches('.')));
     let (verdict, severity) = if summary.errors > 0 && summary.errors == summary.exposing {
         (
             format!(
@@ -84,12 +86,12 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
             format!("FAIL: Octavia will not work with {subject}"),
             Severity::Error,
         )
-    } else if unchecked {
+    } else if let Some(how) = unchecked {
         // Not "will work": the key was not opened, so that much is unknown.
         (
             format!(
                 "OK as far as checked: no error in {subject}, but the server CA key was not \
-                 opened (no passphrase: give --passwords)"
+                 opened (no passphrase: {how})"
             ),
             Severity::Warning,
         )
@@ -117,4 +119,12 @@ pub fn print_grouped(shown: &[Shown<'_>], summary: Summary, subject: &str, colou
         severity => Segment::Painted(&verdict, severity),
     };
     write_line(&[verdict, Segment::Plain(&counts)], colour);
+}
+
+/// `text` with its first letter in lower case, to follow a colon.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }

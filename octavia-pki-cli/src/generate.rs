@@ -374,6 +374,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
                 passwords: args.passwords.as_deref(),
                 passphrase_file: args.passphrase_file.as_deref(),
                 vault,
+                deployer: packing.as_ref().map_or(layout.owner(), Packing::deployer),
             },
             single_ca,
         )?,

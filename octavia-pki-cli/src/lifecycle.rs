@@ -485,6 +485,14 @@ fn passphrases(
     to: &Destination<'_>,
     vault: Option<&Passphrase>,
 ) -> Result<octavia_pki::CaPassphrases, Error> {
+    // Whose set: the document's or octavia.conf's, the layout named, the one its names say.
+    let deployer = match (to.deployed, args.at.set.layout()) {
+        (Some(sources), _) => sources.deployer(),
+        (None, Some(layout)) => layout.owner(),
+        (None, None) => octavia_pki::Layout::detect(to.dir)
+            .unwrap_or_default()
+            .owner(),
+    };
     let named = args.passwords.is_some() || args.passphrase_file.is_some();
     if let Some(passphrase) = to
         .deployed
@@ -501,6 +509,7 @@ fn passphrases(
         passwords: args.passwords.as_deref(),
         passphrase_file: args.passphrase_file.as_deref(),
         vault,
+        deployer,
     };
     Ok(passphrase::for_writing(&sources, single_ca)?.0)
 }
@@ -590,7 +599,11 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
         ));
     }
     let opened = args.target.target().open(vault)?;
-    let shown = opened.sources.dir.clone();
+    // A document by its file, never the temporary directory it is unpacked in.
+    let shown = match &opened.unpacked {
+        Some(unpacked) => unpacked.file().to_owned(),
+        None => opened.sources.dir.clone(),
+    };
     let sources = opened
         .sources
         .with_work_dir(args.target.work_dir().map(Path::to_owned));

@@ -8,6 +8,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use octavia_pki::deployers::{Deployer, PassphraseFrom};
 use octavia_pki::fsio::{self, FsError};
 use octavia_pki::{CA_PASSWORD, CLIENT_CA_PASSWORD};
 use octavia_pki::{CaPassphrases, Error, KollaPasswords, Passphrase};
@@ -24,6 +25,9 @@ pub struct Sources<'a> {
     pub passphrase_file: Option<&'a Path>,
     /// The Ansible Vault password, for files encrypted with ansible-vault.
     pub vault: Option<&'a Passphrase>,
+    /// Whose set: kolla-ansible's passwords.yml is looked for by default only
+    /// for kolla-ansible's, and the words of a missing passphrase are its.
+    pub deployer: &'static Deployer,
 }
 
 /// Where the passphrases were found, for the report.
@@ -91,10 +95,12 @@ fn source(sources: &Sources<'_>, purpose: Purpose) -> Source {
         return Source::File(path.to_owned());
     }
     let default = Path::new(DEFAULT_PASSWORDS);
-    let usable = match purpose {
-        Purpose::Writing => fsio::exists(default),
-        Purpose::Reading => std::fs::File::open(default).is_ok(),
-    };
+    let kolla = sources.deployer.passphrase == PassphraseFrom::KollaPasswords;
+    let usable = kolla
+        && match purpose {
+            Purpose::Writing => fsio::exists(default),
+            Purpose::Reading => std::fs::File::open(default).is_ok(),
+        };
     if usable {
         return Source::Passwords(default.to_owned());
     }
@@ -135,10 +141,23 @@ pub fn for_writing(
                 Origin::Prompt,
             ))
         }
+        Source::Nowhere if sources.deployer.passphrase == PassphraseFrom::KollaPasswords => {
+            Err(Error::InvalidOptions(format!(
+                "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard input is not a \
+                 terminal; give --passwords FILE (Kolla's passwords.yml) or --passphrase-file FILE \
+                 (or --demo DIR for a self-contained demonstration set)"
+            )))
+        }
         Source::Nowhere => Err(Error::InvalidOptions(format!(
-            "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard input is not a \
-             terminal; give --passwords FILE (Kolla's passwords.yml) or --passphrase-file FILE \
-             (or --demo DIR for a self-contained demonstration set)"
+            "no passphrase for the CA keys, and standard input is not a terminal: give \
+             --passphrase-file FILE, a file whose first line is {}",
+            match sources.deployer.passphrase {
+                // The deployed key is not encrypted; the work directory's are.
+                PassphraseFrom::Unencrypted => {
+                    "the passphrase of the CA work directory's keys".to_owned()
+                }
+                from => from.words().to_owned(),
+            }
         ))),
     }
 }

@@ -32,7 +32,9 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
     let (passwords, passphrase) = if args.target.names_files() {
         (None, None)
     } else {
-        args.target.passphrase.resolve(vault)?
+        args.target
+            .passphrase
+            .resolve(vault, args.target.deployer())?
     };
     let options = {
         let mut options = RehearseOptions::default();

@@ -133,21 +133,33 @@ pub fn expiry(
 ) -> ExpiryReport {
     let (work_dir, vault) = (f.work_dir.as_deref(), f.vault_password.as_ref());
     let one_ca = f.first_reader(Role::ClientCa) != Role::ClientCa;
-    let mut files: Vec<(std::path::PathBuf, &'static str)> = vec![
-        (
-            f.path(Role::CaCertificate).to_owned(),
-            if one_ca { "ca" } else { "server_ca" },
-        ),
-        (f.path(Role::ClientCert).to_owned(), "client"),
+    let mut roles = vec![
+        (Role::CaCertificate, if one_ca { "ca" } else { "server_ca" }),
+        (Role::ClientCert, "client"),
     ];
     if !one_ca {
-        files.insert(1, (f.path(Role::ClientCa).to_owned(), "client_ca"));
+        roles.insert(1, (Role::ClientCa, "client_ca"));
     }
     // The chain the controllers trust, when it is a file of its own (Octavia's
     // gate script): its root expiring fails them as the issuing CA's would.
     if f.first_reader(Role::ServerCa) == Role::ServerCa {
-        files.insert(1, (f.path(Role::ServerCa).to_owned(), "server_ca"));
+        roles.insert(1, (Role::ServerCa, "server_ca"));
     }
+    // A document's files are named by its option or Secret key, never by
+    // the temporary path they were unpacked to.
+    let packed = matches!(f.origin, crate::sources::Origin::Packed { .. });
+    let mut files: Vec<(std::path::PathBuf, String, &'static str)> = roles
+        .into_iter()
+        .map(|(r, role)| {
+            let path = f.path(r).to_owned();
+            let name = if packed {
+                f.name(r)
+            } else {
+                path.display().to_string()
+            };
+            (path, name, role)
+        })
+        .collect();
     if let Some(w) = work_dir {
         files.extend(
             [
@@ -155,8 +167,8 @@ pub fn expiry(
                 (work_dir::CLIENT_CA_CERT, "client_ca"),
             ]
             .iter()
-            .map(|(r, role)| (w.join(r), *role))
-            .filter(|(p, _)| fsio::exists(p)),
+            .map(|(r, role)| (w.join(r), w.join(r).display().to_string(), *role))
+            .filter(|(p, _, _)| fsio::exists(p)),
         );
     }
     let status_of = |days: i64, passed: bool| {
@@ -207,8 +219,7 @@ pub fn expiry(
             )),
         }
     }
-    for (path, role) in files {
-        let file = path.display().to_string();
+    for (path, file, role) in files {
         match crate::model::read_certificates(&path, vault) {
             Ok(certs) => {
                 for cert in certs {
@@ -230,7 +241,12 @@ pub fn expiry(
                     });
                 }
             }
-            Err(e) => entries.push(ExpiryEntry::unreadable(file, role, &e)),
+            Err(e) => {
+                let mut entry = ExpiryEntry::unreadable(file.clone(), role, &e);
+                let shown = path.display().to_string();
+                entry.error = entry.error.map(|text| text.replace(&shown, &file));
+                entries.push(entry);
+            }
         }
     }
     entries.sort_by_key(|e| e.days_left.unwrap_or(i64::MIN));

@@ -18,6 +18,7 @@ use crate::codes::check as codes;
 use crate::codes::{Code, Severity};
 
 use crate::deployers::Layout;
+use crate::deployers::words;
 use crate::error::Result;
 use crate::load::{Load, PassphraseIssue, PassphraseLoad, Problem, UnlockedKeys, load_sharing};
 use crate::passwords::CA_PASSWORD;
@@ -104,8 +105,8 @@ pub struct Finding {
     pub message: String,
     /// The line Octavia or OpenSSL will log because of it.
     pub symptom: Option<String>,
-    /// A concrete command or step.
-    pub fix: &'static str,
+    /// A concrete command or step, in the set's deployer's words.
+    pub fix: String,
 }
 
 /// Counts of findings by severity.
@@ -188,7 +189,7 @@ impl Report {
             file: file.map(str::to_owned),
             message,
             symptom,
-            fix: code.info().fix,
+            fix: code.info().fix.to_owned(),
         };
         let duplicate = self.findings.iter().any(|f| {
             f.code == finding.code && f.file == finding.file && f.message == finding.message
@@ -278,6 +279,7 @@ pub(crate) fn check_sharing(
         checker.rehearse(&load);
         checker.report.finish();
     }
+    checker.in_deployers_words();
     Ok(checker.report)
 }
 
@@ -343,6 +345,31 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Each finding's fix and symptom in the words of the set's deployer,
+    /// with the file it is about named where the text has a place for it.
+    fn in_deployers_words(&mut self) {
+        let sources = self.sources;
+        let deployer = sources.deployer();
+        let on_disk = !matches!(sources.origin, crate::sources::Origin::Packed { .. });
+        for f in &mut self.report.findings {
+            let role = f
+                .file
+                .as_deref()
+                .and_then(|name| Role::ALL.into_iter().find(|r| sources.name(*r) == name));
+            let known = words::Known {
+                deployer,
+                path: role.filter(|_| on_disk).map(|r| sources.path(r)),
+                name: f.file.as_deref(),
+                from_conf: sources.named_by_options(),
+            };
+            f.fix = words::fix(f.code, known);
+            f.symptom = f
+                .symptom
+                .take()
+                .map(|s| words::symptom(f.code, deployer, s));
+        }
+    }
+
     /// A finding about `role`'s file.
     fn find(&mut self, code: Code, role: Option<Role>, message: impl Into<String>) {
         let name = role.map(|r| self.sources.name(r));

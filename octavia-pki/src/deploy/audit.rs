@@ -117,7 +117,7 @@ impl Audit<'_> {
                 file,
                 message,
                 symptom: info.symptom.map(str::to_owned),
-                fix: info.fix,
+                fix: info.fix.to_owned(),
             },
             key: key.map(str::to_owned),
             line,

@@ -21,6 +21,7 @@
 mod files;
 pub(crate) use kolla::WORK_DIR as KOLLA_WORK_DIR;
 mod recognise;
+pub(crate) mod words;
 pub mod work_dir;
 
 use std::fmt;
@@ -188,9 +189,7 @@ impl PassphraseFrom {
             Self::HelmValues => {
                 "the chart's conf.octavia.certificates.ca_private_key_passphrase value"
             }
-            Self::GateScript => {
-                "the gate script's passphrase (not-secure-passphrase), in octavia.conf"
-            }
+            Self::GateScript => "the gate script's not-secure-passphrase",
             Self::Unencrypted => "none: the CA key is deployed unencrypted",
         }
     }

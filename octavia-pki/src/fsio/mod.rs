@@ -323,6 +323,10 @@ fn identity_of(path: &Path) -> PathBuf {
 /// own name not (a link there is replaced, never followed).
 fn target_identity(path: &Path) -> PathBuf {
     match (path.parent(), path.file_name()) {
+        // A bare name is in the current directory.
+        (Some(parent), Some(name)) if parent.as_os_str().is_empty() => {
+            identity_of(Path::new(".")).join(name)
+        }
         (Some(parent), Some(name)) => identity_of(parent).join(name),
         _ => identity_of(path),
     }

@@ -248,7 +248,7 @@ impl Findings {
                 file,
                 message,
                 symptom: code.info().symptom.map(str::to_owned),
-                fix: code.info().fix,
+                fix: code.info().fix.to_owned(),
             },
             service: service.map(Service::dir_name),
         });

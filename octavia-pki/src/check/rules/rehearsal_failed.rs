@@ -11,7 +11,7 @@ super::rule_code! {
     strict = false,
     title = "The rehearsed controller-to-amphora handshake fails, though no static rule found why.",
     symptom = Some("the alert in the message"),
-    fix = "Run `octavia-pki rehearse DIR` for the transcript; the message names the side that refuses and the file.",
+    fix = "Run `octavia-pki rehearse` on the same files for the transcript; the message names the side that refuses and the file.",
     explanation = "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.",
 }
 

@@ -1,0 +1,117 @@
+//! The deployer's part of a finding's fix and symptom: the catalogue's
+//! texts ([`crate::codes`]) are kolla-ansible's, where kolla-ansible is the
+//! one that deploys them; for a set of another deployer, the texts that
+//! depend on the deployer are said in its words, and the file the finding
+//! is about is named where the text has a placeholder for it.
+
+use std::path::Path;
+
+use super::{Deployer, Form, PassphraseFrom};
+use crate::codes::Code;
+use crate::codes::check as codes;
+use crate::text::shell_path;
+
+/// What the tool knows of the finding's file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Known<'a> {
+    /// The set's deployer.
+    pub(crate) deployer: &'static Deployer,
+    /// The file on disk, when it is one (not a document's unpacked copy).
+    pub(crate) path: Option<&'a Path>,
+    /// How reports name it (`server_ca.pem`, `Secret octavia-certs key ...`).
+    pub(crate) name: Option<&'a str>,
+    /// Whether the passphrase comes from octavia.conf (a set read through it).
+    pub(crate) from_conf: bool,
+}
+
+/// Whether `deployer` is kolla-ansible's (whose words the catalogue has).
+fn is_kolla(deployer: &Deployer) -> bool {
+    deployer.passphrase == PassphraseFrom::KollaPasswords
+}
+
+/// The fix of `code` for a finding about what `known` says.
+pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
+    let catalogue = code.info().fix;
+    let d = known.deployer;
+    let passphrase = if known.from_conf {
+        PassphraseFrom::OctaviaConf.words()
+    } else {
+        d.passphrase.words()
+    };
+    let kolla = is_kolla(d) && !known.from_conf;
+    let file = known.path.map(shell_path).or(known.name.map(str::to_owned));
+    let text = match code {
+        c if c == codes::MISSING_FILE && !kolla => Some(match d.form {
+            Form::CharmOptions => format!(
+                "Set the charm's option ({}) to the file's contents, base64-encoded (`juju config`), \
+                 or make a new set with `octavia-pki generate --layout charm`.",
+                known.name.unwrap_or("its option")
+            ),
+            Form::KubernetesSecrets => format!(
+                "Add the key to the Secret ({}) and apply it, or make new Secrets with \
+                 `octavia-pki generate --layout k8s`.",
+                known.name.unwrap_or("its Secret")
+            ),
+            Form::OsaTree => "Run OpenStack-Ansible's Octavia playbook, whose role makes what is \
+                 missing in the tree and installs the files on the controllers."
+                .to_owned(),
+            Form::Directory => format!(
+                "Copy the file from the CA work directory, or make a new set with `octavia-pki \
+                 generate --layout {}`; {} reads it from {}.",
+                d.id, d.title, d.deployed_dir
+            ),
+        }),
+        c if c == codes::UNREADABLE_FILE && !kolla => Some(
+            "Check the file's owner and mode: Octavia's services must read it as their user."
+                .to_owned(),
+        ),
+        c if c == codes::CA_KEY_NOT_ENCRYPTED && !kolla => Some(match d.passphrase {
+            PassphraseFrom::Unencrypted => format!(
+                "{} keeps the CA key unencrypted: remove ca_private_key_passphrase from octavia.conf, \
+                 or encrypt the key and set the passphrase there.",
+                d.title
+            ),
+            _ => format!(
+                "Encrypt it with the passphrase of {passphrase}: `openssl pkey -in {} -aes256 -out \
+                 {}.enc` (the passphrase read from a file), then put the encrypted key in its place.",
+                file.as_deref().unwrap_or("the key"),
+                file.as_deref().unwrap_or("the key")
+            ),
+        }),
+        c if c == codes::PASSPHRASE_NOT_AVAILABLE && !kolla => Some(match d.passphrase {
+            PassphraseFrom::CharmOption => format!(
+                "Set {passphrase} (or give --passphrase-file, a file whose first line is the \
+                 passphrase) to check the key too."
+            ),
+            _ if known.from_conf => {
+                "Set [certificates] ca_private_key_passphrase in octavia.conf, as Octavia needs it, \
+                 to check the key too."
+                    .to_owned()
+            }
+            _ => format!(
+                "Give --passphrase-file, a file whose first line is {passphrase}, to check the key \
+                 too."
+            ),
+        }),
+        c if c == codes::WRONG_PASSPHRASE && !kolla => Some(format!(
+            "Set {passphrase} to the passphrase the key was encrypted with, or re-encrypt the key \
+             with it."
+        )),
+        _ => None,
+    };
+    let text = text.unwrap_or_else(|| catalogue.to_owned());
+    match (&file, known.path) {
+        // The file is named where the text has a placeholder for it.
+        (Some(file), Some(_)) => text.replace(" FILE", &format!(" {file}")),
+        _ => text,
+    }
+}
+
+/// The symptom of `code` for a set of `deployer`: the catalogue's, less
+/// what only kolla-ansible does.
+pub(crate) fn symptom(code: Code, deployer: &Deployer, symptom: String) -> String {
+    if is_kolla(deployer) || code != codes::MISSING_FILE {
+        return symptom;
+    }
+    symptom.replace("Kolla's precheck fails; ", "")
+}
