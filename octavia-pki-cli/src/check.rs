@@ -182,9 +182,9 @@ impl DirArgs {
             let given = passphrase::read_passphrase_file(file, vault)?;
             opened.sources = opened.sources.with_passphrase(None, Some(given));
         }
-        opened.sources = opened
-            .sources
-            .with_work_dir(self.target.work_dir().map(Path::to_owned));
+        if let Some(work_dir) = self.target.work_dir() {
+            opened.sources = opened.sources.with_work_dir(Some(work_dir.to_owned()));
+        }
         Ok(Judged::Named(Box::new(opened)))
     }
 
@@ -201,12 +201,17 @@ impl DirArgs {
         }
     }
 
-    /// The work directory's history, when one was given.
+    /// The history of the work directory given, or of a tree's.
     pub fn history(
         &self,
+        judged: &Judged,
         vault: Option<&Passphrase>,
     ) -> Result<Vec<octavia_pki::history::HistoryEntry>, Error> {
-        self.target.work_dir().map_or(Ok(Vec::new()), |w| {
+        let work_dir = match judged {
+            Judged::Named(opened) => opened.sources.work_dir.as_deref(),
+            Judged::Dir(_) => self.target.work_dir(),
+        };
+        work_dir.map_or(Ok(Vec::new()), |w| {
             octavia_pki::history::read_history(w, vault)
         })
     }
@@ -222,6 +227,7 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
             .passphrase
             .resolve(vault, args.target.deployer())?
     };
+    let judged = args.target.judged(vault)?;
     let options = {
         let mut options = CheckOptions::default();
         options.layout = args.target.target.layout().layout();
@@ -230,14 +236,14 @@ pub fn run(args: CheckArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options.warn_days = args.warn_days;
         options.strict = args.strict;
         options.now = None;
-        options.history = args.target.history(vault)?;
+        options.history = args.target.history(&judged, vault)?;
         options.work_dir = args.target.target.work_dir().map(Path::to_owned);
         options.octavia = args.target.octavia_version.clone();
         options.cert_manager = args.cert_manager.clone();
         options.vault_password = vault.cloned();
         options
     };
-    let report = match args.target.judged(vault)? {
+    let report = match judged {
         Judged::Named(opened) => check::check(&opened.sources, &options)?,
         Judged::Dir(dir) => check::check_dir(&dir, &options)?,
     };

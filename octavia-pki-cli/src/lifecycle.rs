@@ -54,12 +54,15 @@ struct Deployed {
 }
 
 impl Deployed {
-    /// `change` with the unpacked files it writes packed back into the document.
+    /// `change` with the unpacked files it writes packed back into the
+    /// document, its next steps' commands in this tool's syntax.
     fn repack(&self, change: Change) -> Result<Change, Error> {
-        match &self.unpacked {
-            Some(unpacked) => change.repacked(unpacked),
-            None => Ok(change),
-        }
+        let mut change = match &self.unpacked {
+            Some(unpacked) => change.repacked(unpacked)?,
+            None => change,
+        };
+        change.render_steps(&crate::target::command_line);
+        Ok(change)
     }
 }
 
@@ -604,9 +607,10 @@ pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error>
         Some(unpacked) => unpacked.file().to_owned(),
         None => opened.sources.dir.clone(),
     };
-    let sources = opened
-        .sources
-        .with_work_dir(args.target.work_dir().map(Path::to_owned));
+    let sources = match args.target.work_dir() {
+        Some(work_dir) => opened.sources.with_work_dir(Some(work_dir.to_owned())),
+        None => opened.sources,
+    };
     let report = octavia_pki::expiry::expiry(
         &sources,
         args.warn_days,

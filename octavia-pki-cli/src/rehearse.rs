@@ -36,6 +36,7 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
             .passphrase
             .resolve(vault, args.target.deployer())?
     };
+    let judged = args.target.judged(vault)?;
     let options = {
         let mut options = RehearseOptions::default();
         options.layout = args.target.target.layout().layout();
@@ -43,12 +44,12 @@ pub fn run(args: RehearseArgs, vault: Option<&Passphrase>) -> Result<bool, Error
         options.passphrase = passphrase;
         options.strict = args.strict;
         options.now = None;
-        options.history = args.target.history(vault)?;
+        options.history = args.target.history(&judged, vault)?;
         options.octavia = args.target.octavia_version.clone();
         options.vault_password = vault.cloned();
         options
     };
-    let rehearsal = match args.target.judged(vault)? {
+    let rehearsal = match judged {
         Judged::Named(opened) => octavia_pki::rehearse::rehearse(&opened.sources, &options)?,
         Judged::Dir(dir) => rehearse_dir(&dir, &options)?,
     };

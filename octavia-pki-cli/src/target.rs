@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use octavia_pki::lifecycle::Invocation;
 use octavia_pki::packed::PackedKind;
 use octavia_pki::target::Target;
-use octavia_pki::{Layout, osa_tree};
+use octavia_pki::{Layout, osa_tree, text};
 
 use crate::check::LayoutChoice;
 
@@ -137,4 +138,87 @@ impl TargetArgs {
         };
         Target::Directory { dir, layout }
     }
+}
+
+/// The options that name `target` to a command, each word shell-quoted.
+fn options_of(target: &Target) -> Vec<String> {
+    let path = |p: &Path| text::shell_path(p);
+    match target {
+        Target::Directory { dir, layout } => {
+            let mut words = vec!["--dir".to_owned(), path(dir)];
+            if let Some(layout) = layout {
+                words.extend(["--layout".to_owned(), layout.name().to_owned()]);
+            }
+            words
+        }
+        Target::OctaviaConf(files) => files
+            .iter()
+            .flat_map(|f| ["--config-file".to_owned(), path(f)])
+            .collect(),
+        Target::Document { file, kind } => {
+            let option = match kind {
+                PackedKind::Charm => "--charm-config",
+                _ => "--k8s-secrets",
+            };
+            vec![option.to_owned(), path(file)]
+        }
+        // Every form there is, named by the library.
+        _ => vec![target.to_string()],
+    }
+}
+
+/// `--work-dir` and the work directory, unless `target` is a tree (its own)
+/// or it is the default.
+fn work_dir_option(target: &Target, work_dir: Option<&Path>) -> Vec<String> {
+    match work_dir {
+        Some(w) if target.tree().is_none() && w != target.default_work_dir() => {
+            vec!["--work-dir".to_owned(), text::shell_path(w)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `invocation` as the command line that runs it, runnable as printed.
+pub fn command_line(invocation: &Invocation) -> String {
+    let path = |p: &Path| text::shell_path(p);
+    let words: Vec<String> = match invocation {
+        Invocation::Probe {
+            target,
+            work_dir,
+            amphorae,
+            report,
+        } => {
+            let mut words: Vec<String> = ["octavia-pki", "probe"].map(str::to_owned).into();
+            words.extend(options_of(target));
+            words.extend(work_dir_option(target, work_dir.as_deref()));
+            words.extend(["--amphorae".to_owned(), path(amphorae)]);
+            if let Some(report) = report {
+                words.extend(["--format", "json", ">"].map(str::to_owned));
+                words.push(path(report));
+            }
+            words
+        }
+        Invocation::Expiry { target, work_dir } => {
+            let mut words: Vec<String> = ["octavia-pki", "expiry"].map(str::to_owned).into();
+            words.extend(options_of(target));
+            words.extend(work_dir_option(target, Some(work_dir)));
+            words
+        }
+        Invocation::FinishRotation {
+            ca,
+            target,
+            work_dir,
+            report,
+        } => {
+            let mut words: Vec<String> = ["octavia-pki", "rotate", "finish", ca.id()]
+                .map(str::to_owned)
+                .into();
+            words.extend(options_of(target));
+            words.extend(work_dir_option(target, Some(work_dir)));
+            words.extend(["--probe-report".to_owned(), path(report)]);
+            words
+        }
+        other => vec![other.describe()],
+    };
+    words.join(" ")
 }

@@ -43,8 +43,8 @@ pub enum Target {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Opened {
-    /// The file map (with the vault password; the passphrase and the work
-    /// directory are the caller's to add).
+    /// The file map, with the vault password and a tree's work directory
+    /// (the passphrase and another work directory are the caller's to add).
     pub sources: Sources,
     /// The document or tree the files were unpacked from, which a change is
     /// packed back into.
@@ -160,10 +160,30 @@ impl Target {
 
     fn unpack(file: &Path, kind: PackedKind, vault: Option<&Passphrase>) -> Result<Opened> {
         let unpacked = Unpacked::read(file, kind, vault)?;
+        // A tree's work directory (and its history) is unpacked with it.
+        let sources = unpacked
+            .sources()
+            .with_vault_password(vault.cloned())
+            .with_work_dir(unpacked.work_dir());
         Ok(Opened {
-            sources: unpacked.sources().with_vault_password(vault.cloned()),
+            sources,
             unpacked: Some(unpacked),
         })
+    }
+}
+
+impl std::fmt::Display for Target {
+    /// In words: `the directory /etc/kolla/config/octavia`, `octavia.conf
+    /// /etc/octavia/octavia.conf`, `charm-options.yaml`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Directory { dir, .. } => write!(f, "{}", dir.display()),
+            Self::OctaviaConf(files) => {
+                let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+                write!(f, "octavia.conf {}", files.join(", "))
+            }
+            Self::Document { file, .. } => write!(f, "{}", file.display()),
+        }
     }
 }
 

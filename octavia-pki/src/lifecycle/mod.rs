@@ -12,8 +12,8 @@ mod renew;
 mod rotate;
 mod staged;
 mod state;
+mod steps;
 
-use crate::text::shell_path;
 use serde::Serialize;
 use time::OffsetDateTime;
 use x509_parser::public_key::PublicKey;
@@ -27,8 +27,10 @@ use crate::generate::{Destination, self_signed_ca, subject_of};
 use crate::history::{self, HistoryEntry};
 use crate::key::{KeyType, PrivateKey};
 use crate::model::{CaPassphrases, CertificateAuthority};
+use crate::packed::PackedKind;
 use crate::secret::Passphrase;
 use crate::sources::Role;
+use crate::target::Target;
 
 pub use crate::ca::{CaRole, Mismatch};
 pub use belongs::{certificate_mismatches, mismatches};
@@ -36,6 +38,7 @@ pub use renew::{RenewKeyId, RenewOptions, renew_ca, renew_client};
 pub use rotate::{RotateOptions, rotate};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
 pub use state::{Failover, SetState, StagedClientCa, StagedServerCa};
+pub use steps::{Invocation, NextStep, Part};
 
 /// A change to a deployed PKI, not yet written.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -48,7 +51,12 @@ pub struct Change {
     #[serde(serialize_with = "paths_of")]
     #[schemars(with = "Vec<std::path::PathBuf>")]
     pub files: Vec<PlannedFile>,
-    /// What the operator must do next.
+    /// What the operator must do next, as data ([`Change::render_steps`]
+    /// renders its invocations in the caller's syntax).
+    #[serde(skip)]
+    pub steps: Vec<NextStep>,
+    /// What the operator must do next, rendered: each invocation said in
+    /// words ([`Invocation::describe`]) until [`Change::render_steps`].
     pub next_steps: Vec<String>,
     /// Which running amphorae this change leaves needing a failover (the
     /// next steps say it in words).
@@ -104,23 +112,37 @@ impl Change {
         summary: String,
         certificates: Vec<(String, CertificateSummary)>,
         files: Vec<PlannedFile>,
-        mut next_steps: Vec<String>,
+        steps: Vec<impl Into<NextStep>>,
         failover: Failover,
     ) -> Self {
-        let at = next_steps.len().min(1);
-        next_steps.insert(at, failover.words(&wd.state, wd.to.work_dir));
-        Self {
+        let mut steps: Vec<NextStep> = steps.into_iter().map(Into::into).collect();
+        let at = steps.len().min(1);
+        steps.insert(
+            at,
+            failover.words(&wd.state, &wd.target(), &wd.work_dir_named()),
+        );
+        let mut change = Self {
             summary,
             certificates,
             files,
-            next_steps,
+            steps,
+            next_steps: Vec::new(),
             failover,
             amphorae_deadline: None,
             history: Vec::new(),
             history_file: None,
             vault_password: None,
             links: Vec::new(),
-        }
+        };
+        change.render_steps(&Invocation::describe);
+        change
+    }
+
+    /// Renders the next steps' invocations with `run` (the CLI's syntax)
+    /// into [`Change::next_steps`], which a journal keeps and a recovery
+    /// says again.
+    pub fn render_steps(&mut self, run: &dyn Fn(&Invocation) -> String) {
+        self.next_steps = self.steps.iter().map(|s| s.render(run)).collect();
     }
 
     /// Writes the files, the links and the history entry as one journalled
@@ -152,6 +174,9 @@ impl Change {
         self.files = repacked.files;
         self.links = repacked.links;
         let step = unpacked.packing().deploy_step(unpacked.file());
+        for s in &mut self.steps {
+            s.replace(RESTART, &step);
+        }
         for s in &mut self.next_steps {
             *s = s.replace(RESTART, &step);
         }
@@ -262,47 +287,67 @@ impl<'a> WorkDir<'a> {
         }
     }
 
-    /// The options that name the set to the next change (`rotate finish`):
-    /// none for the directory's default, else what named it to this one.
-    fn change_args(&self) -> String {
-        let work_dir = format!(" --work-dir {}", shell_path(self.to.work_dir));
+    /// The set, as the next change (`rotate finish`) is to name it: what
+    /// named it to this one (OpenStack-Ansible's tree, the document,
+    /// octavia.conf), else its directory.
+    fn target(&self) -> Target {
+        use crate::sources::Origin;
         match self.to.deployed.map(|s| &s.origin) {
-            // The tree is the work directory.
-            Some(crate::sources::Origin::Packed { file, .. }) if self.layout == Layout::Osa => {
-                format!(" --layout osa --work-dir {}", shell_path(file))
-            }
-            Some(crate::sources::Origin::Packed { file, .. }) => {
-                let flag = if self.layout == Layout::Charm {
-                    "--charm-config"
+            Some(Origin::Packed { file, .. }) if self.layout == Layout::Osa => Target::Directory {
+                dir: file.clone(),
+                layout: Some(Layout::Osa),
+            },
+            Some(Origin::Packed { file, .. }) => Target::Document {
+                file: file.clone(),
+                kind: if self.layout == Layout::Charm {
+                    PackedKind::Charm
                 } else {
-                    "--k8s-secrets"
-                };
-                format!(" {flag} {}{work_dir}", shell_path(file))
-            }
-            Some(crate::sources::Origin::OctaviaConf(_)) => {
-                format!(" {}{work_dir}", self.location_args())
-            }
-            _ => String::new(),
+                    PackedKind::Kubernetes
+                },
+            },
+            Some(Origin::OctaviaConf(files)) => Target::OctaviaConf(files.clone()),
+            _ => Target::Directory {
+                dir: self.to.dir.to_owned(),
+                layout: None,
+            },
         }
     }
 
-    /// The options that name the deployed files to another command: the
-    /// octavia.conf files, else the directory.
-    fn location_args(&self) -> String {
-        match self.to.deployed.map(|s| &s.origin) {
-            Some(crate::sources::Origin::OctaviaConf(files)) => files
-                .iter()
-                .map(|f| format!("--config-file {}", shell_path(f)))
-                .collect::<Vec<_>>()
-                .join(" "),
-            // Run where the deployer unpacked it.
-            Some(crate::sources::Origin::Packed { .. }) => format!(
-                "--dir {} --layout {}",
-                crate::packed::DEPLOYED_DIR,
-                self.layout
-            ),
-            _ => format!("--dir {}", shell_path(self.to.dir)),
+    /// The CA work directory as the operator names it: a tree's is the tree
+    /// (never the temporary directory it is unpacked in).
+    fn work_dir_named(&self) -> std::path::PathBuf {
+        match self.target() {
+            Target::Directory {
+                dir,
+                layout: Some(Layout::Osa),
+            } if self.to.deployed.is_some() => dir,
+            _ => self.to.work_dir.to_owned(),
         }
+    }
+
+    /// The step that probes the amphorae and finishes the staged rotation
+    /// of `ca`: `before`, the two invocations, `after`.
+    fn probe_then_finish(&self, ca: CaRole, before: &str, after: &str) -> NextStep {
+        let report = std::path::PathBuf::from("probe.json");
+        NextStep(vec![
+            Part::Text(format!(
+                "{before}`openstack loadbalancer amphora list -f json > amphorae.json`, then `"
+            )),
+            Part::Run(Invocation::Probe {
+                target: self.target(),
+                work_dir: Some(self.work_dir_named()),
+                amphorae: "amphorae.json".into(),
+                report: Some(report.clone()),
+            }),
+            Part::Text("` and `".into()),
+            Part::Run(Invocation::FinishRotation {
+                ca,
+                target: self.target(),
+                work_dir: self.work_dir_named(),
+                report,
+            }),
+            Part::Text(format!("`, {after}")),
+        ])
     }
 
     fn w(&self, rel: &str) -> std::path::PathBuf {

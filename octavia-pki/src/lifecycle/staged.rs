@@ -125,29 +125,32 @@ fn stage_server_ca(
         format!(
             "{}   (deploys the server CA file [new, old] and the new key)",
             wd.deploy_step()
-        ),
+        )
+        .into(),
         format!(
             "Nothing else to do now: new amphorae, and every amphora certificate housekeeping \
              re-issues (within about {HOUSEKEEPING_DAYS} days with Octavia's defaults), get \
              certificates from \"{}\"; the controllers keep trusting those from \"{}\".",
             new.subject(),
             old_cert.subject()
-        ),
-        format!(
-            "Then: `octavia-pki probe {} --amphorae FILE --format json > probe.json` (FILE \
-             from `openstack loadbalancer amphora list -f json`) and `octavia-pki rotate finish \
-             server-ca{} --probe-report probe.json`, which removes the old CA once every amphora \
-             serves a certificate from the new one.",
-            wd.location_args(),
-            wd.change_args()
+        )
+        .into(),
+        wd.probe_then_finish(
+            CaRole::ServerCa,
+            "Then: ",
+            "which removes the old CA once every amphora serves a certificate from the new one.",
         ),
     ];
     if old_cert.not_after() < now + time::Duration::days(HOUSEKEEPING_DAYS) {
-        next_steps.push(format!(
-            "Warning: the old CA expires {}, maybe before housekeeping has re-issued every amphora \
-             certificate: the controllers refuse those still from it then; fail them over.",
-            old_cert.not_after_rfc3339()
-        ));
+        next_steps.push(
+            format!(
+                "Warning: the old CA expires {}, maybe before housekeeping has re-issued every \
+                 amphora certificate: the controllers refuse those still from it then; fail them \
+                 over.",
+                old_cert.not_after_rfc3339()
+            )
+            .into(),
+        );
     }
     let entry = HistoryEntry::new(Action::Staged(CaRole::ServerCa), old_cert, &new, None, now);
     Change::new(
@@ -223,20 +226,20 @@ fn stage_client_ca(
             "{}   (deploys the new client CA for new amphorae and the bundle with the \
              cross-certificate to the controllers)",
             wd.deploy_step()
-        ),
+        )
+        .into(),
         format!(
             "Amphorae created from now on boot with \"{}\"; those created before hold \"{}\" \
              and accept the controllers through the cross-certificate until {}.",
             new.certificate().subject(),
             old_cert.subject(),
             history::rfc3339(deadline)
-        ),
-        format!(
-            "When none is left: `octavia-pki probe {} --amphorae FILE --format json > probe.json` \
-             and `octavia-pki rotate finish client-ca{} --probe-report probe.json`, which removes \
-             the cross-certificate from the bundle.",
-            wd.location_args(),
-            wd.change_args()
+        )
+        .into(),
+        wd.probe_then_finish(
+            CaRole::ClientCa,
+            "When none is left: ",
+            "which removes the cross-certificate from the bundle.",
         ),
     ];
     let entry = HistoryEntry::new(
@@ -533,7 +536,7 @@ fn ended_without_files(
         ),
         Vec::new(),
         Vec::new(),
-        vec!["Nothing to deploy: no file changes.".into()],
+        vec!["Nothing to deploy: no file changes."],
         failover,
     )
     .recorded(wd.to, staged.ended(role, now))

@@ -9,6 +9,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::steps::{Invocation, NextStep, Part};
 use super::{CaRole, WorkDir};
 use crate::cert::Certificate;
 use crate::deployers::work_dir;
@@ -199,9 +200,14 @@ impl Failover {
 
     /// The next step that says it, for a change of the set at `work_dir`
     /// in `state`.
-    pub(super) fn words(&self, state: &SetState, work_dir: &std::path::Path) -> String {
+    pub(super) fn words(
+        &self,
+        state: &SetState,
+        target: &crate::target::Target,
+        work_dir: &std::path::Path,
+    ) -> NextStep {
         let kept = state_words(state);
-        match self {
+        let text = match self {
             Self::None if kept.is_empty() => format!(
                 "No failover is needed: every running amphora keeps working.{}",
                 pending_words(state)
@@ -211,15 +217,29 @@ impl Failover {
                 "Every amphora created before {by} refuses the controllers once this is deployed: \
                  fail each over (`openstack loadbalancer amphora failover ID`)."
             ),
-            Self::CreatedBefore { created_before, by } => format!(
-                "Every amphora created before {created_before} must be failed over before {by}: \
-                 `openstack loadbalancer amphora failover AMPHORA_ID` for each. To list them: \
-                 `openstack loadbalancer amphora list -f value -c id | xargs -n1 openstack \
-                 loadbalancer amphora show -f json > amphorae.json` (only `show` gives \
-                 created_at), then `octavia-pki probe --work-dir {} --amphorae amphorae.json`. \
-                 `octavia-pki expiry --work-dir` reports this deadline until it passes.",
-                crate::text::shell_quote(&work_dir.display().to_string())
-            ),
+            Self::CreatedBefore { created_before, by } => {
+                return NextStep(vec![
+                    Part::Text(format!(
+                        "Every amphora created before {created_before} must be failed over before \
+                         {by}: `openstack loadbalancer amphora failover AMPHORA_ID` for each. To \
+                         list them: `openstack loadbalancer amphora list -f value -c id | xargs \
+                         -n1 openstack loadbalancer amphora show -f json > amphorae.json` (only \
+                         `show` gives created_at), then `"
+                    )),
+                    Part::Run(Invocation::Probe {
+                        target: target.clone(),
+                        work_dir: Some(work_dir.to_owned()),
+                        amphorae: "amphorae.json".into(),
+                        report: None,
+                    }),
+                    Part::Text("`. `".into()),
+                    Part::Run(Invocation::Expiry {
+                        target: target.clone(),
+                        work_dir: work_dir.to_owned(),
+                    }),
+                    Part::Text("` reports this deadline until it passes.".into()),
+                ]);
+            }
             Self::ServingFrom { issuers } => format!(
                 "Amphorae serving a certificate from {} are refused by the controllers once this is \
                  deployed: fail them over.",
@@ -235,7 +255,8 @@ impl Failover {
                  amphorae)",
                 super::FAILOVER
             ),
-        }
+        };
+        text.into()
     }
 }
 
