@@ -5,8 +5,10 @@ use std::time::Instant;
 
 use clap::Args;
 use octavia_pki::demo_passwords_yml;
+use octavia_pki::deployers::{Deployer, FreshPassphrase, Names, PassphraseFrom, PutInUse};
 use octavia_pki::fsio::{self, FsError, PlannedFile};
 use octavia_pki::packed::{K8sStyle, Packing};
+use octavia_pki::target::{parent_dir, work_dir_beside};
 use octavia_pki::text;
 use octavia_pki::{
     CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
@@ -16,24 +18,6 @@ use serde::Serialize;
 
 use crate::output::{self, Format};
 use crate::passphrase::{self, Origin, Sources};
-
-/// kolla-ansible's CA work directory: where the set's work directory is by
-/// default, but for the guide's and a document's.
-pub const KOLLA_WORK_DIR: &str = "/etc/kolla/octavia-certificates";
-
-/// Where each written layout goes when --dir and --work-dir are not given.
-fn default_dirs(layout: Layout) -> (&'static str, &'static str) {
-    match layout {
-        Layout::Guide => ("/etc/octavia/certs", "/etc/octavia/ca"),
-        _ => ("/etc/kolla/config/octavia", KOLLA_WORK_DIR),
-    }
-}
-
-/// The CA work directory of a document (the charm's options, Secrets) when
-/// --work-dir is not given: `octavia-ca` beside it.
-pub fn work_dir_beside(document: &Path) -> PathBuf {
-    parent_dir(document).join("octavia-ca")
-}
 
 #[derive(Args)]
 #[command(after_help = "\
@@ -82,7 +66,7 @@ pub struct GenerateArgs {
     /// k8s: Kubernetes Secrets in --output (--style helm: openstack-helm's octavia-certs;
     /// atmosphere: octavia-server-ca and octavia-client-certs, CA key unencrypted).
     /// devstack, atmosphere: the files as those deployers mount them, in DIR.
-    #[arg(long, value_name = "LAYOUT", default_value = "kolla", value_parser = parse_form)]
+    #[arg(long, value_name = "LAYOUT", value_enum, default_value = "kolla")]
     layout: Form,
 
     /// The document of --layout charm or k8s [default: octavia-certs.yaml for charm,
@@ -186,14 +170,42 @@ enum Form {
     OsaTree,
 }
 
-fn parse_form(s: &str) -> Result<Form, String> {
-    match s {
-        "charm" => Ok(Form::Charm),
-        "k8s" => Ok(Form::K8s),
-        "osa" => Ok(Form::OsaTree),
-        other => other.parse().map(Form::Files).map_err(|e| {
-            format!("{e}; or charm (the charm's options) or k8s (Kubernetes Secrets)")
-        }),
+/// Every form `--layout` takes, from the deployers' registry: each written
+/// layout (the charm's as its options, OpenStack-Ansible's as its tree),
+/// then `k8s` (whose Secrets `--style` says).
+static FORMS: std::sync::LazyLock<Vec<Form>> = std::sync::LazyLock::new(|| {
+    Layout::written()
+        .map(|layout| match layout {
+            Layout::Charm => Form::Charm,
+            Layout::Osa => Form::OsaTree,
+            layout => Form::Files(layout),
+        })
+        .chain([Form::K8s])
+        .collect()
+});
+
+impl clap::ValueEnum for Form {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let (name, help) = match self {
+            Self::Files(layout) => (
+                layout.name(),
+                format!("{}: {}", layout.deployer(), layout.file_names().join(", ")),
+            ),
+            Self::Charm => ("charm", "the Juju charm's options, in --output".to_owned()),
+            Self::OsaTree => (
+                "osa",
+                "OpenStack-Ansible's deploy-host tree, in --work-dir".to_owned(),
+            ),
+            Self::K8s => (
+                "k8s",
+                "Kubernetes Secrets in --output, whose --style says".to_owned(),
+            ),
+        };
+        Some(clap::builder::PossibleValue::new(name).help(help))
     }
 }
 
@@ -248,6 +260,13 @@ pub struct Report<'a> {
     passphrases_from: String,
     #[serde(skip)]
     passphrases_path: Option<PathBuf>,
+    /// The passphrase file the passphrases came from, if one.
+    #[serde(skip)]
+    passphrase_file: Option<PathBuf>,
+    /// Whose set.
+    #[serde(skip)]
+    #[schemars(skip)]
+    deployer: &'static octavia_pki::deployers::Deployer,
     certificates: Vec<CertSummary>,
     dry_run: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -281,26 +300,30 @@ impl CertSummary {
 pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
     let (layout, packing) = args.form()?;
-    let key_type = args.key_type.unwrap_or(if layout == Layout::Atmosphere {
-        KeyType::EcdsaP256
-    } else {
-        KeyType::Rsa4096
-    });
+    // What the deployer takes, by default.
+    let deployer = packing.as_ref().map_or(layout.owner(), Packing::deployer);
+    let defaults = deployer.writes.ok_or(octavia_pki::deployers::NotWritten {
+        layout,
+        written: Layout::written().collect(),
+    })?;
+    let key_type = args.key_type.unwrap_or(defaults.key_type);
     let tree = matches!(packing, Some(Packing::OsaTree { .. }));
-    // OpenStack-Ansible's role regenerates a key of another type or size.
-    if tree && key_type != KeyType::Rsa4096 {
+    if let Some((only, why)) = defaults.only_key_type
+        && key_type != only
+    {
         return Err(Error::InvalidOptions(format!(
-            "OpenStack-Ansible's role keeps only RSA-4096 keys (community.crypto.openssl_privatekey's \
-             default) and would regenerate {key_type} ones: leave --key-type at rsa-4096"
+            "{why}: leave --key-type at {only}, not {key_type}"
         )));
     }
     // A document, or the tree (the work directory itself).
     let document = packing.as_ref().map(|p| match p {
         Packing::OsaTree { .. } => {
-            let tree = args
-                .work_dir
-                .clone()
-                .unwrap_or_else(|| octavia_pki::osa_tree::DEFAULT_TREE.into());
+            let tree = args.work_dir.clone().unwrap_or_else(|| {
+                defaults
+                    .work_dir
+                    .unwrap_or(octavia_pki::osa_tree::DEFAULT_TREE)
+                    .into()
+            });
             // Named to OpenStack-Ansible (octavia_cert_dir): absolute.
             std::path::absolute(&tree).unwrap_or(tree)
         }
@@ -327,13 +350,14 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
                     .clone()
                     .unwrap_or_else(|| work_dir_beside(document)),
             ),
-            None => {
-                let (dir, work_dir) = default_dirs(layout);
-                (
-                    args.dir.clone().unwrap_or_else(|| dir.into()),
-                    args.work_dir.clone().unwrap_or_else(|| work_dir.into()),
-                )
-            }
+            None => (
+                args.dir.clone().unwrap_or_else(|| defaults.dir.into()),
+                args.work_dir.clone().unwrap_or_else(|| {
+                    defaults
+                        .work_dir
+                        .map_or_else(|| work_dir_beside(Path::new(defaults.dir)), PathBuf::from)
+                }),
+            ),
         },
     };
     // One writer at a time, from the first look at what exists to the last rename.
@@ -349,10 +373,12 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     };
     let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();
-    // The guide's drop-in and the charm's options keep the passphrase: made fresh.
-    let kept_in = match (&document, layout) {
-        (Some(document), Layout::Charm) => Some(document.clone()),
-        (None, Layout::Guide) => Some(dir.join(octavia_pki::conf_snippet::FILE_NAME)),
+    // Where the deployer reads a passphrase written with the set: made fresh.
+    let kept_in = match (defaults.fresh_passphrase, &document) {
+        (Some(FreshPassphrase::InDocument), Some(document)) => Some(document.clone()),
+        (Some(FreshPassphrase::InConfSnippet), None) => {
+            Some(dir.join(octavia_pki::conf_snippet::FILE_NAME))
+        }
         _ => None,
     }
     .filter(|_| args.passwords.is_none() && args.passphrase_file.is_none());
@@ -407,7 +433,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             .client_days
             .or(kolla.as_ref().map(|k| k.client_days))
             .unwrap_or(base.client_days);
-        let [server_ca, client_ca, client] = subjects(&args, layout, kolla.as_ref());
+        let [server_ca, client_ca, client] = subjects(&args, &defaults.names, kolla.as_ref());
         options.server_ca_subject = server_ca;
         options.client_ca_subject = client_ca;
         options.client_subject = client;
@@ -484,6 +510,11 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         work_dir: &work_dir,
         passphrases_from: origin.describe(),
         passphrases_path: origin.passwords_file().map(Path::to_owned),
+        passphrase_file: match &origin {
+            Origin::File(path) => Some(path.clone()),
+            _ => None,
+        },
+        deployer,
         certificates: summaries(&pki),
         dry_run: args.dry_run,
         would_write,
@@ -496,14 +527,6 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             print_human(&report);
             Ok(())
         }
-    }
-}
-
-/// The directory of `path` ("." for a bare name).
-pub fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
     }
 }
 
@@ -542,28 +565,15 @@ fn kolla_vars(
 }
 
 /// The server CA's, the client CA's and the client's subjects: the options
-/// given, else kolla's variables (globals.yml), else the deployer's defaults
-/// (kolla-ansible's; os_octavia's for osa).
+/// given, else kolla's variables (globals.yml), else the deployer's names.
 fn subjects(
     args: &GenerateArgs,
-    layout: Layout,
+    names: &Names,
     kolla: Option<&octavia_pki::deploy::KollaCertVars>,
 ) -> [Subject; 3] {
-    let osa = layout == Layout::Osa;
-    let defaults: [Subject; 3] = if let Some(k) = kolla {
-        [k.server_ca.clone(), k.client_ca.clone(), k.client.clone()]
-    } else if osa {
-        [
-            Subject::osa("Octavia Server CA"),
-            Subject::osa("Octavia Client CA"),
-            Subject::osa(octavia_pki::osa_tree::DEFAULT_CLIENT_CN),
-        ]
-    } else {
-        [
-            Subject::kolla("server-ca.example.org"),
-            Subject::kolla("client-ca.example.org"),
-            Subject::kolla("client.example.org"),
-        ]
+    let defaults: [Subject; 3] = match kolla {
+        Some(k) => [k.server_ca.clone(), k.client_ca.clone(), k.client.clone()],
+        None => Subject::all_named(names),
     };
     let cns = [&args.server_ca_cn, &args.client_ca_cn, &args.client_cn];
     let mut out = defaults;
@@ -635,7 +645,8 @@ fn print_human(report: &Report<'_>) {
         "an Octavia PKI"
     };
     outln!(
-        "Generated {kind} (layout {}, {} keys) in {} ms; passphrases: {}.",
+        "Generated {kind} for {} (layout {}, {} keys) in {} ms; passphrases: {}.",
+        report.deployer.title,
         report.layout,
         report.key_type,
         report.elapsed_ms,
@@ -650,13 +661,9 @@ fn print_human(report: &Report<'_>) {
     }
     output::print_written(&report.write);
     let check = format!(
-        "octavia-pki check {} --passwords {}",
+        "octavia-pki check {}{}",
         text::shell_path(report.dir),
-        report
-            .passphrases_path
-            .as_deref()
-            .map(text::shell_path)
-            .unwrap_or_else(|| "FILE".into())
+        passphrase_option(report)
     );
     if let (Some(packing), Some(document)) = (&report.packing, report.output) {
         print_packed_next(packing, document, report);
@@ -681,7 +688,31 @@ fn print_human(report: &Report<'_>) {
         outln!("Check it: {check}");
     } else {
         outln!("Check it: {check}");
-        outln!("Next: kolla-ansible -i INVENTORY reconfigure -t octavia");
+        outln!("Next: {}", put_in_use(report.deployer));
+    }
+}
+
+/// How the check of a new set is given its passphrase: the file it came
+/// from (kolla-ansible's passwords.yml, or a passphrase file), else a file
+/// the operator names.
+fn passphrase_option(report: &Report<'_>) -> String {
+    let known = |p: &Path| format!(" --passphrase-file {}", text::shell_path(p));
+    match (&report.passphrases_path, &report.passphrase_file) {
+        (Some(passwords), _) => format!(" --passwords {}", text::shell_path(passwords)),
+        (None, Some(file)) => known(file),
+        (None, None) if report.deployer.passphrase == PassphraseFrom::KollaPasswords => {
+            " --passwords FILE".to_owned()
+        }
+        (None, None) if !report.deployer.ca_key_encrypted => String::new(),
+        (None, None) => " --passphrase-file FILE".to_owned(),
+    }
+}
+
+/// The deployer's step that puts a set of files in use.
+fn put_in_use(deployer: &Deployer) -> &'static str {
+    match deployer.put_in_use {
+        PutInUse::KollaReconfigure => octavia_pki::lifecycle::RECONFIGURE,
+        _ => octavia_pki::lifecycle::RESTART,
     }
 }
 
@@ -695,11 +726,7 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
             );
         }
         Packing::Kubernetes { style, .. } => {
-            let with = if *style == K8sStyle::Helm {
-                " --passphrase-file FILE"
-            } else {
-                ""
-            };
+            let with = passphrase_option(report);
             outln!(
                 "Check it: octavia-pki check --k8s-secrets {}{with}",
                 text::shell_path(document)
@@ -715,8 +742,9 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
         }
         Packing::OsaTree { client_cn } => {
             outln!(
-                "Check it: octavia-pki check {} --layout osa --passphrase-file FILE",
-                text::shell_path(document)
+                "Check it: octavia-pki check {} --layout osa{}",
+                text::shell_path(document),
+                passphrase_option(report)
             );
             outln!(
                 "OpenStack-Ansible's variables must match it: octavia_cert_dir: {} and \

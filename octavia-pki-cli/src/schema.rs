@@ -24,17 +24,17 @@ pub struct Published {
 pub const GENERATE: Published = Published::new(
     "generate",
     "generate",
-    2,
+    3,
     body::<crate::generate::Report<'static>>,
 );
 /// `check --format json`.
 pub const CHECK: Published =
-    Published::new("check", "check", 2, body::<octavia_pki::check::Report>);
+    Published::new("check", "check", 3, body::<octavia_pki::check::Report>);
 /// `rehearse --format json`.
 pub const REHEARSE: Published = Published::new(
     "rehearse",
     "rehearse",
-    1,
+    2,
     body::<octavia_pki::rehearse::Rehearsal>,
 );
 /// `expiry --format json`.
@@ -51,14 +51,14 @@ pub const PROBE: Published =
 pub const NODE_CHECK: Published = Published::new(
     "node-check",
     "node check",
-    2,
+    3,
     body::<octavia_pki::node::NodeReport>,
 );
 /// `deploy check --format json`.
 pub const DEPLOY_CHECK: Published = Published::new(
     "deploy-check",
     "deploy check",
-    2,
+    3,
     body::<octavia_pki::deploy::DeployReport>,
 );
 /// `deploy plan --format json`.
@@ -72,7 +72,7 @@ pub const DEPLOY_PLAN: Published = Published::new(
 pub const CHANGE: Published = Published::new(
     "change",
     "renew, rotate",
-    2,
+    3,
     body::<crate::lifecycle::ChangeReport<'static>>,
 );
 /// `recover --format json`.

@@ -81,20 +81,9 @@ pub enum Error {
         /// The backend's message.
         detail: String,
     },
-    /// A layout this crate reads and never writes (generate, renew and
-    /// rotate were asked to write it).
-    #[error(
-        "the {layout} layout ({}) is read (check, rehearse, expiry, probe), not written: \
-         generate, renew and rotate write the layouts {}",
-        layout.deployer(),
-        written.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
-    )]
-    NotWritten {
-        /// The layout.
-        layout: crate::deployers::Layout,
-        /// The layouts this crate writes.
-        written: Vec<crate::deployers::Layout>,
-    },
+    /// A layout this crate reads and never writes.
+    #[error(transparent)]
+    NotWritten(#[from] crate::deployers::NotWritten),
     /// A directory whose file names fit two deployers' layouts.
     #[error(transparent)]
     AmbiguousLayout(#[from] crate::deployers::Ambiguous),

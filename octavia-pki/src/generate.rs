@@ -19,7 +19,7 @@ use crate::bundle::ClientBundle;
 use crate::ca::CaRole;
 use crate::cert::Certificate;
 use crate::conf_snippet;
-use crate::deployers::{Layout, work_dir};
+use crate::deployers::{Layout, Names, work_dir};
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
 use crate::history::Action;
@@ -66,31 +66,32 @@ pub struct Subject {
 }
 
 impl Subject {
-    /// kolla-ansible's defaults (`US`, `Oregon`, `OpenStack`, `Octavia`) with the given CN.
-    pub fn kolla(common_name: &str) -> Self {
+    /// `names`' fields with the given CN.
+    pub fn named(names: &Names, common_name: &str) -> Self {
         Self {
-            country: "US".into(),
-            state: "Oregon".into(),
-            locality: String::new(),
-            organization: "OpenStack".into(),
-            organizational_unit: "Octavia".into(),
+            country: names.country.into(),
+            state: names.state.into(),
+            locality: names.locality.into(),
+            organization: names.organization.into(),
+            organizational_unit: names.organizational_unit.into(),
             common_name: common_name.into(),
         }
     }
 
-    /// What OpenStack-Ansible's os_octavia gives its CAs (`octavia_cert_client_req_*`'s
-    /// defaults: `US`, `Denial`, `Nowhere`; its `orgnization_name` typo drops the
-    /// organization) with the given CN, so that a CA the role re-issues
-    /// (`octavia_regenerate_ca`) keeps the name the client certificate names.
+    /// The server CA's, the client CA's and the client's subjects `names` gives.
+    pub fn all_named(names: &Names) -> [Self; 3] {
+        names.common_names.map(|cn| Self::named(names, cn))
+    }
+
+    /// kolla-ansible's defaults (`US`, `Oregon`, `OpenStack`, `Octavia`) with the given CN.
+    pub fn kolla(common_name: &str) -> Self {
+        Self::named(&crate::deployers::KOLLA_NAMES, common_name)
+    }
+
+    /// What OpenStack-Ansible's os_octavia gives its CAs
+    /// ([`crate::deployers::Names`] of its module) with the given CN.
     pub fn osa(common_name: &str) -> Self {
-        Self {
-            country: "US".into(),
-            state: "Denial".into(),
-            locality: "Nowhere".into(),
-            organization: String::new(),
-            organizational_unit: String::new(),
-            common_name: common_name.into(),
-        }
+        Self::named(&crate::deployers::osa::NAMES, common_name)
     }
 
     fn validate(&self, role: &str) -> Result<()> {

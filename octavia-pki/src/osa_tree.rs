@@ -27,11 +27,11 @@ use crate::fsio::{self, PlannedFile};
 use crate::generate::UB_COMMON_NAME;
 use crate::role::Role;
 
-/// Where OpenStack-Ansible keeps the tree by default (`openstack_pki_dir`).
-pub const DEFAULT_TREE: &str = "/etc/openstack_deploy/pki";
+/// Where OpenStack-Ansible keeps the tree by default (`openstack_pki_dir`): [`crate::deployers::OSA_TREE`].
+pub const DEFAULT_TREE: &str = crate::deployers::OSA_TREE;
 
 /// os_octavia's `octavia_cert_client_req_common_name`: the client CSR's CN.
-pub const DEFAULT_CLIENT_CN: &str = "www.example.com";
+pub const DEFAULT_CLIENT_CN: &str = crate::deployers::osa::NAMES.common_names[2];
 
 /// The CA that issues amphora certificates, and the one that issues the
 /// controllers' client certificate (`octavia_cert_authorities`).

@@ -24,7 +24,7 @@ use crate::yaml::write::{self, Node};
 
 /// Where the deployer puts the unpacked files on a controller (the charm's
 /// `OCTAVIA_CACERT_DIR`, the pods' mounts), for commands run there.
-pub const DEPLOYED_DIR: &str = "/etc/octavia/certs";
+pub const DEPLOYED_DIR: &str = crate::deployers::CONTROLLER_DIR;
 
 /// The charm's options, by the role of the file each becomes
 /// (`src/lib/charm/openstack/octavia.py` writes each, base64-decoded, to

@@ -7,6 +7,7 @@
 //! panic: unreadable files, any bytes, symlink loops and huge files are
 //! findings.
 
+mod fixes;
 pub(crate) mod rules;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use crate::codes::check as codes;
 use crate::codes::{Code, Severity};
 
 use crate::deployers::Layout;
-use crate::deployers::words;
+
 use crate::error::Result;
 use crate::load::{Load, PassphraseIssue, PassphraseLoad, Problem, UnlockedKeys, load_sharing};
 use crate::passwords::CA_PASSWORD;
@@ -299,8 +300,9 @@ fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
     }
     Err(crate::Error::InvalidOptions(format!(
         "{} is a CA work directory (server_ca/, client_ca/), not the deployed files' directory: \
-         check the deployed directory (/etc/kolla/config/octavia) and give this one as --work-dir",
-        dir.display()
+         check the deployed directory ({} by default) and give this one as --work-dir",
+        dir.display(),
+        layout.unwrap_or_default().owner().deployed_dir
     )))
 }
 
@@ -356,17 +358,17 @@ impl Checker<'_> {
                 .file
                 .as_deref()
                 .and_then(|name| Role::ALL.into_iter().find(|r| sources.name(*r) == name));
-            let known = words::Known {
+            let known = fixes::Known {
                 deployer,
                 path: role.filter(|_| on_disk).map(|r| sources.path(r)),
                 name: f.file.as_deref(),
                 from_conf: sources.named_by_options(),
             };
-            f.fix = words::fix(f.code, known);
+            f.fix = fixes::fix(f.code, known);
             f.symptom = f
                 .symptom
                 .take()
-                .map(|s| words::symptom(f.code, deployer, s));
+                .map(|s| fixes::symptom(f.code, deployer, s));
         }
     }
 

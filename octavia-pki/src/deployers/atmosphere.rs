@@ -23,13 +23,15 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     bundle_order: BundleOrder::KeyFirst,
     ca_key_encrypted: false,
     single_ca: false,
-    deployed_dir: crate::packed::DEPLOYED_DIR,
+    deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: crate::packed::DEPLOYED_DIR,
+        dir: super::CONTROLLER_DIR,
         work_dir: Some("/etc/octavia/ca"),
         // As cert-manager makes them there.
         key_type: KeyType::EcdsaP256,
         only_key_type: None,
+        names: super::KOLLA_NAMES,
+        fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::Unencrypted,
     put_in_use: PutInUse::KubectlApply,

@@ -3,7 +3,7 @@
 //! to `/etc/octavia/certs`; the passphrase the option
 //! `lb-mgmt-issuing-ca-key-passphrase`, written into octavia.conf as it is.
 
-use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{FreshPassphrase, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -23,12 +23,14 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,
     single_ca: false,
-    deployed_dir: crate::packed::DEPLOYED_DIR,
+    deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: crate::packed::DEPLOYED_DIR,
+        dir: super::CONTROLLER_DIR,
         work_dir: None,
         key_type: KeyType::Rsa4096,
         only_key_type: None,
+        names: super::KOLLA_NAMES,
+        fresh_passphrase: Some(FreshPassphrase::InDocument),
     }),
     passphrase: PassphraseFrom::CharmOption,
     put_in_use: PutInUse::JujuConfig,

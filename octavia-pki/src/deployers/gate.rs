@@ -22,7 +22,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,
     single_ca: false,
-    deployed_dir: "/etc/octavia/certs",
+    deployed_dir: super::CONTROLLER_DIR,
     writes: None,
     passphrase: PassphraseFrom::GateScript,
     put_in_use: PutInUse::RestartServices,

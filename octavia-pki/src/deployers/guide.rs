@@ -2,7 +2,7 @@
 //! by the names alone; name it), the bundle key first, octavia.conf's
 //! options written by hand (`octavia-pki.conf`, [`crate::conf_snippet`]).
 
-use super::{Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{FreshPassphrase, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -16,12 +16,14 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     bundle_order: BundleOrder::KeyFirst,
     ca_key_encrypted: true,
     single_ca: false,
-    deployed_dir: "/etc/octavia/certs",
+    deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: "/etc/octavia/certs",
+        dir: super::CONTROLLER_DIR,
         work_dir: Some("/etc/octavia/ca"),
         key_type: KeyType::Rsa4096,
         only_key_type: None,
+        names: super::KOLLA_NAMES,
+        fresh_passphrase: Some(FreshPassphrase::InConfSnippet),
     }),
     passphrase: PassphraseFrom::OctaviaConf,
     put_in_use: PutInUse::RestartServices,

@@ -38,6 +38,8 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         work_dir: Some(WORK_DIR),
         key_type: KeyType::Rsa4096,
         only_key_type: None,
+        names: super::KOLLA_NAMES,
+        fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::KollaPasswords,
     put_in_use: PutInUse::KollaReconfigure,

@@ -13,7 +13,7 @@
 //! hold ([`crate::Sources::deployer`]); nothing else says "kolla".
 //!
 //! **Adding a deployer**: a file `<name>.rs` with its `DEPLOYER` (copy the
-//! nearest one) and its unit test, one line in [`registry!`] below (a new
+//! nearest one) and its unit test, one line in `registry!` below (a new
 //! file layout also names its [`Layout`] variant there), its fixtures and
 //! its rows in the CLI's matrix test (`octavia-pki-cli/tests/suite/matrix.rs`).
 //! Facts: `../shared/reference/octavia-deployers.md` in the repository.
@@ -21,7 +21,6 @@
 mod files;
 pub(crate) use kolla::WORK_DIR as KOLLA_WORK_DIR;
 mod recognise;
-pub(crate) mod words;
 pub mod work_dir;
 
 use std::fmt;
@@ -31,6 +30,13 @@ use crate::key::KeyType;
 use crate::role::Role;
 
 pub use files::DeployedFiles;
+
+/// Where the deployers that unpack a document (the charm, the pods' mounts)
+/// and those that install the files themselves put them on a controller.
+pub const CONTROLLER_DIR: &str = "/etc/octavia/certs";
+
+/// OpenStack-Ansible's deploy-host tree (its `octavia_cert_dir`) by default.
+pub const OSA_TREE: &str = "/etc/openstack_deploy/pki";
 
 /// openstack-helm, whose files are laid out as devstack's (no layout of its own).
 pub static OPENSTACK_HELM: &Deployer = &openstack_helm::DEPLOYER;
@@ -46,8 +52,8 @@ macro_rules! registry {
         layouts { $( $(#[$doc:meta])* $variant:ident => $module:ident, )* }
         others { $( $other:ident, )* }
     ) => {
-        $( mod $module; )*
-        $( mod $other; )*
+        $( pub(crate) mod $module; )*
+        $( pub(crate) mod $other; )*
 
         /// How a deployer names the deployed files (`--layout`): one per
         /// deployer module that has names of its own ([`Deployer::layout`]).
@@ -225,6 +231,56 @@ pub struct WriteDefaults {
     /// The only key type the deployer keeps (OpenStack-Ansible's role
     /// regenerates any other), with why.
     pub only_key_type: Option<(KeyType, &'static str)>,
+    /// The certificates' names when none is given.
+    pub names: Names,
+    /// Where a fresh passphrase is kept when none is given; `None`: one
+    /// must be given (kolla-ansible's passwords.yml, a file, a prompt).
+    pub fresh_passphrase: Option<FreshPassphrase>,
+}
+
+/// The certificates' subject fields (`C`, `ST`, `L`, `O`, `OU`; empty: none)
+/// and common names (server CA, client CA, client) a deployer gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Names {
+    /// `C`.
+    pub country: &'static str,
+    /// `ST`.
+    pub state: &'static str,
+    /// `L`.
+    pub locality: &'static str,
+    /// `O`.
+    pub organization: &'static str,
+    /// `OU`.
+    pub organizational_unit: &'static str,
+    /// The server CA's, the client CA's and the client's common names.
+    pub common_names: [&'static str; 3],
+}
+
+/// kolla-ansible's role's names (`octavia_certs_*`'s defaults), which this
+/// crate gives every deployer that has none of its own.
+pub const KOLLA_NAMES: Names = Names {
+    country: "US",
+    state: "Oregon",
+    locality: "",
+    organization: "OpenStack",
+    organizational_unit: "Octavia",
+    common_names: [
+        "server-ca.example.org",
+        "client-ca.example.org",
+        "client.example.org",
+    ],
+};
+
+/// Where a fresh passphrase is kept, where the deployer reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FreshPassphrase {
+    /// In the document written (the charm's option).
+    InDocument,
+    /// In the octavia.conf drop-in written beside the files
+    /// ([`crate::conf_snippet`]).
+    InConfSnippet,
 }
 
 impl Deployer {
@@ -309,16 +365,42 @@ impl Layout {
     }
 
     /// `Ok` for a layout this crate writes; else the error a writer gives.
-    pub(crate) fn require_written(self) -> crate::error::Result<Self> {
+    pub(crate) fn require_written(self) -> Result<Self, NotWritten> {
         if self.is_written() {
             return Ok(self);
         }
-        Err(crate::error::Error::NotWritten {
+        Err(NotWritten {
             layout: self,
             written: Self::written().collect(),
         })
     }
 }
+
+/// A layout this crate reads and never writes (generate, renew and rotate
+/// were asked to write it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotWritten {
+    /// The layout.
+    pub layout: Layout,
+    /// The layouts this crate writes.
+    pub written: Vec<Layout>,
+}
+
+impl fmt::Display for NotWritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let written: Vec<&str> = self.written.iter().map(|l| l.name()).collect();
+        write!(
+            f,
+            "the {} layout ({}) is read (check, rehearse, expiry, probe), not written: generate, \
+             renew and rotate write the layouts {}",
+            self.layout,
+            self.layout.deployer(),
+            written.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for NotWritten {}
 
 impl fmt::Display for Layout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use super::{Deployer, Form, PassphraseFrom};
 use crate::codes::Code;
 use crate::codes::check as codes;
+use crate::deployers::{Deployer, Form, PassphraseFrom};
 use crate::text::shell_path;
 
 /// What the tool knows of the finding's file.
