@@ -84,21 +84,7 @@ fn cases(kind: &str, dir: &Path) -> Vec<Case> {
     let client_ca = option(dir, "client_ca");
     let ca_certificate = option(dir, "ca_certificate");
     // Another PKI's client certificate and key, and a CA key of no set.
-    let stranger = dir.join("stranger.pem");
-    let stranger_key = dir.join("stranger.key");
-    ok(openssl()
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-        ])
-        .args(["-nodes", "-subj", "/CN=stranger", "-days", "30", "-keyout"])
-        .arg(&stranger_key)
-        .arg("-out")
-        .arg(&stranger));
+    let (stranger, stranger_key) = stranger(dir);
     let bundle = dir.join("stranger-bundle.pem");
     let mut text = std::fs::read(&stranger).unwrap();
     text.extend(std::fs::read(&stranger_key).unwrap());

@@ -95,15 +95,6 @@ pub(crate) fn every_release_works_with(cases: &[Case], deployers: &[&str]) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The passphrase `key` of the drop-in at `conf`.
-fn conf_value(conf: &Path, key: &str) -> String {
-    std::fs::read_to_string(conf)
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{key} = ")).map(str::to_owned))
-        .unwrap_or_else(|| panic!("no {key} in {}", conf.display()))
-}
-
 /// Octavia's certificate guide, by hand: `generate --layout guide` writes
 /// the guide's files (the bundle key first) and the drop-in that names them;
 /// renewals and staged rotations of both CAs through that drop-in keep the
@@ -203,17 +194,6 @@ fn guide_sets_work_with_every_release_through_their_drop_in() {
     assert_ne!(conf_value(&conf, "ca_private_key_passphrase"), passphrase);
 }
 
-/// A copy of the files of `from` (not its backups) in `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 /// What the charm's and the pods' own rendering causes, whatever the set:
 /// keys written 0440 (group octavia) or mounted 0644, and an octavia.conf
 /// that leaves server_certs_key_passphrase at Octavia's published default.
@@ -225,13 +205,9 @@ const DEPLOYERS_RENDERING: &[&str] = &[
 /// `document` unpacked by its deployer's way (`tests/peers/unpack.py`) into
 /// `out`, with the octavia.conf that deployer renders.
 fn unpacked(kind: &str, document: &Path, out: &Path, passphrase: Option<&Path>) -> Case {
-    let mut cmd = python_script("tests/peers/unpack.py");
-    cmd.arg(kind).arg(document).arg(out);
-    cmd.args(passphrase);
-    ok(&mut cmd);
     Case::new(
         &format!("{kind}/{}", out.file_name().unwrap().to_string_lossy()),
-        &[&out.join("octavia.conf")],
+        &[&unpack_as_deployer(kind, document, out, passphrase)],
     )
 }
 

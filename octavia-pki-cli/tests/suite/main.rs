@@ -15,6 +15,7 @@ mod forms;
 mod interop;
 mod kolla_role;
 mod lifecycle;
+mod matrix;
 mod node;
 mod octavia_conf;
 mod oslo_config;

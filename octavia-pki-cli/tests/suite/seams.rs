@@ -44,10 +44,6 @@ struct Form {
     check_args: Vec<OsString>,
 }
 
-fn os(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Vec<OsString> {
-    args.iter().map(|a| a.as_ref().to_owned()).collect()
-}
-
 impl Form {
     fn kolla() -> Self {
         let set = generate(&["--key-type", "ecdsa-p256"]);

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::{octavia_issue, octavia_pki, ok, run};
+use super::{octavia_issue, octavia_pki, ok, python_script, run};
 
 /// A generated set in a temporary directory, with known passphrases.
 pub struct GeneratedSet {
@@ -216,4 +216,44 @@ pub fn history_actions(work_dir: &Path) -> Vec<String> {
                 .to_owned()
         })
         .collect()
+}
+
+/// The value of `key` in the octavia.conf (or drop-in) at `conf`: the
+/// first `key = value` line.
+pub fn conf_value(conf: &Path, key: &str) -> String {
+    std::fs::read_to_string(conf)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key} = ")).map(str::to_owned))
+        .unwrap_or_else(|| panic!("no {key} in {}", conf.display()))
+}
+
+/// A copy of the files of `from` (not its backups) in `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// `document` (`charm`: the charm's options; `k8s`: Kubernetes Secrets)
+/// unpacked by its deployer's way (`tests/peers/unpack.py`) into `out`:
+/// the files under `out/certs` as the deployer writes or mounts them, the
+/// document as its deployer's client prints it back (`out/juju-format.yaml`,
+/// `out/list.yaml`), and the octavia.conf that deployer renders, whose path
+/// is returned.
+pub fn unpack_as_deployer(
+    kind: &str,
+    document: &Path,
+    out: &Path,
+    passphrase: Option<&Path>,
+) -> PathBuf {
+    let mut cmd = python_script("tests/peers/unpack.py");
+    cmd.arg(kind).arg(document).arg(out);
+    cmd.args(passphrase);
+    ok(&mut cmd);
+    out.join("octavia.conf")
 }

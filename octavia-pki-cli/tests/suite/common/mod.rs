@@ -12,12 +12,18 @@ pub use fixtures::*;
 pub use openssl::*;
 pub use peers::*;
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 /// Our binary.
 pub fn octavia_pki() -> Command {
     Command::new(env!("CARGO_BIN_EXE_octavia-pki"))
+}
+
+/// Arguments of mixed types (words, paths), as a command takes them.
+pub fn os(args: &[&dyn AsRef<OsStr>]) -> Vec<OsString> {
+    args.iter().map(|a| a.as_ref().to_owned()).collect()
 }
 
 /// Runs a command, returning its output; panics only if it cannot start.

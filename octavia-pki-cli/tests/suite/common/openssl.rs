@@ -1,14 +1,35 @@
 //! The `openssl` command line tool, and a handshake played with it.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::free_port;
+use super::{free_port, ok};
 
 /// The `openssl` command line tool.
 pub fn openssl() -> Command {
     Command::new("openssl")
+}
+
+/// Another PKI, made by openssl in `dir`: a self-signed ECDSA P-256
+/// certificate `stranger.pem` (CN=stranger, 30 days) and its unencrypted
+/// key `stranger.key`.
+pub fn stranger(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("stranger.pem"), dir.join("stranger.key"));
+    ok(openssl()
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-subj", "/CN=stranger", "-days", "30", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert));
+    (cert, key)
 }
 
 /// Result of one mutual-TLS handshake between `openssl s_server` (the amphora
