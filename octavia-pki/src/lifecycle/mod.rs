@@ -35,7 +35,7 @@ pub use belongs::{certificate_mismatches, mismatches};
 pub use renew::{RenewKeyId, RenewOptions, renew_ca, renew_client};
 pub use rotate::{RotateOptions, rotate};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
-pub use state::{Failover, SetState, StagedClientCa, StagedServerCa};
+pub use state::{FAILOVER, Failover, SetState, StagedClientCa, StagedServerCa};
 
 /// A change to a deployed PKI, not yet written.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -184,11 +184,6 @@ pub const RECONFIGURE: &str = "kolla-ansible -i INVENTORY reconfigure -t octavia
 /// (no deployer copies them): they load the files when they start.
 pub const RESTART: &str = "systemctl restart octavia-worker octavia-housekeeping octavia-health-manager (on every controller)";
 
-/// Fail over every load balancer, so amphorae boot with the new client CA and
-/// get certificates from the new server CA.
-pub const FAILOVER: &str =
-    "openstack loadbalancer list -f value -c id | xargs -n1 openstack loadbalancer failover";
-
 struct WorkDir<'a> {
     to: &'a Destination<'a>,
     layout: Layout,
@@ -231,23 +226,14 @@ impl<'a> WorkDir<'a> {
         if let Some(mismatch) = mismatches(to, wd.layout, passphrases).into_iter().next() {
             return Err(Error::NotOneSet(Box::new(mismatch)));
         }
-        wd.state = SetState::read(&wd, now, ending)?;
+        wd.state = SetState::read(to, wd.layout, now, ending)?;
         Ok(wd)
     }
 
     fn new(to: &'a Destination<'a>, layout: Option<Layout>) -> Self {
-        let layout = layout.or(to.deployed.map(|s| s.layout)).unwrap_or_else(|| {
-            if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
-                Layout::Kolla
-            } else if fsio::exists(to.dir) {
-                Layout::detect_written(to.dir)
-            } else {
-                Layout::Legacy
-            }
-        });
         Self {
             to,
-            layout,
+            layout: state::layout_of(to, layout),
             state: SetState::default(),
         }
     }
