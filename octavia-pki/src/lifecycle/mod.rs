@@ -2,7 +2,7 @@
 //! load balancers ([`crate::expiry`] says when they are due).
 //!
 //! Every operation reads the CA work directory (as `kolla-ansible
-//! octavia-certificates` or [`generate`](crate::generate()) left it; no
+//! octavia-certificates` or [`generate`](crate::generate::generate()) left it; no
 //! `openssl ca` database is needed) and returns a [`Change`]: the files to
 //! write and what must happen after. Nothing is written until the caller
 //! applies it, which makes `--dry-run` exact.

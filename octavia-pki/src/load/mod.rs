@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use crate::bundle::BundleParts;
 use crate::cert::Certificate;
 use crate::key::{EncodedKey, KeyError, PrivateKey};
-use crate::passwords::{CaPasswordError, Rendering};
+use crate::passwords::{CaPasswordError, KollaPasswords, Rendering};
 use crate::pem;
 use crate::secret::{Passphrase, PassphraseProblem};
 use crate::sources::{Role, Sources};
@@ -51,7 +51,7 @@ impl<T> FileLoad<T> {
 }
 
 /// The client bundle as OpenSSL takes it: every certificate in file order
-/// and the first key ([`crate::ClientBundle`] for the rules).
+/// and the first key ([`crate::bundle::ClientBundle`] for the rules).
 #[derive(Debug, Clone)]
 pub struct BundleRead {
     /// Every certificate, in file order (empty: [`Problem::NoCertificate`]
@@ -112,7 +112,7 @@ pub struct Load {
     pub client_ca: FileLoad<Vec<Certificate>>,
     /// passwords.yml as read, once, for the passphrase and for the checker
     /// (its duplicate keys, the client CA's passphrase).
-    pub(crate) passwords: Option<crate::KollaPasswords>,
+    pub(crate) passwords: Option<KollaPasswords>,
 }
 
 /// CA keys already unlocked, by what unlocked them: the key file's bytes and
@@ -158,7 +158,7 @@ pub(crate) fn load_sharing(sources: &Sources, unlocked: &UnlockedKeys) -> Load {
     let passwords = sources
         .passwords
         .as_deref()
-        .map(|p| crate::KollaPasswords::load(p, sources.vault_password.as_ref()));
+        .map(|p| KollaPasswords::load(p, sources.vault_password.as_ref()));
     let passphrase = passphrase(sources, passwords.as_ref());
     let ca_certificate = certificates(sources, Role::CaCertificate);
     let shared =
@@ -181,7 +181,7 @@ pub(crate) fn load_sharing(sources: &Sources, unlocked: &UnlockedKeys) -> Load {
 /// The server CA passphrase, from the one given or passwords.yml.
 fn passphrase(
     sources: &Sources,
-    passwords: Option<&crate::Result<crate::KollaPasswords>>,
+    passwords: Option<&crate::error::Result<KollaPasswords>>,
 ) -> PassphraseLoad {
     if let Some(option) = &sources.passphrase_option
         && let Some(&how) = option.changed.first()

@@ -262,7 +262,7 @@ pub(crate) mod fixture {
         let certs = |role| read(role).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
         let passphrase = crate::passwords::server_ca_passphrase(
             None,
-            Some(&crate::KollaPasswords::load(
+            Some(&crate::passwords::KollaPasswords::load(
                 &dir.join("passwords.yml"),
                 None,
             )),

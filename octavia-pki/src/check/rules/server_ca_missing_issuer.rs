@@ -45,7 +45,7 @@ mod tests {
         // its root. Named as two files, as Octavia's gate script deploys them.
         let loaded = load("good-intermediates");
         let chain = loaded.server_certs.clone().unwrap();
-        let files = Sources::of_layout(&loaded.sources.dir, crate::Layout::Gate);
+        let files = Sources::of_layout(&loaded.sources.dir, crate::layout::Layout::Gate);
         let cx = context(&files);
         let judge = |issuing: &[_], trusted: &[_]| {
             let set = Set {
