@@ -70,6 +70,26 @@ pub struct Change {
     links: Vec<crate::osa_tree::Link>,
 }
 
+/// What `renew` and `rotate` report (`--format json`, the `change`
+/// schema): the change, and what was written of it.
+///
+/// The published schema's words are its version's: these fields had no
+/// description there, and get one with the schema's next version.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ChangeReport<'a> {
+    /// Nothing was written: the change is what would be done.
+    #[schemars(description = "")]
+    pub dry_run: bool,
+    /// The change.
+    #[serde(flatten)]
+    #[schemars(description = "")]
+    pub change: &'a Change,
+    /// What was written and backed up, when it was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "")]
+    pub written: Option<WriteReport>,
+}
+
 /// A certificate, as a report shows it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CertificateSummary {
