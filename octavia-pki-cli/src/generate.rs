@@ -9,10 +9,9 @@ use octavia_pki::fsio::{self, FsError, PlannedFile};
 use octavia_pki::packed::{K8sStyle, Packing};
 use octavia_pki::text;
 use octavia_pki::{
-    CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
-    Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
+    CaPassphrases, Destination, Error, GenerateOptions, GenerateReport, GeneratedCertificate,
+    KeyType, KollaPasswords, Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
 };
-use serde::Serialize;
 
 use crate::output::{self, Format};
 use crate::passphrase::{self, Origin, Sources};
@@ -234,50 +233,6 @@ fn parse_key_type(s: &str) -> Result<KeyType, String> {
     s.parse()
 }
 
-#[derive(Serialize, schemars::JsonSchema)]
-pub struct Report<'a> {
-    demo: bool,
-    layout: Layout,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<&'a Path>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    packing: Option<Packing>,
-    key_type: String,
-    dir: &'a Path,
-    work_dir: &'a Path,
-    passphrases_from: String,
-    #[serde(skip)]
-    passphrases_path: Option<PathBuf>,
-    certificates: Vec<CertSummary>,
-    dry_run: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    would_write: Vec<PathBuf>,
-    #[serde(flatten)]
-    write: WriteReport,
-    elapsed_ms: u128,
-}
-
-#[derive(Serialize, schemars::JsonSchema)]
-struct CertSummary {
-    role: &'static str,
-    subject: String,
-    issuer: String,
-    not_after: String,
-    sha256_fingerprint: String,
-}
-
-impl CertSummary {
-    fn new(role: &'static str, cert: &Certificate) -> Self {
-        Self {
-            role,
-            subject: cert.subject().to_owned(),
-            issuer: cert.issuer().to_owned(),
-            not_after: cert.not_after_rfc3339(),
-            sha256_fingerprint: cert.sha256_fingerprint(),
-        }
-    }
-}
-
 pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
     let (layout, packing) = args.form()?;
@@ -345,7 +300,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             None => dirs.push(dir.clone()),
         }
         dirs.extend(args.demo.clone());
-        crate::lifecycle::lock_set(&dirs, args.dry_run)?
+        crate::lock::lock_set(&dirs, args.dry_run)?
     };
     let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();
@@ -473,7 +428,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         }
     };
 
-    let report = Report {
+    let report = GenerateReport {
         demo: args.demo.is_some(),
         layout,
         output: document.as_deref(),
@@ -606,12 +561,15 @@ fn demo_passphrases(
     Ok((both, Origin::Passwords(path)))
 }
 
-fn summaries(pki: &OctaviaPki) -> Vec<CertSummary> {
-    let mut out = vec![CertSummary::new("server_ca", pki.server_ca.certificate())];
+fn summaries(pki: &OctaviaPki) -> Vec<GeneratedCertificate> {
+    let mut out = vec![GeneratedCertificate::new(
+        "server_ca",
+        pki.server_ca.certificate(),
+    )];
     if let Some(ca) = &pki.client_ca {
-        out.push(CertSummary::new("client_ca", ca.certificate()));
+        out.push(GeneratedCertificate::new("client_ca", ca.certificate()));
     }
-    out.push(CertSummary::new("client", &pki.client.certificate));
+    out.push(GeneratedCertificate::new("client", &pki.client.certificate));
     out
 }
 
@@ -627,7 +585,7 @@ fn show_progress(bar: &indicatif::ProgressBar, progress: Progress) {
     }
 }
 
-fn print_human(report: &Report<'_>) {
+fn print_human(report: &GenerateReport<'_>) {
     let kind = if report.demo {
         "a DEMO Octavia PKI"
     } else {
@@ -685,7 +643,7 @@ fn print_human(report: &Report<'_>) {
 }
 
 /// How to check and deploy a document.
-fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
+fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport<'_>) {
     match packing {
         Packing::Charm { .. } => {
             outln!(
