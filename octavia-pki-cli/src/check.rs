@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use octavia_pki::check::{self, CheckOptions, Report};
 use octavia_pki::codes;
 use octavia_pki::codes::Code;
@@ -45,57 +45,6 @@ impl PassphraseArgs {
     }
 }
 
-/// `auto` or a layout: the library's [`Layout::ALL`], by name, each
-/// described by its deployer and file names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LayoutChoice(Option<Layout>);
-
-/// `auto`, then every layout.
-const LAYOUT_CHOICES: [LayoutChoice; 1 + Layout::ALL.len()] = {
-    let mut choices = [LayoutChoice(None); 1 + Layout::ALL.len()];
-    let mut i = 0;
-    while i < Layout::ALL.len() {
-        choices[i + 1] = LayoutChoice(Some(Layout::ALL[i]));
-        i += 1;
-    }
-    choices
-};
-
-impl ValueEnum for LayoutChoice {
-    fn value_variants<'a>() -> &'a [Self] {
-        &LAYOUT_CHOICES
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        let value = match self.0 {
-            None => clap::builder::PossibleValue::new("auto")
-                .help("Recognise it by the file names present (and say which)"),
-            Some(layout) => clap::builder::PossibleValue::new(layout.name()).help(format!(
-                "{}: {}",
-                layout.deployer(),
-                layout.file_names().join(", ")
-            )),
-        };
-        Some(value)
-    }
-}
-
-impl LayoutChoice {
-    /// The layout, or `None` for auto-detection.
-    pub fn layout(self) -> Option<Layout> {
-        self.0
-    }
-
-    /// What the first line of a human report adds after the layout: that it
-    /// was recognised, and as whose.
-    pub fn said(self, layout: Layout) -> String {
-        match self.0 {
-            None => format!(", recognised by its file names: {}", layout.deployer()),
-            Some(_) => String::new(),
-        }
-    }
-}
-
 #[derive(Args)]
 #[command(after_help = "\
 Exit status: 0 no error finding, 1 at least one error finding, 2 the check could not run.
@@ -118,15 +67,6 @@ pub struct CheckArgs {
     /// -o yaml` output; repeatable): reports a CA cert-manager will re-issue with a new key.
     #[arg(long = "cert-manager", value_name = "MANIFEST")]
     cert_manager: Vec<PathBuf>,
-}
-
-/// `--work-dir` where a command reads it: a directory that exists and can
-/// be listed, else a usage error naming it (never a set judged as if it had
-/// no history and no CAs to compare).
-pub fn existing_dir(text: &str) -> Result<PathBuf, String> {
-    let dir = PathBuf::from(text);
-    octavia_pki::fsio::require_dir(&dir).map_err(|e| e.to_string())?;
-    Ok(dir)
 }
 
 /// What `check` and `rehearse` look at, and how they print.

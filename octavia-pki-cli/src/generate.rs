@@ -11,10 +11,9 @@ use octavia_pki::packed::{K8sStyle, Packing};
 use octavia_pki::target::{parent_dir, work_dir_beside};
 use octavia_pki::text;
 use octavia_pki::{
-    CaPassphrases, Certificate, Destination, Error, GenerateOptions, KeyType, KollaPasswords,
-    Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
+    CaPassphrases, Destination, Error, GenerateOptions, GenerateReport, GeneratedCertificate,
+    KeyType, KollaPasswords, Layout, OctaviaPki, Passphrase, Progress, Subject, WriteReport,
 };
-use serde::Serialize;
 
 use crate::output::{self, Format};
 use crate::passphrase::{self, Origin, Sources};
@@ -246,57 +245,6 @@ fn parse_key_type(s: &str) -> Result<KeyType, String> {
     s.parse()
 }
 
-#[derive(Serialize, schemars::JsonSchema)]
-pub struct Report<'a> {
-    demo: bool,
-    layout: Layout,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<&'a Path>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    packing: Option<Packing>,
-    key_type: String,
-    dir: &'a Path,
-    work_dir: &'a Path,
-    passphrases_from: String,
-    #[serde(skip)]
-    passphrases_path: Option<PathBuf>,
-    /// The passphrase file the passphrases came from, if one.
-    #[serde(skip)]
-    passphrase_file: Option<PathBuf>,
-    /// Whose set.
-    #[serde(skip)]
-    #[schemars(skip)]
-    deployer: &'static octavia_pki::deployers::Deployer,
-    certificates: Vec<CertSummary>,
-    dry_run: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    would_write: Vec<PathBuf>,
-    #[serde(flatten)]
-    write: WriteReport,
-    elapsed_ms: u128,
-}
-
-#[derive(Serialize, schemars::JsonSchema)]
-struct CertSummary {
-    role: &'static str,
-    subject: String,
-    issuer: String,
-    not_after: String,
-    sha256_fingerprint: String,
-}
-
-impl CertSummary {
-    fn new(role: &'static str, cert: &Certificate) -> Self {
-        Self {
-            role,
-            subject: cert.subject().to_owned(),
-            issuer: cert.issuer().to_owned(),
-            not_after: cert.not_after_rfc3339(),
-            sha256_fingerprint: cert.sha256_fingerprint(),
-        }
-    }
-}
-
 pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
     let started = Instant::now();
     let (layout, packing) = args.form()?;
@@ -369,7 +317,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
             None => dirs.push(dir.clone()),
         }
         dirs.extend(args.demo.clone());
-        crate::lifecycle::lock_set(&dirs, args.dry_run)?
+        crate::lock::lock_set(&dirs, args.dry_run)?
     };
     let single_ca = layout.is_single_ca();
     let mut extra_files = Vec::new();
@@ -500,7 +448,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         }
     };
 
-    let report = Report {
+    let report = GenerateReport {
         demo: args.demo.is_some(),
         layout,
         output: document.as_deref(),
@@ -617,12 +565,15 @@ fn demo_passphrases(
     Ok((both, Origin::Passwords(path)))
 }
 
-fn summaries(pki: &OctaviaPki) -> Vec<CertSummary> {
-    let mut out = vec![CertSummary::new("server_ca", pki.server_ca.certificate())];
+fn summaries(pki: &OctaviaPki) -> Vec<GeneratedCertificate> {
+    let mut out = vec![GeneratedCertificate::new(
+        "server_ca",
+        pki.server_ca.certificate(),
+    )];
     if let Some(ca) = &pki.client_ca {
-        out.push(CertSummary::new("client_ca", ca.certificate()));
+        out.push(GeneratedCertificate::new("client_ca", ca.certificate()));
     }
-    out.push(CertSummary::new("client", &pki.client.certificate));
+    out.push(GeneratedCertificate::new("client", &pki.client.certificate));
     out
 }
 
@@ -638,7 +589,7 @@ fn show_progress(bar: &indicatif::ProgressBar, progress: Progress) {
     }
 }
 
-fn print_human(report: &Report<'_>) {
+fn print_human(report: &GenerateReport<'_>) {
     let kind = if report.demo {
         "a DEMO Octavia PKI"
     } else {
@@ -695,7 +646,7 @@ fn print_human(report: &Report<'_>) {
 /// How the check of a new set is given its passphrase: the file it came
 /// from (kolla-ansible's passwords.yml, or a passphrase file), else a file
 /// the operator names.
-fn passphrase_option(report: &Report<'_>) -> String {
+fn passphrase_option(report: &GenerateReport<'_>) -> String {
     let known = |p: &Path| format!(" --passphrase-file {}", text::shell_path(p));
     match (&report.passphrases_path, &report.passphrase_file) {
         (Some(passwords), _) => format!(" --passwords {}", text::shell_path(passwords)),
@@ -717,7 +668,7 @@ fn put_in_use(deployer: &Deployer) -> &'static str {
 }
 
 /// How to check and deploy a document.
-fn print_packed_next(packing: &Packing, document: &Path, report: &Report<'_>) {
+fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport<'_>) {
     match packing {
         Packing::Charm { .. } => {
             outln!(

@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 use octavia_pki::expiry::{ExpiryReport, ExpiryStatus};
 use octavia_pki::lifecycle::{
-    self, CaRole, Change, FinishEvidence, RenewKeyId, RenewOptions, RotateOptions,
+    self, CaRole, Change, ChangeReport, FinishEvidence, RenewKeyId, RenewOptions, RotateOptions,
 };
 use octavia_pki::packed::Unpacked;
 use octavia_pki::target::Target;
 use octavia_pki::work_dir;
 use octavia_pki::{Destination, Error, KeyType, Passphrase, fsio};
-use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::lock::lock_set;
 use crate::output::{self, Format};
 use crate::passphrase::{self, Sources};
 use crate::target::TargetWithDir;
@@ -138,23 +138,6 @@ impl Deployed {
             ..Destination::new(&self.dir, &self.work_dir)
         }
     }
-}
-
-/// A recovery, in a line.
-pub fn recovery_line(r: &fsio::Recovery) -> String {
-    let done = match (r.direction, r.dry_run) {
-        (fsio::Direction::Forward, false) => "completed",
-        (fsio::Direction::Forward, true) => "would complete",
-        (fsio::Direction::Back, false) => "undid",
-        (fsio::Direction::Back, true) => "would undo",
-    };
-    format!(
-        "{done} the write that process {} began at {} and did not finish ({}; journal {})",
-        r.pid,
-        r.started,
-        r.what,
-        r.journal.display()
-    )
 }
 
 /// A command's failure, its temporary paths named as the operator knows
@@ -360,15 +343,6 @@ pub enum FinishWhat {
     ServerCa,
     /// Drop the cross-certificate from the client bundle.
     ClientCa,
-}
-
-#[derive(Serialize, schemars::JsonSchema)]
-pub struct ChangeReport<'a> {
-    dry_run: bool,
-    #[serde(flatten)]
-    change: &'a Change,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    written: Option<fsio::WriteReport>,
 }
 
 pub fn renew(args: RenewArgs, vault: Option<&Passphrase>) -> Result<(), Failure> {
@@ -700,27 +674,4 @@ fn print_expiry(r: &ExpiryReport, dir: &Path) {
         }
     }
     outln!("{}", nagios_line(r));
-}
-
-/// Locks the directories of a set (one writer at a time, from reading to
-/// writing) and brings back any write a killed run left half done, saying so
-/// on standard error; none for a dry run, which writes nothing (it warns of
-/// an interrupted write instead). Every writing command starts here.
-pub(crate) fn lock_set(dirs: &[PathBuf], dry_run: bool) -> Result<Option<fsio::DirLock>, Error> {
-    if dry_run {
-        if let Some(journal) = fsio::pending_journals(dirs).first() {
-            errln!(
-                "octavia-pki: an interrupted write is pending ({}): the next run completes or \
-                 undoes it first, and the plan below may change then; see `octavia-pki \
-                 recover --dry-run`",
-                journal.display()
-            );
-        }
-        return Ok(None);
-    }
-    let lock = fsio::DirLock::acquire(&dirs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-    for recovery in fsio::recover(&lock, false)? {
-        errln!("octavia-pki: {}", recovery_line(&recovery));
-    }
-    Ok(Some(lock))
 }

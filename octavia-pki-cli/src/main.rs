@@ -11,6 +11,7 @@ mod deploy;
 mod findings;
 mod generate;
 mod lifecycle;
+mod lock;
 mod metrics;
 mod node;
 mod passphrase;
@@ -349,7 +350,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Schema { name, list } => {
-            match schema::print(if list { None } else { name.as_deref() }) {
+            match output::print_schema(if list { None } else { name.as_deref() }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => failures.fail(&err, EXIT_COULD_NOT_RUN),
             }

@@ -121,38 +121,37 @@ pub fn print_report<T: serde::Serialize + schemars::JsonSchema>(
     print_json(&crate::schema::versioned(report, published))
 }
 
-/// What a command asked for JSON prints on standard output when it fails
-/// (the message is on standard error too).
-#[derive(serde::Serialize, schemars::JsonSchema)]
-pub struct ErrorReport {
-    /// The failure.
-    error: Failure,
-}
-
-/// A failure, as `ErrorReport` holds it.
-#[derive(serde::Serialize, schemars::JsonSchema)]
-struct Failure {
-    /// What went wrong, as the message on standard error says it.
-    message: String,
-    /// The file it is about, when it names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<std::path::PathBuf>,
-    /// The command's exit status.
-    exit_status: u8,
-}
-
 /// Prints the JSON error report of a failure.
 pub fn print_error(message: &str, file: Option<&std::path::Path>, exit_status: u8) {
-    let report = ErrorReport {
-        error: Failure {
-            message: message.to_owned(),
-            file: file.map(std::path::Path::to_owned),
-            exit_status,
-        },
-    };
+    let report = crate::schema::ErrorReport::new(message, file, exit_status);
     // The failure is already on standard error; a report that cannot be
     // printed adds nothing to it.
     let _ = print_report(&report, crate::schema::ERROR);
+}
+
+/// `octavia-pki schema NAME`: the schema, as committed under `schemas/`;
+/// `--list`: every name, with its version and command.
+pub fn print_schema(name: Option<&str>) -> Result<(), octavia_pki::Error> {
+    let all = crate::schema::ALL;
+    let Some(name) = name else {
+        for p in all {
+            outln!(
+                "{:<14} version {}  ({} --format json)",
+                p.name,
+                p.version,
+                p.command
+            );
+        }
+        return Ok(());
+    };
+    let published = all.iter().find(|p| p.name == name).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|p| p.name).collect();
+        octavia_pki::Error::InvalidOptions(format!(
+            "no schema \"{name}\" (expected {})",
+            names.join(", ")
+        ))
+    })?;
+    print_json(&published.schema())
 }
 
 /// A report as pretty JSON, carrying its schema's version, with its final newline.

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use octavia_pki::fsio::{BackupsReport, RecoverReport, Restored};
 use octavia_pki::{Error, Passphrase, fsio};
-use serde::Serialize;
 
 use crate::lifecycle::SetArgs;
 use crate::output::{self, Format};
@@ -35,17 +35,6 @@ pub struct RecoverArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
-}
-
-/// `recover --format json`.
-#[derive(Serialize, schemars::JsonSchema)]
-pub struct RecoverReport {
-    /// Nothing was changed.
-    dry_run: bool,
-    /// The directories searched for interrupted writes.
-    searched: Vec<PathBuf>,
-    /// Each interrupted write, oldest first, and what was done with it.
-    recovered: Vec<fsio::Recovery>,
 }
 
 pub fn recover(args: RecoverArgs, vault: Option<&Passphrase>) -> Result<(), Error> {
@@ -80,7 +69,7 @@ fn print_recovery(report: &RecoverReport) {
         return;
     }
     for r in &report.recovered {
-        let line = crate::lifecycle::recovery_line(r);
+        let line = crate::lock::recovery_line(r);
         outln!("{}{}.", line[..1].to_uppercase(), &line[1..]);
         for f in &r.files {
             outln!("  {}  {}", f.path.display(), f.action.describe());
@@ -148,28 +137,6 @@ struct BackupsRestoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
-}
-
-/// `backups list --format json`.
-#[derive(Serialize, schemars::JsonSchema)]
-pub struct BackupsReport {
-    /// The runs, newest first.
-    runs: Vec<fsio::BackupRun>,
-    /// When a restore: the run put back, and what the restore wrote.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    restored: Option<Restored>,
-}
-
-/// What `backups restore` did.
-#[derive(Serialize, schemars::JsonSchema)]
-struct Restored {
-    /// The run.
-    name: String,
-    /// Nothing was written.
-    dry_run: bool,
-    /// What was written, and backed up.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    written: Option<fsio::WriteReport>,
 }
 
 /// The runs of the set's backups: its work directory (or tree) and below,

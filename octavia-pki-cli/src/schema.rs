@@ -3,6 +3,11 @@
 //! Each report carries its schema's version as `schema_version`; the
 //! schemas are committed under `schemas/` and a test fails when one changes
 //! without its version going up (`tests/suite/schemas.rs`).
+//!
+//! The reports' types are the library's, next to what they report; the one
+//! the CLI owns, [`ErrorReport`] (any command's failure), is defined here.
+//! So this module imports no command and no printing: the commands and
+//! `output.rs` import it.
 
 use schemars::{JsonSchema, Schema};
 use serde::Serialize;
@@ -25,7 +30,7 @@ pub const GENERATE: Published = Published::new(
     "generate",
     "generate",
     3,
-    body::<crate::generate::Report<'static>>,
+    body::<octavia_pki::GenerateReport<'static>>,
 );
 /// `check --format json`.
 pub const CHECK: Published =
@@ -73,30 +78,59 @@ pub const CHANGE: Published = Published::new(
     "change",
     "renew, rotate",
     3,
-    body::<crate::lifecycle::ChangeReport<'static>>,
+    body::<octavia_pki::lifecycle::ChangeReport<'static>>,
 );
 /// `recover --format json`.
 pub const RECOVER: Published = Published::new(
     "recover",
     "recover",
     1,
-    body::<crate::recover::RecoverReport>,
+    body::<octavia_pki::fsio::RecoverReport>,
 );
 /// `backups list` and `backups restore --format json`.
 pub const BACKUPS: Published = Published::new(
     "backups",
     "backups",
     1,
-    body::<crate::recover::BackupsReport>,
+    body::<octavia_pki::fsio::BackupsReport>,
 );
 
 /// What any command given `--format json` prints on standard output when it fails.
-pub const ERROR: Published = Published::new(
-    "error",
-    "any command",
-    1,
-    body::<crate::output::ErrorReport>,
-);
+pub const ERROR: Published = Published::new("error", "any command", 1, body::<ErrorReport>);
+
+/// What a command asked for JSON prints on standard output when it fails
+/// (the message is on standard error too).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorReport {
+    /// The failure.
+    error: Failure,
+}
+
+/// A failure, as `ErrorReport` holds it.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct Failure {
+    /// What went wrong, as the message on standard error says it.
+    message: String,
+    /// The file it is about, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<std::path::PathBuf>,
+    /// The command's exit status.
+    exit_status: u8,
+}
+
+impl ErrorReport {
+    /// The report of a failure: its message, the file it names, the status
+    /// the command exits with.
+    pub fn new(message: &str, file: Option<&std::path::Path>, exit_status: u8) -> Self {
+        Self {
+            error: Failure {
+                message: message.to_owned(),
+                file: file.map(std::path::Path::to_owned),
+                exit_status,
+            },
+        }
+    }
+}
 
 /// The schema of `T` as it is serialized (a field skipped when empty is
 /// not required), Draft 2020-12.
@@ -212,28 +246,4 @@ pub fn versioned<T: Serialize + JsonSchema>(report: &T, published: Published) ->
         schema_version: published.version,
         report,
     }
-}
-
-/// `octavia-pki schema NAME`: the schema, as committed under `schemas/`;
-/// `--list`: every name, with its version and command.
-pub fn print(name: Option<&str>) -> Result<(), octavia_pki::Error> {
-    let Some(name) = name else {
-        for p in ALL {
-            outln!(
-                "{:<14} version {}  ({} --format json)",
-                p.name,
-                p.version,
-                p.command
-            );
-        }
-        return Ok(());
-    };
-    let published = ALL.iter().find(|p| p.name == name).ok_or_else(|| {
-        let names: Vec<&str> = ALL.iter().map(|p| p.name).collect();
-        octavia_pki::Error::InvalidOptions(format!(
-            "no schema \"{name}\" (expected {})",
-            names.join(", ")
-        ))
-    })?;
-    crate::output::print_json(&published.schema())
 }

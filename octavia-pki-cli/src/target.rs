@@ -6,13 +6,71 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use octavia_pki::lifecycle::Invocation;
 use octavia_pki::packed::PackedKind;
 use octavia_pki::target::Target;
 use octavia_pki::{Layout, osa_tree, text};
 
-use crate::check::LayoutChoice;
+/// `auto` or a layout: the library's [`Layout::ALL`], by name, each
+/// described by its deployer and file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutChoice(Option<Layout>);
+
+/// `auto`, then every layout.
+const LAYOUT_CHOICES: [LayoutChoice; 1 + Layout::ALL.len()] = {
+    let mut choices = [LayoutChoice(None); 1 + Layout::ALL.len()];
+    let mut i = 0;
+    while i < Layout::ALL.len() {
+        choices[i + 1] = LayoutChoice(Some(Layout::ALL[i]));
+        i += 1;
+    }
+    choices
+};
+
+impl ValueEnum for LayoutChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &LAYOUT_CHOICES
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = match self.0 {
+            None => clap::builder::PossibleValue::new("auto")
+                .help("Recognise it by the file names present (and say which)"),
+            Some(layout) => clap::builder::PossibleValue::new(layout.name()).help(format!(
+                "{}: {}",
+                layout.deployer(),
+                layout.file_names().join(", ")
+            )),
+        };
+        Some(value)
+    }
+}
+
+impl LayoutChoice {
+    /// The layout, or `None` for auto-detection.
+    pub fn layout(self) -> Option<Layout> {
+        self.0
+    }
+
+    /// What the first line of a human report adds after the layout: that it
+    /// was recognised, and as whose.
+    pub fn said(self, layout: Layout) -> String {
+        match self.0 {
+            None => format!(", recognised by its file names: {}", layout.deployer()),
+            Some(_) => String::new(),
+        }
+    }
+}
+
+/// `--work-dir` where a command reads it: a directory that exists and can
+/// be listed, else a usage error naming it (never a set judged as if it had
+/// no history and no CAs to compare).
+pub fn existing_dir(text: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(text);
+    octavia_pki::fsio::require_dir(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
 
 /// `--config-file`'s help, for every command that takes it.
 pub const CONFIG_FILE_HELP: &str = "Read the files (and the CA key's passphrase) from the options of \
@@ -62,7 +120,7 @@ pub struct TargetArgs {
     /// running amphorae still hold. A change reads the CA keys there [default for a change:
     /// /etc/kolla/octavia-certificates, the --layout deployer's, octavia-ca beside --charm-config
     /// or --k8s-secrets; an OpenStack-Ansible tree is its own].
-    #[arg(long, value_name = "DIR", value_parser = crate::check::existing_dir)]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     work_dir: Option<PathBuf>,
 }
 

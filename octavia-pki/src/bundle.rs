@@ -1,7 +1,7 @@
 //! The controllers' client bundle (`[haproxy_amphora] client_cert`): the
 //! client certificate, any chain, then its unencrypted key, read as OpenSSL
 //! reads it. Parsing only: reading the file is [`crate::load`]'s and
-//! [`crate::read_bundle`]'s.
+//! [`crate::model::read_bundle`]'s.
 
 use std::fmt;
 

@@ -175,7 +175,7 @@ impl Certificate {
     }
 
     /// The subjectPublicKey bits, comparable with
-    /// [`PrivateKey::public_key_raw`](crate::PrivateKey::public_key_raw).
+    /// [`PrivateKey::public_key_raw`](crate::key::PrivateKey::public_key_raw).
     pub fn public_key_raw(&self) -> &[u8] {
         &self.public_key
     }
@@ -221,7 +221,7 @@ impl Certificate {
     }
 
     /// Whether `key` is the private half of this certificate's public key.
-    pub fn matches_key(&self, key: &crate::PrivateKey) -> bool {
+    pub fn matches_key(&self, key: &crate::key::PrivateKey) -> bool {
         self.public_key == key.public_key_raw()
     }
 

@@ -75,7 +75,7 @@ pub struct ExpiryEntry {
 
 impl ExpiryEntry {
     /// A file that could not be read: its status is UNKNOWN, with why.
-    fn unreadable(file: String, role: &'static str, error: &crate::Error) -> Self {
+    fn unreadable(file: String, role: &'static str, error: &crate::error::Error) -> Self {
         Self {
             file,
             role,

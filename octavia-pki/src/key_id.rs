@@ -16,8 +16,8 @@
 use rcgen::CustomExtension;
 
 /// RFC 5280 method 1: the SHA-1 of `subject_public_key`, the subjectPublicKey
-/// BIT STRING's bits (as [`Certificate::public_key_raw`](crate::Certificate::public_key_raw) and
-/// [`PrivateKey::public_key_raw`](crate::PrivateKey::public_key_raw) give them).
+/// BIT STRING's bits (as [`Certificate::public_key_raw`](crate::cert::Certificate::public_key_raw) and
+/// [`PrivateKey::public_key_raw`](crate::key::PrivateKey::public_key_raw) give them).
 pub fn method1(subject_public_key: &[u8]) -> Vec<u8> {
     aws_lc_rs::digest::digest(
         &aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY,

@@ -198,6 +198,7 @@ mod ca;
 mod cert;
 mod error;
 mod generate;
+mod generate_report;
 mod key;
 mod model;
 mod oid;
@@ -219,6 +220,7 @@ pub use generate::{
     DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, GenerateOptions, KeyRole, MAX_DAYS,
     Progress, Subject, generate, generate_with_progress,
 };
+pub use generate_report::{GenerateReport, GeneratedCertificate};
 pub use key::{
     EncodedKey, KeyAlgorithm, KeyError, KeyFormat, KeyType, LegacyCipher, MAX_PBKDF2_ITERATIONS,
     MAX_SCRYPT_MEMORY, PBKDF2_ITERATIONS, PrivateKey,

@@ -292,7 +292,7 @@ mod tests {
         let sources = Sources::in_dir(&dir, None).unwrap();
         let pass = crate::passwords::server_ca_passphrase(
             None,
-            Some(&crate::KollaPasswords::load(
+            Some(&crate::passwords::KollaPasswords::load(
                 &dir.join("passwords.yml"),
                 None,
             )),

@@ -120,7 +120,7 @@ pub(crate) type Files = std::collections::BTreeMap<String, Zeroizing<Vec<u8>>>;
 /// ansible-vault) and the CN of its client CSR, when it has one.
 pub(crate) fn unpack(
     tree: &Path,
-    vault: Option<&crate::Passphrase>,
+    vault: Option<&crate::secret::Passphrase>,
 ) -> Result<(Files, Option<String>)> {
     let read = |rel: &str| -> Result<Option<Zeroizing<Vec<u8>>>> {
         let path = tree.join(rel);
@@ -198,7 +198,7 @@ pub(crate) fn pack(
     merged: &Files,
     changed: &[String],
     client_cn: &str,
-    vault: Option<&crate::Passphrase>,
+    vault: Option<&crate::secret::Passphrase>,
 ) -> Result<(Vec<PlannedFile>, Vec<Link>)> {
     let was_changed = |name: &str| changed.iter().any(|c| c == name);
     let get = |name: &str| {
@@ -270,7 +270,7 @@ pub(crate) fn pack(
         let client_ca = get(&deployed(Role::ClientCa))?;
         // The role's chain file: the client certificate, then its CA (the
         // first certificate of the CA file, which holds two mid-rotation).
-        let first_ca = crate::Certificate::all_from_file_bytes(client_ca)
+        let first_ca = crate::cert::Certificate::all_from_file_bytes(client_ca)
             .map_err(|e| Error::InvalidOptions(format!("the client CA to write: {e}")))?
             .remove(0) // never empty when read
             .to_pem();
@@ -308,7 +308,7 @@ pub(crate) fn pack(
 /// digitalSignature, keyEncipherment and extendedKeyUsage clientAuth,
 /// emailProtection, none critical, no basicConstraints, no key identifier;
 /// the module keeps a CSR that has exactly these.
-fn client_csr(key: &crate::PrivateKey, cn: &str) -> Result<String> {
+fn client_csr(key: &crate::key::PrivateKey, cn: &str) -> Result<String> {
     let failed = |detail: String| Error::Generate {
         what: "client CSR".into(),
         detail,
@@ -368,7 +368,7 @@ mod tests {
 
     #[test]
     fn the_client_csr_names_its_cn_and_refuses_what_x520_does() {
-        let key = crate::PrivateKey::generate(crate::KeyType::EcdsaP256).unwrap();
+        let key = crate::key::PrivateKey::generate(crate::key::KeyType::EcdsaP256).unwrap();
         let csr = client_csr(&key, DEFAULT_CLIENT_CN).unwrap();
         assert_eq!(
             csr_common_name(csr.as_bytes()).as_deref(),

@@ -758,13 +758,13 @@ impl crate::model::OctaviaPki {
     /// The files that write this PKI packed into `file` as `packing` says:
     /// the document, and the work directory's files in `work_dir` (the
     /// client CA's key, never deployed, stays there, encrypted). Its
-    /// [`layout`](crate::OctaviaPki::layout) must be `packing`'s.
+    /// [`layout`](crate::model::OctaviaPki::layout) must be `packing`'s.
     pub fn planned_packed(
         &self,
         packing: &Packing,
         file: &Path,
         work_dir: &Path,
-        passphrases: &crate::CaPassphrases,
+        passphrases: &crate::model::CaPassphrases,
     ) -> Result<Repacked> {
         if self.layout != packing.layout() {
             return Err(Error::InvalidOptions(format!(
@@ -783,7 +783,7 @@ impl crate::model::OctaviaPki {
             ),
             _ => (base.to_owned(), work_dir.to_owned()),
         };
-        let to = crate::Destination::new(&deployed, &work);
+        let to = crate::generate::Destination::new(&deployed, &work);
         let files = self.planned_files(&to, passphrases)?;
         // The charm's options carry the passphrase; Secrets do not.
         pack_into(
@@ -865,7 +865,7 @@ mod tests {
         assert_eq!(sources.passphrase.as_ref().unwrap().expose(), "Lead");
         assert_eq!(
             sources.passphrase_option.unwrap().changed,
-            [crate::Rendering::SurroundingWhitespace]
+            [crate::passwords::Rendering::SurroundingWhitespace]
         );
         // Juju's string option refuses a number.
         let err = unpack(

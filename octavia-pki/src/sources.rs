@@ -1,7 +1,7 @@
 //! The file map: for each role Octavia gives a file, which file plays it.
 //!
 //! Every reader of a deployed set ([`crate::check`], [`crate::rehearse`],
-//! [`crate::DeployedPki`], the probe's identity, `node check`, renewals and
+//! [`crate::model::DeployedPki`], the probe's identity, `node check`, renewals and
 //! rotations) starts from a [`Sources`], and [`crate::load`] reads it: nothing
 //! else decides which file is the server CA. A deployer's layout is one
 //! constructor of it ([`Sources::of_layout`] for kolla-ansible's two).
@@ -166,7 +166,7 @@ impl Sources {
 
     /// The files in `dir`, of `layout` or, when `None`, of the layout its
     /// file names say ([`Layout::detect`]; two equally likely is an error).
-    pub fn in_dir(dir: &Path, layout: Option<Layout>) -> crate::Result<Self> {
+    pub fn in_dir(dir: &Path, layout: Option<Layout>) -> crate::error::Result<Self> {
         let layout = match layout {
             Some(layout) => layout,
             None => Layout::detect(dir)?,

@@ -298,7 +298,7 @@ fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
     if has_deployed || !crate::fsio::exists(&dir.join(crate::deployers::work_dir::SERVER_CA_CERT)) {
         return Ok(());
     }
-    Err(crate::Error::InvalidOptions(format!(
+    Err(crate::error::Error::InvalidOptions(format!(
         "{} is a CA work directory (server_ca/, client_ca/), not the deployed files' directory: \
          check the deployed directory ({} by default) and give this one as --work-dir",
         dir.display(),
@@ -520,14 +520,14 @@ impl Checker<'_> {
 
     /// With a work directory: its CAs must be the deployed ones (the keys
     /// too, when passwords.yml gives both CA passphrases).
-    fn work_dir_belongs(&mut self, passwords: Option<&crate::KollaPasswords>) {
+    fn work_dir_belongs(&mut self, passwords: Option<&crate::passwords::KollaPasswords>) {
         let Some(work_dir) = self.sources.work_dir.as_deref() else {
             return;
         };
-        let to = crate::Destination {
+        let to = crate::generate::Destination {
             vault_password: self.sources.vault_password.as_ref(),
             deployed: self.sources.named_by_options().then_some(self.sources),
-            ..crate::Destination::new(&self.sources.dir, work_dir)
+            ..crate::generate::Destination::new(&self.sources.dir, work_dir)
         };
         let passphrases = passwords.and_then(|p| p.ca_passphrases().ok());
         for mismatch in crate::lifecycle::mismatches(&to, self.sources.layout, passphrases.as_ref())
@@ -595,7 +595,7 @@ impl Checker<'_> {
     }
 
     /// Keys passwords.yml gives twice: Ansible warns and takes the last.
-    fn duplicate_passwords(&mut self, passwords: Option<&crate::KollaPasswords>) {
+    fn duplicate_passwords(&mut self, passwords: Option<&crate::passwords::KollaPasswords>) {
         let Some(file) = passwords.filter(|_| self.sources.passphrase.is_none()) else {
             return;
         };

@@ -1,10 +1,12 @@
 //! The certificate checker's codes (`octavia-pki check`, and the
 //! certificate stage of `deploy check`), and those of the passwords it reads.
 //!
-//! The codes of the loading pass (files, PEM framing, keys, passphrases, the
-//! bundle's composition) are defined here; every other code is a rule, defined
-//! with its predicate and test in its own file under `check/rules/`, and
-//! published here by the rule registry.
+//! Every code is defined here, in three lists: the loading pass's
+//! ([`LOADING`]: files, PEM framing, keys, passphrases, the bundle's
+//! composition), octavia.conf's ([`CONF`]) and the rules' ([`RULES`]), whose
+//! predicates, messages and tests are one file each under `check/rules/`,
+//! each naming its code here. The catalogue depends on no rule: the rules
+//! depend on it.
 
 super::finding_codes! {
     namespace = "check";
@@ -201,17 +203,155 @@ super::finding_codes! {
         "Octavia uses each entry as a Fernet key (base64 of 32 bytes). It declares the option with a regex, a string in 16.x and a list of strings from 17.0.0 (octavia/certificates/common/local.py), and oslo.config checks it when the service starts: a bad value stops every Octavia service. (In the node namespace before.)";
 }
 
-/// The rules' codes, each under the name the rule registry gives it, and
-/// [`ALL`]: the loading pass's codes, then the rules', in documentation order.
-macro_rules! publish {
-    ($($module:ident: $name:ident,)*) => {
-        $(pub use crate::check::rules::$module::CODE as $name;)*
-
-        /// The rules' codes, in the registry's order.
-        const RULES: &[super::Code] = &[$($name),*];
-    };
+super::finding_codes! {
+    namespace = "check";
+    list = RULES;
+    CA_KEY_MISMATCH = "ca-key-mismatch", Error,
+        "The server CA key is not the key of the server CA certificate.",
+        Some("controller: certificate verify failed: certificate signature failure"),
+        "Deploy the key and certificate that were made together (both are in the work directory, server_ca/).",
+        "Octavia signs amphora certificates with the key and names the certificate as their issuer without checking that they match; the controller then rejects every amphora.";
+    SERVER_CA_CHAIN_ORDER = "server-ca-chain-order", Error,
+        "The server CA file does not start with the certificate of the server CA key (a root-first chain).",
+        Some("controller: certificate verify failed: unable to get local issuer certificate"),
+        "Put the issuing certificate (the one whose key is server_ca.key.pem) first, then its chain up to the root.",
+        "Octavia takes the first certificate of the file as the issuer of amphora certificates. If the root comes first, amphora certificates name the root as issuer but are signed by the intermediate's key.";
+    RSA_KEY_TOO_SMALL = "rsa-key-too-small", Error,
+        "An RSA key is smaller than 2048 bits.",
+        Some("OpenSSL 3: ee key too small / ca key too small"),
+        "Generate new keys of at least 2048 bits: `octavia-pki generate` (RSA-4096 by default).",
+        "OpenSSL 3's default security level refuses RSA keys below 2048 bits in TLS and in certificate chains.";
+    ED25519_SERVER_CA_KEY = "ed25519-server-ca-key", Error,
+        "The server CA key is Ed25519; Octavia signs amphora certificates with a digest.",
+        Some("ValueError: Algorithm must be None when signing via ed25519 or ed448"),
+        "Use an RSA or ECDSA server CA: `octavia-pki generate --key-type ecdsa-p256`.",
+        "Octavia's LocalCertGenerator passes signing_digest (sha256) to sign(), which Ed25519 keys refuse.";
+    CLIENT_CERT_UNTRUSTED = "client-cert-untrusted", Error,
+        "The client certificate is not issued by the client CA the amphorae trust.",
+        Some("amphora: unable to get local issuer certificate; controller: tlsv1 alert unknown ca"),
+        "Issue the client certificate from the client CA (client_ca.cert.pem), or include missing intermediates in the bundle after the client certificate.",
+        "Amphorae receive the client CA at boot and accept only client certificates that chain to it. Typical causes: a certificate from another PKI, one signed by the server CA, a missing intermediate, or a dual-CA client certificate with the single-CA legacy layout.";
+    FOREIGN_CERTIFICATE_TRUSTED = "foreign-certificate-trusted", Error,
+        "A trust file (server_ca, client_ca) holds a certificate that is not the set's: whoever holds its key is trusted as an amphora, or as the controllers.",
+        None,
+        "Remove the certificate the finding names (its PEM block) from the file it names, keep the set's CA and its chain, and deploy the file again; from client_ca, also fail over the amphorae booted while it was deployed (each keeps the copy it booted with).",
+        "The controllers accept an amphora certificate that any certificate of server_ca verifies, and an amphora accepts a client certificate that any certificate of its client_ca copy verifies. What belongs there: the set's CA (the one Octavia issues amphora certificates with; the one that issued the client certificate) and the earlier certificates of its key a renewal keeps, the chain above it (the gate's intermediate and root), certificates the set's own CAs issued, and, in server_ca during a staged rotation (`rotate server-ca --staged`, until `rotate finish server-ca`), the old CA after the new one. A staged client CA rotation adds nothing to client_ca: its cross-certificate travels in the bundle. Anything else lets whoever holds its key pose as an amphora to the controllers (and receive what they send it: listeners' certificates and keys) or command every amphora's agent. Octavia works, so nothing else shows it; an expired one is a warning (OpenSSL accepts nothing it signs any more). With --work-dir, a CA of another key in server_ca is a staged rotation's old CA only when the work directory's history (octavia-pki-history.jsonl) records an unfinished staged rotation from its key to the current CA. Without it, the file alone is judged: a CA of another key passes for one only when it follows the current CA and the current CA bears its name with the next generation suffix (` G2`, ` G3`), as the staged rotation names it; that much anyone can imitate, so give --work-dir where the work directory is at hand.";
+    STAGED_ROTATION_LOST = "staged-rotation-lost", Error,
+        "The work directory's history records a staged server CA rotation not finished, but server_ca no longer holds the CA it replaced: the controllers refuse every amphora issued before the rotation.",
+        Some("certificate verify failed: unable to get local issuer certificate (controllers to the amphorae issued before the rotation; their load balancers go to ERROR on the next change)"),
+        "Restore server_ca from the backup of the change that dropped the old CA (`octavia-pki backups list`, then `octavia-pki backups restore NAME`), or put the old CA's certificate back after the current one; once every amphora issued before the rotation is failed over, end it with `octavia-pki rotate finish server-ca`.",
+        "`rotate server-ca --staged` writes the new CA first in server_ca and keeps the old one after it, so that the controllers go on trusting the certificates the amphorae already serve until `rotate finish server-ca` (after their failover) removes it; the work directory's history (octavia-pki-history.jsonl) records the rotation and the old CA's key. A file restored by hand, another tool, or an older version of this one can drop the old CA while the rotation is in flight: Octavia starts, the new amphorae work, and every older amphora is refused at the next health check or change. Judged with --work-dir only (the history is there); the client CA's side of a staged rotation, the cross-certificate in the bundle, is judged by client-cert-untrusted against each generation of amphorae the history records.";
+    CA_CHAIN_INCOMPLETE = "ca-chain-incomplete", Error,
+        "The CA file's certificates do not chain to a self-signed root in the same file.",
+        Some("unable to get issuer certificate / unable to get local issuer certificate"),
+        "Append the missing intermediates and the root to the CA file, issuing certificate first.",
+        "OpenSSL trusts a chain only when it ends at a self-signed root it was given; an intermediate alone is not enough.";
+    SERVER_CA_MISSING_ISSUER = "server-ca-missing-issuer", Error,
+        "The server CA file the controllers trust does not hold the CA that issues amphora certificates.",
+        Some("controller: certificate verify failed: unable to get local issuer certificate"),
+        "Make [haproxy_amphora] server_ca hold the certificate [certificates] ca_certificate names, then its chain up to the root (Octavia's gate script: server_ca-chain.cert.pem).",
+        "Octavia signs amphora certificates with ca_certificate (an intermediate is fine) and the amphora presents only its own certificate, so each controller must find that CA, and the chain above it, in server_ca.";
+    SERVER_CA_KEY_ID_NOT_SHA1 = "server-ca-key-id-not-sha1", Error,
+        "The server CA's subject key identifier is not the SHA-1 of its key, and Octavia 16.1.0 and 17.0.1 name the issuer by that SHA-1.",
+        Some("controller (Octavia 16.1.0, 17.0.1): [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"),
+        "Run `octavia-pki renew server-ca --key-id sha1`: it keeps the key and subject, gives the CA certificate the SHA-1 identifier, and deploys [renewed, previous] so amphora certificates already issued keep verifying; then `kolla-ansible -i INVENTORY reconfigure -t octavia`.",
+        "Octavia 16.1.0 (2025.1) and 17.0.1 (2025.2) write the amphora certificate's authority key identifier as the SHA-1 of the server CA's public key (AuthorityKeyIdentifier.from_issuer_public_key), whatever the CA certificate's own subject key identifier says. OpenSSL accepts a certificate as the issuer only when the two identifiers agree, so with a CA whose identifier was derived otherwise (a truncated SHA-256, as rcgen, earlier versions of this tool and some certificate managers write) the controllers refuse every amphora they create. Releases before (no key identifiers) and 18.0.1 and later (the CA's stored identifier) work. It is an error when a targeted release (--octavia-version) fails with it, else a warning: an upgrade or a downgrade to one of those releases would break.";
+    CA_NOT_CA = "ca-not-ca", Error,
+        "A CA certificate says CA:FALSE (or is no CA by any of OpenSSL's rules).",
+        Some("invalid CA certificate -> tlsv1 alert unknown ca"),
+        "Re-issue the CA with basicConstraints = critical, CA:TRUE (`octavia-pki generate`).",
+        "OpenSSL refuses to use a certificate as an issuer unless it is marked as a CA.";
+    CA_KEY_USAGE_NO_CERT_SIGN = "ca-key-usage-no-cert-sign", Error,
+        "A CA certificate has keyUsage without keyCertSign.",
+        Some("key usage does not include certificate signing -> unknown ca"),
+        "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
+        "When keyUsage is present, OpenSSL requires keyCertSign on every issuer.";
+    CLIENT_EKU_NO_CLIENT_AUTH = "client-eku-no-client-auth", Error,
+        "The client certificate's extendedKeyUsage does not include clientAuth.",
+        Some("amphora: unsuitable certificate purpose"),
+        "Re-issue the client certificate with extendedKeyUsage = clientAuth (or without extendedKeyUsage).",
+        "The amphora agent checks the client certificate's purpose; a certificate limited to serverAuth is refused.";
+    CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE = "client-key-usage-no-digital-signature", Error,
+        "The client certificate's keyUsage does not include digitalSignature.",
+        Some("amphora: unsuitable certificate purpose"),
+        "Re-issue the client certificate with keyUsage = critical, digitalSignature.",
+        "A TLS client signs the handshake; OpenSSL refuses a client certificate whose keyUsage forbids that.";
+    WEAK_SIGNATURE = "weak-signature", Error,
+        "A certificate is signed with SHA-1 or MD5.",
+        Some("OpenSSL 3: ca md too weak"),
+        "Re-issue it with SHA-256 (`octavia-pki generate`).",
+        "OpenSSL 3's default security level refuses SHA-1 and MD5 signatures on every certificate but a self-signed root.";
+    EXPIRED = "expired", Error,
+        "A certificate has expired.",
+        Some("certificate has expired / sslv3 alert certificate expired"),
+        "Renew it (`octavia-pki generate` for a new set; renewal commands keep running amphorae working).",
+        "An expired certificate fails verification on the other side of every controller-to-amphora connection.";
+    NOT_YET_VALID = "not-yet-valid", Error,
+        "A certificate is not valid yet.",
+        Some("certificate is not yet valid"),
+        "Check the clocks of the host that made it and of the controllers; re-issue it if its notBefore is wrong.",
+        "A certificate whose notBefore lies in the future fails verification until then.";
+    EXPIRING_SOON = "expiring-soon", Warning,
+        "A certificate expires soon.",
+        Some("in a few days: certificate has expired"),
+        "Renew it before it expires.",
+        "Within --warn-days (30 by default) of its notAfter. Octavia's own amphora certificates last 30 days and are rotated 14 days before expiry, but the CA and client certificates are not.";
+    CA_EXPIRES_BEFORE_CLIENT = "ca-expires-before-client", Warning,
+        "The client CA expires before the client certificate it issued.",
+        Some("after the CA's expiry: certificate has expired"),
+        "Renew the client CA before its expiry, or issue the client certificate to end with it.",
+        "A certificate is only usable while its issuer is valid; the client certificate's later notAfter is an illusion.";
+    CA_SHORT_LIVED = "ca-short-lived", Warning,
+        "A CA certificate is valid for less than a year in all: it must be renewed that often.",
+        Some("at its not-after: certificate has expired, on every amphora"),
+        "Re-issue it for years, with the same key (`octavia-pki renew server-ca` / `client-ca`), or generate a set with sane validity (`octavia-pki generate`: 10 years for the CAs).",
+        "The Juju charm's README recipe makes both CAs with `-days 30`. Every renewal of the server CA must reach every controller in time, and every renewal of the client CA needs each amphora failed over before the old copy it holds expires: monthly, that is a maintenance that will be missed.";
+    ONE_CA_BOTH_ROLES = "one-ca-both-roles", Warning,
+        "The CA that issues amphora certificates is also the client CA the amphorae trust, under two names.",
+        None,
+        "Give the amphorae a client CA of its own: `octavia-pki rotate client-ca --staged` (no failover), then finish it once every amphora was replaced.",
+        "LocalCertGenerator gives every amphora certificate clientAuth. When the issuing CA is also the client CA, each amphora's own certificate and key, which sit on a VM that handles tenant traffic, are accepted by every other amphora as a controller's: one compromised amphora commands them all. Octavia's single-CA gate script (\"Single CA mode is insecure, do not use this!\") deploys so, and the charm's README once wired the controller CA in as the issuing CA. Kolla's legacy layout has one CA by design and is not reported here.";
+    PUBLICLY_KNOWN_KEY = "publicly-known-key", Error,
+        "A CA or client certificate holds a key published as test material (Octavia's devstack certificates).",
+        None,
+        "Generate a set of your own (`octavia-pki generate`), deploy it, and fail every amphora over: amphorae booted with the published client CA accept anyone who downloads Octavia.",
+        "Octavia's repository ships pregenerated certificates and keys for devstack (devstack/pregenerated/certs: ca_01.pem, cakey.pem with the passphrase foobar, client.pem; later server_ca.cert.pem, client_ca.cert.pem, client.cert-and-key.pem, the same two keys). Guides suggest deploying them to get started. Whoever reads the repository then holds the CA key the amphorae trust and the controllers' client key: they can issue a certificate every amphora accepts, command the amphora agents and impersonate amphorae. Octavia works, so nothing else reports it.";
+    CERT_MANAGER_ROTATES_CA_KEY = "cert-manager-rotates-ca-key", Warning,
+        "cert-manager will re-issue a deployed CA with a new key (privateKey.rotationPolicy: Always, the default from cert-manager 1.18).",
+        Some("after the renewal: certificate verify failed / tlsv1 alert unknown ca, on every amphora"),
+        "Set `spec.privateKey.rotationPolicy: Never` on the CA Certificates (the server CA and the client CA), and renew or rotate them with the steps that keep amphorae working (`octavia-pki rotate ... --staged`).",
+        "Amphorae hold certificates from the server CA and a copy of the client CA taken at boot. A CA re-issued with a new key is another CA to them: the controllers stop trusting the amphora certificates issued before, and the amphorae refuse the controllers' next client certificate, until every amphora is failed over. cert-manager renews at renewBefore (else two thirds into the certificate's life); with rotationPolicy Always it makes a new key then. Atmosphere pins cert-manager 1.15, which keeps the key; from 1.18 the default is Always. Given with check --cert-manager MANIFEST; an explicit Always is an error, an unset policy a warning.";
+    STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL = "strict-ca-basic-constraints-not-critical", Warning, strict,
+        "A CA certificate's basicConstraints is missing or not marked critical.",
+        Some("Python 3.13+: Basic Constraints of CA cert not marked critical"),
+        "Re-issue the CA with basicConstraints = critical, CA:TRUE.",
+        "Python 3.13 sets VERIFY_X509_STRICT in its default contexts; OpenSSL then requires RFC 5280's critical basicConstraints on CAs. Octavia's own devstack certificates fail this.";
+    STRICT_CA_NO_KEY_USAGE = "strict-ca-no-key-usage", Warning, strict,
+        "A CA certificate has no keyUsage extension.",
+        Some("Python 3.13+: CA cert does not include key usage extension"),
+        "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
+        "VERIFY_X509_STRICT (Python 3.13's default) requires keyUsage on CA certificates.";
+    STRICT_CA_NO_SKI = "strict-ca-no-ski", Warning, strict,
+        "A CA certificate has no subjectKeyIdentifier.",
+        Some("Python 3.13+: Missing Subject Key Identifier"),
+        "Re-issue the CA with subjectKeyIdentifier = hash.",
+        "VERIFY_X509_STRICT requires a subject key identifier on CA certificates.";
+    STRICT_NO_AKI = "strict-no-aki", Warning, strict,
+        "A certificate that is not a self-signed root has no authorityKeyIdentifier.",
+        Some("Python 3.13+: Missing Authority Key Identifier"),
+        "Re-issue it with authorityKeyIdentifier = keyid.",
+        "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.";
+    REHEARSAL_FAILED = "rehearsal-failed", Error,
+        "The rehearsed controller-to-amphora handshake fails, though no static rule found why.",
+        Some("the alert in the message"),
+        "Run `octavia-pki rehearse` on the same files for the transcript; the message names the side that refuses and the file.",
+        "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.";
+    OCTAVIA_RELEASE_STRICT_NO_AKI = "octavia-release-strict-no-aki", Warning,
+        "Under Python 3.13's strict verification (--strict), some targeted Octavia releases refuse the amphora certificates they issue themselves, whatever the files hold.",
+        Some("controller: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier"),
+        "Run those controllers on Python 3.12 or older, or upgrade Octavia to a release that writes an authority key identifier (16.1.0, 17.0.1, 18.0.1 or later). No change to the certificate files helps.",
+        "Octavia 16.0.0, 16.0.1, 17.0.0 and 18.0.0 issue amphora certificates with neither a subject nor an authority key identifier. Python 3.13 verifies with VERIFY_X509_STRICT, which refuses a certificate without an authority key identifier, so on Python 3.13 those controllers refuse every amphora they create. The check reports it as a warning because the files are not at fault; `octavia-pki rehearse --strict` reports the failed handshake itself.";
 }
-crate::check::rules::registry!(publish);
 
 /// Every code of this namespace, in documentation order: the loading
 /// pass's, octavia.conf's, then the rules'.

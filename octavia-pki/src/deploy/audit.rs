@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::check::{self, CheckOptions, Finding, Summary};
 use crate::codes::Code;
+use crate::passwords::{CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError};
 use crate::yaml::Yaml;
-use crate::{CA_PASSWORD, CLIENT_CA_PASSWORD, KollaPasswords, PasswordsError};
 use serde::Serialize;
 
 use super::DeployError;
@@ -84,7 +84,7 @@ pub struct Inputs<'a> {
     /// /etc/kolla/config.
     pub config_dir: &'a Path,
     /// The Ansible Vault password, for files encrypted with ansible-vault.
-    pub vault_password: Option<&'a crate::Passphrase>,
+    pub vault_password: Option<&'a crate::secret::Passphrase>,
 }
 
 /// Collects findings with their file, key and line.

@@ -6,7 +6,8 @@
 
 use super::settings::{Settings, Value};
 use crate::generate::{
-    Subject, UB_COMMON_NAME, UB_ORGANIZATION_NAME, UB_ORGANIZATIONAL_UNIT_NAME, UB_STATE_NAME,
+    MAX_DAYS, Subject, UB_COMMON_NAME, UB_ORGANIZATION_NAME, UB_ORGANIZATIONAL_UNIT_NAME,
+    UB_STATE_NAME,
 };
 
 /// The subjects and validity kolla-ansible's role gives a set.
@@ -124,13 +125,13 @@ impl KollaCertVars {
             });
             let text = value(settings, expiry, &default_days.to_string(), &mut rejected);
             days.push(match text.trim().parse::<u32>() {
-                Ok(n) if (1..=crate::MAX_DAYS).contains(&n) => n,
+                Ok(n) if (1..=MAX_DAYS).contains(&n) => n,
                 _ => {
                     rejected.push(RejectedVar {
                         key: expiry.to_owned(),
                         problem: format!(
                             "\"{text}\" is not a number of days from 1 to {}: openssl's -days refuses it",
-                            crate::MAX_DAYS
+                            MAX_DAYS
                         ),
                         templated: false,
                     });

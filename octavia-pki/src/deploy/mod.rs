@@ -29,7 +29,7 @@ pub const DEFAULT_CONFIG_DIR: &str = "/etc/kolla/config";
 pub enum DeployError {
     /// A file could not be read, or passwords.yml could not be parsed.
     #[error(transparent)]
-    Pki(#[from] crate::Error),
+    Pki(#[from] crate::error::Error),
     /// globals.yml is not valid YAML or not a mapping.
     #[error("{}: not valid YAML{}: {message}", path.display(), line.map(|l| format!(" at line {l}")).unwrap_or_default())]
     Yaml {

@@ -69,8 +69,11 @@ pub struct Settings {
 impl Settings {
     /// Reads and parses `path` (`vault`: its ansible-vault password).
     /// Malformed YAML is an error with its line.
-    pub fn load(path: &Path, vault: Option<&crate::Passphrase>) -> Result<Self, DeployError> {
-        let bytes = crate::fsio::read_file(path, vault).map_err(crate::Error::from)?;
+    pub fn load(
+        path: &Path,
+        vault: Option<&crate::secret::Passphrase>,
+    ) -> Result<Self, DeployError> {
+        let bytes = crate::fsio::read_file(path, vault).map_err(crate::error::Error::from)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| DeployError::Yaml {
             path: path.to_owned(),
             line: None,

@@ -10,7 +10,7 @@
 //! its name in reports, where its operators keep the CA key's passphrase
 //! ([`PassphraseFrom`]), and how a changed set is put in use
 //! ([`PutInUse`]). Readers and writers ask the deployer of the set they
-//! hold ([`crate::Sources::deployer`]); nothing else says "kolla".
+//! hold ([`crate::sources::Sources::deployer`]); nothing else says "kolla".
 //!
 //! **Adding a deployer**: a file `<name>.rs` with its `DEPLOYER` (copy the
 //! nearest one) and its unit test, one line in `registry!` below (a new
@@ -319,7 +319,7 @@ impl Layout {
     }
 
     /// The names of the deployed files, relative to the directory, by
-    /// [`Role`] ([`crate::Sources::of_layout`] is what readers and writers use).
+    /// [`Role`] ([`crate::sources::Sources::of_layout`] is what readers and writers use).
     pub(crate) const fn files(self) -> DeployedFiles {
         self.owner().files
     }

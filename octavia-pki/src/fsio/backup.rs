@@ -15,7 +15,7 @@ use super::read::read_limited_raw;
 use super::stage::{absolute, create_dirs};
 use super::{
     BACKUP_DIR, Backup, DIR_MODE, FileKind, FsError, PlannedFile, PlannedLink, Result, WritePlan,
-    random_hex, timestamp,
+    WriteReport, random_hex, timestamp,
 };
 
 /// The backup directories of one write: `.backup/<UTC time>.<pid>.<random>/`
@@ -107,6 +107,29 @@ pub(super) fn back_up(path: &Path, dirs: &mut BackupDirs) -> Result<Backup> {
         original: path.to_owned(),
         backup,
     })
+}
+
+/// What `backups list` and `backups restore` report (`--format json`, the
+/// `backups` schema).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct BackupsReport {
+    /// The runs, newest first.
+    pub runs: Vec<BackupRun>,
+    /// When a restore: the run put back, and what the restore wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restored: Option<Restored>,
+}
+
+/// What `backups restore` did.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct Restored {
+    /// The run.
+    pub name: String,
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// What was written, and backed up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<WriteReport>,
 }
 
 /// One run's backups, across the set's directories.

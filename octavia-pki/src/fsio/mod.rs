@@ -52,7 +52,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-pub use backup::{BackedUpFile, BackupRun, list_backups, restore_plan};
+pub use backup::{BackedUpFile, BackupRun, BackupsReport, Restored, list_backups, restore_plan};
 pub use journal::{Direction, pending_journals};
 pub use lock::DirLock;
 pub use private_dir::{PrivateDir, remove_private_dirs, remove_stale_private_dirs};
@@ -60,7 +60,7 @@ pub(crate) use read::read_limited;
 pub use read::{
     FileKind, MAX_FILE_SIZE, read_file, read_file_of, read_json_of, require_dir, require_readable,
 };
-pub use recover::{RecoveredFile, Recovery, RecoveryAction, recover};
+pub use recover::{RecoverReport, RecoveredFile, Recovery, RecoveryAction, recover};
 pub use write::{replace, write_all};
 
 /// This module's `Result`.

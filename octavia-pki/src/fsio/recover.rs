@@ -16,6 +16,18 @@ use super::{
     sha256_hex,
 };
 
+/// What `recover` reports (`--format json`, the `recover` schema): where it
+/// looked, and each interrupted write it found.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct RecoverReport {
+    /// Nothing was changed.
+    pub dry_run: bool,
+    /// The directories searched for interrupted writes.
+    pub searched: Vec<PathBuf>,
+    /// Each interrupted write, oldest first, and what was done with it.
+    pub recovered: Vec<Recovery>,
+}
+
 /// What a recovery did (or, dry, would do).
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct Recovery {

@@ -7,7 +7,7 @@ use ::pkcs8::pkcs5::{self, EncryptionScheme};
 use ::pkcs8::{EncryptedPrivateKeyInfo, PrivateKeyInfo};
 use zeroize::Zeroizing;
 
-use super::{KeyError, KeyFormat, PBKDF2_ITERATIONS};
+use super::format::{KeyError, KeyFormat, PBKDF2_ITERATIONS};
 use crate::secret::Passphrase;
 
 /// The most PBKDF2 iterations accepted: 100 times what this crate writes, far

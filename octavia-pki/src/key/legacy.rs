@@ -12,49 +12,8 @@ use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use md_5::{Digest, Md5};
 use zeroize::Zeroizing;
 
-use super::KeyError;
+use super::format::{KeyError, KeyFormat, LegacyCipher};
 use crate::secret::Passphrase;
-
-/// A cipher that may appear in a `DEK-Info` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LegacyCipher {
-    /// `AES-128-CBC`
-    Aes128Cbc,
-    /// `AES-192-CBC`
-    Aes192Cbc,
-    /// `AES-256-CBC`, what OpenSSL 1.1's `genrsa -aes256` wrote.
-    Aes256Cbc,
-    /// `DES-EDE3-CBC`, what `genrsa -des3` wrote.
-    DesEde3Cbc,
-}
-
-impl LegacyCipher {
-    /// The name as it appears in `DEK-Info`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Aes128Cbc => "AES-128-CBC",
-            Self::Aes192Cbc => "AES-192-CBC",
-            Self::Aes256Cbc => "AES-256-CBC",
-            Self::DesEde3Cbc => "DES-EDE3-CBC",
-        }
-    }
-
-    fn key_len(self) -> usize {
-        match self {
-            Self::Aes128Cbc => 16,
-            Self::Aes192Cbc | Self::DesEde3Cbc => 24,
-            Self::Aes256Cbc => 32,
-        }
-    }
-
-    fn iv_len(self) -> usize {
-        match self {
-            Self::DesEde3Cbc => 8,
-            _ => 16,
-        }
-    }
-}
 
 /// The parsed `DEK-Info` header of an encrypted traditional key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +74,7 @@ impl DekInfo {
             LegacyCipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &self.iv, &mut buf),
         }
         .ok_or(KeyError::WrongPassphrase {
-            format: super::KeyFormat::LegacyEncrypted(self.cipher),
+            format: KeyFormat::LegacyEncrypted(self.cipher),
         })?;
         buf.truncate(plain_len);
         Ok(buf)

@@ -4,7 +4,7 @@
 use der::asn1::AnyRef;
 use zeroize::Zeroizing;
 
-use super::{KeyError, OID_RSA};
+use super::format::{KeyError, OID_RSA};
 
 /// Whether `der` is a PKCS#1 RSA private key.
 pub(super) fn detect(der: &[u8]) -> bool {

@@ -6,7 +6,7 @@ use der::Encode;
 use der::asn1::{AnyRef, ObjectIdentifier};
 use zeroize::Zeroizing;
 
-use super::KeyError;
+use super::format::KeyError;
 
 /// Whether `der` is an unencrypted PKCS#8 structure.
 pub(super) fn detect(der: &[u8]) -> bool {

@@ -5,7 +5,7 @@ use der::Encode;
 use der::asn1::AnyRef;
 use zeroize::Zeroizing;
 
-use super::{KeyError, OID_EC_PUBLIC_KEY};
+use super::format::{KeyError, OID_EC_PUBLIC_KEY};
 
 /// Whether `der` is a SEC1 EC private key.
 pub(super) fn detect(der: &[u8]) -> bool {

@@ -2,7 +2,7 @@
 //! load balancers ([`crate::expiry`] says when they are due).
 //!
 //! Every operation reads the CA work directory (as `kolla-ansible
-//! octavia-certificates` or [`generate`](crate::generate()) left it; no
+//! octavia-certificates` or [`generate`](crate::generate::generate()) left it; no
 //! `openssl ca` database is needed) and returns a [`Change`]: the files to
 //! write and what must happen after. Nothing is written until the caller
 //! applies it, which makes `--dry-run` exact.
@@ -37,7 +37,7 @@ pub use belongs::{certificate_mismatches, mismatches};
 pub use renew::{RenewKeyId, RenewOptions, renew_ca, renew_client};
 pub use rotate::{RotateOptions, rotate};
 pub use staged::{FinishEvidence, finish_staged, rotate_staged};
-pub use state::{Failover, SetState, StagedClientCa, StagedServerCa};
+pub use state::{FAILOVER, Failover, SetState, StagedClientCa, StagedServerCa};
 pub use steps::{Invocation, NextStep, Part};
 
 /// A change to a deployed PKI, not yet written.
@@ -76,6 +76,26 @@ pub struct Change {
     /// Symbolic links to point once the files are written (a tree's).
     #[serde(skip)]
     links: Vec<crate::osa_tree::Link>,
+}
+
+/// What `renew` and `rotate` report (`--format json`, the `change`
+/// schema): the change, and what was written of it.
+///
+/// The published schema's words are its version's: these fields had no
+/// description there, and get one with the schema's next version.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ChangeReport<'a> {
+    /// Nothing was written: the change is what would be done.
+    #[schemars(description = "")]
+    pub dry_run: bool,
+    /// The change.
+    #[serde(flatten)]
+    #[schemars(description = "")]
+    pub change: &'a Change,
+    /// What was written and backed up, when it was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "")]
+    pub written: Option<WriteReport>,
 }
 
 /// A certificate, as a report shows it.
@@ -209,11 +229,6 @@ pub const RECONFIGURE: &str = "kolla-ansible -i INVENTORY reconfigure -t octavia
 /// (no deployer copies them): they load the files when they start.
 pub const RESTART: &str = "systemctl restart octavia-worker octavia-housekeeping octavia-health-manager (on every controller)";
 
-/// Fail over every load balancer, so amphorae boot with the new client CA and
-/// get certificates from the new server CA.
-pub const FAILOVER: &str =
-    "openstack loadbalancer list -f value -c id | xargs -n1 openstack loadbalancer failover";
-
 struct WorkDir<'a> {
     to: &'a Destination<'a>,
     layout: Layout,
@@ -256,23 +271,14 @@ impl<'a> WorkDir<'a> {
         if let Some(mismatch) = mismatches(to, wd.layout, passphrases).into_iter().next() {
             return Err(Error::NotOneSet(Box::new(mismatch)));
         }
-        wd.state = SetState::read(&wd, now, ending)?;
+        wd.state = SetState::read(to, wd.layout, now, ending)?;
         Ok(wd)
     }
 
     fn new(to: &'a Destination<'a>, layout: Option<Layout>) -> Self {
-        let layout = layout.or(to.deployed.map(|s| s.layout)).unwrap_or_else(|| {
-            if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
-                Layout::Kolla
-            } else if fsio::exists(to.dir) {
-                Layout::detect_written(to.dir)
-            } else {
-                Layout::Legacy
-            }
-        });
         Self {
             to,
-            layout,
+            layout: state::layout_of(to, layout),
             state: SetState::default(),
         }
     }

@@ -293,7 +293,7 @@ fn name_of(amphora: &AmphoraReport) -> &str {
 impl FinishEvidence {
     /// Reads a `probe --format json` report (`vault`: the password of a
     /// report encrypted with ansible-vault); an error names the file.
-    pub fn read(path: &Path, vault: Option<&crate::Passphrase>) -> Result<Self> {
+    pub fn read(path: &Path, vault: Option<&crate::secret::Passphrase>) -> Result<Self> {
         Ok(Self {
             path: path.to_owned(),
             report: ProbeReport::read(path, vault)?,

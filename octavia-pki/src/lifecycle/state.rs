@@ -10,13 +10,34 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::steps::{Invocation, NextStep, Part};
-use super::{CaRole, WorkDir};
+use crate::ca::CaRole;
 use crate::cert::Certificate;
+use crate::deployers::Layout;
 use crate::deployers::work_dir;
 use crate::error::{Error, Result};
 use crate::fsio;
+use crate::generate::Destination;
 use crate::history::{self, HistoryEntry};
 use crate::sources::Role;
+
+/// Fail over every load balancer, so amphorae boot with the new client CA and
+/// get certificates from the new server CA.
+pub const FAILOVER: &str =
+    "openstack loadbalancer list -f value -c id | xargs -n1 openstack loadbalancer failover";
+
+/// The layout of the set `to` names: `layout` when given, else its deployed
+/// files', else told from what its directories hold.
+pub(super) fn layout_of(to: &Destination<'_>, layout: Option<Layout>) -> Layout {
+    layout.or(to.deployed.map(|s| s.layout)).unwrap_or_else(|| {
+        if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
+            Layout::Kolla
+        } else if fsio::exists(to.dir) {
+            Layout::detect_written(to.dir)
+        } else {
+            Layout::Legacy
+        }
+    })
+}
 
 /// A set's lifecycle state: steady, or with staged rotations in flight and
 /// client CA deadlines pending.
@@ -61,24 +82,26 @@ impl SetState {
     /// files) at `now`, as every changing command opens it; an error names
     /// the file that could not be read, or the staged rotation whose files
     /// lost what it needs ([`Error::StagedRotationLost`]).
-    pub fn open(
-        to: &crate::generate::Destination<'_>,
-        layout: Option<crate::deployers::Layout>,
-        now: OffsetDateTime,
-    ) -> Result<Self> {
-        Self::read(&WorkDir::new(to, layout), now, &[])
+    pub fn open(to: &Destination<'_>, layout: Option<Layout>, now: OffsetDateTime) -> Result<Self> {
+        Self::read(to, layout_of(to, layout), now, &[])
     }
 
-    /// The state of the set `wd` opens, from its files and its history.
+    /// The state of the set `to` names (its files in `layout`), from its
+    /// files and its history.
     /// A history that records a staged rotation in flight whose files no
     /// longer carry it (an older version's renewal, a file restored by hand)
     /// is refused: every amphora that rotation kept working is refused by
     /// the controllers, and no change may be planned over that; but for the
     /// CAs of `ending`, whose rotation the change ends.
-    pub(super) fn read(wd: &WorkDir<'_>, now: OffsetDateTime, ending: &[CaRole]) -> Result<Self> {
-        let vault = wd.to.vault_password;
-        let history = history::read_history(wd.to.work_dir, vault)?;
-        let server_file = wd.w(work_dir::SERVER_CA_CERT);
+    pub(super) fn read(
+        to: &Destination<'_>,
+        layout: Layout,
+        now: OffsetDateTime,
+        ending: &[CaRole],
+    ) -> Result<Self> {
+        let vault = to.vault_password;
+        let history = history::read_history(to.work_dir, vault)?;
+        let server_file = to.work_dir.join(work_dir::SERVER_CA_CERT);
         let server_certificates = if fsio::exists(&server_file) {
             crate::model::read_certificates(&server_file, vault)?
         } else {
@@ -90,8 +113,8 @@ impl SetState {
             .collect();
         // The cross-certificate: in the bundle's chain, the current client
         // CA's key certified by another (a chain of the CA's own issuers is not one).
-        let bundle = wd.d(Role::ClientCert);
-        let client_file = wd.w(work_dir::CLIENT_CA_CERT);
+        let bundle = to.deployed_files(layout).path(Role::ClientCert).to_owned();
+        let client_file = to.work_dir.join(work_dir::CLIENT_CA_CERT);
         let cross = if fsio::exists(&bundle) && fsio::exists(&client_file) {
             let current = crate::model::read_certificates(&client_file, vault)?.remove(0);
             crate::model::read_bundle(&bundle, vault)?
@@ -253,7 +276,7 @@ impl Failover {
                 "Running amphorae still hold the old CA and fail every connection until they are \
                  failed over: {}   (one load balancer at a time; each failover rebuilds its \
                  amphorae)",
-                super::FAILOVER
+                FAILOVER
             ),
         };
         text.into()

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use super::Problem;
+use super::problem::Problem;
 use crate::cert::Certificate;
 use crate::key::EncodedKey;
 use crate::pem::{self, Block, PemError};

@@ -4,13 +4,16 @@
 //! out of a container, only their SHA-256.
 
 use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use super::{FILES, Findings, NodeOptions, Service, codes, file_of};
+use super::findings::{FILES, Findings, Service, file_of};
 use crate::cert::sha256_hex;
+use crate::codes::node as codes;
 use crate::fsio;
+use crate::secret::Passphrase;
 
 /// The most one engine command may take.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -61,11 +64,13 @@ fn on_path(program: &str) -> bool {
 /// Compares each running container with its service directory; returns the
 /// engine used.
 pub(super) fn compare(
-    options: &NodeOptions,
+    engine: ContainerEngine,
+    kolla_dir: &Path,
+    vault: Option<&Passphrase>,
     present: &[Service],
     findings: &mut Findings,
 ) -> Option<String> {
-    let engine = match options.container_engine {
+    let engine = match engine {
         ContainerEngine::None => return None,
         ContainerEngine::Docker => "docker",
         ContainerEngine::Podman => "podman",
@@ -85,12 +90,18 @@ pub(super) fn compare(
         },
     };
     for &service in present {
-        compare_one(engine, options, service, findings);
+        compare_one(engine, kolla_dir, vault, service, findings);
     }
     Some(engine.to_owned())
 }
 
-fn compare_one(engine: &str, options: &NodeOptions, service: Service, findings: &mut Findings) {
+fn compare_one(
+    engine: &str,
+    kolla_dir: &Path,
+    vault: Option<&Passphrase>,
+    service: Service,
+    findings: &mut Findings,
+) {
     let container = service.container();
     let not_checked = |findings: &mut Findings, why: String| {
         findings.push(codes::CONTAINER_NOT_CHECKED, Some(service), None, why);
@@ -113,9 +124,9 @@ fn compare_one(engine: &str, options: &NodeOptions, service: Service, findings: 
         Ok((_, out)) => out,
         Err(why) => return not_checked(findings, why),
     };
-    let dir = options.kolla_dir.join(service.dir_name());
+    let dir = kolla_dir.join(service.dir_name());
     for name in FILES {
-        let Ok(bytes) = fsio::read_file(&dir.join(name), options.vault_password.as_ref()) else {
+        let Ok(bytes) = fsio::read_file(&dir.join(name), vault) else {
             continue;
         };
         let host = sha256_hex(&bytes);

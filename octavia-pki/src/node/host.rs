@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 
-use super::{Findings, NodeFinding, NodeReport, Service, codes, heartbeat_key};
+use super::findings::{Findings, NodeFinding, Service};
+use super::{NodeReport, heartbeat_key};
 use crate::check::{self, CheckOptions, Summary};
+use crate::codes::node as codes;
 use crate::error::{Error, Result};
 use crate::fsio;
 use crate::octavia_conf::OctaviaConf;

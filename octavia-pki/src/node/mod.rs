@@ -13,13 +13,13 @@
 //! engine, what each running container holds.
 
 mod container;
+mod findings;
 mod host;
 
 pub use host::{HostOptions, HostService, host_check};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -34,79 +34,8 @@ use crate::release::OctaviaVersions;
 use crate::secret::Passphrase;
 use crate::sources::{Role, Sources};
 pub use container::ContainerEngine;
-
-/// Octavia's services that hold certificates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Service {
-    /// `octavia-worker`: issues amphora certificates and talks to amphorae.
-    Worker,
-    /// `octavia-housekeeping`: re-issues amphora certificates before they expire.
-    Housekeeping,
-    /// `octavia-health-manager`: talks to amphorae.
-    HealthManager,
-}
-
-impl Service {
-    /// Every service, in kolla's order.
-    pub const ALL: [Service; 3] = [Self::Worker, Self::Housekeeping, Self::HealthManager];
-
-    /// Its directory under the kolla directory (`octavia-worker`).
-    pub fn dir_name(self) -> &'static str {
-        match self {
-            Self::Worker => "octavia-worker",
-            Self::Housekeeping => "octavia-housekeeping",
-            Self::HealthManager => "octavia-health-manager",
-        }
-    }
-
-    /// Its container's name (`octavia_worker`).
-    pub fn container(self) -> &'static str {
-        match self {
-            Self::Worker => "octavia_worker",
-            Self::Housekeeping => "octavia_housekeeping",
-            Self::HealthManager => "octavia_health_manager",
-        }
-    }
-
-    /// Whether it makes TLS connections to amphorae (and so needs the handshake to work).
-    fn connects(self) -> bool {
-        !matches!(self, Self::Housekeeping)
-    }
-}
-
-impl Serialize for Service {
-    /// As kolla names it (`octavia-worker`), as the findings' `service`.
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.dir_name())
-    }
-}
-
-/// In a report's schema: one of kolla's service names.
-impl schemars::JsonSchema for Service {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Service".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let names: Vec<&str> = Self::ALL.iter().map(|s| s.dir_name()).collect();
-        schemars::json_schema!({"type": "string", "enum": names})
-    }
-}
-
-impl FromStr for Service {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|v| v.dir_name() == s || v.dir_name().trim_start_matches("octavia-") == s)
-            .ok_or_else(|| {
-                format!("unknown service \"{s}\" (expected octavia-worker, octavia-housekeeping or octavia-health-manager)")
-            })
-    }
-}
+use findings::{FILES, Findings, file_of};
+pub use findings::{NodeFinding, Service};
 
 /// How to check a node.
 #[derive(Debug, Clone)]
@@ -149,17 +78,6 @@ impl Default for NodeOptions {
     }
 }
 
-/// A finding, and the service it is about.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-#[non_exhaustive]
-pub struct NodeFinding {
-    /// The finding, its file as `<service>/<name>`.
-    #[serde(flatten)]
-    pub finding: Finding,
-    /// The service (`octavia-worker`), or `None` for the node as a whole.
-    pub service: Option<&'static str>,
-}
-
 /// What `node check` found.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -196,17 +114,6 @@ impl NodeReport {
     }
 }
 
-/// The four files kolla-ansible copies, as the kolla layout names them.
-const FILES: [&str; 4] = {
-    let f = Layout::Kolla.files();
-    [
-        f.of(Role::CaCertificate),
-        f.of(Role::CaPrivateKey),
-        f.of(Role::ClientCa),
-        f.of(Role::ClientCert),
-    ]
-};
-
 /// kolla's config.json, as far as the files go.
 #[derive(Debug, Deserialize)]
 struct ConfigJson {
@@ -218,41 +125,6 @@ struct ConfigJson {
 struct ConfigFile {
     source: String,
     dest: String,
-}
-
-/// Collects findings with the strict rule applied.
-struct Findings {
-    strict: bool,
-    list: Vec<NodeFinding>,
-}
-
-impl Findings {
-    fn push(
-        &mut self,
-        code: Code,
-        service: Option<Service>,
-        file: Option<String>,
-        message: String,
-    ) {
-        let mut severity = code.info().severity;
-        // --strict here also makes the published defaults octavia.conf is
-        // left with errors (check's --strict is Python 3.13's rules only).
-        let insecure_default = code == crate::codes::check::SERVER_CERTS_KEY_PASSPHRASE_INSECURE;
-        if self.strict && (code.info().strict || insecure_default) {
-            severity = Severity::Error;
-        }
-        self.list.push(NodeFinding {
-            finding: Finding {
-                code,
-                severity,
-                file,
-                message,
-                symptom: code.info().symptom.map(str::to_owned),
-                fix: code.info().fix.to_owned(),
-            },
-            service: service.map(Service::dir_name),
-        });
-    }
 }
 
 /// Checks what this node runs; see the module docs. Fails only when the kolla
@@ -316,7 +188,13 @@ pub fn node_check(options: &NodeOptions) -> Result<NodeReport> {
     if !source_present {
         copies_differ(options, &present, &mut findings);
     }
-    let engine = container::compare(options, &present, &mut findings);
+    let engine = container::compare(
+        options.container_engine,
+        &options.kolla_dir,
+        options.vault_password.as_ref(),
+        &present,
+        &mut findings,
+    );
     let mut list = findings.list;
     list.sort_by_key(|f| f.finding.severity);
     let summary = Summary::of(list.iter().map(|f| &f.finding));
@@ -337,11 +215,6 @@ fn names(services: &[Service]) -> String {
         .map(|s| s.dir_name())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// `<service>/<name>`, the file of a node finding.
-fn file_of(service: Service, name: &str) -> String {
-    format!("{}/{name}", service.dir_name())
 }
 
 /// The four files of the source directory that could be read.

@@ -1,5 +1,5 @@
 //! Why a value of `passwords.yml` cannot be given to Octavia as written: the
-//! errors [`crate::Error`] carries (a leaf: nothing here depends on the rest
+//! errors [`crate::error::Error`] carries (a leaf: nothing here depends on the rest
 //! of [`crate::passwords`]).
 
 use crate::secret::PassphraseProblem;

@@ -18,7 +18,8 @@ use tokio_rustls::client::TlsStream;
 use x509_parser::extensions::GeneralName;
 
 use super::fds::is_local_exhaustion;
-use super::{AmphoraCertificate, AmphoraReport, Anonymous, Target};
+use super::report::{AmphoraCertificate, AmphoraReport, Anonymous};
+use super::target::Target;
 use crate::cert::Certificate;
 use crate::codes::Code;
 use crate::codes::probe as status;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
-use super::AmphoraReport;
+use super::report::AmphoraReport;
 use crate::error::{Error, Result};
 
 /// How many reports wait in memory for their turn: with the default

@@ -364,7 +364,7 @@ mod tests {
     /// check fixture's server CA, for amphora `host`.
     fn server_side(case: &str, host: &str) -> Result<(), VerifyError> {
         let (_, load) = check_fixture(case);
-        let ca = crate::CertificateAuthority {
+        let ca = crate::model::CertificateAuthority {
             certificates: load.ca_certificate.ok().unwrap().clone(),
             key: load.ca_private_key.ok().unwrap().clone(),
         };
@@ -569,7 +569,7 @@ mod tests {
             n.push(rcgen::DnType::CommonName, cn);
             n
         };
-        let key = || crate::PrivateKey::generate(crate::KeyType::EcdsaP256).unwrap();
+        let key = || crate::key::PrivateKey::generate(crate::key::KeyType::EcdsaP256).unwrap();
         let real = self_signed_ca(key(), name("look-alike"), 1, now, None).unwrap();
         let leaf = crate::generate::client_certificate(key(), &real, name("leaf"), 1, now)
             .unwrap()

@@ -8,8 +8,8 @@
 //! `!!int` that is no integer, an impossible date...) is refused with
 //! Ansible's reason, which never holds the value.
 
+use super::loaded::{Resolved, Typed};
 use super::python::{self, DateTime, PyInt};
-use super::{Resolved, Typed};
 
 /// The prefix of YAML's own tags (`!!str` is `tag:yaml.org,2002:str`).
 pub(super) const YAML_TAG: &str = "tag:yaml.org,2002:";

@@ -14,8 +14,11 @@
 
 use std::collections::HashMap;
 
+use super::loaded::{
+    Loaded, MAX_DEPTH, MAX_NODES, MAX_SCALAR_BYTES, RawScalar, Resolved, Typed, typed_node,
+};
 use super::python;
-use super::{Loaded, MAX_DEPTH, MAX_NODES, MAX_SCALAR_BYTES, RawScalar, Resolved, Typed, Yaml};
+use yaml_rust2::Yaml;
 use yaml_rust2::yaml::Hash;
 
 /// `text` as Ansible's `json.loads` reads it, or `None` when it is not JSON
@@ -95,7 +98,7 @@ impl Parser<'_> {
         }
         let line = self.line();
         let scalar = |text: String, plain: bool, resolved: Resolved| {
-            let node = super::typed_node(&text, &resolved);
+            let node = typed_node(&text, &resolved);
             Some((
                 node,
                 Some(RawScalar {

@@ -5,19 +5,10 @@ use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
 use crate::x509;
-
-super::rule_code! {
-    id = "ca-chain-incomplete",
-    severity = Error,
-    strict = false,
-    title = "The CA file's certificates do not chain to a self-signed root in the same file.",
-    symptom = Some("unable to get issuer certificate / unable to get local issuer certificate"),
-    fix = "Append the missing intermediates and the root to the CA file, issuing certificate first.",
-    explanation = "OpenSSL trusts a chain only when it ends at a self-signed root it was given; an intermediate alone is not enough.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CA_CHAIN_INCOMPLETE,
     applies: Applies::CaFile(incomplete),
 };
 

@@ -3,19 +3,10 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-
-super::rule_code! {
-    id = "ca-expires-before-client",
-    severity = Warning,
-    strict = false,
-    title = "The client CA expires before the client certificate it issued.",
-    symptom = Some("after the CA's expiry: certificate has expired"),
-    fix = "Renew the client CA before its expiry, or issue the client certificate to end with it.",
-    explanation = "A certificate is only usable while its issuer is valid; the client certificate's later notAfter is an illusion.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CA_EXPIRES_BEFORE_CLIENT,
     applies: Applies::Set(expires_first),
 };
 

@@ -3,19 +3,10 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-
-super::rule_code! {
-    id = "ca-key-mismatch",
-    severity = Error,
-    strict = false,
-    title = "The server CA key is not the key of the server CA certificate.",
-    symptom = Some("controller: certificate verify failed: certificate signature failure"),
-    fix = "Deploy the key and certificate that were made together (both are in the work directory, server_ca/).",
-    explanation = "Octavia signs amphora certificates with the key and names the certificate as their issuer without checking that they match; the controller then rejects every amphora.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CA_KEY_MISMATCH,
     applies: Applies::Set(key_mismatch),
 };
 

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "ca-key-usage-no-cert-sign",
-    severity = Error,
-    strict = false,
-    title = "A CA certificate has keyUsage without keyCertSign.",
-    symptom = Some("key usage does not include certificate signing -> unknown ca"),
-    fix = "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
-    explanation = "When keyUsage is present, OpenSSL requires keyCertSign on every issuer.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CA_KEY_USAGE_NO_CERT_SIGN,
     applies: Applies::CaCertificate(no_cert_sign),
 };
 

@@ -5,19 +5,10 @@ use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
 use crate::x509;
-
-super::rule_code! {
-    id = "ca-not-ca",
-    severity = Error,
-    strict = false,
-    title = "A CA certificate says CA:FALSE (or is no CA by any of OpenSSL's rules).",
-    symptom = Some("invalid CA certificate -> tlsv1 alert unknown ca"),
-    fix = "Re-issue the CA with basicConstraints = critical, CA:TRUE (`octavia-pki generate`).",
-    explanation = "OpenSSL refuses to use a certificate as an issuer unless it is marked as a CA.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CA_NOT_CA,
     applies: Applies::CaCertificate(not_a_ca),
 };
 

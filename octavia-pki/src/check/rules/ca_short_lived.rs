@@ -2,19 +2,10 @@
 
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "ca-short-lived",
-    severity = Warning,
-    strict = false,
-    title = "A CA certificate is valid for less than a year in all: it must be renewed that often.",
-    symptom = Some("at its not-after: certificate has expired, on every amphora"),
-    fix = "Re-issue it for years, with the same key (`octavia-pki renew server-ca` / `client-ca`), or generate a set with sane validity (`octavia-pki generate`: 10 years for the CAs).",
-    explanation = "The Juju charm's README recipe makes both CAs with `-days 30`. Every renewal of the server CA must reach every controller in time, and every renewal of the client CA needs each amphora failed over before the old copy it holds expires: monthly, that is a maintenance that will be missed.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CA_SHORT_LIVED,
     applies: Applies::CaCertificate(short_lived),
 };
 

@@ -5,19 +5,10 @@ use time::OffsetDateTime;
 use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::cert::Certificate;
 use crate::codes::Severity;
-
-super::rule_code! {
-    id = "cert-manager-rotates-ca-key",
-    severity = Warning,
-    strict = false,
-    title = "cert-manager will re-issue a deployed CA with a new key (privateKey.rotationPolicy: Always, the default from cert-manager 1.18).",
-    symptom = Some("after the renewal: certificate verify failed / tlsv1 alert unknown ca, on every amphora"),
-    fix = "Set `spec.privateKey.rotationPolicy: Never` on the CA Certificates (the server CA and the client CA), and renew or rotate them with the steps that keep amphorae working (`octavia-pki rotate ... --staged`).",
-    explanation = "Amphorae hold certificates from the server CA and a copy of the client CA taken at boot. A CA re-issued with a new key is another CA to them: the controllers stop trusting the amphora certificates issued before, and the amphorae refuse the controllers' next client certificate, until every amphora is failed over. cert-manager renews at renewBefore (else two thirds into the certificate's life); with rotationPolicy Always it makes a new key then. Atmosphere pins cert-manager 1.15, which keeps the key; from 1.18 the default is Always. Given with check --cert-manager MANIFEST; an explicit Always is an error, an unset policy a warning.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CERT_MANAGER_ROTATES_CA_KEY,
     applies: Applies::Set(rotates),
 };
 

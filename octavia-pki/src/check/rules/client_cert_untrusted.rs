@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::x509;
-
-super::rule_code! {
-    id = "client-cert-untrusted",
-    severity = Error,
-    strict = false,
-    title = "The client certificate is not issued by the client CA the amphorae trust.",
-    symptom = Some("amphora: unable to get local issuer certificate; controller: tlsv1 alert unknown ca"),
-    fix = "Issue the client certificate from the client CA (client_ca.cert.pem), or include missing intermediates in the bundle after the client certificate.",
-    explanation = "Amphorae receive the client CA at boot and accept only client certificates that chain to it. Typical causes: a certificate from another PKI, one signed by the server CA, a missing intermediate, or a dual-CA client certificate with the single-CA legacy layout.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CLIENT_CERT_UNTRUSTED,
     applies: Applies::Set(untrusted),
 };
 

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "client-eku-no-client-auth",
-    severity = Error,
-    strict = false,
-    title = "The client certificate's extendedKeyUsage does not include clientAuth.",
-    symptom = Some("amphora: unsuitable certificate purpose"),
-    fix = "Re-issue the client certificate with extendedKeyUsage = clientAuth (or without extendedKeyUsage).",
-    explanation = "The amphora agent checks the client certificate's purpose; a certificate limited to serverAuth is refused.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CLIENT_EKU_NO_CLIENT_AUTH,
     applies: Applies::ClientCertificate(no_client_auth),
 };
 

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "client-key-usage-no-digital-signature",
-    severity = Error,
-    strict = false,
-    title = "The client certificate's keyUsage does not include digitalSignature.",
-    symptom = Some("amphora: unsuitable certificate purpose"),
-    fix = "Re-issue the client certificate with keyUsage = critical, digitalSignature.",
-    explanation = "A TLS client signs the handshake; OpenSSL refuses a client certificate whose keyUsage forbids that.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
     applies: Applies::ClientCertificate(no_digital_signature),
 };
 

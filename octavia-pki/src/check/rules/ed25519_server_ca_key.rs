@@ -5,19 +5,10 @@ use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
 use crate::key::KeyAlgorithm;
 use crate::oid;
-
-super::rule_code! {
-    id = "ed25519-server-ca-key",
-    severity = Error,
-    strict = false,
-    title = "The server CA key is Ed25519; Octavia signs amphora certificates with a digest.",
-    symptom = Some("ValueError: Algorithm must be None when signing via ed25519 or ed448"),
-    fix = "Use an RSA or ECDSA server CA: `octavia-pki generate --key-type ecdsa-p256`.",
-    explanation = "Octavia's LocalCertGenerator passes signing_digest (sha256) to sign(), which Ed25519 keys refuse.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::ED25519_SERVER_CA_KEY,
     applies: Applies::Set(ed25519),
 };
 

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "expired",
-    severity = Error,
-    strict = false,
-    title = "A certificate has expired.",
-    symptom = Some("certificate has expired / sslv3 alert certificate expired"),
-    fix = "Renew it (`octavia-pki generate` for a new set; renewal commands keep running amphorae working).",
-    explanation = "An expired certificate fails verification on the other side of every controller-to-amphora connection.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::EXPIRED,
     applies: Applies::Certificate(expired),
 };
 

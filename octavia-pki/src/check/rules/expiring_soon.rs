@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "expiring-soon",
-    severity = Warning,
-    strict = false,
-    title = "A certificate expires soon.",
-    symptom = Some("in a few days: certificate has expired"),
-    fix = "Renew it before it expires.",
-    explanation = "Within --warn-days (30 by default) of its notAfter. Octavia's own amphora certificates last 30 days and are rotated 14 days before expiry, but the CA and client certificates are not.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::EXPIRING_SOON,
     applies: Applies::Certificate(expiring_soon),
 };
 

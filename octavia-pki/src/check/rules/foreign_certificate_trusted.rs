@@ -6,19 +6,10 @@ use crate::cert::Certificate;
 use crate::codes::Severity;
 use crate::sources::Origin;
 use crate::x509::{self, Exhausted};
-
-super::rule_code! {
-    id = "foreign-certificate-trusted",
-    severity = Error,
-    strict = false,
-    title = "A trust file (server_ca, client_ca) holds a certificate that is not the set's: whoever holds its key is trusted as an amphora, or as the controllers.",
-    symptom = None,
-    fix = "Remove the certificate the finding names (its PEM block) from the file it names, keep the set's CA and its chain, and deploy the file again; from client_ca, also fail over the amphorae booted while it was deployed (each keeps the copy it booted with).",
-    explanation = "The controllers accept an amphora certificate that any certificate of server_ca verifies, and an amphora accepts a client certificate that any certificate of its client_ca copy verifies. What belongs there: the set's CA (the one Octavia issues amphora certificates with; the one that issued the client certificate) and the earlier certificates of its key a renewal keeps, the chain above it (the gate's intermediate and root), certificates the set's own CAs issued, and, in server_ca during a staged rotation (`rotate server-ca --staged`, until `rotate finish server-ca`), the old CA after the new one. A staged client CA rotation adds nothing to client_ca: its cross-certificate travels in the bundle. Anything else lets whoever holds its key pose as an amphora to the controllers (and receive what they send it: listeners' certificates and keys) or command every amphora's agent. Octavia works, so nothing else shows it; an expired one is a warning (OpenSSL accepts nothing it signs any more). With --work-dir, a CA of another key in server_ca is a staged rotation's old CA only when the work directory's history (octavia-pki-history.jsonl) records an unfinished staged rotation from its key to the current CA. Without it, the file alone is judged: a CA of another key passes for one only when it follows the current CA and the current CA bears its name with the next generation suffix (` G2`, ` G3`), as the staged rotation names it; that much anyone can imitate, so give --work-dir where the work directory is at hand.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::FOREIGN_CERTIFICATE_TRUSTED,
     applies: Applies::TrustFiles(foreign),
 };
 

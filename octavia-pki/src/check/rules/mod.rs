@@ -1,12 +1,15 @@
-//! The checker's rules, one file each (as zlint's lints): a file holds its
-//! code's metadata (including whether `--strict` makes it an error), the
+//! The checker's rules, one file each (as zlint's lints): a file holds the
 //! predicate, its messages, and a unit test on the committed fixtures of
-//! `testdata/check/`. [`registry!`] is the one list of them.
+//! `testdata/check/`, and names its code, which the catalogue defines
+//! ([`crate::codes::check::RULES`]: id, severity, whether `--strict` makes it
+//! an error, title, symptom, fix, explanation). [`registry!`] is the one list
+//! of the rules.
 //!
 //! The loader ([`crate::load`]) reads the files, and `check/mod.rs` reports
 //! its file, framing, key and passphrase outcomes (their codes are in
-//! [`crate::codes::check`]); the rules judge what it read. To add a rule: a file here, one line in
-//! [`registry!`], and a fixture in `testdata/make-check-fixtures.py`.
+//! [`crate::codes::check`] too); the rules judge what it read. To add a rule:
+//! its code in `codes/check.rs`, a file here, one line in [`registry!`], and
+//! a fixture in `testdata/make-check-fixtures.py`.
 
 use time::OffsetDateTime;
 
@@ -43,75 +46,49 @@ pub(crate) enum Applies {
     Rehearsal,
 }
 
-/// The registry: every rule, in documentation order, as `module: NAME`,
-/// where `module` is its file here and `NAME` the constant
-/// [`crate::codes::check`] publishes its code as. It feeds [`ALL`] and the
-/// catalogue (`codes::check::ALL`), so adding a rule is its file and one
-/// line here.
+/// The registry: every rule, in documentation order (the order of
+/// [`crate::codes::check::RULES`], which a test holds it to), by its file
+/// here. It declares the modules and builds [`ALL`], so adding a rule is its
+/// file, its code in the catalogue (`codes/check.rs`) and one line here.
 macro_rules! registry {
-    ($then:ident) => {
-        $then! {
-            ca_key_mismatch: CA_KEY_MISMATCH,
-            server_ca_chain_order: SERVER_CA_CHAIN_ORDER,
-            rsa_key_too_small: RSA_KEY_TOO_SMALL,
-            ed25519_server_ca_key: ED25519_SERVER_CA_KEY,
-            client_cert_untrusted: CLIENT_CERT_UNTRUSTED,
-            foreign_certificate_trusted: FOREIGN_CERTIFICATE_TRUSTED,
-            staged_rotation_lost: STAGED_ROTATION_LOST,
-            ca_chain_incomplete: CA_CHAIN_INCOMPLETE,
-            server_ca_missing_issuer: SERVER_CA_MISSING_ISSUER,
-            server_ca_key_id_not_sha1: SERVER_CA_KEY_ID_NOT_SHA1,
-            ca_not_ca: CA_NOT_CA,
-            ca_key_usage_no_cert_sign: CA_KEY_USAGE_NO_CERT_SIGN,
-            client_eku_no_client_auth: CLIENT_EKU_NO_CLIENT_AUTH,
-            client_key_usage_no_digital_signature: CLIENT_KEY_USAGE_NO_DIGITAL_SIGNATURE,
-            weak_signature: WEAK_SIGNATURE,
-            expired: EXPIRED,
-            not_yet_valid: NOT_YET_VALID,
-            expiring_soon: EXPIRING_SOON,
-            ca_expires_before_client: CA_EXPIRES_BEFORE_CLIENT,
-            ca_short_lived: CA_SHORT_LIVED,
-            one_ca_both_roles: ONE_CA_BOTH_ROLES,
-            publicly_known_key: PUBLICLY_KNOWN_KEY,
-            cert_manager_rotates_ca_key: CERT_MANAGER_ROTATES_CA_KEY,
-            strict_ca_basic_constraints_not_critical: STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
-            strict_ca_no_key_usage: STRICT_CA_NO_KEY_USAGE,
-            strict_ca_no_ski: STRICT_CA_NO_SKI,
-            strict_no_aki: STRICT_NO_AKI,
-            rehearsal_failed: REHEARSAL_FAILED,
-            octavia_release_strict_no_aki: OCTAVIA_RELEASE_STRICT_NO_AKI,
-        }
-    };
-}
-pub(crate) use registry;
-
-/// The rules' modules and [`ALL`], from the registry.
-macro_rules! declare {
-    ($($module:ident: $name:ident,)*) => {
+    ($($module:ident,)*) => {
         $(pub(crate) mod $module;)*
 
         /// Every rule, in documentation order.
         pub(crate) const ALL: &[Rule] = &[$($module::RULE),*];
     };
 }
-registry!(declare);
-
-/// A rule's `CODE` (namespace `check`), its doc comment made from its title,
-/// so the title is written once:
-///
-/// `rule_code! { id = "id", severity = Error, strict = false, title = "...",
-/// symptom = Some("...") or None, fix = "...", explanation = "..." }`
-macro_rules! rule_code {
-    (id = $id:literal, severity = $sev:ident, strict = $strict:literal, title = $title:literal,
-     symptom = $symptom:expr, fix = $fix:literal, explanation = $explanation:literal $(,)?) => {
-        #[doc = $title]
-        pub const CODE: $crate::codes::Code = $crate::codes::code! {
-            namespace = "check", id = $id, severity = $sev, strict = $strict, title = $title,
-            symptom = $symptom, fix = $fix, explanation = $explanation,
-        };
-    };
+registry! {
+    ca_key_mismatch,
+    server_ca_chain_order,
+    rsa_key_too_small,
+    ed25519_server_ca_key,
+    client_cert_untrusted,
+    foreign_certificate_trusted,
+    staged_rotation_lost,
+    ca_chain_incomplete,
+    server_ca_missing_issuer,
+    server_ca_key_id_not_sha1,
+    ca_not_ca,
+    ca_key_usage_no_cert_sign,
+    client_eku_no_client_auth,
+    client_key_usage_no_digital_signature,
+    weak_signature,
+    expired,
+    not_yet_valid,
+    expiring_soon,
+    ca_expires_before_client,
+    ca_short_lived,
+    one_ca_both_roles,
+    publicly_known_key,
+    cert_manager_rotates_ca_key,
+    strict_ca_basic_constraints_not_critical,
+    strict_ca_no_key_usage,
+    strict_ca_no_ski,
+    strict_no_aki,
+    rehearsal_failed,
+    octavia_release_strict_no_aki,
 }
-pub(crate) use rule_code;
 
 /// What the rules judge against.
 pub(crate) struct Context<'a> {
@@ -285,7 +262,7 @@ pub(crate) mod fixture {
         let certs = |role| read(role).and_then(|b| Certificate::all_from_file_bytes(&b).ok());
         let passphrase = crate::passwords::server_ca_passphrase(
             None,
-            Some(&crate::KollaPasswords::load(
+            Some(&crate::passwords::KollaPasswords::load(
                 &dir.join("passwords.yml"),
                 None,
             )),
@@ -356,7 +333,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_registry_holds_each_rule_once_and_every_code_is_a_rule_or_loaded() {
+    fn the_registry_holds_each_rule_once_in_the_order_of_its_codes_and_every_code_is_a_rule_or_loaded()
+     {
         let rules: Vec<Code> = ALL.iter().map(|r| r.code).collect();
         let loading = [crate::codes::check::LOADING, crate::codes::check::CONF].concat();
         let loading = loading.as_slice();
@@ -368,6 +346,11 @@ mod tests {
             rules.len() + loading.len(),
             crate::codes::check::ALL.len(),
             "a rule or loader code is missing from codes::check::ALL"
+        );
+        assert_eq!(
+            rules,
+            crate::codes::check::RULES,
+            "each rule names its own code, in the catalogue's order"
         );
         for code in crate::codes::all() {
             let info = code.info();

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "not-yet-valid",
-    severity = Error,
-    strict = false,
-    title = "A certificate is not valid yet.",
-    symptom = Some("certificate is not yet valid"),
-    fix = "Check the clocks of the host that made it and of the controllers; re-issue it if its notBefore is wrong.",
-    explanation = "A certificate whose notBefore lies in the future fails verification until then.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::NOT_YET_VALID,
     applies: Applies::Certificate(not_yet_valid),
 };
 

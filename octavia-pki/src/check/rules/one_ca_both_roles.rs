@@ -1,19 +1,10 @@
 //! `one-ca-both-roles`: the CA that issues amphora certificates is also the client CA the amphorae trust.
 
 use super::{Applies, Context, Hit, Role, Rule, Set};
-
-super::rule_code! {
-    id = "one-ca-both-roles",
-    severity = Warning,
-    strict = false,
-    title = "The CA that issues amphora certificates is also the client CA the amphorae trust, under two names.",
-    symptom = None,
-    fix = "Give the amphorae a client CA of its own: `octavia-pki rotate client-ca --staged` (no failover), then finish it once every amphora was replaced.",
-    explanation = "LocalCertGenerator gives every amphora certificate clientAuth. When the issuing CA is also the client CA, each amphora's own certificate and key, which sit on a VM that handles tenant traffic, are accepted by every other amphora as a controller's: one compromised amphora commands them all. Octavia's single-CA gate script (\"Single CA mode is insecure, do not use this!\") deploys so, and the charm's README once wired the controller CA in as the issuing CA. Kolla's legacy layout has one CA by design and is not reported here.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::ONE_CA_BOTH_ROLES,
     applies: Applies::Set(both_roles),
 };
 

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "publicly-known-key",
-    severity = Error,
-    strict = false,
-    title = "A CA or client certificate holds a key published as test material (Octavia's devstack certificates).",
-    symptom = None,
-    fix = "Generate a set of your own (`octavia-pki generate`), deploy it, and fail every amphora over: amphorae booted with the published client CA accept anyone who downloads Octavia.",
-    explanation = "Octavia's repository ships pregenerated certificates and keys for devstack (devstack/pregenerated/certs: ca_01.pem, cakey.pem with the passphrase foobar, client.pem; later server_ca.cert.pem, client_ca.cert.pem, client.cert-and-key.pem, the same two keys). Guides suggest deploying them to get started. Whoever reads the repository then holds the CA key the amphorae trust and the controllers' client key: they can issue a certificate every amphora accepts, command the amphora agents and impersonate amphorae. Octavia works, so nothing else reports it.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::PUBLICLY_KNOWN_KEY,
     applies: Applies::Certificate(published),
 };
 

@@ -4,20 +4,11 @@ use super::*;
 use super::{Applies, Rule};
 use crate::rehearse::{Cause, Failure, Side};
 use crate::x509::VerifyError as E;
-
-super::rule_code! {
-    id = "rehearsal-failed",
-    severity = Error,
-    strict = false,
-    title = "The rehearsed controller-to-amphora handshake fails, though no static rule found why.",
-    symptom = Some("the alert in the message"),
-    fix = "Run `octavia-pki rehearse` on the same files for the transcript; the message names the side that refuses and the file.",
-    explanation = "The last stage of check plays Octavia's handshake in memory (amphora certificate issued as LocalCertGenerator does, mutual TLS 1.2 and 1.3 with OpenSSL's verification rules). It runs when the static rules found no error, to catch what they cannot see.",
-}
+use crate::codes::check as codes;
 
 /// Reported from the rehearsal's failures.
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::REHEARSAL_FAILED,
     applies: Applies::Rehearsal,
 };
 
@@ -25,31 +16,31 @@ pub(crate) const RULE: Rule = Rule {
 /// which it is, else this catch-all.
 pub(crate) fn code_of(failure: &Failure) -> Code {
     if failure.release_defect {
-        return octavia_release_strict_no_aki::CODE;
+        return codes::OCTAVIA_RELEASE_STRICT_NO_AKI;
     }
     let error = match failure.cause {
         Cause::Verification(error) => error,
-        Cause::OctaviaConf => return crate::codes::check::SERVER_CERTS_KEY_PASSPHRASE_INVALID,
-        _ => return CODE,
+        Cause::OctaviaConf => return codes::SERVER_CERTS_KEY_PASSPHRASE_INVALID,
+        _ => return codes::REHEARSAL_FAILED,
     };
     match (failure.side, error) {
-        (_, E::Expired) => expired::CODE,
-        (_, E::NotYetValid) => not_yet_valid::CODE,
-        (_, E::InvalidCa) => ca_not_ca::CODE,
-        (_, E::CaMdTooWeak) => weak_signature::CODE,
-        (_, E::EeKeyTooSmall | E::CaKeyTooSmall) => rsa_key_too_small::CODE,
-        (_, E::StrictBasicConstraintsNotCritical) => strict_ca_basic_constraints_not_critical::CODE,
-        (_, E::StrictCaNoKeyUsage) => strict_ca_no_key_usage::CODE,
-        (_, E::StrictNoSki) => strict_ca_no_ski::CODE,
-        (_, E::StrictNoAki) => strict_no_aki::CODE,
+        (_, E::Expired) => codes::EXPIRED,
+        (_, E::NotYetValid) => codes::NOT_YET_VALID,
+        (_, E::InvalidCa) => codes::CA_NOT_CA,
+        (_, E::CaMdTooWeak) => codes::WEAK_SIGNATURE,
+        (_, E::EeKeyTooSmall | E::CaKeyTooSmall) => codes::RSA_KEY_TOO_SMALL,
+        (_, E::StrictBasicConstraintsNotCritical) => codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+        (_, E::StrictCaNoKeyUsage) => codes::STRICT_CA_NO_KEY_USAGE,
+        (_, E::StrictNoSki) => codes::STRICT_CA_NO_SKI,
+        (_, E::StrictNoAki) => codes::STRICT_NO_AKI,
         // The amphora cannot chain the controller's certificate to the client CA.
         (
             Side::Amphora,
             E::UnableToGetLocalIssuer | E::UnableToGetIssuer | E::SelfSignedInChain,
-        ) => client_cert_untrusted::CODE,
+        ) => codes::CLIENT_CERT_UNTRUSTED,
         // The server CA's key signs what its certificate does not name.
-        (Side::Controller, E::SignatureFailure) => ca_key_mismatch::CODE,
-        _ => CODE,
+        (Side::Controller, E::SignatureFailure) => codes::CA_KEY_MISMATCH,
+        _ => codes::REHEARSAL_FAILED,
     }
 }
 
@@ -77,34 +68,34 @@ mod tests {
             (
                 Side::Amphora,
                 Cause::Verification(E::UnableToGetLocalIssuer),
-                client_cert_untrusted::CODE,
+                codes::CLIENT_CERT_UNTRUSTED,
             ),
             (
                 Side::Controller,
                 Cause::Verification(E::Expired),
-                expired::CODE,
+                codes::EXPIRED,
             ),
             (
                 Side::Controller,
                 Cause::Verification(E::SignatureFailure),
-                ca_key_mismatch::CODE,
+                codes::CA_KEY_MISMATCH,
             ),
             (
                 Side::Controller,
                 Cause::Verification(E::StrictNoAki),
-                strict_no_aki::CODE,
+                codes::STRICT_NO_AKI,
             ),
             (
                 Side::Controller,
                 Cause::Verification(E::HostnameMismatch),
-                CODE,
+                codes::REHEARSAL_FAILED,
             ),
-            (Side::Controller, Cause::Tls, CODE),
+            (Side::Controller, Cause::Tls, codes::REHEARSAL_FAILED),
         ] {
             assert_eq!(code_of(&failure(side, cause)), code, "{side:?} {cause:?}");
         }
         let mut defect = failure(Side::Controller, Cause::Verification(E::StrictNoAki));
         defect.release_defect = true;
-        assert_eq!(code_of(&defect), octavia_release_strict_no_aki::CODE);
+        assert_eq!(code_of(&defect), codes::OCTAVIA_RELEASE_STRICT_NO_AKI);
     }
 }

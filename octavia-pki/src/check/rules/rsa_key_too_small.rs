@@ -6,19 +6,10 @@ use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
 use crate::x509;
 use x509_parser::public_key::PublicKey;
-
-super::rule_code! {
-    id = "rsa-key-too-small",
-    severity = Error,
-    strict = false,
-    title = "An RSA key is smaller than 2048 bits.",
-    symptom = Some("OpenSSL 3: ee key too small / ca key too small"),
-    fix = "Generate new keys of at least 2048 bits: `octavia-pki generate` (RSA-4096 by default).",
-    explanation = "OpenSSL 3's default security level refuses RSA keys below 2048 bits in TLS and in certificate chains.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::RSA_KEY_TOO_SMALL,
     applies: Applies::Certificate(rsa_key_too_small),
 };
 

@@ -3,19 +3,10 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-
-super::rule_code! {
-    id = "server-ca-chain-order",
-    severity = Error,
-    strict = false,
-    title = "The server CA file does not start with the certificate of the server CA key (a root-first chain).",
-    symptom = Some("controller: certificate verify failed: unable to get local issuer certificate"),
-    fix = "Put the issuing certificate (the one whose key is server_ca.key.pem) first, then its chain up to the root.",
-    explanation = "Octavia takes the first certificate of the file as the issuer of amphora certificates. If the root comes first, amphora certificates name the root as issuer but are signed by the intermediate's key.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::SERVER_CA_CHAIN_ORDER,
     applies: Applies::Set(chain_order),
 };
 

@@ -1,19 +1,10 @@
 //! `server-ca-missing-issuer`: the server CA file the controllers trust does not hold the issuing CA.
 
 use super::{Applies, Context, Hit, Role, Rule, Set};
-
-super::rule_code! {
-    id = "server-ca-missing-issuer",
-    severity = Error,
-    strict = false,
-    title = "The server CA file the controllers trust does not hold the CA that issues amphora certificates.",
-    symptom = Some("controller: certificate verify failed: unable to get local issuer certificate"),
-    fix = "Make [haproxy_amphora] server_ca hold the certificate [certificates] ca_certificate names, then its chain up to the root (Octavia's gate script: server_ca-chain.cert.pem).",
-    explanation = "Octavia signs amphora certificates with ca_certificate (an intermediate is fine) and the amphora presents only its own certificate, so each controller must find that CA, and the chain above it, in server_ca.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::SERVER_CA_MISSING_ISSUER,
     applies: Applies::Set(missing_issuer),
 };
 
@@ -54,7 +45,7 @@ mod tests {
         // its root. Named as two files, as Octavia's gate script deploys them.
         let loaded = load("good-intermediates");
         let chain = loaded.server_certs.clone().unwrap();
-        let files = Sources::of_layout(&loaded.sources.dir, crate::Layout::Gate);
+        let files = Sources::of_layout(&loaded.sources.dir, crate::deployers::Layout::Gate);
         let cx = context(&files);
         let judge = |issuing: &[_], trusted: &[_]| {
             let set = Set {

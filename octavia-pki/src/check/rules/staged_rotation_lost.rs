@@ -2,19 +2,10 @@
 //! flight, and `server_ca` no longer holds the CA it replaced.
 
 use super::{Applies, Context, Hit, Role, Rule, Set};
-
-super::rule_code! {
-    id = "staged-rotation-lost",
-    severity = Error,
-    strict = false,
-    title = "The work directory's history records a staged server CA rotation not finished, but server_ca no longer holds the CA it replaced: the controllers refuse every amphora issued before the rotation.",
-    symptom = Some("certificate verify failed: unable to get local issuer certificate (controllers to the amphorae issued before the rotation; their load balancers go to ERROR on the next change)"),
-    fix = "Restore server_ca from the backup of the change that dropped the old CA (`octavia-pki backups list`, then `octavia-pki backups restore NAME`), or put the old CA's certificate back after the current one; once every amphora issued before the rotation is failed over, end it with `octavia-pki rotate finish server-ca`.",
-    explanation = "`rotate server-ca --staged` writes the new CA first in server_ca and keeps the old one after it, so that the controllers go on trusting the certificates the amphorae already serve until `rotate finish server-ca` (after their failover) removes it; the work directory's history (octavia-pki-history.jsonl) records the rotation and the old CA's key. A file restored by hand, another tool, or an older version of this one can drop the old CA while the rotation is in flight: Octavia starts, the new amphorae work, and every older amphora is refused at the next health check or change. Judged with --work-dir only (the history is there); the client CA's side of a staged rotation, the cross-certificate in the bundle, is judged by client-cert-untrusted against each generation of amphorae the history records.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::STAGED_ROTATION_LOST,
     applies: Applies::Set(lost),
 };
 

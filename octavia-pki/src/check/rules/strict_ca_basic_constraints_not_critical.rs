@@ -5,19 +5,10 @@ use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
 use crate::x509;
-
-super::rule_code! {
-    id = "strict-ca-basic-constraints-not-critical",
-    severity = Warning,
-    strict = true,
-    title = "A CA certificate's basicConstraints is missing or not marked critical.",
-    symptom = Some("Python 3.13+: Basic Constraints of CA cert not marked critical"),
-    fix = "Re-issue the CA with basicConstraints = critical, CA:TRUE.",
-    explanation = "Python 3.13 sets VERIFY_X509_STRICT in its default contexts; OpenSSL then requires RFC 5280's critical basicConstraints on CAs. Octavia's own devstack certificates fail this.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::STRICT_CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
     applies: Applies::CaCertificate(not_critical),
 };
 

@@ -4,19 +4,10 @@
 use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
-
-super::rule_code! {
-    id = "strict-ca-no-key-usage",
-    severity = Warning,
-    strict = true,
-    title = "A CA certificate has no keyUsage extension.",
-    symptom = Some("Python 3.13+: CA cert does not include key usage extension"),
-    fix = "Re-issue the CA with keyUsage = critical, keyCertSign, cRLSign.",
-    explanation = "VERIFY_X509_STRICT (Python 3.13's default) requires keyUsage on CA certificates.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::STRICT_CA_NO_KEY_USAGE,
     applies: Applies::CaCertificate(no_key_usage),
 };
 

@@ -5,19 +5,10 @@ use super::fixture::*;
 use super::{Applies, Rule};
 use crate::cert::Certificate;
 use x509_parser::extensions::ParsedExtension;
-
-super::rule_code! {
-    id = "strict-ca-no-ski",
-    severity = Warning,
-    strict = true,
-    title = "A CA certificate has no subjectKeyIdentifier.",
-    symptom = Some("Python 3.13+: Missing Subject Key Identifier"),
-    fix = "Re-issue the CA with subjectKeyIdentifier = hash.",
-    explanation = "VERIFY_X509_STRICT requires a subject key identifier on CA certificates.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::STRICT_CA_NO_SKI,
     applies: Applies::CaCertificate(no_ski),
 };
 

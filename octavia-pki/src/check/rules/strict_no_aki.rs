@@ -6,19 +6,10 @@ use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
 use crate::x509;
 use x509_parser::extensions::ParsedExtension;
-
-super::rule_code! {
-    id = "strict-no-aki",
-    severity = Warning,
-    strict = true,
-    title = "A certificate that is not a self-signed root has no authorityKeyIdentifier.",
-    symptom = Some("Python 3.13+: Missing Authority Key Identifier"),
-    fix = "Re-issue it with authorityKeyIdentifier = keyid.",
-    explanation = "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::STRICT_NO_AKI,
     applies: Applies::Certificate(no_aki),
 };
 

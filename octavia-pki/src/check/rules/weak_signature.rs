@@ -5,19 +5,10 @@ use super::fixture::*;
 use super::{Applies, Context, Rule};
 use crate::cert::Certificate;
 use crate::x509;
-
-super::rule_code! {
-    id = "weak-signature",
-    severity = Error,
-    strict = false,
-    title = "A certificate is signed with SHA-1 or MD5.",
-    symptom = Some("OpenSSL 3: ca md too weak"),
-    fix = "Re-issue it with SHA-256 (`octavia-pki generate`).",
-    explanation = "OpenSSL 3's default security level refuses SHA-1 and MD5 signatures on every certificate but a self-signed root.",
-}
+use crate::codes::check as codes;
 
 pub(crate) const RULE: Rule = Rule {
-    code: CODE,
+    code: codes::WEAK_SIGNATURE,
     applies: Applies::Certificate(weak_signature),
 };
 
