@@ -16,15 +16,19 @@ use crate::output::{self, Format};
 use crate::passphrase;
 use crate::target::TargetWithDir;
 
-/// Where `check` and `rehearse` find the server CA passphrase.
+/// Where a reading command finds the server CA passphrase: the same
+/// options for every one (expiry and probe need none, and take them so that
+/// one set of options names a set to every command).
 #[derive(Args)]
 pub struct PassphraseArgs {
-    /// Kolla's passwords.yml, for octavia_ca_password [default: /etc/kolla/passwords.yml, when readable].
+    /// Kolla's passwords.yml, for octavia_ca_password [default: /etc/kolla/passwords.yml, when
+    /// readable, for kolla-ansible's sets].
     #[arg(long, value_name = "FILE", conflicts_with_all = ["passphrase_file", "config_files", "charm_config", "k8s_secrets"])]
     passwords: Option<PathBuf>,
 
-    /// A file whose first line is the server CA passphrase.
-    #[arg(long, value_name = "FILE", conflicts_with = "config_files")]
+    /// A file whose first line is the server CA passphrase (with --config-file, octavia.conf's is
+    /// the one Octavia uses, and this file is not read).
+    #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
 }
 
@@ -36,6 +40,11 @@ impl PassphraseArgs {
         vault: Option<&Passphrase>,
         deployer: &'static Deployer,
     ) -> Result<(Option<PathBuf>, Option<Passphrase>), Error> {
+        // A deployer that deploys the key unencrypted gives Octavia no
+        // passphrase: one given is the work directory's, not Octavia's.
+        if !deployer.ca_key_encrypted {
+            return Ok((None, None));
+        }
         passphrase::for_reading(&passphrase::Sources {
             passwords: self.passwords.as_deref(),
             passphrase_file: self.passphrase_file.as_deref(),
@@ -117,6 +126,7 @@ impl DirArgs {
         }
         let mut opened = target.open(vault)?;
         if opened.unpacked.is_some()
+            && opened.sources.deployer().ca_key_encrypted
             && let Some(file) = &self.passphrase.passphrase_file
         {
             let given = passphrase::read_passphrase_file(file, vault)?;

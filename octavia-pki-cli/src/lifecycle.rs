@@ -72,19 +72,37 @@ impl SetArgs {
         self.target.layout().layout()
     }
 
+    /// The set a change reads and writes: OpenStack-Ansible's tree when the
+    /// work directory is one (its role installs the files from it: a change
+    /// is made there, whichever of its files named the set), else the target.
+    fn target(&self) -> Target {
+        match self.target.work_dir() {
+            Some(tree)
+                if octavia_pki::osa_tree::is_tree(tree)
+                    && matches!(self.layout(), None | Some(octavia_pki::Layout::Osa)) =>
+            {
+                Target::Directory {
+                    dir: tree.to_owned(),
+                    layout: Some(octavia_pki::Layout::Osa),
+                }
+            }
+            _ => self.target.target(),
+        }
+    }
+
     /// The CA work directory: the one given, else the target's default
     /// (a tree's own, beside a document, the deployer's).
     fn work_dir(&self) -> PathBuf {
         self.target
             .work_dir()
-            .map_or_else(|| self.target.target().default_work_dir(), Path::to_owned)
+            .map_or_else(|| self.target().default_work_dir(), Path::to_owned)
     }
 
     /// The directories a change of this set locks, known before anything
     /// is unpacked, the work directory (or tree) first, where journals are
     /// kept ([`octavia_pki::target::Target::lock_dirs`]).
     pub(crate) fn lock_dirs(&self, vault: Option<&Passphrase>) -> Result<Vec<PathBuf>, Error> {
-        self.target.target().lock_dirs(&self.work_dir(), vault)
+        self.target().lock_dirs(&self.work_dir(), vault)
     }
 
     /// Locks the set (one writer at a time, from reading to writing) and
@@ -103,7 +121,7 @@ impl SetArgs {
     /// `None` (a directory's, in the layout its names say). Read after
     /// [`Self::lock`], so that what is read is whole.
     fn deployed(&self, vault: Option<&Passphrase>) -> Result<Deployed, Error> {
-        let target = self.target.target();
+        let target = self.target();
         let (dir, opened) = match &target {
             Target::Directory { dir, .. } if target.tree().is_none() => (dir.clone(), None),
             _ => {
@@ -111,10 +129,17 @@ impl SetArgs {
                 (opened.sources.dir.clone(), Some(opened))
             }
         };
-        let (sources, unpacked) = match opened {
+        let (mut sources, unpacked) = match opened {
             Some(opened) => (Some(opened.sources), opened.unpacked),
             None => (None, None),
         };
+        // The tree of the octavia.conf named: the CA key's passphrase is octavia.conf's.
+        if let (Some(tree), named @ Target::OctaviaConf(_)) = (&mut sources, self.target.target())
+            && named != target
+        {
+            let passphrase = named.open(vault)?.sources.passphrase;
+            *tree = tree.clone().with_passphrase(None, passphrase);
+        }
         // A tree's own, else the one given, else the default.
         let work_dir = match unpacked.as_ref().and_then(Unpacked::work_dir) {
             Some(tree) => tree,
@@ -543,6 +568,9 @@ pub enum ExpiryFormat {
 pub struct ExpiryArgs {
     #[command(flatten)]
     target: TargetWithDir,
+
+    #[command(flatten)]
+    _passphrase: crate::check::PassphraseArgs,
 
     /// WARNING when a certificate expires within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]

@@ -52,6 +52,9 @@ pub struct ProbeArgs {
     #[command(flatten)]
     set: TargetArgs,
 
+    #[command(flatten)]
+    _passphrase: crate::check::PassphraseArgs,
+
     /// The agent's port, where a target names none.
     #[arg(long, value_name = "N", default_value_t = AGENT_PORT)]
     port: u16,

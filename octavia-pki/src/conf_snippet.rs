@@ -14,7 +14,7 @@ use crate::secret::{Passphrase, PassphraseProblem};
 use crate::sources::Sources;
 
 /// The drop-in's name, beside the files it names.
-pub const FILE_NAME: &str = "octavia-pki.conf";
+pub const FILE_NAME: &str = crate::deployers::guide::SNIPPET;
 
 /// The drop-in for `files`: each role's option, the CA key's passphrase, and
 /// `server_certs_key_passphrase`, each written so that oslo.config reads it

@@ -141,12 +141,15 @@ impl Sources {
     ) -> Self {
         let dir = config_files.first().cloned().unwrap_or_default();
         let one_ca = files[0] == files[4];
+        // The deployer whose names the files have, all in one directory;
+        // else the shape they have: one CA for both roles, or two.
+        let named = Layout::named_by(&files);
         Self {
             dir,
-            layout: if one_ca {
-                Layout::Legacy
-            } else {
-                Layout::Kolla
+            layout: match named {
+                Some(layout) if layout.is_single_ca() == one_ca => layout,
+                _ if one_ca => Layout::Legacy,
+                _ => Layout::Kolla,
             },
             files,
             // Files named in octavia.conf, whoever wrote it: its passphrase

@@ -19,6 +19,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         "client/ca.crt",
     ]),
     recognised: true,
+    marker: None,
     form: Form::KubernetesSecrets,
     bundle_order: BundleOrder::KeyFirst,
     ca_key_encrypted: false,

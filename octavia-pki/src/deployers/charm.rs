@@ -19,6 +19,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         "controller_ca.pem",
     ]),
     recognised: true,
+    marker: None,
     form: Form::CharmOptions,
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,

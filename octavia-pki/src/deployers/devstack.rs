@@ -20,6 +20,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     layout: Layout::Devstack,
     files: FILES,
     recognised: true,
+    marker: None,
     form: Form::Directory,
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,

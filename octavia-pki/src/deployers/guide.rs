@@ -6,12 +6,17 @@ use super::{FreshPassphrase, Deployer, Form, Layout, PassphraseFrom, PutInUse, W
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
+/// The octavia.conf drop-in the guide's set is written with, beside its
+/// files: `[certificates]` and `[haproxy_amphora]` options naming them.
+pub(crate) const SNIPPET: &str = "octavia-pki.conf";
+
 pub(super) const DEPLOYER: Deployer = Deployer {
     id: "guide",
     title: "Octavia's certificate guide, by hand (the bundle key first)",
     layout: Layout::Guide,
     files: super::kolla::DEPLOYER.files,
     recognised: false,
+    marker: Some(SNIPPET),
     form: Form::Directory,
     bundle_order: BundleOrder::KeyFirst,
     ca_key_encrypted: true,

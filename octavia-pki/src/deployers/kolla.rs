@@ -28,6 +28,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         "client_ca.cert.pem",
     ]),
     recognised: true,
+    marker: None,
     form: Form::Directory,
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,

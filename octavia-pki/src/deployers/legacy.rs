@@ -20,6 +20,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         "ca_01.pem",
     ]),
     recognised: true,
+    marker: None,
     form: Form::Directory,
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,

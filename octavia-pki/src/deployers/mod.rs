@@ -127,6 +127,9 @@ pub struct Deployer {
     /// Whether a directory is recognised as its by the names present (the
     /// guide's are kolla's; openstack-helm's mounts are devstack's).
     pub recognised: bool,
+    /// A file whose presence beside another deployer's names says the set is
+    /// this one's (the guide's octavia.conf drop-in beside kolla's names).
+    pub marker: Option<&'static str>,
     /// The form it takes the set in.
     pub form: Form,
     /// The order of the client bundle's blocks as it writes it.

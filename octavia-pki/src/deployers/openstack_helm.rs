@@ -13,6 +13,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     layout: Layout::Devstack,
     files: super::devstack::FILES,
     recognised: false,
+    marker: None,
     form: Form::KubernetesSecrets,
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,

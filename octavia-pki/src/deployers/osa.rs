@@ -35,6 +35,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         "client_ca.pem",
     ]),
     recognised: true,
+    marker: None,
     form: Form::OsaTree,
     bundle_order: BundleOrder::CertificateFirst,
     ca_key_encrypted: true,

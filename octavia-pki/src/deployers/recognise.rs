@@ -34,7 +34,7 @@ impl Layout {
             [] => Ok(Self::Kolla),
             [(best, first), rest @ ..] => {
                 if rest.first().is_none_or(|(next, _)| next != best) {
-                    return Ok(*first);
+                    return Ok(first.marked_in(dir));
                 }
                 Err(Ambiguous {
                     dir: dir.to_owned(),
@@ -46,6 +46,46 @@ impl Layout {
                 })
             }
         }
+    }
+
+    /// The deployer sharing this layout's names whose marker is in `dir`
+    /// (the guide's drop-in beside kolla's names), else this one.
+    pub(crate) fn marked_in(self, dir: &std::path::Path) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|other| {
+                other.files() == self.files()
+                    && other
+                        .owner()
+                        .marker
+                        .is_some_and(|m| crate::fsio::exists(&dir.join(m)))
+            })
+            .unwrap_or(self)
+    }
+
+    /// The layout whose names `files` (by role, in the order of
+    /// [`crate::role::Role::ALL`]) have, all in one directory: how a set read
+    /// from octavia.conf is recognised as a deployer's.
+    pub fn named_by(files: &[std::path::PathBuf; 5]) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|l| l.owner().recognised)
+            .find(|layout| {
+                let names = layout.files().0;
+                let mut dirs = files.iter().zip(names).map(|(path, name)| {
+                    path.to_str()
+                        .and_then(|p| p.strip_suffix(name))
+                        .filter(|dir| dir.is_empty() || dir.ends_with('/'))
+                });
+                let first = dirs.next().flatten();
+                first.is_some() && dirs.all(|d| d == first)
+            })
+            .map(|layout| match files[0].parent() {
+                Some(dir) => layout.marked_in(dir),
+                None => layout,
+            })
     }
 
     /// Among the layouts this crate writes, the one of `dir`: the kolla names
@@ -110,6 +150,9 @@ mod tests {
             let dir = dir_with(&layout.files().names());
             assert_eq!(Layout::detect(dir.path()), Ok(layout), "{layout}");
         }
+        // The guide's drop-in beside kolla's names says whose they are.
+        let guide = dir_with(&["server_ca.cert.pem", "octavia-pki.conf"]);
+        assert_eq!(Layout::detect(guide.path()), Ok(Layout::Guide));
         // Nothing there: kolla (every file is then missing).
         assert_eq!(Layout::detect(dir_with(&[]).path()), Ok(Layout::Kolla));
         // A kolla directory missing a file is still kolla, not the gate's
@@ -120,6 +163,19 @@ mod tests {
             "client.cert-and-key.pem",
         ]);
         assert_eq!(Layout::detect(partial.path()), Ok(Layout::Kolla));
+    }
+
+    #[test]
+    fn files_octavia_conf_names_are_recognised_by_their_names_in_one_directory() {
+        let base = std::path::Path::new("/etc/octavia/certs");
+        for layout in Layout::ALL.iter().copied().filter(|l| l.owner().recognised) {
+            let files = layout.files().0.map(|name| base.join(name));
+            assert_eq!(Layout::named_by(&files), Some(layout), "{layout}");
+        }
+        // Names of one deployer in two directories are no one's.
+        let mut files = Layout::Charm.files().0.map(|name| base.join(name));
+        files[3] = std::path::Path::new("/elsewhere").join(Layout::Charm.files().0[3]);
+        assert_eq!(Layout::named_by(&files), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use x509_parser::public_key::PublicKey;
 
 use crate::bundle::BundleOrder;
 use crate::cert::Certificate;
+use crate::deployers::PutInUse;
 use crate::deployers::{Layout, work_dir};
 use crate::error::{Error, Result};
 use crate::fsio::{self, PlannedFile, WriteReport};
@@ -283,13 +284,14 @@ impl<'a> WorkDir<'a> {
         }
     }
 
-    /// What puts the change in use: kolla's reconfigure, or, for files
-    /// octavia.conf names in place, restarting the services.
+    /// What puts the change in use: the deployer's step (kolla's
+    /// reconfigure), or, for files octavia.conf names in place, restarting
+    /// the services (a document's step replaces it: [`Change::repacked`]).
     fn deploy_step(&self) -> &'static str {
-        if self.to.deployed.is_some() || self.layout == Layout::Guide {
-            RESTART
-        } else {
-            RECONFIGURE
+        match self.to.deployed.map(|s| s.origin.clone()) {
+            Some(crate::sources::Origin::OctaviaConf(_)) => RESTART,
+            _ if self.layout.owner().put_in_use == PutInUse::KollaReconfigure => RECONFIGURE,
+            _ => RESTART,
         }
     }
 

@@ -26,17 +26,28 @@ pub const FAILOVER: &str =
     "openstack loadbalancer list -f value -c id | xargs -n1 openstack loadbalancer failover";
 
 /// The layout of the set `to` names: `layout` when given, else its deployed
-/// files', else told from what its directories hold.
+/// files', else the deployer's whose names its directory has, else told from
+/// what its directories hold.
 pub(super) fn layout_of(to: &Destination<'_>, layout: Option<Layout>) -> Layout {
-    layout.or(to.deployed.map(|s| s.layout)).unwrap_or_else(|| {
-        if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
-            Layout::Kolla
-        } else if fsio::exists(to.dir) {
-            Layout::detect_written(to.dir)
-        } else {
-            Layout::Legacy
-        }
-    })
+    let named = || {
+        Layout::detect(to.dir).ok().filter(|l| {
+            l.file_names()
+                .iter()
+                .any(|name| fsio::exists(&to.dir.join(name)))
+        })
+    };
+    layout
+        .or(to.deployed.map(|s| s.layout))
+        .or_else(named)
+        .unwrap_or_else(|| {
+            if fsio::exists(&to.work_dir.join(work_dir::CLIENT_CA_CERT)) {
+                Layout::Kolla
+            } else if fsio::exists(to.dir) {
+                Layout::detect_written(to.dir)
+            } else {
+                Layout::Legacy
+            }
+        })
 }
 
 /// A set's lifecycle state: steady, or with staged rotations in flight and

@@ -113,6 +113,18 @@ pub(super) struct Findings {
 }
 
 impl Findings {
+    /// How many findings there are.
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The last finding's fix, in words with the values known.
+    pub(super) fn set_last_fix(&mut self, fix: String) {
+        if let Some(last) = self.list.last_mut() {
+            last.finding.fix = fix;
+        }
+    }
+
     pub(super) fn push(
         &mut self,
         code: Code,

@@ -251,7 +251,11 @@ pub fn host_check(options: &HostOptions) -> Result<NodeReport> {
                     .map(|s| (s.value, s.set_in.to_string()))
             },
             service,
-            Some(first),
+            Some(first.clone()),
+            (
+                &crate::text::shell_quote(&first),
+                "restart Octavia's health manager and workers",
+            ),
             &mut findings,
         );
         let sources = conf

@@ -249,7 +249,13 @@ fn check_service(
     let copies = read_config_json(&dir, service, vault, findings);
     if let (Some(conf), Some(copies)) = (&conf, &copies) {
         let standard = resolve_paths(conf, copies, service, findings);
-        insecure_defaults(conf, service, &options.octavia.releases(), findings);
+        insecure_defaults(
+            conf,
+            &options.config_dir,
+            service,
+            &options.octavia.releases(),
+            findings,
+        );
         if standard {
             run_checker(options, &dir, conf, service, unlocked, findings);
         }
@@ -497,12 +503,16 @@ type Lookup<'a> = &'a dyn Fn(&str, &str) -> Option<(String, String)>;
 
 /// `[health_manager] heartbeat_key` unset or `insecure` (kolla's template
 /// writes it): `get` gives an option's value and where it is set.
+/// Its fix names `set_in`, the octavia.conf override to write it in, and
+/// `then`, what puts it in use.
 fn heartbeat_key(
     get: Lookup<'_>,
     service: Option<Service>,
     file: Option<String>,
+    (set_in, then): (&str, &str),
     findings: &mut Findings,
 ) {
+    let before = findings.len();
     match get("health_manager", "heartbeat_key") {
         None => findings.push(
             codes::HEARTBEAT_KEY_INSECURE,
@@ -520,12 +530,19 @@ fn heartbeat_key(
         ),
         Some(_) => {}
     }
+    if findings.len() > before {
+        findings.set_last_fix(format!(
+            "Set `heartbeat_key` in `[health_manager]` of {set_in} to a random value, the same on \
+             every controller (`openssl rand -hex 32`), then {then}."
+        ));
+    }
 }
 
 /// kolla's template leaves the heartbeat key and Octavia's key passphrase at
 /// published values.
 fn insecure_defaults(
     conf: &OctaviaConf,
+    config_dir: &std::path::Path,
     service: Service,
     releases: &[&'static crate::release::OctaviaRelease],
     findings: &mut Findings,
@@ -539,6 +556,10 @@ fn insecure_defaults(
             },
             Some(service),
             file(),
+            (
+                &crate::text::shell_path(&config_dir.join("octavia.conf")),
+                "`kolla-ansible -i INVENTORY reconfigure -t octavia`",
+            ),
             findings,
         );
     }
