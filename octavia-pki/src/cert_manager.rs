@@ -42,8 +42,9 @@ impl CaCertificateSpec {
 /// The CA `Certificate`s of `path`; a file that is not YAML is an error naming it.
 pub(crate) fn read(path: &Path, vault: Option<&Passphrase>) -> Result<Vec<CaCertificateSpec>> {
     let bytes = crate::fsio::read_file(path, vault)?;
-    let docs = crate::yaml::load_all(&bytes).map_err(|e| {
-        Error::InvalidOptions(format!("{}: not a YAML manifest: {e}", path.display()))
+    let docs = crate::yaml::load_all(&bytes).map_err(|e| Error::Document {
+        file: path.to_owned(),
+        reason: format!("not a YAML manifest: {e}"),
     })?;
     let mut specs = Vec::new();
     for doc in &docs {

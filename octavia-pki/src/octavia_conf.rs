@@ -178,8 +178,9 @@ impl OctaviaConf {
         let mut parsed = Vec::new();
         for path in files {
             let bytes = crate::fsio::read_file(path, vault)?;
-            let not_ini = |e: &dyn std::fmt::Display| {
-                Error::InvalidOptions(format!("{}: not oslo.config INI: {e}", path.display()))
+            let not_ini = |e: &dyn std::fmt::Display| Error::Document {
+                file: path.to_owned(),
+                reason: format!("not oslo.config INI: {e}"),
             };
             // oslo.config reads the file as UTF-8 text: anything else stops
             // the service (UnicodeDecodeError) before a line is parsed.
