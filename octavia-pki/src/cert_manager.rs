@@ -125,6 +125,17 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_that_is_not_yaml_is_the_errors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("certs.yaml");
+        std::fs::write(&file, "kind: [Certificate\n").unwrap();
+        let err = read(&file, None).unwrap_err();
+        assert!(matches!(err, Error::Document { .. }), "{err:?}");
+        assert_eq!(err.file(), Some(file.as_path()));
+        assert!(err.to_string().contains(": not a YAML manifest: "), "{err}");
+    }
+
+    #[test]
     fn ca_certificates_come_from_manifests_and_lists() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("certs.yaml");

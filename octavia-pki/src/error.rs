@@ -1,7 +1,5 @@
 //! The crate's error type: every failure names the file and the cause.
 
-#[cfg(test)]
-use std::path::Path;
 use std::path::PathBuf;
 
 use crate::bundle::BundleError;
@@ -271,3 +269,52 @@ impl Error {
 
 /// This crate's `Result`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn the_typed_variants_keep_the_invalid_options_text_and_name_their_file() {
+        let document = Error::document("octavia-config.yaml".into(), "not YAML: bad".into());
+        assert_eq!(
+            document.to_string(),
+            "invalid options: octavia-config.yaml: not YAML: bad"
+        );
+        assert_eq!(document.file(), Some(Path::new("octavia-config.yaml")));
+        let work_dir = Error::WorkDirAsDeployed {
+            dir: "/etc/kolla/config/octavia".into(),
+            deployed_dir: "/etc/kolla/config/octavia".into(),
+        };
+        assert!(
+            work_dir
+                .to_string()
+                .starts_with("invalid options: /etc/kolla/config/octavia is a CA work directory"),
+            "{work_dir}"
+        );
+        assert_eq!(
+            work_dir.file(),
+            Some(Path::new("/etc/kolla/config/octavia"))
+        );
+        for (error, text) in [
+            (
+                Error::usage("no amphora to probe".into()),
+                "no amphora to probe",
+            ),
+            (Error::internal("TLS setup: x".into()), "TLS setup: x"),
+            (
+                Error::StagedRotation {
+                    ca: crate::ca::CaRole::ServerCa,
+                    refusal: StagedRefusal::Unfinished,
+                    why: "a staged rotation of the server CA is not finished".into(),
+                },
+                "a staged rotation of the server CA is not finished",
+            ),
+        ] {
+            assert_eq!(error.to_string(), format!("invalid options: {text}"));
+            assert_eq!(error.file(), None);
+        }
+    }
+}

@@ -925,4 +925,28 @@ mod tests {
                 .contains("two letters")
         );
     }
+
+    #[test]
+    fn a_value_out_of_range_says_which_value() {
+        let what_of = |options: &GenerateOptions| match generate(options).unwrap_err() {
+            Error::InvalidValue { what, .. } => what,
+            other => panic!("{other}"),
+        };
+        let bad = GenerateOptions {
+            client_days: 0,
+            ..Default::default()
+        };
+        assert_eq!(what_of(&bad), "client validity");
+        let bad = GenerateOptions {
+            client_days: DEFAULT_CA_DAYS + 1,
+            ..Default::default()
+        };
+        assert_eq!(what_of(&bad), "client validity");
+        let mut bad = GenerateOptions::default();
+        bad.server_ca_subject.common_name = " ".into();
+        assert_eq!(what_of(&bad), "server CA common name");
+        let err = generate(&bad).unwrap_err();
+        assert_eq!(err.file(), None);
+        assert!(err.to_string().starts_with("invalid options: "), "{err}");
+    }
 }

@@ -473,6 +473,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_is_not_ini_is_the_errors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("octavia.conf");
+        let bad = dir.path().join("octavia.conf.d/pki.conf");
+        std::fs::create_dir(bad.parent().unwrap()).unwrap();
+        std::fs::write(&good, "[certificates]\n").unwrap();
+        std::fs::write(&bad, "just words\n").unwrap();
+        let err = OctaviaConf::read(&[good, bad.clone()], None).unwrap_err();
+        assert!(matches!(err, Error::Document { .. }), "{err:?}");
+        assert_eq!(err.file(), Some(bad.as_path()));
+    }
+
+    #[test]
     fn server_certs_key_passphrase_is_judged_as_each_release_declares_it() {
         let every: Vec<&'static OctaviaRelease> = crate::release::RELEASES.iter().collect();
         let judge = |v: Option<&str>| judge_certs_key_passphrase(v, "line 3 of o.conf", &every);

@@ -1018,4 +1018,39 @@ mod tests {
         assert_eq!(u.passphrase().unwrap().expose(), "p\"q\\r");
         assert_eq!(u.packing, charm);
     }
+
+    #[test]
+    fn a_document_not_as_the_deployer_writes_it_is_the_errors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("octavia-config.yaml");
+        for (kind, text) in [
+            (PackedKind::Charm, "octavia: [unclosed\n"),
+            (
+                PackedKind::Charm,
+                "octavia:\n  lb-mgmt-issuing-cacert: \"abc\"\n",
+            ),
+            (PackedKind::Kubernetes, "kind: ConfigMap\n"),
+        ] {
+            std::fs::write(&file, text).unwrap();
+            let err = Unpacked::read(&file, kind, None).unwrap_err();
+            assert!(
+                matches!(&err, Error::Document { file: f, .. } if *f == file),
+                "{err:?}"
+            );
+            assert_eq!(err.file(), Some(file.as_path()));
+            let shown = format!("invalid options: {}: ", file.display());
+            assert!(err.to_string().starts_with(&shown), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_name_the_deployer_refuses_is_a_value_not_a_file() {
+        for err in [
+            Packing::charm("Octavia").unwrap_err(),
+            Packing::kubernetes("-openstack", K8sStyle::Helm).unwrap_err(),
+        ] {
+            assert!(matches!(err, Error::InvalidValue { .. }), "{err:?}");
+            assert_eq!(err.file(), None);
+        }
+    }
 }
