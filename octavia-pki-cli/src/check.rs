@@ -269,7 +269,7 @@ pub fn explain(args: ExplainArgs) -> Result<(), Error> {
             out!("{}", code.explanation());
             Ok(())
         }
-        None => Err(Error::InvalidOptions(format!(
+        None => Err(Error::usage(format!(
             "no finding code \"{id}\"; `octavia-pki explain --list` lists them"
         ))),
     }

@@ -259,7 +259,7 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
     if let Some((only, why)) = defaults.only_key_type
         && key_type != only
     {
-        return Err(Error::InvalidOptions(format!(
+        return Err(Error::usage(format!(
             "{why}: leave --key-type at {only}, not {key_type}"
         )));
     }
@@ -279,9 +279,9 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
         _ => args.output.clone().unwrap_or("octavia-secrets.yaml".into()),
     });
     if args.output.is_some() && (packing.is_none() || tree) {
-        return Err(Error::InvalidOptions(
+        return Err(Error::usage(
             "--output is for --layout charm or k8s; the other layouts write files in --dir \
-             (osa: the tree in --work-dir)"
+                  (osa: the tree in --work-dir)"
                 .into(),
         ));
     }
@@ -496,7 +496,7 @@ fn kolla_vars(
         None => return Ok(None),
     };
     let settings = octavia_pki::deploy::Settings::load(path, vault)
-        .map_err(|e| Error::InvalidOptions(e.to_string()))?;
+        .map_err(|e| Error::usage(e.to_string()))?;
     let (vars, rejected) = octavia_pki::deploy::KollaCertVars::from_globals(&settings);
     if rejected.is_empty() {
         return Ok(Some(vars));
@@ -505,11 +505,13 @@ fn kolla_vars(
         .iter()
         .map(|r| format!("  {}: {}", r.key, r.problem))
         .collect();
-    Err(Error::InvalidOptions(format!(
-        "{}: kolla-ansible's octavia-certificates role would fail on:\n{}",
-        path.display(),
-        lines.join("\n")
-    )))
+    Err(Error::document(
+        path.to_owned(),
+        format!(
+            "kolla-ansible's octavia-certificates role would fail on:\n{}",
+            lines.join("\n")
+        ),
+    ))
 }
 
 /// The server CA's, the client CA's and the client's subjects: the options

@@ -423,10 +423,7 @@ pub fn rotate(args: RotateArgs, vault: Option<&Passphrase>) -> Result<(), Failur
              client-ca) to rotate without failovers, or --dry-run to see the plan; `renew` extends \
              validity without failovers."
         );
-        return Err(Error::InvalidOptions(
-            "rotation needs --confirm-failover (or --staged)".into(),
-        )
-        .into());
+        return Err(Error::usage("rotation needs --confirm-failover (or --staged)".into()).into());
     }
     let lock = c.at.set.lock(c.at.dry_run, vault)?;
     let deployed = c.at.set.deployed(vault)?;
@@ -594,12 +591,12 @@ pub struct ExpiryArgs {
 pub fn expiry(args: ExpiryArgs, vault: Option<&Passphrase>) -> Result<u8, Error> {
     let started = std::time::Instant::now();
     if args.critical_days > args.warn_days {
-        return Err(Error::InvalidOptions(
+        return Err(Error::usage(
             "--critical-days must not exceed --warn-days".into(),
         ));
     }
     if args.output.is_some() && args.format == ExpiryFormat::Human {
-        return Err(Error::InvalidOptions(
+        return Err(Error::usage(
             "--output writes a machine format: give --format json, nagios or prometheus".into(),
         ));
     }

@@ -84,7 +84,7 @@ impl Metrics {
             [(command, if success { 1.0 } else { 0.0 })],
         );
         encode_registry(&mut &mut *out, &self.registry)
-            .map_err(|e| Error::InvalidOptions(format!("cannot encode the metrics: {e}")))
+            .map_err(|e| Error::internal(format!("cannot encode the metrics: {e}")))
     }
 }
 
@@ -142,7 +142,7 @@ impl SpooledGauge {
             return Ok(());
         }
         let line = serde_json::to_string(&(labels, value))
-            .map_err(|e| Error::InvalidOptions(format!("cannot encode the metrics: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot encode the metrics: {e}")))?;
         self.spool.line(&line)
     }
 }

@@ -134,7 +134,7 @@ pub fn run(args: NodeArgs, vault: Option<&Passphrase>) -> Result<bool, Error> {
         options.container_engine = args
             .container_engine
             .parse::<ContainerEngine>()
-            .map_err(Error::InvalidOptions)?;
+            .map_err(Error::usage)?;
         options.strict = args.strict;
         options.octavia = args.octavia_version;
         options.vault_password = vault.cloned();

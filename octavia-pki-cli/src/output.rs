@@ -146,7 +146,7 @@ pub fn print_schema(name: Option<&str>) -> Result<(), octavia_pki::Error> {
     };
     let published = all.iter().find(|p| p.name == name).ok_or_else(|| {
         let names: Vec<&str> = all.iter().map(|p| p.name).collect();
-        octavia_pki::Error::InvalidOptions(format!(
+        octavia_pki::Error::usage(format!(
             "no schema \"{name}\" (expected {})",
             names.join(", ")
         ))
@@ -168,9 +168,8 @@ pub fn report_text<T: serde::Serialize + schemars::JsonSchema>(
 /// `\uXXXX` too, so a report shown on a terminal reads as what it holds
 /// (the same strings, once parsed).
 pub fn json_text(value: &impl serde::Serialize) -> Result<String, octavia_pki::Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| {
-        octavia_pki::Error::InvalidOptions(format!("cannot encode the JSON report: {e}"))
-    })?;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| octavia_pki::Error::internal(format!("cannot encode the JSON report: {e}")))?;
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         // The C0 controls left are the layout's own newlines.

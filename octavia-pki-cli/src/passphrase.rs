@@ -142,15 +142,15 @@ pub fn for_writing(
             ))
         }
         Source::Nowhere if sources.deployer.passphrase == PassphraseFrom::KollaPasswords => {
-            Err(Error::InvalidOptions(format!(
-                "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard input is not a \
-                 terminal; give --passwords FILE (Kolla's passwords.yml) or --passphrase-file FILE \
-                 (or --demo DIR for a self-contained demonstration set)"
+            Err(Error::usage(format!(
+                "no passphrase for the CA keys: {DEFAULT_PASSWORDS} does not exist and standard \
+                     input is not a terminal; give --passwords FILE (Kolla's passwords.yml) or \
+                     --passphrase-file FILE (or --demo DIR for a self-contained demonstration set)"
             )))
         }
-        Source::Nowhere => Err(Error::InvalidOptions(format!(
+        Source::Nowhere => Err(Error::usage(format!(
             "no passphrase for the CA keys, and standard input is not a terminal: give \
-             --passphrase-file FILE, a file whose first line is {}",
+                 --passphrase-file FILE, a file whose first line is {}",
             match sources.deployer.passphrase {
                 // The deployed key is not encrypted; the work directory's are.
                 PassphraseFrom::Unencrypted => {

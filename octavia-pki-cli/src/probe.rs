@@ -122,15 +122,13 @@ pub enum Outcome {
 pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error> {
     let started = std::time::Instant::now();
     if args.output.is_some() && args.format == ProbeFormat::Human {
-        return Err(Error::InvalidOptions(
+        return Err(Error::usage(
             "--output writes a machine format: give --format json or prometheus".into(),
         ));
     }
     let mut targets = Vec::new();
     for text in &args.targets {
-        targets.push(
-            Target::parse(text, args.port).map_err(|e| Error::InvalidOptions(e.to_string()))?,
-        );
+        targets.push(Target::parse(text, args.port).map_err(|e| Error::usage(e.to_string()))?);
     }
     let list = match &args.amphorae {
         Some(file) => Some(read_amphora_list(file, args.port, vault)?),
@@ -140,7 +138,7 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
     // An amphora list that lists none is a cloud without amphorae (yet): a
     // probe of nothing, which monitoring reads as all well.
     if total == 0 && args.amphorae.is_none() {
-        return Err(Error::InvalidOptions(
+        return Err(Error::usage(
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
     }
@@ -158,9 +156,7 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
         .as_ref()
         .map(AmphoraList::targets)
         .transpose()
-        .map_err(|e| {
-            Error::InvalidOptions(format!("{}: {e}", list_name(args.amphorae.as_deref())))
-        })?;
+        .map_err(|e| list_error(args.amphorae.as_deref(), &e))?;
     let all = targets.into_iter().chain(list_targets.iter_mut().flatten());
     let mut out = output::ReportOut::open(args.output.as_deref())?;
     let mut report: Box<dyn Report> = match args.format {
@@ -199,9 +195,9 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
     bar.finish_and_clear();
     let tally = tally?;
     if let Some(list_targets) = list_targets {
-        list_targets.finish().map_err(|e| {
-            Error::InvalidOptions(format!("{}: {e}", list_name(args.amphorae.as_deref())))
-        })?;
+        list_targets
+            .finish()
+            .map_err(|e| list_error(args.amphorae.as_deref(), &e))?;
     }
     report.finish(&mut out, &tally)?;
     out.finish()?;
@@ -230,10 +226,12 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
 }
 
 /// How the amphora list is named in messages.
-fn list_name(file: Option<&std::path::Path>) -> String {
+/// An amphora list that is not what it must be: a file, named as it was
+/// given, or standard input.
+fn list_error(file: Option<&std::path::Path>, e: &probe::TargetError) -> Error {
     match file {
-        Some(f) if f.as_os_str() != "-" => f.display().to_string(),
-        _ => "standard input".to_owned(),
+        Some(f) if f.as_os_str() != "-" => Error::document(f.to_owned(), e.to_string()),
+        _ => Error::usage(format!("standard input: {e}")),
     }
 }
 
@@ -245,8 +243,7 @@ fn read_amphora_list(
     port: u16,
     vault: Option<&Passphrase>,
 ) -> Result<AmphoraList, Error> {
-    let name = list_name(Some(file));
-    let invalid = |e: probe::TargetError| Error::InvalidOptions(format!("{name}: {e}"));
+    let invalid = |e: probe::TargetError| list_error(Some(file), &e);
     if file.as_os_str() == "-" {
         return AmphoraList::read(std::io::stdin().lock(), port).map_err(invalid);
     }

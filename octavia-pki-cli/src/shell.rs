@@ -63,6 +63,6 @@ fn pages(cmd: &clap::Command, dir: &Path, files: &mut Vec<PlannedFile>) -> Resul
 fn render(man: &clap_mangen::Man) -> Result<String, Error> {
     let mut page = Vec::new();
     man.render(&mut page)
-        .map_err(|e| Error::InvalidOptions(format!("cannot render the manual page: {e}")))?;
+        .map_err(|e| Error::internal(format!("cannot render the manual page: {e}")))?;
     Ok(String::from_utf8_lossy(&page).into_owned())
 }

@@ -42,8 +42,9 @@ impl CaCertificateSpec {
 /// The CA `Certificate`s of `path`; a file that is not YAML is an error naming it.
 pub(crate) fn read(path: &Path, vault: Option<&Passphrase>) -> Result<Vec<CaCertificateSpec>> {
     let bytes = crate::fsio::read_file(path, vault)?;
-    let docs = crate::yaml::load_all(&bytes).map_err(|e| {
-        Error::InvalidOptions(format!("{}: not a YAML manifest: {e}", path.display()))
+    let docs = crate::yaml::load_all(&bytes).map_err(|e| Error::Document {
+        file: path.to_owned(),
+        reason: format!("not a YAML manifest: {e}"),
     })?;
     let mut specs = Vec::new();
     for doc in &docs {
@@ -121,6 +122,17 @@ mod tests {
         for bad in ["", "30d", "h", "12"] {
             assert_eq!(go_duration(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_manifest_that_is_not_yaml_is_the_errors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("certs.yaml");
+        std::fs::write(&file, "kind: [Certificate\n").unwrap();
+        let err = read(&file, None).unwrap_err();
+        assert!(matches!(err, Error::Document { .. }), "{err:?}");
+        assert_eq!(err.file(), Some(file.as_path()));
+        assert!(err.to_string().contains(": not a YAML manifest: "), "{err}");
     }
 
     #[test]

@@ -31,11 +31,12 @@ pub(crate) fn render(
     let path = |role: Role| {
         let path = files.path(role);
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-        let refused = |why: &str| {
-            Error::InvalidOptions(format!(
+        let refused = |why: &str| Error::InvalidValue {
+            what: "path".into(),
+            why: format!(
                 "{}: {why}, so {FILE_NAME} cannot name it for oslo.config",
                 crate::text::escape(&absolute.to_string_lossy())
-            ))
+            ),
         };
         let text = absolute
             .to_str()

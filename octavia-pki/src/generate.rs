@@ -96,15 +96,19 @@ impl Subject {
 
     fn validate(&self, role: &str) -> Result<()> {
         if self.country.len() != 2 || !self.country.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(Error::InvalidOptions(format!(
-                "the {role} country must be two letters, not \"{}\"",
-                self.country
-            )));
+            return Err(Error::InvalidValue {
+                what: format!("{role} country"),
+                why: format!(
+                    "the {role} country must be two letters, not \"{}\"",
+                    self.country
+                ),
+            });
         }
         if self.common_name.trim().is_empty() {
-            return Err(Error::InvalidOptions(format!(
-                "the {role} common name is empty"
-            )));
+            return Err(Error::InvalidValue {
+                what: format!("{role} common name"),
+                why: format!("the {role} common name is empty"),
+            });
         }
         Ok(())
     }
@@ -180,9 +184,10 @@ impl GenerateOptions {
             ("client", self.client_days),
         ] {
             if days == 0 || days > MAX_DAYS {
-                return Err(Error::InvalidOptions(format!(
-                    "the {name} validity must be 1 to {MAX_DAYS} days, not {days}"
-                )));
+                return Err(Error::InvalidValue {
+                    what: format!("{name} validity"),
+                    why: format!("the {name} validity must be 1 to {MAX_DAYS} days, not {days}"),
+                });
             }
         }
         // OpenSSL refuses a certificate once its issuer has expired: a client
@@ -194,12 +199,15 @@ impl GenerateOptions {
             self.client_ca_days.unwrap_or(self.ca_days)
         };
         if self.client_days > issuer_days {
-            return Err(Error::InvalidOptions(format!(
-                "the client certificate's validity ({} days) would outlive the CA that issues it \
-                 ({issuer_days} days), and OpenSSL refuses it once that CA expires: give a client \
-                 validity of at most {issuer_days} days, or a longer CA validity",
-                self.client_days
-            )));
+            return Err(Error::InvalidValue {
+                what: "client validity".into(),
+                why: format!(
+                    "the client certificate's validity ({} days) would outlive the CA that issues \
+                     it ({issuer_days} days), and OpenSSL refuses it once that CA expires: give a \
+                     client validity of at most {issuer_days} days, or a longer CA validity",
+                    self.client_days
+                ),
+            });
         }
         self.server_ca_subject.validate("server CA")?;
         self.client_ca_subject.validate("client CA")?;
@@ -532,18 +540,19 @@ fn renamed(
             .iter()
             .map(|a| a.collect())
             .unwrap_or_default();
-        let text = attr.as_str().map_err(|e| {
-            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
-        })?;
-        let invalid = |e: rcgen::Error| {
-            Error::InvalidOptions(format!("subject of \"{}\": {e}", cert.subject()))
+        let invalid = |e: &dyn std::fmt::Display| Error::InvalidValue {
+            what: "subject".into(),
+            why: format!("subject of \"{}\": {e}", cert.subject()),
         };
+        let text = attr.as_str().map_err(|e| invalid(&e))?;
         let is_cn = arcs == [2, 5, 4, 3];
         let renamed = if is_cn { rename(text) } else { None };
         let text = renamed.as_deref().unwrap_or(text);
         let value = match attr.attr_value().tag() {
-            Tag::PrintableString => DnValue::PrintableString(text.try_into().map_err(invalid)?),
-            Tag::Ia5String => DnValue::Ia5String(text.try_into().map_err(invalid)?),
+            Tag::PrintableString => {
+                DnValue::PrintableString(text.try_into().map_err(|e| invalid(&e))?)
+            }
+            Tag::Ia5String => DnValue::Ia5String(text.try_into().map_err(|e| invalid(&e))?),
             _ => DnValue::Utf8String(text.to_owned()),
         };
         dn.push(DnType::from_oid(&arcs), value);
@@ -915,5 +924,29 @@ mod tests {
                 .to_string()
                 .contains("two letters")
         );
+    }
+
+    #[test]
+    fn a_value_out_of_range_says_which_value() {
+        let what_of = |options: &GenerateOptions| match generate(options).unwrap_err() {
+            Error::InvalidValue { what, .. } => what,
+            other => panic!("{other}"),
+        };
+        let bad = GenerateOptions {
+            client_days: 0,
+            ..Default::default()
+        };
+        assert_eq!(what_of(&bad), "client validity");
+        let bad = GenerateOptions {
+            client_days: DEFAULT_CA_DAYS + 1,
+            ..Default::default()
+        };
+        assert_eq!(what_of(&bad), "client validity");
+        let mut bad = GenerateOptions::default();
+        bad.server_ca_subject.common_name = " ".into();
+        assert_eq!(what_of(&bad), "server CA common name");
+        let err = generate(&bad).unwrap_err();
+        assert_eq!(err.file(), None);
+        assert!(err.to_string().starts_with("invalid options: "), "{err}");
     }
 }

@@ -283,8 +283,9 @@ pub(crate) fn appended(
         text.push('\n');
     }
     for entry in entries {
-        let line =
-            serde_json::to_string(entry).map_err(|e| Error::InvalidOptions(e.to_string()))?;
+        let line = serde_json::to_string(entry).map_err(|e| Error::Internal {
+            detail: e.to_string(),
+        })?;
         text.push_str(&line);
         text.push('\n');
     }

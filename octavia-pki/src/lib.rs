@@ -214,7 +214,7 @@ mod x509;
 pub use bundle::{BundleError, BundleOrder, ClientBundle};
 pub use cert::{CertError, Certificate};
 pub use deployers::{Ambiguous, Layout, work_dir};
-pub use error::{Error, Result};
+pub use error::{Error, Result, StagedRefusal};
 pub use fsio::WriteReport;
 pub use generate::{
     DEFAULT_CA_DAYS, DEFAULT_CLIENT_DAYS, Destination, GenerateOptions, KeyRole, MAX_DAYS,

@@ -178,8 +178,9 @@ impl OctaviaConf {
         let mut parsed = Vec::new();
         for path in files {
             let bytes = crate::fsio::read_file(path, vault)?;
-            let not_ini = |e: &dyn std::fmt::Display| {
-                Error::InvalidOptions(format!("{}: not oslo.config INI: {e}", path.display()))
+            let not_ini = |e: &dyn std::fmt::Display| Error::Document {
+                file: path.to_owned(),
+                reason: format!("not oslo.config INI: {e}"),
             };
             // oslo.config reads the file as UTF-8 text: anything else stops
             // the service (UnicodeDecodeError) before a line is parsed.
@@ -469,6 +470,19 @@ mod tests {
         std::fs::write(&bad, b"[certificates]\n# caf\xe9\n").unwrap();
         let err = OctaviaConf::read(&[bad], None).unwrap_err().to_string();
         assert!(err.contains("line 2: not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_ini_is_the_errors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("octavia.conf");
+        let bad = dir.path().join("octavia.conf.d/pki.conf");
+        std::fs::create_dir(bad.parent().unwrap()).unwrap();
+        std::fs::write(&good, "[certificates]\n").unwrap();
+        std::fs::write(&bad, "just words\n").unwrap();
+        let err = OctaviaConf::read(&[good, bad.clone()], None).unwrap_err();
+        assert!(matches!(err, Error::Document { .. }), "{err:?}");
+        assert_eq!(err.file(), Some(bad.as_path()));
     }
 
     #[test]

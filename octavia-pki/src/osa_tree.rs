@@ -202,8 +202,9 @@ pub(crate) fn pack(
 ) -> Result<(Vec<PlannedFile>, Vec<Link>)> {
     let was_changed = |name: &str| changed.iter().any(|c| c == name);
     let get = |name: &str| {
-        merged.get(name).ok_or_else(|| {
-            Error::InvalidOptions(format!("no {name} to write into {}", tree.display()))
+        merged.get(name).ok_or_else(|| Error::InvalidValue {
+            what: "files to write".into(),
+            why: format!("no {name} to write into {}", tree.display()),
         })
     };
     let text =
@@ -224,11 +225,9 @@ pub(crate) fn pack(
                     String::from_utf8_lossy(&current)
                         .trim()
                         .parse::<u64>()
-                        .map_err(|_| {
-                            Error::InvalidOptions(format!(
-                                "{}: not a serial number",
-                                serial_path.display()
-                            ))
+                        .map_err(|_| Error::Document {
+                            file: serial_path.clone(),
+                            reason: "not a serial number".into(),
                         })?
                         + 1
                 }
@@ -264,14 +263,20 @@ pub(crate) fn pack(
     // bundle as deployed; its CSR as the role would make it for that key.
     let bundle_name = deployed(Role::ClientCert);
     if was_changed(&bundle_name) {
-        let bundle = ClientBundle::from_file_bytes(get(&bundle_name)?)
-            .map_err(|e| Error::InvalidOptions(format!("the client bundle to write: {e}")))?;
+        let bundle =
+            ClientBundle::from_file_bytes(get(&bundle_name)?).map_err(|e| Error::InvalidValue {
+                what: "files to write".into(),
+                why: format!("the client bundle to write: {e}"),
+            })?;
         let certs = bundle.certificates_to_pem();
         let client_ca = get(&deployed(Role::ClientCa))?;
         // The role's chain file: the client certificate, then its CA (the
         // first certificate of the CA file, which holds two mid-rotation).
         let first_ca = crate::cert::Certificate::all_from_file_bytes(client_ca)
-            .map_err(|e| Error::InvalidOptions(format!("the client CA to write: {e}")))?
+            .map_err(|e| Error::InvalidValue {
+                what: "files to write".into(),
+                why: format!("the client CA to write: {e}"),
+            })?
             .remove(0) // never empty when read
             .to_pem();
         files.push(PlannedFile::public(tree.join(CLIENT_CRT), certs));

@@ -218,10 +218,13 @@ fn valid_application(name: &str) -> Result<&str> {
     if parts_ok {
         Ok(name)
     } else {
-        Err(Error::InvalidOptions(format!(
-            "{name:?} is not a Juju application name (lower-case letters, digits and single \
+        Err(Error::InvalidValue {
+            what: "Juju application name".into(),
+            why: format!(
+                "{name:?} is not a Juju application name (lower-case letters, digits and single \
              hyphens, starting with a letter, e.g. octavia)"
-        )))
+            ),
+        })
     }
 }
 
@@ -239,10 +242,13 @@ fn valid_namespace(name: &str) -> Result<&str> {
     if ok {
         Ok(name)
     } else {
-        Err(Error::InvalidOptions(format!(
-            "{name:?} is not a Kubernetes namespace (at most 63 lower-case letters, digits and \
+        Err(Error::InvalidValue {
+            what: "Kubernetes namespace".into(),
+            why: format!(
+                "{name:?} is not a Kubernetes namespace (at most 63 lower-case letters, digits and \
              hyphens, starting and ending with a letter or digit, e.g. openstack)"
-        )))
+            ),
+        })
     }
 }
 
@@ -262,8 +268,9 @@ fn charm_options(
             .ok_or_else(|| missing(layout.of(role)))?;
         options.push((option, Node::Text(b64(file))));
     }
-    let passphrase = passphrase.ok_or_else(|| {
-        Error::InvalidOptions("the charm's options need the CA key's passphrase".into())
+    let passphrase = passphrase.ok_or_else(|| Error::InvalidValue {
+        what: "passphrase".into(),
+        why: "the charm's options need the CA key's passphrase".into(),
     })?;
     options.push((CHARM_PASSPHRASE, Node::text(passphrase.expose())));
     let mut out = Zeroizing::new(String::new());
@@ -341,13 +348,19 @@ fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Z
 }
 
 fn missing(name: &str) -> Error {
-    Error::InvalidOptions(format!("no {name} to pack"))
+    Error::InvalidValue {
+        what: "files to pack".into(),
+        why: format!("no {name} to pack"),
+    }
 }
 
 /// A bundle's certificates and its key, as `tls.crt` and `tls.key`.
 fn split_bundle(bytes: &[u8]) -> Result<(String, Zeroizing<String>)> {
-    let bundle = crate::bundle::ClientBundle::from_file_bytes(bytes)
-        .map_err(|e| Error::InvalidOptions(format!("the client bundle to pack: {e}")))?;
+    let bundle =
+        crate::bundle::ClientBundle::from_file_bytes(bytes).map_err(|e| Error::InvalidValue {
+            what: "files to pack".into(),
+            why: format!("the client bundle to pack: {e}"),
+        })?;
     Ok((bundle.certificates_to_pem(), bundle.key.to_pkcs8_pem()))
 }
 
@@ -447,7 +460,10 @@ pub struct Unpacked {
 impl Unpacked {
     /// Reads `file` (`vault`: its ansible-vault password) and unpacks it.
     pub fn read(file: &Path, kind: PackedKind, vault: Option<&Passphrase>) -> Result<Self> {
-        let invalid = |what: String| Error::InvalidOptions(format!("{}: {what}", file.display()));
+        let invalid = |reason: String| Error::Document {
+            file: file.to_owned(),
+            reason,
+        };
         let (packing, files, passphrase) = if kind == PackedKind::OsaTree {
             let (files, cn) = crate::osa_tree::unpack(file, vault)?;
             let client_cn = cn.unwrap_or_else(|| crate::osa_tree::DEFAULT_CLIENT_CN.into());
@@ -767,11 +783,14 @@ impl crate::model::OctaviaPki {
         passphrases: &crate::model::CaPassphrases,
     ) -> Result<Repacked> {
         if self.layout != packing.layout() {
-            return Err(Error::InvalidOptions(format!(
-                "a {} set cannot be packed as {} files",
-                self.layout,
-                packing.layout()
-            )));
+            return Err(Error::InvalidValue {
+                what: "packing".into(),
+                why: format!(
+                    "a {} set cannot be packed as {} files",
+                    self.layout,
+                    packing.layout()
+                ),
+            });
         }
         // The unpacked files' paths are where the deployer puts them; never
         // written. A tree packs the work directory's files too.
@@ -998,5 +1017,40 @@ mod tests {
         assert_eq!(u.files, files);
         assert_eq!(u.passphrase().unwrap().expose(), "p\"q\\r");
         assert_eq!(u.packing, charm);
+    }
+
+    #[test]
+    fn a_document_not_as_the_deployer_writes_it_is_the_errors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("octavia-config.yaml");
+        for (kind, text) in [
+            (PackedKind::Charm, "octavia: [unclosed\n"),
+            (
+                PackedKind::Charm,
+                "octavia:\n  lb-mgmt-issuing-cacert: \"abc\"\n",
+            ),
+            (PackedKind::Kubernetes, "kind: ConfigMap\n"),
+        ] {
+            std::fs::write(&file, text).unwrap();
+            let err = Unpacked::read(&file, kind, None).unwrap_err();
+            assert!(
+                matches!(&err, Error::Document { file: f, .. } if *f == file),
+                "{err:?}"
+            );
+            assert_eq!(err.file(), Some(file.as_path()));
+            let shown = format!("invalid options: {}: ", file.display());
+            assert!(err.to_string().starts_with(&shown), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_name_the_deployer_refuses_is_a_value_not_a_file() {
+        for err in [
+            Packing::charm("Octavia").unwrap_err(),
+            Packing::kubernetes("-openstack", K8sStyle::Helm).unwrap_err(),
+        ] {
+            assert!(matches!(err, Error::InvalidValue { .. }), "{err:?}");
+            assert_eq!(err.file(), None);
+        }
     }
 }

@@ -1289,3 +1289,38 @@ fn a_work_dir_that_does_not_exist_is_a_usage_error_everywhere() {
     }
     assert_eq!(snapshot(set.tmp.path()), before, "a refused command wrote");
 }
+
+/// A deployer's document that is not as the deployer writes it fails the run
+/// (could not run: 2; expiry's UNKNOWN: 3), and the JSON error names the
+/// document, as the message on standard error does.
+#[test]
+fn a_document_not_as_its_deployer_writes_it_is_the_json_errors_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let charm = tmp.path().join("octavia-config.yaml");
+    fs::write(&charm, "octavia:\n  lb-mgmt-issuing-cacert: \"abc\"\n").unwrap();
+    let secrets = tmp.path().join("secrets.yaml");
+    fs::write(&secrets, "kind: [Secret\n").unwrap();
+    for (command, option, file, status) in [
+        ("check", "--charm-config", &charm, 2),
+        ("check", "--k8s-secrets", &secrets, 2),
+        ("expiry", "--charm-config", &charm, 3),
+    ] {
+        let out = run(octavia_pki()
+            .args([command, option])
+            .arg(file)
+            .args(["--format", "json"]));
+        assert_eq!(out.status.code(), Some(status), "{command} {option}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["error"]["file"],
+            file.display().to_string(),
+            "{report:#}"
+        );
+        assert_eq!(report["error"]["exit_status"], status);
+        let message = report["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("invalid options: {}: ", file.display())),
+            "{message}"
+        );
+    }
+}

@@ -298,12 +298,10 @@ fn refuse_work_dir(dir: &Path, layout: Option<Layout>) -> Result<()> {
     if has_deployed || !crate::fsio::exists(&dir.join(crate::deployers::work_dir::SERVER_CA_CERT)) {
         return Ok(());
     }
-    Err(crate::error::Error::InvalidOptions(format!(
-        "{} is a CA work directory (server_ca/, client_ca/), not the deployed files' directory: \
-         check the deployed directory ({} by default) and give this one as --work-dir",
-        dir.display(),
-        layout.unwrap_or_default().owner().deployed_dir
-    )))
+    Err(crate::error::Error::WorkDirAsDeployed {
+        dir: dir.to_owned(),
+        deployed_dir: layout.unwrap_or_default().owner().deployed_dir.into(),
+    })
 }
 
 /// The finding code of each problem the loader meets.

@@ -261,13 +261,15 @@ impl<'a> WorkDir<'a> {
             && fsio::read_file(deployed.path(Role::ServerCa), to.vault_password).ok()
                 != fsio::read_file(deployed.path(Role::CaCertificate), to.vault_password).ok()
         {
-            return Err(Error::InvalidOptions(format!(
-                "{} is a file of its own holding more than the issuing CA's file (its chain, as \
-                 Octavia's gate script makes it): renew and rotate write the issuing CA's file, {}, \
-                 and would leave it stale",
-                deployed.name(Role::ServerCa),
-                deployed.name(Role::CaCertificate)
-            )));
+            return Err(Error::Refused {
+                why: format!(
+                    "{} is a file of its own holding more than the issuing CA's file (its chain, \
+                     as Octavia's gate script makes it): renew and rotate write the issuing CA's \
+                     file, {}, and would leave it stale",
+                    deployed.name(Role::ServerCa),
+                    deployed.name(Role::CaCertificate)
+                ),
+            });
         }
         if let Some(mismatch) = mismatches(to, wd.layout, passphrases).into_iter().next() {
             return Err(Error::NotOneSet(Box::new(mismatch)));
@@ -375,9 +377,10 @@ impl<'a> WorkDir<'a> {
                 Some(&passphrases.server_ca),
                 self.to.vault_password,
             ),
-            (CaRole::ClientCa, layout) if layout.is_single_ca() => Err(Error::InvalidOptions(
-                "the legacy layout has one CA for both roles: use server-ca".into(),
-            )),
+            (CaRole::ClientCa, layout) if layout.is_single_ca() => Err(Error::SingleCa {
+                layout,
+                why: "the legacy layout has one CA for both roles: use server-ca".into(),
+            }),
             (CaRole::ClientCa, _) => CertificateAuthority::read(
                 &self.w(work_dir::CLIENT_CA_CERT),
                 &self.w(work_dir::CLIENT_CA_KEY),

@@ -118,10 +118,12 @@ pub fn renew_ca(
     let old = wd.ca(role, passphrases)?;
     let cert = old.certificate().clone();
     if !cert.is_signed_by(&cert) {
-        return Err(Error::InvalidOptions(format!(
-            "\"{}\" is not a self-signed root; renew it where its issuer is",
-            cert.subject()
-        )));
+        return Err(Error::Refused {
+            why: format!(
+                "\"{}\" is not a self-signed root; renew it where its issuer is",
+                cert.subject()
+            ),
+        });
     }
     let id = match key_id {
         RenewKeyId::Keep => cert.subject_key_id(),

@@ -64,9 +64,10 @@ pub fn rotate(
     // In the legacy layout the one CA plays both roles: rotating it is rotating all.
     let (server, client) = match (role, wd.layout) {
         (Some(CaRole::ClientCa), Layout::Legacy) => {
-            return Err(Error::InvalidOptions(
-                "the legacy layout has one CA for both roles: rotate all".into(),
-            ));
+            return Err(Error::SingleCa {
+                layout: wd.layout,
+                why: "the legacy layout has one CA for both roles: rotate all".into(),
+            });
         }
         (Some(CaRole::ServerCa), Layout::Kolla) => (true, false),
         (Some(CaRole::ClientCa), Layout::Kolla) => (false, true),
@@ -89,9 +90,9 @@ pub fn rotate(
     }
     if client {
         let issuer = if wd.layout.is_single_ca() {
-            server_ca
-                .take()
-                .ok_or_else(|| Error::InvalidOptions("no CA to issue with".into()))?
+            server_ca.take().ok_or_else(|| Error::Internal {
+                detail: "no CA to issue with".into(),
+            })?
         } else {
             let (ca, r) = rotate_one(&wd, CaRole::ClientCa, passphrases, key_type, ca_days, now)?;
             files.extend(wd.ca_files(CaRole::ClientCa, &ca, passphrases, true)?);
@@ -114,7 +115,9 @@ pub fn rotate(
         certificates.push(("client".into(), CertificateSummary::of(&bundle.certificate)));
     }
     if replaced.is_empty() {
-        return Err(Error::InvalidOptions("nothing to rotate".into()));
+        return Err(Error::Internal {
+            detail: "nothing to rotate".into(),
+        });
     }
     // The CA the amphorae trust (the client CA; in the legacy layout the one
     // CA) changed: amphorae booted before refuse the controllers at once.

@@ -80,10 +80,13 @@ fn two_cas<'a>(
 ) -> Result<WorkDir<'a>> {
     let wd = WorkDir::open(to, layout, passphrases, now, ending)?;
     if wd.layout == Layout::Legacy {
-        return Err(Error::InvalidOptions(format!(
-            "a staged rotation needs the kolla layout's two CAs; in the legacy layout one CA \
-             plays both roles: {what} with `rotate all --confirm-failover`"
-        )));
+        return Err(Error::SingleCa {
+            layout: wd.layout,
+            why: format!(
+                "a staged rotation needs the kolla layout's two CAs; in the legacy layout one CA \
+                 plays both roles: {what} with `rotate all --confirm-failover`"
+            ),
+        });
     }
     Ok(wd)
 }
@@ -104,12 +107,16 @@ fn stage_server_ca(
         next_generation,
     )?;
     if let Some(older) = wd.state.server_ca.as_ref().and_then(|s| s.older.first()) {
-        return Err(Error::InvalidOptions(format!(
-            "a staged rotation of the server CA is not finished: {} still holds \"{}\" after the \
-             current CA; finish it first (`octavia-pki rotate finish server-ca`)",
-            wd.w(work_dir::SERVER_CA_CERT).display(),
-            older.subject()
-        )));
+        return Err(Error::StagedRotation {
+            ca: CaRole::ServerCa,
+            refusal: crate::error::StagedRefusal::Unfinished,
+            why: format!(
+                "a staged rotation of the server CA is not finished: {} still holds \"{}\" after \
+                 the current CA; finish it first (`octavia-pki rotate finish server-ca`)",
+                wd.w(work_dir::SERVER_CA_CERT).display(),
+                older.subject()
+            ),
+        });
     }
     let new = ca.certificate().clone();
     // Every certificate of the old key still valid: amphora certificates name one of them.
@@ -189,23 +196,31 @@ fn stage_client_ca(
         next_generation,
     )?;
     if let Some(staged) = &wd.state.client_ca {
-        return Err(Error::InvalidOptions(format!(
-            "a staged rotation of the client CA is not finished: {} still carries \"{}\" \
-             (issued by \"{}\"); finish it first (`octavia-pki rotate finish client-ca`)",
-            bundle_path(wd).display(),
-            staged.cross.subject(),
-            staged.cross.issuer()
-        )));
+        return Err(Error::StagedRotation {
+            ca: CaRole::ClientCa,
+            refusal: crate::error::StagedRefusal::Unfinished,
+            why: format!(
+                "a staged rotation of the client CA is not finished: {} still carries \"{}\" \
+                 (issued by \"{}\"); finish it first (`octavia-pki rotate finish client-ca`)",
+                bundle_path(wd).display(),
+                staged.cross.subject(),
+                staged.cross.issuer()
+            ),
+        });
     }
     let old_cert = old.certificate();
     if old_cert.not_after() <= now {
-        return Err(Error::InvalidOptions(format!(
-            "the client CA \"{}\" expired {}: amphorae booted with it already refuse the \
-             controllers, and nothing it signs now helps; rotate with `rotate client-ca \
-             --confirm-failover` and fail every load balancer over",
-            old_cert.subject(),
-            old_cert.not_after_rfc3339()
-        )));
+        return Err(Error::StagedRotation {
+            ca: CaRole::ClientCa,
+            refusal: crate::error::StagedRefusal::Expired,
+            why: format!(
+                "the client CA \"{}\" expired {}: amphorae booted with it already refuse the \
+                 controllers, and nothing it signs now helps; rotate with `rotate client-ca \
+                 --confirm-failover` and fail every load balancer over",
+                old_cert.subject(),
+                old_cert.not_after_rfc3339()
+            ),
+        });
     }
     let cross = cross_certificate(&new, &old, now)?;
     let mut bundle = client_certificate(
@@ -459,12 +474,16 @@ pub fn finish_staged(
                     .into(),
             };
             if !force {
-                return Err(Error::InvalidOptions(format!(
-                    "not finishing the {} rotation: {why}. Fail those amphorae over (or, for the \
-                     server CA, let housekeeping re-issue their certificates), probe again, or \
-                     give --force",
-                    role.words()
-                )));
+                return Err(Error::StagedRotation {
+                    ca: role,
+                    refusal: crate::error::StagedRefusal::StillNeeded,
+                    why: format!(
+                        "not finishing the {} rotation: {why}. Fail those amphorae over (or, for \
+                         the server CA, let housekeeping re-issue their certificates), probe \
+                         again, or give --force",
+                        role.words()
+                    ),
+                });
             }
             next_steps.push(format!("Forced: {why}."));
             if_forced
@@ -507,16 +526,20 @@ fn ended_without_files(
 ) -> Result<Change> {
     let history = history::read_history(wd.to.work_dir, wd.to.vault_password)?;
     let Some(staged) = history::unfinished(&history, role).filter(|_| force) else {
-        return Err(Error::InvalidOptions(match role {
-            CaRole::ServerCa => format!(
-                "no staged rotation of the server CA to finish: {} holds no CA of another key",
-                wd.w(work_dir::SERVER_CA_CERT).display()
-            ),
-            CaRole::ClientCa => format!(
-                "no staged rotation of the client CA to finish: {} carries no cross-certificate",
-                bundle_path(wd).display()
-            ),
-        }));
+        return Err(Error::StagedRotation {
+            ca: role,
+            refusal: crate::error::StagedRefusal::NothingToFinish,
+            why: match role {
+                CaRole::ServerCa => format!(
+                    "no staged rotation of the server CA to finish: {} holds no CA of another key",
+                    wd.w(work_dir::SERVER_CA_CERT).display()
+                ),
+                CaRole::ClientCa => format!(
+                    "no staged rotation of the client CA to finish: {} carries no cross-certificate",
+                    bundle_path(wd).display()
+                ),
+            },
+        });
     };
     let failover = match role {
         CaRole::ServerCa => Failover::ServingFrom {

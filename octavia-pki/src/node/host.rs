@@ -97,9 +97,12 @@ impl ServiceUser {
     /// Looked up as the system does (NSS: /etc/passwd, LDAP...).
     fn lookup(name: &str) -> Result<Self> {
         let user = uzers::get_user_by_name(name).ok_or_else(|| {
-            Error::InvalidOptions(format!(
-                "no user {name} on this host: give the user the Octavia services run as with --service-user"
-            ))
+            Error::InvalidValue {
+                what: "service user".into(),
+                why: format!(
+                    "no user {name} on this host: give the user the Octavia services run as with --service-user"
+                ),
+            }
         })?;
         let mut gids: Vec<u32> = uzers::get_user_groups(name, user.primary_group_id())
             .unwrap_or_default()
@@ -214,7 +217,10 @@ fn owner_and_mode(meta: &std::fs::Metadata) -> String {
 /// module docs. Fails when the service user does not exist.
 pub fn host_check(options: &HostOptions) -> Result<NodeReport> {
     if options.services.is_empty() {
-        return Err(Error::InvalidOptions("no octavia.conf to check".into()));
+        return Err(Error::InvalidValue {
+            what: "services".into(),
+            why: "no octavia.conf to check".into(),
+        });
     }
     let user = ServiceUser::lookup(&options.service_user)?;
     let mut findings = Findings {

@@ -233,9 +233,10 @@ pub fn probe_each(
     each: &mut dyn FnMut(AmphoraReport) -> Result<()>,
 ) -> Result<ProbeTally> {
     if options.concurrency == 0 || options.timeout.is_zero() {
-        return Err(Error::InvalidOptions(
-            "the concurrency and the timeout must be more than 0".into(),
-        ));
+        return Err(Error::InvalidValue {
+            what: "concurrency and timeout".into(),
+            why: "the concurrency and the timeout must be more than 0".into(),
+        });
     }
     let at_once = concurrency(options.concurrency)?.allowed;
     let shared = Arc::new(shared(identity, options)?);
@@ -336,7 +337,9 @@ impl Run<'_> {
 fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<connect::Shared> {
     let provider = provider();
     let now = options.now.unwrap_or_else(OffsetDateTime::now_utc);
-    let tls_setup = |e: rustls::Error| Error::InvalidOptions(format!("TLS setup: {e}"));
+    let tls_setup = |e: rustls::Error| Error::Internal {
+        detail: format!("TLS setup: {e}"),
+    };
     // Replaced per connection: each records what its amphora presented.
     let placeholder = || {
         Arc::new(OpenSslVerifier::new(
@@ -362,7 +365,10 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
                 &bundle.key,
                 &provider,
             )
-            .map_err(|e| Error::InvalidOptions(format!("the client key cannot be used: {e}")))?,
+            .map_err(|e| Error::InvalidValue {
+                what: "client key".into(),
+                why: format!("the client key cannot be used: {e}"),
+            })?,
         );
     let mut anonymous = builder()?
         .dangerous()
