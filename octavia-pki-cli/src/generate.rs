@@ -299,11 +299,14 @@ pub fn run(args: GenerateArgs, vault: Option<&Passphrase>) -> Result<(), Error> 
                     .unwrap_or_else(|| work_dir_beside(document)),
             ),
             None => (
-                args.dir.clone().unwrap_or_else(|| defaults.dir.into()),
+                args.dir
+                    .clone()
+                    .unwrap_or_else(|| deployer.deployed_dir.into()),
                 args.work_dir.clone().unwrap_or_else(|| {
-                    defaults
-                        .work_dir
-                        .map_or_else(|| work_dir_beside(Path::new(defaults.dir)), PathBuf::from)
+                    defaults.work_dir.map_or_else(
+                        || work_dir_beside(Path::new(deployer.deployed_dir)),
+                        PathBuf::from,
+                    )
                 }),
             ),
         },

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use octavia_pki::lifecycle::Invocation;
 use octavia_pki::packed::PackedKind;
 use octavia_pki::target::Target;
-use octavia_pki::{Layout, osa_tree, text};
+use octavia_pki::{Layout, text};
 
 /// `auto` or a layout: the library's [`Layout::ALL`], by name, each
 /// described by its deployer and file names.
@@ -180,20 +180,12 @@ impl TargetArgs {
             return Target::OctaviaConf(self.config_files.clone());
         }
         let layout = self.layout.layout();
-        let given = dir_argument.or(self.dir.as_deref());
-        // OpenStack-Ansible's tree named as the work directory, as a change
-        // has always taken it (`--layout osa --work-dir TREE`).
-        let tree = self
-            .work_dir
-            .as_deref()
-            .filter(|w| layout == Some(Layout::Osa) && given.is_none() && osa_tree::is_tree(w));
-        let dir = match (given, tree) {
-            (Some(dir), _) => dir.to_owned(),
-            (None, Some(tree)) => tree.to_owned(),
-            (None, None) => PathBuf::from(layout.map_or(Layout::Kolla.owner().deployed_dir, |l| {
-                l.owner().writes.map_or(l.owner().deployed_dir, |w| w.dir)
-            })),
-        };
+        // The directory given, else where the deployer named (kolla-ansible
+        // when auto) keeps the files.
+        let dir = dir_argument.or(self.dir.as_deref()).map_or_else(
+            || layout.unwrap_or_default().owner().deployed_dir.into(),
+            Path::to_owned,
+        );
         Target::Directory { dir, layout }
     }
 }

@@ -104,11 +104,8 @@ impl Target {
             return work_dir_beside(document);
         }
         let deployer = self.known_deployer().unwrap_or(Layout::Kolla.owner());
-        let defaults = deployer
-            .writes
-            .or(Layout::Kolla.owner().writes)
-            .and_then(|w| w.work_dir);
-        PathBuf::from(defaults.unwrap_or(crate::deployers::KOLLA_WORK_DIR))
+        let work_dir = deployer.writes.and_then(|w| w.work_dir);
+        PathBuf::from(work_dir.unwrap_or(crate::deployers::KOLLA_WORK_DIR))
     }
 
     /// The directories a change of this set locks, known before anything is

@@ -26,7 +26,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     single_ca: false,
     deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: super::CONTROLLER_DIR,
         work_dir: Some("/etc/octavia/ca"),
         // As cert-manager makes them there.
         key_type: KeyType::EcdsaP256,

@@ -26,7 +26,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     single_ca: false,
     deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: super::CONTROLLER_DIR,
         work_dir: None,
         key_type: KeyType::Rsa4096,
         only_key_type: None,

@@ -27,7 +27,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     single_ca: false,
     deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: super::CONTROLLER_DIR,
         work_dir: Some("/etc/octavia/ca"),
         key_type: KeyType::Rsa4096,
         only_key_type: None,

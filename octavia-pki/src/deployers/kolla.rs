@@ -35,7 +35,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     single_ca: false,
     deployed_dir: CONFIG_DIR,
     writes: Some(WriteDefaults {
-        dir: CONFIG_DIR,
         work_dir: Some(WORK_DIR),
         key_type: KeyType::Rsa4096,
         only_key_type: None,

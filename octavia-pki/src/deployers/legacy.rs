@@ -27,7 +27,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     single_ca: true,
     deployed_dir: super::kolla::CONFIG_DIR,
     writes: Some(WriteDefaults {
-        dir: super::kolla::CONFIG_DIR,
         work_dir: Some(super::kolla::WORK_DIR),
         key_type: KeyType::Rsa4096,
         only_key_type: None,

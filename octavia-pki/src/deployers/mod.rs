@@ -221,12 +221,11 @@ pub enum PutInUse {
     OsaPlaybook,
 }
 
-/// What this crate writes for a deployer by default.
+/// What this crate writes for a deployer by default (the deployed files in
+/// its [`Deployer::deployed_dir`]).
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct WriteDefaults {
-    /// The deployed files' directory (`--dir`), for a deployer of files.
-    pub dir: &'static str,
     /// The CA work directory (`--work-dir`); `None`: beside the document.
     pub work_dir: Option<&'static str>,
     /// The key type.

@@ -42,7 +42,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     single_ca: false,
     deployed_dir: super::CONTROLLER_DIR,
     writes: Some(WriteDefaults {
-        dir: super::CONTROLLER_DIR,
         // The tree is its own work directory.
         work_dir: Some(super::OSA_TREE),
         key_type: KeyType::Rsa4096,

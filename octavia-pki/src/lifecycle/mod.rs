@@ -290,7 +290,7 @@ impl<'a> WorkDir<'a> {
     /// reconfigure), or, for files octavia.conf names in place, restarting
     /// the services (a document's step replaces it: [`Change::repacked`]).
     fn deploy_step(&self) -> &'static str {
-        match self.to.deployed.map(|s| s.origin.clone()) {
+        match self.to.deployed.map(|s| &s.origin) {
             Some(crate::sources::Origin::OctaviaConf(_)) => RESTART,
             _ if self.layout.owner().put_in_use == PutInUse::KollaReconfigure => RECONFIGURE,
             _ => RESTART,
