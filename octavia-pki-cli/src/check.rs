@@ -9,7 +9,7 @@ use octavia_pki::codes;
 use octavia_pki::codes::Code;
 use octavia_pki::deployers::Deployer;
 use octavia_pki::target::{Opened, Target};
-use octavia_pki::{Error, Layout, OctaviaVersions, Origin, Passphrase};
+use octavia_pki::{Error, OctaviaVersions, Origin, Passphrase};
 
 use crate::findings::{self, Shown};
 use crate::output::{self, Format};
@@ -138,17 +138,10 @@ impl DirArgs {
         Ok(Judged::Named(Box::new(opened)))
     }
 
-    /// Whose set it is, as far as known before it is read: the layout
-    /// named, else the one its names say; kolla-ansible's when unknown.
+    /// Whose set it is, as far as known before it is read
+    /// ([`Target::deployer`]).
     pub fn deployer(&self) -> &'static Deployer {
-        let target = self.target.target();
-        if let Some(deployer) = target.known_deployer() {
-            return deployer;
-        }
-        match &target {
-            Target::Directory { dir, .. } => Layout::detect(dir).unwrap_or_default().owner(),
-            _ => Layout::Kolla.owner(),
-        }
+        self.target.target().deployer()
     }
 
     /// The history of the work directory given, or of a tree's.

@@ -93,6 +93,18 @@ impl Target {
         }
     }
 
+    /// Whose set it is, as far as known before it is read: the layout named,
+    /// the document's kind, else the deployer whose names a directory has;
+    /// kolla-ansible's when unknown (octavia.conf, Secrets not yet read).
+    pub fn deployer(&self) -> &'static Deployer {
+        self.known_deployer()
+            .or_else(|| match self {
+                Self::Directory { dir, .. } => Layout::detect(dir).ok().map(Layout::owner),
+                _ => None,
+            })
+            .unwrap_or(Layout::Kolla.owner())
+    }
+
     /// The CA work directory when none is given: a tree's own, else beside
     /// a document (`octavia-ca`), else the deployer's default (kolla's when
     /// the deployer is not known).
@@ -103,8 +115,7 @@ impl Target {
         if let Some(document) = self.document() {
             return work_dir_beside(document);
         }
-        let deployer = self.known_deployer().unwrap_or(Layout::Kolla.owner());
-        let work_dir = deployer.writes.and_then(|w| w.work_dir);
+        let work_dir = self.deployer().writes.and_then(|w| w.work_dir);
         PathBuf::from(work_dir.unwrap_or(crate::deployers::KOLLA_WORK_DIR))
     }
 
@@ -195,5 +206,34 @@ pub fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_work_dir_is_the_deployers_whose_names_the_directory_has() {
+        let tmp = tempfile::tempdir().unwrap();
+        let with = |layout: Layout| {
+            let dir = tmp.path().join(layout.name());
+            for name in layout.file_names() {
+                let path = dir.join(name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "x").unwrap();
+            }
+            Target::Directory { dir, layout: None }.default_work_dir()
+        };
+        assert_eq!(with(Layout::Devstack), Path::new("/etc/octavia/ca"));
+        assert_eq!(
+            with(Layout::Kolla),
+            Path::new(crate::deployers::KOLLA_WORK_DIR)
+        );
+        let document = Target::Document {
+            file: tmp.path().join("octavia-certs.yaml"),
+            kind: PackedKind::Charm,
+        };
+        assert_eq!(document.default_work_dir(), tmp.path().join("octavia-ca"));
     }
 }
