@@ -18,6 +18,11 @@ requirements="$root/scripts/peers-requirements.txt"
 # its key, 18.0.0 writes no key identifiers, 19.0.0 copies the CA's.
 releases=(16.1.0 17.0.1 18.0.0)
 main_release=19.0.0
+# The urllib3 each release's series pins in its upper-constraints (openstack/requirements
+# stable/2025.1, 2025.2, 2026.1): whether its controllers verify amphorae strictly on Python
+# 3.13 depends on it (octavia-pki/src/release.rs, controller_strict). 19.0.0's venv takes
+# what requests brings (2.x, as master's 2.7.0).
+declare -A urllib3=([16.1.0]=1.26.20 [17.0.1]=1.26.20 [18.0.0]=2.6.3)
 kolla_ansible=kolla-ansible==22.2.0
 
 # Debian packages: the openssl CLI, shellcheck for the scripts `deploy plan` prints,
@@ -62,7 +67,7 @@ mapfile -t main < <(grep -v '^#' "$requirements" | grep .)
 pids=()
 install "$root/target/peers-venv" "${main[@]}" & pids+=($!)
 for v in "${releases[@]}"; do
-  install "$root/target/peers-octavia-$v" "octavia==$v" "${shared[@]}" & pids+=($!)
+  install "$root/target/peers-octavia-$v" "octavia==$v" "urllib3==${urllib3[$v]}" "${shared[@]}" & pids+=($!)
 done
 # ansible (the collections, ansible.utils among them, that kolla-ansible's install-deps would
 # fetch from Galaxy) at the release that pins the same ansible-core.

@@ -20,7 +20,8 @@ pub struct RehearseArgs {
     #[command(flatten)]
     target: DirArgs,
 
-    /// Add Python 3.13's strict verification (X509_STRICT) to both sides.
+    /// Verify as on Python 3.13 (X509_STRICT with PARTIAL_CHAIN): the amphora agent's side, and the
+    /// controller's in the releases whose urllib3 does (18.0.0 and later).
     #[arg(long)]
     strict: bool,
 }

@@ -200,6 +200,13 @@ impl Certificate {
             .unwrap_or_else(|| crate::key_id::method1(self.public_key_raw()))
     }
 
+    /// Whether it is an X.509 v3 certificate: OpenSSL's strict rules on key
+    /// identifiers apply to those alone (openssl's `x509 -req` without
+    /// extensions, as TripleO's client certificate, writes v1).
+    pub(crate) fn is_v3(&self) -> bool {
+        self.parsed().version() == x509_parser::x509::X509Version::V3
+    }
+
     /// The key identifier of the authorityKeyIdentifier extension, if there is one.
     pub fn authority_key_id(&self) -> Option<Vec<u8>> {
         self.parsed()

@@ -25,7 +25,9 @@ use crate::key_id;
 pub enum AmphoraKeyIds {
     /// Neither a subject nor an authority key identifier (11.x to 16.0.1,
     /// 17.0.0, 18.0.0). Works with any CA, but Python 3.13's strict
-    /// verification refuses a certificate without an authority key identifier.
+    /// verification, which 18.0.0's controllers apply
+    /// ([`OctaviaRelease::controller_strict`]), refuses a certificate without
+    /// an authority key identifier.
     None,
     /// A subject key identifier, and as authority key identifier the SHA-1 of
     /// the CA's public key (`AuthorityKeyIdentifier.from_issuer_public_key`,
@@ -66,6 +68,15 @@ pub struct OctaviaRelease {
     /// into TLS 1.2 as both minimum and maximum; 19.0.0 passes
     /// `ssl_minimum_version`, so TLS 1.3 is negotiated.
     pub controller_tls13: bool,
+    /// Whether the controller's client verifies amphorae strictly on Python
+    /// 3.13 and later. The REST driver's session is built by urllib3's
+    /// `create_urllib3_context`, which sets `VERIFY_X509_STRICT` and
+    /// `VERIFY_X509_PARTIAL_CHAIN` on 3.13 from urllib3 2.3 on; the series'
+    /// upper-constraints (openstack/requirements) pin urllib3 1.26.20 in
+    /// 2025.1 and 2025.2 (no flags: a plain `SSLContext`), 2.6.3 in 2026.1,
+    /// 2.7.0 after. The amphora agent's side always is (gunicorn 21 and later,
+    /// in every series, builds it with `ssl.create_default_context`).
+    pub controller_strict: bool,
 }
 
 impl OctaviaRelease {
@@ -94,6 +105,8 @@ const fn release(
         series,
         amphora_key_ids,
         controller_tls13,
+        // urllib3 2.3 and later in the series' upper-constraints (see the field).
+        controller_strict: !matches!(series.as_bytes(), b"2025.1" | b"2025.2"),
     }
 }
 
@@ -208,6 +221,16 @@ mod tests {
     use crate::model::CaPassphrases;
     use crate::rehearse::{RehearseOptions, rehearse_dir};
     use crate::secret::Passphrase;
+
+    #[test]
+    fn controllers_verify_strictly_from_the_series_that_pins_urllib3_2() {
+        let strict: Vec<&str> = RELEASES
+            .iter()
+            .filter(|r| r.controller_strict)
+            .map(|r| r.version)
+            .collect();
+        assert_eq!(strict, ["18.0.0", "18.0.1", "19.0.0"]);
+    }
 
     /// A generated set whose server CA is re-issued, same key, with rcgen's
     /// default key identifier (a truncated SHA-256), as this crate wrote

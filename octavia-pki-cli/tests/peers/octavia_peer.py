@@ -129,17 +129,22 @@ STRICT = {"on": False}
 def strict_verification():
     """Python 3.13's default contexts (ssl.create_default_context, and urllib3
     2.3+'s create_urllib3_context on 3.13) set VERIFY_X509_STRICT and
-    VERIFY_X509_PARTIAL_CHAIN; on this Python the flags are added by hand, on
-    both sides, when a job asks for them."""
+    VERIFY_X509_PARTIAL_CHAIN; on this Python the flags are added by hand when
+    a job asks for them: on the agent's side always (gunicorn's context), on
+    the controller's only where this venv's urllib3 (its series' pin) would
+    set them on 3.13. urllib3 1.26 builds a plain SSLContext, without them."""
     import ssl
+    import urllib3
     import urllib3.connection
     import urllib3.util.ssl_
 
     original = urllib3.util.ssl_.create_urllib3_context
+    major, minor = (int(p) for p in urllib3.__version__.split(".")[:2])
+    sets_flags_on_3_13 = (major, minor) >= (2, 3)
 
     def create(*args, **kwargs):
         context = original(*args, **kwargs)
-        if STRICT["on"]:
+        if STRICT["on"] and sets_flags_on_3_13:
             context.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
         return context
 

@@ -376,9 +376,10 @@ fn sets_made_by_generate_check_clean_in_both_layouts() {
         assert_eq!(status, Some(0), "{report}");
         assert_eq!(report["summary"]["errors"], 0);
         assert_eq!(report["summary"]["warnings"], 0, "{report}");
-        // Every release: the files are fine, but the releases that issue
-        // amphora certificates without key identifiers fail under strict
-        // verification, which no file can fix: a warning naming them.
+        // Every release: the files are fine, but the release that issues
+        // amphora certificates without key identifiers and whose controllers
+        // verify strictly (urllib3 2.3 and later on Python 3.13: 18.0.0)
+        // fails, which no file can fix: a warning naming it.
         let (report, status) = check_json(&set.dir, &["--passwords", passwords, "--strict"]);
         assert_eq!(status, Some(0), "{report}");
         assert_eq!(
@@ -387,10 +388,7 @@ fn sets_made_by_generate_check_clean_in_both_layouts() {
             "{report}"
         );
         let message = report["findings"][0]["message"].as_str().unwrap();
-        assert!(
-            message.contains("on Octavia 16.0.0, 16.0.1, 17.0.0, 18.0.0,"),
-            "{message}"
-        );
+        assert!(message.contains("on Octavia 18.0.0,"), "{message}");
     }
 }
 

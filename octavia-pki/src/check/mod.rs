@@ -621,6 +621,7 @@ impl Checker<'_> {
             now: self.now,
             warn_days: self.options.warn_days,
             targeted: &targeted,
+            strict: self.options.strict,
             files: self.sources,
             cert_manager,
             history: self

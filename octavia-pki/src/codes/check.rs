@@ -335,12 +335,12 @@ super::finding_codes! {
         "A CA certificate has no subjectKeyIdentifier.",
         Some("Python 3.13+: Missing Subject Key Identifier"),
         "Re-issue the CA with subjectKeyIdentifier = hash.",
-        "VERIFY_X509_STRICT requires a subject key identifier on CA certificates.";
+        "VERIFY_X509_STRICT requires a subject key identifier on X.509 v3 CA certificates (OpenSSL asks v1 certificates for no key identifiers).";
     STRICT_NO_AKI = "strict-no-aki", Warning, strict,
-        "A certificate that is not a self-signed root has no authorityKeyIdentifier.",
+        "An X.509 v3 certificate that is not a self-signed root has no authorityKeyIdentifier.",
         Some("Python 3.13+: Missing Authority Key Identifier"),
         "Re-issue it with authorityKeyIdentifier = keyid.",
-        "VERIFY_X509_STRICT requires an authority key identifier on every certificate but a self-signed root.";
+        "VERIFY_X509_STRICT requires an authority key identifier on every X.509 v3 certificate of the path but its last (a self-signed root, or with VERIFY_X509_PARTIAL_CHAIN, which Python 3.13 sets with it, whichever trusted certificate ends the path). A v1 certificate (openssl x509 -req without extensions, as TripleO's client certificate) has no extensions and is not asked for one.";
     REHEARSAL_FAILED = "rehearsal-failed", Error,
         "The rehearsed controller-to-amphora handshake fails, though no static rule found why.",
         Some("the alert in the message"),
@@ -349,8 +349,8 @@ super::finding_codes! {
     OCTAVIA_RELEASE_STRICT_NO_AKI = "octavia-release-strict-no-aki", Warning,
         "Under Python 3.13's strict verification (--strict), some targeted Octavia releases refuse the amphora certificates they issue themselves, whatever the files hold.",
         Some("controller: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier"),
-        "Run those controllers on Python 3.12 or older, or upgrade Octavia to a release that writes an authority key identifier (16.1.0, 17.0.1, 18.0.1 or later). No change to the certificate files helps.",
-        "Octavia 16.0.0, 16.0.1, 17.0.0 and 18.0.0 issue amphora certificates with neither a subject nor an authority key identifier. Python 3.13 verifies with VERIFY_X509_STRICT, which refuses a certificate without an authority key identifier, so on Python 3.13 those controllers refuse every amphora they create. The check reports it as a warning because the files are not at fault; `octavia-pki rehearse --strict` reports the failed handshake itself.";
+        "Run those controllers on Python 3.12 or older, or upgrade Octavia to a release that writes an authority key identifier (18.0.1 or later). No change to the certificate files helps.",
+        "Octavia 16.0.0, 16.0.1, 17.0.0 and 18.0.0 issue amphora certificates with neither a subject nor an authority key identifier. The controller verifies amphorae through urllib3, whose create_urllib3_context sets VERIFY_X509_STRICT on Python 3.13 from urllib3 2.3 on: the series' upper-constraints pin urllib3 1.26.20 in 2025.1 and 2025.2 (no strict verification) and 2.6.3 in 2026.1, so on Python 3.13 18.0.0's controllers refuse every amphora they create. The check reports it as a warning because the files are not at fault; `octavia-pki rehearse --strict` reports the failed handshake itself.";
 }
 
 /// Every code of this namespace, in documentation order: the loading

@@ -24,7 +24,10 @@ pub(super) struct Sides<'a> {
     pub(super) bundle_key: &'a PrivateKey,
     pub(super) amphora_id: &'a str,
     pub(super) now: OffsetDateTime,
-    pub(super) strict: bool,
+    /// Whether the agent verifies strictly (Python 3.13's default context).
+    pub(super) amphora_strict: bool,
+    /// Whether the controller does ([`crate::release::OctaviaRelease::controller_strict`]).
+    pub(super) controller_strict: bool,
 }
 
 /// Octavia's mutual TLS handshake in memory, in `version`, with OpenSSL's
@@ -37,15 +40,20 @@ pub(super) fn handshake(
     server_ca_file: &str,
 ) -> Result<(), Stop> {
     let provider = provider();
-    let amphora_verifier =
-        OpenSslVerifier::new(s.client_ca, Purpose::TlsClient, None, s.now, s.strict);
+    let amphora_verifier = OpenSslVerifier::new(
+        s.client_ca,
+        Purpose::TlsClient,
+        None,
+        s.now,
+        s.amphora_strict,
+    );
     let amphora_seen = amphora_verifier.seen.clone();
     let controller_verifier = OpenSslVerifier::new(
         s.server_ca,
         Purpose::TlsServer,
         Some(s.amphora_id),
         s.now,
-        s.strict,
+        s.controller_strict,
     );
     let controller_seen = controller_verifier.seen.clone();
     let internal = |e: rustls::Error| {
@@ -157,7 +165,7 @@ pub(super) fn controller_verifies(s: &Sides<'_>, server_ca_file: &str) -> Result
         Purpose::TlsServer,
         Some(s.amphora_id),
         s.now,
-        s.strict,
+        s.controller_strict,
     )
     .map_err(|e| refuses(Side::Controller, e, server_ca_file))
 }
@@ -215,7 +223,8 @@ mod tests {
             bundle_key: bundle.key.as_ref().unwrap(),
             amphora_id: id,
             now,
-            strict: false,
+            amphora_strict: false,
+            controller_strict: false,
         });
     }
 

@@ -22,6 +22,9 @@ pub(super) type Failed = (Failure, Vec<&'static OctaviaRelease>);
 struct Profile {
     /// Its authority key identifier (`None`: no key identifiers at all).
     aki: Option<Vec<u8>>,
+    /// Whether their controllers verify it strictly (`--strict` and the
+    /// release's urllib3: [`OctaviaRelease::controller_strict`]).
+    controller_strict: bool,
     /// The releases, oldest first.
     on: Vec<&'static OctaviaRelease>,
 }
@@ -76,10 +79,15 @@ pub(super) fn handshakes(
     let mut profiles: Vec<Profile> = Vec::new();
     for &release in releases {
         let aki = release.amphora_key_ids.authority_key_id(issuer);
-        match profiles.iter_mut().find(|p| p.aki == aki) {
+        let controller_strict = options.strict && release.controller_strict;
+        match profiles
+            .iter_mut()
+            .find(|p| p.aki == aki && p.controller_strict == controller_strict)
+        {
             Some(p) => p.on.push(release),
             None => profiles.push(Profile {
                 aki,
+                controller_strict,
                 on: vec![release],
             }),
         }
@@ -99,7 +107,7 @@ pub(super) fn handshakes(
         )
     };
     let certs: Vec<Result<Certificate, String>> = in_parallel(&profiles, issue);
-    let sides = |cert| Sides {
+    let sides = |cert, profile: &Profile| Sides {
         amphora_cert: cert,
         amphora_key: &amphora_key,
         client_ca: loaded.client_ca,
@@ -108,14 +116,15 @@ pub(super) fn handshakes(
         bundle_key: loaded.bundle_key,
         amphora_id: &amphora_id,
         now: loaded.now,
-        strict: options.strict,
+        amphora_strict: options.strict,
+        controller_strict: profile.controller_strict,
     };
     let full = |(i, version): &(usize, &'static rustls::SupportedProtocolVersion)| {
         let cert = certs[*i]
             .as_ref()
             .expect("only issued certificates shake hands");
         handshake(
-            &sides(cert),
+            &sides(cert, &profiles[*i]),
             version,
             &loaded.bundle_file,
             &loaded.server_ca_file,
@@ -152,11 +161,11 @@ pub(super) fn handshakes(
                 .and_then(|&(ri, _)| outcomes[ri][version_index(v)].as_ref());
             let outcome = match reference.map(|o| &o.result) {
                 Some(Ok(())) => Outcome {
-                    result: controller_verifies(&sides(cert), &loaded.server_ca_file),
+                    result: controller_verifies(&sides(cert, profile), &loaded.server_ca_file),
                     verified_only: true,
                 },
                 Some(Err(Stop(f))) if f.side == Side::Amphora => Outcome {
-                    result: controller_verifies(&sides(cert), &loaded.server_ca_file)
+                    result: controller_verifies(&sides(cert, profile), &loaded.server_ca_file)
                         .and(Err(Stop(f.clone()))),
                     verified_only: true,
                 },
@@ -235,8 +244,8 @@ pub(super) fn handshakes(
                         failure.release_defect = true;
                         failure.detail = Some(
                             "these releases issue amphora certificates without an authority key \
-                             identifier, which Python 3.13's strict verification refuses; 16.1.0, \
-                             17.0.1, 18.0.1 and later write one"
+                             identifier, which their controllers refuse on Python 3.13 (urllib3 2.3 \
+                             and later verify strictly); 18.0.1 and later write one"
                                 .into(),
                         );
                     }
@@ -297,7 +306,8 @@ pub(super) fn generations(
             bundle_key: loaded.bundle_key,
             amphora_id: &r.amphora_id,
             now: loaded.now,
-            strict: options.strict,
+            amphora_strict: options.strict,
+            controller_strict: options.strict && newest.controller_strict,
         };
         let result = handshake(
             &sides,
@@ -435,6 +445,7 @@ mod tests {
     fn tls_1_3_is_negotiated_only_by_releases_whose_controller_offers_it() {
         let profile = Profile {
             aki: None,
+            controller_strict: false,
             on: RELEASES.iter().collect(),
         };
         assert_eq!(

@@ -20,7 +20,10 @@ pub struct RehearseOptions {
     pub passwords: Option<std::path::PathBuf>,
     /// The server CA passphrase, given directly (wins over `passwords`).
     pub passphrase: Option<Passphrase>,
-    /// Add Python 3.13's X509_STRICT rules to both sides' verification.
+    /// Verify as Python 3.13 sets contexts up (`VERIFY_X509_STRICT` with
+    /// `VERIFY_X509_PARTIAL_CHAIN`): the amphora agent's side always, the
+    /// controller's where its release's urllib3 does
+    /// ([`crate::release::OctaviaRelease::controller_strict`]).
     pub strict: bool,
     /// The time of the rehearsal (now, when `None`).
     pub now: Option<OffsetDateTime>,

@@ -131,6 +131,12 @@ impl fmt::Display for VerifyError {
 impl std::error::Error for VerifyError {}
 
 /// Verifies `leaf` (with the `presented` chain) against the trusted `anchors`.
+///
+/// `strict`: as Python 3.13's `ssl.create_default_context` (and urllib3
+/// 2.3's `create_urllib3_context` on it) sets up the context: both
+/// `VERIFY_X509_STRICT` and `VERIFY_X509_PARTIAL_CHAIN`, so a trusted
+/// certificate ends the path whether it is self-signed or not, and the rules
+/// OpenSSL applies to X.509 v3 certificates only (key identifiers) spare v1.
 pub(crate) fn verify(
     leaf: &Certificate,
     presented: &[Certificate],
@@ -140,7 +146,7 @@ pub(crate) fn verify(
     now: OffsetDateTime,
     strict: bool,
 ) -> Result<(), VerifyError> {
-    let path = build_path(leaf, presented, anchors)?;
+    let path = build_path(leaf, presented, anchors, strict)?;
     for (depth, cert) in path.iter().enumerate() {
         if cert.not_before() > now {
             return Err(VerifyError::NotYetValid);
@@ -157,13 +163,15 @@ pub(crate) fn verify(
             if weak_signature(&oid).is_some() {
                 return Err(VerifyError::CaMdTooWeak);
             }
-            // OpenSSL's X509_STRICT wants the key identifier: an
-            // authorityKeyIdentifier naming the issuer by name and serial
-            // alone is "Missing Authority Key Identifier" (OpenSSL 3.0.19,
-            // testdata/certs/openssl-verify.txt).
-            if strict && cert.authority_key_id().is_none() {
-                return Err(VerifyError::StrictNoAki);
-            }
+        }
+        // OpenSSL's X509_STRICT (check_extensions) wants the key identifier
+        // of every v3 certificate but the last of the path: an
+        // authorityKeyIdentifier naming the issuer by name and serial alone
+        // is "Missing Authority Key Identifier" (OpenSSL 3.0.19,
+        // testdata/certs/openssl-verify.txt); a v1 certificate has none to
+        // give.
+        if strict && !trust_anchor && cert.is_v3() && cert.authority_key_id().is_none() {
+            return Err(VerifyError::StrictNoAki);
         }
         if rsa_too_small(cert) {
             return Err(if depth == 0 {
@@ -182,15 +190,21 @@ pub(crate) fn verify(
     Ok(())
 }
 
-/// Leaf, then each issuer, ending at a trusted self-signed root.
+/// Leaf, then each issuer, ending at a trusted self-signed root, or with
+/// `partial_chain` (`X509_V_FLAG_PARTIAL_CHAIN`) at the first trusted
+/// certificate, the leaf itself if it is trusted.
 fn build_path<'a>(
     leaf: &'a Certificate,
     presented: &'a [Certificate],
     anchors: &'a [Certificate],
+    partial_chain: bool,
 ) -> Result<Vec<&'a Certificate>, VerifyError> {
     let exhausted = |_: Exhausted| VerifyError::PathBudgetExhausted;
     let mut budget = Budget::default();
     let mut path = vec![leaf];
+    if partial_chain && anchors.iter().any(|a| a.der() == leaf.der()) {
+        return Ok(path);
+    }
     let mut current = leaf;
     for _ in 0..MAX_DEPTH {
         let mut anchor = None;
@@ -204,7 +218,7 @@ fn build_path<'a>(
             if !std::ptr::eq(anchor, current) {
                 path.push(anchor);
             }
-            if is_self_signed(anchor) {
+            if partial_chain || is_self_signed(anchor) {
                 return Ok(path);
             }
             current = anchor;
@@ -277,7 +291,9 @@ fn issuer_rules(cert: &Certificate, strict: bool) -> Result<(), VerifyError> {
         None if strict => return Err(VerifyError::StrictCaNoKeyUsage),
         _ => {}
     }
+    // As the authority key identifier: X.509 v3 certificates only.
     if strict
+        && cert.is_v3()
         && !has_extension(cert, |e| {
             matches!(e, ParsedExtension::SubjectKeyIdentifier(_))
         })
@@ -556,6 +572,25 @@ mod tests {
         let (verdict, openssl) = openssl_pair("aki-without-keyid", "aki-without-keyid", true);
         assert_eq!(verdict, Err(E::StrictNoAki));
         assert_eq!(E::StrictNoAki.openssl(), openssl);
+    }
+
+    #[test]
+    fn strict_is_python_3_13s_partial_chain_too() {
+        // An intermediate alone as client_ca: no root to end at, unless the
+        // first trusted certificate ends the path (VERIFY_X509_PARTIAL_CHAIN,
+        // set with VERIFY_X509_STRICT by Python 3.13's default context).
+        assert_eq!(
+            client_side("client-ca-intermediate-only", false),
+            Err(E::UnableToGetIssuer)
+        );
+        assert_eq!(client_side("client-ca-intermediate-only", true), Ok(()));
+    }
+
+    #[test]
+    fn strict_asks_v1_certificates_for_no_key_identifiers() {
+        // An X.509 v1 client certificate (TripleO's): no extensions, no
+        // authority key identifier, and OpenSSL's strict rules spare it.
+        assert_eq!(client_side("client-v1-certificate", true), Ok(()));
     }
 
     #[test]

@@ -32,8 +32,9 @@ pub(crate) enum Applies {
     Certificate(fn(&Certificate, &Context<'_>) -> Option<String>),
     /// Every certificate of a CA file: each acts as a CA.
     CaCertificate(fn(&Certificate) -> Option<String>),
-    /// A CA file as a whole (its first certificate is the one in use).
-    CaFile(fn(&[Certificate]) -> Option<String>),
+    /// A CA file as a whole (its first certificate is the one in use), in
+    /// the role its readers give it.
+    CaFile(fn(&[Certificate], Role, &Context<'_>) -> Option<Hit>),
     /// The client certificate: the bundle's first (or, when the bundle starts
     /// with its CA, the one matching the key).
     ClientCertificate(fn(&Certificate) -> Option<String>),
@@ -98,6 +99,8 @@ pub(crate) struct Context<'a> {
     pub(crate) warn_days: u32,
     /// The Octavia releases the files must work with.
     pub(crate) targeted: &'a [&'static OctaviaRelease],
+    /// `--strict`: judged as on Python 3.13 (its verification flags).
+    pub(crate) strict: bool,
     /// The files, by role (for their names).
     pub(crate) files: &'a Sources,
     /// cert-manager's CA Certificates, when a manifest was given.
@@ -193,7 +196,9 @@ pub(crate) fn apply(rule: &Rule, set: &Set<'_>, cx: &Context<'_>, found: &mut dy
                 {
                     continue;
                 }
-                each(file, f(certs));
+                if let Some(hit) = f(certs, file, cx) {
+                    found(hit);
+                }
             }
         }
         Applies::ClientCertificate(f) => {
@@ -287,6 +292,7 @@ pub(crate) mod fixture {
             now: OffsetDateTime::parse(at.trim(), &Rfc3339).unwrap(),
             warn_days: crate::check::DEFAULT_WARN_DAYS,
             targeted: every,
+            strict: false,
             files,
             cert_manager: &[],
             history: None,

@@ -13,6 +13,10 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn no_ski(cert: &Certificate) -> Option<String> {
+    // OpenSSL asks v3 certificates alone for key identifiers.
+    if !cert.is_v3() {
+        return None;
+    }
     let has_ski = cert.parsed().extensions().iter().any(|e| {
         matches!(
             e.parsed_extension(),
