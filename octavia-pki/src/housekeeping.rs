@@ -39,6 +39,9 @@ pub const DEFAULT_CERT_INTERVAL: i64 = 3600;
 /// times 5 s by default); clocks drift too.
 pub const ROTATION_SLACK: Duration = Duration::hours(1);
 
+/// What both lines of an amphora's rotation hold ([`LOG_ROTATION_START`],
+/// [`LOG_ROTATION_END`]), before the amphora id: what to look for in the log.
+pub const LOG_ROTATION: &str = "cert rotation, amphora";
 /// Logged once by housekeeping's certificate rotation thread when it starts
 /// (`%d`: `cert_interval`): absent, the thread never ran.
 pub const LOG_STARTED: &str = "Expiring certificate check interval is set to";
@@ -182,6 +185,9 @@ mod tests {
         );
         // Expired: another status says so.
         assert_eq!(at(Duration::days(31)), None);
+        assert!(
+            LOG_ROTATION_START.contains(LOG_ROTATION) && LOG_ROTATION_END.contains(LOG_ROTATION)
+        );
     }
 
     #[test]

@@ -279,12 +279,13 @@ impl Housekeeping {
     /// The deployer's own commands, one per line, that show whether the
     /// service runs, then its log's lines about certificate rotation
     /// ([`crate::housekeeping::LOG_STARTED`] once it starts,
-    /// [`crate::housekeeping::LOG_ROTATION_START`] and
-    /// [`crate::housekeeping::LOG_ROTATION_END`] for each amphora).
+    /// [`crate::housekeeping::LOG_ROTATION`] in the start and the end of
+    /// each amphora's rotation).
     pub fn look(self) -> [String; 2] {
         let grep = format!(
-            "grep -e '{}' -e 'cert rotation, amphora'",
-            crate::housekeeping::LOG_STARTED
+            "grep -e '{}' -e '{}'",
+            crate::housekeeping::LOG_STARTED,
+            crate::housekeeping::LOG_ROTATION
         );
         let in_osa_container = "lxc-attach -n \"$(lxc-ls -1 | grep octavia_server)\" --";
         match self {
@@ -560,6 +561,27 @@ mod tests {
                 deployer.id
             );
         }
+    }
+
+    #[test]
+    fn every_deployer_says_where_housekeeping_runs_and_how_to_read_its_rotation_lines() {
+        for deployer in ALL {
+            let h = deployer.housekeeping;
+            assert!(h.service().contains("housekeeping") || h.service().contains("o-hk"));
+            let [status, log] = h.look();
+            assert!(!status.is_empty(), "{}", deployer.id);
+            assert!(
+                log.contains(crate::housekeeping::LOG_STARTED)
+                    && log.contains(crate::housekeeping::LOG_ROTATION),
+                "{}: {log}",
+                deployer.id
+            );
+        }
+        assert_eq!(
+            Layout::Kolla.owner().housekeeping,
+            Housekeeping::KollaContainer
+        );
+        assert_eq!(OPENSTACK_HELM.housekeeping, Housekeeping::HelmDeployment);
     }
 
     #[test]
