@@ -737,6 +737,34 @@ mod tests {
     }
 
     #[test]
+    fn a_missed_rotation_says_when_it_was_due_and_what_the_list_says() {
+        let issued = time::macros::datetime!(2026-11-01 00:00 UTC);
+        let leaf = crate::test_support::leaf_valid(issued, issued + time::Duration::days(30));
+        let now = issued + time::Duration::days(20);
+        let due = crate::housekeeping::CertRotation::default().due(&leaf);
+        let quiet = super::super::target::Record::default();
+        let said = not_rotated(&leaf, due, now, &quiet);
+        assert_eq!(
+            said,
+            "housekeeping has not rotated the certificate: due since 2026-11-17 (4 days ago, \
+             [house_keeping] cert_expiry_buffer before it expires on 2026-12-01); it expires in 10 days"
+        );
+        let failed = super::super::target::Record {
+            status: Some("ERROR".into()),
+            cert_busy: Some(true),
+            ..Default::default()
+        };
+        let said = not_rotated(&leaf, due, now, &failed);
+        assert!(
+            said.ends_with(
+                "; the database's cert_busy is true: housekeeping took it and the rotation failed, \
+                 and it never takes it again; the amphora is in ERROR (a failed rotation leaves it so)"
+            ),
+            "{said}"
+        );
+    }
+
+    #[test]
     fn a_refused_client_certificate_is_told_from_other_alerts() {
         let alert = |a| std::io::Error::other(rustls::Error::AlertReceived(a));
         let (code, message) =
