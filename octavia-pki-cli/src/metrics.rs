@@ -272,6 +272,7 @@ pub struct ProbeMetrics {
     started: Instant,
     status: SpooledGauge,
     not_after: SpooledGauge,
+    rotation_due: SpooledGauge,
     issuer_index: SpooledGauge,
     created: SpooledGauge,
     /// The amphorae the list gave no `created_at` for.
@@ -290,6 +291,10 @@ impl ProbeMetrics {
             not_after: SpooledGauge::new(
                 "octavia_pki_amphora_certificate_not_after_seconds",
                 "When the certificate each amphora serves expires (Unix time)",
+            )?,
+            rotation_due: SpooledGauge::new(
+                "octavia_pki_amphora_certificate_rotation_due_seconds",
+                "When housekeeping takes the certificate each amphora serves for rotation (Unix time): [house_keeping] cert_expiry_buffer before it expires; still served well after, housekeeping is not rotating",
             )?,
             issuer_index: SpooledGauge::new(
                 "octavia_pki_amphora_issuer_index",
@@ -319,6 +324,10 @@ impl ProbeMetrics {
             self.not_after
                 .sample(labels([("amphora_id", id)]), seconds(not_after))?;
         }
+        if let Some(due) = t.certificate.as_ref().and_then(|c| parsed(&c.rotation_due)) {
+            self.rotation_due
+                .sample(labels([("amphora_id", id)]), seconds(due))?;
+        }
         if let Some(index) = t.issuer_index {
             self.issuer_index
                 .sample(labels([("amphora_id", id)]), index as f64)?;
@@ -336,7 +345,13 @@ impl ProbeMetrics {
     /// could be tested.
     pub fn write(self, tally: &ProbeTally, out: &mut dyn std::fmt::Write) -> Result<(), Error> {
         let mut m = Metrics::new("probe", self.started);
-        for gauge in [self.status, self.not_after, self.issuer_index, self.created] {
+        for gauge in [
+            self.status,
+            self.not_after,
+            self.rotation_due,
+            self.issuer_index,
+            self.created,
+        ] {
             m.registry
                 .register_collector(Box::new(SpooledSamples(std::sync::Mutex::new(gauge))));
         }

@@ -8,8 +8,8 @@ use clap::Args;
 use octavia_pki::codes::Severity;
 use octavia_pki::fsio::{self, FsError};
 use octavia_pki::probe::{
-    self, AGENT_PORT, AmphoraList, AmphoraReport, ControllerIdentity, ProbeOptions, ProbeTally,
-    Target,
+    self, AGENT_PORT, AmphoraList, AmphoraReport, ControllerIdentity, HousekeepingReport,
+    ProbeOptions, ProbeTally, Target,
 };
 use octavia_pki::text;
 use octavia_pki::{Error, Passphrase};
@@ -142,9 +142,11 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
             "no amphora to probe: give TARGETs or --amphorae FILE".into(),
         ));
     }
-    let opened = args.set.target().open(vault)?;
+    let target = args.set.target();
+    let opened = target.open(vault)?;
     let identity = ControllerIdentity::read(&opened.sources)?;
     let mut options = ProbeOptions::default();
+    options.rotation = target.cert_rotation(vault)?;
     options.concurrency = usize::try_from(args.concurrency).unwrap_or(usize::MAX);
     options.timeout = args.timeout;
     options.warn_days = args.warn_days;
@@ -159,9 +161,13 @@ pub fn run(args: ProbeArgs, vault: Option<&Passphrase>) -> Result<Outcome, Error
         .map_err(|e| list_error(args.amphorae.as_deref(), &e))?;
     let all = targets.into_iter().chain(list_targets.iter_mut().flatten());
     let mut out = output::ReportOut::open(args.output.as_deref())?;
+    let housekeeping = identity.housekeeping(&options.rotation);
     let mut report: Box<dyn Report> = match args.format {
-        ProbeFormat::Human => Box::new(Human::new()?),
-        ProbeFormat::Json => Box::new(Json { written: 0 }),
+        ProbeFormat::Human => Box::new(Human::new(housekeeping)?),
+        ProbeFormat::Json => Box::new(Json {
+            written: 0,
+            housekeeping,
+        }),
         ProbeFormat::Prometheus => Box::new(crate::metrics::ProbeMetrics::new(started)?),
     };
     // Measured once everything this run holds open is open.
@@ -299,6 +305,7 @@ trait Report {
 /// whole [`probe::ProbeReport`], byte for byte, written one amphora at a time.
 struct Json {
     written: usize,
+    housekeeping: HousekeepingReport,
 }
 
 /// `value` as pretty JSON, each line after the first indented by `indent`:
@@ -313,11 +320,12 @@ fn nested_json(value: &impl serde::Serialize, indent: &str) -> Result<String, Er
 
 impl Json {
     /// Up to the first report.
-    fn head(dir: &std::path::Path) -> Result<String, Error> {
+    fn head(&self, dir: &std::path::Path) -> Result<String, Error> {
         Ok(format!(
-            "{{\n  \"schema_version\": {},\n  \"dir\": {},\n  \"targets\": [",
+            "{{\n  \"schema_version\": {},\n  \"dir\": {},\n  \"housekeeping\": {},\n  \"targets\": [",
             crate::schema::PROBE.version,
-            nested_json(&dir, "  ")?
+            nested_json(&dir, "  ")?,
+            nested_json(&self.housekeeping, "  ")?
         ))
     }
 
@@ -349,7 +357,7 @@ impl Report for Json {
         identity: &ControllerIdentity,
         _: usize,
     ) -> Result<(), Error> {
-        out.write(&Self::head(&identity.dir)?)
+        out.write(&self.head(&identity.dir)?)
     }
 
     fn amphora(&mut self, out: &mut output::ReportOut, t: &AmphoraReport) -> Result<(), Error> {
@@ -401,16 +409,35 @@ struct Human {
     actions: [output::Spool; 2],
     /// Per severity (error, warning), the statuses in the order first seen.
     statuses: [Vec<octavia_pki::codes::Code>; 2],
+    /// Where housekeeping runs and how to look at it, said under the
+    /// statuses that come of its not rotating certificates.
+    housekeeping: HousekeepingReport,
 }
 
 impl Human {
-    fn new() -> Result<Self, Error> {
+    fn new(housekeeping: HousekeepingReport) -> Result<Self, Error> {
         Ok(Self {
             warnings: output::Spool::new()?,
             others: output::Spool::new()?,
             actions: [output::Spool::new()?, output::Spool::new()?],
             statuses: [Vec::new(), Vec::new()],
+            housekeeping,
         })
+    }
+
+    /// Housekeeping's service and the deployer's commands to look at it,
+    /// with the options the certificates were judged by.
+    fn housekeeping_lines(&self) -> Vec<String> {
+        let h = &self.housekeeping;
+        let mut lines = vec![format!(
+            "  Housekeeping here is {}; judged by {}. Look:",
+            h.service,
+            h.rotation.describe()
+        )];
+        lines.extend(h.look.iter().map(|l| format!("    {l}")));
+        lines
+            .push("  Amphorae to fail over if housekeeping cannot rotate them in time:".to_owned());
+        lines
     }
 }
 
@@ -487,6 +514,11 @@ impl Report for Human {
             let count = tally.summary.get(status.id()).copied().unwrap_or_default();
             out.line("")?;
             out.line(&format!("{status} ({count}): {}", status.info().fix))?;
+            if HOUSEKEEPING_STATUSES.contains(&status) {
+                for line in self.housekeeping_lines() {
+                    out.line(&line)?;
+                }
+            }
             for spool in &mut self.actions {
                 for line in spool.lines()? {
                     let line = line?;
@@ -511,6 +543,13 @@ impl Report for Human {
         out.line(&format!("Summary: {}", summary.join(", ")))
     }
 }
+
+/// The statuses whose cause is housekeeping that does not rotate amphora
+/// certificates: the human report says where it runs under them.
+const HOUSEKEEPING_STATUSES: &[octavia_pki::codes::Code] = &[
+    octavia_pki::codes::probe::HOUSEKEEPING_NOT_ROTATING,
+    octavia_pki::codes::probe::AMPHORA_CERT_EXPIRING,
+];
 
 fn target_name(t: &AmphoraReport) -> String {
     let address = match &t.address {
@@ -568,7 +607,8 @@ mod tests {
                 "amphora_id": id, "address": "192.0.2.7", "port": 9443, "status": status,
                 "severity": "error", "message": "say \"what\"\nagain", "fix": "",
                 "certificate": {"cn": id, "san": [id, "192.0.2.7"], "issuer": "CN=ca",
-                    "serial": "01", "not_after": "2026-12-20T10:00:00Z", "days_left": 3},
+                    "serial": "01", "not_after": "2026-12-20T10:00:00Z", "days_left": 3,
+                    "rotation_due": "2026-12-06T10:00:00Z"},
                 "issuer_index": 0, "tls_version": "TLSv1.3", "api_version": "1.0",
                 "anonymous": "refused", "serves_database_certificate": null,
                 "record": {"status": "ALLOCATED", "created_at": "2026-11-20T10:00:00Z"},
@@ -585,11 +625,20 @@ mod tests {
         ] {
             let report: probe::ProbeReport = serde_json::from_value(serde_json::json!({
                 "dir": "/etc/kolla/config/\"octavia\"", "targets": targets,
+                "housekeeping": {
+                    "rotation": {"cert_validity_time": 2592000, "cert_expiry_buffer": 1209600,
+                        "cert_interval": 3600, "config_files": ["/etc/octavia/octavia.conf"]},
+                    "deployer": "kolla", "service": "the octavia_housekeeping container",
+                    "look": ["docker ps -a --filter name=octavia_housekeeping", "grep 'a\"b'"]
+                },
                 "summary": {"connect-refused": 1, "ok": 2}
             }))
             .unwrap();
-            let mut json = Json { written: 0 };
-            let mut streamed = Json::head(&report.dir).unwrap();
+            let mut json = Json {
+                written: 0,
+                housekeeping: report.housekeeping.clone().unwrap(),
+            };
+            let mut streamed = json.head(&report.dir).unwrap();
             for t in &report.targets {
                 streamed.push_str(&json.item(t).unwrap());
             }

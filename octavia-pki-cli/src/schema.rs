@@ -51,7 +51,7 @@ pub const EXPIRY: Published = Published::new(
 );
 /// `probe --format json`.
 pub const PROBE: Published =
-    Published::new("probe", "probe", 1, body::<octavia_pki::probe::ProbeReport>);
+    Published::new("probe", "probe", 2, body::<octavia_pki::probe::ProbeReport>);
 /// `node check --format json`.
 pub const NODE_CHECK: Published = Published::new(
     "node-check",

@@ -175,6 +175,7 @@ pub mod deployers;
 pub mod expiry;
 pub mod fsio;
 pub mod history;
+pub mod housekeeping;
 pub mod key_id;
 pub mod lifecycle;
 pub mod load;

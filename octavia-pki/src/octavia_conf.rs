@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::codes::{Code, check as codes};
 use crate::error::{Error, Result};
+use crate::housekeeping::CertRotation;
 use crate::oslo_config::Ini;
 use crate::published::SERVER_CERTS_KEY_PASSPHRASE_DEFAULT;
 use crate::release::OctaviaRelease;
@@ -77,6 +78,14 @@ const MAX_SUBSTITUTION_DEPTH: usize = 10;
 
 /// The section and key of the CA key's passphrase.
 const CA_PASSPHRASE: (&str, &str) = ("certificates", "ca_private_key_passphrase");
+
+/// `[certificates] cert_validity_time`: how long amphora certificates live.
+const CERT_VALIDITY_TIME: (&str, &str) = ("certificates", "cert_validity_time");
+/// `[house_keeping] cert_expiry_buffer`: how long before expiry housekeeping
+/// rotates them.
+const CERT_EXPIRY_BUFFER: (&str, &str) = ("house_keeping", "cert_expiry_buffer");
+/// `[house_keeping] cert_interval`: how often housekeeping looks.
+const CERT_INTERVAL: (&str, &str) = ("house_keeping", "cert_interval");
 
 /// `[certificates] server_certs_key_passphrase`: the Fernet key(s) that
 /// encrypt amphora certificates' keys in Octavia's database. A secret.
@@ -339,6 +348,47 @@ impl OctaviaConf {
         notes
     }
 
+    /// The options housekeeping rotates amphora certificates by
+    /// (`[certificates] cert_validity_time`, `[house_keeping]
+    /// cert_expiry_buffer` and `cert_interval`), each read as oslo.config's
+    /// `IntOpt` reads it, Octavia's default where no file sets it. A value
+    /// Octavia cannot read (not an integer, empty, a reference to another
+    /// option) is an error naming it, its file and line: housekeeping fails
+    /// on it and rotates no certificate.
+    pub fn cert_rotation(&self) -> Result<CertRotation> {
+        use crate::housekeeping as hk;
+        let int = |(section, key): (&str, &str), default: i64| -> Result<i64> {
+            let Some(setting) = self.get(section, key) else {
+                return Ok(default);
+            };
+            let SetIn::File { path, line } = &setting.set_in else {
+                return Ok(default);
+            };
+            let why = if setting.has_reference {
+                "it refers to another option, which this tool does not follow".to_owned()
+            } else {
+                match crate::oslo_config::int_value(&setting.value) {
+                    Ok(Some(value)) => return Ok(value),
+                    Ok(None) => "it is empty, so Octavia reads None".to_owned(),
+                    Err(why) => why,
+                }
+            };
+            Err(Error::Document {
+                file: path.clone(),
+                reason: format!(
+                    "line {line}: [{section}] {key} is not an integer ({why}): Octavia's \
+                     housekeeping fails on it and rotates no amphora certificate"
+                ),
+            })
+        };
+        Ok(CertRotation::new(
+            int(CERT_VALIDITY_TIME, hk::DEFAULT_CERT_VALIDITY_TIME)?,
+            int(CERT_EXPIRY_BUFFER, hk::DEFAULT_CERT_EXPIRY_BUFFER)?,
+            int(CERT_INTERVAL, hk::DEFAULT_CERT_INTERVAL)?,
+            self.files().map(Path::to_owned).collect(),
+        ))
+    }
+
     /// `[certificates] ca_private_key_passphrase`, when set and known: the
     /// string Octavia unlocks the CA key with, exactly (continuation lines
     /// included). `None` when unset, or when it holds a reference this
@@ -390,6 +440,57 @@ impl std::fmt::Display for Setting {
 mod tests {
     use super::*;
     use crate::test_support::testdata;
+
+    #[test]
+    fn housekeepings_options_are_read_as_oslo_config_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let none = write("none.conf", "[DEFAULT]\ndebug = true\n");
+        let conf = OctaviaConf::read(std::slice::from_ref(&none), None).unwrap();
+        let rotation = conf.cert_rotation().unwrap();
+        assert_eq!(
+            (
+                rotation.cert_validity_time,
+                rotation.cert_expiry_buffer,
+                rotation.cert_interval
+            ),
+            (2_592_000, 1_209_600, 3600)
+        );
+        assert_eq!(rotation.config_files, std::slice::from_ref(&none));
+        let set = write(
+            "set.conf",
+            "[certificates]\ncert_validity_time = 864000\n[house_keeping]\ncert_expiry_buffer = '432_000'\n",
+        );
+        let later = write("later.conf", "[house_keeping]\ncert_interval = 60\n");
+        let conf = OctaviaConf::read(&[none, set, later], None).unwrap();
+        let rotation = conf.cert_rotation().unwrap();
+        assert_eq!(
+            (
+                rotation.cert_validity_time,
+                rotation.cert_expiry_buffer,
+                rotation.cert_interval
+            ),
+            (864_000, 432_000, 60)
+        );
+        for (text, why) in [
+            ("cert_expiry_buffer = 14d", "invalid literal for int()"),
+            ("cert_expiry_buffer =", "it is empty"),
+            ("cert_interval = $other", "refers to another option"),
+        ] {
+            let bad = write("bad.conf", &format!("[house_keeping]\n{text}\n"));
+            let e = OctaviaConf::read(std::slice::from_ref(&bad), None)
+                .unwrap()
+                .cert_rotation()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(why) && e.contains("line 2"), "{e}");
+            assert!(e.contains("rotates no amphora certificate"), "{e}");
+        }
+    }
 
     #[test]
     fn kollas_rendered_octavia_conf_names_its_four_files() {

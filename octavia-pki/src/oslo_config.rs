@@ -203,6 +203,41 @@ pub(crate) fn oslo_value(text: &str) -> OsloValue {
     }
 }
 
+/// oslo.config's `IntOpt` (`types.Integer`) of a value as read: stripped,
+/// nothing is `None` (the option is then None, and what uses it fails), else
+/// Python's `int()` of it: an optional sign, then decimal digits with single
+/// underscores between them. `Err` says why Python raises (or, for digits
+/// outside ASCII, which Python maps through its Unicode tables, why it is
+/// not read here).
+pub(crate) fn int_value(value: &str) -> Result<Option<i64>, String> {
+    let text = value.trim_matches(is_space);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || format!("invalid literal for int() with base 10: '{text}'");
+    let (negative, digits) = match text.as_bytes()[0] {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.chars().any(|c| !c.is_ascii() && c.is_numeric()) {
+        return Err(format!(
+            "'{text}' has digits outside ASCII, which Python reads and this tool does not"
+        ));
+    }
+    let between_digits = digits
+        .split('_')
+        .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
+    if !between_digits {
+        return Err(invalid());
+    }
+    let magnitude: i64 = digits
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("'{text}' is beyond what a time span holds"))?;
+    Ok(Some(if negative { -magnitude } else { magnitude }))
+}
+
 /// `text` without its first and last characters when they are the same
 /// quote (`"` or `'`; a lone quote is both), as oslo.config drops them.
 fn unquote(text: &str) -> Option<&str> {
@@ -312,6 +347,23 @@ pub(crate) fn write_value(value: &str) -> Result<Zeroizing<String>, LineBreak> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_int_option_reads_as_python_int_reads_it() {
+        assert_eq!(int_value(" 1209600 "), Ok(Some(1_209_600)));
+        assert_eq!(int_value("+3_600"), Ok(Some(3600)));
+        assert_eq!(int_value("-5"), Ok(Some(-5)));
+        assert_eq!(int_value("007"), Ok(Some(7)));
+        assert_eq!(int_value("  "), Ok(None));
+        for bad in ["14d", "1__0", "_1", "1_", "1.5", "0x10", "--1", "1 2"] {
+            assert!(int_value(bad).is_err(), "{bad}");
+        }
+        assert!(
+            int_value("\u{ff11}\u{ff14}")
+                .unwrap_err()
+                .contains("outside ASCII")
+        );
+    }
     use proptest::prelude::*;
 
     #[test]

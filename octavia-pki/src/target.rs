@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::deployers::{Deployer, Layout};
 use crate::error::Result;
+use crate::housekeeping::CertRotation;
 use crate::packed::{PackedKind, Unpacked};
 use crate::secret::Passphrase;
 use crate::sources::Sources;
@@ -144,6 +145,18 @@ impl Target {
             }
         }
         Ok(dirs)
+    }
+
+    /// How housekeeping rotates the amphorae's certificates: octavia.conf's
+    /// options ([`crate::octavia_conf::OctaviaConf::cert_rotation`]) when the
+    /// target is octavia.conf, else Octavia's defaults.
+    pub fn cert_rotation(&self, vault: Option<&Passphrase>) -> Result<CertRotation> {
+        match self {
+            Self::OctaviaConf(files) => {
+                crate::octavia_conf::OctaviaConf::read(files, vault)?.cert_rotation()
+            }
+            _ => Ok(CertRotation::default()),
+        }
     }
 
     /// Reads the target into its file map: a directory's layout (recognised

@@ -22,3 +22,16 @@ pub(crate) fn check_fixture(case: &str) -> (Sources, Load) {
     let load = load(&sources);
     (sources, load)
 }
+
+/// A self-signed certificate valid from `not_before` to `not_after`.
+pub(crate) fn leaf_valid(
+    not_before: time::OffsetDateTime,
+    not_after: time::OffsetDateTime,
+) -> crate::cert::Certificate {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["amphora".to_owned()]).unwrap();
+    params.not_before = not_before;
+    params.not_after = not_after;
+    let cert = params.self_signed(&key).unwrap();
+    crate::cert::Certificate::from_der(cert.der().to_vec(), 1).unwrap()
+}

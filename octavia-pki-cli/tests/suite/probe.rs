@@ -4,6 +4,7 @@
 //! Octavia's `LocalCertGenerator` (or, where it cannot, by Python's
 //! cryptography with the CA key), and against misbehaving listeners.
 
+use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
 
 /// An amphora certificate Octavia's LocalCertGenerator cannot make (it
 /// cannot backdate, nor leave out the SAN), signed with the set's server CA
@@ -876,4 +878,190 @@ fn the_file_descriptor_limit_bounds_the_amphorae_in_flight() {
         "{error:#}"
     );
     drop(silent);
+}
+
+/// Housekeeping that stopped rotating amphora certificates, said before
+/// they expire: Octavia's LocalCertGenerator issues the amphora its
+/// certificate with the default validity (30 days) and Octavia's own agent
+/// serves it; our binary probes it under libfaketime's clock, days later
+/// (the monotonic clock left alone, for the timeouts). With Octavia's
+/// defaults (a 14-day buffer, an hourly pass) it is `ok` 10 days on and
+/// `housekeeping-not-rotating` 20 days on, with kolla-ansible's container
+/// and log lines to look at; an octavia.conf with other values is honoured
+/// (a 25-day buffer flags it 10 days on, a 5-day one leaves it ok 20 days
+/// on), and the amphora list's `cert_busy` is said.
+#[test]
+fn housekeeping_that_stopped_rotating_is_said_before_the_certificate_expires() {
+    let work = tempfile::tempdir().unwrap();
+    let set = generate(&["--key-type", "ecdsa-p256"]);
+    let (cert, id) = set.octavia_amphora();
+    let mut agent = Agent::start(
+        work.path(),
+        "housekeeping",
+        &cert,
+        &set.dir.join("client_ca.cert.pem"),
+        &id,
+        &[],
+    );
+    agent.wait_ready(work.path(), "housekeeping");
+    let target = format!("{id}@127.0.0.1:{}", agent.port);
+    let conf = |buffer_days: i64| {
+        let path = work.path().join(format!("octavia-{buffer_days}.conf"));
+        let file = |name: &str| set.dir.join(name).display().to_string();
+        std::fs::write(
+            &path,
+            format!(
+                "[certificates]\nca_certificate = {}\nca_private_key = {}\n\
+                 [haproxy_amphora]\nserver_ca = {}\nclient_cert = {}\n\
+                 [controller_worker]\nclient_ca = {}\n\
+                 [house_keeping]\ncert_expiry_buffer = {}\ncert_interval = 3_600\n",
+                file("server_ca.cert.pem"),
+                file("server_ca.key.pem"),
+                file("server_ca.cert.pem"),
+                file("client.cert-and-key.pem"),
+                file("client_ca.cert.pem"),
+                buffer_days * 86_400
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let probe_at = |days: u32, set_args: Vec<OsString>, format: &str| {
+        let out = run(octavia_pki()
+            .arg("probe")
+            .args(set_args)
+            .args(["--format", format, "--timeout", "5", "--no-anonymous-check"])
+            .arg(&target)
+            .env("LD_PRELOAD", libfaketime())
+            .env("FAKETIME", format!("+{days}d"))
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1"));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let json = |days: u32, set_args: Vec<OsString>| {
+        let (code, stdout) = probe_at(days, set_args, "json");
+        let report: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        (code, report)
+    };
+    let dir = || os(&[&"--dir", &set.dir]);
+
+    // Within validity and before the buffer.
+    let (code, report) = json(10, dir());
+    assert_eq!(statuses(&report), ["ok"], "{report:#}");
+    assert_eq!(code, Some(0));
+    let housekeeping = &report["housekeeping"];
+    assert_eq!(housekeeping["deployer"], "kolla");
+    assert_eq!(housekeeping["rotation"]["cert_expiry_buffer"], 1_209_600);
+    assert_eq!(
+        housekeeping["rotation"]["config_files"],
+        serde_json::json!([])
+    );
+    let certificate = &report["targets"][0]["certificate"];
+    let not_after =
+        time::OffsetDateTime::parse(certificate["not_after"].as_str().unwrap(), &Rfc3339).unwrap();
+    let due = time::OffsetDateTime::parse(certificate["rotation_due"].as_str().unwrap(), &Rfc3339)
+        .unwrap();
+    assert_eq!(not_after - due, time::Duration::days(14));
+
+    // Past the buffer by four days: housekeeping has not rotated it.
+    let (code, report) = json(20, dir());
+    assert_eq!(
+        statuses(&report),
+        ["housekeeping-not-rotating"],
+        "{report:#}"
+    );
+    assert_eq!(code, Some(0), "a warning");
+    let t = &report["targets"][0];
+    assert_eq!(t["severity"], "warning");
+    let message = t["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("due since {}", due.date())) && message.contains("it expires in"),
+        "{message}"
+    );
+    let (_, human) = probe_at(20, dir(), "human");
+    for said in [
+        "housekeeping-not-rotating (1): Look at housekeeping",
+        "the octavia_housekeeping container",
+        "docker exec octavia_housekeeping grep -e 'Expiring certificate check interval is set to' -e 'cert rotation, amphora' /var/log/kolla/octavia/octavia-housekeeping.log",
+        "[house_keeping] cert_expiry_buffer 14 days, cert_interval 1 hour (Octavia's defaults)",
+        &format!("openstack loadbalancer amphora failover {id}"),
+    ] {
+        assert!(human.contains(said), "{said:?} not in:\n{human}");
+    }
+
+    // octavia.conf's values, not the defaults.
+    let wide = conf(25);
+    let (_, report) = json(10, os(&[&"--config-file", &wide]));
+    assert_eq!(
+        statuses(&report),
+        ["housekeeping-not-rotating"],
+        "{report:#}"
+    );
+    assert_eq!(
+        report["housekeeping"]["rotation"]["cert_expiry_buffer"],
+        25 * 86_400
+    );
+    assert_eq!(
+        report["housekeeping"]["rotation"]["config_files"][0],
+        wide.display().to_string()
+    );
+    let narrow = conf(5);
+    let (_, report) = json(20, os(&[&"--config-file", &narrow]));
+    assert_eq!(statuses(&report), ["ok"], "{report:#}");
+
+    // The amphora list's cert_busy: a rotation that failed, never retried.
+    let list = work.path().join("amphorae.json");
+    std::fs::write(
+        &list,
+        serde_json::json!([{"id": id, "lb_network_ip": "127.0.0.1", "status": "ERROR",
+            "cert_busy": true}])
+        .to_string(),
+    )
+    .unwrap();
+    let out = run(octavia_pki()
+        .args([
+            "probe",
+            "--format",
+            "json",
+            "--timeout",
+            "5",
+            "--no-anonymous-check",
+        ])
+        .arg("--dir")
+        .arg(&set.dir)
+        .arg("--amphorae")
+        .arg(&list)
+        .args(["--port", &agent.port.to_string()])
+        .env("LD_PRELOAD", libfaketime())
+        .env("FAKETIME", "+20d")
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1"));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        statuses(&report),
+        ["housekeeping-not-rotating"],
+        "{report:#}"
+    );
+    let message = report["targets"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cert_busy is true") && message.contains("in ERROR"),
+        "{message}"
+    );
+
+    // A value Octavia cannot read is named, with its file and line.
+    let bad = work.path().join("bad.conf");
+    std::fs::write(&bad, "[house_keeping]\ncert_expiry_buffer = 14d\n").unwrap();
+    let out = run(octavia_pki()
+        .args(["probe", "--timeout", "5"])
+        .args(os(&[&"--config-file", &wide, &"--config-file", &bad]))
+        .arg(&target));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 2: [house_keeping] cert_expiry_buffer is not an integer")
+            && stderr.contains("rotates no amphora certificate"),
+        "{stderr}"
+    );
 }

@@ -3,7 +3,7 @@
 //! `octavia-client-certs` (with `tls-combined.pem`, key first), mounted as
 //! `server/` and `client/`.
 
-use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{Housekeeping, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -35,4 +35,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::Unencrypted,
     put_in_use: PutInUse::KubectlApply,
+    housekeeping: Housekeeping::HelmDeployment,
 };

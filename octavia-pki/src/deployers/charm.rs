@@ -3,7 +3,7 @@
 //! to `/etc/octavia/certs`; the passphrase the option
 //! `lb-mgmt-issuing-ca-key-passphrase`, written into octavia.conf as it is.
 
-use super::{FreshPassphrase, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{Housekeeping, FreshPassphrase, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -34,4 +34,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::CharmOption,
     put_in_use: PutInUse::JujuConfig,
+    housekeeping: Housekeeping::CharmService,
 };

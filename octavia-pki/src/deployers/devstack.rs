@@ -1,7 +1,7 @@
 //! devstack's Octavia plugin: the gate script's files in
 //! `/etc/octavia/certs`, the keys under `private/`.
 
-use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{Housekeeping, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -35,4 +35,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::GateScript,
     put_in_use: PutInUse::RestartServices,
+    housekeeping: Housekeeping::Devstack,
 };

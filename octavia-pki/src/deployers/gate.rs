@@ -3,7 +3,7 @@
 //! intermediate, the controllers trust `server_ca-chain.cert.pem`; the
 //! passphrase `not-secure-passphrase`. Read, never written.
 
-use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse};
+use super::{Housekeeping, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse};
 use crate::bundle::BundleOrder;
 
 pub(super) const DEPLOYER: Deployer = Deployer {
@@ -27,4 +27,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     writes: None,
     passphrase: PassphraseFrom::GateScript,
     put_in_use: PutInUse::RestartServices,
+    housekeeping: Housekeeping::Devstack,
 };

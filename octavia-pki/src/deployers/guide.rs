@@ -2,7 +2,7 @@
 //! by the names alone; name it), the bundle key first, octavia.conf's
 //! options written by hand (`octavia-pki.conf`, [`crate::conf_snippet`]).
 
-use super::{FreshPassphrase, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{Housekeeping, FreshPassphrase, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -31,4 +31,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::OctaviaConf,
     put_in_use: PutInUse::RestartServices,
+    housekeeping: Housekeeping::SystemdService,
 };

@@ -4,7 +4,7 @@
 //! `kolla-ansible octavia-certificates`; the passphrase `octavia_ca_password`
 //! in passwords.yml.
 
-use super::{
+use super::{Housekeeping, 
     DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults,
 };
 use crate::bundle::BundleOrder;
@@ -43,4 +43,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::KollaPasswords,
     put_in_use: PutInUse::KollaReconfigure,
+    housekeeping: Housekeeping::KollaContainer,
 };

@@ -1,7 +1,7 @@
 //! kolla-ansible Pike to Train: one CA for both roles (Octavia's default
 //! `client_ca` is `ca_certificate`), in `/etc/kolla/config/octavia`.
 
-use super::{
+use super::{Housekeeping, 
     DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults,
 };
 use crate::bundle::BundleOrder;
@@ -35,4 +35,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::KollaPasswords,
     put_in_use: PutInUse::KollaReconfigure,
+    housekeeping: Housekeeping::KollaContainer,
 };

@@ -147,6 +147,9 @@ pub struct Deployer {
     pub passphrase: PassphraseFrom,
     /// How a changed set is put in use.
     pub put_in_use: PutInUse,
+    /// Where Octavia's housekeeping (which rotates amphora certificates)
+    /// runs, and how its operators look at it.
+    pub housekeeping: Housekeeping,
 }
 
 /// The form a deployer takes a set in.
@@ -219,6 +222,109 @@ pub enum PutInUse {
     KubectlApply,
     /// Run OpenStack-Ansible's Octavia playbook (its role installs the files).
     OsaPlaybook,
+}
+
+/// Where a deployer runs Octavia's housekeeping service, which rotates the
+/// amphorae's certificates ([`crate::housekeeping`]), and how its operators
+/// see whether it runs and read its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Housekeeping {
+    /// kolla-ansible's `octavia_housekeeping` container, logging to
+    /// `/var/log/kolla/octavia/octavia-housekeeping.log` in it.
+    KollaContainer,
+    /// OpenStack-Ansible's `octavia-housekeeping` systemd service in the
+    /// `octavia_server` container, logging to the journal.
+    OsaService,
+    /// The charm's unit's `octavia-housekeeping` service (Ubuntu's package),
+    /// logging to `/var/log/octavia/octavia-housekeeping.log`.
+    CharmService,
+    /// openstack-helm's chart's Deployment `octavia-housekeeping` (namespace
+    /// `openstack`), which Atmosphere and Genestack deploy too.
+    HelmDeployment,
+    /// RHOSO's DaemonSet `octavia-housekeeping` (namespace `openstack`), of
+    /// its `OctaviaAmphoraController` with role housekeeping.
+    RhosoDaemonSet,
+    /// devstack's `o-hk` (systemd unit `devstack@o-hk`).
+    Devstack,
+    /// A distribution's package: systemd unit `octavia-housekeeping`.
+    SystemdService,
+}
+
+impl Housekeeping {
+    /// The service, in the deployer's words.
+    pub fn service(self) -> &'static str {
+        match self {
+            Self::KollaContainer => {
+                "the octavia_housekeeping container on the hosts of the octavia-housekeeping group"
+            }
+            Self::OsaService => {
+                "the octavia-housekeeping service in the octavia_server container of the hosts \
+                 of the octavia_housekeeping group"
+            }
+            Self::CharmService => "the octavia-housekeeping service of each octavia unit",
+            Self::HelmDeployment => {
+                "the pods of the octavia-housekeeping Deployment (namespace openstack)"
+            }
+            Self::RhosoDaemonSet => {
+                "the pods of the octavia-housekeeping DaemonSet (namespace openstack; \
+                 OctaviaAmphoraController octavia-housekeeping)"
+            }
+            Self::Devstack => "devstack's o-hk service (devstack@o-hk)",
+            Self::SystemdService => "the octavia-housekeeping service on each controller",
+        }
+    }
+
+    /// The deployer's own commands, one per line, that show whether the
+    /// service runs, then its log's lines about certificate rotation
+    /// ([`crate::housekeeping::LOG_STARTED`] once it starts,
+    /// [`crate::housekeeping::LOG_ROTATION`] in the start and the end of
+    /// each amphora's rotation).
+    pub fn look(self) -> [String; 2] {
+        let grep = format!(
+            "grep -e '{}' -e '{}'",
+            crate::housekeeping::LOG_STARTED,
+            crate::housekeeping::LOG_ROTATION
+        );
+        let in_osa_container = "lxc-attach -n \"$(lxc-ls -1 | grep octavia_server)\" --";
+        match self {
+            Self::KollaContainer => [
+                "docker ps -a --filter name=octavia_housekeeping".to_owned(),
+                format!(
+                    "docker exec octavia_housekeeping {grep} \
+                     /var/log/kolla/octavia/octavia-housekeeping.log"
+                ),
+            ],
+            Self::OsaService => [
+                format!("{in_osa_container} systemctl status octavia-housekeeping"),
+                format!("{in_osa_container} journalctl -u octavia-housekeeping | {grep}"),
+            ],
+            Self::CharmService => [
+                "juju ssh octavia/leader -- sudo systemctl status octavia-housekeeping".to_owned(),
+                format!(
+                    "juju ssh octavia/leader -- sudo {grep} /var/log/octavia/octavia-housekeeping.log"
+                ),
+            ],
+            Self::HelmDeployment => [
+                "kubectl -n openstack get pods -l application=octavia,component=housekeeping"
+                    .to_owned(),
+                format!("kubectl -n openstack logs deployment/octavia-housekeeping | {grep}"),
+            ],
+            Self::RhosoDaemonSet => [
+                "oc -n openstack get daemonset octavia-housekeeping".to_owned(),
+                format!("oc -n openstack logs daemonset/octavia-housekeeping | {grep}"),
+            ],
+            Self::Devstack => [
+                "sudo systemctl status devstack@o-hk".to_owned(),
+                format!("sudo journalctl -u devstack@o-hk | {grep}"),
+            ],
+            Self::SystemdService => [
+                "systemctl status octavia-housekeeping".to_owned(),
+                format!("journalctl -u octavia-housekeeping | {grep}"),
+            ],
+        }
+    }
 }
 
 /// What this crate writes for a deployer by default (the deployed files in
@@ -455,6 +561,27 @@ mod tests {
                 deployer.id
             );
         }
+    }
+
+    #[test]
+    fn every_deployer_says_where_housekeeping_runs_and_how_to_read_its_rotation_lines() {
+        for deployer in ALL {
+            let h = deployer.housekeeping;
+            assert!(h.service().contains("housekeeping") || h.service().contains("o-hk"));
+            let [status, log] = h.look();
+            assert!(!status.is_empty(), "{}", deployer.id);
+            assert!(
+                log.contains(crate::housekeeping::LOG_STARTED)
+                    && log.contains(crate::housekeeping::LOG_ROTATION),
+                "{}: {log}",
+                deployer.id
+            );
+        }
+        assert_eq!(
+            Layout::Kolla.owner().housekeeping,
+            Housekeeping::KollaContainer
+        );
+        assert_eq!(OPENSTACK_HELM.housekeeping, Housekeeping::HelmDeployment);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! file names as keys, mounted as devstack lays the files out; the CA key
 //! encrypted, its passphrase in the chart's values.
 
-use super::{Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
+use super::{Housekeeping, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
@@ -28,4 +28,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::HelmValues,
     put_in_use: PutInUse::KubectlApply,
+    housekeeping: Housekeeping::HelmDeployment,
 };

@@ -3,7 +3,7 @@
 //! tree (`/etc/openstack_deploy/pki`, [`crate::osa_tree`]); the passphrase
 //! `octavia_ca_private_key_passphrase` in `user_secrets.yml`.
 
-use super::{Names, 
+use super::{Housekeeping, Names, 
     DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults,
 };
 use crate::bundle::BundleOrder;
@@ -55,4 +55,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     }),
     passphrase: PassphraseFrom::OsaSecrets,
     put_in_use: PutInUse::OsaPlaybook,
+    housekeeping: Housekeeping::OsaService,
 };

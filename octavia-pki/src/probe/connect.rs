@@ -42,6 +42,7 @@ pub(super) struct Shared {
     pub(super) warn_days: u32,
     pub(super) anonymous_check: bool,
     pub(super) history: Vec<crate::history::HistoryEntry>,
+    pub(super) rotation: crate::housekeeping::CertRotation,
 }
 
 /// How one connection ended.
@@ -513,7 +514,7 @@ fn judge(shared: &Shared, target: &Target, connection: Connection, report: &mut 
     };
     report.tls_version = tls_version;
     if let Some(leaf) = seen.chain.first() {
-        report.certificate = Some(describe(leaf, shared.now));
+        report.certificate = Some(describe(leaf, shared));
         report.issuer_index = shared.anchors.iter().position(|ca| x509::issued(leaf, ca));
         if let Some(believed) = target.record.cert_expiration {
             report.serves_database_certificate =
@@ -533,14 +534,24 @@ fn judge(shared: &Shared, target: &Target, connection: Connection, report: &mut 
             report.api_version = Some(version);
             let leaf = &seen.chain[0];
             let left = leaf.not_after() - shared.now;
+            let missed = shared.rotation.missed(leaf, shared.now);
             if left < time::Duration::days(i64::from(shared.warn_days)) {
+                let mut message = format!(
+                    "the certificate expires {}, on {}",
+                    crate::text::in_days(left),
+                    leaf.not_after().date()
+                );
+                if let Some(due) = missed {
+                    message.push_str(&format!(
+                        "; housekeeping should have rotated it on {}",
+                        due.date()
+                    ));
+                }
+                report.set(status::AMPHORA_CERT_EXPIRING, message);
+            } else if let Some(due) = missed {
                 report.set(
-                    status::AMPHORA_CERT_EXPIRING,
-                    format!(
-                        "the certificate expires {}, on {}",
-                        crate::text::in_days(left),
-                        leaf.not_after().date()
-                    ),
+                    status::HOUSEKEEPING_NOT_ROTATING,
+                    not_rotated(leaf, due, shared.now, &target.record),
                 );
             } else if report.serves_database_certificate == Some(false) {
                 let believed = target.record.cert_expiration.map(|t| t.date());
@@ -557,6 +568,36 @@ fn judge(shared: &Shared, target: &Target, connection: Connection, report: &mut 
             }
         }
     }
+}
+
+/// Why housekeeping's rotation of `leaf`, due at `due`, is missed, with
+/// what the amphora list says of it.
+fn not_rotated(
+    leaf: &Certificate,
+    due: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+    record: &super::target::Record,
+) -> String {
+    let mut message = format!(
+        "housekeeping has not rotated the certificate: due since {} ({}, [house_keeping] \
+         cert_expiry_buffer before it expires on {}); it expires {}",
+        due.date(),
+        crate::text::in_days(due - now),
+        leaf.not_after().date(),
+        crate::text::in_days(leaf.not_after() - now)
+    );
+    if record.cert_busy == Some(true) {
+        message.push_str(
+            "; the database's cert_busy is true: housekeeping took it and the rotation failed, \
+             and it never takes it again",
+        );
+    }
+    if let Some(status) = &record.status
+        && status == "ERROR"
+    {
+        message.push_str("; the amphora is in ERROR (a failed rotation leaves it so)");
+    }
+    message
 }
 
 /// The status and message of the controllers' refusal of `leaf`.
@@ -624,7 +665,8 @@ fn ip(bytes: &[u8]) -> Option<String> {
     }
 }
 
-fn describe(leaf: &Certificate, now: time::OffsetDateTime) -> AmphoraCertificate {
+fn describe(leaf: &Certificate, shared: &Shared) -> AmphoraCertificate {
+    let now = shared.now;
     let parsed = leaf.parsed();
     let cn = parsed
         .subject()
@@ -639,6 +681,11 @@ fn describe(leaf: &Certificate, now: time::OffsetDateTime) -> AmphoraCertificate
         serial: parsed.raw_serial_as_string(),
         not_after: leaf.not_after_rfc3339(),
         days_left: (leaf.not_after() - now).whole_days(),
+        rotation_due: shared
+            .rotation
+            .due(leaf)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
     }
 }
 
@@ -687,6 +734,34 @@ mod tests {
         };
         assert_eq!(anonymity(timeout(Some("TLSv1.3"))), Anonymous::Silent);
         assert_eq!(anonymity(timeout(None)), Anonymous::Unknown);
+    }
+
+    #[test]
+    fn a_missed_rotation_says_when_it_was_due_and_what_the_list_says() {
+        let issued = time::macros::datetime!(2026-11-01 00:00 UTC);
+        let leaf = crate::test_support::leaf_valid(issued, issued + time::Duration::days(30));
+        let now = issued + time::Duration::days(20);
+        let due = crate::housekeeping::CertRotation::default().due(&leaf);
+        let quiet = super::super::target::Record::default();
+        let said = not_rotated(&leaf, due, now, &quiet);
+        assert_eq!(
+            said,
+            "housekeeping has not rotated the certificate: due since 2026-11-17 (4 days ago, \
+             [house_keeping] cert_expiry_buffer before it expires on 2026-12-01); it expires in 10 days"
+        );
+        let failed = super::super::target::Record {
+            status: Some("ERROR".into()),
+            cert_busy: Some(true),
+            ..Default::default()
+        };
+        let said = not_rotated(&leaf, due, now, &failed);
+        assert!(
+            said.ends_with(
+                "; the database's cert_busy is true: housekeeping took it and the rotation failed, \
+                 and it never takes it again; the amphora is in ERROR (a failed rotation leaves it so)"
+            ),
+            "{said}"
+        );
     }
 
     #[test]

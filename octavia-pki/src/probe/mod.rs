@@ -41,14 +41,15 @@ use time::OffsetDateTime;
 use crate::bundle::ClientBundle;
 use crate::cert::Certificate;
 use crate::codes::Severity;
-use crate::deployers::Layout;
+use crate::deployers::{Deployer, Layout};
 use crate::error::{Error, Result};
+use crate::housekeeping::CertRotation;
 use crate::model::{read_bundle, read_certificates};
 use crate::sources::{Role, Sources};
 use crate::x509::Purpose;
 use crate::x509::tls::{OpenSslVerifier, client_certificate, presented, provider};
 pub use fds::{Concurrency, RESERVED_FDS, concurrency};
-pub use report::{AmphoraCertificate, AmphoraReport, Anonymous, ProbeReport};
+pub use report::{AmphoraCertificate, AmphoraReport, Anonymous, HousekeepingReport, ProbeReport};
 pub use target::{
     AGENT_PORT, AmphoraList, AmphoraTargets, Record, Target, TargetError, read_amphora_json,
     targets_from_amphora_json,
@@ -79,6 +80,10 @@ pub struct ProbeOptions {
     /// The work directory's history ([`crate::history`]): amphorae created
     /// before a client CA change are flagged with their deadline.
     pub history: Vec<crate::history::HistoryEntry>,
+    /// How housekeeping rotates amphora certificates (octavia.conf's
+    /// options, or Octavia's defaults): a certificate it should have
+    /// replaced gets [`crate::codes::probe::HOUSEKEEPING_NOT_ROTATING`].
+    pub rotation: CertRotation,
 }
 
 impl Default for ProbeOptions {
@@ -90,6 +95,7 @@ impl Default for ProbeOptions {
             anonymous_check: true,
             now: None,
             history: Vec::new(),
+            rotation: CertRotation::default(),
         }
     }
 }
@@ -100,6 +106,8 @@ pub struct ControllerIdentity {
     pub dir: PathBuf,
     /// Its layout.
     pub layout: Layout,
+    /// Whose set it is ([`Sources::deployer`]): the words for its services.
+    pub deployer: &'static Deployer,
     bundle: ClientBundle,
     server_ca: Vec<Certificate>,
 }
@@ -127,6 +135,7 @@ impl ControllerIdentity {
         Ok(Self {
             dir: sources.dir.clone(),
             layout: sources.layout,
+            deployer: sources.deployer(),
             bundle: read_bundle(sources.path(Role::ClientCert), vault)?,
             server_ca: read_certificates(sources.path(Role::ServerCa), vault)?,
         })
@@ -140,6 +149,11 @@ impl ControllerIdentity {
     /// The trust anchors: every certificate of the server CA file.
     pub fn server_ca(&self) -> &[Certificate] {
         &self.server_ca
+    }
+
+    /// Housekeeping as the set's deployer runs it, rotating by `rotation`.
+    pub fn housekeeping(&self, rotation: &CertRotation) -> HousekeepingReport {
+        HousekeepingReport::new(rotation.clone(), self.deployer)
     }
 }
 
@@ -185,6 +199,7 @@ pub fn probe_with_progress(
     )?;
     Ok(ProbeReport {
         dir: identity.dir.clone(),
+        housekeeping: Some(identity.housekeeping(&options.rotation)),
         targets: reports,
         summary: tally.summary,
     })
@@ -386,6 +401,7 @@ fn shared(identity: &ControllerIdentity, options: &ProbeOptions) -> Result<conne
         warn_days: options.warn_days,
         anonymous_check: options.anonymous_check,
         history: options.history.clone(),
+        rotation: options.rotation.clone(),
     })
 }
 
@@ -402,6 +418,7 @@ mod tests {
         refused.set(crate::codes::probe::CONNECT_REFUSED, "refused".into());
         let report = ProbeReport {
             dir: PathBuf::from("/etc/kolla/config/octavia"),
+            housekeeping: None,
             targets: vec![AmphoraReport::new(&target), refused],
             summary: BTreeMap::from([("ok".to_owned(), 1), ("connect-refused".to_owned(), 1)]),
         };

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::target::{Record, Target};
 use crate::codes::{Code, Severity};
+use crate::deployers::Deployer;
 use crate::error::Result;
+use crate::housekeeping::CertRotation;
 
 /// Whether the agent let in a connection without a client certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -44,6 +46,38 @@ pub struct AmphoraCertificate {
     pub not_after: String,
     /// Whole days until then (negative once expired).
     pub days_left: i64,
+    /// When housekeeping takes it for rotation (RFC 3339): `[house_keeping]
+    /// cert_expiry_buffer` before it expires ([`crate::housekeeping::CertRotation::due`]).
+    #[serde(default)]
+    pub rotation_due: String,
+}
+
+/// Housekeeping, which rotates the amphorae's certificates: the options the
+/// probe judged them by, and where the set's deployer runs it.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct HousekeepingReport {
+    /// The options it rotates by, read from octavia.conf or Octavia's defaults.
+    pub rotation: CertRotation,
+    /// The deployer of the set (`kolla`), whose words follow.
+    pub deployer: String,
+    /// Where housekeeping runs, in the deployer's words.
+    pub service: String,
+    /// The deployer's commands that show whether it runs, then the lines of
+    /// its log about certificate rotation.
+    pub look: Vec<String>,
+}
+
+impl HousekeepingReport {
+    /// `rotation` as `deployer` runs it.
+    pub fn new(rotation: CertRotation, deployer: &Deployer) -> Self {
+        Self {
+            rotation,
+            deployer: deployer.id.to_owned(),
+            service: deployer.housekeeping.service().to_owned(),
+            look: deployer.housekeeping.look().to_vec(),
+        }
+    }
 }
 
 /// What one amphora answered.
@@ -119,6 +153,10 @@ impl AmphoraReport {
 pub struct ProbeReport {
     /// The directory the controllers' identity came from.
     pub dir: PathBuf,
+    /// Housekeeping, as the certificates were judged by it (absent from
+    /// reports written before it was).
+    #[serde(default)]
+    pub housekeeping: Option<HousekeepingReport>,
     /// One report per target, in the order given.
     pub targets: Vec<AmphoraReport>,
     /// How many amphorae got each status.

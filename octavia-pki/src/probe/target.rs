@@ -63,6 +63,11 @@ pub struct Record {
     )]
     #[schemars(with = "Option<String>")]
     pub created_at: Option<OffsetDateTime>,
+    /// `cert_busy`: housekeeping has taken the amphora's certificate for
+    /// rotation; still true long after, the rotation failed and is never
+    /// retried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_busy: Option<bool>,
 }
 
 impl Record {
@@ -199,7 +204,7 @@ impl fmt::Display for Target {
 /// Reads the amphora list: a JSON array of amphorae, or one amphora object,
 /// as the openstack client prints them (`id`, `lb_network_ip`, and where
 /// present `status`, `role`, `loadbalancer_id`, `cert_expiration`,
-/// `created_at`). Every amphora gets `port`.
+/// `created_at`, `cert_busy`). Every amphora gets `port`.
 pub fn targets_from_amphora_json(text: &str, port: u16) -> Result<Vec<Target>, TargetError> {
     let mut targets = Vec::new();
     read_amphora_json(text.as_bytes(), port, &mut |t| {
@@ -475,6 +480,11 @@ fn amphora(item: &Value, port: u16) -> Result<Target, String> {
             loadbalancer_id: text("loadbalancer_id")?,
             cert_expiration: time("cert_expiration")?,
             created_at: time("created_at")?,
+            cert_busy: match object.get("cert_busy") {
+                None | Some(Value::Null) => None,
+                Some(Value::Bool(busy)) => Some(*busy),
+                Some(other) => return Err(format!("\"cert_busy\" is {other}, not true or false")),
+            },
         },
     })
 }
@@ -547,6 +557,8 @@ mod tests {
             "2026-12-20 10:00:00.0 +00:00:00"
         );
         assert!(targets[0].record.created_at.is_some());
+        assert_eq!(targets[0].record.cert_busy, Some(false));
+        assert_eq!(targets[1].record.cert_busy, None);
         assert_eq!(targets[1].address, None);
         let one =
             targets_from_amphora_json(r#"{"id": "a3", "lb_network_ip": "fd00::3"}"#, 1).unwrap();
@@ -565,6 +577,7 @@ mod tests {
             r#"[{"lb_network_ip": "1.2.3.4"}]"#,
             r#"[{"id": 5}]"#,
             r#"[{"id": "x", "cert_expiration": "soon"}]"#,
+            r#"[{"id": "x", "cert_busy": "no"}]"#,
         ] {
             assert!(targets_from_amphora_json(bad, 1).is_err(), "{bad:?} read");
         }
