@@ -216,7 +216,10 @@ impl PassphraseFrom {
                 "the heat parameter OctaviaCaKeyPassphrase (puppet: \
                  octavia::certificates::ca_private_key_passphrase)"
             }
-            Self::CreateCertificatesScript => "create_certificates.sh's passphrase, foobar",
+            Self::CreateCertificatesScript => {
+                "[certificates] ca_private_key_passphrase in octavia.conf (devstack's plugin sets \
+                 create_certificates.sh's foobar there)"
+            }
             Self::Unencrypted => "none: the CA key is deployed unencrypted",
         }
     }

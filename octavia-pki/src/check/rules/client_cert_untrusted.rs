@@ -20,21 +20,29 @@ fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
         s.iter().any(|ca| x509::issued(stuck, ca))
     });
     let why = if let Some(shared) = client_ca_is_the_server_cas_file(cx) {
-        let trusted: Vec<String> = anchors.iter().map(|a| format!("\"{}\"", a.subject())).collect();
+        let trusted: Vec<String> = anchors
+            .iter()
+            .map(|a| format!("\"{}\"", a.subject()))
+            .collect();
+        let file = if cx.files.named_by_options() {
+            cx.files.path(Role::ClientCa).display().to_string()
+        } else {
+            cx.files.name(Role::ClientCa)
+        };
         let mut why = format!(
-            "client_ca is the server CA's own file (the {shared} file, {}): the amphorae trust {} \
-             only, and \"{}\" was issued by \"{}\", another CA. Name the client CA's own file as \
-             [controller_worker] client_ca",
-            cx.files.name(Role::ClientCa),
+            "client_ca is the server CA's own file ({file}, which {shared} names too): the amphorae \
+             trust {} only, and \"{}\" was issued by \"{}\", another CA. Name the client CA's own \
+             file as [controller_worker] client_ca",
             trusted.join(", "),
             stuck.subject(),
             stuck.issuer(),
         );
         if cx.files.layout == Layout::Tripleo {
             why.push_str(&format!(
-                ": puppet-octavia writes client_ca = ca_certificate unless {} is set, and \
-                 TripleO's templates never set it; set it (with client_ca_data, in hieradata: \
-                 ExtraConfig) to the client CA's file",
+                ": puppet-octavia writes client_ca = ca_certificate unless {} is set, and TripleO's \
+                 templates never set it. Set it to a path of its own (/etc/octavia/certs/client_ca.pem) \
+                 with octavia::certificates::client_ca_data, the client CA's certificate, in the \
+                 overcloud's hieradata (ExtraConfig), and run `openstack overcloud deploy` again",
                 crate::deployers::tripleo::CLIENT_CA_PARAMETER
             ));
         }
@@ -104,7 +112,7 @@ mod tests {
             &RULE,
             "legacy-with-dual-ca-client",
             "client.pem",
-            "client_ca is the server CA's own file (the ca_certificate file, ca_01.pem)",
+            "client_ca is the server CA's own file (ca_01.pem, which ca_certificate names too)",
         );
         let legacy = hits(&RULE, &load("legacy-with-dual-ca-client"));
         assert!(!legacy[0].contains("octavia::certificates"), "{legacy:?}");
