@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints the SHA-256 fingerprint of each public key published in Octavia's
-# devstack pregenerated certificates (every sdist named below, from PyPI), with
-# where it comes from: the list in octavia-pki/src/check/rules/publicly_known_key.rs.
+# devstack pregenerated certificates (every sdist named below, from PyPI) and
+# puppet-openstack-integration's committed CI set, with where it comes from: the list in octavia-pki/src/check/rules/publicly_known_key.rs.
 #   bash scripts/published-keys.sh
 set -euo pipefail
+testdata=$(cd "$(dirname "$0")/../testdata" && pwd)
 python=$(bash "$(dirname "$0")/peers.sh")
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -15,3 +16,9 @@ for pem in octavia-*/devstack/pregenerated/certs/*.pem octavia-*/devstack/pregen
   fingerprint=$(openssl x509 -in "$pem" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1)
   echo "$fingerprint $pem"
 done | sort
+# puppet-openstack-integration's committed CI set (testdata/puppet-openstack-integration, its README names the
+# commit): the server CA and the client certificate, whose keys it committed (not the client CA's).
+for pem in "$testdata"/puppet-openstack-integration/{server_ca.cert.pem,client.cert-and-key.pem}; do
+  fingerprint=$(openssl x509 -in "$pem" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum | cut -d' ' -f1)
+  echo "$fingerprint ${pem#"$testdata"/}"
+done

@@ -9,11 +9,15 @@
 pub(crate) const CA_PASSPHRASES: &[(&str, &str)] = &[
     (
         "not-secure-passphrase",
-        "Octavia's gate scripts (bin/create_dual_intermediate_CA.sh), which devstack and openstack-helm deploy",
+        "Octavia's gate scripts (bin/create_dual_intermediate_CA.sh), which devstack and openstack-helm deploy, and puppet-openstack-integration's CI set",
     ),
     (
         "foobar",
-        "the Juju charm's README recipe and Octavia's devstack pregenerated CA key",
+        "the Juju charm's README recipe, Octavia's devstack pregenerated CA key and bin/create_certificates.sh (devstack before Train)",
+    ),
+    (
+        "upstreamci",
+        "TripleO's CI environments (tripleo-heat-templates' ci/environments/scenario010-*.yaml, OctaviaCaKeyPassphrase)",
     ),
     (
         SERVER_CERTS_KEY_PASSPHRASE_DEFAULT,

@@ -18,11 +18,23 @@
 #               CAs issuing a server CA "tls.crt" and a client tls-combined.pem (key first, then the chain).
 #   osa         OpenStack-Ansible's own role (../shared/peers/osa/run.sh; needs OSA_VENV), octavia.conf from
 #               os_octavia's template's certificate options.
+#   tripleo     TripleO's own tasks (testdata/tripleo-ansible: octavia_overcloud_config's certs_gen.yml, then
+#               octavia_controller_config's certificate.yml) run by tests/peers/tripleo.yml with the
+#               ansible-playbook of $OCTAVIA_PKI_KOLLA, the files under OUT/etc/octavia/certs (the controller's
+#               /var/lib/config-data/puppet-generated/octavia); octavia.conf as puppet-octavia's
+#               octavia::certificates writes it from TripleO's heat parameters (server_ca = ca_certificate,
+#               client_ca = ca_certificate: TripleO never sets octavia::certificates::client_ca).
+#   devstack-old devstack's plugin before Train (testdata/devstack-create-certificates): its own lines, `source
+#               create_certificates.sh` and its `iniset`s, run; client_ca at Octavia's default (ca_01.pem).
+#   puppet-ci   puppet-openstack-integration's committed files (testdata/puppet-openstack-integration) where its
+#               manifests/octavia.pp has puppet-octavia put them, with the octavia.conf puppet-octavia writes.
+# The kinds whose passphrase is not in a file the deployer keeps leave it in OUT/passphrase (directory mode).
 # OCTAVIA_PKI_SDIST names Octavia's unpacked sdist (scripts/peers.sh sdist). Passphrases this script chooses
 # are written to files and given to openssl as file: arguments, never on a command line.
 set -euo pipefail
 # This script's directory, before the cd below (a relative $0 would not resolve after it).
 here=$(cd "$(dirname "$0")" && pwd)
+testdata=$here/../../../testdata
 kind=$1
 out=$(realpath -m "$2")
 : "${OCTAVIA_PKI_SDIST:?set OCTAVIA_PKI_SDIST to the unpacked Octavia sdist: bash scripts/peers.sh sdist}"
@@ -188,6 +200,87 @@ case "$kind" in
     grep -E '^\[(certificates|haproxy_amphora|controller_worker)\]|^(ca_certificate|ca_private_key|server_ca|client_cert|client_ca) =' \
       "$peers/octavia.conf.j2" | sed "s#/etc/octavia/certs#$out/etc/octavia/certs#" > octavia.conf
     sed -i "s#^\(\[certificates\]\)\$#\1\nca_private_key_passphrase = $(cat osa.pass)#" octavia.conf
+    ;;
+  tripleo)
+    : "${OCTAVIA_PKI_KOLLA:?set OCTAVIA_PKI_KOLLA to the venv holding ansible-playbook: bash scripts/peers.sh kolla}"
+    # tripleo-ansible's tasks as they are, but for the openssl.cnf certs_gen.yml copies (RHEL's
+    # /etc/pki/tls/openssl.cnf; Debian's is /etc/ssl/openssl.cnf).
+    mkdir -p tasks
+    sed 's#/etc/pki/tls/openssl.cnf#/etc/ssl/openssl.cnf#' "$testdata/tripleo-ansible/certs_gen.yml" > tasks/certs_gen.yml
+    cp "$testdata/tripleo-ansible/certificate.yml" tasks/
+    head -c 24 /dev/urandom | base64 | tr -d '+/=' > passphrase
+    # octavia-files.yaml's variables, from TripleO's heat parameters' defaults (OctaviaCaCertFile...) and
+    # OctaviaCaKeyPassphrase; become is not needed as root (and there is no sudo here).
+    { echo "tasks_dir: $out/tasks"
+      echo "openssl_temp_dir: $out/work"
+      echo "octavia_confd_prefix: $out"
+      echo "ca_cert_path: /etc/octavia/certs/ca_01.pem"
+      echo "ca_private_key_path: /etc/octavia/certs/private/cakey.pem"
+      echo "client_cert_path: /etc/octavia/certs/client.pem"
+      echo "ca_passphrase: $(cat passphrase)"
+      echo "octavia_controller_config_hide_sensitive_logs: true"
+      echo "ansible_python_interpreter: $OCTAVIA_PKI_KOLLA/bin/python"
+      echo "ansible_become: false"; } > vars.yml
+    ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+      "$OCTAVIA_PKI_KOLLA/bin/ansible-playbook" -i localhost, -e @vars.yml "$here/tripleo.yml" > work.log 2>&1
+    c=$out/etc/octavia/certs
+    write_conf "$c/ca_01.pem" "$c/private/cakey.pem" "$(cat passphrase)" "$c/ca_01.pem" "$c/client.pem" "$c/ca_01.pem"
+    # OctaviaServerCertsKeyPassphrase: 32 characters, as the heat parameter requires.
+    iniset octavia.conf certificates server_certs_key_passphrase "$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
+    # An operator's own dual CAs given as OctaviaCaCert, OctaviaCaKey and OctaviaClientCert (the CA TripleO
+    # made as the server CA, a client CA of the operator's issuing the client certificate): puppet writes
+    # them under the same names and client_ca = ca_certificate (own-cas.conf). own-cas/.../client_ca.pem is
+    # where octavia::certificates::client_ca with client_ca_data would put the client CA.
+    o=$out/own-cas/etc/octavia/certs
+    mkdir -p "$o/private"
+    cp "$c/ca_01.pem" "$o/" && cp "$c/private/cakey.pem" "$o/private/"
+    (cd work && {
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout client-ca.key -subj "/CN=operator-client-ca" -days 3650 \
+        -addext keyUsage=critical,keyCertSign,cRLSign -out client-ca.pem
+      openssl req -newkey rsa:2048 -nodes -keyout own-client.key -subj "/CN=controller" -out own-client.csr
+      openssl x509 -req -in own-client.csr -CA client-ca.pem -CAkey client-ca.key -CAcreateserial -days 365 \
+        -extfile <(printf 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n') \
+        -out own-client.pem
+    } > /dev/null 2>>"$out/work.log")
+    cat work/own-client.pem work/own-client.key > "$o/client.pem"
+    cp work/client-ca.pem "$o/client_ca.pem"
+    { echo "[certificates]"
+      echo "ca_certificate = $o/ca_01.pem"
+      echo "ca_private_key = $o/private/cakey.pem"
+      echo "[haproxy_amphora]"
+      echo "server_ca = $o/ca_01.pem"
+      echo "client_cert = $o/client.pem"
+      echo "[controller_worker]"
+      echo "client_ca = $o/ca_01.pem"; } > own-cas.conf
+    ;;
+  devstack-old)
+    src=$testdata/devstack-create-certificates
+    mkdir -p work/bin work/etc/certificates
+    cp "$src/create_certificates.sh" work/bin/ && cp "$src/openssl.cnf" work/etc/certificates/
+    # devstack/plugin.sh's octavia_configure: its create_certificates.sh line and its iniset lines of the PKI.
+    # shellcheck disable=SC2034  # read by the plugin's lines
+    OCTAVIA_DIR=$out/work OCTAVIA_CERTS_DIR=$out/certs OCTAVIA_CONF=$out/octavia.conf
+    # shellcheck disable=SC2016  # the plugin's text, not an expansion
+    lines=$(grep -E 'source \$OCTAVIA_DIR/bin/create_certificates.sh|iniset \$OCTAVIA_CONF [a-z_]+ (ca_certificate|ca_private_key|ca_private_key_passphrase|client_ca|client_cert|server_ca|server_certs_key_passphrase) ' "$src/plugin.sh")
+    (eval "$lines") > work.log 2>&1
+    # [controller_worker] client_ca is left at Octavia's default, /etc/octavia/certs/ca_01.pem: on a devstack
+    # host (OCTAVIA_CERTS_DIR=/etc/octavia/certs) the same file.
+    iniset "$OCTAVIA_CONF" controller_worker client_ca "$OCTAVIA_CERTS_DIR/ca_01.pem"
+    echo foobar > passphrase
+    ;;
+  puppet-ci)
+    # manifests/octavia.pp: octavia::certificates with each file's *_data, which puppet writes to the path
+    # given (its file resources: mode 0640), and the options it writes.
+    c=$out/etc/octavia/certs
+    mkdir -p "$c"
+    for f in server_ca.cert.pem server_ca.key.pem client_ca.cert.pem client.cert-and-key.pem; do
+      install -m 0640 "$testdata/puppet-openstack-integration/$f" "$c/$f"
+    done
+    write_conf "$c/server_ca.cert.pem" "$c/server_ca.key.pem" not-secure-passphrase "$c/server_ca.cert.pem" \
+      "$c/client.cert-and-key.pem" "$c/client_ca.cert.pem"
+    # octavia::certificates' default server_certs_key_passphrase, which the manifest keeps.
+    iniset octavia.conf certificates server_certs_key_passphrase insecure-key-do-not-use-this-key
+    echo not-secure-passphrase > passphrase
     ;;
   *) echo "deployers.sh: unknown kind $kind" >&2; exit 2 ;;
 esac

@@ -1,7 +1,9 @@
 //! Every Octavia cloud, whoever deployed it: the sets other deployers' own
 //! code makes (`tests/peers/deployers.sh`: Octavia's gate scripts and
 //! devstack plugin, its certificate guide, the charm's recipe, a
-//! cert-manager-like set, OpenStack-Ansible's real role), each with the
+//! cert-manager-like set, OpenStack-Ansible's real role, TripleO's own
+//! tasks, devstack's plugin before Train, puppet-openstack-integration's
+//! committed set), each with the
 //! octavia.conf its deployer renders, and broken variants of each. For every
 //! case, `check --config-file` and `rehearse --config-file` must say what
 //! Octavia 16.1.0, 17.0.1, 18.0.0 and 19.0.0 do on the same octavia.conf
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::common::*;
 
 /// The deployers' sets `deployers.sh` makes.
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 10] = [
     "gate",
     "devstack",
     "single",
@@ -21,6 +23,9 @@ const KINDS: [&str; 7] = [
     "charm",
     "certmanager",
     "osa",
+    "tripleo",
+    "devstack-old",
+    "puppet-ci",
 ];
 
 /// Makes `kind`'s set in `out` with the deployer's own code.
@@ -34,7 +39,8 @@ pub(crate) fn make(kind: &str, out: &Path) {
         .arg(kind)
         .arg(out)
         .env("OCTAVIA_PKI_SDIST", sdist)
-        .env("OSA_VENV", kolla_venv());
+        .env("OSA_VENV", kolla_venv())
+        .env("OCTAVIA_PKI_KOLLA", kolla_venv());
     let out_log = out.join("work.log");
     let result = run(&mut cmd);
     assert!(
@@ -133,6 +139,15 @@ fn cases(kind: &str, dir: &Path) -> Vec<Case> {
             "bad-server-certs-key-passphrase",
             "[certificates]\nserver_certs_key_passphrase = too-short\n",
         ),
+        // puppet-octavia's client_ca when octavia::certificates::client_ca
+        // is unset: the issuing CA's file (on a dual-CA set, the client
+        // certificate is then untrusted).
+        variant(
+            dir,
+            kind,
+            "client-ca-is-the-server-ca",
+            &format!("[controller_worker]\nclient_ca = {ca_certificate}\n"),
+        ),
         // oslo.config substitutes another option's value (its default,
         // `local_cert_generator`) as the passphrase: not known here, reported.
         variant(
@@ -142,7 +157,46 @@ fn cases(kind: &str, dir: &Path) -> Vec<Case> {
             "[certificates]\nca_private_key_passphrase = $cert_generator\n",
         ),
     ]);
+    if kind == "tripleo" {
+        // An operator's own dual CAs under TripleO's names, client_ca as
+        // puppet writes it (the issuing CA's file); then with
+        // octavia::certificates::client_ca set to the client CA's file.
+        let own = dir.join("own-cas.conf");
+        cases.push(Case {
+            name: "tripleo/own-cas, client-ca-is-the-server-ca".to_owned(),
+            conf: vec![dir.join("octavia.conf"), own.clone()],
+        });
+        let mut fixed = variant(
+            dir,
+            kind,
+            "own-cas-with-client-ca-set",
+            &format!(
+                "[controller_worker]\nclient_ca = {}\n",
+                dir.join("own-cas/etc/octavia/certs/client_ca.pem")
+                    .display()
+            ),
+        );
+        fixed.conf.insert(1, own);
+        cases.push(fixed);
+    }
     cases
+}
+
+/// What a case's `client-cert-untrusted` must say (`None`: not reported):
+/// client_ca naming the server CA's own file on a set of two CAs, and, on
+/// TripleO's names, puppet-octavia's parameter to set.
+fn client_ca_words(case: &str) -> Option<&'static [&'static str]> {
+    const SAME_FILE: &str = "client_ca is the server CA's own file";
+    match case {
+        "tripleo/own-cas, client-ca-is-the-server-ca" => {
+            Some(&[SAME_FILE, "octavia::certificates::client_ca"])
+        }
+        c if c.ends_with("/client-ca-is-the-server-ca") => {
+            let one_ca = ["single", "tripleo", "devstack-old"];
+            (!one_ca.iter().any(|k| c.starts_with(&format!("{k}/")))).then_some(&[SAME_FILE][..])
+        }
+        _ => None,
+    }
 }
 
 /// The codes a variant must be reported with (on some deployer's set, on
@@ -260,6 +314,18 @@ fn check_and_rehearse_agree_with_every_release_on_every_deployers_set() {
             let octavia = verdict["ok"] == true;
             failing += usize::from(!octavia);
             let (check, rehearse, errors, codes) = ours(case, &release.version, *strict);
+            if let Some(words) = client_ca_words(&case.name)
+                && !words.iter().all(|w| {
+                    errors
+                        .split("; ")
+                        .any(|e| e.starts_with("\"client-cert-untrusted\"") && e.contains(w))
+                })
+            {
+                disagreements.push(format!(
+                    "{} on Octavia {}: client-cert-untrusted does not say {words:?}: {errors}",
+                    case.name, release.version
+                ));
+            }
             for (name, code) in VARIANT_CODES {
                 let named = case.name == *name || case.name.ends_with(&format!("/{name}"));
                 if named && codes.iter().any(|c| c == code) {
@@ -308,6 +374,20 @@ fn check_and_rehearse_agree_with_every_release_on_every_deployers_set() {
         ("charm", "certs", "charm", None),
         ("certmanager", "certs", "atmosphere", None),
         ("osa", "etc/octavia/certs", "osa", Some("osa.pass")),
+        (
+            "tripleo",
+            "etc/octavia/certs",
+            "tripleo",
+            Some("passphrase"),
+        ),
+        ("devstack-old", "certs", "devstack-old", Some("passphrase")),
+        // puppet-openstack-integration puts its files under kolla's names.
+        (
+            "puppet-ci",
+            "etc/octavia/certs",
+            "kolla",
+            Some("passphrase"),
+        ),
     ] {
         let dir = tmp.path().join(kind);
         let mut cmd = octavia_pki();
@@ -331,10 +411,46 @@ fn check_and_rehearse_agree_with_every_release_on_every_deployers_set() {
             "{kind}: the directory's verdict is not the conf's: {report}"
         );
     }
+    directories_of_octavias_default_names_are_read_whole(tmp.path());
     openstack_ansibles_own_tree_renewed_is_adopted(&tmp.path().join("osa"));
     expiry_and_probe_read_each_deployers_files(tmp.path());
     cert_manager_rekeying_a_ca_is_reported(&tmp.path().join("certmanager"));
     node_check_agrees_with_octavia_run_as_the_service_user(tmp.path());
+}
+
+/// TripleO's and devstack's older directories (Octavia's default names,
+/// the key under `private/`), by directory: no file reported missing, and a
+/// wrong passphrase reported as such, in the deployer's words.
+fn directories_of_octavias_default_names_are_read_whole(root: &Path) {
+    for (kind, certs, words) in [
+        ("tripleo", "etc/octavia/certs", "OctaviaCaKeyPassphrase"),
+        ("devstack-old", "certs", "create_certificates.sh"),
+    ] {
+        let dir = root.join(kind);
+        let wrong = dir.join("wrong.pass");
+        std::fs::write(&wrong, "not-the-passphrase\n").unwrap();
+        let report: serde_json::Value = serde_json::from_slice(
+            &run(octavia_pki()
+                .args(["check", "--format", "json"])
+                .arg(dir.join(certs))
+                .arg("--passphrase-file")
+                .arg(&wrong))
+            .stdout,
+        )
+        .unwrap();
+        let findings = report["findings"].as_array().unwrap();
+        assert!(
+            !findings.iter().any(|f| f["code"] == "missing-file"),
+            "{kind}: {report}"
+        );
+        let wrong_passphrase: Vec<&serde_json::Value> = findings
+            .iter()
+            .filter(|f| f["code"] == "wrong-passphrase")
+            .collect();
+        assert_eq!(wrong_passphrase.len(), 1, "{kind}: {report}");
+        let fix = wrong_passphrase[0]["fix"].as_str().unwrap_or_default();
+        assert!(fix.contains(words), "{kind}: {fix}");
+    }
 }
 
 /// The tree OpenStack-Ansible's own role made (its PKCS#1 keys, its
@@ -517,6 +633,11 @@ fn node_check_agrees_with_octavia_run_as_the_service_user(root: &Path) {
         ("charm", "certs/controller_ca.pem"),
         ("charm", "certs/controller_cert.pem"),
         ("osa", "etc/octavia/certs/client.pem"),
+        // puppet-octavia's file resources: octavia:octavia 0640.
+        ("puppet-ci", "etc/octavia/certs/server_ca.cert.pem"),
+        ("puppet-ci", "etc/octavia/certs/server_ca.key.pem"),
+        ("puppet-ci", "etc/octavia/certs/client_ca.cert.pem"),
+        ("puppet-ci", "etc/octavia/certs/client.cert-and-key.pem"),
     ] {
         chown(root.join(kind).join(file), None, Some(daemon_gid)).unwrap();
     }

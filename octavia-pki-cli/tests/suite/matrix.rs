@@ -234,6 +234,15 @@ const DEVSTACK_FILES: Roles = [
     "private/client.cert-and-key.pem",
     "client_ca.cert.pem",
 ];
+/// Octavia's default names: TripleO's (puppet-octavia's), and devstack's
+/// before Train.
+const TRIPLEO_FILES: Roles = [
+    "ca_01.pem",
+    "private/cakey.pem",
+    "ca_01.pem",
+    "client.pem",
+    "ca_01.pem",
+];
 /// Atmosphere's Secrets as mounted.
 const ATMOSPHERE_FILES: Roles = [
     "server/tls.crt",
@@ -665,6 +674,68 @@ fn gate_set() -> Set {
         deployer,
         generated: Vec::new(),
         variants: directory_variants(root, (&dir, "gate", GATE_FILES), &work, &pass, &conf),
+        tmp,
+    }
+}
+
+/// Octavia's default names, which the tool reads only (TripleO's, and
+/// devstack's before Train, which also has the client key its script left
+/// beside them): a set `generate --layout legacy` makes (one CA), its key
+/// moved under `private/`.
+fn default_names_set(name: &'static str) -> Set {
+    let deployer = Deployer {
+        name,
+        kolla: false,
+        two_cas: false,
+        written: false,
+        key_type: "rsa-2048",
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let pass = Pass::fresh(root);
+    let (legacy, work) = (root.join("legacy"), root.join("ca"));
+    generated(&[
+        &"generate",
+        &"--layout",
+        &"legacy",
+        &"--key-type",
+        &deployer.key_type,
+        &"--dir",
+        &legacy,
+        &"--work-dir",
+        &work,
+        &"--passphrase-file",
+        &pass.file,
+    ]);
+    let dir = root.join("certs");
+    copy_dir(&legacy, &dir);
+    std::fs::create_dir_all(dir.join("private")).unwrap();
+    std::fs::rename(dir.join("cakey.pem"), dir.join("private/cakey.pem")).unwrap();
+    let mut extra = Vec::new();
+    if name == "devstack-old" {
+        std::fs::copy(
+            work.join("client_ca/client.key.pem"),
+            dir.join("client.key"),
+        )
+        .unwrap();
+        extra.push("client.key");
+    }
+    let conf = octavia_conf(
+        &root.join("octavia.conf"),
+        &dir,
+        TRIPLEO_FILES,
+        Some(&pass.text),
+    );
+    let mut variants = directory_variants(root, (&dir, name, TRIPLEO_FILES), &work, &pass, &conf);
+    for variant in &mut variants {
+        for form in &mut variant.forms {
+            form.files.extend(&extra);
+        }
+    }
+    Set {
+        deployer,
+        generated: Vec::new(),
+        variants,
         tmp,
     }
 }
@@ -1460,4 +1531,14 @@ fn devstack() {
 #[test]
 fn gate() {
     verify(gate_set());
+}
+
+#[test]
+fn tripleo() {
+    verify(default_names_set("tripleo"));
+}
+
+#[test]
+fn devstack_old() {
+    verify(default_names_set("devstack-old"));
 }

@@ -93,6 +93,18 @@ pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
                  too."
             ),
         }),
+        // TripleO keeps an existing key as it is when the parameter changes.
+        c if c == codes::WRONG_PASSPHRASE
+            && d.passphrase == PassphraseFrom::TripleoHeat
+            && !known.from_conf =>
+        {
+            Some(format!(
+                "Set {passphrase} back to the passphrase the key was encrypted with and run \
+                 `openstack overcloud deploy` again with the same templates and environment files: \
+                 TripleO keeps an existing CA key as it is when the parameter changes. Or \
+                 re-encrypt the key with the new passphrase and give it as OctaviaCaKey."
+            ))
+        }
         c if c == codes::WRONG_PASSPHRASE && !kolla => Some(format!(
             "Set {passphrase} to the passphrase the key was encrypted with, or re-encrypt the key \
              with it."

@@ -230,7 +230,7 @@ super::finding_codes! {
         "The client certificate is not issued by the client CA the amphorae trust.",
         Some("amphora: unable to get local issuer certificate; controller: tlsv1 alert unknown ca"),
         "Issue the client certificate from the client CA (client_ca.cert.pem), or include missing intermediates in the bundle after the client certificate.",
-        "Amphorae receive the client CA at boot and accept only client certificates that chain to it. Typical causes: a certificate from another PKI, one signed by the server CA, a missing intermediate, or a dual-CA client certificate with the single-CA legacy layout.";
+        "Amphorae receive the client CA at boot and accept only client certificates that chain to it. Typical causes: a certificate from another PKI, one signed by the server CA, a missing intermediate, or a dual-CA client certificate with client_ca naming the server CA's own file: the single-CA legacy layout, or puppet-octavia (TripleO), which writes client_ca = ca_certificate unless octavia::certificates::client_ca is set.";
     FOREIGN_CERTIFICATE_TRUSTED = "foreign-certificate-trusted", Error,
         "A trust file (server_ca, client_ca) holds a certificate that is not the set's: whoever holds its key is trusted as an amphora, or as the controllers.",
         None,
@@ -312,10 +312,10 @@ super::finding_codes! {
         "Give the amphorae a client CA of its own: `octavia-pki rotate client-ca --staged` (no failover), then finish it once every amphora was replaced.",
         "LocalCertGenerator gives every amphora certificate clientAuth. When the issuing CA is also the client CA, each amphora's own certificate and key, which sit on a VM that handles tenant traffic, are accepted by every other amphora as a controller's: one compromised amphora commands them all. Octavia's single-CA gate script (\"Single CA mode is insecure, do not use this!\") deploys so, and the charm's README once wired the controller CA in as the issuing CA. Kolla's legacy layout has one CA by design and is not reported here.";
     PUBLICLY_KNOWN_KEY = "publicly-known-key", Error,
-        "A CA or client certificate holds a key published as test material (Octavia's devstack certificates).",
+        "A CA or client certificate holds a key published as test material (Octavia's devstack certificates, puppet-openstack-integration's CI set).",
         None,
         "Generate a set of your own (`octavia-pki generate`), deploy it, and fail every amphora over: amphorae booted with the published client CA accept anyone who downloads Octavia.",
-        "Octavia's repository ships pregenerated certificates and keys for devstack (devstack/pregenerated/certs: ca_01.pem, cakey.pem with the passphrase foobar, client.pem; later server_ca.cert.pem, client_ca.cert.pem, client.cert-and-key.pem, the same two keys). Guides suggest deploying them to get started. Whoever reads the repository then holds the CA key the amphorae trust and the controllers' client key: they can issue a certificate every amphora accepts, command the amphora agents and impersonate amphorae. Octavia works, so nothing else reports it.";
+        "Octavia's repository ships pregenerated certificates and keys for devstack (devstack/pregenerated/certs: ca_01.pem, cakey.pem with the passphrase foobar, client.pem; later server_ca.cert.pem, client_ca.cert.pem, client.cert-and-key.pem, the same two keys). Guides suggest deploying them to get started. puppet-openstack-integration commits the set its CI deploys with puppet-octavia (files/octavia-certs: the server CA key with the passphrase not-secure-passphrase, and the client certificate with its key). Whoever reads the repository then holds the CA key the amphorae trust and the controllers' client key: they can issue a certificate every amphora accepts, command the amphora agents and impersonate amphorae. Octavia works, so nothing else reports it.";
     CERT_MANAGER_ROTATES_CA_KEY = "cert-manager-rotates-ca-key", Warning,
         "cert-manager will re-issue a deployed CA with a new key (privateKey.rotationPolicy: Always, the default from cert-manager 1.18).",
         Some("after the renewal: certificate verify failed / tlsv1 alert unknown ca, on every amphora"),

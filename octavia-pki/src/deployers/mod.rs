@@ -102,6 +102,13 @@ registry! {
         Devstack => devstack,
         /// Atmosphere's cert-manager Secrets as mounted.
         Atmosphere => atmosphere,
+        /// TripleO (puppet-octavia): Octavia's default names in
+        /// `/etc/octavia/certs`, the key under `private/`, one CA for both roles.
+        Tripleo => tripleo,
+        /// devstack before Train (`bin/create_certificates.sh`): TripleO's
+        /// names, recognised by the client key the script leaves beside them.
+        #[serde(rename = "devstack-old")]
+        DevstackOld => devstack_old,
         /// Octavia's certificate guide, by hand: kolla's names (so never
         /// recognised by [`Layout::detect`]; name it), the bundle key first.
         Guide => guide,
@@ -186,6 +193,12 @@ pub enum PassphraseFrom {
     HelmValues,
     /// The gate script's and devstack's fixed passphrase (`not-secure-passphrase`).
     GateScript,
+    /// TripleO's heat parameter `OctaviaCaKeyPassphrase`, which puppet-octavia
+    /// writes from `octavia::certificates::ca_private_key_passphrase`.
+    TripleoHeat,
+    /// `bin/create_certificates.sh`'s fixed passphrase (`foobar`), which
+    /// devstack's plugin sets in octavia.conf.
+    CreateCertificatesScript,
     /// None: the key is deployed unencrypted (cert-manager).
     Unencrypted,
 }
@@ -202,6 +215,14 @@ impl PassphraseFrom {
                 "the chart's conf.octavia.certificates.ca_private_key_passphrase value"
             }
             Self::GateScript => "the gate script's not-secure-passphrase",
+            Self::TripleoHeat => {
+                "the heat parameter OctaviaCaKeyPassphrase (puppet: \
+                 octavia::certificates::ca_private_key_passphrase)"
+            }
+            Self::CreateCertificatesScript => {
+                "[certificates] ca_private_key_passphrase in octavia.conf (devstack's plugin sets \
+                 create_certificates.sh's foobar there)"
+            }
             Self::Unencrypted => "none: the CA key is deployed unencrypted",
         }
     }
@@ -222,6 +243,11 @@ pub enum PutInUse {
     KubectlApply,
     /// Run OpenStack-Ansible's Octavia playbook (its role installs the files).
     OsaPlaybook,
+    /// `openstack overcloud deploy` again with the stack's templates and
+    /// environment files, the set given as `OctaviaCaCert`, `OctaviaCaKey` and
+    /// `OctaviaClientCert` (TripleO's puppet writes the files, and the
+    /// containers restart).
+    OvercloudDeploy,
 }
 
 /// Where a deployer runs Octavia's housekeeping service, which rotates the
@@ -416,7 +442,8 @@ impl Layout {
         Self::ALL.iter().copied().filter(|l| l.owner().is_written())
     }
 
-    /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`, `guide`.
+    /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`,
+    /// `tripleo`, `devstack-old`, `guide`.
     pub const fn name(self) -> &'static str {
         self.owner().id
     }

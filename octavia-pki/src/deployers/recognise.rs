@@ -163,6 +163,19 @@ mod tests {
             "client.cert-and-key.pem",
         ]);
         assert_eq!(Layout::detect(partial.path()), Ok(Layout::Kolla));
+        // Octavia's default names are TripleO's; kolla's legacy layout, with
+        // the key beside the CA, stays kolla's; the client key
+        // create_certificates.sh leaves beside them says devstack's (Stein and
+        // before), its pregenerated copy too.
+        let tripleo = ["ca_01.pem", "private/cakey.pem", "client.pem"];
+        assert_eq!(
+            Layout::detect(dir_with(&tripleo).path()),
+            Ok(Layout::Tripleo)
+        );
+        let legacy = ["ca_01.pem", "cakey.pem", "client.pem"];
+        assert_eq!(Layout::detect(dir_with(&legacy).path()), Ok(Layout::Legacy));
+        let old = dir_with(&[&tripleo[..], &["client.key", "index.txt", "serial"]].concat());
+        assert_eq!(Layout::detect(old.path()), Ok(Layout::DevstackOld));
     }
 
     #[test]
@@ -176,6 +189,11 @@ mod tests {
         let mut files = Layout::Charm.files().0.map(|name| base.join(name));
         files[3] = std::path::Path::new("/elsewhere").join(Layout::Charm.files().0[3]);
         assert_eq!(Layout::named_by(&files), None);
+        // Named by octavia.conf, devstack's older set is told from TripleO's
+        // by the script's client key beside them.
+        let old = dir_with(&["ca_01.pem", "private/cakey.pem", "client.pem", "client.key"]);
+        let files = Layout::Tripleo.files().0.map(|name| old.path().join(name));
+        assert_eq!(Layout::named_by(&files), Some(Layout::DevstackOld));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 #[cfg(test)]
 use super::fixture::*;
 use super::{Applies, Context, Hit, Role, Rule, Set};
-use crate::x509;
 use crate::codes::check as codes;
+use crate::deployers::Layout;
+use crate::x509;
 
 pub(crate) const RULE: Rule = Rule {
     code: codes::CLIENT_CERT_UNTRUSTED,
@@ -18,7 +19,35 @@ fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
     let by_server_ca = set.server_certs.is_some_and(|s| {
         s.iter().any(|ca| x509::issued(stuck, ca))
     });
-    let why = if by_server_ca {
+    let why = if let Some(shared) = client_ca_is_the_server_cas_file(cx) {
+        let trusted: Vec<String> = anchors
+            .iter()
+            .map(|a| format!("\"{}\"", a.subject()))
+            .collect();
+        let file = if cx.files.named_by_options() {
+            cx.files.path(Role::ClientCa).display().to_string()
+        } else {
+            cx.files.name(Role::ClientCa)
+        };
+        let mut why = format!(
+            "client_ca is the server CA's own file ({file}, which {shared} names too): the amphorae \
+             trust {} only, and \"{}\" was issued by \"{}\", another CA. Name the client CA's own \
+             file as [controller_worker] client_ca",
+            trusted.join(", "),
+            stuck.subject(),
+            stuck.issuer(),
+        );
+        if cx.files.layout == Layout::Tripleo {
+            why.push_str(&format!(
+                ": puppet-octavia writes client_ca = ca_certificate unless {} is set, and TripleO's \
+                 templates never set it. Set it to a path of its own (/etc/octavia/certs/client_ca.pem) \
+                 with octavia::certificates::client_ca_data, the client CA's certificate, in the \
+                 overcloud's hieradata (ExtraConfig), and run `openstack overcloud deploy` again",
+                crate::deployers::tripleo::CLIENT_CA_PARAMETER
+            ));
+        }
+        why
+    } else if by_server_ca {
         format!(
             "\"{}\" was issued by the server CA, not the client CA",
             stuck.subject()
@@ -38,6 +67,14 @@ fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
         )
     };
     Some(Hit::new(Role::ClientCert, why))
+}
+
+/// The option whose file `client_ca` names too (`ca_certificate`,
+/// `server_ca`): what one CA for both roles is made of, and what
+/// puppet-octavia writes when its `client_ca` parameter is unset.
+fn client_ca_is_the_server_cas_file(cx: &Context<'_>) -> Option<&'static str> {
+    let shared = cx.files.first_reader(Role::ClientCa);
+    (shared != Role::ClientCa).then(|| shared.option().1)
 }
 
 #[cfg(test)]
@@ -67,5 +104,26 @@ mod tests {
         assert_quiet(&RULE, "good-rsa");
         assert_quiet(&RULE, "good-intermediates");
         assert_quiet(&RULE, "good-legacy");
+    }
+
+    #[test]
+    fn client_ca_that_is_the_server_cas_file_is_named_so_with_puppets_parameter_for_tripleo() {
+        assert_fires(
+            &RULE,
+            "legacy-with-dual-ca-client",
+            "client.pem",
+            "client_ca is the server CA's own file (ca_01.pem, which ca_certificate names too)",
+        );
+        let legacy = hits(&RULE, &load("legacy-with-dual-ca-client"));
+        assert!(!legacy[0].contains("octavia::certificates"), "{legacy:?}");
+        // The same files as TripleO's: puppet-octavia's parameter to set.
+        let mut tripleo = load("legacy-with-dual-ca-client");
+        tripleo.sources.layout = Layout::Tripleo;
+        let found = hits(&RULE, &tripleo);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("unless octavia::certificates::client_ca is set"),
+            "{found:?}"
+        );
     }
 }
