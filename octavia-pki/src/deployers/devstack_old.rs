@@ -12,7 +12,7 @@
 //! controllers never have. Read only: devstack makes a new set on every
 //! `stack.sh`.
 
-use super::{Deployer, Form, Layout, PassphraseFrom, PutInUse};
+use super::{Housekeeping, Deployer, Form, Layout, PassphraseFrom, PutInUse};
 use crate::bundle::BundleOrder;
 
 /// The file `create_certificates.sh` leaves beside the bundle, which says the
@@ -34,4 +34,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     writes: None,
     passphrase: PassphraseFrom::CreateCertificatesScript,
     put_in_use: PutInUse::RestartServices,
+    housekeeping: Housekeeping::Devstack,
 };

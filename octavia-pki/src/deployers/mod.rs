@@ -272,6 +272,10 @@ pub enum Housekeeping {
     /// RHOSO's DaemonSet `octavia-housekeeping` (namespace `openstack`), of
     /// its `OctaviaAmphoraController` with role housekeeping.
     RhosoDaemonSet,
+    /// TripleO's podman container `octavia_housekeeping` on the
+    /// controllers, logging to `/var/log/containers/octavia/housekeeping.log`
+    /// on the host.
+    TripleoContainer,
     /// devstack's `o-hk` (systemd unit `devstack@o-hk`).
     Devstack,
     /// A distribution's package: systemd unit `octavia-housekeeping`.
@@ -296,6 +300,9 @@ impl Housekeeping {
             Self::RhosoDaemonSet => {
                 "the pods of the octavia-housekeeping DaemonSet (namespace openstack; \
                  OctaviaAmphoraController octavia-housekeeping)"
+            }
+            Self::TripleoContainer => {
+                "the octavia_housekeeping container on the controllers (podman)"
             }
             Self::Devstack => "devstack's o-hk service (devstack@o-hk)",
             Self::SystemdService => "the octavia-housekeeping service on each controller",
@@ -340,6 +347,10 @@ impl Housekeeping {
             Self::RhosoDaemonSet => [
                 "oc -n openstack get daemonset octavia-housekeeping".to_owned(),
                 format!("oc -n openstack logs daemonset/octavia-housekeeping | {grep}"),
+            ],
+            Self::TripleoContainer => [
+                "sudo podman ps -a --filter name=octavia_housekeeping".to_owned(),
+                format!("sudo {grep} /var/log/containers/octavia/housekeeping.log"),
             ],
             Self::Devstack => [
                 "sudo systemctl status devstack@o-hk".to_owned(),

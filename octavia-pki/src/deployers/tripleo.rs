@@ -26,7 +26,7 @@
 //! `OctaviaCaCert`, `OctaviaCaKey` and `OctaviaClientCert` in an environment
 //! file and deploying again, not by files written in place.
 
-use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse};
+use super::{Housekeeping, DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse};
 use crate::bundle::BundleOrder;
 
 /// Octavia's own defaults (`[certificates] ca_certificate`...), which
@@ -58,4 +58,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     writes: None,
     passphrase: PassphraseFrom::TripleoHeat,
     put_in_use: PutInUse::OvercloudDeploy,
+    housekeeping: Housekeeping::TripleoContainer,
 };
