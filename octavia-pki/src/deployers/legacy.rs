@@ -34,5 +34,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::KollaPasswords,
+    secrets: None,
     put_in_use: PutInUse::KollaReconfigure,
 };

@@ -19,6 +19,7 @@
 //! Facts: `../shared/reference/octavia-deployers.md` in the repository.
 
 mod files;
+pub mod kubernetes;
 pub(crate) use kolla::WORK_DIR as KOLLA_WORK_DIR;
 mod recognise;
 pub mod work_dir;
@@ -102,6 +103,13 @@ registry! {
         Devstack => devstack,
         /// Atmosphere's cert-manager Secrets as mounted.
         Atmosphere => atmosphere,
+        /// Rackspace Genestack's Secret `octavia-certs` as its helm values
+        /// mount it (`private/client.key-and-cert.pem`, key first).
+        Genestack => genestack,
+        /// RHOSO 18's Secret `<name>-certs-secret`, mounted whole: kolla's
+        /// names, the bundle key first, and the client CA key beside them
+        /// (how [`Layout::detect`] tells it).
+        Rhoso => rhoso,
         /// Octavia's certificate guide, by hand: kolla's names (so never
         /// recognised by [`Layout::detect`]; name it), the bundle key first.
         Guide => guide,
@@ -145,6 +153,8 @@ pub struct Deployer {
     pub writes: Option<WriteDefaults>,
     /// Where its operators keep the CA key's passphrase.
     pub passphrase: PassphraseFrom,
+    /// Its Kubernetes Secrets, for a deployer whose form they are.
+    pub secrets: Option<&'static kubernetes::Secrets>,
     /// How a changed set is put in use.
     pub put_in_use: PutInUse,
 }
@@ -185,6 +195,12 @@ pub enum PassphraseFrom {
     GateScript,
     /// None: the key is deployed unencrypted (cert-manager).
     Unencrypted,
+    /// Genestack's Secret `octavia-certificates` (key `password`), which
+    /// its helm values template copies into the chart's conf.
+    GenestackSecret,
+    /// RHOSO's Secret `<name>-ca-passphrase` (key `server-ca-passphrase`),
+    /// which the operator renders into octavia.conf as it is.
+    RhosoSecret,
 }
 
 impl PassphraseFrom {
@@ -200,6 +216,14 @@ impl PassphraseFrom {
             }
             Self::GateScript => "the gate script's not-secure-passphrase",
             Self::Unencrypted => "none: the CA key is deployed unencrypted",
+            Self::GenestackSecret => {
+                "the Secret octavia-certificates's key password (which Genestack's helm values \
+                 copy into conf.octavia.certificates.ca_private_key_passphrase)"
+            }
+            Self::RhosoSecret => {
+                "the Secret <name>-ca-passphrase's key server-ca-passphrase (<name>: the Octavia \
+                 resource's, octavia by default), which the operator renders into octavia.conf"
+            }
         }
     }
 }
@@ -310,7 +334,8 @@ impl Layout {
         Self::ALL.iter().copied().filter(|l| l.owner().is_written())
     }
 
-    /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`, `guide`.
+    /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`,
+    /// `genestack`, `rhoso`, `guide`.
     pub const fn name(self) -> &'static str {
         self.owner().id
     }

@@ -54,5 +54,6 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::OsaSecrets,
+    secrets: None,
     put_in_use: PutInUse::OsaPlaybook,
 };
