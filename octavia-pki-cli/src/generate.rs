@@ -689,8 +689,12 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport
             );
         }
         Packing::Kubernetes { style, .. } => {
-            // RHOSO's document holds its passphrase Secret.
-            let with = if *style == K8sStyle::Rhoso {
+            // RHOSO's and Genestack's documents hold their passphrase Secret.
+            let with = if style
+                .deployer()
+                .secrets
+                .is_some_and(|s| s.passphrase.is_some())
+            {
                 String::new()
             } else {
                 passphrase_option(report)
@@ -709,7 +713,7 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport
             }
             if *style == K8sStyle::Genestack {
                 outln!(
-                    "Set the Secret octavia-certificates's key password to the CA key's passphrase ({}): \
+                    "The Secret octavia-certificates (key password) holds the CA key's passphrase ({}): \
                      Genestack's octavia_preconf role copies it into the helm values it writes \
                      (octavia_amphora_provider.yaml, conf.octavia.certificates.ca_private_key_passphrase), \
                      which mount octavia-certs under /etc/octavia/certs/ and /etc/octavia/certs/private/.",

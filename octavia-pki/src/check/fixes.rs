@@ -22,6 +22,9 @@ pub(crate) struct Known<'a> {
     pub(crate) name: Option<&'a str>,
     /// Whether the passphrase comes from octavia.conf (a set read through it).
     pub(crate) from_conf: bool,
+    /// Whether the finding is about the client certificate and its CA's
+    /// key is gone (`client-ca-key-lost`): renewing it is impossible.
+    pub(crate) renewal_impossible: bool,
 }
 
 /// Whether `deployer` is kolla-ansible's (whose words the catalogue has).
@@ -41,6 +44,12 @@ pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
     let kolla = is_kolla(d) && !known.from_conf;
     let file = known.path.map(shell_path).or(known.name.map(str::to_owned));
     let text = match code {
+        c if (c == codes::EXPIRING_SOON || c == codes::EXPIRED) && known.renewal_impossible => {
+            Some(format!(
+                "It cannot be renewed: its CA's key is gone (client-ca-key-lost). {}",
+                codes::CLIENT_CA_KEY_LOST.info().fix
+            ))
+        }
         c if c == codes::MISSING_FILE && !kolla => Some(match d.form {
             Form::CharmOptions => format!(
                 "Set the charm's option ({}) to the file's contents, base64-encoded (`juju config`), \

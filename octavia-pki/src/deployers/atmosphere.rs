@@ -31,6 +31,7 @@ const SECRETS: Secrets = Secrets {
     passphrase: None,
     client: "kubectl",
     restart: Restart::RolloutRestart(super::openstack_helm::WORKLOADS),
+    client_ca_key: None,
     namespace: "openstack",
 };
 

@@ -7,7 +7,9 @@
 //! `octavia-certificates` (key `password`), which the template copies into
 //! the chart's `conf.octavia.certificates.ca_private_key_passphrase`.
 
-use super::kubernetes::{K8sStyle, Mount, Restart, Secret, SecretName, Secrets};
+use super::kubernetes::{
+    K8sStyle, Mount, PassphraseSecret, Restart, Secret, SecretName, Secrets,
+};
 use super::{DeployedFiles, Deployer, Form, Layout, PassphraseFrom, PutInUse, WriteDefaults};
 use crate::bundle::BundleOrder;
 use crate::key::KeyType;
@@ -26,7 +28,12 @@ const SECRETS: Secrets = Secrets {
         other_keys: &[],
         tls_from: None,
     }],
-    passphrase: None,
+    // What the role encrypts the CA keys with; its helm values template
+    // copies it into the chart's conf.
+    passphrase: Some(PassphraseSecret {
+        name: SecretName::Fixed("octavia-certificates"),
+        key: "password",
+    }),
     client: "kubectl",
     // The openstack-helm chart's, which Genestack installs
     // (`bin/install-octavia.sh`).
@@ -36,6 +43,7 @@ const SECRETS: Secrets = Secrets {
         "deployment/octavia-housekeeping",
         "daemonset/octavia-health-manager",
     ]),
+    client_ca_key: None,
     namespace: "openstack",
 };
 

@@ -160,6 +160,9 @@ pub struct Secrets {
     pub client: &'static str,
     /// What restarts Octavia's pods once the Secrets changed.
     pub restart: Restart,
+    /// The key the deployer keeps the client CA's key under, beside the
+    /// files (RHOSO's `client_ca.key.pem`): a set without it has lost it.
+    pub client_ca_key: Option<&'static str>,
     /// The namespace its Secrets are in when a document names none.
     pub namespace: &'static str,
 }

@@ -35,6 +35,7 @@ const SECRETS: Secrets = Secrets {
     passphrase: None,
     client: "kubectl",
     restart: Restart::RolloutRestart(WORKLOADS),
+    client_ca_key: None,
     namespace: "openstack",
 };
 

@@ -44,6 +44,7 @@ const SECRETS: Secrets = Secrets {
     // The OctaviaAmphoraController DaemonSets (`<name>-worker`, ...): the
     // operator watches the certs Secret and rolls them when its hash changes.
     restart: Restart::ByOperator(&["-worker", "-healthmanager", "-housekeeping"]),
+    client_ca_key: Some(CLIENT_CA_KEY),
     namespace: "openstack",
 };
 
