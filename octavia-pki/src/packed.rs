@@ -297,13 +297,14 @@ fn charm_options(
 /// The Secrets of `style`'s deployer in `namespace` (named for `instance`),
 /// holding `files` (by their names in its layout), then its passphrase
 /// Secret holding `passphrase`, when the document had it (written back as
-/// it was: the CA key stays encrypted with it).
+/// it was: the CA key stays encrypted with it); `fresh`: a new set.
 fn secrets_manifest(
     namespace: &str,
     style: K8sStyle,
     instance: &str,
     files: &Files,
     passphrase: Option<&Passphrase>,
+    fresh: bool,
 ) -> Result<Zeroizing<String>> {
     let namespace = valid_namespace(namespace)?;
     let spec = secrets_of(style);
@@ -347,6 +348,12 @@ fn secrets_manifest(
             .iter()
             .filter_map(|(name, bytes)| Some((s.key_of(name)?, b64(bytes))))
             .collect();
+        // A new set (nothing unpacked) in the deployer's current format; a
+        // document read keeps its own (a GA-era RHOSO Secret stays one).
+        for (key, value) in s.written_keys.iter().filter(|_| fresh) {
+            keys.entry((*key).to_owned())
+                .or_insert_with(|| b64(value.as_bytes()));
+        }
         // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
         // client's, split from the combined file; the CA's, as deployed.
         if let Some(from) = s.tls_from {
@@ -452,7 +459,14 @@ pub(crate) fn pack_into(
             instance,
         } => rest.push(PlannedFile::secret(
             file.to_owned(),
-            secrets_manifest(namespace, *style, instance, &packed, passphrase)?,
+            secrets_manifest(
+                namespace,
+                *style,
+                instance,
+                &packed,
+                passphrase,
+                original.is_empty(),
+            )?,
         )),
     }
     Ok(Repacked { files: rest, links })

@@ -5,7 +5,7 @@ suite (octavia-pki-cli/tests/suite/forms.rs), which runs this script into a
 temporary directory at each run: the one-month certificates of RHOSO's
 GA-era Secrets would otherwise expire in the repository.
 
-  make-k8s-secrets.py OUT [--bits N]
+  make-k8s-secrets.py OUT [--bits N] [--genestack-passphrase TEXT]
 
 RHOSO 18, openstack-k8s-operators/octavia-operator 82a7a50,
 internal/octavia/amphora_certs.go (EnsureAmphoraCerts, generateKey,
@@ -77,7 +77,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 RHOSO_PASSPHRASE = b"rhoso-test-passphrase-0123"
-GENESTACK_PASSPHRASE = b"not-secure-passphrase"
+GENESTACK_PASSPHRASE = "not-secure-passphrase"
 
 
 def rsa_key(bits):
@@ -294,7 +294,7 @@ def rhoso(out, bits):
     )
 
 
-def genestack(out, bits):
+def genestack(out, bits, passphrase):
     def subject(cn, ou):
         return name(
             (NameOID.COUNTRY_NAME, "US"),
@@ -398,7 +398,7 @@ def genestack(out, bits):
     )
     data = {
         "server_ca.cert.pem": pem(server_ca),
-        "server_ca.key.pem": pkcs1(server_key, GENESTACK_PASSPHRASE),
+        "server_ca.key.pem": pkcs1(server_key, passphrase),
         "client_ca.cert.pem": pem(client_ca),
         "client.key-and-cert.pem": pkcs1(client_key) + pem(client),
     }
@@ -408,7 +408,7 @@ def genestack(out, bits):
             "---\n"
             + secret("octavia-certs", "openstack", data)
             + "---\n"
-            + secret("octavia-certificates", "openstack", {"password": GENESTACK_PASSPHRASE})
+            + secret("octavia-certificates", "openstack", {"password": passphrase})
         ).encode(),
     )
     mounted = os.path.join(out, "genestack-mounted")
@@ -420,17 +420,19 @@ def genestack(out, bits):
         ("client.key-and-cert.pem", "private/client.key-and-cert.pem"),
     ]:
         write(os.path.join(mounted, file), data[key], 0o644)
-    write(os.path.join(out, "genestack.pass"), GENESTACK_PASSPHRASE + b"\n")
+    write(os.path.join(out, "genestack.pass"), passphrase + b"\n")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--bits", type=int, default=4096)
+    # The role's octavia_key_passwd.
+    parser.add_argument("--genestack-passphrase", default=GENESTACK_PASSPHRASE)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rhoso(args.out, args.bits)
-    genestack(args.out, args.bits)
+    genestack(args.out, args.bits, args.genestack_passphrase.encode())
 
 
 if __name__ == "__main__":

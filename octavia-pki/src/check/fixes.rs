@@ -32,14 +32,38 @@ fn is_kolla(deployer: &Deployer) -> bool {
     deployer.passphrase == PassphraseFrom::KollaPasswords
 }
 
+/// Where `deployer`'s operators keep the passphrase, in their words: a
+/// passphrase Secret named after the resource the set's Secrets are (RHOSO's
+/// `<name>-ca-passphrase`) named for that resource when `name` (a file's
+/// name in reports: `Secret lb-certs-secret key ...`) says it.
+fn passphrase_words(deployer: &Deployer, name: Option<&str>) -> String {
+    let words = deployer.passphrase.words();
+    let Some(secrets) = deployer.secrets else {
+        return words.to_owned();
+    };
+    let instance = name
+        .and_then(|n| n.strip_prefix("Secret "))
+        .and_then(|n| n.split(' ').next())
+        .and_then(|secret| secrets.secret_named(secret))
+        .map(|(_, instance)| instance)
+        .filter(|i| !i.is_empty());
+    match (secrets.passphrase, instance) {
+        (Some(p), Some(instance)) => {
+            let default = p.name.for_instance("octavia");
+            words.replace(&default, &p.name.for_instance(&instance))
+        }
+        _ => words.to_owned(),
+    }
+}
+
 /// The fix of `code` for a finding about what `known` says.
 pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
     let catalogue = code.info().fix;
     let d = known.deployer;
     let passphrase = if known.from_conf {
-        PassphraseFrom::OctaviaConf.words()
+        PassphraseFrom::OctaviaConf.words().to_owned()
     } else {
-        d.passphrase.words()
+        passphrase_words(d, known.name)
     };
     let kolla = is_kolla(d) && !known.from_conf;
     let file = known.path.map(shell_path).or(known.name.map(str::to_owned));

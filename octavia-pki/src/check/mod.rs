@@ -498,7 +498,12 @@ impl Checker<'_> {
         let in_work_dir = self.sources.work_dir.as_deref().is_some_and(|w| {
             crate::fsio::exists(&w.join(crate::deployers::work_dir::CLIENT_CA_KEY))
         });
-        if in_work_dir || crate::fsio::exists(&self.sources.dir.join(key)) {
+        // The deployer's marker is its format that keeps the key.
+        let kept = [Some(key), deployer.marker]
+            .into_iter()
+            .flatten()
+            .any(|name| crate::fsio::exists(&self.sources.dir.join(name)));
+        if in_work_dir || kept {
             return;
         }
         let client = load

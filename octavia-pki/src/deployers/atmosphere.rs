@@ -18,6 +18,7 @@ const SECRETS: Secrets = Secrets {
             tls: true,
             mount: Mount::Whole("server"),
             other_keys: &[],
+            written_keys: &[],
             tls_from: None,
         },
         Secret {
@@ -25,6 +26,7 @@ const SECRETS: Secrets = Secrets {
             tls: true,
             mount: Mount::Whole("client"),
             other_keys: &["tls.crt", "tls.key"],
+            written_keys: &[],
             tls_from: Some("client/tls-combined.pem"),
         },
     ],

@@ -26,6 +26,7 @@ const SECRETS: Secrets = Secrets {
             ("client.key-and-cert.pem", "private/client.key-and-cert.pem"),
         ]),
         other_keys: &[],
+        written_keys: &[],
         tls_from: None,
     }],
     // What the role encrypts the CA keys with; its helm values template

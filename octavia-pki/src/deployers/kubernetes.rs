@@ -95,6 +95,9 @@ pub struct Secret {
     /// layout's roles (RHOSO's `client_ca.key.pem` and `version`): each
     /// counts for the Secret being this deployer's, and is kept.
     pub other_keys: &'static [&'static str],
+    /// Keys written with this value when the document has none (RHOSO's
+    /// `version`: the format of the Secret the operator writes today).
+    pub written_keys: &'static [(&'static str, &'static str)],
     /// The file (of the layout) a `kubernetes.io/tls` Secret's `tls.crt`
     /// and `tls.key` are split from when written (Atmosphere's client bundle).
     pub tls_from: Option<&'static str>,
@@ -161,7 +164,8 @@ pub struct Secrets {
     /// What restarts Octavia's pods once the Secrets changed.
     pub restart: Restart,
     /// The key the deployer keeps the client CA's key under, beside the
-    /// files (RHOSO's `client_ca.key.pem`): a set without it has lost it.
+    /// files (RHOSO's `client_ca.key.pem`): a set without it, and without
+    /// the deployer's marker (the format that keeps it), has lost it.
     pub client_ca_key: Option<&'static str>,
     /// The namespace its Secrets are in when a document names none.
     pub namespace: &'static str,

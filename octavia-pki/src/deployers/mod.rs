@@ -107,8 +107,8 @@ registry! {
         /// mount it (`private/client.key-and-cert.pem`, key first).
         Genestack => genestack,
         /// RHOSO 18's Secret `<name>-certs-secret`, mounted whole: kolla's
-        /// names, the bundle key first, and the client CA key beside them
-        /// (how [`Layout::detect`] tells it).
+        /// names, the bundle key first, and the Secret's `version` beside
+        /// them (how [`Layout::detect`] tells it).
         Rhoso => rhoso,
         /// Octavia's certificate guide, by hand: kolla's names (so never
         /// recognised by [`Layout::detect`]; name it), the bundle key first.
@@ -221,8 +221,8 @@ impl PassphraseFrom {
                  copy into conf.octavia.certificates.ca_private_key_passphrase)"
             }
             Self::RhosoSecret => {
-                "the Secret <name>-ca-passphrase's key server-ca-passphrase (<name>: the Octavia \
-                 resource's, octavia by default), which the operator renders into octavia.conf"
+                "the Secret octavia-ca-passphrase's key server-ca-passphrase (named after the \
+                 Octavia resource, octavia by default), which the operator renders into octavia.conf"
             }
         }
     }

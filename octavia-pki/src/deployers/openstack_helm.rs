@@ -30,6 +30,7 @@ const SECRETS: Secrets = Secrets {
             ("client.cert-and-key.pem", "private/client.cert-and-key.pem"),
         ]),
         other_keys: &[],
+        written_keys: &[],
         tls_from: None,
     }],
     passphrase: None,

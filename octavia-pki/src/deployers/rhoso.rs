@@ -19,12 +19,12 @@ use crate::bundle::BundleOrder;
 use crate::key::KeyType;
 
 /// The client CA's key, which the operator keeps in the Secret (and so in
-/// the pods' directory) since OSPRH-17062, and discarded before: its
-/// presence beside kolla's names says the directory is RHOSO's.
+/// the pods' directory) since OSPRH-17062, and discarded before.
 pub(crate) const CLIENT_CA_KEY: &str = "client_ca.key.pem";
 
 /// The Secret's format version the operator writes with the client CA key
-/// (`OctaviaCertSecretVersion`); GA-era Secrets have no `version`.
+/// (`OctaviaCertSecretVersion`, 2); GA-era Secrets have no `version`. Its
+/// presence beside kolla's names says the directory is RHOSO's.
 pub(crate) const VERSION_KEY: &str = "version";
 
 const SECRETS: Secrets = Secrets {
@@ -34,6 +34,7 @@ const SECRETS: Secrets = Secrets {
         tls: false,
         mount: Mount::Whole(""),
         other_keys: &[CLIENT_CA_KEY, VERSION_KEY],
+        written_keys: &[(VERSION_KEY, "2")],
         tls_from: None,
     }],
     passphrase: Some(PassphraseSecret {
@@ -53,9 +54,9 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     title: "RHOSO 18 (octavia-operator)",
     layout: Layout::Rhoso,
     files: super::kolla::DEPLOYER.files,
-    // kolla's names: told apart by the client CA key beside them.
+    // kolla's names: told apart by the Secret's version beside them.
     recognised: false,
-    marker: Some(CLIENT_CA_KEY),
+    marker: Some(VERSION_KEY),
     form: Form::KubernetesSecrets,
     bundle_order: BundleOrder::KeyFirst,
     ca_key_encrypted: true,
