@@ -29,17 +29,17 @@ pub struct Published {
 pub const GENERATE: Published = Published::new(
     "generate",
     "generate",
-    3,
+    4,
     body::<octavia_pki::GenerateReport<'static>>,
 );
 /// `check --format json`.
 pub const CHECK: Published =
-    Published::new("check", "check", 3, body::<octavia_pki::check::Report>);
+    Published::new("check", "check", 4, body::<octavia_pki::check::Report>);
 /// `rehearse --format json`.
 pub const REHEARSE: Published = Published::new(
     "rehearse",
     "rehearse",
-    2,
+    3,
     body::<octavia_pki::rehearse::Rehearsal>,
 );
 /// `expiry --format json`.

@@ -41,6 +41,7 @@ impl K8sStyle {
 /// A Secret's name: fixed, or the name of the resource that owns it
 /// followed by a suffix (RHOSO's `<name>-certs-secret`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecretName {
     /// Always this name.
     Fixed(&'static str),
@@ -73,6 +74,7 @@ impl SecretName {
 
 /// How a Secret's keys become files in the pods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Mount {
     /// The whole Secret as a directory (relative to the layout's; `""`: the
     /// layout's own): every key a file of its name.
@@ -84,6 +86,7 @@ pub enum Mount {
 
 /// One Secret of a deployer.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Secret {
     /// Its name.
     pub name: SecretName,
@@ -143,6 +146,7 @@ fn join(dir: &str, key: &str) -> String {
 /// A Secret holding the CA key's passphrase, which the deployer renders
 /// into octavia.conf as it is.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct PassphraseSecret {
     /// Its name.
     pub name: SecretName,
@@ -152,6 +156,7 @@ pub struct PassphraseSecret {
 
 /// A Kubernetes deployer's Secrets, and how its operators apply them.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Secrets {
     /// Its name among the styles.
     pub style: K8sStyle,
@@ -173,6 +178,7 @@ pub struct Secrets {
 
 /// How Octavia's pods take changed Secrets.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Restart {
     /// Rolled by hand: these workloads (`deployment/octavia-worker`).
     RolloutRestart(&'static [&'static str]),
