@@ -1,5 +1,7 @@
 //! The matrix (issue #33's proof): every deployer's set, as `generate`
-//! makes it, given to every command that reads a set (`READERS`), in every
+//! makes it (RHOSO's and Genestack's as their own code does, rebuilt by
+//! `testdata/k8s-secrets/make-k8s-secrets.py`), given to every command
+//! that reads a set (`READERS`), in every
 //! form that deployer's operators hold it in: the deployed directory (a
 //! positional DIR or `--dir DIR`, its layout named or `auto`), the
 //! octavia.conf that names the files (`--config-file`, repeatable), the
