@@ -82,8 +82,11 @@ pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
             ),
             Form::KubernetesSecrets => format!(
                 "Add the key to the Secret ({}) and apply it, or make new Secrets with \
-                 `octavia-pki generate --layout k8s`.",
-                known.name.unwrap_or("its Secret")
+                 `octavia-pki generate --layout k8s{}`.",
+                known.name.unwrap_or("its Secret"),
+                d.secrets
+                    .map(|s| format!(" --style {}", s.style.name()))
+                    .unwrap_or_default()
             ),
             Form::OsaTree => "Run OpenStack-Ansible's Octavia playbook, whose role makes what is \
                  missing in the tree and installs the files on the controllers."

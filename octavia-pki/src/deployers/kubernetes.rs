@@ -28,6 +28,16 @@ pub enum K8sStyle {
 }
 
 impl K8sStyle {
+    /// How `--style` and the reports name it (`helm`, `rhoso`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Helm => "helm",
+            Self::Atmosphere => "atmosphere",
+            Self::Genestack => "genestack",
+            Self::Rhoso => "rhoso",
+        }
+    }
+
     /// The deployer whose Secrets these are.
     pub fn deployer(self) -> &'static super::Deployer {
         super::ALL
@@ -234,6 +244,21 @@ mod tests {
                 let s = secrets.secret_named(&secret).unwrap().0;
                 assert_eq!(s.file_of(&key).as_deref(), Some(name), "{}", deployer.id);
             }
+        }
+    }
+
+    #[test]
+    fn a_styles_name_is_its_serialised_name() {
+        for style in [
+            K8sStyle::Helm,
+            K8sStyle::Atmosphere,
+            K8sStyle::Genestack,
+            K8sStyle::Rhoso,
+        ] {
+            assert_eq!(
+                serde_json::to_value(style).unwrap(),
+                serde_json::Value::from(style.name())
+            );
         }
     }
 
