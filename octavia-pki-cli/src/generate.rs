@@ -63,7 +63,8 @@ pub struct GenerateArgs {
     /// charm: the Juju charm's options, in --output for `juju config octavia --file` (a fresh
     /// passphrase unless --passphrase-file).
     /// k8s: Kubernetes Secrets in --output (--style helm: openstack-helm's octavia-certs;
-    /// atmosphere: octavia-server-ca and octavia-client-certs, CA key unencrypted).
+    /// atmosphere: octavia-server-ca and octavia-client-certs, CA key unencrypted; genestack:
+    /// Genestack's octavia-certs; rhoso: octavia-certs-secret and octavia-ca-passphrase).
     /// devstack, atmosphere: the files as those deployers mount them, in DIR.
     #[arg(long, value_name = "LAYOUT", value_enum, default_value = "kolla")]
     layout: Form,
@@ -215,6 +216,10 @@ enum StyleChoice {
     Helm,
     /// Atmosphere: kubernetes.io/tls Secrets octavia-server-ca and octavia-client-certs.
     Atmosphere,
+    /// Rackspace Genestack: one Secret octavia-certs with its own names (client.key-and-cert.pem).
+    Genestack,
+    /// RHOSO 18: octavia-certs-secret and the passphrase in octavia-ca-passphrase.
+    Rhoso,
 }
 
 impl GenerateArgs {
@@ -234,6 +239,8 @@ impl GenerateArgs {
                 match self.style {
                     StyleChoice::Helm => K8sStyle::Helm,
                     StyleChoice::Atmosphere => K8sStyle::Atmosphere,
+                    StyleChoice::Genestack => K8sStyle::Genestack,
+                    StyleChoice::Rhoso => K8sStyle::Rhoso,
                 },
             )?,
         };
@@ -682,7 +689,16 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport
             );
         }
         Packing::Kubernetes { style, .. } => {
-            let with = passphrase_option(report);
+            // RHOSO's and Genestack's documents hold their passphrase Secret.
+            let with = if style
+                .deployer()
+                .secrets
+                .is_some_and(|s| s.passphrase.is_some())
+            {
+                String::new()
+            } else {
+                passphrase_option(report)
+            };
             outln!(
                 "Check it: octavia-pki check --k8s-secrets {}{with}",
                 text::shell_path(document)
@@ -692,6 +708,15 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport
                     "Set the chart's conf.octavia.certificates.ca_private_key_passphrase to the CA key's \
                      passphrase ({}), and mount octavia-certs as openstack-helm's CI values do (keys under \
                      /etc/octavia/certs/private/).",
+                    report.passphrases_from
+                );
+            }
+            if *style == K8sStyle::Genestack {
+                outln!(
+                    "The Secret octavia-certificates (key password) holds the CA key's passphrase ({}): \
+                     Genestack's octavia_preconf role copies it into the helm values it writes \
+                     (octavia_amphora_provider.yaml, conf.octavia.certificates.ca_private_key_passphrase), \
+                     which mount octavia-certs under /etc/octavia/certs/ and /etc/octavia/certs/private/.",
                     report.passphrases_from
                 );
             }

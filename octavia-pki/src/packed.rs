@@ -38,30 +38,8 @@ const CHARM_OPTIONS: [(&str, Role); 4] = [
 
 use crate::passwords::CHARM_PASSPHRASE;
 
-/// openstack-helm's Secret (its CI's `octavia_certs.yaml`): the gate
-/// script's file names as keys, mounted as devstack lays them out.
-const HELM_SECRET: &str = "octavia-certs";
-
-/// Atmosphere's Secrets and the directory each is mounted as.
-const ATMOSPHERE_SECRETS: [(&str, &str); 2] = [
-    ("octavia-server-ca", "server"),
-    ("octavia-client-certs", "client"),
-];
-
-/// Which Kubernetes Secrets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum K8sStyle {
-    /// openstack-helm: one Opaque Secret `octavia-certs`, the gate
-    /// script's names (the CA key encrypted, its passphrase in the chart's
-    /// values).
-    Helm,
-    /// Atmosphere: `kubernetes.io/tls` Secrets `octavia-server-ca` (the
-    /// issuing CA, its key unencrypted) and `octavia-client-certs` (with
-    /// `tls-combined.pem`, key first).
-    Atmosphere,
-}
+pub use crate::deployers::kubernetes::K8sStyle;
+use crate::deployers::kubernetes::{Restart, Secrets};
 
 /// A document a deployer takes, and what names it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -73,12 +51,16 @@ pub enum Packing {
         /// The application's name (`octavia`).
         application: String,
     },
-    /// `kubectl apply -f FILE`.
+    /// `kubectl apply -f FILE` (`oc apply`).
     Kubernetes {
         /// The Secrets' namespace.
         namespace: String,
         /// Whose Secrets.
         style: K8sStyle,
+        /// The resource whose name the Secrets' names carry (RHOSO's
+        /// Octavia resource: `<instance>-certs-secret`); empty for fixed names.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        instance: String,
     },
     /// OpenStack-Ansible's deploy-host PKI tree ([`crate::osa_tree`]), which
     /// its role adopts and installs.
@@ -93,14 +75,7 @@ impl Packing {
     pub fn layout(&self) -> Layout {
         match self {
             Self::Charm { .. } => Layout::Charm,
-            Self::Kubernetes {
-                style: K8sStyle::Helm,
-                ..
-            } => Layout::Devstack,
-            Self::Kubernetes {
-                style: K8sStyle::Atmosphere,
-                ..
-            } => Layout::Atmosphere,
+            Self::Kubernetes { style, .. } => style.deployer().layout,
             Self::OsaTree { .. } => Layout::Osa,
         }
     }
@@ -108,10 +83,7 @@ impl Packing {
     /// Whose document it is.
     pub fn deployer(&self) -> &'static Deployer {
         match self {
-            Self::Kubernetes {
-                style: K8sStyle::Helm,
-                ..
-            } => crate::deployers::OPENSTACK_HELM,
+            Self::Kubernetes { style, .. } => style.deployer(),
             other => other.layout().owner(),
         }
     }
@@ -128,10 +100,21 @@ impl Packing {
     /// `style`'s Secrets in `namespace`, refused unless Kubernetes takes the
     /// name (an RFC 1123 label): it is written into the manifest and the
     /// commands printed with it.
+    /// Secrets named for a resource (RHOSO's) are named for its default
+    /// name, `octavia`.
     pub fn kubernetes(namespace: &str, style: K8sStyle) -> Result<Self> {
+        let named = secrets_of(style)
+            .secrets
+            .iter()
+            .any(|s| s.name.for_instance("") != s.name.for_instance("x"));
         Ok(Self::Kubernetes {
             namespace: valid_namespace(namespace)?.to_owned(),
             style,
+            instance: if named {
+                "octavia".into()
+            } else {
+                String::new()
+            },
         })
     }
 
@@ -142,11 +125,38 @@ impl Packing {
             Self::Charm { application } => format!(
                 "juju config {application} --file {file} (the charm writes the files and restarts Octavia's services)"
             ),
-            Self::Kubernetes { namespace, .. } => format!(
-                "kubectl apply -n {namespace} -f {file}, then restart Octavia's pods (kubectl -n {namespace} \
-                 rollout restart deployment/octavia-worker deployment/octavia-housekeeping \
-                 daemonset/octavia-health-manager; Secrets mounted with subPath are never refreshed)"
-            ),
+            Self::Kubernetes {
+                namespace,
+                style,
+                instance,
+            } => {
+                let secrets = secrets_of(*style);
+                let client = secrets.client;
+                match secrets.restart {
+                    Restart::RolloutRestart(workloads) => format!(
+                        "{client} apply -n {namespace} -f {file}, then restart Octavia's pods ({client} -n \
+                         {namespace} rollout restart {}; Secrets mounted with subPath are never refreshed)",
+                        workloads.join(" ")
+                    ),
+                    Restart::ByOperator(suffixes) => {
+                        let daemonsets: Vec<String> = suffixes
+                            .iter()
+                            .map(|s| format!("daemonset/{instance}{s}"))
+                            .collect();
+                        format!(
+                            "{client} apply -n {namespace} -f {file} (the operator rolls the \
+                             OctaviaAmphoraController pods {} when the Secret changes; if they keep \
+                             their age: {client} -n {namespace} rollout restart {})",
+                            suffixes
+                                .iter()
+                                .map(|s| format!("{instance}{s}"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            daemonsets.join(" ")
+                        )
+                    }
+                }
+            }
             Self::OsaTree { client_cn } => format!(
                 "openstack-ansible openstack.osa.octavia (os-octavia-install.yml before 2024.1), with \
                  octavia_cert_dir: {file} and octavia_cert_client_req_common_name: {client_cn} (its role \
@@ -170,9 +180,13 @@ impl Packing {
                     .map(|(option, _)| (*option).to_owned())
                     .unwrap_or_default()
             }
-            Self::Kubernetes { style, .. } => {
+            Self::Kubernetes {
+                style, instance, ..
+            } => {
                 let name = self.layout().files().of(role);
-                let (secret, key) = secret_key(*style, name);
+                let (secret, key) = secrets_of(*style)
+                    .key_of(name, instance)
+                    .unwrap_or_default();
                 format!("Secret {secret} key {key}")
             }
             Self::OsaTree { .. } => crate::osa_tree::names()[role.index()].clone(),
@@ -180,21 +194,12 @@ impl Packing {
     }
 }
 
-/// The Secret and key of the unpacked file `name` (relative to the layout's
-/// directory) in `style`'s Secrets.
-fn secret_key(style: K8sStyle, name: &str) -> (&'static str, String) {
-    let base = name.rsplit('/').next().unwrap_or(name).to_owned();
-    match style {
-        K8sStyle::Atmosphere => {
-            let dir = name.split('/').next().unwrap_or_default();
-            let secret = ATMOSPHERE_SECRETS
-                .iter()
-                .find(|(_, d)| *d == dir)
-                .map_or("", |(s, _)| *s);
-            (secret, base)
-        }
-        K8sStyle::Helm => (HELM_SECRET, base),
-    }
+/// `style`'s deployer's Secrets.
+fn secrets_of(style: K8sStyle) -> &'static Secrets {
+    style
+        .deployer()
+        .secrets
+        .expect("a style's deployer has Secrets")
 }
 
 /// Base64, into a zeroized string: keys and the passphrase go straight into
@@ -289,41 +294,35 @@ fn charm_options(
     Ok(out)
 }
 
-/// `style`'s Secrets in `namespace`, holding `files` (by their names in the
-/// style's layout).
-fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Zeroizing<String>> {
+/// The Secrets of `style`'s deployer in `namespace` (named for `instance`),
+/// holding `files` (by their names in its layout), then its passphrase
+/// Secret holding `passphrase`, when the document had it (written back as
+/// it was: the CA key stays encrypted with it); `fresh`: a new set.
+fn secrets_manifest(
+    namespace: &str,
+    style: K8sStyle,
+    instance: &str,
+    files: &Files,
+    passphrase: Option<&Passphrase>,
+    fresh: bool,
+) -> Result<Zeroizing<String>> {
     let namespace = valid_namespace(namespace)?;
+    let spec = secrets_of(style);
+    let client = spec.client;
     let head = [
         format!(
             "The Octavia PKI as Kubernetes Secrets, written by octavia-pki {}:",
             env!("CARGO_PKG_VERSION")
         ),
-        format!("  kubectl apply -n {namespace} -f THIS-FILE"),
+        format!("  {client} apply -n {namespace} -f THIS-FILE"),
         "They hold the CA keys: keep this file private (0600).".to_owned(),
     ];
     let mut comment: Vec<&str> = head.iter().map(String::as_str).collect();
-    let mut secrets: BTreeMap<&str, Vec<(String, &[u8])>> = BTreeMap::new();
-    for (name, bytes) in files {
-        let (secret, key) = secret_key(style, name);
-        secrets.entry(secret).or_default().push((key, bytes));
-    }
-    let client = files.get("client/tls-combined.pem");
-    let tls = style == K8sStyle::Atmosphere;
     let mut out = Zeroizing::new(String::new());
-    for (secret, mut keys) in secrets {
-        // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
-        // client's, split from the combined file; the CA's, as deployed.
-        let split;
-        if tls && secret == "octavia-client-certs" {
-            let bundle = client.ok_or_else(|| missing("client/tls-combined.pem"))?;
-            split = split_bundle(bundle)?;
-            keys.push(("tls.crt".into(), split.0.as_bytes()));
-            keys.push(("tls.key".into(), split.1.as_bytes()));
-        }
-        keys.sort_by(|a, b| a.0.cmp(&b.0));
-        let data = keys
+    let mut secret = |name: String, tls: bool, data: Vec<(String, Zeroizing<String>)>| {
+        let data = data
             .iter()
-            .map(|(key, bytes)| (key.as_str(), Node::Text(b64(bytes))))
+            .map(|(key, value)| (key.as_str(), Node::Text(value.clone())))
             .collect();
         let doc = Node::Map(vec![
             ("apiVersion", Node::text("v1")),
@@ -331,7 +330,7 @@ fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Z
             (
                 "metadata",
                 Node::Map(vec![
-                    ("name", Node::text(secret)),
+                    ("name", Node::text(&name)),
                     ("namespace", Node::text(namespace)),
                 ]),
             ),
@@ -343,6 +342,38 @@ fn secrets_manifest(namespace: &str, style: K8sStyle, files: &Files) -> Result<Z
         ]);
         write::document(&mut out, &comment, &doc);
         comment.clear();
+    };
+    for s in spec.secrets {
+        let mut keys: BTreeMap<String, Zeroizing<String>> = files
+            .iter()
+            .filter_map(|(name, bytes)| Some((s.key_of(name)?, b64(bytes))))
+            .collect();
+        // A new set (nothing unpacked) in the deployer's current format; a
+        // document read keeps its own (a GA-era RHOSO Secret stays one).
+        for (key, value) in s.written_keys.iter().filter(|_| fresh) {
+            keys.entry((*key).to_owned())
+                .or_insert_with(|| b64(value.as_bytes()));
+        }
+        // A kubernetes.io/tls Secret holds tls.crt and tls.key: the
+        // client's, split from the combined file; the CA's, as deployed.
+        if let Some(from) = s.tls_from {
+            let bundle = files.get(from).ok_or_else(|| missing(from))?;
+            let (certs, key) = split_bundle(bundle)?;
+            keys.insert("tls.crt".into(), b64(certs.as_bytes()));
+            keys.insert("tls.key".into(), b64(key.as_bytes()));
+        }
+        secret(
+            s.name.for_instance(instance),
+            s.tls,
+            keys.into_iter().collect(),
+        );
+    }
+    if let (Some(p), Some(passphrase)) = (spec.passphrase, passphrase) {
+        secret(
+            p.name.for_instance(instance),
+            false,
+            vec![(p.key.to_owned(), b64(passphrase.expose().as_bytes()))],
+        );
     }
     Ok(out)
 }
@@ -422,9 +453,20 @@ pub(crate) fn pack_into(
                 charm_options(application, &packed, passphrase)?,
             ))
         }
-        Packing::Kubernetes { namespace, style } => rest.push(PlannedFile::secret(
+        Packing::Kubernetes {
+            namespace,
+            style,
+            instance,
+        } => rest.push(PlannedFile::secret(
             file.to_owned(),
-            secrets_manifest(namespace, *style, &packed)?,
+            secrets_manifest(
+                namespace,
+                *style,
+                instance,
+                &packed,
+                passphrase,
+                original.is_empty(),
+            )?,
         )),
     }
     Ok(Repacked { files: rest, links })
@@ -523,14 +565,21 @@ impl Unpacked {
             file: self.file.clone(),
             keys: Role::ALL.map(|role| self.packing.key(role)),
         };
-        // The charm's option reaches Octavia through its template: the
-        // passphrase is the string Octavia reads of it.
+        // The charm's option, RHOSO's passphrase Secret: each reaches
+        // Octavia through its deployer's template, which writes it into
+        // octavia.conf as it is; the passphrase is the string Octavia reads.
         let Some(option) = &self.passphrase else {
             return sources;
         };
+        let name = match &self.packing {
+            Packing::Kubernetes { style, .. } => secrets_of(*style)
+                .passphrase
+                .map_or(CHARM_PASSPHRASE, |p| p.key),
+            _ => CHARM_PASSPHRASE,
+        };
         let octavia = crate::passwords::charm_octavia_value(option);
         sources.passphrase_option = Some(crate::sources::PassphraseOption {
-            name: CHARM_PASSPHRASE,
+            name,
             changed: octavia.changed,
         });
         sources.with_passphrase(None, octavia.passphrase)
@@ -692,6 +741,56 @@ fn not_a_string(value: &Yaml) -> Option<&'static str> {
     }
 }
 
+/// The Kubernetes deployer whose Secrets `secrets` are, told by their names
+/// and their keys (Genestack's and openstack-helm's are both
+/// `octavia-certs`): the one that knows the most keys of its Secrets
+/// present; on a tie, the one sharing another's layout (openstack-helm, the
+/// first known by that name). With it, the resource the names carry.
+fn whose_secrets(secrets: &[&Yaml]) -> Option<(&'static Secrets, String)> {
+    let name = |d: &Yaml| {
+        d["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let keys = |d: &Yaml| -> Vec<String> {
+        ["data", "stringData"]
+            .iter()
+            .flat_map(|field| d[*field].as_hash().into_iter().flatten())
+            .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut best: Option<((usize, bool), &'static Secrets, String)> = None;
+    for deployer in crate::deployers::ALL {
+        let Some(spec) = deployer.secrets else {
+            continue;
+        };
+        let (mut known, mut instance) = (0, None);
+        for doc in secrets {
+            let Some((s, i)) = spec.secret_named(&name(doc)) else {
+                continue;
+            };
+            instance.get_or_insert(i);
+            let expected: Vec<String> = deployer
+                .files
+                .names()
+                .into_iter()
+                .filter_map(|f| s.key_of(f))
+                .chain(s.other_keys.iter().map(|k| (*k).to_owned()))
+                .collect();
+            known += keys(doc).iter().filter(|k| expected.contains(k)).count();
+        }
+        let Some(instance) = instance else {
+            continue;
+        };
+        let score = (known, !deployer.recognised);
+        if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
+            best = Some((score, spec, instance));
+        }
+    }
+    best.map(|(_, spec, instance)| (spec, instance))
+}
+
 fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
     let mut secrets: Vec<&Yaml> = Vec::new();
     for doc in docs {
@@ -711,39 +810,41 @@ fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
             .unwrap_or_default()
             .to_owned()
     };
-    let style = if secrets.iter().any(|d| name(d) == HELM_SECRET) {
-        K8sStyle::Helm
-    } else if secrets
-        .iter()
-        .any(|d| ATMOSPHERE_SECRETS.iter().any(|(s, _)| name(d) == *s))
-    {
-        K8sStyle::Atmosphere
-    } else {
-        return Err(format!(
-            "no Secret named {HELM_SECRET} (openstack-helm) or {} (Atmosphere)",
-            ATMOSPHERE_SECRETS.map(|(s, _)| s).join(" and ")
-        ));
+    let Some((spec, instance)) = whose_secrets(&secrets) else {
+        let known: Vec<String> = crate::deployers::ALL
+            .iter()
+            .filter_map(|d| {
+                Some(format!(
+                    "{} ({})",
+                    d.secrets?.names().join(" and "),
+                    d.title
+                ))
+            })
+            .collect();
+        return Err(format!("no Secret named {}", known.join(", or ")));
     };
     let namespace = secrets
         .iter()
         .find_map(|d| d["metadata"]["namespace"].as_str())
-        .unwrap_or("openstack");
-    let packing =
-        Packing::kubernetes(namespace, style).map_err(|e| format!("metadata.namespace: {e}"))?;
-    let layout = packing.layout().files();
+        .unwrap_or(spec.namespace);
+    let mut packing = Packing::kubernetes(namespace, spec.style)
+        .map_err(|e| format!("metadata.namespace: {e}"))?;
+    if let Packing::Kubernetes { instance: i, .. } = &mut packing {
+        i.clone_from(&instance);
+    }
     let mut files = Files::new();
+    let mut passphrase = None;
     for secret in secrets {
         let secret_name = name(secret);
+        let passphrase_key = spec
+            .passphrase
+            .filter(|p| p.name.for_instance(&instance) == secret_name)
+            .map(|p| p.key);
         // The file each key is mounted as, in the layout.
         let mounted = |key: &str| -> Option<String> {
-            layout
-                .names()
-                .into_iter()
-                .find(|n| {
-                    let (s, k) = secret_key(style, n);
-                    s == secret_name && k == key
-                })
-                .map(str::to_owned)
+            spec.secret_named(&secret_name)
+                .filter(|(_, i)| *i == instance)
+                .and_then(|(s, _)| s.file_of(key))
         };
         // data (base64), then stringData, which the API server lays over it.
         for (field, encoded) in [("data", true), ("stringData", false)] {
@@ -751,7 +852,11 @@ fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
                 let (Some(key), Some(value)) = (key.as_str(), value.as_str()) else {
                     continue;
                 };
-                let Some(path) = mounted(key) else { continue };
+                let is_passphrase = passphrase_key == Some(key);
+                let path = mounted(key);
+                if path.is_none() && !is_passphrase {
+                    continue;
+                }
                 let bytes = if encoded {
                     let clean: String = value.chars().filter(|c| !c.is_whitespace()).collect();
                     base64::engine::general_purpose::STANDARD
@@ -763,11 +868,18 @@ fn unpack_secrets(docs: &[Yaml]) -> std::result::Result<Unpacking, String> {
                 } else {
                     Zeroizing::new(value.as_bytes().to_vec())
                 };
-                files.insert(path, bytes);
+                if is_passphrase {
+                    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                        format!("Secret {secret_name} key {key}: not UTF-8 text, which octavia.conf cannot carry")
+                    })?;
+                    passphrase = Some(Passphrase::new(text));
+                } else if let Some(path) = path {
+                    files.insert(path, bytes);
+                }
             }
         }
     }
-    Ok((packing, files, None))
+    Ok((packing, files, passphrase))
 }
 
 impl crate::model::OctaviaPki {
@@ -993,7 +1105,106 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("no Secret named octavia-certs"), "{err}");
+        assert!(
+            err.contains("octavia-certs (openstack-helm)")
+                && err.contains("<name>-certs-secret (RHOSO 18"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn genestacks_octavia_certs_is_told_from_openstack_helms_by_its_keys() {
+        let genestack = format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: octavia-certs\n  namespace: openstack\n\
+             type: Opaque\ndata:\n  server_ca.cert.pem: {}\n  server_ca.key.pem: {}\n  \
+             client_ca.cert.pem: {}\n  client.key-and-cert.pem: {}\n",
+            b64("ca"),
+            b64("key"),
+            b64("client-ca"),
+            b64("bundle")
+        );
+        let u = unpack(PackedKind::Kubernetes, &genestack).unwrap();
+        assert_eq!(u.packing.deployer().id, "genestack");
+        assert_eq!(u.packing.layout(), Layout::Genestack);
+        assert_eq!(
+            *u.files["private/client.key-and-cert.pem"],
+            b"bundle".to_vec()
+        );
+        let s = u.sources();
+        // No chain file: server_ca is the CA certificate.
+        assert_eq!(s.path(Role::ServerCa), s.path(Role::CaCertificate));
+        assert!(
+            s.name(Role::ClientCert)
+                .starts_with("Secret octavia-certs key client.key-and-cert.pem in "),
+            "{}",
+            s.name(Role::ClientCert)
+        );
+        // Only the keys both share: openstack-helm's, as before Genestack.
+        let shared = format!(
+            "kind: Secret\nmetadata:\n  name: octavia-certs\ndata:\n  server_ca.cert.pem: {}\n",
+            b64("ca")
+        );
+        let u = unpack(PackedKind::Kubernetes, &shared).unwrap();
+        assert_eq!(u.packing.deployer().id, "openstack-helm");
+    }
+
+    #[test]
+    fn rhosos_secret_is_mounted_whole_with_its_passphrase_secret() {
+        let rhoso = format!(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    \
+             name: lb-certs-secret\n    namespace: rhoso\n  data:\n    server_ca.key.pem: {}\n    \
+             server_ca.cert.pem: {}\n    client_ca.key.pem: {}\n    client_ca.cert.pem: {}\n    \
+             client.cert-and-key.pem: {}\n    version: {}\n- apiVersion: v1\n  kind: Secret\n  \
+             metadata:\n    name: lb-ca-passphrase\n    namespace: rhoso\n  data:\n    \
+             server-ca-passphrase: {}\n- kind: Secret\n  metadata:\n    name: other-ca-passphrase\n  \
+             data:\n    server-ca-passphrase: {}\n",
+            b64("key"),
+            b64("ca"),
+            b64("client-ca-key"),
+            b64("client-ca"),
+            b64("bundle"),
+            b64("2"),
+            b64("secret-pass\n"),
+            b64("another")
+        );
+        let u = unpack(PackedKind::Kubernetes, &rhoso).unwrap();
+        assert_eq!(u.packing.deployer().id, "rhoso");
+        assert_eq!(
+            u.packing,
+            Packing::Kubernetes {
+                namespace: "rhoso".into(),
+                style: K8sStyle::Rhoso,
+                instance: "lb".into(),
+            }
+        );
+        // Every key is a file: the client CA key and the version too.
+        assert_eq!(*u.files["client_ca.key.pem"], b"client-ca-key".to_vec());
+        assert_eq!(*u.files["version"], b"2".to_vec());
+        // The instance's passphrase Secret, as the operator renders it into
+        // octavia.conf: the newline is no part of what Octavia reads.
+        assert_eq!(u.passphrase().unwrap().expose(), "secret-pass\n");
+        let s = u.sources();
+        assert_eq!(s.passphrase.as_ref().unwrap().expose(), "secret-pass");
+        assert!(
+            s.name(Role::CaPrivateKey)
+                .starts_with("Secret lb-certs-secret key server_ca.key.pem in "),
+            "{}",
+            s.name(Role::CaPrivateKey)
+        );
+        let step = u.packing.deploy_step(Path::new("/x/certs.yaml"));
+        assert!(
+            step.starts_with("oc apply -n rhoso -f /x/certs.yaml")
+                && step.contains("daemonset/lb-worker"),
+            "{step}"
+        );
+        // Written back: the certs Secret with every key it had, and the
+        // passphrase Secret as it was.
+        let repacked = u.repacked(Vec::new()).unwrap();
+        let text = String::from_utf8(repacked.files[0].contents.to_vec()).unwrap();
+        let again = unpack(PackedKind::Kubernetes, &text).unwrap();
+        assert_eq!(again.files, u.files);
+        assert_eq!(again.passphrase().unwrap().expose(), "secret-pass\n");
+        assert_eq!(again.packing, u.packing);
     }
 
     #[test]

@@ -9,7 +9,9 @@ charm  charm-octavia (src/lib/charm/openstack/octavia.py): each option of the ap
 k8s    the kubelet's Secret volumes: `data` base64-decoded as the API server decodes it (strictly),
        `stringData` as is; mounted as openstack-helm's CI values do (octavia-certs, keys under private/,
        the passphrase from PASSPHRASE_FILE in the chart's values) or as Atmosphere does (server/, client/;
-       no passphrase). Also OUT/list.yaml: the Secrets as `kubectl get secret -o yaml` prints them.
+       no passphrase), or as Genestack's helm values do (octavia-certs with client.key-and-cert.pem,
+       the passphrase from octavia-certificates), or as RHOSO's operator does (<name>-certs-secret
+       whole, the passphrase from <name>-ca-passphrase). Also OUT/list.yaml: the Secrets as `kubectl get secret -o yaml` prints them.
 """
 
 import base64
@@ -60,7 +62,10 @@ def charm(doc, out):
 
 
 def k8s(doc, out, passphrase_file):
-    secrets = [d for d in yaml.safe_load_all(doc) if d and d.get("kind") == "Secret"]
+    docs = [d for d in yaml.safe_load_all(doc) if d]
+    # `kubectl get secret A B -o yaml` prints a List.
+    docs = [i for d in docs for i in (d.get("items") or [] if d.get("kind") == "List" else [d])]
+    secrets = [d for d in docs if d.get("kind") == "Secret"]
     certs = os.path.join(out, "certs")
     c = lambda name: os.path.join(certs, name)
     mounted = {}
@@ -69,7 +74,30 @@ def k8s(doc, out, passphrase_file):
         files = {k: binascii.a2b_base64(v.encode(), strict_mode=True) for k, v in (s.get("data") or {}).items()}
         files.update({k: v.encode() for k, v in (s.get("stringData") or {}).items()})
         mounted[name] = files
-    if "octavia-certs" in mounted:
+    rhoso = [n for n in mounted if n.endswith("-certs-secret")]
+    if rhoso:
+        # RHOSO's octavia-operator: <name>-certs-secret mounted whole at
+        # /etc/octavia/certs (internal/amphoracontrollers/volumes.go, 0644);
+        # <name>-ca-passphrase's server-ca-passphrase rendered into
+        # octavia.conf as it is (templates/octaviaamphoracontroller/config/octavia.conf).
+        name = rhoso[0][: -len("-certs-secret")]
+        for key, data in mounted[rhoso[0]].items():
+            write(c(key), data, 0o644)
+        passphrase = mounted.get(f"{name}-ca-passphrase", {}).get("server-ca-passphrase", b"").decode()
+        write_conf(out, c("server_ca.cert.pem"), c("server_ca.key.pem"), passphrase,
+                   c("server_ca.cert.pem"), c("client.cert-and-key.pem"), c("client_ca.cert.pem"))
+    elif "client.key-and-cert.pem" in mounted.get("octavia-certs", {}):
+        # Genestack's octavia_preconf: its helm values template mounts octavia-certs by
+        # subPath (keys under private/, no chain file: server_ca = ca_certificate) and
+        # copies octavia-certificates's password into the chart's conf.
+        where = {"server_ca.key.pem": "private/server_ca.key.pem",
+                 "client.key-and-cert.pem": "private/client.key-and-cert.pem"}
+        for key, data in mounted["octavia-certs"].items():
+            write(c(where.get(key, key)), data, 0o644)
+        passphrase = mounted["octavia-certificates"]["password"].decode()
+        write_conf(out, c("server_ca.cert.pem"), c("private/server_ca.key.pem"), passphrase,
+                   c("server_ca.cert.pem"), c("private/client.key-and-cert.pem"), c("client_ca.cert.pem"))
+    elif "octavia-certs" in mounted:
         # openstack-helm's CI values: the keys mounted under private/ by subPath.
         where = {"server_ca.key.pem": "private/server_ca.key.pem",
                  "client.cert-and-key.pem": "private/client.cert-and-key.pem"}

@@ -276,8 +276,9 @@ fn charm_options_work_with_every_release_as_the_charm_decodes_them() {
 }
 
 /// Kubernetes: `generate --layout k8s` writes Secrets that Kubernetes'
-/// own schemas accept (kubernetes-validate, strict), in openstack-helm's
-/// and Atmosphere's form; mounted as each mounts them, every release works
+/// own schemas accept (kubernetes-validate, strict), in openstack-helm's,
+/// Atmosphere's, Genestack's and RHOSO's forms; mounted as each mounts
+/// them, every release works
 /// with the files, as generated and after renewals and staged rotations
 /// through `--k8s-secrets`. `check --k8s-secrets` reads the manifests and
 /// `kubectl get secret -o yaml`'s List.
@@ -292,7 +293,7 @@ fn kubernetes_secrets_validate_and_work_with_every_release_as_mounted() {
     let pass = tmp.path().join("ca.pass");
     std::fs::write(&pass, "a-k8s-test-passphrase\n").unwrap();
     let mut cases = Vec::new();
-    for style in ["helm", "atmosphere"] {
+    for style in ["helm", "atmosphere", "genestack", "rhoso"] {
         let yaml = tmp.path().join(format!("{style}.yaml"));
         let work = tmp.path().join(format!("{style}-ca"));
         ok(octavia_pki()
@@ -303,7 +304,8 @@ fn kubernetes_secrets_validate_and_work_with_every_release_as_mounted() {
             .arg("--passphrase-file")
             .arg(&pass)
             .args(["--key-type", "ecdsa-p256"]));
-        // Atmosphere's CA key is unencrypted; openstack-helm's values give the passphrase.
+        // Atmosphere's CA key is unencrypted; openstack-helm's values give the
+        // passphrase; Genestack's and RHOSO's documents hold their passphrase Secret.
         let passphrase = (style == "helm").then_some(pass.as_path());
         let mut state = |name: &str| {
             let out = ok(std::process::Command::new(&validate)
@@ -332,7 +334,8 @@ fn kubernetes_secrets_validate_and_work_with_every_release_as_mounted() {
                 .arg("--passphrase-file")
                 .arg(&pass);
             let out = ok(&mut cmd);
-            assert!(out.contains("kubectl apply"), "{args:?}: {out}");
+            let client = if style == "rhoso" { "oc" } else { "kubectl" };
+            assert!(out.contains(&format!("{client} apply")), "{args:?}: {out}");
         };
         change(&["renew", "client"]);
         state("renewed-client");
@@ -653,4 +656,112 @@ fn names_written_into_documents_are_those_their_deployers_take() {
         ])
         .arg(&out));
     assert_eq!(read, format!("{hostile}|5"));
+}
+
+/// RHOSO's and Genestack's Secrets as their own code makes them (rebuilt
+/// from their sources by `testdata/k8s-secrets/make-k8s-secrets.py`, with
+/// Python's cryptography and openssl, at each run: the GA-era client
+/// certificates live one month): read through `--k8s-secrets` and as their
+/// pods mount them (`--layout auto`), each with the findings its set
+/// deserves, no `missing-file`, and the real cause named.
+#[test]
+fn rhoso_and_genestack_secrets_are_read_as_their_deployers_make_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(python_script("../testdata/k8s-secrets/make-k8s-secrets.py")
+        .arg(dir)
+        .args(["--bits", "2048"]));
+    // (exit, each finding's code, message and fix).
+    let check = |args: &[&std::ffi::OsStr]| {
+        let out = run(octavia_pki().args(["check", "--format", "json"]).args(args));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+        let findings: Vec<[String; 3]> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| ["code", "message", "fix"].map(|k| f[k].as_str().unwrap_or("").to_owned()))
+            .collect();
+        (out.status.code(), findings)
+    };
+    let codes = |findings: &[[String; 3]]| {
+        let mut codes: Vec<String> = findings.iter().map(|f| f[0].clone()).collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let doc = |name: &str| dir.join(name).into_os_string();
+    let k8s: &std::ffi::OsStr = "--k8s-secrets".as_ref();
+    let pass: &std::ffi::OsStr = "--passphrase-file".as_ref();
+
+    // Today's operator: the passphrase from its Secret; the one warning is
+    // real (its client certificate has no authority key identifier).
+    let (exit, found) = check(&[k8s, &doc("rhoso.yaml")]);
+    assert_eq!(
+        (exit, codes(&found)),
+        (Some(0), vec!["strict-no-aki".to_owned()]),
+        "{found:?}"
+    );
+    for command in ["rehearse", "expiry"] {
+        ok(octavia_pki().arg(command).arg(k8s).arg(doc("rhoso.yaml")));
+    }
+    // Mounted whole at /etc/octavia/certs: RHOSO's by the client CA key
+    // beside kolla's names, the keys 0644 as the operator mounts them.
+    let (exit, found) = check(&[&doc("rhoso-mounted"), pass, &doc("rhoso.pass")]);
+    assert_eq!(
+        (exit, codes(&found)),
+        (
+            Some(0),
+            vec![
+                "key-file-permissions".to_owned(),
+                "strict-no-aki".to_owned()
+            ]
+        ),
+        "{found:?}"
+    );
+    let rehearsed = ok(octavia_pki()
+        .arg("rehearse")
+        .arg(doc("rhoso-mounted"))
+        .arg(pass)
+        .arg(doc("rhoso.pass")));
+    assert!(!rehearsed.contains("kolla"), "{rehearsed}");
+
+    // GA era: the client CA's key is gone; renewing is not the fix.
+    let (_, found) = check(&[k8s, &doc("rhoso-ga.yaml")]);
+    let lost = found
+        .iter()
+        .find(|f| f[0] == "client-ca-key-lost")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(
+        lost[1].contains("OSPRH-17062") && lost[2].contains("rotate client-ca --staged"),
+        "{lost:?}"
+    );
+    let expiring = found.iter().find(|f| f[0] == "expiring-soon").unwrap();
+    assert!(
+        expiring[2].starts_with("It cannot be renewed"),
+        "{expiring:?}"
+    );
+
+    // Before GA: the client certificate self-signed, named as such.
+    let (exit, found) = check(&[k8s, &doc("rhoso-pre-ga.yaml")]);
+    assert_eq!(exit, Some(1));
+    let untrusted = found
+        .iter()
+        .find(|f| f[0] == "client-cert-untrusted")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(
+        untrusted[1].contains("is self-signed") && untrusted[1].contains("OSPRH-5943"),
+        "{untrusted:?}"
+    );
+
+    // Genestack: its own keys and mounts, no chain file; its default
+    // passphrase is the gate script's, published.
+    let (_, found) = check(&[k8s, &doc("genestack.yaml")]);
+    assert_eq!(codes(&found), ["publicly-known-passphrase"], "{found:?}");
+    let (_, found) = check(&[&doc("genestack-mounted"), pass, &doc("genestack.pass")]);
+    assert_eq!(
+        codes(&found),
+        ["key-file-permissions", "publicly-known-passphrase"],
+        "{found:?}"
+    );
 }

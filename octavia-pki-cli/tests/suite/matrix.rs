@@ -1,5 +1,7 @@
 //! The matrix (issue #33's proof): every deployer's set, as `generate`
-//! makes it, given to every command that reads a set (`READERS`), in every
+//! makes it (RHOSO's and Genestack's as their own code does, rebuilt by
+//! `testdata/k8s-secrets/make-k8s-secrets.py`), given to every command
+//! that reads a set (`READERS`), in every
 //! form that deployer's operators hold it in: the deployed directory (a
 //! positional DIR or `--dir DIR`, its layout named or `auto`), the
 //! octavia.conf that names the files (`--config-file`, repeatable), the
@@ -250,6 +252,15 @@ const ATMOSPHERE_FILES: Roles = [
     "server/ca.crt",
     "client/tls-combined.pem",
     "client/ca.crt",
+];
+
+/// Genestack's Secret as its helm values mount it.
+const GENESTACK_FILES: Roles = [
+    "server_ca.cert.pem",
+    "private/server_ca.key.pem",
+    "server_ca.cert.pem",
+    "private/client.key-and-cert.pem",
+    "client_ca.cert.pem",
 ];
 
 /// How a directory is given.
@@ -996,6 +1007,114 @@ fn openstack_helm_set() -> Set {
     }
 }
 
+/// What `testdata/k8s-secrets/make-k8s-secrets.py` encrypts RHOSO's server
+/// CA key with (its passphrase Secret's), and Genestack's with, as asked.
+const RHOSO_PASSPHRASE: &str = "rhoso-test-passphrase-0123";
+const GENESTACK_PASSPHRASE: &str = "genestack-matrix-passphrase";
+
+/// RHOSO's and Genestack's Secrets as their own code makes them (rebuilt
+/// from their sources by `testdata/k8s-secrets/make-k8s-secrets.py`, never
+/// by this tool), each with its passphrase Secret: through `--k8s-secrets`
+/// (the document, and `kubectl get -o yaml`'s List), as their pods mount
+/// them (the layout named, and `auto`), and through an octavia.conf naming
+/// the mounted files. Read only here: the sets hold no CA work directory of
+/// this tool's, so the changes' dry runs are `forms.rs`'s, on generated
+/// sets. Broken: the passphrase Secret (and file, and octavia.conf) holds
+/// another passphrase.
+fn deployer_secrets_set(deployer: Deployer, document: &str, roles: Roles, passphrase: &str) -> Set {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let made = root.join("made");
+    ok(python_script("../testdata/k8s-secrets/make-k8s-secrets.py")
+        .arg(&made)
+        .args([
+            "--bits",
+            "2048",
+            "--genestack-passphrase",
+            GENESTACK_PASSPHRASE,
+        ]));
+    let document = made.join(document);
+    let pass = Pass::new(root, passphrase);
+    let mounted = root.join("mounted");
+    unpack_as_deployer("k8s", &document, &mounted, None);
+    let certs = mounted.join("certs");
+    keys_private(&certs, roles);
+    let conf = octavia_conf(&root.join("octavia.conf"), &certs, roles, Some(&pass.text));
+    let text = std::fs::read_to_string(&document).unwrap();
+    let (right, wrong) = (root.join("right.txt"), root.join("wrong.txt"));
+    std::fs::write(&right, passphrase).unwrap();
+    std::fs::write(&wrong, WRONG).unwrap();
+    let wrong_document = root.join("wrong-passphrase.yaml");
+    std::fs::write(
+        &wrong_document,
+        replaced_once(&text, &base64_of(&right), &base64_of(&wrong)),
+    )
+    .unwrap();
+    let wrong_mounted = root.join("wrong-mounted");
+    unpack_as_deployer("k8s", &wrong_document, &wrong_mounted, None);
+    let drop_in = wrong_passphrase_drop_in(root);
+    let layout = deployer.name;
+    let forms = |document: &Path, list: &Path, pass_file: &Path, confs: &[&Path]| {
+        let in_dir = || os(&[&"--passphrase-file", &pass_file]);
+        vec![
+            Form::document("--k8s-secrets", "manifests", document, Vec::new()),
+            Form::document("--k8s-secrets", "kubectl get -o yaml", list, Vec::new()),
+            Form::dir("DIR", &certs, DirArg::Positional, layout, in_dir()),
+            Form::dir("DIR", &certs, DirArg::Option, "auto", in_dir()),
+            Form::conf(confs, Vec::new()),
+        ]
+    };
+    Set {
+        deployer,
+        generated: Vec::new(),
+        variants: [
+            Variant {
+                name: "as made",
+                good: true,
+                forms: forms(&document, &mounted.join("list.yaml"), &pass.file, &[&conf]),
+            },
+            Variant {
+                name: "wrong passphrase",
+                good: false,
+                forms: forms(
+                    &wrong_document,
+                    &wrong_mounted.join("list.yaml"),
+                    &pass.wrong,
+                    &[&conf, &drop_in],
+                ),
+            },
+        ],
+        tmp,
+    }
+}
+
+fn rhoso_set() -> Set {
+    let deployer = Deployer {
+        name: "rhoso",
+        kolla: false,
+        two_cas: true,
+        written: false,
+        key_type: "rsa-2048",
+    };
+    deployer_secrets_set(deployer, "rhoso.yaml", KOLLA_FILES, RHOSO_PASSPHRASE)
+}
+
+fn genestack_set() -> Set {
+    let deployer = Deployer {
+        name: "genestack",
+        kolla: false,
+        two_cas: true,
+        written: false,
+        key_type: "rsa-2048",
+    };
+    deployer_secrets_set(
+        deployer,
+        "genestack.yaml",
+        GENESTACK_FILES,
+        GENESTACK_PASSPHRASE,
+    )
+}
+
 /// `file` in base64 on one line, as a Secret's `data` holds it.
 fn base64_of(file: &Path) -> String {
     ok(Command::new("base64").arg("-w0").arg(file))
@@ -1541,4 +1660,14 @@ fn tripleo() {
 #[test]
 fn devstack_old() {
     verify(default_names_set("devstack-old"));
+}
+
+#[test]
+fn rhoso() {
+    verify(rhoso_set());
+}
+
+#[test]
+fn genestack() {
+    verify(genestack_set());
 }

@@ -22,6 +22,9 @@ pub(crate) struct Known<'a> {
     pub(crate) name: Option<&'a str>,
     /// Whether the passphrase comes from octavia.conf (a set read through it).
     pub(crate) from_conf: bool,
+    /// Whether the finding is about the client certificate and its CA's
+    /// key is gone (`client-ca-key-lost`): renewing it is impossible.
+    pub(crate) renewal_impossible: bool,
 }
 
 /// Whether `deployer` is kolla-ansible's (whose words the catalogue has).
@@ -29,18 +32,48 @@ fn is_kolla(deployer: &Deployer) -> bool {
     deployer.passphrase == PassphraseFrom::KollaPasswords
 }
 
+/// Where `deployer`'s operators keep the passphrase, in their words: a
+/// passphrase Secret named after the resource the set's Secrets are (RHOSO's
+/// `<name>-ca-passphrase`) named for that resource when `name` (a file's
+/// name in reports: `Secret lb-certs-secret key ...`) says it.
+fn passphrase_words(deployer: &Deployer, name: Option<&str>) -> String {
+    let words = deployer.passphrase.words();
+    let Some(secrets) = deployer.secrets else {
+        return words.to_owned();
+    };
+    let instance = name
+        .and_then(|n| n.strip_prefix("Secret "))
+        .and_then(|n| n.split(' ').next())
+        .and_then(|secret| secrets.secret_named(secret))
+        .map(|(_, instance)| instance)
+        .filter(|i| !i.is_empty());
+    match (secrets.passphrase, instance) {
+        (Some(p), Some(instance)) => {
+            let default = p.name.for_instance("octavia");
+            words.replace(&default, &p.name.for_instance(&instance))
+        }
+        _ => words.to_owned(),
+    }
+}
+
 /// The fix of `code` for a finding about what `known` says.
 pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
     let catalogue = code.info().fix;
     let d = known.deployer;
     let passphrase = if known.from_conf {
-        PassphraseFrom::OctaviaConf.words()
+        PassphraseFrom::OctaviaConf.words().to_owned()
     } else {
-        d.passphrase.words()
+        passphrase_words(d, known.name)
     };
     let kolla = is_kolla(d) && !known.from_conf;
     let file = known.path.map(shell_path).or(known.name.map(str::to_owned));
     let text = match code {
+        c if (c == codes::EXPIRING_SOON || c == codes::EXPIRED) && known.renewal_impossible => {
+            Some(format!(
+                "It cannot be renewed: its CA's key is gone (client-ca-key-lost). {}",
+                codes::CLIENT_CA_KEY_LOST.info().fix
+            ))
+        }
         c if c == codes::MISSING_FILE && !kolla => Some(match d.form {
             Form::CharmOptions => format!(
                 "Set the charm's option ({}) to the file's contents, base64-encoded (`juju config`), \
@@ -49,8 +82,11 @@ pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
             ),
             Form::KubernetesSecrets => format!(
                 "Add the key to the Secret ({}) and apply it, or make new Secrets with \
-                 `octavia-pki generate --layout k8s`.",
-                known.name.unwrap_or("its Secret")
+                 `octavia-pki generate --layout k8s{}`.",
+                known.name.unwrap_or("its Secret"),
+                d.secrets
+                    .map(|s| format!(" --style {}", s.style.name()))
+                    .unwrap_or_default()
             ),
             Form::OsaTree => "Run OpenStack-Ansible's Octavia playbook, whose role makes what is \
                  missing in the tree and installs the files on the controllers."

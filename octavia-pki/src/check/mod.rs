@@ -351,6 +351,11 @@ impl Checker<'_> {
         let sources = self.sources;
         let deployer = sources.deployer();
         let on_disk = !matches!(sources.origin, crate::sources::Origin::Packed { .. });
+        let key_lost = self
+            .report
+            .findings
+            .iter()
+            .any(|f| f.code == codes::CLIENT_CA_KEY_LOST);
         for f in &mut self.report.findings {
             let role = f
                 .file
@@ -361,6 +366,7 @@ impl Checker<'_> {
                 path: role.filter(|_| on_disk).map(|r| sources.path(r)),
                 name: f.file.as_deref(),
                 from_conf: sources.named_by_options(),
+                renewal_impossible: key_lost && role == Some(Role::ClientCert),
             };
             f.fix = fixes::fix(f.code, known);
             f.symptom = f
@@ -477,7 +483,58 @@ impl Checker<'_> {
         self.conf_options();
         self.apply_rules(load, cert_manager);
         self.work_dir_belongs(passwords);
+        self.client_ca_key_lost(load);
         self.interrupted_writes();
+    }
+
+    /// A deployer that keeps the client CA's key beside the files (RHOSO
+    /// since OSPRH-17062) whose set lacks it, with no work directory
+    /// holding one: nothing can issue a client certificate any more.
+    fn client_ca_key_lost(&mut self, load: &Load) {
+        let deployer = self.sources.deployer();
+        let Some(key) = deployer.secrets.and_then(|s| s.client_ca_key) else {
+            return;
+        };
+        let in_work_dir = self.sources.work_dir.as_deref().is_some_and(|w| {
+            crate::fsio::exists(&w.join(crate::deployers::work_dir::CLIENT_CA_KEY))
+        });
+        // The deployer's marker is its format that keeps the key.
+        let kept = [Some(key), deployer.marker]
+            .into_iter()
+            .flatten()
+            .any(|name| crate::fsio::exists(&self.sources.dir.join(name)));
+        if in_work_dir || kept {
+            return;
+        }
+        let client = load
+            .client_cert
+            .ok()
+            .and_then(|read| read.certificates.first())
+            .map(|c| {
+                format!(
+                    "; the client certificate \"{}\" expires on {}",
+                    c.subject(),
+                    &c.not_after_rfc3339()[..10]
+                )
+            })
+            .unwrap_or_default();
+        let ca = load
+            .client_ca
+            .ok()
+            .and_then(|certs| certs.first())
+            .map(|c| format!(" \"{}\"", c.subject()))
+            .unwrap_or_default();
+        let file = self.sources.name(Role::ClientCa);
+        self.find_in(
+            codes::CLIENT_CA_KEY_LOST,
+            Some(&file),
+            format!(
+                "{} keeps no {key} beside the files and no work directory holds it: the key of the \
+                 client CA{ca} is gone (made before OSPRH-17062), so no client certificate can be \
+                 issued from it{client}",
+                deployer.title
+            ),
+        );
     }
 
     /// A write of this tool's that was interrupted (its journal still

@@ -36,6 +36,11 @@ super::finding_codes! {
         Some("after a renewal from it: \"tlsv1 alert unknown ca\" / \"certificate verify failed\""),
         "Give the work directory of this set (--work-dir), or restore the replaced files from the .backup/ directories beside them.",
         "renew and rotate issue from the work directory's CA keys and rewrite some deployed files but not others. With another set's work directory, or after a run stopped between writing the deployed files and the work directory, the result mixes two sets: renew and rotate refuse it, and check --work-dir reports it. Compared by public key, so a renewed certificate (same key) is the same CA.";
+    CLIENT_CA_KEY_LOST = "client-ca-key-lost", Warning,
+        "The client CA's key is gone: no client certificate can be issued from it any more.",
+        Some("once the client certificate expires, every amphora refuses the controllers: tlsv1 alert certificate expired"),
+        "Do not renew (nothing can sign the renewal): make a new client CA before the client certificate expires, with a staged rotation (rotate client-ca --staged), fail over every amphora so that each boots with the new client CA, then finish it (rotate finish client-ca).",
+        "RHOSO's octavia-operator discarded the client CA's key in the Secrets it made before OSPRH-17062 (May 2025: those Secrets have no client_ca.key.pem and no version key) and issued the client certificate for one month; it never regenerates an existing Secret. Amphorae trust only the client CA they were booted with, and no one can issue a new client certificate from a CA whose key is gone: the way out is a new client CA that every amphora receives by a failover.";
     INTERRUPTED_WRITE = "interrupted-write", Warning,
         "A write of octavia-pki to these files was interrupted (killed, power lost): its journal is still pending.",
         None,

@@ -33,6 +33,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: Some(FreshPassphrase::InDocument),
     }),
     passphrase: PassphraseFrom::CharmOption,
+    secrets: None,
     put_in_use: PutInUse::JujuConfig,
     housekeeping: Housekeeping::CharmService,
 };

@@ -34,6 +34,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::GateScript,
+    secrets: None,
     put_in_use: PutInUse::RestartServices,
     housekeeping: Housekeeping::Devstack,
 };

@@ -35,4 +35,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     passphrase: PassphraseFrom::CreateCertificatesScript,
     put_in_use: PutInUse::RestartServices,
     housekeeping: Housekeeping::Devstack,
+    secrets: None,
 };

@@ -26,6 +26,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     deployed_dir: super::CONTROLLER_DIR,
     writes: None,
     passphrase: PassphraseFrom::GateScript,
+    secrets: None,
     put_in_use: PutInUse::RestartServices,
     housekeeping: Housekeeping::Devstack,
 };

@@ -30,6 +30,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: Some(FreshPassphrase::InConfSnippet),
     }),
     passphrase: PassphraseFrom::OctaviaConf,
+    secrets: None,
     put_in_use: PutInUse::RestartServices,
     housekeeping: Housekeeping::SystemdService,
 };

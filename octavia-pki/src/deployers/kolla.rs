@@ -42,6 +42,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::KollaPasswords,
+    secrets: None,
     put_in_use: PutInUse::KollaReconfigure,
     housekeeping: Housekeeping::KollaContainer,
 };

@@ -19,6 +19,7 @@
 //! Facts: `../shared/reference/octavia-deployers.md` in the repository.
 
 mod files;
+pub mod kubernetes;
 pub(crate) use kolla::WORK_DIR as KOLLA_WORK_DIR;
 mod recognise;
 pub mod work_dir;
@@ -109,6 +110,13 @@ registry! {
         /// names, recognised by the client key the script leaves beside them.
         #[serde(rename = "devstack-old")]
         DevstackOld => devstack_old,
+        /// Rackspace Genestack's Secret `octavia-certs` as its helm values
+        /// mount it (`private/client.key-and-cert.pem`, key first).
+        Genestack => genestack,
+        /// RHOSO 18's Secret `<name>-certs-secret`, mounted whole: kolla's
+        /// names, the bundle key first, and the Secret's `version` beside
+        /// them (how [`Layout::detect`] tells it).
+        Rhoso => rhoso,
         /// Octavia's certificate guide, by hand: kolla's names (so never
         /// recognised by [`Layout::detect`]; name it), the bundle key first.
         Guide => guide,
@@ -152,6 +160,8 @@ pub struct Deployer {
     pub writes: Option<WriteDefaults>,
     /// Where its operators keep the CA key's passphrase.
     pub passphrase: PassphraseFrom,
+    /// Its Kubernetes Secrets, for a deployer whose form they are.
+    pub secrets: Option<&'static kubernetes::Secrets>,
     /// How a changed set is put in use.
     pub put_in_use: PutInUse,
     /// Where Octavia's housekeeping (which rotates amphora certificates)
@@ -201,6 +211,12 @@ pub enum PassphraseFrom {
     CreateCertificatesScript,
     /// None: the key is deployed unencrypted (cert-manager).
     Unencrypted,
+    /// Genestack's Secret `octavia-certificates` (key `password`), which
+    /// its helm values template copies into the chart's conf.
+    GenestackSecret,
+    /// RHOSO's Secret `<name>-ca-passphrase` (key `server-ca-passphrase`),
+    /// which the operator renders into octavia.conf as it is.
+    RhosoSecret,
 }
 
 impl PassphraseFrom {
@@ -224,6 +240,14 @@ impl PassphraseFrom {
                  create_certificates.sh's foobar there)"
             }
             Self::Unencrypted => "none: the CA key is deployed unencrypted",
+            Self::GenestackSecret => {
+                "the Secret octavia-certificates's key password (which Genestack's helm values \
+                 copy into conf.octavia.certificates.ca_private_key_passphrase)"
+            }
+            Self::RhosoSecret => {
+                "the Secret octavia-ca-passphrase's key server-ca-passphrase (named after the \
+                 Octavia resource, octavia by default), which the operator renders into octavia.conf"
+            }
         }
     }
 }
@@ -454,7 +478,7 @@ impl Layout {
     }
 
     /// `kolla`, `legacy`, `osa`, `charm`, `gate`, `devstack`, `atmosphere`,
-    /// `tripleo`, `devstack-old`, `guide`.
+    /// `tripleo`, `devstack-old`, `genestack`, `rhoso`, `guide`.
     pub const fn name(self) -> &'static str {
         self.owner().id
     }

@@ -54,6 +54,7 @@ pub(super) const DEPLOYER: Deployer = Deployer {
         fresh_passphrase: None,
     }),
     passphrase: PassphraseFrom::OsaSecrets,
+    secrets: None,
     put_in_use: PutInUse::OsaPlaybook,
     housekeeping: Housekeeping::OsaService,
 };

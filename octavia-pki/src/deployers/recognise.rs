@@ -13,38 +13,52 @@ impl Layout {
     /// both, as many of each) is [`Ambiguous`]. The guide's names are
     /// kolla's, and kolla is chosen.
     pub fn detect(dir: &std::path::Path) -> Result<Self, Ambiguous> {
-        let score = |layout: Self| {
-            let names = layout.files().names();
-            let present = names
-                .iter()
+        let present = |layout: Self| -> Vec<&'static str> {
+            layout
+                .files()
+                .names()
+                .into_iter()
                 .filter(|name| crate::fsio::exists(&dir.join(name)))
-                .count();
-            let missing = names.len() - present;
-            (present == names.len(), present, std::cmp::Reverse(missing))
+                .collect()
+        };
+        let score = |layout: Self, present: usize| {
+            let names = layout.files().names().len();
+            (
+                present == names,
+                present,
+                std::cmp::Reverse(names - present),
+            )
         };
         let mut scored: Vec<_> = Self::ALL
             .iter()
             .copied()
             .filter(|l| l.owner().recognised)
-            .map(|l| (score(l), l))
-            .filter(|((_, present, _), _)| *present > 0)
+            .map(|l| (l, present(l)))
+            .filter(|(_, present)| !present.is_empty())
+            .map(|(l, present)| (score(l, present.len()), l, present))
             .collect();
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-        match scored.as_slice() {
-            [] => Ok(Self::Kolla),
-            [(best, first), rest @ ..] => {
-                if rest.first().is_none_or(|(next, _)| next != best) {
-                    return Ok(first.marked_in(dir));
-                }
-                Err(Ambiguous {
-                    dir: dir.to_owned(),
-                    candidates: scored
-                        .iter()
-                        .filter(|(score, _)| score == best)
-                        .map(|(_, layout)| *layout)
-                        .collect(),
-                })
+        // Stable: equal scores keep the registry's order.
+        scored.sort_by_key(|(score, _, _)| std::cmp::Reverse(*score));
+        let Some(best) = scored.first().map(|(score, _, _)| *score) else {
+            return Ok(Self::Kolla);
+        };
+        // Among the best, a layout whose names present are all an earlier
+        // one's says nothing more (Genestack's top-level names are kolla's).
+        let mut tied: Vec<(Self, Vec<&str>)> = Vec::new();
+        for (_, layout, present) in scored.into_iter().filter(|(s, _, _)| *s == best) {
+            if !tied
+                .iter()
+                .any(|(_, earlier)| present.iter().all(|n| earlier.contains(n)))
+            {
+                tied.push((layout, present));
             }
+        }
+        match tied.as_slice() {
+            [(layout, _)] => Ok(layout.marked_in(dir)),
+            _ => Err(Ambiguous {
+                dir: dir.to_owned(),
+                candidates: tied.into_iter().map(|(layout, _)| layout).collect(),
+            }),
         }
     }
 
@@ -153,6 +167,14 @@ mod tests {
         // The guide's drop-in beside kolla's names says whose they are.
         let guide = dir_with(&["server_ca.cert.pem", "octavia-pki.conf"]);
         assert_eq!(Layout::detect(guide.path()), Ok(Layout::Guide));
+        // RHOSO's Secret mounted whole: kolla's names, the client CA's key
+        // and the version beside them.
+        let mut rhoso = Layout::Kolla.files().names();
+        rhoso.extend(["client_ca.key.pem", "version"]);
+        assert_eq!(Layout::detect(dir_with(&rhoso).path()), Ok(Layout::Rhoso));
+        // Genestack's mounts: kolla's top-level names, its own under private/.
+        let genestack = dir_with(&Layout::Genestack.files().names());
+        assert_eq!(Layout::detect(genestack.path()), Ok(Layout::Genestack));
         // Nothing there: kolla (every file is then missing).
         assert_eq!(Layout::detect(dir_with(&[]).path()), Ok(Layout::Kolla));
         // A kolla directory missing a file is still kolla, not the gate's

@@ -59,4 +59,5 @@ pub(super) const DEPLOYER: Deployer = Deployer {
     passphrase: PassphraseFrom::TripleoHeat,
     put_in_use: PutInUse::OvercloudDeploy,
     housekeeping: Housekeeping::TripleoContainer,
+    secrets: None,
 };
