@@ -28,6 +28,20 @@
 #               create_certificates.sh` and its `iniset`s, run; client_ca at Octavia's default (ca_01.pem).
 #   puppet-ci   puppet-openstack-integration's committed files (testdata/puppet-openstack-integration) where its
 #               manifests/octavia.pp has puppet-octavia put them, with the octavia.conf puppet-octavia writes.
+#   rhoso       Red Hat OpenStack on OpenShift: the octavia-operator's own EnsureAmphoraCerts (rhoso/, built
+#               with Debian's golang-go), today's (82a7a50); OUT/secrets.yaml holds its Secrets
+#               (`octavia-certs-secret`, `octavia-ca-passphrase`), OUT/etc/octavia/certs the certs Secret as
+#               the kubelet mounts it, OUT/octavia.conf the amphora controller template rendered.
+#   rhoso-ga    the same at 18.0 GA (cc02722): the CA key in Go's x509.EncryptPEMBlock form (PKCS#8 inside
+#               Proc-Type/DEK-Info AES-128-CBC), a client certificate valid one month, no client CA key kept.
+#   rhoso-ga-newline  rhoso-ga with a passphrase Secret whose value ends in a newline (OSPRH-14829).
+#   rhoso-pre-ga      before GA (7a9b248): the client certificate self-signed by its own key (OSPRH-5943).
+#   genestack   Rackspace Genestack's octavia_preconf role (genestack/run.sh; needs OSA_VENV), its Secret
+#               manifest stored by a kubectl stand-in, mounted as its helm values say, octavia.conf from
+#               openstack-helm's chart values with Genestack's overrides.
+#   helm-script openstack-helm's tools/deployment/component/octavia/octavia_certs.sh (which runs Octavia's gate
+#               script) with a kubectl stand-in that stores the Secret (OUT/secrets.yaml); mounted as
+#               openstack-helm's CI values say, octavia.conf from the chart's values.yaml.
 # The kinds whose passphrase is not in a file the deployer keeps leave it in OUT/passphrase (directory mode).
 # OCTAVIA_PKI_SDIST names Octavia's unpacked sdist (scripts/peers.sh sdist). Passphrases this script chooses
 # are written to files and given to openssl as file: arguments, never on a command line.
@@ -281,6 +295,45 @@ case "$kind" in
     # octavia::certificates' default server_certs_key_passphrase, which the manifest keeps.
     iniset octavia.conf certificates server_certs_key_passphrase insecure-key-do-not-use-this-key
     echo not-secure-passphrase > passphrase
+    ;;
+  rhoso|rhoso-ga|rhoso-ga-newline|rhoso-pre-ga)
+    case "$kind" in
+      rhoso) era=current ;; rhoso-pre-ga) era=pre-ga ;; *) era=ga ;;
+    esac
+    mkdir -p work
+    # The passphrase Secret's value, byte for byte (`oc create secret generic octavia-ca-passphrase
+    # --from-file=server-ca-passphrase=FILE`): a file ending in a newline keeps it.
+    head -c 24 /dev/urandom | base64 | tr -d '+/=\n' > rhoso.pass
+    [ "$kind" = rhoso-ga-newline ] && echo >> rhoso.pass
+    # Only the standard library and the stand-ins under rhoso/stubs: no module proxy is asked.
+    (cd "$here/rhoso" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOWORK=off \
+      go build -o "$out/work/rhoso" .) >> "$out/work.log" 2>&1
+    work/rhoso -era "$era" -passphrase-file rhoso.pass -template "$here/rhoso/templates/octavia.conf" \
+      -out "$out" >> "$out/work.log" 2>&1
+    ;;
+  genestack)
+    head -c 24 /dev/urandom | base64 | tr -d '+/=\n' > genestack.pass
+    OCTAVIA_PASSPHRASE=$(cat genestack.pass) bash "$here/genestack/run.sh" "$out" > "$out/work.log" 2>&1
+    k8s() { KUBECTL_STORE=$out/secrets.yaml "$OSA_VENV/bin/python" "$here/k8s_helm.py" "$@"; }
+    # The role's k8s tasks: the passphrase Secret it creates, then the manifest its script wrote.
+    printf -- '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: octavia-certificates\n  namespace: openstack\ndata:\n  password: %s\n' \
+      "$(base64 -w0 < genestack.pass)" | k8s kubectl apply --namespace openstack -f - >> work.log
+    k8s kubectl apply --namespace openstack -f - < work/k8s_secret.yml >> work.log
+    k8s mount "$out/secrets.yaml" work/octavia_amphora_provider.yaml octavia_worker "$out"
+    k8s conf "$out" "$here/openstack-helm/values.yaml" work/octavia_amphora_provider.yaml
+    ;;
+  helm-script)
+    osh=$here/openstack-helm
+    mkdir -p work/osh work/bin
+    # Where openstack-helm's CI runs it: beside Octavia's gate script and its openssl.cnf.
+    cp -r "$OCTAVIA_PKI_SDIST/bin/." work/osh/
+    cp "$osh/octavia_certs.sh" work/osh/
+    printf '#!/bin/sh\nexec "%s" "%s" kubectl "$@"\n' "$OSA_VENV/bin/python" "$here/k8s_helm.py" > work/bin/kubectl
+    chmod +x work/bin/kubectl
+    PATH=$out/work/bin:$PATH KUBECTL_STORE=$out/secrets.yaml bash work/osh/octavia_certs.sh > work.log 2>&1
+    python=$OSA_VENV/bin/python
+    "$python" "$here/k8s_helm.py" mount secrets.yaml "$osh/octavia-values.yaml.j2" octavia_worker "$out"
+    "$python" "$here/k8s_helm.py" conf "$out" "$osh/values.yaml" "$osh/octavia-values.yaml.j2"
     ;;
   *) echo "deployers.sh: unknown kind $kind" >&2; exit 2 ;;
 esac
