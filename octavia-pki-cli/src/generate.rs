@@ -690,8 +690,7 @@ fn print_packed_next(packing: &Packing, document: &Path, report: &GenerateReport
         }
         Packing::Kubernetes { style, .. } => {
             // RHOSO's and Genestack's documents hold their passphrase Secret.
-            let with = if style
-                .deployer()
+            let with = if Deployer::of_style(*style)
                 .secrets
                 .is_some_and(|s| s.passphrase.is_some())
             {

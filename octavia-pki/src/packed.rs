@@ -75,7 +75,7 @@ impl Packing {
     pub fn layout(&self) -> Layout {
         match self {
             Self::Charm { .. } => Layout::Charm,
-            Self::Kubernetes { style, .. } => style.deployer().layout,
+            Self::Kubernetes { style, .. } => Deployer::of_style(*style).layout,
             Self::OsaTree { .. } => Layout::Osa,
         }
     }
@@ -83,7 +83,7 @@ impl Packing {
     /// Whose document it is.
     pub fn deployer(&self) -> &'static Deployer {
         match self {
-            Self::Kubernetes { style, .. } => style.deployer(),
+            Self::Kubernetes { style, .. } => Deployer::of_style(*style),
             other => other.layout().owner(),
         }
     }
@@ -196,8 +196,7 @@ impl Packing {
 
 /// `style`'s deployer's Secrets.
 fn secrets_of(style: K8sStyle) -> &'static Secrets {
-    style
-        .deployer()
+    Deployer::of_style(style)
         .secrets
         .expect("a style's deployer has Secrets")
 }

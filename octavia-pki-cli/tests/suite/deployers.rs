@@ -542,6 +542,8 @@ fn directories_of_octavias_default_names_are_read_whole(root: &Path) {
         let fix = wrong_passphrase[0]["fix"].as_str().unwrap_or_default();
         assert!(fix.contains(words), "{kind}: {fix}");
     }
+}
+
 /// The Kubernetes deployers' sets read as their operators have them: by
 /// the Secrets the deployer created (`check --k8s-secrets OUT/secrets.yaml`)
 /// and by the directory the pods mount (`check OUT/etc/octavia/certs`),

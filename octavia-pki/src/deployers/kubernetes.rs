@@ -1,7 +1,7 @@
 //! What a Kubernetes deployer's Secrets are: their names, their type,
 //! which key is mounted as which file of the deployer's layout, the
 //! passphrase Secret if it has one, and how its operators apply them. Each
-//! deployer module holds its own ([`super::Deployer::secrets`]);
+//! deployer module holds its own (its `Deployer::secrets`);
 //! `packed.rs` reads and writes every one from this data alone.
 
 /// Whose Kubernetes Secrets: the name `--style` and the reports give a
@@ -36,15 +36,6 @@ impl K8sStyle {
             Self::Genestack => "genestack",
             Self::Rhoso => "rhoso",
         }
-    }
-
-    /// The deployer whose Secrets these are.
-    pub fn deployer(self) -> &'static super::Deployer {
-        super::ALL
-            .iter()
-            .copied()
-            .find(|d| d.secrets.is_some_and(|s| s.style == self))
-            .expect("every style is a deployer's")
     }
 }
 
@@ -238,7 +229,10 @@ mod tests {
                 );
                 continue;
             };
-            assert_eq!(secrets.style.deployer().id, deployer.id);
+            assert_eq!(
+                super::super::Deployer::of_style(secrets.style).id,
+                deployer.id
+            );
             for name in deployer.files.names() {
                 let (secret, key) = secrets.key_of(name, "octavia").unwrap();
                 let s = secrets.secret_named(&secret).unwrap().0;

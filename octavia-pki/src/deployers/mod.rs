@@ -453,6 +453,14 @@ pub enum FreshPassphrase {
 }
 
 impl Deployer {
+    /// The deployer whose Kubernetes Secrets are of `style`.
+    pub fn of_style(style: kubernetes::K8sStyle) -> &'static Deployer {
+        ALL.iter()
+            .copied()
+            .find(|d| d.secrets.is_some_and(|s| s.style == style))
+            .expect("every style is a deployer's")
+    }
+
     /// The deployer `id` names (`kolla`, `openstack-helm`).
     pub fn by_id(id: &str) -> Option<&'static Deployer> {
         ALL.iter().copied().find(|d| d.id == id)
