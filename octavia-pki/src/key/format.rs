@@ -122,6 +122,31 @@ pub enum KeyError {
         /// The cipher or scheme, as named in the file.
         cipher: String,
     },
+    /// The key has OpenSSL's legacy PEM encryption with a cipher OpenSSL reads
+    /// but Python's cryptography, with which Octavia opens keys, refuses.
+    #[error(
+        "the key is encrypted with {cipher} in OpenSSL's legacy PEM encryption (a DEK-Info header): \
+         OpenSSL reads it, but Python's cryptography 45 and later, with which Octavia opens keys, refuse it \
+         (\"Key encrypted with unknown cipher\"); it reads only AES-128-CBC, AES-256-CBC and DES-EDE3-CBC there"
+    )]
+    LegacyCipherRefused {
+        /// The cipher, as named in the file.
+        cipher: String,
+    },
+    /// A legacy encrypted PEM block whose label and contents disagree (a
+    /// PKCS#8 key in an `RSA PRIVATE KEY` block): OpenSSL reads it, Python's
+    /// cryptography refuses it.
+    #[error(
+        "the {label} block holds a {found} key: OpenSSL reads it, but Python's cryptography, with which \
+         Octavia opens keys, refuses a block whose label and contents disagree (before 45.0 it let only \
+         PKCS#8 in an RSA PRIVATE KEY block pass)"
+    )]
+    LabelMismatch {
+        /// The block's label.
+        label: String,
+        /// What the decrypted block holds.
+        found: KeyFormat,
+    },
     /// The key is of an algorithm Octavia cannot use.
     #[error("unsupported key algorithm {algorithm}")]
     UnsupportedAlgorithm {
@@ -157,14 +182,13 @@ fn found_suffix(found: &[String]) -> String {
     }
 }
 
-/// A cipher that may appear in a `DEK-Info` header (see `legacy.rs`).
+/// A cipher of a `DEK-Info` header that Octavia (Python's cryptography) reads
+/// (see `legacy.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LegacyCipher {
     /// `AES-128-CBC`
     Aes128Cbc,
-    /// `AES-192-CBC`
-    Aes192Cbc,
     /// `AES-256-CBC`, what OpenSSL 1.1's `genrsa -aes256` wrote.
     Aes256Cbc,
     /// `DES-EDE3-CBC`, what `genrsa -des3` wrote.
@@ -176,7 +200,6 @@ impl LegacyCipher {
     pub fn name(self) -> &'static str {
         match self {
             Self::Aes128Cbc => "AES-128-CBC",
-            Self::Aes192Cbc => "AES-192-CBC",
             Self::Aes256Cbc => "AES-256-CBC",
             Self::DesEde3Cbc => "DES-EDE3-CBC",
         }
@@ -185,7 +208,7 @@ impl LegacyCipher {
     pub(super) fn key_len(self) -> usize {
         match self {
             Self::Aes128Cbc => 16,
-            Self::Aes192Cbc | Self::DesEde3Cbc => 24,
+            Self::DesEde3Cbc => 24,
             Self::Aes256Cbc => 32,
         }
     }

@@ -1,4 +1,5 @@
-//! OpenSSL's "traditional" encrypted PEM keys (OpenSSL 1.1's `genrsa -aes256`).
+//! OpenSSL's legacy encrypted PEM keys (OpenSSL 1.1's `genrsa -aes256`, Go's
+//! `x509.EncryptPEMBlock`).
 //!
 //! ```text
 //! -----BEGIN RSA PRIVATE KEY-----
@@ -6,7 +7,12 @@
 //! DEK-Info: AES-256-CBC,<hex IV>
 //! ```
 //! The key is `EVP_BytesToKey(MD5, passphrase, salt = IV[..8], count = 1)` and
-//! the body is the PKCS#1 or SEC1 DER, CBC-encrypted with PKCS#7 padding.
+//! the body is the DER the label names (PKCS#1, SEC1, or PKCS#8 in a `PRIVATE
+//! KEY` block), CBC-encrypted with PKCS#7 padding.
+//!
+//! The ciphers are those Python's cryptography reads there, by their exact
+//! names: since 45.0 it parses these headers itself and refuses every other
+//! (AES-192-CBC and DES-CBC among them, which OpenSSL and Go write).
 
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use md_5::{Digest, Md5};
@@ -30,13 +36,12 @@ impl DekInfo {
             format: "legacy encrypted PEM",
             detail: format!("DEK-Info header \"{value}\" has no IV"),
         })?;
-        let cipher = match name.trim().to_ascii_uppercase().as_str() {
+        let cipher = match name.trim() {
             "AES-128-CBC" => LegacyCipher::Aes128Cbc,
-            "AES-192-CBC" => LegacyCipher::Aes192Cbc,
             "AES-256-CBC" => LegacyCipher::Aes256Cbc,
             "DES-EDE3-CBC" => LegacyCipher::DesEde3Cbc,
             other => {
-                return Err(KeyError::UnsupportedCipher {
+                return Err(KeyError::LegacyCipherRefused {
                     cipher: other.to_owned(),
                 });
             }
@@ -69,7 +74,6 @@ impl DekInfo {
         let mut buf = Zeroizing::new(ciphertext.to_vec());
         let plain_len = match self.cipher {
             LegacyCipher::Aes128Cbc => cbc_decrypt::<aes::Aes128>(&key, &self.iv, &mut buf),
-            LegacyCipher::Aes192Cbc => cbc_decrypt::<aes::Aes192>(&key, &self.iv, &mut buf),
             LegacyCipher::Aes256Cbc => cbc_decrypt::<aes::Aes256>(&key, &self.iv, &mut buf),
             LegacyCipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &self.iv, &mut buf),
         }
@@ -139,10 +143,12 @@ mod tests {
     #[test]
     fn dek_info_is_validated() {
         assert!(DekInfo::parse("AES-256-CBC,00112233445566778899AABBCCDDEEFF").is_ok());
-        assert!(matches!(
-            DekInfo::parse("CAMELLIA-256-CBC,00112233445566778899AABBCCDDEEFF"),
-            Err(KeyError::UnsupportedCipher { .. })
-        ));
+        for refused in ["CAMELLIA-256-CBC", "AES-192-CBC", "aes-256-cbc"] {
+            assert!(matches!(
+                DekInfo::parse(&format!("{refused},00112233445566778899AABBCCDDEEFF")),
+                Err(KeyError::LegacyCipherRefused { .. })
+            ));
+        }
         assert!(matches!(
             DekInfo::parse("AES-256-CBC,0011"),
             Err(KeyError::Malformed { .. })

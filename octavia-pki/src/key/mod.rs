@@ -103,7 +103,14 @@ impl std::str::FromStr for KeyType {
 pub struct EncodedKey {
     format: KeyFormat,
     der: Zeroizing<Vec<u8>>,
-    dek_info: Option<DekInfo>,
+    legacy: Option<Legacy>,
+}
+
+/// A legacy encrypted block's header, and what its label says it holds.
+struct Legacy {
+    dek_info: DekInfo,
+    label: String,
+    holds: KeyFormat,
 }
 
 impl fmt::Debug for EncodedKey {
@@ -121,30 +128,43 @@ impl EncodedKey {
         let legacy = block
             .header("Proc-Type")
             .is_some_and(|v| v.contains("ENCRYPTED"));
-        let (format, dek_info) = match block.label() {
-            pem::ENCRYPTED_PRIVATE_KEY => (KeyFormat::EncryptedPkcs8, None),
-            pem::PRIVATE_KEY => (KeyFormat::Pkcs8, None),
-            pem::RSA_PRIVATE_KEY | pem::EC_PRIVATE_KEY if legacy => {
-                let dek = DekInfo::parse(block.header("DEK-Info").ok_or_else(|| {
-                    KeyError::Malformed {
-                        format: "legacy encrypted PEM",
-                        detail: "Proc-Type says ENCRYPTED but there is no DEK-Info header".into(),
-                    }
-                })?)?;
-                (KeyFormat::LegacyEncrypted(dek.cipher), Some(dek))
-            }
-            pem::RSA_PRIVATE_KEY => (KeyFormat::Pkcs1, None),
-            pem::EC_PRIVATE_KEY => (KeyFormat::Sec1, None),
+        let plain = match block.label() {
+            pem::ENCRYPTED_PRIVATE_KEY => KeyFormat::EncryptedPkcs8,
+            pem::PRIVATE_KEY => KeyFormat::Pkcs8,
+            pem::RSA_PRIVATE_KEY => KeyFormat::Pkcs1,
+            pem::EC_PRIVATE_KEY => KeyFormat::Sec1,
             other => {
                 return Err(KeyError::NotFound {
                     found: vec![other.to_owned()],
                 });
             }
         };
+        // Around PKCS#8 too: Go's x509.EncryptPEMBlock wraps whatever DER it
+        // is given (RHOSO 18 GA's CA key), and OpenSSL and cryptography read it.
+        let (format, legacy) =
+            if legacy && plain != KeyFormat::EncryptedPkcs8 {
+                let dek_info = DekInfo::parse(block.header("DEK-Info").ok_or_else(|| {
+                    KeyError::Malformed {
+                        format: "legacy encrypted PEM",
+                        detail: "Proc-Type says ENCRYPTED but there is no DEK-Info header".into(),
+                    }
+                })?)?;
+                let legacy = Legacy {
+                    label: block.label().to_owned(),
+                    holds: plain,
+                    dek_info,
+                };
+                (
+                    KeyFormat::LegacyEncrypted(legacy.dek_info.cipher),
+                    Some(legacy),
+                )
+            } else {
+                (plain, None)
+            };
         let key = Self {
             format,
             der,
-            dek_info,
+            legacy,
         };
         if !format.is_encrypted() {
             // Catch a corrupt unencrypted key here, where the file is named.
@@ -172,7 +192,7 @@ impl EncodedKey {
         Ok(Self {
             format,
             der: Zeroizing::new(der.to_vec()),
-            dek_info: None,
+            legacy: None,
         })
     }
 
@@ -217,14 +237,23 @@ impl EncodedKey {
                 let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
                     format: self.format,
                 })?;
-                let dek = self.dek_info.as_ref().ok_or(KeyError::NeedsPassphrase {
+                let legacy = self.legacy.as_ref().ok_or(KeyError::NeedsPassphrase {
                     format: self.format,
                 })?;
-                let inner = dek.decrypt(passphrase, &self.der)?;
+                let inner = legacy.dek_info.decrypt(passphrase, &self.der)?;
+                // Bytes that are no key at all: the padding fitted by chance.
                 let inner =
                     EncodedKey::from_der(&inner).map_err(|_| KeyError::WrongPassphrase {
                         format: self.format,
                     })?;
+                // A key, but not the one the label names: cryptography
+                // (since 45) refuses it, as Octavia would.
+                if inner.format != legacy.holds {
+                    return Err(KeyError::LabelMismatch {
+                        label: legacy.label.clone(),
+                        found: inner.format,
+                    });
+                }
                 inner.plain_pkcs8()?
             }
         };
