@@ -24,8 +24,9 @@ kolla_ansible=kolla-ansible==22.2.0
 # faketime (libfaketime) to run the amphora agent under a shifted clock, and the
 # shells (zsh, fish; bash is there) and man (groff) that load what `completions` and
 # `man` print, promtool (Debian's prometheus package) for the alert rules, and node_exporter
-# (prometheus-node-exporter) whose textfile collector reads the metrics. COMMAND:PACKAGE where they differ.
-for entry in openssl shellcheck faketime zsh fish groff promtool:prometheus prometheus-node-exporter; do
+# (prometheus-node-exporter) whose textfile collector reads the metrics, and Go (golang-go) that
+# builds the programs of deployers written in Go and writes testdata/keys' Go fixtures. COMMAND:PACKAGE where they differ.
+for entry in openssl shellcheck faketime zsh fish groff promtool:prometheus prometheus-node-exporter go:golang-go; do
   tool=${entry%%:*} package=${entry#*:}
   command -v "$tool" >/dev/null 2>&1 && continue
   if [ "$(id -u)" = 0 ]; then

@@ -3,6 +3,7 @@
 //! LocalCertGenerator, and an OpenSSL mutual-TLS handshake on loopback.
 
 use std::path::Path;
+use std::process::Command;
 
 use crate::common::*;
 
@@ -178,4 +179,134 @@ fn the_handshake_test_can_fail() {
             || stderr.contains("Could not deserialize key data"),
         "{stderr}"
     );
+}
+
+/// What the key fixtures (testdata/keys: Go's `x509.EncryptPEMBlock`,
+/// OpenSSL, text before the PEM, no final newline) open to in Python's
+/// cryptography (Octavia's reader) and in `openssl pkey`: the same public key
+/// as ours; and what cryptography refuses, ours refuses too.
+#[test]
+fn key_fixtures_open_as_cryptography_and_openssl_open_them() {
+    use octavia_pki::{EncodedKey, KeyError, Passphrase};
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/keys");
+    let pass_file = keys.join("../PASSPHRASE");
+    let passphrase = std::fs::read_to_string(&pass_file).unwrap();
+    let passphrase = Passphrase::new(passphrase.trim_end().to_owned());
+    let tmp = tempfile::tempdir().unwrap();
+    let wrong_file = tmp.path().join("wrong");
+    std::fs::write(&wrong_file, "not the passphrase").unwrap();
+    // cryptography's public key (SubjectPublicKeyInfo DER), or its message.
+    let cryptography = |file: &Path, pass: Option<&Path>| {
+        let mut cmd = python_script("tests/peers/octavia_peer.py");
+        cmd.args(["public-key", "--key"]).arg(file);
+        if let Some(pass) = pass {
+            cmd.arg("--passphrase-file").arg(pass);
+        }
+        let out = run(&mut cmd);
+        let text = String::from_utf8_lossy(if out.status.success() {
+            &out.stdout
+        } else {
+            &out.stderr
+        });
+        (out.status.success(), text.trim().to_owned())
+    };
+    let openssl = |file: &Path, pass: &Path| {
+        let out = run(Command::new("openssl")
+            .args(["pkey", "-pubout", "-outform", "DER", "-in"])
+            .arg(file)
+            .arg("-passin")
+            .arg(format!("file:{}", pass.display())));
+        out.status.success().then_some(out.stdout)
+    };
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let encrypted = [
+        "rsa2048.go-legacy-pkcs8-aes128.pem",
+        "rsa2048.go-legacy-pkcs8-aes256.pem",
+        "rsa2048.go-legacy-pkcs8-des3.pem",
+        "ec-p256.go-legacy-pkcs8-aes128.pem",
+        "ec-p256.go-legacy-pkcs8-aes256.pem",
+        "ec-p256.go-legacy-pkcs8-des3.pem",
+        "rsa2048.go-legacy-pkcs8-aes128.no-final-newline.pem",
+        "rsa2048.legacy-aes256.with-text.pem",
+        "rsa2048.py-traditional-best.pem",
+        "rsa2048.py-pkcs8-best.pem",
+    ];
+    let plain = [
+        "rsa2048.pkcs1.no-final-newline.pem",
+        "../certs/rsa-ca.with-text-and-key.pem",
+    ];
+    for name in encrypted.iter().chain(&plain) {
+        let file = keys.join(name);
+        let is_encrypted = encrypted.contains(name);
+        let ours = EncodedKey::from_file_bytes(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(ours.is_encrypted(), is_encrypted, "{name}");
+        let key = ours.decrypt(is_encrypted.then_some(&passphrase)).unwrap();
+        let (opened, spki) = cryptography(&file, is_encrypted.then_some(pass_file.as_path()));
+        assert!(opened, "cryptography cannot open {name}: {spki}");
+        let by_openssl = openssl(&file, &pass_file).unwrap_or_else(|| panic!("openssl: {name}"));
+        assert_eq!(
+            spki,
+            hex(&by_openssl),
+            "{name}: cryptography and openssl disagree"
+        );
+        assert!(
+            spki.ends_with(&hex(key.public_key_raw())),
+            "{name}: ours is another key"
+        );
+        if is_encrypted {
+            let (opened, message) = cryptography(&file, Some(&wrong_file));
+            assert!(
+                !opened && message.contains("Incorrect password"),
+                "{name}: {message}"
+            );
+            assert!(openssl(&file, &wrong_file).is_none(), "{name}");
+            let wrong = Passphrase::new("not the passphrase".into());
+            assert!(matches!(
+                ours.decrypt(Some(&wrong)),
+                Err(KeyError::WrongPassphrase { .. })
+            ));
+            let (opened, message) = cryptography(&file, None);
+            assert!(
+                !opened && message.contains("Password was not given"),
+                "{name}: {message}"
+            );
+            assert!(matches!(
+                ours.decrypt(None),
+                Err(KeyError::NeedsPassphrase { .. })
+            ));
+        }
+    }
+    // OpenSSL reads these; cryptography (45 and later) refuses them, and so do we.
+    for (name, says) in [
+        ("rsa2048.go-legacy-pkcs8-aes192.pem", "unknown cipher"),
+        ("ec-p256.go-legacy-pkcs8-aes192.pem", "unknown cipher"),
+        ("rsa2048.go-legacy-pkcs8-des.pem", "unknown cipher"),
+        ("rsa2048.legacy-aes192.pem", "unknown cipher"),
+        (
+            "rsa2048.go-legacy-pkcs8-as-rsa-label.pem",
+            "Could not deserialize",
+        ),
+        (
+            "rsa2048.go-legacy-pkcs1-as-pkcs8-label.pem",
+            "Could not deserialize",
+        ),
+    ] {
+        let file = keys.join(name);
+        let (opened, message) = cryptography(&file, Some(&pass_file));
+        assert!(!opened && message.contains(says), "{name}: {message}");
+        let err = EncodedKey::from_file_bytes(&std::fs::read(&file).unwrap())
+            .and_then(|k| k.decrypt(Some(&passphrase)))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                KeyError::LegacyCipherRefused { .. } | KeyError::LabelMismatch { .. }
+            ),
+            "{name}: {err:?}"
+        );
+        // DES-CBC: OpenSSL 3 without its legacy provider does not read it either.
+        if !name.contains("-des.") {
+            assert!(openssl(&file, &pass_file).is_some(), "openssl: {name}");
+        }
+    }
 }
