@@ -136,6 +136,11 @@ super::finding_codes! {
         Some("Could not sign the certificate request: Incorrect password, could not decrypt key (older: bad decrypt)"),
         "Set octavia_ca_password in passwords.yml to the passphrase the key was encrypted with, or re-encrypt the key with it.",
         "Octavia unlocks the server CA key with ca_private_key_passphrase every time it signs an amphora certificate: load balancer creation fails.";
+    PASSPHRASE_TRAILING_NEWLINE = "passphrase-trailing-newline", Error,
+        "The passphrase does not open the server CA key, but the same passphrase followed by a newline does: the key was encrypted with a passphrase that ended in a line break, which octavia.conf cannot carry.",
+        Some("Could not sign the certificate request: Incorrect password, could not decrypt key"),
+        "Re-encrypt the key with the passphrase alone: `OLD=\"$(cat PASSFILE; printf x)\"; OLD=\"${OLD%x}\" openssl pkey -in FILE -passin env:OLD -aes256 -passout file:NEWFILE -out FILE.new; unset OLD`, where PASSFILE is the file (or the Secret's value, saved to a file) the passphrase was written to, newline and all (the `printf x` keeps the newline `$(...)` would drop), and NEWFILE holds the passphrase alone, as octavia.conf has it; then put FILE.new in the key's place and restart Octavia's workers. Write passphrases without a final newline from now on (`printf %s`, not `echo`).",
+        "A passphrase written to a file or a Secret with a final newline (by `echo`, a heredoc, an editor, `kubectl create secret --from-file`) keeps it, and whatever encrypted the key with that file's contents encrypted it with the newline. octavia.conf's ca_private_key_passphrase cannot end with a line break, so Octavia unlocks the key with the passphrase alone, fails, and no amphora certificate can be signed. Tried only when the passphrase fails, with a newline (LF) and with CR LF after it; OpenSSL's -passin file: drops the newline too, so it cannot open such a key either.";
     PASSWORD_UNUSABLE = "password-unusable", Error,
         "A password in passwords.yml, or the charm's lb-mgmt-issuing-ca-key-passphrase, holds a character octavia.conf cannot carry (a `$`).",
         Some("oslo.config reads `$name` as a reference to another option: oslo_config.cfg.TemplateSubstitutionError / \"no such option ... in group [DEFAULT]\""),
