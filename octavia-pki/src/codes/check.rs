@@ -84,7 +84,7 @@ super::finding_codes! {
     UNREADABLE_KEY = "unreadable-key", Error,
         "The private key cannot be read (corrupt, or an algorithm or cipher Octavia cannot use).",
         Some("Could not deserialize key data / unsupported"),
-        "Replace the key with an intact copy in PKCS#8 or traditional PEM, encrypted with AES-128, AES-256 or 3DES; a key OpenSSL still reads can be rewritten so: `openssl pkey -in FILE -passin file:PASSFILE -aes256 -passout stdin -out FILE.new < PASSFILE` (PASSFILE holding the passphrase), then FILE.new put in its place.",
+        "Replace the key with an intact copy in PKCS#8 or traditional PEM, encrypted with AES-128, AES-256 or 3DES; a server CA key OpenSSL still reads can be rewritten so: `openssl pkey -in FILE -passin file:PASSFILE -aes256 -passout stdin -out FILE.new < PASSFILE` (PASSFILE holding the passphrase), then FILE.new put in its place.",
         "The key block is present but its contents are not a usable RSA, ECDSA or Ed25519 key, or it is encrypted with a scheme neither OpenSSL's defaults nor this checker support, or it is one OpenSSL reads but Python's cryptography 45 and later, with which Octavia opens keys, refuse: legacy PEM encryption (a DEK-Info header) with AES-192-CBC or DES-CBC, or a legacy encrypted block whose label does not name what it holds.";
     BUNDLE_NO_CERTIFICATE = "bundle-no-certificate", Error,
         "The client bundle holds a key but no certificate.",

@@ -387,8 +387,14 @@ fn bundle(sources: &Sources) -> FileLoad<BundleRead> {
 }
 
 fn bundle_key(block: &pem::Block) -> Result<PrivateKey, Problem> {
-    let encoded =
-        EncodedKey::from_pem_block(block).map_err(|e| Problem::UnreadableKey(e.to_string()))?;
+    let encoded = EncodedKey::from_pem_block(block).map_err(|e| match e {
+        // OpenSSL, not cryptography, reads the bundle: that it is encrypted
+        // at all is what stops it.
+        KeyError::LegacyCipherRefused { cipher } => Problem::KeyEncrypted(format!(
+            "encrypted with {cipher} (OpenSSL's legacy PEM encryption)"
+        )),
+        e => Problem::UnreadableKey(e.to_string()),
+    })?;
     if encoded.is_encrypted() {
         return Err(Problem::KeyEncrypted(encoded.format().to_string()));
     }
@@ -436,6 +442,18 @@ mod tests {
             .unwrap();
         let encoded = EncodedKey::from_file_bytes(pem.as_bytes()).unwrap();
         assert_eq!(trailing_newline(&encoded, &given), None);
+    }
+
+    #[test]
+    fn a_bundle_key_in_a_cipher_cryptography_refuses_is_still_just_encrypted() {
+        let path = crate::test_support::testdata("keys/rsa2048.go-legacy-pkcs8-aes192.pem");
+        let blocks = pem::parse_blocks(&std::fs::read(path).unwrap()).unwrap();
+        assert_eq!(
+            bundle_key(&blocks[0]).unwrap_err(),
+            Problem::KeyEncrypted(
+                "encrypted with AES-192-CBC (OpenSSL's legacy PEM encryption)".into()
+            )
+        );
     }
 
     #[test]
