@@ -310,3 +310,32 @@ fn key_fixtures_open_as_cryptography_and_openssl_open_them() {
         }
     }
 }
+
+/// CA files and bundles with text before the PEM (`openssl x509 -text`'s
+/// dump, as TripleO's client.pem has) and no final newline: Python's
+/// cryptography (`load_pem_x509_certificate`, as Octavia loads a CA) and
+/// `openssl x509` read the same certificate as ours.
+#[test]
+fn certificates_after_text_and_without_a_final_newline_read_as_cryptography_reads_them() {
+    let certs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/certs");
+    for name in ["rsa-ca.with-text.pem", "rsa-ca.with-text-and-key.pem"] {
+        let file = certs.join(name);
+        let ours =
+            octavia_pki::Certificate::all_from_file_bytes(&std::fs::read(&file).unwrap()).unwrap();
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let by_cryptography = ok(peer_python()
+            .args([
+                "-c",
+                "import sys; from cryptography import x509; from cryptography.hazmat.primitives \
+                 import serialization; print(x509.load_pem_x509_certificate(open(sys.argv[1], \
+                 'rb').read()).public_bytes(serialization.Encoding.DER).hex())",
+            ])
+            .arg(&file));
+        let out = run(Command::new("openssl")
+            .args(["x509", "-outform", "DER", "-in"])
+            .arg(&file));
+        assert!(out.status.success(), "openssl x509: {name}");
+        assert_eq!(by_cryptography.trim(), hex(&out.stdout), "{name}");
+        assert_eq!(hex(ours[0].der()), hex(&out.stdout), "{name}");
+    }
+}
