@@ -10,9 +10,12 @@
 //! the body is the DER the label names (PKCS#1, SEC1, or PKCS#8 in a `PRIVATE
 //! KEY` block), CBC-encrypted with PKCS#7 padding.
 //!
-//! The ciphers are those Python's cryptography reads there, by their exact
-//! names: since 45.0 it parses these headers itself and refuses every other
-//! (AES-192-CBC and DES-CBC among them, which OpenSSL and Go write).
+//! The ciphers are the CBC ones OpenSSL reads there, by its names for them in
+//! any case (`aes-256-cbc`, `AES256`): Python's cryptography 43.0.3, which
+//! OpenStack's upper-constraints pin and so deployed Octavia runs, reads these
+//! headers through OpenSSL. cryptography 45 and later parse them themselves
+//! and refuse AES-192-CBC, DES-CBC and any name not in upper case with its
+//! mode; those keys are read here all the same, as Octavia reads them today.
 
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use md_5::{Digest, Md5};
@@ -36,13 +39,16 @@ impl DekInfo {
             format: "legacy encrypted PEM",
             detail: format!("DEK-Info header \"{value}\" has no IV"),
         })?;
-        let cipher = match name.trim() {
-            "AES-128-CBC" => LegacyCipher::Aes128Cbc,
-            "AES-256-CBC" => LegacyCipher::Aes256Cbc,
-            "DES-EDE3-CBC" => LegacyCipher::DesEde3Cbc,
-            other => {
-                return Err(KeyError::LegacyCipherRefused {
-                    cipher: other.to_owned(),
+        // OpenSSL's names and aliases (EVP_get_cipherbyname), which ignore case.
+        let cipher = match name.trim().to_ascii_uppercase().as_str() {
+            "AES-128-CBC" | "AES128" => LegacyCipher::Aes128Cbc,
+            "AES-192-CBC" | "AES192" => LegacyCipher::Aes192Cbc,
+            "AES-256-CBC" | "AES256" => LegacyCipher::Aes256Cbc,
+            "DES-EDE3-CBC" | "DES3" => LegacyCipher::DesEde3Cbc,
+            "DES-CBC" | "DES" => LegacyCipher::DesCbc,
+            _ => {
+                return Err(KeyError::UnsupportedCipher {
+                    cipher: name.trim().to_owned(),
                 });
             }
         };
@@ -74,8 +80,10 @@ impl DekInfo {
         let mut buf = Zeroizing::new(ciphertext.to_vec());
         let plain_len = match self.cipher {
             LegacyCipher::Aes128Cbc => cbc_decrypt::<aes::Aes128>(&key, &self.iv, &mut buf),
+            LegacyCipher::Aes192Cbc => cbc_decrypt::<aes::Aes192>(&key, &self.iv, &mut buf),
             LegacyCipher::Aes256Cbc => cbc_decrypt::<aes::Aes256>(&key, &self.iv, &mut buf),
             LegacyCipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &self.iv, &mut buf),
+            LegacyCipher::DesCbc => cbc_decrypt::<des::Des>(&key, &self.iv, &mut buf),
         }
         .ok_or(KeyError::WrongPassphrase {
             format: KeyFormat::LegacyEncrypted(self.cipher),
@@ -142,11 +150,30 @@ mod tests {
 
     #[test]
     fn dek_info_is_validated() {
-        assert!(DekInfo::parse("AES-256-CBC,00112233445566778899AABBCCDDEEFF").is_ok());
-        for refused in ["CAMELLIA-256-CBC", "AES-192-CBC", "aes-256-cbc"] {
+        // As OpenSSL names them, in any case (cryptography 43.0.3 reads
+        // `aes-256-cbc` and `AES256`).
+        for (name, cipher) in [
+            ("AES-256-CBC", LegacyCipher::Aes256Cbc),
+            ("aes-256-cbc", LegacyCipher::Aes256Cbc),
+            ("AES256", LegacyCipher::Aes256Cbc),
+            ("Aes-192-Cbc", LegacyCipher::Aes192Cbc),
+            ("aes128", LegacyCipher::Aes128Cbc),
+            ("des3", LegacyCipher::DesEde3Cbc),
+            ("DES-CBC", LegacyCipher::DesCbc),
+        ] {
+            let iv = "00112233445566778899AABBCCDDEEFF";
+            let iv = &iv[..2 * cipher.iv_len()];
+            assert_eq!(
+                DekInfo::parse(&format!("{name},{iv}")).unwrap().cipher,
+                cipher,
+                "{name}"
+            );
+        }
+        // Not CBC, or not a cipher this crate implements.
+        for refused in ["CAMELLIA-256-CBC", "AES-256-CFB", "DES-EDE3"] {
             assert!(matches!(
                 DekInfo::parse(&format!("{refused},00112233445566778899AABBCCDDEEFF")),
-                Err(KeyError::LegacyCipherRefused { .. })
+                Err(KeyError::UnsupportedCipher { .. })
             ));
         }
         assert!(matches!(

@@ -106,6 +106,25 @@ pub struct EncodedKey {
     legacy: Option<Legacy>,
 }
 
+/// Whether Python's cryptography 43.0.3 (what OpenStack's upper-constraints
+/// pin), which reads keys through OpenSSL's PEM reader, reads a decrypted
+/// legacy block holding `inner` (a key of `algorithm`) under a label naming
+/// `labelled`: the DER the label names, or PKCS#8 of the algorithm an RSA or
+/// EC label names (Go's `x509.EncryptPEMBlock` wraps PKCS#8 in whatever label
+/// it is given), never a traditional key in a `PRIVATE KEY` block.
+/// cryptography 45 and later read only the DER the label names.
+fn label_admits(labelled: KeyFormat, inner: KeyFormat, algorithm: KeyAlgorithm) -> bool {
+    labelled == inner
+        || inner == KeyFormat::Pkcs8
+            && match labelled {
+                KeyFormat::Pkcs1 => matches!(algorithm, KeyAlgorithm::Rsa { .. }),
+                KeyFormat::Sec1 => {
+                    matches!(algorithm, KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384)
+                }
+                _ => false,
+            }
+}
+
 /// A legacy encrypted block's header, and what its label says it holds.
 struct Legacy {
     dek_info: DekInfo,
@@ -246,15 +265,15 @@ impl EncodedKey {
                     EncodedKey::from_der(&inner).map_err(|_| KeyError::WrongPassphrase {
                         format: self.format,
                     })?;
-                // A key, but not the one the label names: cryptography
-                // (since 45) refuses it, as Octavia would.
-                if inner.format != legacy.holds {
+                let key = PrivateKey::from_pkcs8_der(&inner.plain_pkcs8()?)?;
+                if !label_admits(legacy.holds, inner.format, key.algorithm()) {
                     return Err(KeyError::LabelMismatch {
                         label: legacy.label.clone(),
                         found: inner.format,
+                        algorithm: key.algorithm(),
                     });
                 }
-                inner.plain_pkcs8()?
+                return Ok(key);
             }
         };
         PrivateKey::from_pkcs8_der(&pkcs8)
@@ -464,6 +483,36 @@ impl Drop for SigningKeyPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What cryptography 43.0.3 (through OpenSSL) opened and refused, each
+    /// label around each key (legacy AES-256-CBC blocks made with its own
+    /// primitives): its own DER, PKCS#8 of its own algorithm, nothing else.
+    #[test]
+    fn labels_admit_what_openssl_reads_under_them() {
+        use KeyFormat::{Pkcs1, Pkcs8, Sec1};
+        let rsa = KeyAlgorithm::Rsa { bits: 2048 };
+        let ec = KeyAlgorithm::EcdsaP256;
+        for (labelled, inner, algorithm, admitted) in [
+            (Pkcs1, Pkcs1, rsa, true),
+            (Pkcs1, Pkcs8, rsa, true),
+            (Pkcs1, Pkcs8, ec, false),
+            (Pkcs1, Sec1, ec, false),
+            (Sec1, Sec1, ec, true),
+            (Sec1, Pkcs8, ec, true),
+            (Sec1, Pkcs8, rsa, false),
+            (Sec1, Pkcs1, rsa, false),
+            (Pkcs8, Pkcs8, rsa, true),
+            (Pkcs8, Pkcs8, ec, true),
+            (Pkcs8, Pkcs1, rsa, false),
+            (Pkcs8, Sec1, ec, false),
+        ] {
+            assert_eq!(
+                label_admits(labelled, inner, algorithm),
+                admitted,
+                "{labelled} holding {inner} {algorithm}"
+            );
+        }
+    }
 
     /// An encrypted PKCS#8 key whose KDF is `params` (the ciphertext is
     /// never reached: the parameters are refused first).

@@ -388,11 +388,11 @@ fn bundle(sources: &Sources) -> FileLoad<BundleRead> {
 
 fn bundle_key(block: &pem::Block) -> Result<PrivateKey, Problem> {
     let encoded = EncodedKey::from_pem_block(block).map_err(|e| match e {
-        // OpenSSL, not cryptography, reads the bundle: that it is encrypted
-        // at all is what stops it.
-        KeyError::LegacyCipherRefused { cipher } => Problem::KeyEncrypted(format!(
-            "encrypted with {cipher} (OpenSSL's legacy PEM encryption)"
-        )),
+        // OpenSSL reads the bundle: that the key is encrypted at all is what
+        // stops it, whatever the cipher (one this crate cannot decrypt).
+        KeyError::UnsupportedCipher { cipher } => {
+            Problem::KeyEncrypted(format!("encrypted with {cipher}"))
+        }
         e => Problem::UnreadableKey(e.to_string()),
     })?;
     if encoded.is_encrypted() {
@@ -445,14 +445,12 @@ mod tests {
     }
 
     #[test]
-    fn a_bundle_key_in_a_cipher_cryptography_refuses_is_still_just_encrypted() {
-        let path = crate::test_support::testdata("keys/rsa2048.go-legacy-pkcs8-aes192.pem");
+    fn a_bundle_key_in_a_cipher_this_crate_cannot_decrypt_is_still_just_encrypted() {
+        let path = crate::test_support::testdata("keys/rsa2048.legacy-aria256.pem");
         let blocks = pem::parse_blocks(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(
             bundle_key(&blocks[0]).unwrap_err(),
-            Problem::KeyEncrypted(
-                "encrypted with AES-192-CBC (OpenSSL's legacy PEM encryption)".into()
-            )
+            Problem::KeyEncrypted("encrypted with ARIA-256-CBC".into())
         );
     }
 
