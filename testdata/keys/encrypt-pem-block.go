@@ -71,8 +71,9 @@ func main() {
 			write(k.name+".go-legacy-pkcs8-"+c.name+".pem", encrypt("PRIVATE KEY", der, c.cipher))
 		}
 	}
-	// The label and the DER inside disagreeing: OpenSSL reads both, Python's
-	// cryptography (45 and later) neither.
+	// The label and the DER inside disagreeing: Python's cryptography 43.0.3
+	// (through OpenSSL's PEM reader) reads PKCS#8 in an RSA block, not PKCS#1
+	// in a PRIVATE KEY block; 45 and later read neither; the openssl command both.
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(rsaKey)
 	if err != nil {
 		log.Fatal(err)

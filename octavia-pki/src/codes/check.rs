@@ -85,7 +85,7 @@ super::finding_codes! {
         "The private key cannot be read (corrupt, or an algorithm or cipher Octavia cannot use).",
         Some("Could not deserialize key data / unsupported"),
         "Replace the key with an intact copy in PKCS#8 or traditional PEM, encrypted with AES-128, AES-256 or 3DES; a server CA key OpenSSL still reads can be rewritten so: `openssl pkey -in FILE -passin file:PASSFILE -aes256 -passout stdin -out FILE.new < PASSFILE` (PASSFILE holding the passphrase), then FILE.new put in its place.",
-        "The key block is present but its contents are not a usable RSA, ECDSA or Ed25519 key, or it is encrypted with a scheme neither OpenSSL's defaults nor this checker support, or it is one OpenSSL reads but Python's cryptography 45 and later, with which Octavia opens keys, refuse: legacy PEM encryption (a DEK-Info header) with AES-192-CBC or DES-CBC, or a legacy encrypted block whose label does not name what it holds.";
+        "The key block is present but its contents are not a usable RSA, ECDSA or Ed25519 key, or it is encrypted with a scheme neither OpenSSL's defaults nor this checker support, or it is one Python's cryptography, with which Octavia opens keys, refuses: a legacy encrypted block (a DEK-Info header) holding a key its label cannot hold, such as PKCS#1 in a PRIVATE KEY block (cryptography 43.0.3, which OpenStack's upper-constraints pin, reads through OpenSSL's PEM reader; the openssl command may read such a block all the same).";
     BUNDLE_NO_CERTIFICATE = "bundle-no-certificate", Error,
         "The client bundle holds a key but no certificate.",
         Some("[SSL] PEM lib (OpenSSL 1.x: SSL_CTX_use_certificate_chain_file no start line)"),
