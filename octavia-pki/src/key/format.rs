@@ -128,10 +128,11 @@ pub enum KeyError {
     /// it (43.0.3 through OpenSSL's PEM reader; the `openssl` command, which
     /// tries every decoder, may read it all the same).
     #[error(
-        "the {label} block holds a {found} {algorithm} key, which Python's cryptography, with which Octavia \
-         opens keys, does not read there: 43.0.3 (what OpenStack's upper-constraints pin) reads in an RSA or \
-         EC PRIVATE KEY block that algorithm's key, traditional or PKCS#8, and in a PRIVATE KEY block only \
-         PKCS#8; 45 and later only what the label names (the openssl command may read it all the same)"
+        "the {label} block holds a {found} key ({algorithm}), which Python's cryptography 43.0.3, with \
+         which Octavia opens keys (OpenStack's upper-constraints pin it), does not read there: through \
+         OpenSSL's PEM reader it reads in an RSA or EC PRIVATE KEY block that algorithm's key, traditional \
+         or PKCS#8, and in a PRIVATE KEY block only PKCS#8; 45 and later read only what the label names \
+         (the openssl command may read it all the same)"
     )]
     LabelMismatch {
         /// The block's label.
