@@ -59,6 +59,9 @@ bash keys/make-go-fixtures.sh
 # The forms TripleO and others leave: no final newline; text before the PEM.
 printf '%s' "$(cat keys/rsa2048.go-legacy-pkcs8-aes128.pem)" > keys/rsa2048.go-legacy-pkcs8-aes128.no-final-newline.pem
 printf '%s' "$(cat keys/rsa2048.pkcs1.pem)" > keys/rsa2048.pkcs1.no-final-newline.pem
+# Unencrypted PKCS#8 under its algorithm's own label (cryptography 43.0.3 reads it through OpenSSL; 45+ do not).
+sed 's/ PRIVATE KEY-----/ RSA PRIVATE KEY-----/' keys/rsa2048.pkcs8.pem > keys/rsa2048.pkcs8-as-rsa-label.pem
+sed 's/ PRIVATE KEY-----/ EC PRIVATE KEY-----/' keys/ec-p256.pkcs8.pem > keys/ec-p256.pkcs8-as-ec-label.pem
 { echo "Private-Key: (2048 bit, 2 primes)"; cat keys/rsa2048.legacy-aes256.pem; } > keys/rsa2048.legacy-aes256.with-text.pem
 
 # --- keys: Python's cryptography (what Octavia loads keys with) --------------

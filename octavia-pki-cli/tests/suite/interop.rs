@@ -244,7 +244,8 @@ fn key_fixtures_open_as_cryptography_43_and_openssl_open_them() {
     ];
     // Read by cryptography 43.0.3 (through OpenSSL), refused by 45 and later
     // with this message: the legacy ciphers other than AES-128-CBC,
-    // AES-256-CBC and DES-EDE3-CBC, and PKCS#8 in an RSA PRIVATE KEY block.
+    // AES-256-CBC and DES-EDE3-CBC, and PKCS#8 in an RSA or EC PRIVATE KEY
+    // block, encrypted or not.
     let refused_by_45 = [
         ("rsa2048.go-legacy-pkcs8-aes192.pem", "unknown cipher"),
         ("ec-p256.go-legacy-pkcs8-aes192.pem", "unknown cipher"),
@@ -255,14 +256,21 @@ fn key_fixtures_open_as_cryptography_43_and_openssl_open_them() {
             "rsa2048.go-legacy-pkcs8-as-rsa-label.pem",
             "Could not deserialize",
         ),
+        ("rsa2048.pkcs8-as-rsa-label.pem", "Could not deserialize"),
+        ("ec-p256.pkcs8-as-ec-label.pem", "Could not deserialize"),
     ];
     let plain = [
         "rsa2048.pkcs1.no-final-newline.pem",
         "../certs/rsa-ca.with-text-and-key.pem",
+        "rsa2048.pkcs8-as-rsa-label.pem",
+        "ec-p256.pkcs8-as-ec-label.pem",
     ];
-    let all_encrypted = encrypted
-        .iter()
-        .chain(refused_by_45.iter().map(|(name, _)| name));
+    let all_encrypted = encrypted.iter().chain(
+        refused_by_45
+            .iter()
+            .map(|(name, _)| name)
+            .filter(|name| !plain.contains(name)),
+    );
     for name in all_encrypted.chain(&plain) {
         let file = keys.join(name);
         let is_encrypted = !plain.contains(name);

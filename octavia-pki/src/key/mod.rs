@@ -107,8 +107,8 @@ pub struct EncodedKey {
 }
 
 /// Whether Python's cryptography 43.0.3 (what OpenStack's upper-constraints
-/// pin), which reads keys through OpenSSL's PEM reader, reads a decrypted
-/// legacy block holding `inner` (a key of `algorithm`) under a label naming
+/// pin), which reads keys through OpenSSL's PEM reader, reads an unencrypted
+/// or decrypted legacy block holding `inner` (a key of `algorithm`) under a label naming
 /// `labelled`: the DER the label names, or PKCS#8 of the algorithm an RSA or
 /// EC label names (Go's `x509.EncryptPEMBlock` wraps PKCS#8 in whatever label
 /// it is given), never a traditional key in a `PRIVATE KEY` block.
@@ -177,6 +177,18 @@ impl EncodedKey {
                     KeyFormat::LegacyEncrypted(legacy.dek_info.cipher),
                     Some(legacy),
                 )
+            } else if matches!(plain, KeyFormat::Pkcs1 | KeyFormat::Sec1) && pkcs8::detect(&der) {
+                // Unencrypted PKCS#8 under an RSA or EC label: cryptography
+                // 43.0.3 reads it as it reads it encrypted.
+                let algorithm = PrivateKey::from_pkcs8_der(&pkcs8::validate(&der)?)?.algorithm();
+                if !label_admits(plain, KeyFormat::Pkcs8, algorithm) {
+                    return Err(KeyError::LabelMismatch {
+                        label: block.label().to_owned(),
+                        found: KeyFormat::Pkcs8,
+                        algorithm,
+                    });
+                }
+                (KeyFormat::Pkcs8, None)
             } else {
                 (plain, None)
             };

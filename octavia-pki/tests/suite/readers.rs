@@ -142,6 +142,28 @@ fn a_pkcs8_key_in_a_legacy_rsa_block_reads_as_openssl_reads_it() {
     assert_eq!(key.public_key_raw(), reference.public_key_raw(), "{file}");
 }
 
+/// Unencrypted PKCS#8 under its algorithm's own label (OpenSSL's PKCS#8
+/// relabelled), which cryptography 43.0.3 reads and 45 and later do not.
+#[test]
+fn unencrypted_pkcs8_under_its_algorithm_s_label_reads_as_openssl_reads_it() {
+    for (file, reference) in [
+        (
+            "keys/rsa2048.pkcs8-as-rsa-label.pem",
+            "keys/rsa2048.pkcs8.pem",
+        ),
+        (
+            "keys/ec-p256.pkcs8-as-ec-label.pem",
+            "keys/ec-p256.pkcs8.pem",
+        ),
+    ] {
+        let encoded = EncodedKey::from_file_bytes(&read(file)).unwrap();
+        assert_eq!(encoded.format(), KeyFormat::Pkcs8, "{file}");
+        let key = encoded.decrypt(None).unwrap();
+        let reference = PrivateKey::from_file_bytes(&read(reference), None).unwrap();
+        assert_eq!(key.public_key_raw(), reference.public_key_raw(), "{file}");
+    }
+}
+
 /// What OpenSSL, and so Python's cryptography 43.0.3, refuses is refused
 /// saying why: PKCS#1 in a legacy encrypted `PRIVATE KEY` block.
 #[test]
