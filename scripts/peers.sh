@@ -9,6 +9,9 @@
 #                                    and the ansible-core it pins (target/peers-kolla)
 #   bash scripts/peers.sh sdist      prints Octavia 19.0.0's unpacked sdist (its gate
 #                                    scripts, devstack plugin and certificate guide)
+#   bash scripts/peers.sh crypto43   prints the Python of target/peers-crypto43
+#                                    (cryptography 43.0.3, what every OpenStack series'
+#                                    upper-constraints pins, and so deployed Octavia runs)
 # Also: the openssl CLI and shellcheck (Debian's packages, if missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,8 +32,9 @@ kolla_ansible=kolla-ansible==22.2.0
 # faketime (libfaketime) to run the amphora agent under a shifted clock, and the
 # shells (zsh, fish; bash is there) and man (groff) that load what `completions` and
 # `man` print, promtool (Debian's prometheus package) for the alert rules, and node_exporter
-# (prometheus-node-exporter) whose textfile collector reads the metrics, and go (golang-go) that builds
-# the RHOSO operator's certificate code (tests/peers/rhoso). COMMAND:PACKAGE where they differ.
+# (prometheus-node-exporter) whose textfile collector reads the metrics, and Go (golang-go) that
+# builds the RHOSO operator's certificate code (tests/peers/rhoso) and writes testdata/keys' Go fixtures.
+# COMMAND:PACKAGE where they differ.
 for entry in openssl shellcheck faketime zsh fish groff promtool:prometheus prometheus-node-exporter go:golang-go; do
   tool=${entry%%:*} package=${entry#*:}
   command -v "$tool" >/dev/null 2>&1 && continue
@@ -78,6 +82,10 @@ install "$root/target/peers-lint" "ansible-lint==26.10.1" & pids+=($!)
 # kubernetes-validate: Kubernetes' own OpenAPI schemas, offline, for the Secret manifests generate writes
 # (`kubectl apply --dry-run=client` asks an API server, and there is none here).
 install "$root/target/peers-k8s" "kubernetes-validate==1.37.0" & pids+=($!)
+# cryptography 43.0.3: openstack/requirements' upper-constraints pin it for every series (2025.1 to
+# master), so kolla images, OpenStack-Ansible venvs and amphorae open keys with it. It reads keys
+# through OpenSSL (legacy ciphers cryptography 45+ refuses among them), where peers-venv's does not.
+install "$root/target/peers-crypto43" "cryptography==43.0.3" & pids+=($!)
 # Octavia's source distribution: what no wheel holds (bin/create_*_CA.sh, the
 # devstack plugin, the certificate guide and its openssl.cnf).
 sdist() {
@@ -98,6 +106,8 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 "$root/target/peers-kolla/bin/ansible-playbook" --version >/dev/null 2>&1 \
   || { echo "peers.sh: ansible-playbook does not run from target/peers-kolla" >&2; exit 1; }
 prove "$root/target/peers-venv"
+[ "$("$root/target/peers-crypto43/bin/python" -c 'import cryptography; print(cryptography.__version__)' 2>/dev/null)" = 43.0.3 ] \
+  || { echo "peers.sh: cryptography 43.0.3 does not import from target/peers-crypto43" >&2; exit 1; }
 for v in "${releases[@]}"; do prove "$root/target/peers-octavia-$v"; done
 
 case "${1:-}" in
@@ -109,5 +119,6 @@ case "${1:-}" in
   lint) echo "$root/target/peers-lint" ;;
   k8s) echo "$root/target/peers-k8s" ;;
   sdist) echo "$root/target/peers-octavia-sdist/octavia-$main_release" ;;
+  crypto43) echo "$root/target/peers-crypto43/bin/python" ;;
   *) echo "$root/target/peers-venv/bin/python" ;;
 esac

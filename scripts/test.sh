@@ -14,7 +14,10 @@ OCTAVIA_PKI_LINT=$(bash scripts/peers.sh lint)
 OCTAVIA_PKI_SDIST=$(bash scripts/peers.sh sdist)
 # kubernetes-validate, for the Secret manifests.
 OCTAVIA_PKI_K8S=$(bash scripts/peers.sh k8s)
-export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT OCTAVIA_PKI_SDIST OCTAVIA_PKI_K8S
+# cryptography 43.0.3, what OpenStack's upper-constraints pin (deployed Octavia opens keys with it).
+OCTAVIA_PKI_CRYPTO43=$(bash scripts/peers.sh crypto43)
+export OCTAVIA_PKI_PYTHON OCTAVIA_PKI_RELEASES OCTAVIA_PKI_KOLLA OCTAVIA_PKI_LINT OCTAVIA_PKI_SDIST OCTAVIA_PKI_K8S \
+  OCTAVIA_PKI_CRYPTO43
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --doc --locked 2>&1 | tee "$log"

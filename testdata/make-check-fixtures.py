@@ -250,6 +250,10 @@ def main(out):
           warnings=["strict-ca-basic-constraints-not-critical@client_ca.cert.pem"])
     write(out, "wrong-passphrase", good, passwords="octavia_ca_password: NotThePassphrase9\n",
           errors=["wrong-passphrase@server_ca.key.pem"])
+    # The CA key encrypted with the passphrase and a newline, as when it is read from a file or a
+    # Secret written by `echo` (OSPRH-14829); octavia.conf holds the passphrase alone.
+    write(out, "passphrase-trailing-newline", {**good, KOLLA[1]: key_pem(sk, PASS + "\n")},
+          errors=["passphrase-trailing-newline@server_ca.key.pem"])
     write(out, "ca-key-not-encrypted", {**good, KOLLA[1]: key_pem(sk)}, errors=["ca-key-not-encrypted@server_ca.key.pem"])
     dollar = "Pass$word1"
     write(out, "passphrase-dollar", {**good, KOLLA[1]: key_pem(sk, dollar)},

@@ -13,7 +13,9 @@ PY=${PYTHON:-python3}
 PASS=$(cat PASSPHRASE)
 export PASS
 
-rm -rf keys certs kolla-recipe kolla-recipe-openssl11
+# keys/ also holds the Go program that writes some of them: only the keys go.
+rm -rf certs kolla-recipe kolla-recipe-openssl11
+find keys -maxdepth 1 \( -name '*.pem' -o -name '*.der' \) -delete
 mkdir -p keys certs
 
 # --- keys: unencrypted -------------------------------------------------------
@@ -52,6 +54,16 @@ done
 openssl ec -in keys/ec-p256.sec1.pem -aes256 -passout env:PASS -out keys/ec-p256.legacy-aes256.pem 2>/dev/null
 openssl rsa -in $src -traditional -aria256 -passout env:PASS -out keys/rsa2048.legacy-aria256.pem 2>/dev/null
 
+# --- keys: Go's x509.EncryptPEMBlock (legacy encryption around PKCS#8, as RHOSO 18 GA wrote the CA key)
+bash keys/make-go-fixtures.sh
+# The forms TripleO and others leave: no final newline; text before the PEM.
+printf '%s' "$(cat keys/rsa2048.go-legacy-pkcs8-aes128.pem)" > keys/rsa2048.go-legacy-pkcs8-aes128.no-final-newline.pem
+printf '%s' "$(cat keys/rsa2048.pkcs1.pem)" > keys/rsa2048.pkcs1.no-final-newline.pem
+# Unencrypted PKCS#8 under its algorithm's own label (cryptography 43.0.3 reads it through OpenSSL; 45+ do not).
+sed 's/ PRIVATE KEY-----/ RSA PRIVATE KEY-----/' keys/rsa2048.pkcs8.pem > keys/rsa2048.pkcs8-as-rsa-label.pem
+sed 's/ PRIVATE KEY-----/ EC PRIVATE KEY-----/' keys/ec-p256.pkcs8.pem > keys/ec-p256.pkcs8-as-ec-label.pem
+{ echo "Private-Key: (2048 bit, 2 primes)"; cat keys/rsa2048.legacy-aes256.pem; } > keys/rsa2048.legacy-aes256.with-text.pem
+
 # --- keys: Python's cryptography (what Octavia loads keys with) --------------
 "$PY" - <<'EOF'
 import os
@@ -76,6 +88,8 @@ openssl req -x509 -new -key keys/rsa2048.pkcs8.pem -subj "/C=US/O=Fixture/CN=rsa
   -out certs/rsa-ca.pem
 openssl x509 -in certs/rsa-ca.pem -outform DER -out certs/rsa-ca.der
 openssl x509 -in certs/rsa-ca.pem -text > certs/rsa-ca.with-text.pem
+# TripleO's client.pem: the certificate's text dump, its PEM, then its key, without a final newline.
+{ cat certs/rsa-ca.with-text.pem; printf '%s' "$(cat keys/rsa2048.pkcs8.pem)"; } > certs/rsa-ca.with-text-and-key.pem
 openssl req -x509 -new -key keys/ec-p256.pkcs8.pem -subj "/C=US/O=Fixture/CN=ec-ca" -days 3650 -out certs/ec-ca.pem
 cat certs/rsa-ca.pem certs/ec-ca.pem > certs/two-certs.pem
 # CRLF line endings and a UTF-8 BOM: OpenSSL reads both.

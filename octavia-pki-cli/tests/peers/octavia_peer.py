@@ -34,6 +34,10 @@ Each command runs the Octavia release installed in the Python that runs it
       Loads a key with cryptography's load_pem_private_key, as Octavia does, and
       prints its type and size.
 
+  octavia_peer.py public-key --key F [--passphrase-file F]
+      Loads a key the same way and prints its public key (SubjectPublicKeyInfo
+      DER, in hex).
+
   octavia_peer.py rehearse --dir D --layout kolla|legacy [--passwords passwords.yml] [--strict]
                            [--amphora-cert F --amphora-id ID]
       Octavia's whole path over a deployed directory: octavia.conf rendered as
@@ -109,6 +113,17 @@ def load_key(args):
         print(f"ec {key.curve.name}")
     else:
         print(type(key).__name__)
+
+
+def public_key(args):
+    """The key's public half as SubjectPublicKeyInfo DER, in hex: what
+    cryptography's load_pem_private_key (Octavia's reader) makes of the file."""
+    from cryptography.hazmat.primitives import serialization
+
+    with open(args.key, "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), password=read_passphrase(args.passphrase_file))
+    print(key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo).hex())
 
 
 LAYOUTS = {
@@ -526,12 +541,13 @@ def main():
     p = sub.add_parser("conf")
     p.add_argument("--each", action="store_true")
     p.add_argument("files", nargs="+")
-    p = sub.add_parser("load-key")
-    p.add_argument("--key", required=True)
-    p.add_argument("--passphrase-file")
+    for name in ("load-key", "public-key"):
+        p = sub.add_parser(name)
+        p.add_argument("--key", required=True)
+        p.add_argument("--passphrase-file")
     args = parser.parse_args()
     try:
-        {"issue": issue, "load-key": load_key, "controller": controller, "rehearse": rehearse,
+        {"issue": issue, "load-key": load_key, "public-key": public_key, "controller": controller, "rehearse": rehearse,
          "rehearse-batch": rehearse_batch, "rehearse-stream": rehearse_stream,
          "conf": conf, "oslo-batch": oslo_batch}[args.command](args)
     except SystemExit:

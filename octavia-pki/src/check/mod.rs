@@ -327,6 +327,7 @@ fn code_of(problem: &Problem) -> Code {
         Problem::KeyNotEncrypted(_) => codes::CA_KEY_NOT_ENCRYPTED,
         Problem::PassphraseNotAvailable(_) => codes::PASSPHRASE_NOT_AVAILABLE,
         Problem::WrongPassphrase(_) => codes::WRONG_PASSPHRASE,
+        Problem::PassphraseTrailingNewline(_) => codes::PASSPHRASE_TRAILING_NEWLINE,
         Problem::PubliclyKnownPassphrase(_) => codes::PUBLICLY_KNOWN_PASSPHRASE,
         Problem::NoCertificate => codes::BUNDLE_NO_CERTIFICATE,
         Problem::NoKey => codes::BUNDLE_NO_KEY,

@@ -89,8 +89,8 @@ super::finding_codes! {
     UNREADABLE_KEY = "unreadable-key", Error,
         "The private key cannot be read (corrupt, or an algorithm or cipher Octavia cannot use).",
         Some("Could not deserialize key data / unsupported"),
-        "Replace the key with an intact copy in PKCS#8 or traditional PEM, encrypted with AES or 3DES.",
-        "The key block is present but its contents are not a usable RSA, ECDSA or Ed25519 key, or it is encrypted with a scheme neither OpenSSL's defaults nor this checker support.";
+        "Replace the key with an intact copy in PKCS#8 or traditional PEM, encrypted with AES-128, AES-256 or 3DES; a server CA key OpenSSL still reads can be rewritten so: `openssl pkey -in FILE -passin file:PASSFILE -aes256 -passout stdin -out FILE.new < PASSFILE` (PASSFILE holding the passphrase), then FILE.new put in its place.",
+        "The key block is present but its contents are not a usable RSA, ECDSA or Ed25519 key, or it is encrypted with a scheme neither OpenSSL's defaults nor this checker support, or it is one Python's cryptography, with which Octavia opens keys, refuses: a legacy encrypted block (a DEK-Info header) holding a key its label cannot hold, such as PKCS#1 in a PRIVATE KEY block (cryptography 43.0.3, which OpenStack's upper-constraints pin, reads through OpenSSL's PEM reader; the openssl command may read such a block all the same).";
     BUNDLE_NO_CERTIFICATE = "bundle-no-certificate", Error,
         "The client bundle holds a key but no certificate.",
         Some("[SSL] PEM lib (OpenSSL 1.x: SSL_CTX_use_certificate_chain_file no start line)"),
@@ -141,6 +141,11 @@ super::finding_codes! {
         Some("Could not sign the certificate request: Incorrect password, could not decrypt key (older: bad decrypt)"),
         "Set octavia_ca_password in passwords.yml to the passphrase the key was encrypted with, or re-encrypt the key with it.",
         "Octavia unlocks the server CA key with ca_private_key_passphrase every time it signs an amphora certificate: load balancer creation fails.";
+    PASSPHRASE_TRAILING_NEWLINE = "passphrase-trailing-newline", Error,
+        "The passphrase does not open the server CA key, but the same passphrase followed by a newline does: the key was encrypted with a passphrase that ended in a line break, which octavia.conf cannot carry.",
+        Some("Could not sign the certificate request: Incorrect password, could not decrypt key"),
+        "Re-encrypt the key with the passphrase alone: `OLD=\"$(cat PASSFILE; printf x)\"; OLD=\"${OLD%x}\" openssl pkey -in FILE -passin env:OLD -aes256 -passout file:NEWFILE -out FILE.new; unset OLD`, where PASSFILE is the file (or the Secret's value, saved to a file) the passphrase was written to, newline and all (the `printf x` keeps the newline `$(...)` would drop), and NEWFILE holds the passphrase alone, as octavia.conf has it; then put FILE.new in the key's place and restart Octavia's workers. Write passphrases without a final newline from now on (`printf %s`, not `echo`).",
+        "A passphrase written to a file or a Secret with a final newline (by `echo`, a heredoc, an editor, `kubectl create secret --from-file`) keeps it, and whatever encrypted the key with that file's contents encrypted it with the newline. octavia.conf's ca_private_key_passphrase cannot end with a line break, so Octavia unlocks the key with the passphrase alone, fails, and no amphora certificate can be signed. Tried only when the passphrase fails, with a newline (LF) and with CR LF after it; OpenSSL's -passin file: drops the newline too, so it cannot open such a key either.";
     PASSWORD_UNUSABLE = "password-unusable", Error,
         "A password in passwords.yml, or the charm's lb-mgmt-issuing-ca-key-passphrase, holds a character octavia.conf cannot carry (a `$`).",
         Some("oslo.config reads `$name` as a reference to another option: oslo_config.cfg.TemplateSubstitutionError / \"no such option ... in group [DEFAULT]\""),

@@ -122,6 +122,26 @@ pub enum KeyError {
         /// The cipher or scheme, as named in the file.
         cipher: String,
     },
+    /// A legacy encrypted PEM block holding a key its label cannot hold
+    /// (PKCS#1 in a `PRIVATE KEY` block, an EC key in an `RSA PRIVATE KEY`
+    /// block): Python's cryptography, with which Octavia opens keys, refuses
+    /// it (43.0.3 through OpenSSL's PEM reader; the `openssl` command, which
+    /// tries every decoder, may read it all the same).
+    #[error(
+        "the {label} block holds a {found} key ({algorithm}), which Python's cryptography 43.0.3, with \
+         which Octavia opens keys (OpenStack's upper-constraints pin it), does not read there: through \
+         OpenSSL's PEM reader it reads in an RSA or EC PRIVATE KEY block that algorithm's key, traditional \
+         or PKCS#8, and in a PRIVATE KEY block only PKCS#8; 45 and later read only what the label names \
+         (the openssl command may read it all the same)"
+    )]
+    LabelMismatch {
+        /// The block's label.
+        label: String,
+        /// What the decrypted block holds.
+        found: KeyFormat,
+        /// The algorithm of the key it holds.
+        algorithm: KeyAlgorithm,
+    },
     /// The key is of an algorithm Octavia cannot use.
     #[error("unsupported key algorithm {algorithm}")]
     UnsupportedAlgorithm {
@@ -157,18 +177,24 @@ fn found_suffix(found: &[String]) -> String {
     }
 }
 
-/// A cipher that may appear in a `DEK-Info` header (see `legacy.rs`).
+/// A cipher of a `DEK-Info` header that Octavia reads: Python's cryptography
+/// 43.0.3 (what OpenStack's upper-constraints pin) reads these headers
+/// through OpenSSL (see `legacy.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LegacyCipher {
     /// `AES-128-CBC`
     Aes128Cbc,
-    /// `AES-192-CBC`
+    /// `AES-192-CBC` (cryptography 45 and later refuse it here).
     Aes192Cbc,
     /// `AES-256-CBC`, what OpenSSL 1.1's `genrsa -aes256` wrote.
     Aes256Cbc,
     /// `DES-EDE3-CBC`, what `genrsa -des3` wrote.
     DesEde3Cbc,
+    /// `DES-CBC`, single DES (cryptography 45 and later refuse it here;
+    /// OpenSSL 3 reads it only with its legacy provider, which cryptography
+    /// 43.0.3's wheel loads).
+    DesCbc,
 }
 
 impl LegacyCipher {
@@ -179,11 +205,13 @@ impl LegacyCipher {
             Self::Aes192Cbc => "AES-192-CBC",
             Self::Aes256Cbc => "AES-256-CBC",
             Self::DesEde3Cbc => "DES-EDE3-CBC",
+            Self::DesCbc => "DES-CBC",
         }
     }
 
     pub(super) fn key_len(self) -> usize {
         match self {
+            Self::DesCbc => 8,
             Self::Aes128Cbc => 16,
             Self::Aes192Cbc | Self::DesEde3Cbc => 24,
             Self::Aes256Cbc => 32,
@@ -192,8 +220,8 @@ impl LegacyCipher {
 
     pub(super) fn iv_len(self) -> usize {
         match self {
-            Self::DesEde3Cbc => 8,
-            _ => 16,
+            Self::DesEde3Cbc | Self::DesCbc => 8,
+            Self::Aes128Cbc | Self::Aes192Cbc | Self::Aes256Cbc => 16,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! OpenSSL's "traditional" encrypted PEM keys (OpenSSL 1.1's `genrsa -aes256`).
+//! OpenSSL's legacy encrypted PEM keys (OpenSSL 1.1's `genrsa -aes256`, Go's
+//! `x509.EncryptPEMBlock`).
 //!
 //! ```text
 //! -----BEGIN RSA PRIVATE KEY-----
@@ -6,7 +7,15 @@
 //! DEK-Info: AES-256-CBC,<hex IV>
 //! ```
 //! The key is `EVP_BytesToKey(MD5, passphrase, salt = IV[..8], count = 1)` and
-//! the body is the PKCS#1 or SEC1 DER, CBC-encrypted with PKCS#7 padding.
+//! the body is the DER the label names (PKCS#1, SEC1, or PKCS#8 in a `PRIVATE
+//! KEY` block), CBC-encrypted with PKCS#7 padding.
+//!
+//! The ciphers are the CBC ones OpenSSL reads there, by its names for them in
+//! any case (`aes-256-cbc`, `AES256`): Python's cryptography 43.0.3, which
+//! OpenStack's upper-constraints pin and so deployed Octavia runs, reads these
+//! headers through OpenSSL. cryptography 45 and later parse them themselves
+//! and refuse AES-192-CBC, DES-CBC and any name not in upper case with its
+//! mode; those keys are read here all the same, as Octavia reads them today.
 
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use md_5::{Digest, Md5};
@@ -30,14 +39,16 @@ impl DekInfo {
             format: "legacy encrypted PEM",
             detail: format!("DEK-Info header \"{value}\" has no IV"),
         })?;
+        // OpenSSL's names and aliases (EVP_get_cipherbyname), which ignore case.
         let cipher = match name.trim().to_ascii_uppercase().as_str() {
-            "AES-128-CBC" => LegacyCipher::Aes128Cbc,
-            "AES-192-CBC" => LegacyCipher::Aes192Cbc,
-            "AES-256-CBC" => LegacyCipher::Aes256Cbc,
-            "DES-EDE3-CBC" => LegacyCipher::DesEde3Cbc,
-            other => {
+            "AES-128-CBC" | "AES128" => LegacyCipher::Aes128Cbc,
+            "AES-192-CBC" | "AES192" => LegacyCipher::Aes192Cbc,
+            "AES-256-CBC" | "AES256" => LegacyCipher::Aes256Cbc,
+            "DES-EDE3-CBC" | "DES3" => LegacyCipher::DesEde3Cbc,
+            "DES-CBC" | "DES" => LegacyCipher::DesCbc,
+            _ => {
                 return Err(KeyError::UnsupportedCipher {
-                    cipher: other.to_owned(),
+                    cipher: name.trim().to_owned(),
                 });
             }
         };
@@ -72,6 +83,7 @@ impl DekInfo {
             LegacyCipher::Aes192Cbc => cbc_decrypt::<aes::Aes192>(&key, &self.iv, &mut buf),
             LegacyCipher::Aes256Cbc => cbc_decrypt::<aes::Aes256>(&key, &self.iv, &mut buf),
             LegacyCipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &self.iv, &mut buf),
+            LegacyCipher::DesCbc => cbc_decrypt::<des::Des>(&key, &self.iv, &mut buf),
         }
         .ok_or(KeyError::WrongPassphrase {
             format: KeyFormat::LegacyEncrypted(self.cipher),
@@ -138,11 +150,32 @@ mod tests {
 
     #[test]
     fn dek_info_is_validated() {
-        assert!(DekInfo::parse("AES-256-CBC,00112233445566778899AABBCCDDEEFF").is_ok());
-        assert!(matches!(
-            DekInfo::parse("CAMELLIA-256-CBC,00112233445566778899AABBCCDDEEFF"),
-            Err(KeyError::UnsupportedCipher { .. })
-        ));
+        // As OpenSSL names them, in any case (cryptography 43.0.3 reads
+        // `aes-256-cbc` and `AES256`).
+        for (name, cipher) in [
+            ("AES-256-CBC", LegacyCipher::Aes256Cbc),
+            ("aes-256-cbc", LegacyCipher::Aes256Cbc),
+            ("AES256", LegacyCipher::Aes256Cbc),
+            ("Aes-192-Cbc", LegacyCipher::Aes192Cbc),
+            ("aes128", LegacyCipher::Aes128Cbc),
+            ("des3", LegacyCipher::DesEde3Cbc),
+            ("DES-CBC", LegacyCipher::DesCbc),
+        ] {
+            let iv = "00112233445566778899AABBCCDDEEFF";
+            let iv = &iv[..2 * cipher.iv_len()];
+            assert_eq!(
+                DekInfo::parse(&format!("{name},{iv}")).unwrap().cipher,
+                cipher,
+                "{name}"
+            );
+        }
+        // Not CBC, or not a cipher this crate implements.
+        for refused in ["CAMELLIA-256-CBC", "AES-256-CFB", "DES-EDE3"] {
+            assert!(matches!(
+                DekInfo::parse(&format!("{refused},00112233445566778899AABBCCDDEEFF")),
+                Err(KeyError::UnsupportedCipher { .. })
+            ));
+        }
         assert!(matches!(
             DekInfo::parse("AES-256-CBC,0011"),
             Err(KeyError::Malformed { .. })

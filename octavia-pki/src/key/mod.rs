@@ -103,7 +103,33 @@ impl std::str::FromStr for KeyType {
 pub struct EncodedKey {
     format: KeyFormat,
     der: Zeroizing<Vec<u8>>,
-    dek_info: Option<DekInfo>,
+    legacy: Option<Legacy>,
+}
+
+/// Whether Python's cryptography 43.0.3 (what OpenStack's upper-constraints
+/// pin), which reads keys through OpenSSL's PEM reader, reads an unencrypted
+/// or decrypted legacy block holding `inner` (a key of `algorithm`) under a label naming
+/// `labelled`: the DER the label names, or PKCS#8 of the algorithm an RSA or
+/// EC label names (Go's `x509.EncryptPEMBlock` wraps PKCS#8 in whatever label
+/// it is given), never a traditional key in a `PRIVATE KEY` block.
+/// cryptography 45 and later read only the DER the label names.
+fn label_admits(labelled: KeyFormat, inner: KeyFormat, algorithm: KeyAlgorithm) -> bool {
+    labelled == inner
+        || inner == KeyFormat::Pkcs8
+            && match labelled {
+                KeyFormat::Pkcs1 => matches!(algorithm, KeyAlgorithm::Rsa { .. }),
+                KeyFormat::Sec1 => {
+                    matches!(algorithm, KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384)
+                }
+                _ => false,
+            }
+}
+
+/// A legacy encrypted block's header, and what its label says it holds.
+struct Legacy {
+    dek_info: DekInfo,
+    label: String,
+    holds: KeyFormat,
 }
 
 impl fmt::Debug for EncodedKey {
@@ -121,30 +147,55 @@ impl EncodedKey {
         let legacy = block
             .header("Proc-Type")
             .is_some_and(|v| v.contains("ENCRYPTED"));
-        let (format, dek_info) = match block.label() {
-            pem::ENCRYPTED_PRIVATE_KEY => (KeyFormat::EncryptedPkcs8, None),
-            pem::PRIVATE_KEY => (KeyFormat::Pkcs8, None),
-            pem::RSA_PRIVATE_KEY | pem::EC_PRIVATE_KEY if legacy => {
-                let dek = DekInfo::parse(block.header("DEK-Info").ok_or_else(|| {
-                    KeyError::Malformed {
-                        format: "legacy encrypted PEM",
-                        detail: "Proc-Type says ENCRYPTED but there is no DEK-Info header".into(),
-                    }
-                })?)?;
-                (KeyFormat::LegacyEncrypted(dek.cipher), Some(dek))
-            }
-            pem::RSA_PRIVATE_KEY => (KeyFormat::Pkcs1, None),
-            pem::EC_PRIVATE_KEY => (KeyFormat::Sec1, None),
+        let plain = match block.label() {
+            pem::ENCRYPTED_PRIVATE_KEY => KeyFormat::EncryptedPkcs8,
+            pem::PRIVATE_KEY => KeyFormat::Pkcs8,
+            pem::RSA_PRIVATE_KEY => KeyFormat::Pkcs1,
+            pem::EC_PRIVATE_KEY => KeyFormat::Sec1,
             other => {
                 return Err(KeyError::NotFound {
                     found: vec![other.to_owned()],
                 });
             }
         };
+        // Around PKCS#8 too: Go's x509.EncryptPEMBlock wraps whatever DER it
+        // is given (RHOSO 18 GA's CA key), and OpenSSL and cryptography read it.
+        let (format, legacy) =
+            if legacy && plain != KeyFormat::EncryptedPkcs8 {
+                let dek_info = DekInfo::parse(block.header("DEK-Info").ok_or_else(|| {
+                    KeyError::Malformed {
+                        format: "legacy encrypted PEM",
+                        detail: "Proc-Type says ENCRYPTED but there is no DEK-Info header".into(),
+                    }
+                })?)?;
+                let legacy = Legacy {
+                    label: block.label().to_owned(),
+                    holds: plain,
+                    dek_info,
+                };
+                (
+                    KeyFormat::LegacyEncrypted(legacy.dek_info.cipher),
+                    Some(legacy),
+                )
+            } else if matches!(plain, KeyFormat::Pkcs1 | KeyFormat::Sec1) && pkcs8::detect(&der) {
+                // Unencrypted PKCS#8 under an RSA or EC label: cryptography
+                // 43.0.3 reads it as it reads it encrypted.
+                let algorithm = PrivateKey::from_pkcs8_der(&pkcs8::validate(&der)?)?.algorithm();
+                if !label_admits(plain, KeyFormat::Pkcs8, algorithm) {
+                    return Err(KeyError::LabelMismatch {
+                        label: block.label().to_owned(),
+                        found: KeyFormat::Pkcs8,
+                        algorithm,
+                    });
+                }
+                (KeyFormat::Pkcs8, None)
+            } else {
+                (plain, None)
+            };
         let key = Self {
             format,
             der,
-            dek_info,
+            legacy,
         };
         if !format.is_encrypted() {
             // Catch a corrupt unencrypted key here, where the file is named.
@@ -172,7 +223,7 @@ impl EncodedKey {
         Ok(Self {
             format,
             der: Zeroizing::new(der.to_vec()),
-            dek_info: None,
+            legacy: None,
         })
     }
 
@@ -217,15 +268,24 @@ impl EncodedKey {
                 let passphrase = passphrase.ok_or(KeyError::NeedsPassphrase {
                     format: self.format,
                 })?;
-                let dek = self.dek_info.as_ref().ok_or(KeyError::NeedsPassphrase {
+                let legacy = self.legacy.as_ref().ok_or(KeyError::NeedsPassphrase {
                     format: self.format,
                 })?;
-                let inner = dek.decrypt(passphrase, &self.der)?;
+                let inner = legacy.dek_info.decrypt(passphrase, &self.der)?;
+                // Bytes that are no key at all: the padding fitted by chance.
                 let inner =
                     EncodedKey::from_der(&inner).map_err(|_| KeyError::WrongPassphrase {
                         format: self.format,
                     })?;
-                inner.plain_pkcs8()?
+                let key = PrivateKey::from_pkcs8_der(&inner.plain_pkcs8()?)?;
+                if !label_admits(legacy.holds, inner.format, key.algorithm()) {
+                    return Err(KeyError::LabelMismatch {
+                        label: legacy.label.clone(),
+                        found: inner.format,
+                        algorithm: key.algorithm(),
+                    });
+                }
+                return Ok(key);
             }
         };
         PrivateKey::from_pkcs8_der(&pkcs8)
@@ -435,6 +495,36 @@ impl Drop for SigningKeyPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What cryptography 43.0.3 (through OpenSSL) opened and refused, each
+    /// label around each key (legacy AES-256-CBC blocks made with its own
+    /// primitives): its own DER, PKCS#8 of its own algorithm, nothing else.
+    #[test]
+    fn labels_admit_what_openssl_reads_under_them() {
+        use KeyFormat::{Pkcs1, Pkcs8, Sec1};
+        let rsa = KeyAlgorithm::Rsa { bits: 2048 };
+        let ec = KeyAlgorithm::EcdsaP256;
+        for (labelled, inner, algorithm, admitted) in [
+            (Pkcs1, Pkcs1, rsa, true),
+            (Pkcs1, Pkcs8, rsa, true),
+            (Pkcs1, Pkcs8, ec, false),
+            (Pkcs1, Sec1, ec, false),
+            (Sec1, Sec1, ec, true),
+            (Sec1, Pkcs8, ec, true),
+            (Sec1, Pkcs8, rsa, false),
+            (Sec1, Pkcs1, rsa, false),
+            (Pkcs8, Pkcs8, rsa, true),
+            (Pkcs8, Pkcs8, ec, true),
+            (Pkcs8, Pkcs1, rsa, false),
+            (Pkcs8, Sec1, ec, false),
+        ] {
+            assert_eq!(
+                label_admits(labelled, inner, algorithm),
+                admitted,
+                "{labelled} holding {inner} {algorithm}"
+            );
+        }
+    }
 
     /// An encrypted PKCS#8 key whose KDF is `params` (the ciphertext is
     /// never reached: the parameters are refused first).

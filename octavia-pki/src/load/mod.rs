@@ -313,10 +313,27 @@ fn ca_key(
     let value = unlocked
         .unlock(&encoded, block.contents(), passphrase)
         .map_err(|e| match e {
-            KeyError::WrongPassphrase { .. } => Problem::WrongPassphrase(e.to_string()),
+            KeyError::WrongPassphrase { .. } => passphrase
+                .and_then(|given| trailing_newline(&encoded, given))
+                .unwrap_or_else(|| Problem::WrongPassphrase(e.to_string())),
             e => Problem::UnreadableKey(e.to_string()),
         });
     FileLoad { value, notes }
+}
+
+/// When `given` fails: whether the key opens with `given` and a line end
+/// after it, as a passphrase written to a file or a Secret with a final
+/// newline encrypts it (OSPRH-14829). Octavia cannot be given that
+/// passphrase (octavia.conf has no way to end a value with a line break), so
+/// the key stays unusable; but the finding can say why.
+fn trailing_newline(encoded: &EncodedKey, given: &Passphrase) -> Option<Problem> {
+    [("\n", "a newline (LF)"), ("\r\n", "a CR LF line end")]
+        .into_iter()
+        .find(|(line_end, _)| {
+            let with = Passphrase::new(format!("{}{line_end}", given.expose()));
+            encoded.decrypt(Some(&with)).is_ok()
+        })
+        .map(|(_, shown)| Problem::PassphraseTrailingNewline(shown))
 }
 
 /// The client bundle: certificates and the one unencrypted key OpenSSL uses.
@@ -370,8 +387,14 @@ fn bundle(sources: &Sources) -> FileLoad<BundleRead> {
 }
 
 fn bundle_key(block: &pem::Block) -> Result<PrivateKey, Problem> {
-    let encoded =
-        EncodedKey::from_pem_block(block).map_err(|e| Problem::UnreadableKey(e.to_string()))?;
+    let encoded = EncodedKey::from_pem_block(block).map_err(|e| match e {
+        // OpenSSL reads the bundle: that the key is encrypted at all is what
+        // stops it, whatever the cipher (one this crate cannot decrypt).
+        KeyError::UnsupportedCipher { cipher } => {
+            Problem::KeyEncrypted(format!("encrypted with {cipher}"))
+        }
+        e => Problem::UnreadableKey(e.to_string()),
+    })?;
     if encoded.is_encrypted() {
         return Err(Problem::KeyEncrypted(encoded.format().to_string()));
     }
@@ -395,6 +418,40 @@ mod tests {
     /// A fixture of `testdata/check/`, loaded with its passwords.yml.
     fn fixture(case: &str) -> Load {
         crate::test_support::check_fixture(case).1
+    }
+
+    #[test]
+    fn a_passphrase_that_opens_the_key_with_a_line_end_after_it_is_named() {
+        let key = PrivateKey::generate(crate::key::KeyType::EcdsaP256).unwrap();
+        let given = Passphrase::new("written-by-echo".into());
+        for (written, shown) in [
+            ("written-by-echo\r\n", "a CR LF line end"),
+            ("written-by-echo\n", "a newline (LF)"),
+        ] {
+            let pem = key
+                .to_encrypted_pkcs8_pem(&Passphrase::new(written.into()))
+                .unwrap();
+            let encoded = EncodedKey::from_file_bytes(pem.as_bytes()).unwrap();
+            assert_eq!(
+                trailing_newline(&encoded, &given),
+                Some(Problem::PassphraseTrailingNewline(shown))
+            );
+        }
+        let pem = key
+            .to_encrypted_pkcs8_pem(&Passphrase::new("other".into()))
+            .unwrap();
+        let encoded = EncodedKey::from_file_bytes(pem.as_bytes()).unwrap();
+        assert_eq!(trailing_newline(&encoded, &given), None);
+    }
+
+    #[test]
+    fn a_bundle_key_in_a_cipher_this_crate_cannot_decrypt_is_still_just_encrypted() {
+        let path = crate::test_support::testdata("keys/rsa2048.legacy-aria256.pem");
+        let blocks = pem::parse_blocks(&std::fs::read(path).unwrap()).unwrap();
+        assert_eq!(
+            bundle_key(&blocks[0]).unwrap_err(),
+            Problem::KeyEncrypted("encrypted with ARIA-256-CBC".into())
+        );
     }
 
     #[test]
@@ -435,6 +492,14 @@ mod tests {
             fixture("wrong-passphrase").ca_private_key.value,
             Err(Problem::WrongPassphrase(_))
         ));
+        // Wrong, but right with a newline after it: said so.
+        assert_eq!(
+            fixture("passphrase-trailing-newline")
+                .ca_private_key
+                .value
+                .unwrap_err(),
+            Problem::PassphraseTrailingNewline("a newline (LF)")
+        );
         // The CA key loads, and the note says Octavia will refuse it.
         let not_encrypted = fixture("ca-key-not-encrypted").ca_private_key;
         assert!(not_encrypted.ok().is_some());

@@ -56,6 +56,9 @@ pub enum Problem {
     PassphraseNotAvailable(String),
     /// The passphrase does not open the CA key.
     WrongPassphrase(String),
+    /// The passphrase does not open the CA key, but the same passphrase
+    /// followed by this line end (in words: a newline, or CR LF) does.
+    PassphraseTrailingNewline(&'static str),
     /// The passphrase that opens the CA key is published (where).
     PubliclyKnownPassphrase(&'static str),
     /// The bundle holds no certificate.
@@ -114,6 +117,12 @@ impl fmt::Display for Problem {
             Self::PassphraseNotAvailable(format) => write!(
                 f,
                 "the key is {format}; whether it opens and matches its certificate was not checked"
+            ),
+            Self::PassphraseTrailingNewline(line_end) => write!(
+                f,
+                "the passphrase does not open the key, but the same passphrase followed by \
+                 {line_end} does: the key was encrypted with a passphrase that ended in a line \
+                 break, which octavia.conf cannot carry"
             ),
             Self::PubliclyKnownPassphrase(source) => write!(
                 f,

@@ -72,11 +72,13 @@ pub(super) fn loaded<'a>(
         .find(|p| matches!(p, Problem::KeyNotEncrypted(_)));
     let ca_key = match (&load.ca_private_key.value, not_encrypted) {
         (Err(p), _) | (Ok(_), Some(p)) => {
-            return Err(controller(
-                Cause::ServerCaKey,
-                Role::CaPrivateKey,
-                key_line(p),
-            ));
+            let stop = controller(Cause::ServerCaKey, Role::CaPrivateKey, key_line(p));
+            // Octavia's line is that of any wrong passphrase; why it is wrong
+            // is known here, and said.
+            return Err(match p {
+                Problem::PassphraseTrailingNewline(_) => stop.because(p.to_string()),
+                _ => stop,
+            });
         }
         (Ok(key), None) => key,
     };
@@ -198,7 +200,7 @@ fn key_line(problem: &Problem, path: &Path) -> String {
         Problem::KeyNotEncrypted(_) => {
             "TypeError: Password was given but private key is not encrypted".into()
         }
-        Problem::WrongPassphrase(_) => {
+        Problem::WrongPassphrase(_) | Problem::PassphraseTrailingNewline(_) => {
             "Could not sign the certificate request: Incorrect password, could not decrypt key"
                 .into()
         }
@@ -265,6 +267,11 @@ mod tests {
     /// The first failure Octavia meets, as `(cause, what the controller logs,
     /// what the amphora logs)`; `None` when both sides load their files.
     fn first_failure(case: &str) -> Option<(Cause, Option<String>, Option<String>)> {
+        stop_of(case).map(|f| (f.cause, f.controller, f.amphora))
+    }
+
+    /// The first failure Octavia meets, whole.
+    fn stop_of(case: &str) -> Option<Box<crate::rehearse::Failure>> {
         let (sources, load) = check_fixture(case);
         let mut r = Rehearsal {
             ok: false,
@@ -280,7 +287,7 @@ mod tests {
         };
         match loaded(&sources, &load, &RehearseOptions::default(), &mut r) {
             Ok(_) => None,
-            Err(Stop(f)) => Some((f.cause, f.controller, f.amphora)),
+            Err(Stop(f)) => Some(f),
         }
     }
 
@@ -310,6 +317,16 @@ mod tests {
                 "Could not sign the certificate request: Incorrect password, could not decrypt key"
                     .into()
             )
+        );
+        assert_eq!(
+            controller("passphrase-trailing-newline"),
+            controller("wrong-passphrase")
+        );
+        let stop = stop_of("passphrase-trailing-newline").unwrap();
+        let detail = stop.detail.unwrap_or_default();
+        assert!(
+            detail.contains("followed by a newline (LF) does"),
+            "{detail}"
         );
         assert_eq!(
             controller("ca-key-not-encrypted"),

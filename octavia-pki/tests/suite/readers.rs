@@ -95,6 +95,125 @@ fn every_format_of_the_same_rsa_key_reads_to_the_same_key() {
     }
 }
 
+/// Go's `x509.EncryptPEMBlock` around PKCS#8 (RHOSO 18 GA's server CA key):
+/// each cipher Go writes, which Python's cryptography 43.0.3 (what OpenStack's
+/// upper-constraints pin) reads through OpenSSL, for RSA and EC, reads to the
+/// key Go encrypted (`encrypt-pem-block.go`); and PKCS#8 in an `RSA PRIVATE
+/// KEY` block, which OpenSSL reads too.
+#[test]
+fn go_legacy_encryption_around_pkcs8_reads_to_the_same_key() {
+    let pass = passphrase();
+    for key in ["rsa2048", "ec-p256"] {
+        let reference =
+            PrivateKey::from_file_bytes(&read(&format!("keys/{key}.go-pkcs8.pem")), None).unwrap();
+        for (cipher, format) in [
+            ("aes128", LegacyCipher::Aes128Cbc),
+            ("aes192", LegacyCipher::Aes192Cbc),
+            ("aes256", LegacyCipher::Aes256Cbc),
+            ("des3", LegacyCipher::DesEde3Cbc),
+            ("des", LegacyCipher::DesCbc),
+        ] {
+            let file = format!("keys/{key}.go-legacy-pkcs8-{cipher}.pem");
+            let encoded = EncodedKey::from_file_bytes(&read(&file)).unwrap();
+            assert_eq!(
+                encoded.format(),
+                KeyFormat::LegacyEncrypted(format),
+                "{file}"
+            );
+            let err = encoded.decrypt(None).unwrap_err();
+            assert!(matches!(err, KeyError::NeedsPassphrase { .. }), "{file}");
+            let wrong = Passphrase::new("not the passphrase".into());
+            let err = encoded.decrypt(Some(&wrong)).unwrap_err();
+            assert!(
+                matches!(err, KeyError::WrongPassphrase { .. }),
+                "{file}: {err:?}"
+            );
+            let key = encoded.decrypt(Some(&pass)).unwrap();
+            assert_eq!(key.public_key_raw(), reference.public_key_raw(), "{file}");
+        }
+    }
+}
+
+#[test]
+fn a_pkcs8_key_in_a_legacy_rsa_block_reads_as_openssl_reads_it() {
+    let file = "keys/rsa2048.go-legacy-pkcs8-as-rsa-label.pem";
+    let key = PrivateKey::from_file_bytes(&read(file), Some(&passphrase())).unwrap();
+    let reference = PrivateKey::from_file_bytes(&read("keys/rsa2048.go-pkcs8.pem"), None).unwrap();
+    assert_eq!(key.public_key_raw(), reference.public_key_raw(), "{file}");
+}
+
+/// Unencrypted PKCS#8 under its algorithm's own label (OpenSSL's PKCS#8
+/// relabelled), which cryptography 43.0.3 reads and 45 and later do not.
+#[test]
+fn unencrypted_pkcs8_under_its_algorithm_s_label_reads_as_openssl_reads_it() {
+    for (file, reference) in [
+        (
+            "keys/rsa2048.pkcs8-as-rsa-label.pem",
+            "keys/rsa2048.pkcs8.pem",
+        ),
+        (
+            "keys/ec-p256.pkcs8-as-ec-label.pem",
+            "keys/ec-p256.pkcs8.pem",
+        ),
+    ] {
+        let encoded = EncodedKey::from_file_bytes(&read(file)).unwrap();
+        assert_eq!(encoded.format(), KeyFormat::Pkcs8, "{file}");
+        let key = encoded.decrypt(None).unwrap();
+        let reference = PrivateKey::from_file_bytes(&read(reference), None).unwrap();
+        assert_eq!(key.public_key_raw(), reference.public_key_raw(), "{file}");
+    }
+}
+
+/// What OpenSSL, and so Python's cryptography 43.0.3, refuses is refused
+/// saying why: PKCS#1 in a legacy encrypted `PRIVATE KEY` block.
+#[test]
+fn a_label_that_cannot_hold_its_key_is_refused_saying_why() {
+    let file = "keys/rsa2048.go-legacy-pkcs1-as-pkcs8-label.pem";
+    let err = PrivateKey::from_file_bytes(&read(file), Some(&passphrase())).unwrap_err();
+    assert_eq!(
+        err,
+        KeyError::LabelMismatch {
+            label: "PRIVATE KEY".into(),
+            found: KeyFormat::Pkcs1,
+            algorithm: KeyAlgorithm::Rsa { bits: 2048 },
+        },
+        "{file}"
+    );
+    assert!(err.to_string().contains("cryptography 43.0.3"), "{err}");
+}
+
+/// Files without a final newline, and text before the PEM (TripleO's
+/// client.pem: the certificate's text dump, its PEM, then the key).
+#[test]
+fn keys_without_a_final_newline_or_after_text_are_read() {
+    let pass = passphrase();
+    let pkcs1 = PrivateKey::from_file_bytes(&read("keys/rsa2048.pkcs1.no-final-newline.pem"), None)
+        .unwrap();
+    assert_eq!(pkcs1.public_key_raw(), reference_rsa().public_key_raw());
+    let text = PrivateKey::from_file_bytes(
+        &read("keys/rsa2048.legacy-aes256.with-text.pem"),
+        Some(&pass),
+    )
+    .unwrap();
+    assert_eq!(text.public_key_raw(), reference_rsa().public_key_raw());
+    let go = PrivateKey::from_file_bytes(
+        &read("keys/rsa2048.go-legacy-pkcs8-aes128.no-final-newline.pem"),
+        Some(&pass),
+    )
+    .unwrap();
+    let go_reference =
+        PrivateKey::from_file_bytes(&read("keys/rsa2048.go-pkcs8.pem"), None).unwrap();
+    assert_eq!(go.public_key_raw(), go_reference.public_key_raw());
+    let bundle = read("certs/rsa-ca.with-text-and-key.pem");
+    let certs = Certificate::all_from_file_bytes(&bundle).unwrap();
+    assert_eq!(
+        certs,
+        Certificate::all_from_file_bytes(&read("certs/rsa-ca.pem")).unwrap()
+    );
+    let key = PrivateKey::from_file_bytes(&bundle, None).unwrap();
+    assert!(certs[0].matches_key(&key));
+}
+
 #[test]
 fn encrypted_keys_need_the_right_passphrase() {
     let wrong = Passphrase::new("not the passphrase".into());
@@ -174,6 +293,10 @@ fn small_rsa_keys_are_readable_so_they_can_be_flagged() {
 #[test]
 fn unsupported_ciphers_and_curves_are_named() {
     let pass = passphrase();
+    let err = PrivateKey::from_file_bytes(&read("keys/rsa2048.pbes2-camellia256.pem"), Some(&pass))
+        .unwrap_err();
+    assert!(matches!(err, KeyError::UnsupportedCipher { .. }), "{err:?}");
+    assert!(err.to_string().contains("not supported"), "{err}");
     let err = PrivateKey::from_file_bytes(&read("keys/rsa2048.legacy-aria256.pem"), Some(&pass))
         .unwrap_err();
     assert_eq!(
@@ -182,10 +305,6 @@ fn unsupported_ciphers_and_curves_are_named() {
             cipher: "ARIA-256-CBC".into()
         }
     );
-    let err = PrivateKey::from_file_bytes(&read("keys/rsa2048.pbes2-camellia256.pem"), Some(&pass))
-        .unwrap_err();
-    assert!(matches!(err, KeyError::UnsupportedCipher { .. }), "{err:?}");
-    assert!(err.to_string().contains("not supported"), "{err}");
     let err = PrivateKey::from_file_bytes(&read("keys/ec-p521.pkcs8.pem"), None).unwrap_err();
     assert!(
         matches!(err, KeyError::UnsupportedAlgorithm { .. }),

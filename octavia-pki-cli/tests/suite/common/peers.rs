@@ -31,6 +31,20 @@ pub fn peer_python() -> Command {
     Command::new(python)
 }
 
+/// The Python of cryptography 43.0.3 alone (`scripts/peers.sh crypto43`):
+/// what every OpenStack series' upper-constraints pin, and so the
+/// cryptography deployed Octavia opens keys with. No Octavia there: it runs
+/// only what needs none (`octavia_peer.py public-key`).
+pub fn crypto43_python() -> Command {
+    let python = std::env::var_os("OCTAVIA_PKI_CRYPTO43").unwrap_or_else(|| {
+        panic!(
+            "OCTAVIA_PKI_CRYPTO43 is not set: run the tests with `bash scripts/test.sh`, which \
+             installs cryptography 43.0.3 into target/peers-crypto43"
+        )
+    });
+    Command::new(python)
+}
+
 /// Debian's libfaketime, which runs a program under a shifted clock
 /// (`LD_PRELOAD` it with `FAKETIME`); `scripts/peers.sh` installs it.
 pub fn libfaketime() -> String {
