@@ -50,72 +50,6 @@ const K8S_KINDS: [(&str, Option<&str>); 6] = [
     ("helm-script", None),
 ];
 
-/// KNOWN DISAGREEMENTS, to be removed as the library's fixes for issue #34
-/// land: (case, Octavia release or "*", why). A disagreement listed here
-/// does not fail the tests; an entry that no longer disagrees does (remove
-/// it). Cases: `KIND/VARIANT` (`, strict`), `KIND/directory`,
-/// `KIND/k8s-secrets`, `KIND/node-check`.
-const EXPECTED_TO_DISAGREE: &[(&str, &str, &str)] = &[
-    ("rhoso-ga/as-deployed", "*", GA_KEY),
-    // RHOSO's server_ca is already its issuing CA's file.
-    ("rhoso-ga/server-ca-is-the-issuing-file", "*", GA_KEY),
-    ("rhoso-ga/directory", "*", GA_KEY),
-    ("rhoso-ga/node-check", "*", GA_KEY),
-    ("rhoso/k8s-secrets", "*", RHOSO_SECRET),
-    ("rhoso-ga/k8s-secrets", "*", RHOSO_SECRET),
-    ("rhoso-ga-newline/k8s-secrets", "*", RHOSO_SECRET),
-    ("rhoso-pre-ga/k8s-secrets", "*", RHOSO_SECRET),
-    ("genestack/k8s-secrets", "*", GENESTACK_MOUNTS),
-    ("genestack/directory", "*", GENESTACK_MOUNTS),
-];
-
-/// Why `EXPECTED_TO_DISAGREE` lists a case.
-const GA_KEY: &str = "the GA-era server CA key (Go x509.EncryptPEMBlock: PKCS#8 with Proc-Type/DEK-Info AES-128-CBC) read as unreadable-key";
-const RHOSO_SECRET: &str = "--k8s-secrets exits 2 on RHOSO's octavia-certs-secret: only openstack-helm's and Atmosphere's Secrets are known";
-const GENESTACK_MOUNTS: &str = "Genestack's octavia-certs read with openstack-helm's mounts: false missing-file (no chain file; client.key-and-cert.pem)";
-
-/// Where a case of `EXPECTED_TO_DISAGREE` is judged: by its name's end.
-fn judged_by(case: &str) -> &'static str {
-    ["/directory", "/k8s-secrets", "/node-check"]
-        .into_iter()
-        .find(|end| case.ends_with(end))
-        .map_or("conf", |end| match end {
-            "/node-check" => "node",
-            _ => "k8s",
-        })
-}
-
-/// The disagreements not in `EXPECTED_TO_DISAGREE`, and its entries judged
-/// here (`judged_by`) that no longer disagree. Each disagreement starts with
-/// its case's name, then " on Octavia RELEASE" or ": ".
-fn unexpected(disagreements: Vec<String>, here: &str) -> Vec<String> {
-    let listed = |d: &str, (case, release, _): &(&str, &str, &str)| {
-        let rest = match d.strip_prefix(case) {
-            Some(rest) => rest,
-            None => return false,
-        };
-        if *release == "*" {
-            rest.starts_with(" on Octavia ") || rest.starts_with(": ")
-        } else {
-            rest.starts_with(&format!(" on Octavia {release}:"))
-        }
-    };
-    let mut left: Vec<String> = disagreements
-        .iter()
-        .filter(|d| !EXPECTED_TO_DISAGREE.iter().any(|e| listed(d, e)))
-        .cloned()
-        .collect();
-    left.extend(
-        EXPECTED_TO_DISAGREE
-            .iter()
-            .filter(|e| judged_by(e.0) == here && !disagreements.iter().any(|d| listed(d, e)))
-            .map(|(case, release, why)| {
-                format!("{case} on Octavia {release} now agrees ({why}): remove it from EXPECTED_TO_DISAGREE")
-            }),
-    );
-    left
-}
-
 /// Makes `kind`'s set in `out` with the deployer's own code.
 pub(crate) fn make(kind: &str, out: &Path) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/deployers.sh");
@@ -425,7 +359,6 @@ fn check_and_rehearse_agree_with_every_release_on_every_deployers_set() {
             }
         }
     }
-    let mut disagreements = unexpected(disagreements, "conf");
     for release in &releases {
         for (name, code) in VARIANT_CODES {
             if !shown.contains(&(release.version.clone(), *code)) {
@@ -597,7 +530,6 @@ fn kubernetes_sets_by_secret_and_directory_agree(root: &Path, octavia_19: impl F
             }
         }
     }
-    let disagreements = unexpected(disagreements, "k8s");
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
 
@@ -856,7 +788,6 @@ fn node_check_agrees_with_octavia_run_as_the_service_user(root: &Path) {
             ));
         }
     }
-    let disagreements = unexpected(disagreements, "node");
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
     assert!(
         refused > 0 && refused < KINDS.len(),

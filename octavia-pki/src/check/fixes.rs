@@ -130,6 +130,25 @@ pub(crate) fn fix(code: Code, known: Known<'_>) -> String {
             ),
         }),
         // TripleO keeps an existing key as it is when the parameter changes.
+        // A passphrase Secret (RHOSO's) carried the newline: the key, and
+        // the Secret, are put right where the operator reads them.
+        c if c == codes::PASSPHRASE_TRAILING_NEWLINE
+            && d.secrets.is_some_and(|s| s.passphrase.is_some())
+            && !known.from_conf =>
+        {
+            Some(format!(
+                "{} Here the newline is in {passphrase}: save its value to PASSFILE (`{} get secret \
+                 NAME -o jsonpath='{{.data.{}}}' | base64 -d > PASSFILE` keeps it, NAME the \
+                 passphrase Secret), re-encrypt as above, then put FILE.new in {} and the passphrase \
+                 alone in the passphrase Secret, and apply both.",
+                codes::PASSPHRASE_TRAILING_NEWLINE.info().fix,
+                d.secrets.map_or("kubectl", |s| s.client),
+                d.secrets
+                    .and_then(|s| s.passphrase)
+                    .map_or("passphrase", |p| p.key),
+                file.as_deref().unwrap_or("the certs Secret")
+            ))
+        }
         c if c == codes::WRONG_PASSPHRASE
             && d.passphrase == PassphraseFrom::TripleoHeat
             && !known.from_conf =>
