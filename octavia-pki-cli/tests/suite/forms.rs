@@ -733,7 +733,9 @@ fn rhoso_and_genestack_secrets_are_read_as_their_deployers_make_them() {
         .find(|f| f[0] == "client-ca-key-lost")
         .unwrap_or_else(|| panic!("{found:?}"));
     assert!(
-        lost[1].contains("OSPRH-17062") && lost[2].contains("rotate client-ca --staged"),
+        lost[1].contains("OSPRH-17062")
+            && lost[2].contains("put both CAs, the old one first, in client_ca")
+            && lost[2].contains("cannot make this change for you"),
         "{lost:?}"
     );
     let expiring = found.iter().find(|f| f[0] == "expiring-soon").unwrap();

@@ -19,22 +19,10 @@ fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
     let by_server_ca = set.server_certs.is_some_and(|s| {
         s.iter().any(|ca| x509::issued(stuck, ca))
     });
-    let why = if x509::issued(stuck, stuck) {
-        // RHOSO's operator signed its client certificate with the client's
-        // own key before March 2024 (octavia-operator e77c27c, OSPRH-5943).
-        let whose = if cx.files.deployer().layout == crate::deployers::Layout::Rhoso {
-            ": RHOSO's operator made its client certificates so before OSPRH-5943 (March 2024), \
-             and never regenerates an existing Secret"
-        } else {
-            ""
-        };
-        format!(
-            "\"{}\" is self-signed (issued and signed by its own key), not issued by the client CA \
-             \"{}\"{whose}",
-            stuck.subject(),
-            anchors.first().map_or("", |a| a.subject())
-        )
-    } else if let Some(shared) = client_ca_is_the_server_cas_file(cx) {
+    // The cause in the files first: client_ca naming the server CA's
+    // file; then a client certificate signed by its own key (not a root
+    // the bundle carries above it).
+    let why = if let Some(shared) = client_ca_is_the_server_cas_file(cx) {
         let trusted: Vec<String> = anchors
             .iter()
             .map(|a| format!("\"{}\"", a.subject()))
@@ -62,6 +50,21 @@ fn untrusted(set: &Set<'_>, cx: &Context<'_>) -> Option<Hit> {
             ));
         }
         why
+    } else if std::ptr::eq(stuck, &certs[0]) && x509::issued(stuck, stuck) {
+        // RHOSO's operator signed its client certificate with the client's
+        // own key before March 2024 (octavia-operator e77c27c, OSPRH-5943).
+        let whose = if cx.files.deployer().layout == crate::deployers::Layout::Rhoso {
+            ": RHOSO's operator made its client certificates so before OSPRH-5943 (March 2024), \
+             and never regenerates an existing Secret"
+        } else {
+            ""
+        };
+        format!(
+            "\"{}\" is self-signed (issued and signed by its own key), not issued by the client CA \
+             \"{}\"{whose}",
+            stuck.subject(),
+            anchors.first().map_or("", |a| a.subject())
+        )
     } else if by_server_ca {
         format!(
             "\"{}\" was issued by the server CA, not the client CA",
